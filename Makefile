@@ -1,0 +1,29 @@
+# Optralis — see README.md. Every target is a thin call into scripts/.
+SHELL := /bin/bash
+SERVICE ?= api
+
+.PHONY: deps build run stop status logs test bench migrate
+
+deps:           ## install missing Debian packages and test tools
+	scripts/deps.sh
+
+build: deps     ## debug build of every executable
+	swift build
+
+run: deps       ## local PostgreSQL + Redis, build, migrate, start every service and an agent
+	scripts/run.sh start
+
+stop:           ## stop what `make run` started
+	scripts/run.sh stop
+
+status:         ## which services are running
+	scripts/run.sh status
+
+logs:           ## follow one service's log: make logs SERVICE=notifier
+	tail -n 100 -F .local/logs/$(SERVICE).log
+
+test:           ## every test, against a PostgreSQL and Redis started for the run
+	scripts/test.sh
+
+bench:          ## benchmarks (scripts/bench.sh)
+	scripts/bench.sh

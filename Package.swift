@@ -1,0 +1,150 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Declared first: SwiftPM ignores a `let` used before its declaration at the bottom of a manifest.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let postgresNIO: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
+/// The shared plumbing every service links (see DESIGN.md, "Repository layout").
+let sharedLibraries: [Target.Dependency] = [
+    "OptralisCore", "OptralisPostgres", "OptralisRedis", "OptralisCurl", "OptralisServer",
+]
+
+/// A service is a library (everything testable) plus a thin executable and a test target.
+func service(
+    _ name: String, executable: String, folder: String, dependencies: [Target.Dependency] = []
+) -> [Target] {
+    [
+        .target(
+            name: name,
+            dependencies: sharedLibraries + [hummingbird, postgresNIO, serviceLifecycle, logging] + dependencies,
+            path: "\(folder)/Sources/\(name)",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: executable,
+            dependencies: [.target(name: name), "OptralisCore", "OptralisServer", argumentParser],
+            path: "\(folder)/Sources/\(executable)",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "\(name)Tests",
+            dependencies: [.target(name: name), "OptralisTestSupport", hummingbirdTesting] + sharedLibraries,
+            path: "\(folder)/Tests/\(name)Tests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
+
+let package = Package(
+    name: "Optralis",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "optralis-api", targets: ["optralis-api"]),
+        .executable(name: "optralis-ai", targets: ["optralis-ai"]),
+        .executable(name: "optralis-notifier", targets: ["optralis-notifier"]),
+        .executable(name: "optralis-scheduler", targets: ["optralis-scheduler"]),
+        .executable(name: "optralis-ca", targets: ["optralis-ca"]),
+        .executable(name: "optralis-agent", targets: ["optralis-agent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    ],
+    targets: [
+        // C libraries, wrapped once each (see NOTES-swift-stack.md).
+        .systemLibrary(
+            name: "CHiredis", path: "shared/Sources/CHiredis", pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl", path: "shared/Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+
+        .target(
+            name: "OptralisCore",
+            dependencies: [logging, .product(name: "NIOCore", package: "swift-nio")],
+            path: "shared/Sources/OptralisCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OptralisPostgres",
+            dependencies: ["OptralisCore", postgresNIO, logging, .product(name: "NIOSSL", package: "swift-nio-ssl")],
+            path: "shared/Sources/OptralisPostgres",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OptralisRedis",
+            dependencies: [
+                "CHiredis", "OptralisCore", logging,
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "shared/Sources/OptralisRedis",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OptralisCurl",
+            dependencies: ["CCurl", "OptralisCore", .product(name: "NIOPosix", package: "swift-nio")],
+            path: "shared/Sources/OptralisCurl",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OptralisServer",
+            dependencies: [
+                "OptralisCore", "OptralisPostgres", "OptralisRedis",
+                hummingbird, postgresNIO, serviceLifecycle, logging,
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "shared/Sources/OptralisServer",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OptralisTestSupport",
+            dependencies: sharedLibraries + [postgresNIO, logging, hummingbird],
+            path: "shared/Tests/OptralisTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OptralisSharedTests",
+            dependencies: sharedLibraries + ["OptralisTestSupport", hummingbird, hummingbirdTesting, postgresNIO],
+            path: "shared/Tests/OptralisSharedTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OpenAPIContractTests",
+            dependencies: [
+                "OptralisAPI", "OptralisAI", "OptralisNotifier", "OptralisScheduler", "OptralisCA",
+                "OptralisTestSupport", "Yams", hummingbird,
+            ],
+            path: "docs/Tests/OpenAPIContractTests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+        + service("OptralisAPI", executable: "optralis-api", folder: "services/api")
+        + service("OptralisAI", executable: "optralis-ai", folder: "services/ai")
+        + service("OptralisNotifier", executable: "optralis-notifier", folder: "services/notifier")
+        + service("OptralisScheduler", executable: "optralis-scheduler", folder: "services/scheduler")
+        + service("OptralisCA", executable: "optralis-ca", folder: "services/ca")
+        + service("OptralisAgent", executable: "optralis-agent", folder: "agent")
+)

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Installs what Optralis needs to build, run and test on Debian: system packages
+# (only when missing), the aiosmtpd test SMTP server from PyPI, and checks that the
+# Swift toolchain is present. Silent when everything is already there.
+# Usage: scripts/deps.sh
+set -euo pipefail
+
+export DEBIAN_FRONTEND=noninteractive
+
+die() { echo "deps.sh: $*" >&2; exit 1; }
+
+# Debian packages the suite needs. pkg-config lets SwiftPM find the system libraries.
+packages=(
+  libpq-dev libhiredis-dev libssl-dev libcurl4-openssl-dev libnghttp2-dev
+  redis-server postgresql docker-compose smartmontools pkg-config
+)
+
+# Root runs apt directly; anybody else goes through sudo.
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=(env DEBIAN_FRONTEND=noninteractive)
+else
+  command -v sudo >/dev/null 2>&1 || die "not root and sudo is missing: run this script as root"
+  as_root=(sudo env DEBIAN_FRONTEND=noninteractive)
+fi
+
+is_installed() {
+  dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed$'
+}
+
+# pip for the python3 on PATH (which may be a pyenv one, with its own pip).
+has_pip() { command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1; }
+command -v python3 >/dev/null 2>&1 || packages+=(python3)
+has_pip || packages+=(python3-pip python3-venv)
+
+missing=()
+for p in "${packages[@]}"; do
+  is_installed "$p" || missing+=("$p")
+done
+
+apt_updated=0
+apt_install() {
+  local log
+  log=$(mktemp)
+  if [ "$apt_updated" -eq 0 ]; then
+    if ! "${as_root[@]}" apt-get update -qq >"$log" 2>&1; then
+      cat "$log" >&2; rm -f "$log"; die "apt-get update failed"
+    fi
+    apt_updated=1
+  fi
+  if ! "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$@" >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"; die "apt-get install $* failed"
+  fi
+  rm -f "$log"
+}
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps.sh: installing ${missing[*]}" >&2
+  apt_install "${missing[@]}"
+fi
+
+command -v python3 >/dev/null 2>&1 || die "python3 is not on PATH after installing it"
+
+if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+  if ! has_pip; then
+    python3 -m ensurepip --upgrade >/dev/null 2>&1 || true
+    has_pip || die "python3 ($(command -v python3)) has no pip; install pip for it"
+  fi
+  echo "deps.sh: installing aiosmtpd for $(command -v python3)" >&2
+  log=$(mktemp)
+  if ! python3 -m pip install --quiet --disable-pip-version-check aiosmtpd >"$log" 2>&1; then
+    if grep -q 'externally-managed-environment' "$log"; then
+      # Debian's own python3 refuses pip installs (PEP 668): use Debian's package instead.
+      apt_install python3-aiosmtpd
+    elif [ "$(id -u)" -ne 0 ] && python3 -m pip install --quiet --disable-pip-version-check --user aiosmtpd >"$log" 2>&1; then
+      :
+    else
+      cat "$log" >&2; rm -f "$log"; die "pip install aiosmtpd failed"
+    fi
+  fi
+  rm -f "$log"
+  python3 -c 'import aiosmtpd' >/dev/null 2>&1 || die "aiosmtpd installed but python3 cannot import it"
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  die "the Swift toolchain is missing: 'swift' is not on PATH (install Swift 6.x from swift.org, e.g. under /opt/swift, and add its usr/bin to PATH)"
+fi
+if ! swift --version >/dev/null 2>&1; then
+  die "'swift --version' fails ($(command -v swift)): the Swift toolchain is broken"
+fi

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# `make run` / `make stop` / `make status`: the whole suite on this machine.
+#   start: local PostgreSQL (.local/pg, 55432) and Redis (.local/redis, 56379) unless
+#          DATABASE_URL / REDIS_URL point elsewhere; secrets generated once into
+#          .local/secrets.env; debug build; migrations; every service and a local agent in
+#          the background (logs in .local/logs/<service>.log, pids in .local/run/).
+#   stop:  stops the services, then the local PostgreSQL and Redis.
+# Variables from the environment or from a .env file at the root reach every service.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+local_dir="$root/.local"
+logs="$local_dir/logs"
+run="$local_dir/run"
+services=(ca api ai notifier scheduler agent)
+
+running() { [ -f "$run/$1.pid" ] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }
+
+stop_all() {
+  for service in "${services[@]}"; do
+    if running "$service"; then
+      kill -TERM "$(cat "$run/$service.pid")"
+      for _ in $(seq 1 100); do running "$service" || break; sleep 0.1; done
+      running "$service" && kill -KILL "$(cat "$run/$service.pid")"
+      echo "stopped $service"
+    fi
+    rm -f "$run/$service.pid"
+  done
+  scripts/pg.sh stop "$local_dir/pg" 55432 || true
+  scripts/redis.sh stop "$local_dir/redis" 56379 || true
+}
+
+status() {
+  for service in "${services[@]}"; do
+    if running "$service"; then echo "$service: running (pid $(cat "$run/$service.pid"))"; else echo "$service: stopped"; fi
+  done
+}
+
+start_all() {
+  mkdir -p "$logs" "$run"
+  chmod 700 "$local_dir"
+  if [ -f .env ]; then set -a; . ./.env; set +a; fi
+
+  # Secrets the services require, generated once and kept (mode 0600).
+  secrets="$local_dir/secrets.env"
+  if [ ! -f "$secrets" ]; then
+    umask 077
+    {
+      echo "JWT_SECRET=$(openssl rand -hex 32)"
+      echo "INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32)"
+    } >"$secrets"
+    umask 022
+  fi
+  set -a; . "$secrets"; set +a
+
+  # The first super_admin, created by the api when no super_admin exists yet.
+  credentials="$local_dir/credentials"
+  if [ ! -f "$credentials" ]; then
+    umask 077
+    {
+      echo "OPTRALIS_ADMIN_EMAIL=${DEFAULT_ADMIN_EMAIL:-admin@optralis.local}"
+      echo "OPTRALIS_ADMIN_PASSWORD=${DEFAULT_ADMIN_PASSWORD:-$(openssl rand -base64 18 | tr '+/' '-_')Aa1!}"
+    } >"$credentials"
+    umask 022
+  fi
+  # shellcheck disable=SC1090
+  . "$credentials"
+  export DEFAULT_ADMIN_EMAIL=$OPTRALIS_ADMIN_EMAIL DEFAULT_ADMIN_PASSWORD=$OPTRALIS_ADMIN_PASSWORD
+
+  : "${DATABASE_URL:=$(scripts/pg.sh start "$local_dir/pg" 55432)}"
+  : "${REDIS_URL:=$(scripts/redis.sh start "$local_dir/redis" 56379)}"
+  export DATABASE_URL REDIS_URL
+  export OPTRALIS_ENV=${OPTRALIS_ENV:-development} BIND_ADDRESS=${BIND_ADDRESS:-127.0.0.1}
+  export PORT=${PORT:-3000} AI_PORT=${AI_PORT:-3002} NOTIFIER_PORT=${NOTIFIER_PORT:-3003}
+  export SCHEDULER_PORT=${SCHEDULER_PORT:-3004} CA_PORT=${CA_PORT:-3005} AGENT_STATUS_PORT=${AGENT_STATUS_PORT:-9464}
+  export AI_SERVICE_URL=${AI_SERVICE_URL:-http://127.0.0.1:$AI_PORT} CA_SERVICE_URL=${CA_SERVICE_URL:-http://127.0.0.1:$CA_PORT}
+
+  echo "==> building (debug)"
+  swift build 2>&1 | { grep -v "prohibited flag" || true; }
+  bin=$(swift build --show-bin-path)
+
+  echo "==> migrating"
+  "$bin/optralis-api" migrate >>"$logs/migrate.log" 2>&1 || { tail -20 "$logs/migrate.log" >&2; exit 1; }
+
+  for service in "${services[@]}"; do
+    if running "$service"; then echo "$service already running"; continue; fi
+    nohup "$bin/optralis-$service" >>"$logs/$service.log" 2>&1 </dev/null &
+    echo $! >"$run/$service.pid"
+  done
+
+  declare -A ports=([api]=$PORT [ai]=$AI_PORT [notifier]=$NOTIFIER_PORT [scheduler]=$SCHEDULER_PORT [ca]=$CA_PORT [agent]=$AGENT_STATUS_PORT)
+  failed=0
+  for service in "${services[@]}"; do
+    url="http://127.0.0.1:${ports[$service]}"
+    for _ in $(seq 1 150); do
+      curl -fsS -o /dev/null "$url/health" 2>/dev/null && break
+      running "$service" || break
+      sleep 0.2
+    done
+    if curl -fsS -o /dev/null "$url/health" 2>/dev/null; then
+      printf '  %-10s %s   (log: make logs SERVICE=%s)\n' "$service" "$url" "$service"
+    else
+      printf '  %-10s FAILED to start — last lines of .local/logs/%s.log:\n' "$service" "$service" >&2
+      tail -5 "$logs/$service.log" >&2
+      failed=1
+    fi
+  done
+  echo
+  echo "First super_admin (must change the password at first login; kept in .local/credentials):"
+  echo "  email:    $OPTRALIS_ADMIN_EMAIL"
+  echo "  password: $OPTRALIS_ADMIN_PASSWORD"
+  echo "Stop everything with: make stop"
+  exit $failed
+}
+
+case "${1:-}" in
+  start) start_all ;;
+  stop) stop_all ;;
+  status) status ;;
+  *) echo "usage: scripts/run.sh start|stop|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,37 @@
+import Foundation
+import ArgumentParser
+import Logging
+import OptralisAPI
+import OptralisCore
+import OptralisServer
+
+@main
+struct OptralisAPICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "optralis-api",
+        abstract: "The Optralis gateway: user, admin and agent routes.",
+        version: OptralisVersion.current,
+        subcommands: [Serve.self, Migrate.self],
+        defaultSubcommand: Serve.self)
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Migrate the schema, then serve (default).")
+
+        func run() async throws {
+            let configuration = ServiceMain.configuration(for: "optralis-api", APIConfiguration.init)
+            OptralisLogging.bootstrap(service: "api", environment: ProcessInfo.processInfo.environment)
+            let logger = Logger(label: "optralis.api")
+            try await buildAPIApplication(configuration: configuration, logger: logger).runService()
+        }
+    }
+
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply pending schema migrations and exit.")
+
+        func run() async throws {
+            let configuration = ServiceMain.configuration(for: "optralis-api migrate", MigrateConfiguration.init)
+            OptralisLogging.bootstrap(service: "api", environment: ProcessInfo.processInfo.environment)
+            try await SchemaMigrator.run(configuration: configuration, logger: Logger(label: "optralis.api.migrate"))
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import OptralisCore
+import OptralisPostgres
+import OptralisRedis
+import OptralisServer
+
+/// The scheduler service's settings, read from the environment (see docs/configuration.md).
+public struct SchedulerConfiguration: Sendable {
+    public var address: ListenAddress
+    public var databaseURL: DatabaseURL
+    public var redisURL: RedisURL
+    public var internalServiceToken: String
+
+    public init(environment variables: [String: String]) throws(ConfigurationError) {
+        var reader = EnvironmentReader(variables)
+        address = reader.listenAddress(portVariable: "SCHEDULER_PORT", defaultPort: 3004)
+        databaseURL = reader.databaseURL()
+        redisURL = reader.redisURL(required: true) ?? RedisURL(host: "")
+        internalServiceToken = reader.internalServiceToken()
+        try reader.validate()
+    }
+}

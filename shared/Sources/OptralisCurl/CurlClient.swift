@@ -1,0 +1,123 @@
+import CCurl
+import Foundation
+import NIOPosix
+import OptralisCore
+
+/// Outbound HTTP and SMTP over libcurl. Each transfer runs on a thread of its own pool,
+/// so `curl_easy_perform` never blocks an event loop or the cooperative executor.
+public final class CurlClient: Sendable {
+    private let threadPool: NIOThreadPool
+
+    /// `concurrency` transfers run at once; more wait for a thread.
+    public init(concurrency: Int = 8) {
+        threadPool = NIOThreadPool(numberOfThreads: concurrency)
+        threadPool.start()
+    }
+
+    public func shutdown() async {
+        try? await threadPool.shutdownGracefully()
+    }
+
+    /// Sends a request and returns the response whatever its status (a 500 is an answer);
+    /// throws ``CurlError`` when there is no answer (DNS, connection, TLS, timeout).
+    public func send(_ request: OutboundRequest) async throws -> OutboundResponse {
+        try await threadPool.runIfActive {
+            try Self.perform(request)
+        }
+    }
+
+    /// Sends one message over SMTP: EHLO, STARTTLS or TLS as configured, AUTH when a user is
+    /// set, MAIL FROM, RCPT TO for each recipient, DATA. Throws when the server refuses.
+    public func sendMail(_ envelope: SMTPEnvelope, via settings: SMTPSettings) async throws {
+        try await threadPool.runIfActive {
+            try Self.performSMTP(envelope, settings)
+        }
+    }
+
+    private static func perform(_ request: OutboundRequest) throws -> OutboundResponse {
+        let easy = try CurlEasy()
+        easy.sink.maximumBodyBytes = request.maximumResponseBytes
+        try easy.set(CURLOPT_URL, request.url)
+        try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
+        try easy.set(CURLOPT_FOLLOWLOCATION, 0)
+        try easy.set(CURLOPT_USERAGENT, "optralis/\(OptralisVersion.current)")
+        try applyTimeouts(request.timeout, easy)
+        try applyTLS(request.tls, easy)
+        switch request.method {
+        case .get:
+            try easy.set(CURLOPT_HTTPGET, 1)
+        case .post:
+            try easy.set(CURLOPT_POST, 1)
+        case .put, .patch, .delete:
+            try easy.set(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+        }
+        if let body = request.body {
+            try easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(body.count))
+            try body.withUnsafeBytes { bytes in
+                // COPYPOSTFIELDS copies POSTFIELDSIZE bytes now, so the buffer may go after.
+                try easy.set(CURLOPT_COPYPOSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+            }
+        }
+        // An empty `Expect:` stops curl from waiting for `100 Continue` on larger bodies.
+        try easy.set(CURLOPT_HTTPHEADER, list: request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"])
+        let outcome = Result { () throws(CurlError) in try easy.perform() }
+        if case .failure(let error) = outcome {
+            if easy.sink.truncated {
+                throw CurlError(code: error.code, message: "response larger than \(request.maximumResponseBytes) bytes")
+            }
+            throw error
+        }
+        return OutboundResponse(status: easy.responseCode(), headers: parseHeaders(easy.sink.headerLines), body: easy.sink.body)
+    }
+
+    private static func performSMTP(_ envelope: SMTPEnvelope, _ settings: SMTPSettings) throws {
+        guard !envelope.recipients.isEmpty else { throw CurlError(code: -1, message: "an email needs at least one recipient") }
+        let easy = try CurlEasy()
+        try easy.set(CURLOPT_URL, settings.url)
+        try easy.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        try applyTimeouts(settings.timeout, easy)
+        try applyTLS(settings.tls, easy)
+        switch settings.security {
+        case .starttls, .tls: try easy.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        case .none: try easy.set(CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
+        }
+        if let username = settings.username {
+            try easy.set(CURLOPT_USERNAME, username)
+            try easy.set(CURLOPT_PASSWORD, settings.password ?? "")
+        }
+        try easy.set(CURLOPT_MAIL_FROM, "<\(envelope.from)>")
+        try easy.set(CURLOPT_MAIL_RCPT, list: envelope.recipients.map { "<\($0)>" })
+        try easy.setUpload(envelope.message)
+        try easy.perform()
+    }
+
+    private static func applyTimeouts(_ timeout: Duration, _ easy: CurlEasy) throws(CurlError) {
+        let milliseconds = Int(max(1, timeout.milliseconds))
+        try easy.set(CURLOPT_TIMEOUT_MS, milliseconds)
+        try easy.set(CURLOPT_CONNECTTIMEOUT_MS, min(milliseconds, 10_000))
+    }
+
+    private static func applyTLS(_ tls: TLSOptions, _ easy: CurlEasy) throws(CurlError) {
+        try easy.set(CURLOPT_SSL_VERIFYPEER, tls.verifyPeer ? 1 : 0)
+        try easy.set(CURLOPT_SSL_VERIFYHOST, tls.verifyPeer ? 2 : 0)
+        if let caFile = tls.caFile { try easy.set(CURLOPT_CAINFO, caFile) }
+        if let certificate = tls.clientCertificateFile { try easy.set(CURLOPT_SSLCERT, certificate) }
+        if let key = tls.clientKeyFile { try easy.set(CURLOPT_SSLKEY, key) }
+    }
+
+    /// Header lines of the last response only (a redirect or `100 Continue` adds earlier blocks).
+    static func parseHeaders(_ lines: [String]) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = []
+        for line in lines {
+            if line.hasPrefix("HTTP/") {
+                headers.removeAll()
+                continue
+            }
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = String(line[..<colon])
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers.append((name, value))
+        }
+        return headers
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// An email with a plain-text and an HTML body, rendered as an RFC 5322 / MIME message
+/// (multipart/alternative, base64 parts, RFC 2047 encoded headers) ready for ``CurlClient/sendMail(_:via:)``.
+public struct EmailMessage: Sendable {
+    public var from: String
+    public var fromName: String?
+    public var to: [String]
+    public var subject: String
+    public var text: String
+    public var html: String?
+    public var date: Date
+    public var messageID: String
+
+    public init(
+        from: String, fromName: String? = nil, to: [String], subject: String, text: String, html: String? = nil,
+        date: Date = Date(), messageID: String? = nil
+    ) {
+        self.from = from
+        self.fromName = fromName
+        self.to = to
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.date = date
+        let domain = from.split(separator: "@").last.map(String.init) ?? "optralis.local"
+        self.messageID = messageID ?? "<\(UUID().uuidString.lowercased())@\(domain)>"
+    }
+
+    public var envelope: SMTPEnvelope {
+        SMTPEnvelope(from: from, recipients: to, message: Array(rendered().utf8))
+    }
+
+    /// The message text with CRLF line ends.
+    public func rendered() -> String {
+        var lines: [String] = []
+        let sender = fromName.map { "\(Self.encodedWord($0)) <\(Self.headerSafe(from))>" } ?? Self.headerSafe(from)
+        lines.append("From: \(sender)")
+        lines.append("To: \(to.map(Self.headerSafe).joined(separator: ", "))")
+        lines.append("Subject: \(Self.encodedWord(subject))")
+        lines.append("Date: \(Self.rfc5322Date(date))")
+        lines.append("Message-ID: \(Self.headerSafe(messageID))")
+        lines.append("MIME-Version: 1.0")
+        if let html {
+            let boundary = "optralis-\(UUID().uuidString.lowercased())"
+            lines.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+            lines.append("")
+            lines.append("--\(boundary)")
+            lines += Self.part(contentType: "text/plain; charset=utf-8", body: text)
+            lines.append("--\(boundary)")
+            lines += Self.part(contentType: "text/html; charset=utf-8", body: html)
+            lines.append("--\(boundary)--")
+        } else {
+            lines += Self.part(contentType: "text/plain; charset=utf-8", body: text)
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    private static func part(contentType: String, body: String) -> [String] {
+        ["Content-Type: \(contentType)", "Content-Transfer-Encoding: base64", ""] + base64Lines(Array(body.utf8))
+    }
+
+    private static func base64Lines(_ bytes: [UInt8]) -> [String] {
+        let encoded = Data(bytes).base64EncodedString()
+        var lines: [String] = []
+        var index = encoded.startIndex
+        while index < encoded.endIndex {
+            let end = encoded.index(index, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex
+            lines.append(String(encoded[index..<end]))
+            index = end
+        }
+        return lines
+    }
+
+    /// Removes CR and LF so a value cannot start a new header (header injection).
+    static func headerSafe(_ value: String) -> String {
+        String(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" })
+    }
+
+    /// RFC 2047 `=?utf-8?B?…?=` when the text is not plain printable ASCII.
+    static func encodedWord(_ value: String) -> String {
+        let safe = headerSafe(value)
+        if safe.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) { return safe }
+        return "=?utf-8?B?\(Data(safe.utf8).base64EncodedString())?="
+    }
+
+    static func rfc5322Date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,63 @@
+/// An outgoing HTTP request made with ``CurlClient``.
+public struct OutboundRequest: Sendable {
+    public enum Method: String, Sendable {
+        case get = "GET", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE"
+    }
+
+    public var method: Method
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]?
+    /// Whole-transfer limit; connection set-up has its own, shorter one.
+    public var timeout: Duration
+    public var tls: TLSOptions
+    /// Larger responses are cut off with an error rather than filling memory.
+    public var maximumResponseBytes: Int
+
+    public init(
+        method: Method = .get, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
+        timeout: Duration = .seconds(30), tls: TLSOptions = .init(), maximumResponseBytes: Int = 10 << 20
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.tls = tls
+        self.maximumResponseBytes = maximumResponseBytes
+    }
+
+    /// A POST of a JSON body.
+    public static func postJSON(_ url: String, body: [UInt8], headers: [(name: String, value: String)] = [], timeout: Duration = .seconds(30)) -> OutboundRequest {
+        OutboundRequest(method: .post, url: url, headers: [("Content-Type", "application/json")] + headers, body: body, timeout: timeout)
+    }
+}
+
+/// TLS settings for HTTPS and SMTPS/STARTTLS; defaults verify the peer against the system CAs.
+public struct TLSOptions: Sendable, Equatable {
+    public var verifyPeer: Bool
+    /// A PEM bundle of CAs to trust instead of the system's (the Optralis CA for the agent).
+    public var caFile: String?
+    /// PEM client certificate and key, for mutual TLS.
+    public var clientCertificateFile: String?
+    public var clientKeyFile: String?
+
+    public init(verifyPeer: Bool = true, caFile: String? = nil, clientCertificateFile: String? = nil, clientKeyFile: String? = nil) {
+        self.verifyPeer = verifyPeer
+        self.caFile = caFile
+        self.clientCertificateFile = clientCertificateFile
+        self.clientKeyFile = clientKeyFile
+    }
+}
+
+public struct OutboundResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public func header(_ name: String) -> String? {
+        headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}

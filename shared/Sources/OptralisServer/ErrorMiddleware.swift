@@ -1,0 +1,28 @@
+import Hummingbird
+import OptralisCore
+
+/// Turns every error into the JSON error shape `{"error": "...", "code": "..."}`:
+/// ``AppError`` as it is, Hummingbird's errors (unknown route, bad JSON, body too large) with a
+/// code from their status, and anything else into a 500 whose details go to the log only.
+public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as AppError {
+            return try error.response(from: request, context: context)
+        } catch let error as HTTPError {
+            let message = error.body ?? error.status.reasonPhrase.lowercased()
+            var response = ErrorBody(error: message, code: ErrorBody.code(for: error.status)).response(status: error.status)
+            response.headers.append(contentsOf: error.headers)
+            return response
+        } catch let error as any HTTPResponseError {
+            return ErrorBody(error: error.status.reasonPhrase.lowercased(), code: ErrorBody.code(for: error.status))
+                .response(status: error.status)
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return try AppError.internalError.response(from: request, context: context)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Logging
+import OptralisCore
+import OptralisPostgres
+import OptralisRedis
+
+/// One dependency probed by `GET /health`: a name, whether the service can work without it,
+/// and a probe returning the round-trip time (or throwing when the dependency is down).
+public struct HealthCheck: Sendable {
+    public let name: String
+    public let required: Bool
+    let probe: (@Sendable () async throws -> Duration)?
+
+    public init(name: String, required: Bool, probe: @escaping @Sendable () async throws -> Duration) {
+        self.name = name
+        self.required = required
+        self.probe = probe
+    }
+
+    private init(disabled name: String) {
+        self.name = name
+        self.required = false
+        self.probe = nil
+    }
+
+    public static func postgres(_ database: Database, logger: Logger) -> HealthCheck {
+        HealthCheck(name: "postgres", required: true) { try await database.ping(logger: logger) }
+    }
+
+    /// Redis; `required: false` on the api, which keeps serving without it. Nil client: disabled.
+    public static func redis(_ client: RedisClient?, required: Bool) -> HealthCheck {
+        guard let client else { return HealthCheck(disabled: "redis") }
+        return HealthCheck(name: "redis", required: required) { try await client.ping() }
+    }
+
+    func run() async -> DependencyHealth {
+        guard let probe else { return DependencyHealth(status: .disabled, required: required) }
+        do {
+            let latency = try await probe()
+            return DependencyHealth(status: .up, required: required, latencyMs: (latency.fractionalMilliseconds * 10).rounded() / 10)
+        } catch {
+            return DependencyHealth(status: .down, required: required, error: String(describing: error))
+        }
+    }
+}
+
+/// Runs the checks concurrently and sums them up in a ``HealthReport``.
+public struct HealthReporter: Sendable {
+    public let service: String
+    public let checks: [HealthCheck]
+    private let startedAt = ContinuousClock.now
+
+    public init(service: String, checks: [HealthCheck]) {
+        self.service = service
+        self.checks = checks
+    }
+
+    public func report() async -> HealthReport {
+        let results = await withTaskGroup(of: (String, DependencyHealth).self) { group in
+            for check in checks {
+                group.addTask { (check.name, await check.run()) }
+            }
+            var results: [String: DependencyHealth] = [:]
+            for await (name, health) in group { results[name] = health }
+            return results
+        }
+        let status: HealthReport.Status =
+            if results.values.contains(where: { $0.required && $0.status == .down }) {
+                .down
+            } else if results.values.contains(where: { $0.status == .down }) {
+                .degraded
+            } else {
+                .ok
+            }
+        return HealthReport(
+            status: status, service: service, version: OptralisVersion.current,
+            uptimeSeconds: Int((ContinuousClock.now - startedAt).components.seconds), checks: results)
+    }
+}

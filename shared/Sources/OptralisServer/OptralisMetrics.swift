@@ -1,0 +1,28 @@
+import Metrics
+import OptralisCore
+import Prometheus
+
+/// The process's Prometheus registry behind swift-metrics. `MetricsSystem` can be bootstrapped
+/// once per process, so every service (and every test application) shares this one.
+public enum OptralisMetrics {
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    /// Bootstraps the metrics system (idempotent) and sets `optralis_build_info{service,version} 1`.
+    public static func bootstrap(service: String) {
+        registry.makeGauge(
+            name: "optralis_build_info", labels: [("service", service), ("version", OptralisVersion.current)],
+            help: "Always 1; labels carry the service name and version."
+        ).set(Int64(1))
+    }
+
+    /// The text exposition format served at `/metrics`.
+    public static func exposition() -> [UInt8] {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}

@@ -1,0 +1,96 @@
+import Hummingbird
+import Logging
+import OptralisCore
+import OptralisPostgres
+import OptralisRedis
+import ServiceLifecycle
+
+/// Where a service listens: `BIND_ADDRESS` (default 0.0.0.0) and its own port variable.
+public struct ListenAddress: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+}
+
+extension EnvironmentReader {
+    public mutating func listenAddress(portVariable: String, defaultPort: Int) -> ListenAddress {
+        ListenAddress(host: string("BIND_ADDRESS", default: "0.0.0.0"), port: port(portVariable, default: defaultPort))
+    }
+}
+
+/// Assembles a service's Hummingbird application the same way for every service: shared
+/// middleware, `/health` over its dependencies, `/metrics`, its own routes, the PostgreSQL
+/// pool and Redis client in the application's service group (so SIGTERM closes them after
+/// the server drains), and a bounded database check before the port opens.
+public struct ServiceApplicationBuilder<Context: RequestContext>: Sendable
+where Context.Source == ApplicationRequestContextSource {
+    public let service: String
+    public let address: ListenAddress
+    public let database: Database?
+    public let redis: RedisClient?
+    public let redisUse: RedisUse
+    public let logger: Logger
+
+    /// How a service depends on Redis, for `/health`.
+    public enum RedisUse: Sendable {
+        case none
+        /// Shown as `disabled` when no client is configured; down makes the service `degraded`.
+        case optional
+        /// Down makes the service `down` (503).
+        case required
+    }
+
+    public init(service: String, address: ListenAddress, database: Database?, redis: RedisClient?, redisUse: RedisUse, logger: Logger) {
+        self.service = service
+        self.address = address
+        self.database = database
+        self.redis = redis
+        self.redisUse = redisUse
+        self.logger = logger
+    }
+
+    public var healthChecks: [HealthCheck] {
+        var checks: [HealthCheck] = []
+        if let database { checks.append(.postgres(database, logger: logger)) }
+        switch redisUse {
+        case .none: break
+        case .optional: checks.append(.redis(redis, required: false))
+        case .required: checks.append(.redis(redis, required: true))
+        }
+        return checks
+    }
+
+    /// `routes` adds the service's own routes; `beforeServerStarts` runs once the database
+    /// answers (migrations, for the api); `workers` join the service group (queue consumers).
+    public func build(
+        extraHealthChecks: [HealthCheck] = [],
+        workers: [any Service] = [],
+        beforeServerStarts: @escaping @Sendable () async throws -> Void = {},
+        routes: (Router<Context>) -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router(context: Context.self)
+        router.addStandardMiddleware()
+        router.addStandardRoutes(health: HealthReporter(service: service, checks: healthChecks + extraHealthChecks))
+        routes(router)
+
+        var services: [any Service] = []
+        if let database { services.append(database.client) }
+        if let redis { services.append(RedisService(client: redis)) }
+        var application = Application(
+            router: router,
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "optralis-\(service)"),
+            services: services + workers,
+            logger: logger)
+        let database = self.database
+        let logger = self.logger
+        application.beforeServerStarts {
+            if let database { try await database.waitUntilReachable(logger: logger) }
+            try await beforeServerStarts()
+        }
+        return application
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import OptralisCore
+
+/// What every Optralis HTTP server has: request ids and one log line per request, JSON errors,
+/// request metrics, `GET /health` and `GET /metrics`.
+extension Router {
+    /// Adds the shared middleware. Call before adding routes: Hummingbird applies a middleware
+    /// only to the routes added after it (and to unknown routes).
+    public func addStandardMiddleware() {
+        add(middleware: RequestIDMiddleware())
+        add(middleware: ErrorMiddleware())
+        add(middleware: MetricsMiddleware())
+    }
+
+    /// `GET /health` (503 when a required dependency is down) and `GET /metrics`.
+    public func addStandardRoutes(health: HealthReporter) {
+        OptralisMetrics.bootstrap(service: health.service)
+        get("/health") { _, _ -> Response in
+            let report = await health.report()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let body = try encoder.encode(report)
+            return Response(
+                status: report.status == .down ? .serviceUnavailable : .ok,
+                headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: OptralisMetrics.exposition())))
+        }
+    }
+}

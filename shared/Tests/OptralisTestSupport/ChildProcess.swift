@@ -1,0 +1,97 @@
+import Foundation
+
+/// A program started by a test (a service binary, redis-server, aiosmtpd), its output kept
+/// in a file for the assertion messages, killed if the test forgets to stop it.
+public final class ChildProcess: Sendable {
+    public let process: Process
+    public let outputFile: URL
+
+    public init(executable: String, arguments: [String] = [], environment: [String: String]? = nil) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("optralis-test-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: outputFile)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+
+    public var output: String {
+        (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+    }
+
+    public var isRunning: Bool { process.isRunning }
+
+    public func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the process to exit; returns its status, or nil if it is still running after `timeout`.
+    public func waitForExit(timeout: Duration) async -> Int32? {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while process.isRunning && clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Runs a program to completion and returns its exit status and output.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Duration = .seconds(60)) async throws -> (status: Int32, output: String) {
+        let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment)
+        guard let status = await child.waitForExit(timeout: timeout) else {
+            child.signal(SIGKILL)
+            throw TestEnvironmentError(message: "\(executable) did not finish within \(timeout): \(child.output)")
+        }
+        return (status, child.output)
+    }
+}
+
+/// A TCP port free on 127.0.0.1 at the time of the call.
+public func freePort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw TestEnvironmentError(message: "socket() failed") }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+            bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+        }
+    }
+    guard bound else { throw TestEnvironmentError(message: "bind() failed") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Finds a program on PATH (redis-server, python3).
+public func which(_ program: String) -> String? {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for directory in path.split(separator: ":") {
+        let candidate = "\(directory)/\(program)"
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return nil
+}
+
+/// Polls `condition` until it holds or `timeout` passes.
+public func eventually(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    repeat {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(50))
+    } while clock.now < deadline
+    return await condition()
+}
