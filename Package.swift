@@ -58,6 +58,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -123,11 +124,15 @@ let package = Package(
             name: "OptralisTestSupport",
             dependencies: sharedLibraries + [postgresNIO, logging, hummingbird],
             path: "shared/Tests/OptralisTestSupport",
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "OptralisSharedTests",
-            dependencies: sharedLibraries + ["OptralisTestSupport", hummingbird, hummingbirdTesting, postgresNIO],
+            dependencies: sharedLibraries + [
+                "OptralisTestSupport", hummingbird, hummingbirdTesting, postgresNIO,
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             path: "shared/Tests/OptralisSharedTests",
             swiftSettings: swiftSettings
         ),
@@ -141,7 +146,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
     ]
-        + service("OptralisAPI", executable: "optralis-api", folder: "services/api")
+        + service(
+            "OptralisAPI", executable: "optralis-api", folder: "services/api",
+            dependencies: [.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")])
         + service("OptralisAI", executable: "optralis-ai", folder: "services/ai")
         + service("OptralisNotifier", executable: "optralis-notifier", folder: "services/notifier")
         + service("OptralisScheduler", executable: "optralis-scheduler", folder: "services/scheduler")

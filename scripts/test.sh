@@ -22,7 +22,7 @@ fi
 
 echo "==> docker-compose config (deploy/docker-compose.yml)"
 POSTGRES_PASSWORD=check JWT_SECRET=check-check-check-check-check-check INTERNAL_SERVICE_TOKEN=check-check-check-check-check-chec \
-  docker-compose -f deploy/docker-compose.yml --env-file /dev/null config -q
+  docker-compose -f deploy/docker-compose.yml config -q
 
 echo "==> swift build --build-tests"
 start=$(date +%s)
@@ -43,5 +43,12 @@ DATABASE_URL=$template_url LOG_LEVEL=warning "$OPTRALIS_BIN_DIR/optralis-api" mi
 
 echo "==> swift test"
 start=$(date +%s)
-swift test --skip-build "$@"
+output="$local_dir/test-output.log"
+status=0
+swift test --skip-build "$@" 2>&1 | tee "$output" || status=$?
 echo "tests took $(( $(date +%s) - start )) s"
+# One plain summary line: Swift Testing's count of tests, and how many of them failed.
+total=$(sed -n 's/.*Test run with \([0-9]*\) tests\{0,1\} .*/\1/p' "$output" | tail -1)
+failed=$(grep -c '✘ Test .* failed after' "$output" || true)
+echo "$(( ${total:-0} - failed )) passed, $failed failed"
+exit $status

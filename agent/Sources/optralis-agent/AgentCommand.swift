@@ -13,6 +13,6 @@ struct AgentCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = ServiceMain.configuration(for: "optralis-agent", AgentConfiguration.init)
         OptralisLogging.bootstrap(service: "agent", environment: ProcessInfo.processInfo.environment)
-        try await buildAgentApplication(configuration: configuration, logger: Logger(label: "optralis.agent")).runService()
+        try await AgentServer(configuration: configuration, logger: Logger(label: "optralis.agent")).makeApplication().runService()
     }
 }

@@ -42,7 +42,8 @@ public struct EmailMessage: Sendable {
         lines.append("Message-ID: \(Self.headerSafe(messageID))")
         lines.append("MIME-Version: 1.0")
         if let html {
-            let boundary = "optralis-\(UUID().uuidString.lowercased())"
+            // Derived from the Message-ID so rendering the same message twice gives the same bytes.
+            let boundary = "=_optralis_" + String(messageID.unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) })
             lines.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
             lines.append("")
             lines.append("--\(boundary)")

@@ -64,19 +64,23 @@ where Context.Source == ApplicationRequestContextSource {
         return checks
     }
 
-    /// `routes` adds the service's own routes; `beforeServerStarts` runs once the database
-    /// answers (migrations, for the api); `workers` join the service group (queue consumers).
-    public func build(
-        extraHealthChecks: [HealthCheck] = [],
-        workers: [any Service] = [],
-        beforeServerStarts: @escaping @Sendable () async throws -> Void = {},
-        routes: (Router<Context>) -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    /// The router: shared middleware, `/health`, `/metrics`, then the service's own `routes`.
+    /// Separate from ``application(router:workers:beforeServerStarts:)`` so tests can list its routes.
+    public func router(extraHealthChecks: [HealthCheck] = [], routes: (Router<Context>) -> Void = { _ in }) -> Router<Context> {
         let router = Router(context: Context.self)
         router.addStandardMiddleware()
         router.addStandardRoutes(health: HealthReporter(service: service, checks: healthChecks + extraHealthChecks))
         routes(router)
+        return router
+    }
 
+    /// `beforeServerStarts` runs once the database answers (migrations, for the api);
+    /// `workers` join the service group (queue consumers, the scheduler's loop).
+    public func application(
+        router: Router<Context>,
+        workers: [any Service] = [],
+        beforeServerStarts: @escaping @Sendable () async throws -> Void = {}
+    ) -> some ApplicationProtocol {
         var services: [any Service] = []
         if let database { services.append(database.client) }
         if let redis { services.append(RedisService(client: redis)) }

@@ -13,6 +13,6 @@ struct AICommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = ServiceMain.configuration(for: "optralis-ai", AIConfiguration.init)
         OptralisLogging.bootstrap(service: "ai", environment: ProcessInfo.processInfo.environment)
-        try await buildAIApplication(configuration: configuration, logger: Logger(label: "optralis.ai")).runService()
+        try await AIServer(configuration: configuration, logger: Logger(label: "optralis.ai")).makeApplication().runService()
     }
 }

@@ -14,6 +14,8 @@ public struct APIConfiguration: Sendable {
     public var environment: DeploymentEnvironment
     public var migrationsDirectory: String?
     public var openAPIPath: String?
+    /// The first super_admin, created at start-up while none exists (`make run` generates it).
+    public var initialAdmin: InitialAdmin?
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         var reader = EnvironmentReader(variables)
@@ -24,6 +26,7 @@ public struct APIConfiguration: Sendable {
         internalServiceToken = reader.internalServiceToken()
         environment = reader.deploymentEnvironment()
         migrationsDirectory = Migration.defaultDirectory(environment: variables)
+        initialAdmin = InitialAdmin.read(from: &reader)
         openAPIPath = ProjectFiles.locate("docs/openapi.yaml", override: reader.value("OPTRALIS_OPENAPI_PATH"), containerPath: "/app/openapi.yaml")
         try reader.validate()
     }

@@ -21,7 +21,7 @@ struct OptralisAPICommand: AsyncParsableCommand {
             let configuration = ServiceMain.configuration(for: "optralis-api", APIConfiguration.init)
             OptralisLogging.bootstrap(service: "api", environment: ProcessInfo.processInfo.environment)
             let logger = Logger(label: "optralis.api")
-            try await buildAPIApplication(configuration: configuration, logger: logger).runService()
+            try await APIServer(configuration: configuration, logger: logger).makeApplication().runService()
         }
     }
 

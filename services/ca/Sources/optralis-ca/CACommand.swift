@@ -13,6 +13,6 @@ struct CACommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = ServiceMain.configuration(for: "optralis-ca", CAConfiguration.init)
         OptralisLogging.bootstrap(service: "ca", environment: ProcessInfo.processInfo.environment)
-        try await buildCAApplication(configuration: configuration, logger: Logger(label: "optralis.ca")).runService()
+        try await CAServer(configuration: configuration, logger: Logger(label: "optralis.ca")).makeApplication().runService()
     }
 }

@@ -13,6 +13,6 @@ struct NotifierCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = ServiceMain.configuration(for: "optralis-notifier", NotifierConfiguration.init)
         OptralisLogging.bootstrap(service: "notifier", environment: ProcessInfo.processInfo.environment)
-        try await buildNotifierApplication(configuration: configuration, logger: Logger(label: "optralis.notifier")).runService()
+        try await NotifierServer(configuration: configuration, logger: Logger(label: "optralis.notifier")).makeApplication().runService()
     }
 }

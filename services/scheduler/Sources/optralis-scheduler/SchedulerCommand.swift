@@ -13,6 +13,6 @@ struct SchedulerCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = ServiceMain.configuration(for: "optralis-scheduler", SchedulerConfiguration.init)
         OptralisLogging.bootstrap(service: "scheduler", environment: ProcessInfo.processInfo.environment)
-        try await buildSchedulerApplication(configuration: configuration, logger: Logger(label: "optralis.scheduler")).runService()
+        try await SchedulerServer(configuration: configuration, logger: Logger(label: "optralis.scheduler")).makeApplication().runService()
     }
 }

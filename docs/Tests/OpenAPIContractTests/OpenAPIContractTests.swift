@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import Logging
+import OptralisAI
+import OptralisAPI
+import OptralisAgent
+import OptralisCA
+import OptralisNotifier
+import OptralisScheduler
+import OptralisServer
+import OptralisTestSupport
+import Testing
+import Yams
+
+/// docs/openapi.yaml must describe exactly the routes the services register.
+@Suite("docs/openapi.yaml matches the routers")
+struct OpenAPIContractTests {
+    struct Route: Hashable, CustomStringConvertible {
+        let service: String
+        let method: String
+        let path: String
+        var description: String { "\(service): \(method) \(path)" }
+    }
+
+    /// Configuration that satisfies every service; nothing connects while routers are built.
+    static let environment = [
+        "DATABASE_URL": "postgres://contract:test@127.0.0.1:1/contract", "REDIS_URL": "redis://127.0.0.1:1/0",
+        "JWT_SECRET": String(repeating: "j", count: 32), "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 32),
+    ]
+
+    static func registered() throws -> Set<Route> {
+        let logger = Logger(label: "contract")
+        let routers: [(String, [Router<ServiceRequestContext>.RouteDescription])] = [
+            ("api", APIServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes),
+            ("ai", AIServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes),
+            ("notifier", NotifierServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes),
+            ("scheduler", SchedulerServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes),
+            ("ca", CAServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes),
+            ("agent", AgentServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes),
+        ]
+        return Set(routers.flatMap { service, routes in
+            routes.map { Route(service: service, method: $0.method.rawValue, path: "\($0.path)".normalisedPath) }
+        })
+    }
+
+    static func documented() throws -> Set<Route> {
+        let text = try String(contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        let document = try #require(try Yams.load(yaml: text) as? [String: Any])
+        #expect((document["openapi"] as? String)?.hasPrefix("3.1") == true)
+        let paths = try #require(document["paths"] as? [String: Any])
+        var routes: Set<Route> = []
+        for (path, item) in paths {
+            let operations = try #require(item as? [String: Any], "\(path)")
+            let services = try #require(operations["x-optralis-services"] as? [String], "\(path) has no x-optralis-services")
+            for method in ["get", "post", "put", "patch", "delete"] where operations[method] != nil {
+                for service in services { routes.insert(Route(service: service, method: method.uppercased(), path: path.normalisedPath)) }
+            }
+        }
+        return routes
+    }
+
+    @Test func every_registered_route_is_documented() throws {
+        let missing = try Self.registered().subtracting(try Self.documented())
+        #expect(missing.isEmpty, "routes missing from docs/openapi.yaml: \(missing.sorted { $0.description < $1.description })")
+    }
+
+    @Test func every_documented_route_is_registered() throws {
+        let stale = try Self.documented().subtracting(try Self.registered())
+        #expect(stale.isEmpty, "documented but not registered: \(stale.sorted { $0.description < $1.description })")
+    }
+}
+
+extension String {
+    /// `/machines/{id}` and `/machines/:id` both become `/machines/{}`.
+    var normalisedPath: String {
+        split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            segment.hasPrefix(":") || (segment.hasPrefix("{") && segment.hasSuffix("}")) ? "{}" : String(segment)
+        }.joined(separator: "/")
+    }
+}

@@ -1,0 +1,20 @@
+import OptralisTestSupport
+import Testing
+
+@Suite("optralis-ca executable")
+struct CAExecutableTests {
+    @Test func starts_answers_health_and_metrics_and_stops_on_sigterm() async throws {
+        let database = try await TestDatabase.create()
+        try await ServiceLifecycleCheck.run(
+            binary: "optralis-ca", service: "ca", portVariable: "CA_PORT",
+            environment: try ServiceLifecycleCheck.serverEnvironment(database: database), expectedChecks: ["postgres"])
+        try await database.drop()
+    }
+
+    @Test func refuses_to_start_without_its_required_configuration() async throws {
+        let result = try await ChildProcess.run(
+            TestEnvironment.binaryDirectory.appendingPathComponent("optralis-ca").path, [], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(result.status == 78)
+        #expect(result.output.contains("DATABASE_URL"), "\(result.output)")
+    }
+}

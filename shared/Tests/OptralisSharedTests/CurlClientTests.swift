@@ -1,0 +1,154 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import OptralisCurl
+import OptralisTestSupport
+import Synchronization
+import Testing
+
+@Suite("Outbound HTTP and SMTP over libcurl")
+struct CurlClientTests {
+    /// What the local HTTP server saw of the last request.
+    final class Recorder: Sendable {
+        let last = Mutex<(method: String, headers: [String: String], body: [UInt8])?>(nil)
+    }
+
+    func withHTTPServer(_ body: @Sendable (Int, Recorder) async throws -> Void) async throws {
+        let recorder = Recorder()
+        let router = Router()
+        router.on("/hook", method: .post) { request, _ -> Response in
+            let bytes = try await request.body.collect(upTo: 1 << 20)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }  // canonical names are lowercase
+            recorder.last.withLock { $0 = (request.method.rawValue, headers, Array(buffer: bytes)) }
+            return Response(status: .created, headers: [.contentType: "application/json", HTTPField.Name("X-Hook-Id")!: "42"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#)))
+        }
+        router.on("/hook", method: .delete) { request, _ -> HTTPResponse.Status in
+            recorder.last.withLock { $0 = (request.method.rawValue, [:], []) }
+            return .noContent
+        }
+        router.get("/slow") { _, _ -> String in
+            try await Task.sleep(for: .seconds(3))
+            return "late"
+        }
+        router.get("/big") { _, _ -> ByteBuffer in ByteBuffer(repeating: UInt8(ascii: "x"), count: 2 << 20) }
+        router.get("/error") { _, _ -> Response in Response(status: .badGateway, body: .init(byteBuffer: ByteBuffer(string: "upstream down"))) }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            try await body(client.port!, recorder)
+        }
+    }
+
+    @Test func post_sends_the_exact_body_and_headers_and_reads_the_response() async throws {
+        let curl = CurlClient(concurrency: 2)
+        try await withHTTPServer { port, recorder in
+            let payload = Array(#"{"text":"disque plein à 95 % — \"sda\""}"#.utf8)
+            let response = try await curl.send(
+                .postJSON("http://127.0.0.1:\(port)/hook", body: payload, headers: [("X-Request-ID", "req-7"), ("Authorization", "Bearer t0k")]))
+            #expect(response.status == 201)
+            #expect(response.bodyText == #"{"ok":true}"#)
+            #expect(response.header("x-hook-id") == "42", "header lookup ignores case")
+            let seen = try #require(recorder.last.withLock { $0 })
+            #expect(seen.method == "POST")
+            #expect(seen.body == payload, "the server received the body byte for byte")
+            #expect(seen.headers["content-type"] == "application/json")
+            #expect(seen.headers["x-request-id"] == "req-7")
+            #expect(seen.headers["authorization"] == "Bearer t0k")
+            #expect(seen.headers["user-agent"]?.hasPrefix("optralis/") == true)
+
+            let deleted = try await curl.send(OutboundRequest(method: .delete, url: "http://127.0.0.1:\(port)/hook"))
+            #expect(deleted.status == 204)
+            #expect(recorder.last.withLock { $0?.method } == "DELETE")
+        }
+        await curl.shutdown()
+    }
+
+    @Test func an_error_status_is_an_answer_not_a_thrown_error() async throws {
+        let curl = CurlClient(concurrency: 1)
+        try await withHTTPServer { port, _ in
+            let response = try await curl.send(OutboundRequest(url: "http://127.0.0.1:\(port)/error"))
+            #expect(response.status == 502)
+            #expect(response.bodyText == "upstream down")
+        }
+        await curl.shutdown()
+    }
+
+    @Test func a_slow_server_times_out_and_a_huge_body_is_cut_off() async throws {
+        let curl = CurlClient(concurrency: 2)
+        try await withHTTPServer { port, _ in
+            let started = ContinuousClock.now
+            let timeout = await #expect(throws: CurlError.self) {
+                try await curl.send(OutboundRequest(url: "http://127.0.0.1:\(port)/slow", timeout: .milliseconds(300)))
+            }
+            #expect(timeout?.isTimeout == true, "\(String(describing: timeout))")
+            #expect(ContinuousClock.now - started < .seconds(2))
+
+            let big = await #expect(throws: CurlError.self) {
+                try await curl.send(OutboundRequest(url: "http://127.0.0.1:\(port)/big", maximumResponseBytes: 1 << 20))
+            }
+            #expect(big?.message.contains("response larger than 1048576 bytes") == true)
+        }
+        await curl.shutdown()
+    }
+
+    @Test func nobody_listening_is_a_connection_error() async throws {
+        let curl = CurlClient(concurrency: 1)
+        let port = try freePort()
+        let error = await #expect(throws: CurlError.self) { try await curl.send(OutboundRequest(url: "http://127.0.0.1:\(port)/")) }
+        #expect(error?.message.lowercased().contains("connect") == true, "\(String(describing: error))")
+        await #expect(throws: CurlError.self) { try await curl.send(OutboundRequest(url: "ftp://127.0.0.1:\(port)/")) }
+        await curl.shutdown()
+    }
+
+    @Test func an_email_reaches_a_real_smtp_server_byte_for_byte() async throws {
+        let server = try await SMTPTestServer()
+        let curl = CurlClient(concurrency: 1)
+        let message = EmailMessage(
+            from: "alerts@optralis.test", fromName: "Optralis Alertes", to: ["ops@example.com", "oncall@example.com"],
+            subject: "Disque critique sur srv-01 — 95 %", text: "Le disque / est plein à 95 %.\n",
+            html: "<p>Le disque <b>/</b> est plein à 95&nbsp;%.</p>")
+        try await curl.sendMail(message.envelope, via: SMTPSettings(host: "127.0.0.1", port: server.port, security: .none))
+
+        let received = try server.received()
+        try #require(received.count == 1)
+        let mail = received[0]
+        #expect(mail.mailFrom == "alerts@optralis.test")
+        #expect(mail.rcptTos == ["ops@example.com", "oncall@example.com"])
+        #expect(mail.tls == false)
+        #expect(mail.data == String(decoding: message.envelope.message, as: UTF8.self), "the DATA the server stored is the message we built")
+        #expect(mail.data.contains("Subject: =?utf-8?B?"), "a non-ASCII subject is RFC 2047 encoded")
+        let textPart = mail.data.components(separatedBy: "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")[1]
+            .components(separatedBy: "\r\n--")[0].replacingOccurrences(of: "\r\n", with: "")
+        #expect(String(decoding: Data(base64Encoded: textPart)!, as: UTF8.self) == "Le disque / est plein à 95 %.\n")
+        await curl.shutdown()
+    }
+
+    @Test func starttls_and_auth_are_used_and_a_wrong_password_is_refused() async throws {
+        let server = try await SMTPTestServer(tls: true, user: "mailer", password: "s3cret-pass")
+        let curl = CurlClient(concurrency: 1)
+        let trusted = TLSOptions(caFile: server.certificateFile)
+        let message = EmailMessage(from: "noreply@optralis.test", to: ["admin@example.com"], subject: "Test", text: "hello")
+
+        try await curl.sendMail(
+            message.envelope,
+            via: SMTPSettings(host: "127.0.0.1", port: server.port, username: "mailer", password: "s3cret-pass", security: .starttls, tls: trusted))
+        let received = try server.received()
+        #expect(received.count == 1)
+        #expect(received.first?.tls == true, "the message travelled after STARTTLS")
+        #expect(received.first?.authenticatedAs == "mailer")
+
+        await #expect(throws: CurlError.self) {
+            try await curl.sendMail(
+                message.envelope,
+                via: SMTPSettings(host: "127.0.0.1", port: server.port, username: "mailer", password: "wrong", security: .starttls, tls: trusted))
+        }
+        await #expect(throws: CurlError.self, "an untrusted certificate is refused") {
+            try await curl.sendMail(
+                message.envelope, via: SMTPSettings(host: "127.0.0.1", port: server.port, username: "mailer", password: "s3cret-pass"))
+        }
+        #expect(try server.received().count == 1, "nothing else was delivered")
+        await curl.shutdown()
+    }
+}
