@@ -26,6 +26,17 @@ if ! [[ $port =~ ^[1-9][0-9]{0,4}$ ]] || [ "$port" -gt 65535 ]; then die "invali
 # Absolute, normalised DIR: the cluster's commands run from / and as another user.
 dir=$(realpath -m -- "$dir_arg")
 [ "$dir" != / ] || die "DIR cannot be /"
+# As root, a new cluster belongs to "postgres", which must be able to reach DIR. When a parent
+# directory is closed to it (a checkout under /root, say), the cluster lives under /var/tmp
+# instead and DIR becomes a symbolic link to it, which later calls follow.
+if [ "$(id -u)" -eq 0 ] && [ ! -e "$dir" ] && getent passwd postgres >/dev/null \
+   && ! runuser -u postgres -- test -x "$(dirname -- "$dir")" 2>/dev/null; then
+  relocated="/var/tmp/optralis-pg-$(printf '%s' "$dir" | sha1sum | cut -c1-12)/$(basename -- "$dir")"
+  mkdir -p -- "$(dirname -- "$dir")" "$(dirname -- "$relocated")"
+  chmod 755 "$(dirname -- "$relocated")"
+  ln -sfn -- "$relocated" "$dir"
+  dir=$relocated
+fi
 parent=$(dirname -- "$dir")
 pwfile="$parent/$(basename -- "$dir").password"
 logdir="$dir/log"

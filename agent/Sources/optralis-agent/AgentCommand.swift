@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import Logging
 import OptralisAgent
 import OptralisCore
 import OptralisServer
@@ -11,8 +9,8 @@ struct AgentCommand: AsyncParsableCommand {
         commandName: "optralis-agent", abstract: "The Optralis host agent.", version: OptralisVersion.current)
 
     func run() async throws {
-        let configuration = ServiceMain.configuration(for: "optralis-agent", AgentConfiguration.init)
-        OptralisLogging.bootstrap(service: "agent", environment: ProcessInfo.processInfo.environment)
-        try await AgentServer(configuration: configuration, logger: Logger(label: "optralis.agent")).makeApplication().runService()
+        try await ServiceMain.serve(executable: "optralis-agent", service: "agent", configuration: AgentConfiguration.init) {
+            AgentServer(configuration: $0, logger: $1).makeApplication()
+        }
     }
 }

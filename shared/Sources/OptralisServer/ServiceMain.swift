@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import Logging
 import OptralisCore
 
 /// Start-up helpers shared by the executables.
@@ -14,5 +16,17 @@ public enum ServiceMain {
             FileHandle.standardError.write(Data("\(executable): \(error.description)\n".utf8))
             exit(78)
         }
+    }
+
+    /// The whole `run()` of a service executable: configuration (or exit 78), logging, then
+    /// the application until SIGTERM or SIGINT.
+    public static func serve<Configuration, App: ApplicationProtocol>(
+        executable: String, service: String,
+        configuration make: ([String: String]) throws(ConfigurationError) -> Configuration,
+        application: (Configuration, Logger) -> App
+    ) async throws {
+        let configuration = configuration(for: executable, make)
+        OptralisLogging.bootstrap(service: service, environment: ProcessInfo.processInfo.environment)
+        try await application(configuration, Logger(label: "optralis.\(service)")).runService()
     }
 }

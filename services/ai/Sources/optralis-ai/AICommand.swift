@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import Logging
 import OptralisAI
 import OptralisCore
 import OptralisServer
@@ -11,8 +9,8 @@ struct AICommand: AsyncParsableCommand {
         commandName: "optralis-ai", abstract: "The Optralis AI service: health scores, drift, Claude narratives.", version: OptralisVersion.current)
 
     func run() async throws {
-        let configuration = ServiceMain.configuration(for: "optralis-ai", AIConfiguration.init)
-        OptralisLogging.bootstrap(service: "ai", environment: ProcessInfo.processInfo.environment)
-        try await AIServer(configuration: configuration, logger: Logger(label: "optralis.ai")).makeApplication().runService()
+        try await ServiceMain.serve(executable: "optralis-ai", service: "ai", configuration: AIConfiguration.init) {
+            AIServer(configuration: $0, logger: $1).makeApplication()
+        }
     }
 }

@@ -18,10 +18,9 @@ struct OptralisAPICommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Migrate the schema, then serve (default).")
 
         func run() async throws {
-            let configuration = ServiceMain.configuration(for: "optralis-api", APIConfiguration.init)
-            OptralisLogging.bootstrap(service: "api", environment: ProcessInfo.processInfo.environment)
-            let logger = Logger(label: "optralis.api")
-            try await APIServer(configuration: configuration, logger: logger).makeApplication().runService()
+            try await ServiceMain.serve(executable: "optralis-api", service: "api", configuration: APIConfiguration.init) {
+                APIServer(configuration: $0, logger: $1).makeApplication()
+            }
         }
     }
 

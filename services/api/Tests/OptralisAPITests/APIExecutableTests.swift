@@ -1,4 +1,5 @@
 import Foundation
+import OptralisCore
 import OptralisCurl
 import OptralisTestSupport
 import PostgresNIO
@@ -13,6 +14,27 @@ struct APIExecutableTests {
         try await ServiceLifecycleCheck.run(
             binary: "optralis-api", service: "api", portVariable: "PORT",
             environment: try ServiceLifecycleCheck.serverEnvironment(database: database), expectedChecks: ["postgres", "redis"])
+        try await database.drop()
+    }
+
+    @Test func with_redis_unreachable_it_still_serves_and_reports_degraded() async throws {
+        let database = try await TestDatabase.create()
+        let port = try freePort()
+        var environment = try ServiceLifecycleCheck.serverEnvironment(database: database)
+        environment["PORT"] = String(port)
+        environment["REDIS_URL"] = "redis://127.0.0.1:\(try freePort())/0"
+        let process = try ServiceProcess.launch("optralis-api", environment: environment, port: port)
+        let http = CurlClient(concurrency: 1)
+        defer { Task { await http.shutdown() } }
+        let response = try #require(await process.waitUntilServing(client: http), "\(process.child.output)")
+        #expect(response.status == 200)
+        let report = try JSONDecoder().decode(HealthReport.self, from: Data(response.body))
+        #expect(report.status == .degraded)
+        #expect(report.checks["postgres"]?.status == .up)
+        #expect(report.checks["redis"]?.status == .down)
+        #expect(report.checks["redis"]?.error?.contains("cannot connect") == true, "\(String(describing: report.checks["redis"]))")
+        process.child.signal(SIGTERM)
+        #expect(await process.child.waitForExit(timeout: .seconds(5)) == 0)
         try await database.drop()
     }
 

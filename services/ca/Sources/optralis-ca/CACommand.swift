@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import Logging
 import OptralisCA
 import OptralisCore
 import OptralisServer
@@ -11,8 +9,8 @@ struct CACommand: AsyncParsableCommand {
         commandName: "optralis-ca", abstract: "The Optralis certificate authority (internal).", version: OptralisVersion.current)
 
     func run() async throws {
-        let configuration = ServiceMain.configuration(for: "optralis-ca", CAConfiguration.init)
-        OptralisLogging.bootstrap(service: "ca", environment: ProcessInfo.processInfo.environment)
-        try await CAServer(configuration: configuration, logger: Logger(label: "optralis.ca")).makeApplication().runService()
+        try await ServiceMain.serve(executable: "optralis-ca", service: "ca", configuration: CAConfiguration.init) {
+            CAServer(configuration: $0, logger: $1).makeApplication()
+        }
     }
 }

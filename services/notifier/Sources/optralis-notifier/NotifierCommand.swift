@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import Logging
 import OptralisNotifier
 import OptralisCore
 import OptralisServer
@@ -11,8 +9,8 @@ struct NotifierCommand: AsyncParsableCommand {
         commandName: "optralis-notifier", abstract: "The Optralis notifier: sends queued email and webhook notifications.", version: OptralisVersion.current)
 
     func run() async throws {
-        let configuration = ServiceMain.configuration(for: "optralis-notifier", NotifierConfiguration.init)
-        OptralisLogging.bootstrap(service: "notifier", environment: ProcessInfo.processInfo.environment)
-        try await NotifierServer(configuration: configuration, logger: Logger(label: "optralis.notifier")).makeApplication().runService()
+        try await ServiceMain.serve(executable: "optralis-notifier", service: "notifier", configuration: NotifierConfiguration.init) {
+            NotifierServer(configuration: $0, logger: $1).makeApplication()
+        }
     }
 }

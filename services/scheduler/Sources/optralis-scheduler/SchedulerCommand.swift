@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import Logging
 import OptralisScheduler
 import OptralisCore
 import OptralisServer
@@ -11,8 +9,8 @@ struct SchedulerCommand: AsyncParsableCommand {
         commandName: "optralis-scheduler", abstract: "The Optralis scheduler: retention, offline detection, reminders, roll-ups.", version: OptralisVersion.current)
 
     func run() async throws {
-        let configuration = ServiceMain.configuration(for: "optralis-scheduler", SchedulerConfiguration.init)
-        OptralisLogging.bootstrap(service: "scheduler", environment: ProcessInfo.processInfo.environment)
-        try await SchedulerServer(configuration: configuration, logger: Logger(label: "optralis.scheduler")).makeApplication().runService()
+        try await ServiceMain.serve(executable: "optralis-scheduler", service: "scheduler", configuration: SchedulerConfiguration.init) {
+            SchedulerServer(configuration: $0, logger: $1).makeApplication()
+        }
     }
 }
