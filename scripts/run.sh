@@ -37,8 +37,9 @@ status() {
 }
 
 start_all() {
+  # .local stays traversable: the PostgreSQL cluster inside runs as the postgres user.
+  # The secret files in it are mode 0600.
   mkdir -p "$logs" "$run"
-  chmod 700 "$local_dir"
   if [ -f .env ]; then set -a; . ./.env; set +a; fi
 
   # Secrets the services require, generated once and kept (mode 0600).
@@ -67,8 +68,8 @@ start_all() {
   . "$credentials"
   export DEFAULT_ADMIN_EMAIL=$OPTRALIS_ADMIN_EMAIL DEFAULT_ADMIN_PASSWORD=$OPTRALIS_ADMIN_PASSWORD
 
-  : "${DATABASE_URL:=$(scripts/pg.sh start "$local_dir/pg" 55432)}"
-  : "${REDIS_URL:=$(scripts/redis.sh start "$local_dir/redis" 56379)}"
+  if [ -z "${DATABASE_URL:-}" ]; then DATABASE_URL=$(scripts/pg.sh start "$local_dir/pg" 55432) || exit 1; fi
+  if [ -z "${REDIS_URL:-}" ]; then REDIS_URL=$(scripts/redis.sh start "$local_dir/redis" 56379) || exit 1; fi
   export DATABASE_URL REDIS_URL
   export OPTRALIS_ENV=${OPTRALIS_ENV:-development} BIND_ADDRESS=${BIND_ADDRESS:-127.0.0.1}
   export PORT=${PORT:-3000} AI_PORT=${AI_PORT:-3002} NOTIFIER_PORT=${NOTIFIER_PORT:-3003}
@@ -76,7 +77,7 @@ start_all() {
   export AI_SERVICE_URL=${AI_SERVICE_URL:-http://127.0.0.1:$AI_PORT} CA_SERVICE_URL=${CA_SERVICE_URL:-http://127.0.0.1:$CA_PORT}
 
   echo "==> building (debug)"
-  swift build 2>&1 | { grep -v "prohibited flag" || true; }
+  swift build -q 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
   bin=$(swift build --show-bin-path)
 
   echo "==> migrating"
