@@ -60,6 +60,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        // jwt-kit 5.8 needs swift-crypto 4.1 or later.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
@@ -148,7 +151,13 @@ let package = Package(
     ]
         + service(
             "OptralisAPI", executable: "optralis-api", folder: "services/api",
-            dependencies: [.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")])
+            dependencies: [
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ])
         + service("OptralisAI", executable: "optralis-ai", folder: "services/ai")
         + service("OptralisNotifier", executable: "optralis-notifier", folder: "services/notifier")
         + service("OptralisScheduler", executable: "optralis-scheduler", folder: "services/scheduler")

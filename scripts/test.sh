@@ -49,6 +49,6 @@ swift test --skip-build "$@" 2>&1 | tee "$output" || status=$?
 echo "tests took $(( $(date +%s) - start )) s"
 # One plain summary line: Swift Testing's count of tests, and how many of them failed.
 total=$(sed -n 's/.*Test run with \([0-9]*\) tests\{0,1\} .*/\1/p' "$output" | tail -1)
-failed=$(grep -c '✘ Test .* failed after' "$output" || true)
+failed=$(grep -c '✘ Test [^ ]*(.*) failed after' "$output" || true)
 echo "$(( ${total:-0} - failed )) passed, $failed failed"
 exit $status

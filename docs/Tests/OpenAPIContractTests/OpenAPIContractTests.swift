@@ -28,18 +28,20 @@ struct OpenAPIContractTests {
         "JWT_SECRET": String(repeating: "j", count: 32), "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 32),
     ]
 
-    static func registered() throws -> Set<Route> {
+    static func registered() async throws -> Set<Route> {
         let logger = Logger(label: "contract")
-        let routers: [(String, [Router<ServiceRequestContext>.RouteDescription])] = [
-            ("api", APIServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes),
-            ("ai", AIServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes),
-            ("notifier", NotifierServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes),
-            ("scheduler", SchedulerServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes),
-            ("ca", CAServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes),
-            ("agent", AgentServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes),
+        let api = await APIServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes
+            .map { (path: "\($0.path)", method: $0.method.rawValue) }
+        let routers: [(String, [(path: String, method: String)])] = [
+            ("api", api),
+            ("ai", AIServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
+            ("notifier", NotifierServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
+            ("scheduler", SchedulerServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
+            ("ca", CAServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
+            ("agent", AgentServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
         ]
         return Set(routers.flatMap { service, routes in
-            routes.map { Route(service: service, method: $0.method.rawValue, path: "\($0.path)".normalisedPath) }
+            routes.map { Route(service: service, method: $0.method, path: $0.path.normalisedPath) }
         })
     }
 
@@ -59,13 +61,13 @@ struct OpenAPIContractTests {
         return routes
     }
 
-    @Test func every_registered_route_is_documented() throws {
-        let missing = try Self.registered().subtracting(try Self.documented())
+    @Test func every_registered_route_is_documented() async throws {
+        let missing = try await Self.registered().subtracting(try Self.documented())
         #expect(missing.isEmpty, "routes missing from docs/openapi.yaml: \(missing.sorted { $0.description < $1.description })")
     }
 
-    @Test func every_documented_route_is_registered() throws {
-        let stale = try Self.documented().subtracting(try Self.registered())
+    @Test func every_documented_route_is_registered() async throws {
+        let stale = try Self.documented().subtracting(try await Self.registered())
         #expect(stale.isEmpty, "documented but not registered: \(stale.sorted { $0.description < $1.description })")
     }
 }

@@ -64,7 +64,7 @@ public struct MigrationRunner: Sendable {
             }
             let clock = ContinuousClock()
             let start = clock.now
-            try await inTransaction(on: connection) { transaction in
+            try await connection.transaction(logger: logger) { transaction in
                 for (index, statement) in SQLScript.statements(in: migration.sql).enumerated() {
                     do {
                         try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
@@ -82,16 +82,6 @@ public struct MigrationRunner: Sendable {
             report.applied.append(migration.fileName)
         }
         return report
-    }
-
-    /// `withTransaction`, rethrowing the body's own error rather than postgres-nio's wrapper.
-    private func inTransaction(on connection: PostgresConnection, _ body: (PostgresConnection) async throws -> Void) async throws {
-        do {
-            try await connection.withTransaction(logger: logger) { try await body($0) }
-        } catch let error as PostgresTransactionError {
-            if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
-            throw error
-        }
     }
 
     private func md5(_ text: String, on connection: PostgresConnection) async throws -> String {

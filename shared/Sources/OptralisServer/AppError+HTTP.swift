@@ -13,7 +13,9 @@ extension AppError: HTTPResponseError {
 extension ErrorBody {
     /// A JSON response carrying this body.
     public func response(status: HTTPResponse.Status) -> Response {
-        let body = (try? JSONEncoder().encode(self)) ?? Data(#"{"error":"internal server error","code":"INTERNAL_ERROR"}"#.utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = (try? encoder.encode(self)) ?? Data(#"{"error":"internal server error","code":"INTERNAL_ERROR"}"#.utf8)
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: body)))

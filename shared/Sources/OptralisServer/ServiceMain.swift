@@ -23,7 +23,7 @@ public enum ServiceMain {
     public static func serve<Configuration, App: ApplicationProtocol>(
         executable: String, service: String,
         configuration make: ([String: String]) throws(ConfigurationError) -> Configuration,
-        application: (Configuration, Logger) -> App
+        application: (Configuration, Logger) async -> App
     ) async throws {
         let configuration = configuration(for: executable, make)
         OptralisLogging.bootstrap(service: service, environment: ProcessInfo.processInfo.environment)

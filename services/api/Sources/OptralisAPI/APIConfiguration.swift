@@ -1,3 +1,4 @@
+import Foundation
 import OptralisCore
 import OptralisPostgres
 import OptralisRedis
@@ -16,6 +17,15 @@ public struct APIConfiguration: Sendable {
     public var openAPIPath: String?
     /// The first super_admin, created at start-up while none exists (`make run` generates it).
     public var initialAdmin: InitialAdmin?
+    /// `CORS_ALLOWED_ORIGINS`, comma-separated; empty allows any origin in development only.
+    public var corsAllowedOrigins: Set<String>
+    /// `PUBLIC_URL`: the dashboard address put in emailed links.
+    public var publicURL: String
+    /// `TRUST_PROXY_HEADERS`: take the client IP from `X-Real-IP`/`X-Forwarded-For` (behind Caddy).
+    public var trustProxyHeaders: Bool
+    /// `AUTH_RATE_LIMIT` requests per `AUTH_RATE_LIMIT_WINDOW_SECONDS` per IP on each auth route.
+    public var authRateLimit: Int
+    public var authRateLimitWindowSeconds: Int
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         var reader = EnvironmentReader(variables)
@@ -27,6 +37,11 @@ public struct APIConfiguration: Sendable {
         environment = reader.deploymentEnvironment()
         migrationsDirectory = Migration.defaultDirectory(environment: variables)
         initialAdmin = InitialAdmin.read(from: &reader)
+        corsAllowedOrigins = Set((reader.value("CORS_ALLOWED_ORIGINS") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        publicURL = reader.string("PUBLIC_URL", default: "http://localhost:3000")
+        trustProxyHeaders = reader.bool("TRUST_PROXY_HEADERS", default: false)
+        authRateLimit = reader.int("AUTH_RATE_LIMIT", default: 5, range: 1...10_000)
+        authRateLimitWindowSeconds = reader.int("AUTH_RATE_LIMIT_WINDOW_SECONDS", default: 900, range: 1...86_400)
         openAPIPath = ProjectFiles.locate("docs/openapi.yaml", override: reader.value("OPTRALIS_OPENAPI_PATH"), containerPath: "/app/openapi.yaml")
         try reader.validate()
     }

@@ -5,30 +5,78 @@ import OptralisPostgres
 import OptralisRedis
 import OptralisServer
 
-/// The api's composition root: database, Redis, migrations before the port opens, routes.
+/// The api's composition root: database, Redis, migrations before the port opens, and every
+/// route with its middleware.
 public struct APIServer: Sendable {
     public let configuration: APIConfiguration
     let database: Database
     let redis: RedisClient?
-    let builder: ServiceApplicationBuilder<ServiceRequestContext>
+    let builder: ServiceApplicationBuilder<APIRequestContext>
+    let blacklist: TokenBlacklist
+    let signer: TokenSigner
 
-    public init(configuration: APIConfiguration, logger: Logger) {
+    public init(configuration: APIConfiguration, logger: Logger) async {
         self.configuration = configuration
         database = Database(url: configuration.databaseURL, logger: logger)
         redis = configuration.redisURL.map { RedisClient(url: $0, logger: logger) }
         builder = .init(service: "api", address: configuration.address, database: database, redis: redis, redisUse: .optional, logger: logger)
+        blacklist = TokenBlacklist(redis: redis, client: database.client, logger: logger)
+        signer = await TokenSigner(secret: configuration.jwtSecret)
     }
 
-    public func makeRouter() -> Router<ServiceRequestContext> {
-        let openAPI = OpenAPIDocument(path: configuration.openAPIPath)
+    public func makeRouter() -> Router<APIRequestContext> {
+        let logger = builder.logger
+        let client = database.client
+        let users = UserRepository(client: client, logger: logger)
+        let sessions = SessionRepository(client: client, logger: logger)
+        let mfa = MFARepository(client: client, logger: logger)
+        let activity = ActivityLogger(client: client, logger: logger)
+        let hasher = PasswordHasher()
+        let production = configuration.environment == .production
+        let auth = AuthService(
+            users: users, sessions: sessions, mfa: mfa, signer: signer, blacklist: blacklist, hasher: hasher, activity: activity,
+            emails: redis.map(EmailQueue.init), secret: configuration.jwtSecret, publicURL: configuration.publicURL, logger: logger)
+        let limiter = RateLimiter(
+            redis: redis, limit: configuration.authRateLimit, windowSeconds: configuration.authRateLimitWindowSeconds, logger: logger)
+        let clients = ClientRepository(client: client, logger: logger)
+        let licenseTypes = LicenseTypeRepository(client: client, logger: logger)
+
         return builder.router { router in
-            openAPI.addRoute(to: router)
+            router.add(middleware: SecurityHeadersMiddleware(production: production))
+            router.add(middleware: CORSAllowListMiddleware(allowed: configuration.corsAllowedOrigins, allowAny: !production && configuration.corsAllowedOrigins.isEmpty))
+            router.add(middleware: ClientAddressMiddleware(trustProxyHeaders: configuration.trustProxyHeaders))
+            OpenAPIDocument(path: configuration.openAPIPath).addRoute(to: router)
+
+            let authController = AuthController(auth: auth, limiter: limiter, signer: signer, secureCookies: production)
+            authController.addRoutes(to: router.group("auth"))
+            // The same routes where the browser sends the refresh cookie (path /api/auth).
+            authController.addRoutes(to: router.group("api/auth"))
+
+            let api = router.group("api").add(middleware: AuthMiddleware(signer: signer, blacklist: blacklist, users: users))
+            AccountController(auth: auth, users: users, secureCookies: production).addRoutes(to: api)
+
+            let gated = api.group().add(middleware: PasswordChangeGate())
+            MFAController(service: MFAService(users: users, mfa: mfa, hasher: hasher, activity: activity, auth: auth))
+                .addRoutes(to: gated.group("users/mfa"))
+
+            let tenant = gated.group().add(middleware: TenantMiddleware())
+            UsersController(service: UserService(
+                users: users, sessions: sessions, hasher: hasher, activity: activity, auth: auth, publicURL: configuration.publicURL)
+            ).addRoutes(to: tenant.group("users"))
+
+            let admin = gated.group("admin").add(middleware: SuperAdminMiddleware())
+            AdminController(
+                service: ClientAdminService(
+                    clients: clients, licenseTypes: licenseTypes, users: users, hasher: hasher, signer: signer, activity: activity,
+                    auth: auth, publicURL: configuration.publicURL),
+                licenseTypes: licenseTypes, activityLog: ActivityRepository(client: client, logger: logger), activity: activity
+            ).addRoutes(to: admin)
         }
     }
 
     public func makeApplication() -> some ApplicationProtocol {
         let (database, configuration, logger) = (database, configuration, builder.logger)
-        return builder.application(router: makeRouter()) {
+        return builder.application(router: makeRouter(), workers: [blacklist]) {
             try await SchemaMigrator.migrate(database, directory: configuration.migrationsDirectory, logger: logger)
             try await InitialAdmin.ensure(configuration.initialAdmin, database: database, logger: logger)
         }

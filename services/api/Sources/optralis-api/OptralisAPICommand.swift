@@ -19,7 +19,7 @@ struct OptralisAPICommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ServiceMain.serve(executable: "optralis-api", service: "api", configuration: APIConfiguration.init) {
-                APIServer(configuration: $0, logger: $1).makeApplication()
+                await APIServer(configuration: $0, logger: $1).makeApplication()
             }
         }
     }

@@ -1,0 +1,40 @@
+import Crypto
+import Foundation
+
+/// Random tokens and their stored forms. Tokens are 256-bit random values in base64url; only
+/// their SHA-256 is stored. Short codes (MFA backup codes) are stored as an HMAC keyed with a
+/// server secret, so a copy of the database alone cannot brute-force them.
+enum SecureToken {
+    static func random(bytes: Int = 32) -> String {
+        base64URL(SymmetricKey(size: .init(bitCount: bytes * 8)).withUnsafeBytes { Data($0) })
+    }
+
+    static func sha256Hex(_ value: String) -> String {
+        SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func hmacHex(_ value: String, key: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: SymmetricKey(data: Data(key.utf8)))
+            .map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Compares in time independent of where the strings differ (CSRF tokens).
+    static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+        let left = Array(lhs.utf8), right = Array(rhs.utf8)
+        guard left.count == right.count else { return false }
+        var difference: UInt8 = 0
+        for index in left.indices { difference |= left[index] ^ right[index] }
+        return difference == 0
+    }
+
+    /// An 8-digit code drawn uniformly (MFA backup codes).
+    static func digits(_ count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+    }
+
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

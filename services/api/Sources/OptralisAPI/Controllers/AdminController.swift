@@ -1,0 +1,172 @@
+import Foundation
+import Hummingbird
+import OptralisCore
+
+/// `/api/admin/*` for the super_admin: clients, licences, licence types, impersonation and the
+/// activity log. ``SuperAdminMiddleware`` guards the whole group.
+struct AdminController {
+    let service: ClientAdminService
+    let licenseTypes: LicenseTypeRepository
+    let activityLog: ActivityRepository
+    let activity: ActivityLogger
+
+    struct ClientList: ResponseEncodable { let clients: [ClientRepository.Record] }
+    struct LicenseID: ResponseEncodable {
+        let licenseID: UUID
+        enum CodingKeys: String, CodingKey { case licenseID = "license_id" }
+    }
+    struct ExtendRequest: Decodable { let days: Int }
+    struct Extended: ResponseEncodable {
+        let licenseExpiresAt: Date
+        enum CodingKeys: String, CodingKey { case licenseExpiresAt = "license_expires_at" }
+    }
+    struct License: Codable {
+        let clientID: UUID
+        let clientName: String
+        let licenseID: UUID
+        let licenseType: String
+        let licenseStatus: String
+        let licenseExpiresAt: Date?
+        let daysLeft: Int?
+        let machines: Int
+        let maxMachines: Int?
+        enum CodingKeys: String, CodingKey {
+            case clientID = "client_id", clientName = "client_name", licenseID = "license_id", licenseType = "license_type"
+            case licenseStatus = "license_status", licenseExpiresAt = "license_expires_at", daysLeft = "days_left", machines
+            case maxMachines = "max_machines"
+        }
+    }
+    struct LicenseList: ResponseEncodable { let licenses: [License] }
+    struct LicenseTypeList: ResponseEncodable { let licenseTypes: [LicenseTypeRepository.Record]
+        enum CodingKeys: String, CodingKey { case licenseTypes = "license_types" }
+    }
+    struct ActivityPage: ResponseEncodable {
+        let logs: [ActivityRepository.Entry]
+        let total: Int
+        let page: Int
+        let limit: Int
+    }
+
+    func addRoutes(to group: RouterGroup<APIRequestContext>) {
+        group.get("clients") { _, _ in ClientList(clients: try await service.clients.list()) }
+        group.get("clients/:id") { _, context -> ClientRepository.Record in
+            guard let client = try await service.clients.find(id: try context.parameters.require("id", as: UUID.self)) else {
+                throw APIError.notFound("client")
+            }
+            return client
+        }
+        group.post("clients") { request, context -> Response in
+            let body = try await request.decode(as: ClientAdminService.CreateRequest.self, context: context)
+            let created = try await service.create(body, by: context.requireIdentity(), ip: context.clientIP)
+            return try created.jsonResponse(from: request, context: context, status: .created)
+        }
+        group.put("clients/:id") { request, context -> ClientRepository.Record in
+            let body = try await request.decode(as: ClientAdminService.UpdateRequest.self, context: context)
+            return try await service.update(id: try context.parameters.require("id", as: UUID.self), body, by: context.requireIdentity(), ip: context.clientIP)
+        }
+        group.delete("clients/:id") { _, context -> HTTPResponse.Status in
+            try await service.delete(id: try context.parameters.require("id", as: UUID.self), by: context.requireIdentity(), ip: context.clientIP)
+            return .noContent
+        }
+        group.post("clients/:id/regenerate-license-id") { _, context -> LicenseID in
+            LicenseID(licenseID: try await service.regenerateLicenseID(
+                id: try context.parameters.require("id", as: UUID.self), by: context.requireIdentity(), ip: context.clientIP))
+        }
+        group.put("clients/:id/extend") { request, context -> Extended in
+            let body = try await request.decode(as: ExtendRequest.self, context: context)
+            return Extended(licenseExpiresAt: try await service.extend(
+                id: try context.parameters.require("id", as: UUID.self), days: body.days, by: context.requireIdentity(), ip: context.clientIP))
+        }
+        group.post("impersonate/:clientId") { _, context -> ClientAdminService.Impersonation in
+            try await service.impersonate(
+                clientID: try context.parameters.require("clientId", as: UUID.self), by: context.requireIdentity(), ip: context.clientIP)
+        }
+        group.get("licenses") { _, _ -> LicenseList in
+            let now = Date()
+            return LicenseList(licenses: try await service.clients.list().map { client in
+                License(
+                    clientID: client.id, clientName: client.name, licenseID: client.licenseID, licenseType: client.licenseType,
+                    licenseStatus: client.licenseStatus, licenseExpiresAt: client.licenseExpiresAt,
+                    daysLeft: client.licenseExpiresAt.map { Int(($0.timeIntervalSince(now) / 86_400).rounded(.down)) },
+                    machines: client.machines, maxMachines: client.maxMachines)
+            })
+        }
+        addLicenseTypeRoutes(to: group)
+        group.get("activity") { request, _ -> ActivityPage in
+            let filter = try Self.activityFilter(request.uri.queryParameters)
+            let (logs, total) = try await activityLog.search(filter)
+            return ActivityPage(logs: logs, total: total, page: filter.page, limit: filter.limit)
+        }
+        group.get("activity/stats") { _, _ in try await activityLog.stats() }
+    }
+
+    private func addLicenseTypeRoutes(to group: RouterGroup<APIRequestContext>) {
+        group.get("license-types") { _, _ in LicenseTypeList(licenseTypes: try await licenseTypes.list()) }
+        group.post("license-types") { request, context -> Response in
+            let record = try Self.validated(try await request.decode(as: LicenseTypeRepository.Record.self, context: context))
+            guard let id = try await licenseTypes.insert(record), let created = try await licenseTypes.find(id: id) else {
+                throw AppError.conflict("a licence type with this code exists", code: "LICENSE_TYPE_EXISTS")
+            }
+            await activity.record(.system, "Type de licence créé", metadata: ["code": record.code], userID: try context.requireIdentity().userID, ip: context.clientIP)
+            return try created.jsonResponse(from: request, context: context, status: .created)
+        }
+        group.put("license-types/:id") { request, context -> LicenseTypeRepository.Record in
+            let id = try context.parameters.require("id", as: UUID.self)
+            let record = try Self.validated(try await request.decode(as: LicenseTypeRepository.Record.self, context: context))
+            guard try await licenseTypes.update(id: id, record), let updated = try await licenseTypes.find(id: id) else {
+                throw APIError.notFound("licence type")
+            }
+            await activity.record(.system, "Type de licence modifié", metadata: ["code": updated.code], userID: try context.requireIdentity().userID, ip: context.clientIP)
+            return updated
+        }
+        group.delete("license-types/:id") { _, context -> HTTPResponse.Status in
+            switch try await licenseTypes.delete(id: try context.parameters.require("id", as: UUID.self)) {
+            case .deleted: return .noContent
+            case .notFound: throw APIError.notFound("licence type")
+            case .inUse(let count): throw AppError.conflict("\(count) client(s) use this licence type", code: "LICENSE_TYPE_IN_USE")
+            }
+        }
+    }
+
+    static func validated(_ record: LicenseTypeRepository.Record) throws -> LicenseTypeRepository.Record {
+        guard record.code.range(of: "^[a-z][a-z0-9_]{1,29}$", options: .regularExpression) != nil else {
+            throw APIError.validation("code must be 2 to 30 lower-case letters, digits or _ and start with a letter")
+        }
+        guard (1...100).contains(record.name.trimmingCharacters(in: .whitespaces).count) else { throw APIError.validation("name must be 1 to 100 characters") }
+        guard (1...3650).contains(record.metricsRetentionDays), (1...3650).contains(record.eventsRetentionDays) else {
+            throw APIError.validation("retention days must be between 1 and 3650")
+        }
+        guard record.maxMachines.map({ $0 > 0 }) ?? true, record.tierLevel >= 0, record.aiMonthlyQuota >= 0 else {
+            throw APIError.validation("max_machines must be positive, tier_level and ai_monthly_quota not negative")
+        }
+        return record
+    }
+
+    static func activityFilter(_ query: Parameters) throws -> ActivityRepository.Filter {
+        func date(_ name: String) throws -> Date? {
+            guard let raw = query[Substring(name)].map(String.init) else { return nil }
+            guard let value = ISO8601DateFormatter().date(from: raw) else { throw APIError.validation("\(name) must be an ISO 8601 date-time") }
+            return value
+        }
+        func uuid(_ name: String) throws -> UUID? {
+            guard let raw = query[Substring(name)].map(String.init) else { return nil }
+            guard let value = UUID(uuidString: raw) else { throw APIError.validation("\(name) must be a UUID") }
+            return value
+        }
+        let category = query["category"].map(String.init)
+        if let category, ActivityLogger.Category(rawValue: category) == nil { throw APIError.validation("unknown category \(category)") }
+        let level = query["level"].map(String.init)
+        if let level, ActivityLogger.Level(rawValue: level) == nil { throw APIError.validation("level must be info, warn or error") }
+        let page = Int(query["page"].map(String.init) ?? "1") ?? 0
+        let limit = Int(query["limit"].map(String.init) ?? "50") ?? 0
+        guard page >= 1, (1...200).contains(limit) else { throw APIError.validation("page must be ≥ 1 and limit 1 to 200") }
+        return .init(
+            category: category, level: level, clientID: try uuid("client_id"), userID: try uuid("user_id"),
+            search: query["search"].map(String.init), from: try date("from"), to: try date("to"), page: page, limit: limit)
+    }
+}
+
+extension ClientRepository.Record: ResponseEncodable {}
+extension LicenseTypeRepository.Record: ResponseEncodable {}
+extension ActivityRepository.Stats: ResponseEncodable {}
+extension ClientAdminService.Impersonation: ResponseEncodable {}

@@ -1,0 +1,28 @@
+import Hummingbird
+
+/// `/api/users/mfa/*`: every user manages their own second factor (observers included).
+struct MFAController {
+    let service: MFAService
+
+    struct CodeRequest: Decodable { let code: String }
+    struct PasswordRequest: Decodable { let password: String }
+    struct Result: ResponseEncodable { let enabled: Bool; let message: String }
+
+    func addRoutes(to group: RouterGroup<APIRequestContext>) {
+        group.post("setup") { _, context in try await service.setup(context.requireIdentity()) }
+        group.post("verify") { request, context -> Result in
+            let body = try await request.decode(as: CodeRequest.self, context: context)
+            try await service.verify(context.requireIdentity(), code: body.code)
+            return Result(enabled: true, message: "MFA enabled")
+        }
+        group.delete("disable") { request, context -> Result in
+            let body = try await request.decode(as: PasswordRequest.self, context: context)
+            try await service.disable(context.requireIdentity(), password: body.password)
+            return Result(enabled: false, message: "MFA disabled")
+        }
+        group.get("status") { _, context in try await service.status(context.requireIdentity()) }
+    }
+}
+
+extension MFAService.Setup: ResponseEncodable {}
+extension MFAService.Status: ResponseEncodable {}

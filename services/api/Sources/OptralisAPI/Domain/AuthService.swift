@@ -1,0 +1,171 @@
+import Foundation
+import Logging
+import OptralisCore
+import OptralisRedis
+
+/// Login, MFA, refresh rotation with theft detection, logout, password reset and change.
+struct AuthService: Sendable {
+    let users: UserRepository
+    let sessions: SessionRepository
+    let mfa: MFARepository
+    let signer: TokenSigner
+    let blacklist: TokenBlacklist
+    let hasher: PasswordHasher
+    let activity: ActivityLogger
+    let emails: EmailQueue?
+    let secret: String
+    let publicURL: String
+    let logger: Logger
+
+    /// Where a request comes from, stored with tokens and in the activity log.
+    struct Origin: Sendable {
+        let ip: String?
+        let userAgent: String?
+    }
+
+    enum LoginOutcome: Sendable {
+        case session(SessionTokens)
+        case mfaRequired(sessionID: String)
+    }
+
+    func login(email: String, password: String, origin: Origin) async throws -> LoginOutcome {
+        let user = try await users.find(email: email.trimmingCharacters(in: .whitespaces))
+        // The same bcrypt work whether the email exists or not: no enumeration by timing.
+        guard try await hasher.verify(password, hash: user?.passwordHash), let user else {
+            if let user { try await users.recordFailedLogin(id: user.id) }
+            await activity.record(.auth, "Échec de connexion", level: .warn, metadata: ["email": email], clientID: user?.clientID, userID: user?.id, ip: origin.ip)
+            throw APIError.invalidCredentials
+        }
+        if user.mfaEnabled {
+            let token = SecureToken.random()
+            try await sessions.insertMFASession(userID: user.id, tokenHash: SecureToken.sha256Hex(token), ip: origin.ip, userAgent: origin.userAgent)
+            return .mfaRequired(sessionID: token)
+        }
+        return .session(try await startSession(for: user, origin: origin, event: "Connexion réussie"))
+    }
+
+    /// Second step of an MFA login: a TOTP code (±1 step) or an unused backup code.
+    func verifyMFA(sessionID: String, code: String, origin: Origin) async throws -> SessionTokens {
+        guard let session = try await sessions.attemptMFASession(tokenHash: SecureToken.sha256Hex(sessionID)),
+            let user = try await users.find(id: session.userID), user.mfaEnabled,
+            let secret = user.mfaSecret.flatMap(Base32.decode)
+        else { throw APIError.invalidMFA }
+        let trimmed = code.trimmingCharacters(in: .whitespaces)
+        var valid = TOTP(secret: secret).validate(trimmed)
+        if !valid, trimmed.count == 8 {
+            valid = try await mfa.consumeBackupCode(userID: user.id, codeHash: backupCodeHash(trimmed))
+        }
+        guard valid else {
+            await activity.record(.auth, "Code MFA invalide", level: .warn, clientID: user.clientID, userID: user.id, ip: origin.ip)
+            throw APIError.invalidMFA
+        }
+        try await sessions.completeMFASession(id: session.sessionID)
+        return try await startSession(for: user, origin: origin, event: "Connexion réussie (MFA)")
+    }
+
+    /// Rotates a refresh token. A token that was already used or revoked means it was copied:
+    /// every token of its login family is revoked, so thief and victim both log in again.
+    func refresh(token: String, origin: Origin) async throws -> SessionTokens {
+        guard let stored = try await sessions.findRefresh(tokenHash: SecureToken.sha256Hex(token)) else { throw APIError.invalidRefresh }
+        guard !stored.isRevoked, try await sessions.consumeRefresh(id: stored.id) else {
+            try await sessions.revokeFamily(stored.familyID, reason: "theft_detected")
+            await activity.record(.auth, "Réutilisation d'un refresh token : session révoquée", level: .warn, metadata: ["family_id": stored.familyID.uuidString],
+                userID: stored.userID, ip: origin.ip)
+            throw APIError.refreshReuse
+        }
+        guard stored.expiresAt > Date(), let user = try await users.find(id: stored.userID) else { throw APIError.invalidRefresh }
+        return try await issue(for: user, familyID: stored.familyID, rotation: stored.rotationCount + 1, origin: origin)
+    }
+
+    /// Blacklists the access token (when one came with the request) and ends its refresh family.
+    func logout(identity: Identity?, refreshToken: String?, origin: Origin) async throws {
+        if let identity {
+            try await blacklist.revoke(
+                tokenID: identity.tokenID, userID: identity.userID, expiresAt: identity.tokenExpiresAt, reason: "logout",
+                ip: origin.ip, userAgent: origin.userAgent)
+        }
+        if let refreshToken, let stored = try await sessions.findRefresh(tokenHash: SecureToken.sha256Hex(refreshToken)) {
+            try await sessions.revokeFamily(stored.familyID, reason: "logout")
+        }
+        if let identity {
+            await activity.record(.auth, "Déconnexion", clientID: identity.clientID, userID: identity.userID, ip: origin.ip)
+        }
+    }
+
+    /// Never says whether the email exists; an existing user gets a one-hour, single-use link.
+    func requestPasswordReset(email: String, origin: Origin) async throws {
+        guard let user = try await users.find(email: email.trimmingCharacters(in: .whitespaces)) else { return }
+        let token = SecureToken.random()
+        try await sessions.insertResetToken(userID: user.id, tokenHash: SecureToken.sha256Hex(token), ip: origin.ip)
+        try await enqueueEmail(
+            EmailJob(
+                type: "password_reset", email: user.email, language: user.language,
+                data: ["first_name": user.firstName, "reset_url": "\(publicURL)/reset-password?token=\(token)", "expires_in_minutes": "60"]))
+        await activity.record(.auth, "Demande de réinitialisation du mot de passe", clientID: user.clientID, userID: user.id, ip: origin.ip)
+        await activity.record(.email, "Email de réinitialisation envoyé", clientID: user.clientID, userID: user.id)
+    }
+
+    func isResetTokenValid(_ token: String) async throws -> Bool {
+        try await sessions.peekResetToken(tokenHash: SecureToken.sha256Hex(token)) != nil
+    }
+
+    func resetPassword(token: String, newPassword: String, origin: Origin) async throws {
+        try PasswordPolicy.validate(newPassword)
+        guard let userID = try await sessions.consumeResetToken(tokenHash: SecureToken.sha256Hex(token)) else {
+            throw APIError.invalidResetToken
+        }
+        try await users.setPassword(id: userID, hash: try await hasher.hash(newPassword), temporary: false)
+        try await sessions.revokeAll(userID: userID, reason: "password_reset")
+        let user = try await users.find(id: userID)
+        await activity.record(.auth, "Mot de passe réinitialisé", clientID: user?.clientID, userID: userID, ip: origin.ip)
+    }
+
+    /// Changes the caller's password, ends every other session and starts a fresh one.
+    func changePassword(identity: Identity, current: String, new: String, origin: Origin) async throws -> SessionTokens {
+        guard let user = try await users.find(id: identity.userID) else { throw APIError.notAuthenticated }
+        guard try await hasher.verify(current, hash: user.passwordHash) else {
+            throw AppError.unauthorized("current password is incorrect", code: "INVALID_PASSWORD")
+        }
+        try PasswordPolicy.validate(new)
+        guard new != current else { throw APIError.validation("the new password must differ from the current one") }
+        try await users.setPassword(id: user.id, hash: try await hasher.hash(new), temporary: false)
+        try await sessions.revokeAll(userID: user.id, reason: "password_changed")
+        try await blacklist.revoke(
+            tokenID: identity.tokenID, userID: user.id, expiresAt: identity.tokenExpiresAt, reason: "password_changed",
+            ip: origin.ip, userAgent: origin.userAgent)
+        guard let updated = try await users.find(id: user.id) else { throw APIError.notAuthenticated }
+        await activity.record(.user, "Mot de passe modifié", clientID: user.clientID, userID: user.id, ip: origin.ip)
+        return try await issue(for: updated, familyID: UUID(), rotation: 0, origin: origin)
+    }
+
+    func backupCodeHash(_ code: String) -> String {
+        SecureToken.hmacHex(code, key: secret)
+    }
+
+    func enqueueEmail(_ job: EmailJob) async throws {
+        guard let emails else {
+            throw AppError.serviceUnavailable("email queue unavailable (REDIS_URL is not set)", code: "EMAIL_QUEUE_UNAVAILABLE")
+        }
+        do {
+            try await emails.enqueue(job)
+        } catch {
+            logger.error("email job not queued", metadata: ["type": "\(job.type)", "error": "\(error)"])
+            throw AppError.serviceUnavailable("email queue unavailable, try again shortly", code: "EMAIL_QUEUE_UNAVAILABLE")
+        }
+    }
+
+    private func startSession(for user: UserRecord, origin: Origin, event: String) async throws -> SessionTokens {
+        try await users.recordLogin(id: user.id)
+        await activity.record(.auth, event, metadata: ["email": user.email], clientID: user.clientID, userID: user.id, ip: origin.ip)
+        return try await issue(for: user, familyID: UUID(), rotation: 0, origin: origin)
+    }
+
+    private func issue(for user: UserRecord, familyID: UUID, rotation: Int, origin: Origin) async throws -> SessionTokens {
+        let access = try await signer.issueAccess(userID: user.id, role: user.role, clientID: user.clientID)
+        let refresh = SecureToken.random()
+        try await sessions.insertRefresh(
+            userID: user.id, familyID: familyID, tokenHash: SecureToken.sha256Hex(refresh), rotationCount: rotation,
+            ip: origin.ip, userAgent: origin.userAgent)
+        return SessionTokens(access: access, refreshToken: refresh, csrfToken: SecureToken.random(bytes: 24), user: user)
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Input rules of the spec ("Validation des Entrées").
+enum Validation {
+    /// RFC 5322, simplified: one `@`, a dot in the domain, no spaces, at most 254 characters.
+    static func isEmail(_ value: String) -> Bool {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard value.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !value.contains(where: \.isWhitespace)
+        else { return false }
+        return true
+    }
+
+    static func name(_ value: String?, field: String, maximum: Int = 100) throws -> String? {
+        guard let value else { return nil }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.count <= maximum else { throw APIError.validation("\(field) must be at most \(maximum) characters") }
+        return trimmed
+    }
+
+    static func language(_ value: String?) throws -> String? {
+        guard let value else { return nil }
+        guard ["fr", "en"].contains(value) else { throw APIError.validation("language must be fr or en") }
+        return value
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Resolves the client's IP for rate limits and logs. Proxy headers are believed only when
+/// `TRUST_PROXY_HEADERS` says a proxy (Caddy in the compose deployment) sets them.
+struct ClientAddressMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+    let trustProxyHeaders: Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if trustProxyHeaders {
+            let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
+            if let address = request.headers[HTTPField.Name("X-Real-IP")!] ?? forwarded, !address.isEmpty {
+                context.clientIP = String(address.prefix(45))
+            }
+        }
+        return try await next(request, context)
+    }
+}

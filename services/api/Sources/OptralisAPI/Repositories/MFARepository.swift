@@ -1,0 +1,52 @@
+import Foundation
+import Logging
+import OptralisPostgres
+import PostgresNIO
+
+/// The TOTP secret and backup codes of a user.
+struct MFARepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    /// Stores a pending secret (MFA not yet enabled) and replaces the backup codes.
+    func beginSetup(userID: UUID, secret: String, backupCodeHashes: [String]) async throws {
+        try await client.transaction(logger: logger) { connection in
+            try await connection.query(
+                "UPDATE users SET mfa_secret = \(secret), updated_at = now() WHERE id = \(userID) AND NOT mfa_enabled", logger: logger)
+            try await connection.query("DELETE FROM user_backup_codes WHERE user_id = \(userID)", logger: logger)
+            try await connection.query(
+                "INSERT INTO user_backup_codes (user_id, code_hash) SELECT \(userID), unnest(\(backupCodeHashes)::text[])", logger: logger)
+        }
+    }
+
+    func enable(userID: UUID) async throws {
+        try await client.query(
+            "UPDATE users SET mfa_enabled = true, mfa_enabled_at = now(), updated_at = now() WHERE id = \(userID)", logger: logger)
+    }
+
+    func disable(userID: UUID) async throws {
+        try await client.transaction(logger: logger) { connection in
+            try await connection.query(
+                "UPDATE users SET mfa_enabled = false, mfa_secret = NULL, mfa_enabled_at = NULL, updated_at = now() WHERE id = \(userID)",
+                logger: logger)
+            try await connection.query("DELETE FROM user_backup_codes WHERE user_id = \(userID)", logger: logger)
+        }
+    }
+
+    /// Uses a backup code up; false when it is not one of the user's unused codes.
+    func consumeBackupCode(userID: UUID, codeHash: String) async throws -> Bool {
+        let rows = try await client.query(
+            """
+            UPDATE user_backup_codes SET used_at = now()
+            WHERE user_id = \(userID) AND code_hash = \(codeHash) AND used_at IS NULL RETURNING id
+            """, logger: logger)
+        for try await _ in rows.decode(UUID.self) { return true }
+        return false
+    }
+
+    func unusedBackupCodes(userID: UUID) async throws -> Int {
+        try await client.query(
+            "SELECT count(*) FROM user_backup_codes WHERE user_id = \(userID) AND used_at IS NULL", logger: logger
+        ).decode(Int.self).reduce(0, +)
+    }
+}

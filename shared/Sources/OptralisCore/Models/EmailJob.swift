@@ -1,0 +1,28 @@
+import Foundation
+
+/// A job on the `email:queue` Redis list, in the spec's format ("Email Queue Worker"):
+/// `{"type": "welcome", "email": "...", "language": "fr", "data": {...}, "created_at": "...", "retries": 0}`.
+/// The notifier renders the email from `type` and `data`.
+public struct EmailJob: Codable, Sendable, Equatable {
+    /// `welcome`, `password_reset`, `new_password`, `routine_notification`, `report_notification`.
+    public var type: String
+    public var email: String
+    public var language: String
+    public var data: [String: String]
+    public var createdAt: Date
+    public var retries: Int
+
+    public init(type: String, email: String, language: String, data: [String: String], createdAt: Date = Date(), retries: Int = 0) {
+        self.type = type
+        self.email = email
+        self.language = language
+        self.data = data
+        self.createdAt = createdAt
+        self.retries = retries
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, email, language, data, retries
+        case createdAt = "created_at"
+    }
+}
