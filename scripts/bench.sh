@@ -1,4 +1,66 @@
 #!/usr/bin/env bash
-# `make bench`: no benchmark is defined yet; issues that name a speed target add theirs here.
+# `make bench`: benchmarks on a release build, against a PostgreSQL (.local/bench-pg, 55434) and a
+# Redis (.local/bench-redis, 56381) of their own. Results are printed and kept in .local/bench/.
+#
+# auth: requests per second of authenticated `GET /api/me` (JWT verification, blacklist check in
+# Redis, user row from PostgreSQL) against `GET /health` (a PostgreSQL and a Redis ping) on the same
+# server in the same run, over keep-alive connections (wrk); the ratio must stay >= 0.5. Login
+# (bcrypt cost 12, slow on purpose) is reported as the median of sequential logins.
 set -euo pipefail
-echo "no benchmarks yet"
+cd "$(dirname "$0")/.."
+root=$PWD
+out="$root/.local/bench"
+mkdir -p "$out"
+scripts/deps.sh
+
+duration=${BENCH_SECONDS:-10}
+connections=${BENCH_CONNECTIONS:-32}
+logins=${BENCH_LOGINS:-20}
+
+admin_url=$(scripts/pg.sh start "$root/.local/bench-pg" 55434)
+redis_url=$(scripts/redis.sh start "$root/.local/bench-redis" 56381)
+bench_url="${admin_url%/*}/optralis_bench"
+psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_bench WITH (FORCE)" -c "CREATE DATABASE optralis_bench"
+redis-cli -p 56381 flushall >/dev/null
+
+echo "==> swift build -c release --product optralis-api"
+swift build -c release --product optralis-api 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
+bin=$(swift build -c release --show-bin-path)
+
+port=3190
+email=bench@optralis.local
+password="Bench-Password-$(openssl rand -hex 6)!"
+DATABASE_URL=$bench_url REDIS_URL=$redis_url JWT_SECRET=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) \
+  PORT=$port BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warning AUTH_RATE_LIMIT=1000000 \
+  DEFAULT_ADMIN_EMAIL=$email DEFAULT_ADMIN_PASSWORD=$password \
+  "$bin/optralis-api" >"$out/api.log" 2>&1 &
+api_pid=$!
+trap 'kill $api_pid 2>/dev/null || true; wait $api_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 150); do curl -fsS -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null && break; sleep 0.2; done
+curl -fsS -o /dev/null "http://127.0.0.1:$port/health" || { cat "$out/api.log"; exit 1; }
+
+login() {
+  curl -fsS -X POST "http://127.0.0.1:$port/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$email\",\"password\":\"$password\"}" "$@"
+}
+token=$(login | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+curl -fsS -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/me"
+
+rps() { wrk -t2 -c"$connections" -d"${duration}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
+echo "==> wrk: ${duration}s, $connections keep-alive connections each"
+health=$(rps "http://127.0.0.1:$port/health")
+me=$(rps -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/me")
+ratio=$(python3 -c "print(f'{$me / $health:.2f}')")
+
+times=()
+for _ in $(seq 1 "$logins"); do times+=("$(login -o /dev/null -w '%{time_total}')"); done
+p50=$(printf '%s\n' "${times[@]}" | sort -n | python3 -c 'import sys; v=[float(x) for x in sys.stdin]; print(f"{v[len(v)//2]*1000:.0f}")')
+
+{
+  echo "auth benchmark ($(date -u +%Y-%m-%dT%H:%M:%SZ), release build, $(nproc) cores)"
+  echo "  GET /health           ${health} req/s"
+  echo "  GET /api/me (Bearer)  ${me} req/s"
+  echo "  ratio /api/me÷/health ${ratio} (target >= 0.5)"
+  echo "  POST /auth/login p50  ${p50} ms over ${logins} sequential logins (bcrypt cost 12)"
+} | tee "$out/auth.txt"
+python3 -c "import sys; sys.exit(0 if $ratio >= 0.5 else 1)" || { echo "ratio below 0.5" >&2; exit 1; }

@@ -12,7 +12,7 @@ die() { echo "deps.sh: $*" >&2; exit 1; }
 # Debian packages the suite needs. pkg-config lets SwiftPM find the system libraries.
 packages=(
   libpq-dev libhiredis-dev libssl-dev libcurl4-openssl-dev libnghttp2-dev
-  redis-server postgresql docker-compose smartmontools pkg-config
+  redis-server postgresql docker-compose smartmontools pkg-config wrk
 )
 
 # Root runs apt directly; anybody else goes through sudo.

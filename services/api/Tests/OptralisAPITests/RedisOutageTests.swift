@@ -1,0 +1,53 @@
+import Foundation
+import OptralisRedis
+import OptralisTestSupport
+import Testing
+
+@Suite("The api keeps authenticating while Redis is down")
+struct RedisOutageTests {
+    @Test func login_reads_and_logout_work_with_redis_stopped_and_the_blacklist_catches_up() async throws {
+        let redis = try RedisServerProcess()
+        try await redis.start()
+        try await APIHarness.run(redisURL: redis.url) { api in
+            let user = try await api.seedUser(client: try await api.seedClient(), role: "admin")
+            let before = try await api.login(user.email)
+            #expect(try await api.send(.get, "/api/me", token: before.access).status == .ok)
+
+            await redis.stop()
+            let session = try await api.login(user.email)
+            #expect(try await api.send(.get, "/api/me", token: session.access).status == .ok, "the blacklist check falls back to PostgreSQL")
+            #expect(try await api.send(.get, "/api/users", token: session.access).status == .ok)
+            let health = try await api.send(.get, "/health")
+            #expect(health.status == .ok)
+            #expect(health.string("status") == "degraded")
+
+            // Logout while Redis is down: the database records it and the token is refused.
+            #expect(try await api.send(.post, "/auth/logout", token: session.access).status == .ok)
+            #expect(try await api.send(.get, "/api/me", token: session.access).code == "TOKEN_REVOKED")
+            let reset = try await api.send(.post, "/auth/request-password-reset", json: ["email": user.email])
+            #expect(reset.status == .serviceUnavailable, "an email that cannot be queued is reported, never silently dropped")
+            #expect(reset.code == "EMAIL_QUEUE_UNAVAILABLE")
+
+            // Redis is back (empty): the entry it missed is pushed again, so the check that
+            // now answers from Redis still refuses the token.
+            try await redis.start()
+            let caughtUp = await eventually(timeout: .seconds(10)) {
+                let client = try? await RedisProbe.get(url: redis.url, key: "blacklist:")
+                return client ?? false
+            }
+            #expect(caughtUp, "the blacklist entry reached Redis once it returned")
+            #expect(try await api.send(.get, "/api/me", token: session.access).code == "TOKEN_REVOKED")
+            #expect(try await api.send(.get, "/api/me", token: before.access).status == .ok)
+        }
+        await redis.stop()
+    }
+}
+
+/// Looks for a key prefix in a Redis server.
+enum RedisProbe {
+    static func get(url: String, key prefix: String) async throws -> Bool {
+        let client = RedisClient(url: try RedisURL(parsing: url), maximumConnections: 1, logger: testLogger)
+        defer { Task { await client.shutdown() } }
+        return try await !client.scanKeys(matching: "\(prefix)*").isEmpty
+    }
+}
