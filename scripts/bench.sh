@@ -31,7 +31,7 @@ port=3190
 email=bench@optralis.local
 password="Bench-Password-$(openssl rand -hex 6)!"
 DATABASE_URL=$bench_url REDIS_URL=$redis_url JWT_SECRET=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) \
-  PORT=$port BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warning AUTH_RATE_LIMIT=1000000 \
+  PORT=$port BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warning AUTH_RATE_LIMIT=10000 \
   DEFAULT_ADMIN_EMAIL=$email DEFAULT_ADMIN_PASSWORD=$password \
   "$bin/optralis-api" >"$out/api.log" 2>&1 &
 api_pid=$!

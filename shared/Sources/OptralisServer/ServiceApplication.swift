@@ -64,10 +64,15 @@ where Context.Source == ApplicationRequestContextSource {
         return checks
     }
 
-    /// The router: shared middleware, `/health`, `/metrics`, then the service's own `routes`.
+    /// The router: the service's `outerMiddleware` (it sees every response, errors included),
+    /// the shared middleware, `/health`, `/metrics`, then the service's own `routes`.
     /// Separate from ``application(router:workers:beforeServerStarts:)`` so tests can list its routes.
-    public func router(extraHealthChecks: [HealthCheck] = [], routes: (Router<Context>) -> Void = { _ in }) -> Router<Context> {
+    public func router(
+        extraHealthChecks: [HealthCheck] = [], outerMiddleware: (Router<Context>) -> Void = { _ in },
+        routes: (Router<Context>) -> Void = { _ in }
+    ) -> Router<Context> {
         let router = Router(context: Context.self)
+        outerMiddleware(router)
         router.addStandardMiddleware()
         router.addStandardRoutes(health: HealthReporter(service: service, checks: healthChecks + extraHealthChecks))
         routes(router)

@@ -42,8 +42,10 @@ public struct APIServer: Sendable {
         let licenseTypes = LicenseTypeRepository(client: client, logger: logger)
 
         return builder.router { router in
+            // Outermost, so error responses and /health get them too.
             router.add(middleware: SecurityHeadersMiddleware(production: production))
             router.add(middleware: CORSAllowListMiddleware(allowed: configuration.corsAllowedOrigins, allowAny: !production && configuration.corsAllowedOrigins.isEmpty))
+        } routes: { router in
             router.add(middleware: ClientAddressMiddleware(trustProxyHeaders: configuration.trustProxyHeaders))
             OpenAPIDocument(path: configuration.openAPIPath).addRoute(to: router)
 
@@ -53,7 +55,7 @@ public struct APIServer: Sendable {
             authController.addRoutes(to: router.group("api/auth"))
 
             let api = router.group("api").add(middleware: AuthMiddleware(signer: signer, blacklist: blacklist, users: users))
-            AccountController(auth: auth, users: users, secureCookies: production).addRoutes(to: api)
+            AccountController(auth: auth, secureCookies: production).addRoutes(to: api)
 
             let gated = api.group().add(middleware: PasswordChangeGate())
             MFAController(service: MFAService(users: users, mfa: mfa, hasher: hasher, activity: activity, auth: auth))

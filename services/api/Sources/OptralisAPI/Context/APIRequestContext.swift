@@ -13,6 +13,8 @@ public struct APIRequestContext: RequestContext {
     public var clientIP: String?
     /// Set by ``AuthMiddleware`` on authenticated routes.
     public var identity: Identity?
+    /// The user row ``AuthMiddleware`` read, so handlers do not read it again.
+    var authenticatedUser: UserRecord?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

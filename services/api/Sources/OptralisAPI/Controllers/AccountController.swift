@@ -4,7 +4,6 @@ import Hummingbird
 /// The caller's own account: `GET /api/me`, `POST /api/change-password`, `GET /api/status`.
 struct AccountController {
     let auth: AuthService
-    let users: UserRepository
     let secureCookies: Bool
 
     struct MeResponse: ResponseEncodable {
@@ -34,7 +33,7 @@ struct AccountController {
 
     @Sendable func me(_ request: Request, context: APIRequestContext) async throws -> MeResponse {
         let identity = try context.requireIdentity()
-        guard let user = try await users.find(id: identity.userID) else { throw APIError.notAuthenticated }
+        guard let user = context.authenticatedUser else { throw APIError.notAuthenticated }
         return MeResponse(user: UserView(user), impersonatedBy: identity.impersonatedBy, passwordExpired: user.passwordExpired)
     }
 

@@ -51,6 +51,7 @@ struct AuthMiddleware: RouterMiddleware {
                 mustChangePassword: user.mustChangePassword, passwordExpired: user.passwordExpired)
         }
         context.identity = identity
+        context.authenticatedUser = user
         context.logger[metadataKey: "optralis.user_id"] = .string(user.id.uuidString.lowercased())
         if let clientID = identity.clientID { context.logger[metadataKey: "optralis.client_id"] = .string(clientID.uuidString.lowercased()) }
         return try await next(request, context)
