@@ -21,7 +21,7 @@ let sharedLibraries: [Target.Dependency] = [
 
 /// A service is a library (everything testable) plus a thin executable and a test target.
 func service(
-    _ name: String, executable: String, folder: String, dependencies: [Target.Dependency] = []
+    _ name: String, executable: String, folder: String, dependencies: [Target.Dependency] = [], testExclude: [String] = []
 ) -> [Target] {
     [
         .target(
@@ -40,6 +40,7 @@ func service(
             name: "\(name)Tests",
             dependencies: [.target(name: name), "OptralisTestSupport", hummingbirdTesting] + sharedLibraries,
             path: "\(folder)/Tests/\(name)Tests",
+            exclude: testExclude,
             swiftSettings: swiftSettings
         ),
     ]
@@ -114,7 +115,7 @@ let package = Package(
         .target(
             name: "OptralisServer",
             dependencies: [
-                "OptralisCore", "OptralisPostgres", "OptralisRedis",
+                "OptralisCore", "OptralisPostgres", "OptralisRedis", "OptralisCurl",
                 hummingbird, postgresNIO, serviceLifecycle, logging,
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -159,7 +160,10 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ])
         + service("OptralisAI", executable: "optralis-ai", folder: "services/ai")
-        + service("OptralisNotifier", executable: "optralis-notifier", folder: "services/notifier")
+        + service(
+            "OptralisNotifier", executable: "optralis-notifier", folder: "services/notifier",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "Metrics", package: "swift-metrics")],
+            testExclude: ["Webhooks/Fixtures"])
         + service("OptralisScheduler", executable: "optralis-scheduler", folder: "services/scheduler")
         + service("OptralisCA", executable: "optralis-ca", folder: "services/ca")
         + service("OptralisAgent", executable: "optralis-agent", folder: "agent")

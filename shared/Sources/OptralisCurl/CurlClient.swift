@@ -43,6 +43,11 @@ public final class CurlClient: Sendable {
         try easy.set(CURLOPT_USERAGENT, "optralis/\(OptralisVersion.current)")
         try applyTimeouts(request.timeout, easy)
         try applyTLS(request.tls, easy)
+        if let pinned = request.pinnedAddress, let components = URLComponents(string: request.url), let host = components.host {
+            let port = components.port ?? (components.scheme == "https" ? 443 : 80)
+            let address = pinned.contains(":") ? "[\(pinned)]" : pinned
+            try easy.set(CURLOPT_RESOLVE, list: ["\(host):\(port):\(address)"])
+        }
         switch request.method {
         case .get:
             try easy.set(CURLOPT_HTTPGET, 1)

@@ -1,7 +1,25 @@
 import Foundation
 
+/// An image embedded in an HTML email, shown by `<img src="cid:CONTENT_ID">` (RFC 2392).
+public struct InlineImage: Sendable, Equatable {
+    /// The Content-ID without angle brackets, e.g. `optralis-logo`.
+    public var contentID: String
+    public var mimeType: String
+    public var filename: String
+    public var bytes: [UInt8]
+
+    public init(contentID: String, mimeType: String = "image/png", filename: String, bytes: [UInt8]) {
+        self.contentID = contentID
+        self.mimeType = mimeType
+        self.filename = filename
+        self.bytes = bytes
+    }
+}
+
 /// An email with a plain-text and an HTML body, rendered as an RFC 5322 / MIME message
 /// (multipart/alternative, base64 parts, RFC 2047 encoded headers) ready for ``CurlClient/sendMail(_:via:)``.
+/// With inline images (and an HTML body) the alternative part is wrapped in a multipart/related
+/// whose other parts are the images; without an HTML body inline images are ignored.
 public struct EmailMessage: Sendable {
     public var from: String
     public var fromName: String?
@@ -9,12 +27,13 @@ public struct EmailMessage: Sendable {
     public var subject: String
     public var text: String
     public var html: String?
+    public var inlineImages: [InlineImage]
     public var date: Date
     public var messageID: String
 
     public init(
         from: String, fromName: String? = nil, to: [String], subject: String, text: String, html: String? = nil,
-        date: Date = Date(), messageID: String? = nil
+        inlineImages: [InlineImage] = [], date: Date = Date(), messageID: String? = nil
     ) {
         self.from = from
         self.fromName = fromName
@@ -22,6 +41,7 @@ public struct EmailMessage: Sendable {
         self.subject = subject
         self.text = text
         self.html = html
+        self.inlineImages = inlineImages
         self.date = date
         let domain = from.split(separator: "@").last.map(String.init) ?? "optralis.local"
         self.messageID = messageID ?? "<\(UUID().uuidString.lowercased())@\(domain)>"
@@ -42,15 +62,31 @@ public struct EmailMessage: Sendable {
         lines.append("Message-ID: \(Self.headerSafe(messageID))")
         lines.append("MIME-Version: 1.0")
         if let html {
-            // Derived from the Message-ID so rendering the same message twice gives the same bytes.
-            let boundary = "=_optralis_" + String(messageID.unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) })
-            lines.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
-            lines.append("")
-            lines.append("--\(boundary)")
-            lines += Self.part(contentType: "text/plain; charset=utf-8", body: text)
-            lines.append("--\(boundary)")
-            lines += Self.part(contentType: "text/html; charset=utf-8", body: html)
-            lines.append("--\(boundary)--")
+            // Derived from the Message-ID so rendering the same message twice gives the same bytes. The
+            // related boundary differs from the alternative one before the (alphanumeric) suffix, so
+            // neither is a prefix of the other.
+            let suffix = String(messageID.unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) })
+            let boundary = "=_optralis_" + suffix
+            var alternative = ["Content-Type: multipart/alternative; boundary=\"\(boundary)\"", ""]
+            alternative.append("--\(boundary)")
+            alternative += Self.part(contentType: "text/plain; charset=utf-8", body: text)
+            alternative.append("--\(boundary)")
+            alternative += Self.part(contentType: "text/html; charset=utf-8", body: html)
+            alternative.append("--\(boundary)--")
+            if inlineImages.isEmpty {
+                lines += alternative
+            } else {
+                let related = "=_optralis-rel_" + suffix
+                lines.append("Content-Type: multipart/related; type=\"multipart/alternative\"; boundary=\"\(related)\"")
+                lines.append("")
+                lines.append("--\(related)")
+                lines += alternative
+                for image in inlineImages {
+                    lines.append("--\(related)")
+                    lines += Self.imagePart(image)
+                }
+                lines.append("--\(related)--")
+            }
         } else {
             lines += Self.part(contentType: "text/plain; charset=utf-8", body: text)
         }
@@ -59,6 +95,22 @@ public struct EmailMessage: Sendable {
 
     private static func part(contentType: String, body: String) -> [String] {
         ["Content-Type: \(contentType)", "Content-Transfer-Encoding: base64", ""] + base64Lines(Array(body.utf8))
+    }
+
+    private static func imagePart(_ image: InlineImage) -> [String] {
+        let filename = quotedSafe(image.filename)
+        return [
+            "Content-Type: \(headerSafe(image.mimeType)); name=\"\(filename)\"",
+            "Content-Transfer-Encoding: base64",
+            "Content-ID: <\(headerSafe(image.contentID).filter { $0 != "<" && $0 != ">" })>",
+            "Content-Disposition: inline; filename=\"\(filename)\"",
+            "",
+        ] + base64Lines(image.bytes)
+    }
+
+    /// A value for a quoted header parameter: no line breaks, quotes or backslashes.
+    static func quotedSafe(_ value: String) -> String {
+        headerSafe(value).filter { $0 != "\"" && $0 != "\\" }
     }
 
     private static func base64Lines(_ bytes: [UInt8]) -> [String] {

@@ -13,6 +13,8 @@ public struct OutboundRequest: Sendable {
     public var tls: TLSOptions
     /// Larger responses are cut off with an error rather than filling memory.
     public var maximumResponseBytes: Int
+    /// Connect to this address whatever DNS says now (the address ``OutboundTarget`` checked).
+    public var pinnedAddress: String?
 
     public init(
         method: Method = .get, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,

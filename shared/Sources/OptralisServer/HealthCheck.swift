@@ -9,17 +9,24 @@ public struct HealthCheck: Sendable {
     public let name: String
     public let required: Bool
     let probe: (@Sendable () async throws -> Duration)?
+    let counts: (@Sendable () async -> [String: Int])?
 
-    public init(name: String, required: Bool, probe: @escaping @Sendable () async throws -> Duration) {
+    /// `counts` adds figures to the entry (a queue's backlog), read after a successful probe.
+    public init(
+        name: String, required: Bool, probe: @escaping @Sendable () async throws -> Duration,
+        counts: (@Sendable () async -> [String: Int])? = nil
+    ) {
         self.name = name
         self.required = required
         self.probe = probe
+        self.counts = counts
     }
 
     private init(disabled name: String) {
         self.name = name
         self.required = false
         self.probe = nil
+        self.counts = nil
     }
 
     public static func postgres(_ database: Database, logger: Logger) -> HealthCheck {
@@ -36,7 +43,8 @@ public struct HealthCheck: Sendable {
         guard let probe else { return DependencyHealth(status: .disabled, required: required) }
         do {
             let latency = try await probe()
-            return DependencyHealth(status: .up, required: required, latencyMs: (latency.fractionalMilliseconds * 10).rounded() / 10)
+            return DependencyHealth(
+                status: .up, required: required, latencyMs: (latency.fractionalMilliseconds * 10).rounded() / 10, counts: await counts?())
         } catch {
             return DependencyHealth(status: .down, required: required, error: String(describing: error))
         }

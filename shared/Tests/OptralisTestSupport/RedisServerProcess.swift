@@ -8,7 +8,11 @@ public final class RedisServerProcess: Sendable {
     private let directory: URL
     private let current = LockedBox<ChildProcess?>(nil)
 
-    public init() throws {
+    private let appendOnly: Bool
+
+    /// `appendOnly` keeps the data across a restart (AOF), as production Redis does.
+    public init(appendOnly: Bool = false) throws {
+        self.appendOnly = appendOnly
         port = try freePort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("optralis-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -20,15 +24,16 @@ public final class RedisServerProcess: Sendable {
         guard let binary = which("redis-server") else { throw TestEnvironmentError(message: "redis-server is not installed (make test installs it)") }
         let child = try ChildProcess(
             executable: binary,
-            arguments: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.path])
+            arguments: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--dir", directory.path])
         current.set(child)
         let ready = await eventually(timeout: .seconds(10)) { Self.accepts(port: self.port) }
         guard ready else { throw TestEnvironmentError(message: "redis-server did not start: \(child.output)") }
     }
 
-    public func stop() async {
+    /// Stops the server: SIGKILL by default, SIGTERM (which flushes the AOF) when `graceful`.
+    public func stop(graceful: Bool = false) async {
         guard let child = current.get() else { return }
-        child.signal(SIGKILL)
+        child.signal(graceful ? SIGTERM : SIGKILL)
         _ = await child.waitForExit(timeout: .seconds(5))
         current.set(nil)
     }

@@ -35,7 +35,7 @@ public struct APIServer: Sendable {
         let production = configuration.environment == .production
         let auth = AuthService(
             users: users, sessions: sessions, mfa: mfa, signer: signer, blacklist: blacklist, hasher: hasher, activity: activity,
-            emails: redis.map(EmailQueue.init), secret: configuration.jwtSecret, publicURL: configuration.publicURL, logger: logger)
+            emails: redis.map(NotificationQueues.init), secret: configuration.jwtSecret, publicURL: configuration.publicURL, logger: logger)
         let limiter = RateLimiter(
             redis: redis, limit: configuration.authRateLimit, windowSeconds: configuration.authRateLimitWindowSeconds, logger: logger)
         let clients = ClientRepository(client: client, logger: logger)
@@ -55,16 +55,24 @@ public struct APIServer: Sendable {
             authController.addRoutes(to: router.group("api/auth"))
 
             let api = router.group("api").add(middleware: AuthMiddleware(signer: signer, blacklist: blacklist, users: users))
-            AccountController(auth: auth, secureCookies: production).addRoutes(to: api)
+            // Routes that check a password or a code are limited like the public auth routes,
+            // so a stolen access token cannot be used to guess them.
+            let passwordChecks = RateLimitMiddleware(limiter: limiter, scope: "password-check")
+            AccountController(auth: auth, secureCookies: production, passwordChecks: passwordChecks).addRoutes(to: api)
 
             let gated = api.group().add(middleware: PasswordChangeGate())
-            MFAController(service: MFAService(users: users, mfa: mfa, hasher: hasher, activity: activity, auth: auth))
+            MFAController(service: MFAService(users: users, mfa: mfa, hasher: hasher, activity: activity, auth: auth), passwordChecks: passwordChecks)
                 .addRoutes(to: gated.group("users/mfa"))
 
             let tenant = gated.group().add(middleware: TenantMiddleware())
             UsersController(service: UserService(
                 users: users, sessions: sessions, hasher: hasher, activity: activity, auth: auth, publicURL: configuration.publicURL)
             ).addRoutes(to: tenant.group("users"))
+
+            NotificationsController(service: ChannelService(
+                channels: ChannelRepository(client: client, logger: logger), queues: redis.map(NotificationQueues.init), activity: activity,
+                allowPrivateTargets: !production, publicURL: configuration.publicURL)
+            ).addRoutes(to: tenant.group("notifications"))
 
             let admin = gated.group("admin").add(middleware: SuperAdminMiddleware())
             AdminController(

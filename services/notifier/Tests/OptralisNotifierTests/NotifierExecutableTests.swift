@@ -7,7 +7,7 @@ struct NotifierExecutableTests {
         let database = try await TestDatabase.create()
         try await ServiceLifecycleCheck.run(
             binary: "optralis-notifier", service: "notifier", portVariable: "NOTIFIER_PORT",
-            environment: try ServiceLifecycleCheck.serverEnvironment(database: database), expectedChecks: ["postgres", "redis"])
+            environment: try ServiceLifecycleCheck.serverEnvironment(database: database), expectedChecks: ["postgres", "redis", "email:queue", "notification:queue"])
         try await database.drop()
     }
 

@@ -4,6 +4,8 @@ import Foundation
 /// `{"type": "welcome", "email": "...", "language": "fr", "data": {...}, "created_at": "...", "retries": 0}`.
 /// The notifier renders the email from `type` and `data`.
 public struct EmailJob: Codable, Sendable, Equatable {
+    /// The idempotency key: a job recovered after it was delivered is not sent again.
+    public var id: String
     /// `welcome`, `password_reset`, `new_password`, `routine_notification`, `report_notification`.
     public var type: String
     public var email: String
@@ -12,7 +14,11 @@ public struct EmailJob: Codable, Sendable, Equatable {
     public var createdAt: Date
     public var retries: Int
 
-    public init(type: String, email: String, language: String, data: [String: String], createdAt: Date = Date(), retries: Int = 0) {
+    public init(
+        id: String = UUID().uuidString.lowercased(), type: String, email: String, language: String, data: [String: String],
+        createdAt: Date = Date(), retries: Int = 0
+    ) {
+        self.id = id
         self.type = type
         self.email = email
         self.language = language
@@ -22,7 +28,7 @@ public struct EmailJob: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, email, language, data, retries
+        case id, type, email, language, data, retries
         case createdAt = "created_at"
     }
 }

@@ -32,6 +32,8 @@ public struct DependencyHealth: Codable, Sendable, Equatable {
     public var required: Bool
     public var latencyMs: Double?
     public var error: String?
+    /// Figures the check reports besides up/down (a queue's pending, delayed, dead-letter jobs).
+    public var counts: [String: Int]?
 
     public enum Status: String, Codable, Sendable {
         case up, down
@@ -39,15 +41,16 @@ public struct DependencyHealth: Codable, Sendable, Equatable {
         case disabled
     }
 
-    public init(status: Status, required: Bool, latencyMs: Double? = nil, error: String? = nil) {
+    public init(status: Status, required: Bool, latencyMs: Double? = nil, error: String? = nil, counts: [String: Int]? = nil) {
         self.status = status
         self.required = required
         self.latencyMs = latencyMs
         self.error = error
+        self.counts = counts
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, required, error
+        case status, required, error, counts
         case latencyMs = "latency_ms"
     }
 }

@@ -6,7 +6,11 @@ import Foundation
 /// server secret, so a copy of the database alone cannot brute-force them.
 enum SecureToken {
     static func random(bytes: Int = 32) -> String {
-        base64URL(SymmetricKey(size: .init(bitCount: bytes * 8)).withUnsafeBytes { Data($0) })
+        base64URL(Data(randomBytes(bytes)))
+    }
+
+    static func randomBytes(_ count: Int) -> [UInt8] {
+        SymmetricKey(size: .init(bitCount: count * 8)).withUnsafeBytes { Array($0) }
     }
 
     static func sha256Hex(_ value: String) -> String {

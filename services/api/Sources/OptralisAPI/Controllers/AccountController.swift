@@ -5,6 +5,7 @@ import Hummingbird
 struct AccountController {
     let auth: AuthService
     let secureCookies: Bool
+    let passwordChecks: RateLimitMiddleware
 
     struct MeResponse: ResponseEncodable {
         let user: UserView
@@ -27,7 +28,7 @@ struct AccountController {
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         group.get("me", use: me)
-        group.post("change-password", use: changePassword)
+        group.group("change-password").add(middleware: passwordChecks).post(use: changePassword)
         group.get("status", use: status)
     }
 

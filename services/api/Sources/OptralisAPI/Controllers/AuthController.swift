@@ -74,7 +74,7 @@ struct AuthController {
     /// Works with an expired or missing access token: whatever is presented is revoked.
     @Sendable func logout(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try? await request.decode(as: RefreshRequest.self, context: context)
-        let accessToken = request.headers[.authorization].map { String($0.dropFirst("Bearer ".count)) } ?? request.cookies[AuthCookies.access]?.value
+        let accessToken = AuthMiddleware.bearerToken(request) ?? request.cookies[AuthCookies.access]?.value
         var identity: Identity?
         if let accessToken, let claims = await signer.verifyAccess(accessToken), let userID = UUID(uuidString: claims.sub.value) {
             identity = Identity(

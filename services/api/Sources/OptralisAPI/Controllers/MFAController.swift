@@ -3,6 +3,7 @@ import Hummingbird
 /// `/api/users/mfa/*`: every user manages their own second factor (observers included).
 struct MFAController {
     let service: MFAService
+    let passwordChecks: RateLimitMiddleware
 
     struct CodeRequest: Decodable { let code: String }
     struct PasswordRequest: Decodable { let password: String }
@@ -10,12 +11,12 @@ struct MFAController {
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         group.post("setup") { _, context in try await service.setup(context.requireIdentity()) }
-        group.post("verify") { request, context -> Result in
+        group.group("verify").add(middleware: passwordChecks).post { request, context -> Result in
             let body = try await request.decode(as: CodeRequest.self, context: context)
             try await service.verify(context.requireIdentity(), code: body.code)
             return Result(enabled: true, message: "MFA enabled")
         }
-        group.delete("disable") { request, context -> Result in
+        group.group("disable").add(middleware: passwordChecks).delete { request, context -> Result in
             let body = try await request.decode(as: PasswordRequest.self, context: context)
             try await service.disable(context.requireIdentity(), password: body.password)
             return Result(enabled: false, message: "MFA disabled")

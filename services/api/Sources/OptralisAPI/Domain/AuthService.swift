@@ -12,7 +12,7 @@ struct AuthService: Sendable {
     let blacklist: TokenBlacklist
     let hasher: PasswordHasher
     let activity: ActivityLogger
-    let emails: EmailQueue?
+    let emails: NotificationQueues?
     let secret: String
     let publicURL: String
     let logger: Logger
@@ -67,6 +67,9 @@ struct AuthService: Sendable {
     /// every token of its login family is revoked, so thief and victim both log in again.
     func refresh(token: String, origin: Origin) async throws -> SessionTokens {
         guard let stored = try await sessions.findRefresh(tokenHash: SecureToken.sha256Hex(token)) else { throw APIError.invalidRefresh }
+        // Revoked by logout or a password change: simply invalid. Only a token already rotated
+        // (or consumed by a concurrent request) coming back means it was copied.
+        if stored.isRevoked && stored.revokedReason != "rotated" { throw APIError.invalidRefresh }
         guard !stored.isRevoked, try await sessions.consumeRefresh(id: stored.id) else {
             try await sessions.revokeFamily(stored.familyID, reason: "theft_detected")
             await activity.record(.auth, "Réutilisation d'un refresh token : session révoquée", level: .warn, metadata: ["family_id": stored.familyID.uuidString],
@@ -94,6 +97,8 @@ struct AuthService: Sendable {
 
     /// Never says whether the email exists; an existing user gets a one-hour, single-use link.
     func requestPasswordReset(email: String, origin: Origin) async throws {
+        // Checked first, for every email: a 503 must not reveal which addresses have accounts.
+        try await ensureEmailQueue()
         guard let user = try await users.find(email: email.trimmingCharacters(in: .whitespaces)) else { return }
         let token = SecureToken.random()
         try await sessions.insertResetToken(userID: user.id, tokenHash: SecureToken.sha256Hex(token), ip: origin.ip)
@@ -140,6 +145,17 @@ struct AuthService: Sendable {
 
     func backupCodeHash(_ code: String) -> String {
         SecureToken.hmacHex(code, key: secret)
+    }
+
+    private func ensureEmailQueue() async throws {
+        guard let emails else {
+            throw AppError.serviceUnavailable("email queue unavailable (REDIS_URL is not set)", code: "EMAIL_QUEUE_UNAVAILABLE")
+        }
+        do {
+            try await emails.ping()
+        } catch {
+            throw AppError.serviceUnavailable("email queue unavailable, try again shortly", code: "EMAIL_QUEUE_UNAVAILABLE")
+        }
     }
 
     func enqueueEmail(_ job: EmailJob) async throws {

@@ -28,7 +28,7 @@ struct MFAService: Sendable {
     func setup(_ identity: Identity) async throws -> Setup {
         guard let user = try await users.find(id: identity.userID) else { throw APIError.notAuthenticated }
         guard !user.mfaEnabled else { throw AppError.badRequest("MFA is already enabled", code: "MFA_ALREADY_ENABLED") }
-        let secret = Base32.encode(Array(SecureToken.random(bytes: 20).utf8.prefix(20)))
+        let secret = Base32.encode(SecureToken.randomBytes(20))
         let codes = (0..<Self.backupCodeCount).map { _ in SecureToken.digits(8) }
         try await mfa.beginSetup(userID: user.id, secret: secret, backupCodeHashes: codes.map(auth.backupCodeHash))
         return Setup(secret: secret, qrCodeURL: TOTP.provisioningURL(secret: secret, account: user.email), backupCodes: codes)

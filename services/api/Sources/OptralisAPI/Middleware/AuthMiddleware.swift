@@ -16,10 +16,7 @@ struct AuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let bearer = request.headers[.authorization].flatMap { value -> String? in
-            let parts = value.split(separator: " ", maxSplits: 1)
-            return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
-        }
+        let bearer = Self.bearerToken(request)
         let cookie = request.cookies[AuthCookies.access]?.value
         guard let token = bearer ?? cookie, !token.isEmpty else { throw APIError.notAuthenticated }
         guard let claims = await signer.verifyAccess(token), let userID = UUID(uuidString: claims.sub.value) else {
@@ -58,12 +55,22 @@ struct AuthMiddleware: RouterMiddleware {
     }
 }
 
+extension AuthMiddleware {
+    /// The token of an `Authorization: Bearer …` header.
+    static func bearerToken(_ request: Request) -> String? {
+        request.headers[.authorization].flatMap { value -> String? in
+            let parts = value.split(separator: " ", maxSplits: 1)
+            return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
+        }
+    }
+}
+
 extension HTTPField.Name {
     static let csrfToken = Self("X-CSRF-Token")!
 }
 
 /// Blocks every route behind it while the password must be changed (first login, admin reset,
-/// 90-day expiry); `/api/me`, `/api/change-password` and logout stay reachable.
+/// 90-day expiry). `/api/me`, `/api/change-password` and `/api/status` are registered outside it.
 struct PasswordChangeGate: RouterMiddleware {
     typealias Context = APIRequestContext
 

@@ -14,6 +14,7 @@ struct SessionRepository: Sendable {
         let familyID: UUID
         let rotationCount: Int
         let isRevoked: Bool
+        let revokedReason: String?
         let expiresAt: Date
     }
 
@@ -27,10 +28,10 @@ struct SessionRepository: Sendable {
 
     func findRefresh(tokenHash: String) async throws -> RefreshToken? {
         let rows = try await client.query(
-            "SELECT id, user_id, family_id, rotation_count, is_revoked, expires_at FROM refresh_tokens WHERE token_hash = \(tokenHash)",
+            "SELECT id, user_id, family_id, rotation_count, is_revoked, revoked_reason, expires_at FROM refresh_tokens WHERE token_hash = \(tokenHash)",
             logger: logger)
-        for try await row in rows.decode((UUID, UUID, UUID, Int, Bool, Date).self) {
-            return RefreshToken(id: row.0, userID: row.1, familyID: row.2, rotationCount: row.3, isRevoked: row.4, expiresAt: row.5)
+        for try await row in rows.decode((UUID, UUID, UUID, Int, Bool, String?, Date).self) {
+            return RefreshToken(id: row.0, userID: row.1, familyID: row.2, rotationCount: row.3, isRevoked: row.4, revokedReason: row.5, expiresAt: row.6)
         }
         return nil
     }

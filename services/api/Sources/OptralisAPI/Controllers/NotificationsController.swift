@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import OptralisCore
+
+/// `/api/notifications/*`: a client's channels (admins write, observers read), the delivery
+/// history, and the catalogues of alert and channel types.
+struct NotificationsController {
+    let service: ChannelService
+
+    struct ChannelList: ResponseEncodable { let channels: [ChannelRepository.Record] }
+    struct HistoryPage: ResponseEncodable {
+        let history: [ChannelRepository.HistoryEntry]
+        let total: Int
+        let page: Int
+        let limit: Int
+    }
+    struct TypeInfo: Codable { let key: String; let label: String; let labelEn: String
+        enum CodingKeys: String, CodingKey { case key, label, labelEn = "label_en" }
+    }
+    struct Types: ResponseEncodable { let types: [TypeInfo] }
+    struct ChannelTypeInfo: Codable { let key: String; let label: String; let format: String; let config: [String] }
+    struct ChannelTypes: ResponseEncodable {
+        let channelTypes: [ChannelTypeInfo]
+        enum CodingKeys: String, CodingKey { case channelTypes = "channel_types" }
+    }
+
+    static let alertTypes: [TypeInfo] = [
+        .init(key: "machine_offline", label: "Machine hors ligne", labelEn: "Machine offline"),
+        .init(key: "machine_online", label: "Machine en ligne", labelEn: "Machine back online"),
+        .init(key: "high_cpu", label: "CPU élevé", labelEn: "High CPU"),
+        .init(key: "high_ram", label: "RAM élevée", labelEn: "High RAM"),
+        .init(key: "disk_critical", label: "Disque critique", labelEn: "Critical disk"),
+        .init(key: "smart_warning", label: "Alerte SMART", labelEn: "SMART alert"),
+        .init(key: "brute_force", label: "Tentative brute force", labelEn: "Brute force attempt"),
+    ]
+
+    static let channelTypes: [ChannelTypeInfo] = [
+        .init(key: "email", label: "Email", format: "HTML email", config: ["emails"]),
+        .init(key: "webhook_teams", label: "Microsoft Teams", format: "Adaptive Card (1.4 by default, 1.5 with card_version)", config: ["webhook_url", "card_version"]),
+        .init(key: "webhook_slack", label: "Slack", format: "Block Kit", config: ["webhook_url"]),
+        .init(key: "webhook_discord", label: "Discord", format: "Embeds", config: ["webhook_url"]),
+    ]
+
+    func addRoutes(to group: RouterGroup<APIRequestContext>) {
+        let channels = service.channels
+        group.get("types") { _, _ in Types(types: Self.alertTypes) }
+        group.get("channel-types") { _, _ in ChannelTypes(channelTypes: Self.channelTypes) }
+        group.get("channels") { _, context in
+            ChannelList(channels: try await channels.list(clientID: try context.requireIdentity().requireClient()))
+        }
+        group.get("channels/:id") { _, context -> ChannelRepository.Record in
+            let clientID = try context.requireIdentity().requireClient()
+            guard let channel = try await channels.find(id: try context.parameters.require("id", as: UUID.self), clientID: clientID) else {
+                throw APIError.notFound("channel")
+            }
+            return channel
+        }
+        group.post("channels") { request, context -> Response in
+            let identity = try context.requireIdentity()
+            let clientID = try identity.requireClient()
+            let input = try await request.decode(as: ChannelService.Input.self, context: context)
+            guard let type = input.type else { throw APIError.validation("type is required") }
+            let valid = try service.validated(type: type, input)
+            let id = try await channels.insert(
+                clientID: clientID, type: type, name: valid.name, enabled: input.enabled ?? true, config: valid.config,
+                alertTypes: valid.alertTypes, createdBy: identity.userID)
+            await service.activity.record(.system, "Canal de notification créé", metadata: ["name": valid.name, "type": type], clientID: clientID, userID: identity.userID, ip: context.clientIP)
+            guard let created = try await channels.find(id: id, clientID: clientID) else { throw APIError.notFound("channel") }
+            return try created.jsonResponse(from: request, context: context, status: .created)
+        }
+        group.put("channels/:id") { request, context -> ChannelRepository.Record in
+            let identity = try context.requireIdentity()
+            let clientID = try identity.requireClient()
+            let id = try context.parameters.require("id", as: UUID.self)
+            guard let existing = try await channels.find(id: id, clientID: clientID) else { throw APIError.notFound("channel") }
+            let input = try await request.decode(as: ChannelService.Input.self, context: context)
+            if let type = input.type, type != existing.type { throw APIError.validation("a channel's type cannot change") }
+            let valid = try service.validated(type: existing.type, input)
+            _ = try await channels.update(id: id, clientID: clientID, name: valid.name, enabled: input.enabled ?? existing.enabled, config: valid.config, alertTypes: valid.alertTypes)
+            await service.activity.record(.system, "Canal de notification modifié", metadata: ["name": valid.name], clientID: clientID, userID: identity.userID, ip: context.clientIP)
+            guard let updated = try await channels.find(id: id, clientID: clientID) else { throw APIError.notFound("channel") }
+            return updated
+        }
+        group.delete("channels/:id") { _, context -> HTTPResponse.Status in
+            let identity = try context.requireIdentity()
+            let clientID = try identity.requireClient()
+            guard try await channels.delete(id: try context.parameters.require("id", as: UUID.self), clientID: clientID) else { throw APIError.notFound("channel") }
+            await service.activity.record(.system, "Canal de notification supprimé", clientID: clientID, userID: identity.userID, ip: context.clientIP)
+            return .noContent
+        }
+        group.post("channels/:id/test") { _, context -> ChannelService.TestResult in
+            try await service.test(channelID: try context.parameters.require("id", as: UUID.self), identity: try context.requireIdentity())
+        }
+        group.get("history") { request, context -> HistoryPage in
+            let clientID = try context.requireIdentity().requireClient()
+            let filter = try Self.historyFilter(request.uri.queryParameters)
+            let (entries, total) = try await channels.history(clientID: clientID, filter)
+            return HistoryPage(history: entries, total: total, page: filter.page, limit: filter.limit)
+        }
+    }
+
+    static func historyFilter(_ query: Parameters) throws -> ChannelRepository.HistoryFilter {
+        func value(_ name: String) -> String? { query[Substring(name)].map(String.init) }
+        let channelID = try value("channel_id").map { raw -> UUID in
+            guard let id = UUID(uuidString: raw) else { throw APIError.validation("channel_id must be a UUID") }
+            return id
+        }
+        let status = value("status")
+        if let status, !["sent", "failed", "dead_letter"].contains(status) { throw APIError.validation("status must be sent, failed or dead_letter") }
+        func date(_ name: String) throws -> Date? {
+            guard let raw = value(name) else { return nil }
+            guard let date = ISO8601DateFormatter().date(from: raw) else { throw APIError.validation("\(name) must be an ISO 8601 date-time") }
+            return date
+        }
+        let page = Int(value("page") ?? "1") ?? 0
+        let limit = Int(value("limit") ?? "50") ?? 0
+        guard page >= 1, (1...200).contains(limit) else { throw APIError.validation("page must be ≥ 1 and limit 1 to 200") }
+        return .init(channelID: channelID, status: status, alertType: value("alert_type"), from: try date("from"), to: try date("to"), page: page, limit: limit)
+    }
+}
+
+extension ChannelRepository.Record: ResponseEncodable {}
+extension ChannelService.TestResult: ResponseEncodable {}

@@ -1,0 +1,98 @@
+import Foundation
+import OptralisCore
+import OptralisCurl
+import OptralisRedis
+
+/// Notification channels of a client: validation (addresses, the webhook SSRF guard), CRUD,
+/// history and a real test through the notifier.
+struct ChannelService: Sendable {
+    static let channelTypes = ["email", "webhook_teams", "webhook_slack", "webhook_discord"]
+    static let maximumAddresses = 50
+
+    let channels: ChannelRepository
+    let queues: NotificationQueues?
+    let activity: ActivityLogger
+    /// True outside production: http and private addresses are allowed (a local sink under `make run`).
+    let allowPrivateTargets: Bool
+    let publicURL: String
+
+    struct Input: Codable, Sendable {
+        let type: String?
+        let name: String
+        let enabled: Bool?
+        let config: ChannelRepository.ChannelConfig
+        let alertTypes: [String]?
+        enum CodingKeys: String, CodingKey { case type, name, enabled, config, alertTypes = "alert_types" }
+    }
+
+    struct TestResult: Codable, Sendable {
+        let jobID: String
+        let status: String
+        let error: String?
+        enum CodingKeys: String, CodingKey { case jobID = "job_id", status, error }
+    }
+
+    func validated(type: String, _ input: Input) throws -> (name: String, config: ChannelRepository.ChannelConfig, alertTypes: [String]) {
+        guard Self.channelTypes.contains(type) else { throw APIError.validation("type must be one of \(Self.channelTypes.joined(separator: ", "))") }
+        let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...100).contains(name.count) else { throw APIError.validation("name must be 1 to 100 characters") }
+        let alertTypes = input.alertTypes ?? []
+        let known = AlertType.allCases.filter { $0 != .test }.map(\.rawValue)
+        if let unknown = alertTypes.first(where: { !known.contains($0) }) { throw APIError.validation("unknown alert type \(unknown)") }
+        var config = ChannelRepository.ChannelConfig()
+        if type == "email" {
+            let addresses = (input.config.emails ?? []).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard (1...Self.maximumAddresses).contains(addresses.count) else {
+                throw APIError.validation("config.emails must hold 1 to \(Self.maximumAddresses) addresses")
+            }
+            if let bad = addresses.first(where: { !Validation.isEmail($0) }) { throw APIError.validation("\(bad) is not a valid email address") }
+            var seen = Set<String>()
+            config.emails = addresses.filter { seen.insert($0).inserted }
+        } else {
+            guard let url = input.config.webhookURL?.trimmingCharacters(in: .whitespaces), !url.isEmpty else {
+                throw APIError.validation("config.webhook_url is required")
+            }
+            do {
+                _ = try OutboundTarget.check(url, allowPrivate: allowPrivateTargets)
+            } catch {
+                throw AppError.validation("config.webhook_url refused: \(error.reason)", code: "WEBHOOK_URL_REFUSED")
+            }
+            config.webhookURL = url
+            if type == "webhook_teams" {
+                let version = input.config.cardVersion ?? "1.4"
+                guard ["1.4", "1.5"].contains(version) else { throw APIError.validation("config.card_version must be 1.4 or 1.5") }
+                config.cardVersion = version
+            }
+        }
+        return (name, config, alertTypes)
+    }
+
+    /// Queues a test message for the channel and waits (up to `wait`) for the notifier's verdict.
+    func test(channelID: UUID, identity: Identity, wait: Duration = .seconds(10)) async throws -> TestResult {
+        let clientID = try identity.requireClient()
+        guard try await channels.find(id: channelID, clientID: clientID) != nil else { throw APIError.notFound("channel") }
+        guard let queues else { throw AppError.serviceUnavailable("notification queue unavailable (REDIS_URL is not set)", code: "QUEUE_UNAVAILABLE") }
+        let client = try await channels.clientInfo(clientID: clientID)
+        let delivery = ChannelDelivery(
+            channelID: channelID, clientID: clientID,
+            notification: AlertNotification(
+                alertType: .test, clientName: client.name, language: client.language, severity: "info",
+                message: client.language == "en" ? "Test message sent from Optralis by \(identity.email)" : "Message de test envoyé depuis Optralis par \(identity.email)",
+                dashboardURL: publicURL))
+        do {
+            try await queues.enqueue(delivery)
+        } catch {
+            throw AppError.serviceUnavailable("notification queue unavailable, try again shortly", code: "QUEUE_UNAVAILABLE")
+        }
+        await activity.record(.system, "Canal de notification testé", metadata: ["channel_id": channelID.uuidString], clientID: clientID, userID: identity.userID)
+        let clock = ContinuousClock()
+        let deadline = clock.now + wait
+        while clock.now < deadline {
+            if let attempt = try await channels.latestAttempt(jobID: delivery.id, clientID: clientID) {
+                return TestResult(jobID: delivery.id, status: attempt.status, error: attempt.error)
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return TestResult(jobID: delivery.id, status: "pending", error: nil)
+    }
+}

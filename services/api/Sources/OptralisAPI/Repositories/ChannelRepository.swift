@@ -1,0 +1,158 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// `notification_channels` and `notification_history`, always scoped by client.
+struct ChannelRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    struct Record: Codable, Sendable {
+        let id: UUID
+        let type: String
+        let name: String
+        let enabled: Bool
+        let config: ChannelConfig
+        let alertTypes: [String]
+        let createdAt: Date
+        let updatedAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case id, type, name, enabled, config, alertTypes = "alert_types", createdAt = "created_at", updatedAt = "updated_at"
+        }
+    }
+
+    /// A channel's settings: `emails` for email, `webhook_url` (+ `card_version` for Teams) otherwise.
+    struct ChannelConfig: Codable, Sendable, Equatable {
+        var emails: [String]?
+        var webhookURL: String?
+        var cardVersion: String?
+        enum CodingKeys: String, CodingKey { case emails, webhookURL = "webhook_url", cardVersion = "card_version" }
+    }
+
+    private typealias Row = (UUID, String, String, Bool, String, [String], Date, Date)
+    private static let columns = "id, type, name, enabled, config::text, alert_types, created_at, updated_at"
+
+    private func records(_ query: PostgresQuery) async throws -> [Record] {
+        var records: [Record] = []
+        for try await row in try await client.query(query, logger: logger).decode(Row.self) {
+            let config = (try? JSONDecoder().decode(ChannelConfig.self, from: Data(row.4.utf8))) ?? ChannelConfig()
+            records.append(Record(id: row.0, type: row.1, name: row.2, enabled: row.3, config: config, alertTypes: row.5, createdAt: row.6, updatedAt: row.7))
+        }
+        return records
+    }
+
+    func list(clientID: UUID) async throws -> [Record] {
+        try await records("SELECT \(unescaped: Self.columns) FROM notification_channels WHERE client_id = \(clientID) ORDER BY created_at")
+    }
+
+    func find(id: UUID, clientID: UUID) async throws -> Record? {
+        try await records("SELECT \(unescaped: Self.columns) FROM notification_channels WHERE id = \(id) AND client_id = \(clientID)").first
+    }
+
+    func insert(clientID: UUID, type: String, name: String, enabled: Bool, config: ChannelConfig, alertTypes: [String], createdBy: UUID) async throws -> UUID {
+        let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        let rows = try await client.query(
+            """
+            INSERT INTO notification_channels (client_id, type, name, enabled, config, alert_types, created_by)
+            VALUES (\(clientID), \(type), \(name), \(enabled), \(json)::jsonb, \(alertTypes), \(createdBy)) RETURNING id
+            """, logger: logger)
+        for try await id in rows.decode(UUID.self) { return id }
+        throw APIError.notFound("channel")
+    }
+
+    func update(id: UUID, clientID: UUID, name: String, enabled: Bool, config: ChannelConfig, alertTypes: [String]) async throws -> Bool {
+        let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        let rows = try await client.query(
+            """
+            UPDATE notification_channels SET name = \(name), enabled = \(enabled), config = \(json)::jsonb, alert_types = \(alertTypes), updated_at = now()
+            WHERE id = \(id) AND client_id = \(clientID) RETURNING id
+            """, logger: logger)
+        for try await _ in rows.decode(UUID.self) { return true }
+        return false
+    }
+
+    func delete(id: UUID, clientID: UUID) async throws -> Bool {
+        let rows = try await client.query("DELETE FROM notification_channels WHERE id = \(id) AND client_id = \(clientID) RETURNING id", logger: logger)
+        for try await _ in rows.decode(UUID.self) { return true }
+        return false
+    }
+
+    struct HistoryEntry: Codable, Sendable {
+        let id: UUID
+        let channelID: UUID?
+        let channelType: String
+        let alertType: String
+        let severity: String?
+        let machineID: UUID?
+        let jobID: String?
+        let subject: String
+        let message: String
+        let status: String
+        let attempts: Int
+        let error: String?
+        let sentAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case id, severity, subject, message, status, attempts, error
+            case channelID = "channel_id", channelType = "channel_type", alertType = "alert_type", machineID = "machine_id"
+            case jobID = "job_id", sentAt = "sent_at"
+        }
+    }
+
+    struct HistoryFilter: Sendable {
+        var channelID: UUID?
+        var status: String?
+        var alertType: String?
+        var from: Date?
+        var to: Date?
+        var page: Int
+        var limit: Int
+    }
+
+    func history(clientID: UUID, _ filter: HistoryFilter) async throws -> (entries: [HistoryEntry], total: Int) {
+        let rows = try await client.query(
+            """
+            WITH filtered AS (
+                SELECT * FROM notification_history
+                WHERE client_id = \(clientID)
+                  AND (\(filter.channelID)::uuid IS NULL OR channel_id = \(filter.channelID))
+                  AND (\(filter.status)::text IS NULL OR status = \(filter.status))
+                  AND (\(filter.alertType)::text IS NULL OR alert_type = \(filter.alertType))
+                  AND (\(filter.from)::timestamptz IS NULL OR sent_at >= \(filter.from))
+                  AND (\(filter.to)::timestamptz IS NULL OR sent_at <= \(filter.to))
+            ), page AS (
+                SELECT * FROM filtered ORDER BY sent_at DESC LIMIT \(filter.limit) OFFSET \((filter.page - 1) * filter.limit)
+            )
+            SELECT (SELECT count(*) FROM filtered)::int, p.id, p.channel_id, p.channel_type, p.alert_type, p.severity, p.machine_id,
+                   p.job_id, p.subject, p.message, p.status, p.attempts, p.error_message, p.sent_at
+            FROM (SELECT 1) AS one LEFT JOIN page p ON true ORDER BY p.sent_at DESC
+            """, logger: logger)
+        var entries: [HistoryEntry] = []
+        var total = 0
+        for try await row in rows.decode((Int, UUID?, UUID?, String?, String?, String?, UUID?, String?, String?, String?, String?, Int?, String?, Date?).self) {
+            total = row.0
+            guard let id = row.1, let channelType = row.3, let alertType = row.4, let status = row.10, let sentAt = row.13 else { continue }
+            entries.append(HistoryEntry(
+                id: id, channelID: row.2, channelType: channelType, alertType: alertType, severity: row.5, machineID: row.6, jobID: row.7,
+                subject: row.8 ?? "", message: row.9 ?? "", status: status, attempts: row.11 ?? 1, error: row.12, sentAt: sentAt))
+        }
+        return (entries, total)
+    }
+
+    /// The latest recorded attempt of a queued job (the channel test waits for it).
+    func latestAttempt(jobID: String, clientID: UUID) async throws -> (status: String, error: String?)? {
+        let rows = try await client.query(
+            "SELECT status, error_message FROM notification_history WHERE job_id = \(jobID) AND client_id = \(clientID) ORDER BY sent_at DESC LIMIT 1",
+            logger: logger)
+        for try await row in rows.decode((String, String?).self) { return row }
+        return nil
+    }
+
+    func clientInfo(clientID: UUID) async throws -> (name: String, language: String) {
+        for try await row in try await client.query("SELECT name, language FROM clients WHERE id = \(clientID)", logger: logger).decode((String, String).self) {
+            return row
+        }
+        throw APIError.notFound("client")
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// The kinds of alert the spec names ("Types d'alertes"), plus `test` for a channel test.
+public enum AlertType: String, Codable, Sendable, CaseIterable {
+    case machineOffline = "machine_offline"
+    case machineOnline = "machine_online"
+    case highCPU = "high_cpu"
+    case highRAM = "high_ram"
+    case diskCritical = "disk_critical"
+    case smartWarning = "smart_warning"
+    case bruteForce = "brute_force"
+    case test
+}
+
+/// The facts of one alert, as every channel shows them (email, Teams, Slack, Discord):
+/// the spec's "machine, dernière connexion, OS, IP, version agent, date". Optional fields are
+/// shown only when present.
+public struct AlertNotification: Codable, Sendable, Equatable {
+    public var alertType: AlertType
+    public var clientName: String
+    /// `fr` or `en`: the client's language.
+    public var language: String
+    public var occurredAt: Date
+    public var machineName: String?
+    public var lastSeen: Date?
+    public var os: String?
+    public var ip: String?
+    public var agentVersion: String?
+    public var agentChannel: String?
+    /// The measured value and the rule's threshold, for metric alerts (percent).
+    public var value: Double?
+    public var threshold: Double?
+    public var severity: String?
+    /// Free text: a rule's name, a test message, details.
+    public var message: String?
+    public var dashboardURL: String?
+
+    public init(
+        alertType: AlertType, clientName: String, language: String, occurredAt: Date = Date(), machineName: String? = nil,
+        lastSeen: Date? = nil, os: String? = nil, ip: String? = nil, agentVersion: String? = nil, agentChannel: String? = nil,
+        value: Double? = nil, threshold: Double? = nil, severity: String? = nil, message: String? = nil, dashboardURL: String? = nil
+    ) {
+        self.alertType = alertType
+        self.clientName = clientName
+        self.language = language
+        self.occurredAt = occurredAt
+        self.machineName = machineName
+        self.lastSeen = lastSeen
+        self.os = os
+        self.ip = ip
+        self.agentVersion = agentVersion
+        self.agentChannel = agentChannel
+        self.value = value
+        self.threshold = threshold
+        self.severity = severity
+        self.message = message
+        self.dashboardURL = dashboardURL
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case alertType = "alert_type", clientName = "client_name", language, occurredAt = "occurred_at"
+        case machineName = "machine_name", lastSeen = "last_seen", os, ip, agentVersion = "agent_version"
+        case agentChannel = "agent_channel", value, threshold, severity, message, dashboardURL = "dashboard_url"
+    }
+}
