@@ -140,6 +140,13 @@ let package = Package(
             path: "shared/Tests/OptralisSharedTests",
             swiftSettings: swiftSettings
         ),
+        // Benchmarks driven by scripts/bench.sh; not shipped.
+        .executableTarget(
+            name: "optralis-bench",
+            dependencies: ["OptralisCore", "OptralisRedis", hummingbird, argumentParser, logging],
+            path: "scripts/bench/optralis-bench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "OpenAPIContractTests",
             dependencies: [

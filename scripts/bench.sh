@@ -2,6 +2,9 @@
 # `make bench`: benchmarks on a release build, against a PostgreSQL (.local/bench-pg, 55434) and a
 # Redis (.local/bench-redis, 56381) of their own. Results are printed and kept in .local/bench/.
 #
+# notifier: webhook jobs per second delivered by 1, 2 and 4 replicas to a local sink, and email
+# jobs per second by one replica to a local SMTP server (aiosmtpd), in the same run.
+#
 # auth: requests per second of authenticated `GET /api/me` (JWT verification, blacklist check in
 # Redis, user row from PostgreSQL) against `GET /health` (a PostgreSQL and a Redis ping) on the same
 # server in the same run, over keep-alive connections (wrk); the ratio must stay >= 0.5. Login
@@ -63,4 +66,22 @@ p50=$(printf '%s\n' "${times[@]}" | sort -n | python3 -c 'import sys; v=[float(x
   echo "  ratio /api/me÷/health ${ratio} (target >= 0.5)"
   echo "  POST /auth/login p50  ${p50} ms over ${logins} sequential logins (bcrypt cost 12)"
 } | tee "$out/auth.txt"
-python3 -c "import sys; sys.exit(0 if $ratio >= 0.5 else 1)" || { echo "ratio below 0.5" >&2; exit 1; }
+kill $api_pid 2>/dev/null || true
+wait $api_pid 2>/dev/null || true
+
+echo "==> notifier"
+swift build -c release --product optralis-notifier 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
+swift build -c release --product optralis-bench 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
+client_id=$(psql -X -q -At "$bench_url" -c "INSERT INTO clients (name) VALUES ('Bench') RETURNING id")
+channel_id=$(psql -X -q -At "$bench_url" -c "INSERT INTO notification_channels (client_id, type, name, config) VALUES ('$client_id', 'webhook_slack', 'Sink', '{\"webhook_url\": \"http://127.0.0.1:3195/hook\"}') RETURNING id")
+smtp_dir=$(mktemp -d)
+smtp_port=3196
+python3 shared/Tests/OptralisTestSupport/Fixtures/smtp_server.py $smtp_port "$smtp_dir" >"$out/smtp.log" 2>&1 &
+smtp_pid=$!
+trap 'kill $api_pid $smtp_pid 2>/dev/null || true; rm -rf "$smtp_dir"' EXIT
+sleep 1
+NOTIFIER_BIN="$bin/optralis-notifier" DATABASE_URL=$bench_url REDIS_URL=$redis_url BENCH_CLIENT_ID=$client_id \
+  BENCH_WEBHOOK_CHANNEL_ID=$channel_id BENCH_SMTP_PORT=$smtp_port BENCH_SMTP_DIR=$smtp_dir \
+  "$bin/optralis-bench" notifier --jobs "${BENCH_NOTIFIER_JOBS:-10000}" | tee "$out/notifier.txt"
+
+python3 -c "import sys; sys.exit(0 if $ratio >= 0.5 else 1)" || { echo "auth ratio below 0.5" >&2; exit 1; }

@@ -71,14 +71,18 @@ extension EmailContent {
         let client = input.value("client_name")
         let whose = client.map { l.t(" de \(l.quoted($0))", " of \(l.quoted($0))") } ?? ""
         var blocks: [EmailBlock] = [
-            .paragraph(l.t(
-                "Le certificat mTLS de \(count == 1 ? "cette machine" : "ces machines")\(whose) a expiré : \(count == 1 ? "elle ne peut" : "elles ne peuvent") plus s'authentifier auprès d'Optralis ni envoyer de métriques.",
-                "The mTLS certificate of \(count == 1 ? "this machine" : "these machines")\(whose) has expired: \(count == 1 ? "it" : "they") can no longer authenticate to Optralis or send metrics.")),
+            .paragraph(count == 1
+                ? l.t(
+                    "Le certificat mTLS de cette machine\(whose) a expiré : elle ne peut plus s'authentifier auprès d'Optralis ni envoyer de métriques.",
+                    "The mTLS certificate of this machine\(whose) has expired: it can no longer authenticate to Optralis or send metrics.")
+                : l.t(
+                    "Les certificats mTLS de ces machines\(whose) ont expiré : elles ne peuvent plus s'authentifier auprès d'Optralis ni envoyer de métriques.",
+                    "The mTLS certificates of these machines\(whose) have expired: they can no longer authenticate to Optralis or send metrics.")),
         ]
         if !machines.isEmpty { blocks.append(.list(label: l.t("Machines", "Machines"), items: machines)) }
         blocks.append(.paragraph(l.t(
-            "Un administrateur peut renouveler le certificat depuis la page de la machine dans Optralis.",
-            "An administrator can renew the certificate from the machine's page in Optralis.")))
+            "Un administrateur peut renouveler un certificat depuis la page de la machine dans Optralis.",
+            "An administrator can renew a certificate from the machine's page in Optralis.")))
         blocks.append(.button(label: l.t("Voir les machines", "View machines"), url: input.site()))
         return EmailContent(
             subject: client.map { "\(counted) - \($0)" } ?? counted,

@@ -1,0 +1,62 @@
+import Foundation
+import OptralisCore
+import OptralisRedis
+import OptralisTestSupport
+import Testing
+
+@Suite("Notifier: email over a real SMTP server")
+struct NotifierEmailTests {
+    @Test func email_jobs_and_email_channel_alerts_arrive_as_mime_with_the_inline_logo() async throws {
+        let smtp = try await SMTPTestServer(tls: true, user: "mailer", password: "smtp-pass-1")
+        try await NotifierHarness.run(sink: WebhookSink(), channelType: "email") { notifier in
+            try await notifier.database.withClient { db in
+                try await db.query(
+                    #"UPDATE notification_channels SET config = '{"emails": ["ops@acme.test", "oncall@acme.test"]}'::jsonb WHERE id = \#(notifier.channelID)"#,
+                    logger: testLogger)
+            }
+            let process = try notifier.launch(name: "mail", environment: [
+                "SMTP_HOST": "127.0.0.1", "SMTP_PORT": String(smtp.port), "SMTP_SECURITY": "starttls", "SMTP_USER": "mailer",
+                "SMTP_PASS": "smtp-pass-1", "SMTP_CA_FILE": smtp.certificateFile!, "SMTP_FROM": "Optralis Alertes <alerts@optralis.test>",
+            ])
+            let redis = try notifier.redisClient()
+            let queues = NotificationQueues(redis: redis)
+            // A job in the spec's exact format (no id), as any producer may write it.
+            try await redis.leftPush(
+                NotificationQueues.email,
+                #"{"type":"welcome","email":"new.user@acme.test","language":"en","data":{"first_name":"Ann","login_url":"https://monitoring.test","temporary_password":"Tmp-Pass-123!"},"created_at":"2026-01-09T08:00:00Z","retries":0}"#)
+            try await queues.enqueue(EmailJob(type: "password_reset", email: "fr.user@acme.test", language: "fr", data: ["first_name": "Zoé", "reset_url": "https://monitoring.test/reset-password?token=abc", "expires_in_minutes": "60"]))
+            try await notifier.enqueue(1)
+
+            let arrived = await eventually(timeout: .seconds(30)) { ((try? smtp.received()) ?? []).count >= 3 }
+            let mails = try smtp.received()
+            #expect(arrived, "received \(mails.count) of 3\n\(process.child.output.suffix(1000))")
+            for mail in mails {
+                #expect(mail.tls, "sent after STARTTLS")
+                #expect(mail.authenticatedAs == "mailer")
+                #expect(mail.mailFrom == "alerts@optralis.test")
+                #expect(mail.data.contains("multipart/related"), "the logo travels inline")
+                #expect(mail.data.contains("Content-ID: <optralis-logo>"))
+                #expect(mail.data.contains("multipart/alternative") && mail.data.contains("text/plain") && mail.data.contains("text/html"))
+            }
+            let welcome = try #require(mails.first { $0.rcptTos == ["new.user@acme.test"] })
+            #expect(welcome.data.contains("Subject: "))
+            let reset = try #require(mails.first { $0.rcptTos == ["fr.user@acme.test"] })
+            #expect(reset.data.contains("Subject: =?utf-8?B?"), "a French subject with accents is RFC 2047 encoded")
+            let alert = try #require(mails.first { $0.rcptTos == ["ops@acme.test", "oncall@acme.test"] })
+            #expect(Self.decodedBodies(alert.data).contains("job-00000"), "the machine alert names the machine")
+            let history = try await notifier.history()
+            #expect(history.map(\.status) == ["sent"], "the channel delivery is recorded")
+            await redis.shutdown()
+            process.child.signal(SIGTERM)
+            #expect(await process.child.waitForExit(timeout: .seconds(10)) == 0)
+        }
+    }
+
+    /// Every base64 part of a MIME message, decoded.
+    static func decodedBodies(_ message: String) -> String {
+        message.components(separatedBy: "Content-Transfer-Encoding: base64\r\n\r\n").dropFirst().compactMap { part in
+            let encoded = part.components(separatedBy: "\r\n--").first?.replacingOccurrences(of: "\r\n", with: "") ?? ""
+            return Data(base64Encoded: encoded).map { String(decoding: $0, as: UTF8.self) }
+        }.joined(separator: "\n")
+    }
+}
