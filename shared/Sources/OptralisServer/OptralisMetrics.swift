@@ -14,8 +14,8 @@ public enum OptralisMetrics {
     /// Bootstraps the metrics system (idempotent) and sets `optralis_build_info{service,version} 1`.
     public static func bootstrap(service: String) {
         registry.makeGauge(
-            name: "optralis_build_info", labels: [("service", service), ("version", OptralisVersion.current)],
-            help: "Always 1; labels carry the service name and version."
+            descriptor: .init(namespace: "optralis", metricName: "build", unitName: "info", helpText: "Always 1; labels carry the service name and version."),
+            labels: [("service", service), ("version", OptralisVersion.current)]
         ).set(Int64(1))
     }
 
