@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: benchmarks on a release build, against a PostgreSQL (.local/bench-pg, 55434) and a
-# Redis (.local/bench-redis, 56381) of their own. Results are printed and kept in .local/bench/.
+# `make bench`: benchmarks on a release build, against a PostgreSQL (.local/bench-pg, 25434) and a
+# Redis (.local/bench-redis, 26381) of their own. Results are printed and kept in .local/bench/.
 #
 # notifier: webhook jobs per second delivered by 1, 2 and 4 replicas to a local sink, and email
 # jobs per second by one replica to a local SMTP server (aiosmtpd), in the same run.
@@ -20,11 +20,11 @@ duration=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-32}
 logins=${BENCH_LOGINS:-20}
 
-admin_url=$(scripts/pg.sh start "$root/.local/bench-pg" 55434)
-redis_url=$(scripts/redis.sh start "$root/.local/bench-redis" 56381)
+admin_url=$(scripts/pg.sh start "$root/.local/bench-pg" 25434)
+redis_url=$(scripts/redis.sh start "$root/.local/bench-redis" 26381)
 bench_url="${admin_url%/*}/optralis_bench"
 psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_bench WITH (FORCE)" -c "CREATE DATABASE optralis_bench"
-redis-cli -p 56381 flushall >/dev/null
+redis-cli -p 26381 flushall >/dev/null
 
 echo "==> swift build -c release --product optralis-api"
 swift build -c release --product optralis-api 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }

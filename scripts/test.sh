@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, starts a PostgreSQL and a Redis for the tests
-# (.local/test-pg on 55433, .local/test-redis on 56380: never the `make run` ones), builds
+# (.local/test-pg on 25433, .local/test-redis on 26380: never the `make run` ones; below the
+# ephemeral port range, so no connection of a concurrent process can hold them), builds
 # once, migrates a template database every test suite copies, checks the compose file,
 # then runs every test from that build. Exits non-zero on any failure.
 set -euo pipefail
@@ -11,8 +12,8 @@ mkdir -p "$local_dir"
 
 scripts/deps.sh
 
-pg_port=${OPTRALIS_TEST_PG_PORT:-55433}
-redis_port=${OPTRALIS_TEST_REDIS_PORT:-56380}
+pg_port=${OPTRALIS_TEST_PG_PORT:-25433}
+redis_port=${OPTRALIS_TEST_REDIS_PORT:-26380}
 OPTRALIS_TEST_DATABASE_URL=$(scripts/pg.sh start "$local_dir/test-pg" "$pg_port")
 OPTRALIS_TEST_REDIS_URL=$(scripts/redis.sh start "$local_dir/test-redis" "$redis_port")
 export OPTRALIS_TEST_DATABASE_URL OPTRALIS_TEST_REDIS_URL

@@ -26,10 +26,30 @@ struct NotifierEmailTests {
                 #"{"type":"welcome","email":"new.user@acme.test","language":"en","data":{"first_name":"Ann","login_url":"https://monitoring.test","temporary_password":"Tmp-Pass-123!"},"created_at":"2026-01-09T08:00:00Z","retries":0}"#)
             try await queues.enqueue(EmailJob(type: "password_reset", email: "fr.user@acme.test", language: "fr", data: ["first_name": "Zoé", "reset_url": "https://monitoring.test/reset-password?token=abc", "expires_in_minutes": "60"]))
             try await notifier.enqueue(1)
+            // Every template, in both languages.
+            let data = [
+                "first_name": "Ann", "login_url": "https://monitoring.test", "temporary_password": "Tmp-Pass-123!", "client_name": "Acme",
+                "reset_url": "https://monitoring.test/r?token=t", "days_left": "10", "change_url": "https://monitoring.test/account",
+                "expires_at": "2026-12-31T00:00:00Z", "machines": "SRV-1, SRV-2", "count": "2", "name": "Bob", "email": "bob@x.test",
+                "company": "X", "message": "Hello", "machine_name": "SRV-1", "alert_type": "machine_offline",
+            ]
+            let types = ["welcome", "password_reset", "new_password", "password_expiration", "license_expiration", "license_extended",
+                         "certificate_expiration", "contact_confirmation", "contact_notification", "machine_alert"]
+            for type in types {
+                for language in ["fr", "en"] {
+                    try await queues.enqueue(EmailJob(type: type, email: "\(type).\(language)@acme.test", language: language, data: data))
+                }
+            }
+            let expected = 3 + types.count * 2
 
-            let arrived = await eventually(timeout: .seconds(30)) { ((try? smtp.received()) ?? []).count >= 3 }
+            let arrived = await eventually(timeout: .seconds(60)) { ((try? smtp.received()) ?? []).count >= expected }
             let mails = try smtp.received()
-            #expect(arrived, "received \(mails.count) of 3\n\(process.child.output.suffix(1000))")
+            #expect(arrived, "received \(mails.count) of \(expected)\n\(process.child.output.suffix(1000))")
+            for type in types {
+                for language in ["fr", "en"] {
+                    #expect(mails.contains { $0.rcptTos == ["\(type).\(language)@acme.test"] }, "\(type) in \(language) did not arrive")
+                }
+            }
             for mail in mails {
                 #expect(mail.tls, "sent after STARTTLS")
                 #expect(mail.authenticatedAs == "mailer")
