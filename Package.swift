@@ -171,7 +171,9 @@ let package = Package(
             "OptralisNotifier", executable: "optralis-notifier", folder: "services/notifier",
             dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "Metrics", package: "swift-metrics")],
             testExclude: ["Webhooks/Fixtures"])
-        + service("OptralisScheduler", executable: "optralis-scheduler", folder: "services/scheduler")
+        + service(
+            "OptralisScheduler", executable: "optralis-scheduler", folder: "services/scheduler",
+            dependencies: [.product(name: "Metrics", package: "swift-metrics")])
         + service("OptralisCA", executable: "optralis-ca", folder: "services/ca")
         + service("OptralisAgent", executable: "optralis-agent", folder: "agent")
 )

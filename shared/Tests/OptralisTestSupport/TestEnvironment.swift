@@ -49,9 +49,3 @@ public struct TestEnvironmentError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// A client of the test Redis.
-public enum TestRedis {
-    public static func client() async throws -> RedisClient {
-        RedisClient(url: try TestEnvironment.redisURL, maximumConnections: 2, logger: testLogger)
-    }
-}

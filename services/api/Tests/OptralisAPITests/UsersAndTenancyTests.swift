@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 @testable import OptralisAPI
+import OptralisRedis
 import OptralisTestSupport
 import Testing
 
@@ -167,7 +168,11 @@ struct UsersAndTenancyTests {
     }
 
     @Test func password_reset_goes_through_the_email_queue_and_is_single_use() async throws {
-        try await APIHarness.run { api in
+        // A Redis of its own, so the queue read below sees exactly this test's jobs.
+        let redisServer = try RedisServerProcess()
+        try await redisServer.start()
+        defer { Task { await redisServer.stop() } }
+        try await APIHarness.run(redisURL: redisServer.url) { api in
             let user = try await api.seedUser(client: try await api.seedClient(), role: "observer")
             let session = try await api.login(user.email)
             let unknown = try await api.send(.post, "/auth/request-password-reset", json: ["email": "ghost-\(UUID().uuidString)@example.com"])
@@ -175,7 +180,7 @@ struct UsersAndTenancyTests {
             #expect(unknown.status == .ok && known.status == .ok)
             #expect(unknown.text == known.text, "the answer never says whether the email exists")
 
-            let redis = try await TestRedis.client()
+            let redis = RedisClient(url: try RedisURL(parsing: redisServer.url), maximumConnections: 1, logger: testLogger)
             let jobs = try await redis.listRange("email:queue")
             await redis.shutdown()
             let job = try #require(jobs.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }

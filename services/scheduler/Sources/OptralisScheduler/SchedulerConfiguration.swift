@@ -1,3 +1,4 @@
+import Foundation
 import OptralisCore
 import OptralisPostgres
 import OptralisRedis
@@ -9,6 +10,9 @@ public struct SchedulerConfiguration: Sendable {
     public var databaseURL: DatabaseURL
     public var redisURL: RedisURL
     public var internalServiceToken: String
+    /// This replica's name in the job locks (`SCHEDULER_ID`; default host name, pid, random).
+    public var replicaID: String
+    public var publicURL: String
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         var reader = EnvironmentReader(variables)
@@ -16,6 +20,9 @@ public struct SchedulerConfiguration: Sendable {
         databaseURL = reader.databaseURL()
         redisURL = reader.redisURL(required: true) ?? RedisURL(host: "")
         internalServiceToken = reader.internalServiceToken()
+        replicaID = reader.value("SCHEDULER_ID")
+            ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())"
+        publicURL = reader.string("PUBLIC_URL", default: "http://localhost:3000")
         try reader.validate()
     }
 }

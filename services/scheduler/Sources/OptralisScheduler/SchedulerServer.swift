@@ -1,10 +1,11 @@
+import Foundation
 import Hummingbird
 import Logging
 import OptralisPostgres
 import OptralisRedis
 import OptralisServer
 
-/// The scheduler service's composition root.
+/// The scheduler's composition root: the recurring jobs under ``JobRunner``, and `/health`.
 public struct SchedulerServer: Sendable {
     public let configuration: SchedulerConfiguration
     let database: Database
@@ -18,11 +19,33 @@ public struct SchedulerServer: Sendable {
         builder = .init(service: "scheduler", address: configuration.address, database: database, redis: redis, redisUse: .required, logger: logger)
     }
 
+    /// The jobs and their schedules (UTC).
+    func jobs() -> [ScheduledJob] {
+        let logger = builder.logger
+        let client = database.client
+        let queues = NotificationQueues(redis: redis)
+        let utc = TimeZone(identifier: "UTC")!
+        // Fixed, valid expressions: a failure here is a programming error caught by the tests.
+        func cron(_ text: String) -> Schedule { try! Schedule(text, timeZone: utc) }
+        return [
+            ScheduledJob(name: "token-cleanup", schedule: cron("5 * * * *")) {
+                try await TokenCleanupJob(client: client, logger: logger).run()
+            },
+            ScheduledJob(name: "retention", schedule: cron("15 * * * *"), lockTTL: .seconds(120)) {
+                try await RetentionJob(client: client, logger: logger).run()
+            },
+            ScheduledJob(name: "reminders", schedule: cron("0 9 * * *")) {
+                try await ReminderJob(client: client, queues: queues, publicURL: configuration.publicURL, logger: logger).run()
+            },
+        ]
+    }
+
     public func makeRouter() -> Router<ServiceRequestContext> {
         builder.router()
     }
 
     public func makeApplication() -> some ApplicationProtocol {
-        builder.application(router: makeRouter())
+        let runner = JobRunner(jobs: jobs(), redis: redis, replicaID: configuration.replicaID, logger: builder.logger)
+        return builder.application(router: makeRouter(), workers: [runner])
     }
 }
