@@ -74,6 +74,9 @@ public struct APIServer: Sendable {
                 allowPrivateTargets: !production, publicURL: configuration.publicURL)
             ).addRoutes(to: tenant.group("notifications"))
 
+            AlertRulesController(rules: AlertRuleRepository(client: client, logger: logger), activity: activity)
+                .addRoutes(to: tenant.group("alert-rules"))
+
             let admin = gated.group("admin").add(middleware: SuperAdminMiddleware())
             AdminController(
                 service: ClientAdminService(
