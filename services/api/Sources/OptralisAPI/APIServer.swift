@@ -26,6 +26,7 @@ public struct APIServer: Sendable {
 
     public func makeRouter() -> Router<APIRequestContext> {
         let logger = builder.logger
+        let database = self.database
         let client = database.client
         let users = UserRepository(client: client, logger: logger)
         let sessions = SessionRepository(client: client, logger: logger)
@@ -48,6 +49,7 @@ public struct APIServer: Sendable {
         } routes: { router in
             router.add(middleware: ClientAddressMiddleware(trustProxyHeaders: configuration.trustProxyHeaders))
             OpenAPIDocument(path: configuration.openAPIPath).addRoute(to: router)
+            StatusController(database: database, logger: logger).addRoutes(to: router)
 
             let authController = AuthController(auth: auth, limiter: limiter, signer: signer, secureCookies: production)
             authController.addRoutes(to: router.group("auth"))

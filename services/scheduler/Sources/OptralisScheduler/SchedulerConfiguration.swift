@@ -13,6 +13,9 @@ public struct SchedulerConfiguration: Sendable {
     /// This replica's name in the job locks (`SCHEDULER_ID`; default host name, pid, random).
     public var replicaID: String
     public var publicURL: String
+    /// Where the uptime job checks the api and the ai service (`API_SERVICE_URL`, `AI_SERVICE_URL`).
+    public var apiURL: String
+    public var aiURL: String
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         var reader = EnvironmentReader(variables)
@@ -23,6 +26,8 @@ public struct SchedulerConfiguration: Sendable {
         replicaID = reader.value("SCHEDULER_ID")
             ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())"
         publicURL = reader.string("PUBLIC_URL", default: "http://localhost:3000")
+        apiURL = reader.string("API_SERVICE_URL", default: "http://127.0.0.1:3000")
+        aiURL = reader.string("AI_SERVICE_URL", default: "http://127.0.0.1:3002")
         try reader.validate()
     }
 }

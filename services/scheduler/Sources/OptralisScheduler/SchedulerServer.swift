@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import OptralisCurl
 import OptralisPostgres
 import OptralisRedis
 import OptralisServer
@@ -20,10 +21,11 @@ public struct SchedulerServer: Sendable {
     }
 
     /// The jobs and their schedules (UTC).
-    func jobs() -> [ScheduledJob] {
+    func jobs(http: CurlClient) -> [ScheduledJob] {
         let logger = builder.logger
         let client = database.client
         let queues = NotificationQueues(redis: redis)
+        let database = self.database
         let utc = TimeZone(identifier: "UTC")!
         // Fixed, valid expressions: a failure here is a programming error caught by the tests.
         func cron(_ text: String) -> Schedule { try! Schedule(text, timeZone: utc) }
@@ -37,6 +39,9 @@ public struct SchedulerServer: Sendable {
             ScheduledJob(name: "reminders", schedule: cron("0 9 * * *")) {
                 try await ReminderJob(client: client, queues: queues, publicURL: configuration.publicURL, logger: logger).run()
             },
+            ScheduledJob(name: "uptime", schedule: cron("*/30 * * * *")) {
+                try await UptimeJob(database: database, http: http, apiURL: configuration.apiURL, aiURL: configuration.aiURL, logger: logger).run()
+            },
         ]
     }
 
@@ -45,7 +50,8 @@ public struct SchedulerServer: Sendable {
     }
 
     public func makeApplication() -> some ApplicationProtocol {
-        let runner = JobRunner(jobs: jobs(), redis: redis, replicaID: configuration.replicaID, logger: builder.logger)
-        return builder.application(router: makeRouter(), workers: [runner])
+        let http = CurlClient(concurrency: 4)
+        let runner = JobRunner(jobs: jobs(http: http), redis: redis, replicaID: configuration.replicaID, logger: builder.logger)
+        return builder.application(router: makeRouter(), workers: [runner, CurlService(client: http)])
     }
 }
