@@ -15,6 +15,8 @@ public struct SchedulerConfiguration: Sendable {
     public var publicURL: String
     /// Where the uptime job checks the api and the ai service (`API_SERVICE_URL`, `AI_SERVICE_URL`).
     public var apiURL: String
+    /// A machine not seen for this long is offline (`OFFLINE_THRESHOLD_MINUTES`, default 5).
+    public var offlineAfter: Duration
     public var aiURL: String
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
@@ -26,6 +28,7 @@ public struct SchedulerConfiguration: Sendable {
         replicaID = reader.value("SCHEDULER_ID")
             ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())"
         publicURL = reader.string("PUBLIC_URL", default: "http://localhost:3000")
+        offlineAfter = .seconds(60 * reader.int("OFFLINE_THRESHOLD_MINUTES", default: 5, range: 1...1440))
         apiURL = reader.string("API_SERVICE_URL", default: "http://127.0.0.1:3000")
         aiURL = reader.string("AI_SERVICE_URL", default: "http://127.0.0.1:3002")
         try reader.validate()

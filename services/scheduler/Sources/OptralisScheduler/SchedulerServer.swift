@@ -30,6 +30,11 @@ public struct SchedulerServer: Sendable {
         // Fixed, valid expressions: a failure here is a programming error caught by the tests.
         func cron(_ text: String) -> Schedule { try! Schedule(text, timeZone: utc) }
         return [
+            ScheduledJob(name: "machine-alerts", schedule: cron("* * * * *")) {
+                try await MachineAlertJob(
+                    client: client, queues: queues, publicURL: configuration.publicURL, offlineAfter: configuration.offlineAfter, logger: logger
+                ).run()
+            },
             ScheduledJob(name: "token-cleanup", schedule: cron("5 * * * *")) {
                 try await TokenCleanupJob(client: client, logger: logger).run()
             },

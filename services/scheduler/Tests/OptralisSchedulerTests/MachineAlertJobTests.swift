@@ -1,0 +1,80 @@
+import Foundation
+@testable import OptralisScheduler
+import OptralisRedis
+import OptralisTestSupport
+import PostgresNIO
+import Testing
+
+@Suite("Offline detection and rule evaluation")
+struct MachineAlertJobTests {
+    func withFixture(_ body: @Sendable (PostgresClient, MachineAlertJob, RedisClient, UUID) async throws -> Void) async throws {
+        let database = try await TestDatabase.create()
+        let server = try RedisServerProcess()
+        try await server.start()
+        let redis = RedisClient(url: try RedisURL(parsing: server.url), maximumConnections: 2, logger: testLogger)
+        try await database.withClient { db in
+            let client = try await db.query("INSERT INTO clients (name, language) VALUES ('Acme', 'fr') RETURNING id", logger: testLogger)
+                .decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
+            let job = MachineAlertJob(client: db, queues: NotificationQueues(redis: redis), publicURL: "https://monitoring.test", offlineAfter: .seconds(300), logger: testLogger)
+            try await body(db, job, redis, client)
+        }
+        await redis.shutdown()
+        await server.stop()
+        try await database.drop()
+    }
+
+    func id(_ db: PostgresClient, _ query: PostgresQuery) async throws -> UUID {
+        try await db.query(query, logger: testLogger).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
+    }
+
+    @Test func offline_notifies_once_stays_silent_and_notifies_again_after_coming_back() async throws {
+        try await withFixture { db, job, redis, client in
+            _ = try await id(db, "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'email', 'All', '{\"emails\":[\"a@b.test\"]}') RETURNING id")
+            _ = try await id(db, "INSERT INTO notification_channels (client_id, type, name, config, alert_types) VALUES (\(client), 'email', 'CPU only', '{\"emails\":[\"c@d.test\"]}', '{high_cpu}') RETURNING id")
+            let machine = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'SRV-01', now() - INTERVAL '10 minutes') RETURNING id")
+            _ = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen, maintenance_mode) VALUES (\(client), 'SRV-MAINT', now() - INTERVAL '10 minutes', true) RETURNING id")
+            _ = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'SRV-OK', now()) RETURNING id")
+
+            #expect(try await job.run()["machines_offline"] == 1, "only the silent machine outside maintenance")
+            let jobs = try await redis.listRange(NotificationQueues.delivery)
+            #expect(jobs.count == 1, "one delivery: the CPU-only channel does not take offline alerts")
+            #expect(jobs.first?.contains("\"machine_offline\"") == true && jobs.first?.contains("SRV-01") == true)
+            #expect(try await job.run()["machines_offline"] == nil, "still offline: no second notification")
+
+            try await db.query("UPDATE machines SET last_seen = now(), offline_notified_at = NULL WHERE id = \(machine)", logger: testLogger)
+            #expect(try await job.run()["machines_offline"] == nil, "back online")
+            try await db.query("UPDATE machines SET last_seen = now() - INTERVAL '6 minutes' WHERE id = \(machine)", logger: testLogger)
+            #expect(try await job.run()["machines_offline"] == 1, "offline again: one new notification")
+            #expect(try await redis.listLength(NotificationQueues.delivery) == 2)
+        }
+    }
+
+    @Test func a_rule_fires_once_within_its_cooldown_and_again_after() async throws {
+        try await withFixture { db, job, redis, client in
+            let channel = try await id(db, "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'webhook_slack', 'Slack', '{\"webhook_url\":\"http://127.0.0.1:9/x\"}') RETURNING id")
+            let hot = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'HOT', now()) RETURNING id")
+            let cool = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'COOL', now()) RETURNING id")
+            try await db.query("INSERT INTO metrics (machine_id, recorded_at, cpu_percent) VALUES (\(hot), now() - INTERVAL '2 minutes', 50), (\(hot), now(), 95), (\(cool), now(), 40)", logger: testLogger)
+            let rule = try await id(db, "INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity, cooldown_minutes) VALUES (\(client), 'CPU', 'cpu', '>', 80, 'critical', 30) RETURNING id")
+            try await db.query("INSERT INTO alert_rule_channels (client_id, rule_id, channel_id) VALUES (\(client), \(rule), \(channel))", logger: testLogger)
+
+            let first = try await job.run()
+            #expect(first["rules_fired"] == 1, "the latest value of HOT (95) is over 80; COOL is not: \(first)")
+            #expect(first["deliveries_queued"] == 1)
+            let history = try await db.query("SELECT machine_id, triggered_value, channels_notified FROM alert_rule_history", logger: testLogger)
+                .decode((UUID, Double, Int).self).reduce(into: [(UUID, Double, Int)]()) { $0.append($1) }
+            #expect(history.count == 1 && history[0].0 == hot && history[0].1 == 95 && history[0].2 == 1)
+            let delivery = try #require(try await redis.listRange(NotificationQueues.delivery).first)
+            #expect(delivery.contains("\"high_cpu\"") && delivery.contains("HOT") && delivery.lowercased().contains(rule.uuidString.lowercased()))
+
+            #expect(try await job.run()["rules_fired"] == nil, "within the cooldown")
+            try await db.query("UPDATE alert_rule_history SET triggered_at = now() - INTERVAL '20 minutes'", logger: testLogger)
+            #expect(try await job.run()["rules_fired"] == nil, "20 minutes later, still within the 30-minute cooldown")
+            try await db.query("UPDATE alert_rule_history SET triggered_at = now() - INTERVAL '31 minutes'", logger: testLogger)
+            #expect(try await job.run()["rules_fired"] == 1, "after the cooldown it fires again")
+            try await db.query("UPDATE alert_rules SET enabled = false", logger: testLogger)
+            try await db.query("UPDATE alert_rule_history SET triggered_at = now() - INTERVAL '2 hours'", logger: testLogger)
+            #expect(try await job.run()["rules_fired"] == nil, "a disabled rule never fires")
+        }
+    }
+}
