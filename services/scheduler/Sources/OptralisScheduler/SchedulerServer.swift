@@ -26,6 +26,7 @@ public struct SchedulerServer: Sendable {
         let client = database.client
         let queues = NotificationQueues(redis: redis)
         let database = self.database
+        let redis = self.redis
         let utc = TimeZone(identifier: "UTC")!
         // Fixed, valid expressions: a failure here is a programming error caught by the tests.
         func cron(_ text: String) -> Schedule { try! Schedule(text, timeZone: utc) }
@@ -43,6 +44,9 @@ public struct SchedulerServer: Sendable {
             },
             ScheduledJob(name: "reminders", schedule: cron("0 9 * * *")) {
                 try await ReminderJob(client: client, queues: queues, publicURL: configuration.publicURL, logger: logger).run()
+            },
+            ScheduledJob(name: "rollups", schedule: cron("2 * * * *"), lockTTL: .seconds(120)) {
+                try await RollupJob(client: client, redis: redis, logger: logger).run()
             },
             ScheduledJob(name: "uptime", schedule: cron("*/30 * * * *")) {
                 try await UptimeJob(database: database, http: http, apiURL: configuration.apiURL, aiURL: configuration.aiURL, logger: logger).run()
