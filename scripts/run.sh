@@ -75,6 +75,7 @@ start_all() {
   export PORT=${PORT:-3000} AI_PORT=${AI_PORT:-3002} NOTIFIER_PORT=${NOTIFIER_PORT:-3003}
   export SCHEDULER_PORT=${SCHEDULER_PORT:-3004} CA_PORT=${CA_PORT:-3005} AGENT_STATUS_PORT=${AGENT_STATUS_PORT:-9464}
   export AI_SERVICE_URL=${AI_SERVICE_URL:-http://127.0.0.1:$AI_PORT} CA_SERVICE_URL=${CA_SERVICE_URL:-http://127.0.0.1:$CA_PORT}
+  export API_SERVICE_URL=${API_SERVICE_URL:-http://127.0.0.1:$PORT}
 
   echo "==> building (debug)"
   swift build -q 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }

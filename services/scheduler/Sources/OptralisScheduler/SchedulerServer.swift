@@ -54,6 +54,33 @@ public struct SchedulerServer: Sendable {
         ]
     }
 
+    /// The names of the scheduled jobs, for `optralis-scheduler run-job`.
+    public var jobNames: [String] { jobs(http: CurlClient(concurrency: 1)).map(\.name) }
+
+    /// Runs one job now, outside its schedule and without its lock (`optralis-scheduler run-job`):
+    /// for operators, and for the benchmarks.
+    public func runOnce(job name: String) async throws -> (counts: [String: Int], duration: Duration) {
+        let http = CurlClient(concurrency: 2)
+        guard let job = jobs(http: http).first(where: { $0.name == name }) else {
+            throw CronError(expression: name, reason: "no such job; jobs: \(jobNames.joined(separator: ", "))")
+        }
+        let result = try await withThrowingTaskGroup(of: (counts: [String: Int], duration: Duration)?.self) { group in
+            group.addTask {
+                await database.client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            try await database.waitUntilReachable(logger: builder.logger)
+            let clock = ContinuousClock()
+            let start = clock.now
+            let counts = try await job.run()
+            return (counts, clock.now - start)
+        }
+        await http.shutdown()
+        await redis.shutdown()
+        return result
+    }
+
     public func makeRouter() -> Router<ServiceRequestContext> {
         builder.router()
     }

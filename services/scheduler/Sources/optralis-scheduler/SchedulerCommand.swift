@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import OptralisCore
 import OptralisScheduler
 import OptralisServer
@@ -8,7 +9,7 @@ import OptralisServer
 struct SchedulerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optralis-scheduler", abstract: "The Optralis scheduler: retention, offline detection, reminders, roll-ups.",
-        version: OptralisVersion.current, subcommands: [Serve.self, Cron.self], defaultSubcommand: Serve.self)
+        version: OptralisVersion.current, subcommands: [Serve.self, Cron.self, RunJob.self], defaultSubcommand: Serve.self)
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run the scheduled jobs (default).")
@@ -17,6 +18,22 @@ struct SchedulerCommand: AsyncParsableCommand {
             try await ServiceMain.serve(executable: "optralis-scheduler", service: "scheduler", configuration: SchedulerConfiguration.init) {
                 SchedulerServer(configuration: $0, logger: $1).makeApplication()
             }
+        }
+    }
+
+    struct RunJob: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run-job", abstract: "Run one scheduled job now and print what it did (token-cleanup, retention, rollups, …).")
+
+        @Argument(help: "The job's name.") var name: String
+
+        func run() async throws {
+            let configuration = ServiceMain.configuration(for: "optralis-scheduler", SchedulerConfiguration.init)
+            OptralisLogging.bootstrap(service: "scheduler", environment: ProcessInfo.processInfo.environment)
+            let server = SchedulerServer(configuration: configuration, logger: Logger(label: "optralis.scheduler"))
+            let (counts, duration) = try await server.runOnce(job: name)
+            let figures = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            print("job=\(name) duration_ms=\(duration.milliseconds) \(figures)")
         }
     }
 
