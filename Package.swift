@@ -72,6 +72,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
@@ -79,6 +81,10 @@ let package = Package(
         .systemLibrary(
             name: "CHiredis", path: "shared/Sources/CHiredis", pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL", path: "shared/Sources/COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(
             name: "CCurl", path: "shared/Sources/CCurl", pkgConfig: "libcurl",
@@ -174,6 +180,11 @@ let package = Package(
         + service(
             "OptralisScheduler", executable: "optralis-scheduler", folder: "services/scheduler",
             dependencies: [.product(name: "Metrics", package: "swift-metrics")])
-        + service("OptralisCA", executable: "optralis-ca", folder: "services/ca")
+        + service(
+            "OptralisCA", executable: "optralis-ca", folder: "services/ca",
+            dependencies: [
+                "COpenSSL", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ])
         + service("OptralisAgent", executable: "optralis-agent", folder: "agent")
 )
