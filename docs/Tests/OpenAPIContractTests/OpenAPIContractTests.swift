@@ -26,6 +26,7 @@ struct OpenAPIContractTests {
     static let environment = [
         "DATABASE_URL": "postgres://contract:test@127.0.0.1:1/contract", "REDIS_URL": "redis://127.0.0.1:1/0",
         "JWT_SECRET": String(repeating: "j", count: 32), "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 32),
+        "CA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("contract-ca-\(UUID().uuidString)").path,
     ]
 
     static func registered() async throws -> Set<Route> {
@@ -37,7 +38,7 @@ struct OpenAPIContractTests {
             ("ai", AIServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
             ("notifier", NotifierServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
             ("scheduler", SchedulerServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
-            ("ca", CAServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
+            ("ca", try CAServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
             ("agent", AgentServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
         ]
         return Set(routers.flatMap { service, routes in

@@ -3,7 +3,8 @@ import Logging
 import OptralisPostgres
 import OptralisServer
 
-/// The ca service's composition root.
+/// The ca service's composition root. The CA key is loaded (or created) before the port opens;
+/// a key readable by others stops the service.
 public struct CAServer: Sendable {
     public let configuration: CAConfiguration
     let database: Database
@@ -15,11 +16,17 @@ public struct CAServer: Sendable {
         builder = .init(service: "ca", address: configuration.address, database: database, redis: nil, redisUse: .none, logger: logger)
     }
 
-    public func makeRouter() -> Router<ServiceRequestContext> {
-        builder.router()
+    /// The router, with the CA loaded from `CA_DIR` (created there on first use).
+    public func makeRouter() throws -> Router<ServiceRequestContext> {
+        let authority = try CertificateAuthority.loadOrCreate(directory: configuration.directory)
+        let controller = CAController(
+            authority: authority, store: CertificateStore(client: database.client, logger: builder.logger), logger: builder.logger)
+        return builder.router { router in
+            controller.addRoutes(to: router, token: configuration.internalServiceToken)
+        }
     }
 
-    public func makeApplication() -> some ApplicationProtocol {
-        builder.application(router: makeRouter())
+    public func makeApplication() throws -> some ApplicationProtocol {
+        builder.application(router: try makeRouter())
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OptralisCA
 import OptralisCore
 import OptralisServer
@@ -10,7 +11,12 @@ struct CACommand: AsyncParsableCommand {
 
     func run() async throws {
         try await ServiceMain.serve(executable: "optralis-ca", service: "ca", configuration: CAConfiguration.init) {
-            CAServer(configuration: $0, logger: $1).makeApplication()
+            do {
+                return try CAServer(configuration: $0, logger: $1).makeApplication()
+            } catch {
+                FileHandle.standardError.write(Data("optralis-ca: cannot load the certificate authority: \(error)\n".utf8))
+                Foundation.exit(78)
+            }
         }
     }
 }
