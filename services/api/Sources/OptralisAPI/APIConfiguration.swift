@@ -26,6 +26,8 @@ public struct APIConfiguration: Sendable {
     /// `AUTH_RATE_LIMIT` requests per `AUTH_RATE_LIMIT_WINDOW_SECONDS` per IP on each auth route.
     public var authRateLimit: Int
     public var authRateLimitWindowSeconds: Int
+    /// `CA_SERVICE_URL`: the ca's internal API (certificates at enrolment).
+    public var caServiceURL: String
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         var reader = EnvironmentReader(variables)
@@ -41,6 +43,7 @@ public struct APIConfiguration: Sendable {
         publicURL = reader.string("PUBLIC_URL", default: "http://localhost:3000")
         trustProxyHeaders = reader.bool("TRUST_PROXY_HEADERS", default: false)
         authRateLimit = reader.int("AUTH_RATE_LIMIT", default: 5, range: 1...10_000)
+        caServiceURL = reader.string("CA_SERVICE_URL", default: "http://127.0.0.1:3005")
         authRateLimitWindowSeconds = reader.int("AUTH_RATE_LIMIT_WINDOW_SECONDS", default: 900, range: 1...86_400)
         openAPIPath = ProjectFiles.locate("docs/openapi.yaml", override: reader.value("OPTRALIS_OPENAPI_PATH"), containerPath: "/app/openapi.yaml")
         try reader.validate()

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import OptralisCore
+import OptralisCurl
 import OptralisPostgres
 import OptralisRedis
 import OptralisServer
@@ -14,6 +15,7 @@ public struct APIServer: Sendable {
     let builder: ServiceApplicationBuilder<APIRequestContext>
     let blacklist: TokenBlacklist
     let signer: TokenSigner
+    let http: CurlClient
 
     public init(configuration: APIConfiguration, logger: Logger) async {
         self.configuration = configuration
@@ -22,6 +24,7 @@ public struct APIServer: Sendable {
         builder = .init(service: "api", address: configuration.address, database: database, redis: redis, redisUse: .optional, logger: logger)
         blacklist = TokenBlacklist(redis: redis, client: database.client, logger: logger)
         signer = await TokenSigner(secret: configuration.jwtSecret)
+        http = CurlClient(concurrency: 8)
     }
 
     public func makeRouter() -> Router<APIRequestContext> {
@@ -76,6 +79,15 @@ public struct APIServer: Sendable {
                 allowPrivateTargets: !production, publicURL: configuration.publicURL)
             ).addRoutes(to: tenant.group("notifications"))
 
+            let installTokens = InstallTokenRepository(client: client, logger: logger)
+            InstallTokensController(tokens: installTokens, activity: activity, publicURL: configuration.publicURL)
+                .addRoutes(to: tenant.group("install-tokens"))
+            BootstrapController(
+                tokens: installTokens, machines: EnrolmentRepository(client: client, logger: logger),
+                ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http), activity: activity,
+                limiter: RateLimiter(redis: redis, limit: 30, windowSeconds: 900, logger: logger)
+            ).addRoutes(to: router)
+
             AlertRulesController(rules: AlertRuleRepository(client: client, logger: logger), activity: activity)
                 .addRoutes(to: tenant.group("alert-rules"))
 
@@ -91,7 +103,7 @@ public struct APIServer: Sendable {
 
     public func makeApplication() -> some ApplicationProtocol {
         let (database, configuration, logger) = (database, configuration, builder.logger)
-        return builder.application(router: makeRouter(), workers: [blacklist]) {
+        return builder.application(router: makeRouter(), workers: [blacklist, CurlService(client: http)]) {
             try await SchemaMigrator.migrate(database, directory: configuration.migrationsDirectory, logger: logger)
             try await InitialAdmin.ensure(configuration.initialAdmin, database: database, logger: logger)
         }

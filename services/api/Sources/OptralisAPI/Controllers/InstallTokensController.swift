@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+import OptralisCore
+
+/// `/api/install-tokens`: an admin makes a short-lived token an installer uses once (or a few
+/// times) to enrol machines. The token is shown once; only its SHA-256 is kept.
+struct InstallTokensController {
+    let tokens: InstallTokenRepository
+    let activity: ActivityLogger
+    let publicURL: String
+
+    struct CreateRequest: Decodable {
+        let name: String?
+        let durationMinutes: Int?
+        let maxUsage: Int?
+        let platform: String?
+        enum CodingKeys: String, CodingKey { case name, platform, durationMinutes = "duration_minutes", maxUsage = "max_usage" }
+    }
+    struct CreatedToken: Encodable {
+        let id: UUID
+        let token: String
+        let name: String
+        let platform: String
+        let expiresAt: Date
+        let maxUsage: Int
+        let usageCount: Int
+        enum CodingKeys: String, CodingKey {
+            case id, token, name, platform, expiresAt = "expires_at", maxUsage = "max_usage", usageCount = "usage_count"
+        }
+    }
+    struct Created: ResponseEncodable {
+        let token: CreatedToken
+        let curlCommand: String
+        let powershellCommand: String
+        enum CodingKeys: String, CodingKey { case token, curlCommand = "curl_command", powershellCommand = "powershell_command" }
+    }
+    struct TokenList: ResponseEncodable { let tokens: [InstallTokenRepository.Token] }
+
+    func addRoutes(to group: RouterGroup<APIRequestContext>) {
+        group.get { _, context in TokenList(tokens: try await tokens.active(clientID: try context.requireIdentity().requireClient())) }
+        group.post { request, context -> Created in
+            let identity = try context.requireIdentity()
+            let clientID = try identity.requireClient()
+            let body = try await request.decode(as: CreateRequest.self, context: context)
+            let minutes = body.durationMinutes ?? 15
+            guard (1...60).contains(minutes) else { throw APIError.validation("duration_minutes must be between 1 and 60") }
+            let maxUsage = body.maxUsage ?? 0
+            guard (0...10_000).contains(maxUsage) else { throw APIError.validation("max_usage must be between 0 (unlimited) and 10000") }
+            let platform = body.platform ?? "any"
+            guard ["any", "linux", "windows"].contains(platform) else { throw APIError.validation("platform must be any, linux or windows") }
+            let name = try Validation.name(body.name, field: "name") ?? ""
+            // 256 random bits, base64url without padding (43 characters).
+            let secret = SecureToken.random(bytes: 32)
+            let stored = try await tokens.insert(
+                clientID: clientID, tokenHash: SecureToken.sha256Hex(secret), name: name, platform: platform, minutes: minutes, maxUsage: maxUsage,
+                createdBy: identity.userID)
+            await activity.record(.machine, "Token d'installation créé", metadata: ["name": name, "minutes": String(minutes)], clientID: clientID, userID: identity.userID, ip: context.clientIP)
+            return Created(
+                token: CreatedToken(
+                    id: stored.id, token: secret, name: stored.name, platform: stored.platform, expiresAt: stored.expiresAt, maxUsage: stored.maxUsage,
+                    usageCount: stored.usageCount),
+                curlCommand: "curl -fsSL \(publicURL)/install.sh | sudo bash -s -- \(secret)",
+                powershellCommand: "irm \(publicURL)/install.ps1 -OutFile install.ps1; .\\install.ps1 -Token \"\(secret)\"")
+        }
+        group.delete(":id") { _, context -> HTTPResponse.Status in
+            let identity = try context.requireIdentity()
+            let clientID = try identity.requireClient()
+            guard try await tokens.revoke(id: try context.parameters.require("id", as: UUID.self), clientID: clientID) else {
+                throw APIError.notFound("install token")
+            }
+            await activity.record(.machine, "Token d'installation révoqué", clientID: clientID, userID: identity.userID, ip: context.clientIP)
+            return .noContent
+        }
+    }
+}
+
+extension InstallTokenRepository.Token: ResponseEncodable {}

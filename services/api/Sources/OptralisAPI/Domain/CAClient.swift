@@ -1,0 +1,43 @@
+import Foundation
+import OptralisCore
+import OptralisCurl
+import OptralisServer
+
+/// The api's calls to the ca service (`CA_SERVICE_URL`, `X-Internal-Token`).
+struct CAClient: Sendable {
+    let baseURL: String
+    let token: String
+    let http: CurlClient
+
+    struct Bundle: Codable, Sendable {
+        let certificate: String
+        let privateKey: String
+        let caCertificate: String
+        let serial: String
+        let expiresAt: Date
+        enum CodingKeys: String, CodingKey {
+            case certificate, serial, privateKey = "private_key", caCertificate = "ca_certificate", expiresAt = "expires_at"
+        }
+    }
+
+    func issue(clientID: UUID, machineID: UUID, createdBy: UUID?) async throws -> Bundle {
+        var body: [String: String] = ["client_id": clientID.uuidString, "machine_id": machineID.uuidString]
+        if let createdBy { body["created_by"] = createdBy.uuidString }
+        let request = OutboundRequest(
+            method: .post, url: "\(baseURL)/internal/certificates",
+            headers: [("Content-Type", "application/json"), ("X-Internal-Token", token)],
+            body: Array(try JSONSerialization.data(withJSONObject: body)), timeout: .seconds(15))
+        let response: OutboundResponse
+        do {
+            response = try await http.send(request)
+        } catch {
+            throw AppError.serviceUnavailable("the certificate authority is unreachable", code: "CA_UNAVAILABLE")
+        }
+        guard response.status == 201 else {
+            throw AppError.serviceUnavailable("the certificate authority refused (HTTP \(response.status))", code: "CA_UNAVAILABLE")
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(Bundle.self, from: Data(response.body))
+    }
+}

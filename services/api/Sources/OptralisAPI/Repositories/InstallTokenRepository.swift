@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import OptralisPostgres
+import PostgresNIO
+
+/// `install_tokens`: short-lived enrolment tokens, stored as SHA-256 only.
+struct InstallTokenRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    struct Token: Codable, Sendable {
+        let id: UUID
+        let name: String
+        let platform: String
+        let expiresAt: Date
+        let maxUsage: Int
+        let usageCount: Int
+        let createdAt: Date
+        enum CodingKeys: String, CodingKey {
+            case id, name, platform, expiresAt = "expires_at", maxUsage = "max_usage", usageCount = "usage_count", createdAt = "created_at"
+        }
+    }
+
+    func insert(clientID: UUID, tokenHash: String, name: String, platform: String, minutes: Int, maxUsage: Int, createdBy: UUID) async throws -> Token {
+        for try await row in try await client.query(
+            """
+            INSERT INTO install_tokens (client_id, token_hash, name, platform, expires_at, max_usage, created_by)
+            VALUES (\(clientID), \(tokenHash), \(name), \(platform), now() + \(minutes) * INTERVAL '1 minute', \(maxUsage), \(createdBy))
+            RETURNING id, name, platform, expires_at, max_usage, usage_count, created_at
+            """, logger: logger
+        ).decode((UUID, String, String, Date, Int, Int, Date).self) {
+            return Token(id: row.0, name: row.1, platform: row.2, expiresAt: row.3, maxUsage: row.4, usageCount: row.5, createdAt: row.6)
+        }
+        throw APIError.notFound("install token")
+    }
+
+    /// The client's tokens still usable: not revoked, not expired, not used up.
+    func active(clientID: UUID) async throws -> [Token] {
+        try await client.query(
+            """
+            SELECT id, name, platform, expires_at, max_usage, usage_count, created_at FROM install_tokens
+            WHERE client_id = \(clientID) AND revoked_at IS NULL AND expires_at > now() AND (max_usage = 0 OR usage_count < max_usage)
+            ORDER BY created_at DESC
+            """, logger: logger
+        ).decode((UUID, String, String, Date, Int, Int, Date).self).reduce(into: [Token]()) {
+            $0.append(Token(id: $1.0, name: $1.1, platform: $1.2, expiresAt: $1.3, maxUsage: $1.4, usageCount: $1.5, createdAt: $1.6))
+        }
+    }
+
+    func revoke(id: UUID, clientID: UUID) async throws -> Bool {
+        let rows = try await client.query(
+            "UPDATE install_tokens SET revoked_at = COALESCE(revoked_at, now()), updated_at = now() WHERE id = \(id) AND client_id = \(clientID) RETURNING id",
+            logger: logger)
+        for try await _ in rows.decode(UUID.self) { return true }
+        return false
+    }
+
+    /// Uses a token once, atomically; the client it enrols into, or nil when the token is
+    /// unknown, revoked, expired or used up.
+    func consume(tokenHash: String) async throws -> UUID? {
+        for try await clientID in try await client.query(
+            """
+            UPDATE install_tokens SET usage_count = usage_count + 1, last_used_at = now(), updated_at = now()
+            WHERE token_hash = \(tokenHash) AND revoked_at IS NULL AND expires_at > now() AND (max_usage = 0 OR usage_count < max_usage)
+            RETURNING client_id
+            """, logger: logger
+        ).decode(UUID.self) { return clientID }
+        return nil
+    }
+}

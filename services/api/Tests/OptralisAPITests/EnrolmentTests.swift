@@ -1,0 +1,77 @@
+import Foundation
+import OptralisCurl
+import OptralisTestSupport
+import Testing
+
+@Suite("Install tokens and enrolment")
+struct EnrolmentTests {
+    @Test func an_install_token_enrols_machines_with_their_own_certificate_within_its_limits() async throws {
+        let caPort = try freePort()
+        let caDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString)").path
+        try await APIHarness.run(environment: ["CA_SERVICE_URL": "http://127.0.0.1:\(caPort)"]) { api in
+            let ca = try ServiceProcess.launch(
+                "optralis-ca",
+                environment: [
+                    "DATABASE_URL": api.database.url.urlString, "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40), "CA_DIR": caDirectory,
+                    "CA_PORT": String(caPort), "LOG_LEVEL": "warning",
+                ], port: caPort)
+            let curl = CurlClient(concurrency: 1)
+            #expect(await ca.waitUntilServing(client: curl) != nil, "\(ca.child.output)")
+            await curl.shutdown()
+
+            let client = try await api.seedClient(), other = try await api.seedClient()
+            let admin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
+            let observer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
+            let outsider = try await api.login(try await api.seedUser(client: other, role: "admin").email).access
+
+            #expect(try await api.send(.post, "/api/install-tokens", token: observer, json: [:]).status == .forbidden)
+            #expect(try await api.send(.post, "/api/install-tokens", token: admin, json: ["duration_minutes": 61]).code == "VALIDATION_ERROR")
+            let created = try await api.send(.post, "/api/install-tokens", token: admin, json: ["name": "rack 4", "max_usage": 2])
+            #expect(created.status == .ok, "\(created.text)")
+            let tokenInfo = try #require(created.json["token"] as? [String: Any])
+            let secret = try #require(tokenInfo["token"] as? String)
+            #expect(secret.count == 43, "256 random bits in base64url")
+            #expect(created.string("curl_command")?.hasSuffix("sudo bash -s -- \(secret)") == true)
+            let listed = try await api.send(.get, "/api/install-tokens", token: observer)
+            let tokens = listed.json["tokens"] as? [[String: Any]] ?? []
+            #expect(tokens.count == 1 && tokens.first?["token"] == nil, "the token value is shown once, never listed")
+            #expect(try await api.send(.delete, "/api/install-tokens/\(tokenInfo["id"]!)", token: outsider).status == .notFound)
+
+            func enrol(_ token: String, hostname: String) async throws -> APIHarness.Reply {
+                try await api.send(.post, "/api/public/bootstrap", json: ["token": token, "arch": "amd64", "hostname": hostname, "hardware_id": "HW-\(hostname)", "os": "Debian 12"])
+            }
+            #expect(try await enrol("wrong", hostname: "srv-1").code == "INVALID_INSTALL_TOKEN")
+            #expect(try await api.send(.post, "/api/public/bootstrap", json: ["token": secret, "arch": "sparc", "hostname": "srv-1"]).code == "VALIDATION_ERROR")
+            let first = try await enrol(secret, hostname: "srv-1")
+            #expect(first.status == .ok, "\(first.text)\n\(ca.child.output.suffix(500))")
+            let machine = try #require(first.string("machine_id"))
+            #expect(first.string("client_id")?.lowercased() == client.uuidString.lowercased())
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("enrol-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try first.string("ca_certificate")!.write(to: directory.appendingPathComponent("ca.pem"), atomically: true, encoding: .utf8)
+            try first.string("certificate")!.write(to: directory.appendingPathComponent("cert.pem"), atomically: true, encoding: .utf8)
+            let verified = try await ChildProcess.run(which("openssl") ?? "/usr/bin/openssl", ["verify", "-CAfile", directory.appendingPathComponent("ca.pem").path, directory.appendingPathComponent("cert.pem").path])
+            #expect(verified.status == 0, "\(verified.output)")
+
+            let again = try await enrol(secret, hostname: "SRV-1".lowercased())
+            #expect(again.string("machine_id") == machine, "the same hardware id is the same machine")
+            #expect(try await enrol(secret, hostname: "srv-2").code == "INVALID_INSTALL_TOKEN", "max_usage 2 is used up")
+
+            let unlimited = try #require((try await api.send(.post, "/api/install-tokens", token: admin, json: [:]).json["token"] as? [String: Any])?["token"] as? String)
+            for index in 2...5 { #expect(try await enrol(unlimited, hostname: "srv-\(index)").status == .ok) }
+            #expect(try await enrol(unlimited, hostname: "srv-6").code == "LICENSE_MACHINE_LIMIT", "a trial licence holds 5 machines")
+
+            let revocable = try await api.send(.post, "/api/install-tokens", token: admin, json: [:])
+            let revocableID = try #require((revocable.json["token"] as? [String: Any])?["id"] as? String)
+            #expect(try await api.send(.delete, "/api/install-tokens/\(revocableID)", token: admin).status == .noContent)
+            #expect(try await enrol((revocable.json["token"] as! [String: Any])["token"] as! String, hostname: "srv-1").code == "INVALID_INSTALL_TOKEN")
+
+            let active = try await api.database.withClient { db in
+                try await db.query("SELECT count(*)::int FROM client_certificates WHERE revoked_at IS NULL", logger: testLogger).decode(Int.self).reduce(0, +)
+            }
+            #expect(active == 5, "one active certificate per enrolled machine")
+            ca.child.signal(SIGTERM)
+            _ = await ca.child.waitForExit(timeout: .seconds(5))
+        }
+    }
+}
