@@ -123,6 +123,10 @@ struct AdminTests {
             let beyond = try await api.send(.get, "/api/admin/activity?client_id=\(clientID)&limit=2&page=1000", token: rootToken)
             #expect((beyond.json["logs"] as? [Any])?.isEmpty == true)
             #expect(beyond.json["total"] as? Int == paged.json["total"] as? Int, "the total does not depend on the page")
+            let failure = try #require((all.json["logs"] as? [[String: Any]])?.first { $0["message"] as? String == "Échec de connexion" })
+            #expect((failure["metadata"] as? [String: String])?["email"] == admin.email, "metadata is a JSON object")
+            let fractional = try await api.send(.get, "/api/admin/activity?client_id=\(clientID)&from=2020-01-01T00:00:00.000Z", token: rootToken)
+            #expect(fractional.status == .ok, "dates with fractional seconds are accepted")
             #expect(try await api.send(.get, "/api/admin/activity?category=nonsense", token: rootToken).code == "VALIDATION_ERROR")
             #expect(try await api.send(.get, "/api/admin/activity?from=yesterday", token: rootToken).code == "VALIDATION_ERROR")
 

@@ -145,7 +145,7 @@ struct AdminController {
     static func activityFilter(_ query: Parameters) throws -> ActivityRepository.Filter {
         func date(_ name: String) throws -> Date? {
             guard let raw = query[Substring(name)].map(String.init) else { return nil }
-            guard let value = ISO8601DateFormatter().date(from: raw) else { throw APIError.validation("\(name) must be an ISO 8601 date-time") }
+            guard let value = Validation.date(raw) else { throw APIError.validation("\(name) must be an ISO 8601 date-time") }
             return value
         }
         func uuid(_ name: String) throws -> UUID? {

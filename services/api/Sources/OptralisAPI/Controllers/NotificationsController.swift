@@ -109,7 +109,7 @@ struct NotificationsController {
         if let status, !["sent", "failed", "dead_letter"].contains(status) { throw APIError.validation("status must be sent, failed or dead_letter") }
         func date(_ name: String) throws -> Date? {
             guard let raw = value(name) else { return nil }
-            guard let date = ISO8601DateFormatter().date(from: raw) else { throw APIError.validation("\(name) must be an ISO 8601 date-time") }
+            guard let date = Validation.date(raw) else { throw APIError.validation("\(name) must be an ISO 8601 date-time") }
             return date
         }
         let page = Int(value("page") ?? "1") ?? 0

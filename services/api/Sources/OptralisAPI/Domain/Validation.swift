@@ -23,4 +23,13 @@ enum Validation {
         guard ["fr", "en"].contains(value) else { throw APIError.validation("language must be fr or en") }
         return value
     }
+
+    /// An ISO 8601 date-time, with or without fractional seconds (`…T10:00:00Z`, `…T10:00:00.250Z`).
+    static func date(_ text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        if let date = plain.date(from: text) { return date }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: text)
+    }
 }

@@ -25,7 +25,8 @@ struct ActivityRepository: Sendable {
         let level: String
         let category: String
         let message: String
-        let metadata: String?
+        /// The event's details (string values), as stored in the JSONB column.
+        let metadata: [String: String]?
         let clientID: UUID?
         let clientName: String?
         let userID: UUID?
@@ -66,7 +67,7 @@ struct ActivityRepository: Sendable {
             total = row.0
             guard let id = row.1, let timestamp = row.2, let level = row.3, let category = row.4, let message = row.5 else { continue }
             entries.append(Entry(
-                id: id, timestamp: timestamp, level: level, category: category, message: message, metadata: row.6, clientID: row.7,
+                id: id, timestamp: timestamp, level: level, category: category, message: message, metadata: row.6.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }, clientID: row.7,
                 clientName: row.8, userID: row.9, ipAddress: row.10))
         }
         return (entries, total)
