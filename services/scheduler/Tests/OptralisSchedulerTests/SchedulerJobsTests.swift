@@ -98,6 +98,24 @@ struct SchedulerJobsTests {
             let password = try #require(jobs.first { $0["type"] as? String == "password_expiration" })
             #expect(password["email"] as? String == "viewer@acme.test")
             #expect(try await job.run().isEmpty, "the same thresholds are not sent twice")
+
+            // Machine certificates: one expiring in 5 days, one expired yesterday, one fine.
+            for (hostname, expiry) in [("SRV-A", "5 days"), ("SRV-B", "-1 day"), ("SRV-C", "200 days")] {
+                let machine = try await db.query("INSERT INTO machines (client_id, hostname) VALUES (\(client), \(hostname)) RETURNING id", logger: testLogger)
+                    .decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
+                try await db.query(
+                    """
+                    INSERT INTO client_certificates (client_id, machine_id, serial, issued_at, expires_at)
+                    VALUES (\(client), \(machine), \(hostname.lowercased()), now() - INTERVAL '360 days', now() + \(expiry)::interval)
+                    """, logger: testLogger)
+            }
+            let certificates = try await job.run()
+            #expect(certificates["certificate_reminders"] == 1, "one email to the client's one admin: \(certificates)")
+            let certificateJob = try #require(try await redis.listRange("email:queue").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                .first { $0["type"] as? String == "certificate_expiration" })
+            #expect((certificateJob["data"] as? [String: String])?["machines"] == "SRV-A, SRV-B")
+            #expect((certificateJob["data"] as? [String: String])?["count"] == "2")
+            #expect(try await job.run()["certificate_reminders"] == nil, "sent once per threshold")
             #expect(try await count(db, "SELECT count(*)::int FROM expiry_reminders WHERE kind = 'license' AND days_before = 7") == 1)
         }
         #expect(ReminderJob.threshold(daysLeft: 20, among: ReminderJob.licenseThresholds) == 30)

@@ -5,11 +5,15 @@ import OptralisRedis
 import PostgresNIO
 
 /// Daily reminders (09:00 UTC): licences expiring in 30, 14, 7 and 3 days (to the client's
-/// admins) and passwords expiring in 30, 10 and 3 days (to their user). Each threshold is sent
-/// once (`expiry_reminders`); after downtime only the nearest threshold reached is sent.
+/// admins), passwords expiring in 30, 10 and 3 days (to their user), and machine certificates
+/// expiring in 30 or 7 days or expired (one email per client to its admins, listing the
+/// machines). Each threshold is sent once (`expiry_reminders`); after downtime only the nearest
+/// threshold reached is sent.
 struct ReminderJob: Sendable {
     static let licenseThresholds = [30, 14, 7, 3]
     static let passwordThresholds = [30, 10, 3]
+    /// Days before a machine certificate expires; 0 = expired (within the last week).
+    static let certificateThresholds = [30, 7, 0]
 
     let client: PostgresClient
     let queues: NotificationQueues
@@ -25,6 +29,7 @@ struct ReminderJob: Sendable {
         var counts: [String: Int] = [:]
         counts["license_reminders"] = try await licenses()
         counts["password_reminders"] = try await passwords()
+        counts["certificate_reminders"] = try await certificates()
         return counts.filter { $0.value > 0 }
     }
 
@@ -81,6 +86,38 @@ struct ReminderJob: Sendable {
             } catch {
                 try await release(kind: "password", subject: userID, expiresAt: expiresAt, threshold: threshold)
                 throw error
+            }
+        }
+        return sent
+    }
+
+    private func certificates() async throws -> Int {
+        typealias Row = (UUID, UUID, Date, Int, String, String, String)
+        let rows = try await client.query(
+            """
+            SELECT cc.id, cc.client_id, cc.expires_at, ceil(extract(epoch FROM cc.expires_at - now()) / 86400)::int, m.hostname, c.name, c.language
+            FROM client_certificates cc JOIN machines m ON m.id = cc.machine_id JOIN clients c ON c.id = cc.client_id
+            WHERE cc.revoked_at IS NULL AND cc.expires_at <= now() + INTERVAL '30 days' AND cc.expires_at > now() - INTERVAL '7 days'
+            ORDER BY cc.client_id, m.hostname
+            """, logger: logger
+        ).decode(Row.self).reduce(into: [Row]()) { $0.append($1) }
+        var due: [UUID: (name: String, language: String, machines: [String])] = [:]
+        for (certificateID, clientID, expiresAt, daysLeft, hostname, clientName, language) in rows {
+            guard let threshold = Self.threshold(daysLeft: max(daysLeft, 0), among: Self.certificateThresholds),
+                try await claim(kind: "certificate", subject: certificateID, clientID: clientID, expiresAt: expiresAt, threshold: threshold)
+            else { continue }
+            due[clientID, default: (clientName, language, [])].machines.append(hostname)
+        }
+        var sent = 0
+        for (clientID, reminder) in due {
+            let admins = try await client.query(
+                "SELECT email, language FROM users WHERE client_id = \(clientID) AND role = 'admin'", logger: logger
+            ).decode((String, String).self).reduce(into: [(String, String)]()) { $0.append($1) }
+            for (email, language) in admins {
+                try await queues.enqueue(EmailJob(
+                    type: "certificate_expiration", email: email, language: language.isEmpty ? reminder.language : language,
+                    data: ["client_name": reminder.name, "machines": reminder.machines.joined(separator: ", "), "count": String(reminder.machines.count)]))
+                sent += 1
             }
         }
         return sent
