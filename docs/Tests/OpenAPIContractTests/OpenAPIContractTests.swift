@@ -31,10 +31,12 @@ struct OpenAPIContractTests {
 
     static func registered() async throws -> Set<Route> {
         let logger = Logger(label: "contract")
-        let api = await APIServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes
-            .map { (path: "\($0.path)", method: $0.method.rawValue) }
+        let server = await APIServer(configuration: try .init(environment: environment), logger: logger)
+        let api = server.makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }
+        let agents = server.makeAgentRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }
         let routers: [(String, [(path: String, method: String)])] = [
             ("api", api),
+            ("api-agents", agents),
             ("ai", AIServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
             ("notifier", NotifierServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
             ("scheduler", SchedulerServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),

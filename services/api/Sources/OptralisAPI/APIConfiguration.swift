@@ -28,6 +28,10 @@ public struct APIConfiguration: Sendable {
     public var authRateLimitWindowSeconds: Int
     /// `CA_SERVICE_URL`: the ca's internal API (certificates at enrolment).
     public var caServiceURL: String
+    /// The agents' mTLS port, when `AGENT_TLS_CERT_FILE`, `AGENT_TLS_KEY_FILE` and
+    /// `AGENT_TLS_CA_FILE` are all set (`AGENT_TLS_PORT`, default 8443).
+    var agentTLS: AgentGateway.Files?
+    public var agentTLSPort: Int
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         var reader = EnvironmentReader(variables)
@@ -44,6 +48,16 @@ public struct APIConfiguration: Sendable {
         trustProxyHeaders = reader.bool("TRUST_PROXY_HEADERS", default: false)
         authRateLimit = reader.int("AUTH_RATE_LIMIT", default: 5, range: 1...10_000)
         caServiceURL = reader.string("CA_SERVICE_URL", default: "http://127.0.0.1:3005")
+        agentTLSPort = reader.port("AGENT_TLS_PORT", default: 8443)
+        let tlsFiles = ["AGENT_TLS_CERT_FILE", "AGENT_TLS_KEY_FILE", "AGENT_TLS_CA_FILE"].map { reader.value($0) }
+        if let certificate = tlsFiles[0], let key = tlsFiles[1], let authority = tlsFiles[2] {
+            agentTLS = .init(certificate: certificate, key: key, authority: authority)
+        } else {
+            agentTLS = nil
+            if tlsFiles.contains(where: { $0 != nil }) {
+                reader.report("AGENT_TLS_CERT_FILE", "AGENT_TLS_CERT_FILE, AGENT_TLS_KEY_FILE and AGENT_TLS_CA_FILE go together (make them with `optralis-ca server-cert`)")
+            }
+        }
         authRateLimitWindowSeconds = reader.int("AUTH_RATE_LIMIT_WINDOW_SECONDS", default: 900, range: 1...86_400)
         openAPIPath = ProjectFiles.locate("docs/openapi.yaml", override: reader.value("OPTRALIS_OPENAPI_PATH"), containerPath: "/app/openapi.yaml")
         try reader.validate()

@@ -1,4 +1,5 @@
 import Hummingbird
+import ServiceLifecycle
 import Logging
 import OptralisCore
 import OptralisCurl
@@ -101,9 +102,24 @@ public struct APIServer: Sendable {
         }
     }
 
-    public func makeApplication() -> some ApplicationProtocol {
+    /// The routes of the agents' mTLS port.
+    public func makeAgentRouter() -> Router<AgentRequestContext> {
+        AgentGateway.router(controller: AgentController(
+            client: database.client, ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http),
+            queues: redis.map(NotificationQueues.init), publicURL: configuration.publicURL, logger: builder.logger))
+    }
+
+    public func makeApplication() throws -> some ApplicationProtocol {
         let (database, configuration, logger) = (database, configuration, builder.logger)
-        return builder.application(router: makeRouter(), workers: [blacklist, CurlService(client: http)]) {
+        var workers: [any Service] = [blacklist, CurlService(client: http)]
+        if let files = configuration.agentTLS {
+            workers.append(try AgentGateway.application(
+                files: files, address: ListenAddress(host: configuration.address.host, port: configuration.agentTLSPort), router: makeAgentRouter(),
+                logger: logger))
+        } else {
+            logger.notice("agent mTLS port disabled: set AGENT_TLS_CERT_FILE, AGENT_TLS_KEY_FILE and AGENT_TLS_CA_FILE")
+        }
+        return builder.application(router: makeRouter(), workers: workers) {
             try await SchemaMigrator.migrate(database, directory: configuration.migrationsDirectory, logger: logger)
             try await InitialAdmin.ensure(configuration.initialAdmin, database: database, logger: logger)
         }

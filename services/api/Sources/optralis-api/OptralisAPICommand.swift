@@ -19,7 +19,12 @@ struct OptralisAPICommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ServiceMain.serve(executable: "optralis-api", service: "api", configuration: APIConfiguration.init) {
-                await APIServer(configuration: $0, logger: $1).makeApplication()
+                do {
+                    return try await APIServer(configuration: $0, logger: $1).makeApplication()
+                } catch {
+                    FileHandle.standardError.write(Data("optralis-api: cannot start the agent mTLS port: \(error)\n".utf8))
+                    Foundation.exit(78)
+                }
             }
         }
     }

@@ -36,7 +36,7 @@ struct APIHarness: Sendable {
         let configuration = try APIConfiguration(environment: environment)
         var logger = Logger(label: "api-test")
         logger.logLevel = .critical
-        let app = await APIServer(configuration: configuration, logger: logger).makeApplication()
+        let app = try await APIServer(configuration: configuration, logger: logger).makeApplication()
         let ip = "10.\(Int.random(in: 0...255)).\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
         do {
             try await app.test(.live) { client in

@@ -8,10 +8,10 @@ import X509
 /// certificate per machine with the spec's CN `client_id:machine_id` and the same identity as a
 /// SAN URI (`urn:optralis:client:<id>:machine:<id>`), since that CN exceeds RFC 5280's 64
 /// characters and strict tools need a compliant form.
-struct CertificateAuthority: Sendable {
+public struct CertificateAuthority: Sendable {
     let key: P256.Signing.PrivateKey
     let certificate: Certificate
-    let certificatePEM: String
+    public let certificatePEM: String
     let keyPEM: String
 
     struct ConfigurationProblem: Error, CustomStringConvertible {
@@ -19,7 +19,7 @@ struct CertificateAuthority: Sendable {
     }
 
     /// Loads the CA from `directory`, or creates it there when it has none.
-    static func loadOrCreate(directory: String, commonName: String = "Optralis Agent CA") throws -> CertificateAuthority {
+    public static func loadOrCreate(directory: String, commonName: String = "Optralis Agent CA") throws -> CertificateAuthority {
         let keyPath = directory + "/ca.key", certificatePath = directory + "/ca.crt"
         let files = FileManager.default
         try files.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -99,6 +99,36 @@ struct CertificateAuthority: Sendable {
         return Issued(
             certificatePEM: try issued.serializeAsPEM().pemString, privateKeyPEM: machineKey.pemRepresentation,
             serialHex: serial.bytes.map { String(format: "%02x", $0) }.joined(), issuedAt: now, expiresAt: expiresAt)
+    }
+
+    /// A server certificate for the api's agent port (mTLS), for host names and IPv4 addresses.
+    public func issueServer(names: [String], days: Int = 397) throws -> (certificatePEM: String, privateKeyPEM: String) {
+        let serverKey = P256.Signing.PrivateKey()
+        let now = Date()
+        let alternativeNames: [GeneralName] = names.map { name in
+            let octets = name.split(separator: ".").compactMap { UInt8($0) }
+            if octets.count == 4 && name.split(separator: ".").count == 4 {
+                return .ipAddress(ASN1OctetString(contentBytes: ArraySlice(octets)))
+            }
+            return .dnsName(name)
+        }
+        let issued = try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(serverKey.publicKey),
+            notValidBefore: now.addingTimeInterval(-300), notValidAfter: now.addingTimeInterval(Double(days) * 86_400),
+            issuer: certificate.subject,
+            subject: try DistinguishedName {
+                CommonName(names.first ?? "optralis-api")
+                OrganizationName("Optralis")
+            },
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.serverAuth])
+                SubjectAlternativeNames(alternativeNames)
+                AuthorityKeyIdentifier(keyIdentifier: Self.keyIdentifier(key.publicKey))
+            },
+            issuerPrivateKey: .init(key))
+        return (try issued.serializeAsPEM().pemString, serverKey.pemRepresentation)
     }
 
     /// The current CRL (DER) listing `revoked`.

@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOSSL
+import OptralisPostgres
+import PostgresNIO
+import X509
+
+/// Authenticates agents on the mTLS port. TLS already checked the chain against the Optralis CA
+/// (a connection without a valid client certificate never gets here); this reads
+/// `client_id:machine_id` from the CN and refuses a certificate that is not the machine's
+/// current one — revoked, superseded by a renewal, or unknown — since NIOSSL has no CRL check.
+struct AgentAuthMiddleware: RouterMiddleware {
+    typealias Context = AgentRequestContext
+    let client: PostgresClient
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        guard let peer = try await context.channel.nioSSL_peerCertificate().get() else { throw AgentError.unauthenticated }
+        let certificate = try Certificate(derEncoded: try peer.toDERBytes())
+        let commonName = certificate.subject.compactMap { rdn in rdn.first { $0.type == .RDNAttributeType.commonName } }
+            .first.map { String(describing: $0.value) }
+        let parts = commonName?.split(separator: ":") ?? []
+        guard parts.count == 2, let clientID = UUID(uuidString: String(parts[0])), let machineID = UUID(uuidString: String(parts[1])) else {
+            throw AgentError.legacy
+        }
+        let serial = certificate.serialNumber.bytes.drop { $0 == 0 }.map { String(format: "%02x", $0) }.joined()
+        let active = try await client.query(
+            """
+            SELECT count(*)::int FROM client_certificates
+            WHERE serial = \(serial) AND machine_id = \(machineID) AND client_id = \(clientID) AND revoked_at IS NULL AND expires_at > now()
+            """, logger: logger
+        ).decode(Int.self).reduce(0, +)
+        guard active == 1 else {
+            logger.warning("agent certificate refused", metadata: ["serial": "\(serial)", "optralis.machine_id": "\(machineID)"])
+            throw AgentError.revoked
+        }
+        context.agent = AgentIdentity(clientID: clientID, machineID: machineID, serial: serial, expiresAt: certificate.notValidAfter)
+        context.logger[metadataKey: "optralis.client_id"] = .string(clientID.uuidString.lowercased())
+        context.logger[metadataKey: "optralis.machine_id"] = .string(machineID.uuidString.lowercased())
+        return try await next(request, context)
+    }
+}

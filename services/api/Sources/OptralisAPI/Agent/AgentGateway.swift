@@ -1,0 +1,39 @@
+import Hummingbird
+import HummingbirdTLS
+import Logging
+import NIOSSL
+import OptralisServer
+
+/// The agents' port (`AGENT_TLS_PORT`, 8443): HTTPS that requires a client certificate signed by
+/// the Optralis CA (`AGENT_TLS_CA_FILE`); the server presents `AGENT_TLS_CERT_FILE`, made by
+/// `optralis-ca server-cert`. It runs in the api's service group, beside the public port.
+enum AgentGateway {
+    struct Files: Sendable, Equatable {
+        let certificate: String
+        let key: String
+        let authority: String
+    }
+
+    static func router(controller: AgentController) -> Router<AgentRequestContext> {
+        let router = Router(context: AgentRequestContext.self)
+        router.addStandardMiddleware()
+        controller.addRoutes(to: router)
+        return router
+    }
+
+    static func application(
+        files: Files, address: ListenAddress, router: Router<AgentRequestContext>, logger: Logger
+    ) throws -> some ApplicationProtocol {
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(files.certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: files.key, format: .pem)))
+        tls.trustRoots = .file(files.authority)
+        // Requires a client certificate and verifies its chain (no host name: clients are machines).
+        tls.certificateVerification = .noHostnameVerification
+        tls.minimumTLSVersion = .tlsv12
+        return Application(
+            router: router, server: try .tls(.http1(), tlsConfiguration: tls),
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "optralis-api-agents"),
+            logger: logger)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The request context of the agents' mTLS port: the connection (for the peer certificate) and
+/// the machine its certificate names.
+public struct AgentRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+    /// Set by ``AgentAuthMiddleware``.
+    var agent: AgentIdentity?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+
+    public var maxUploadSize: Int { 10 * 1024 * 1024 }
+
+    func requireAgent() throws -> AgentIdentity {
+        guard let agent else { throw AgentError.unauthenticated }
+        return agent
+    }
+}
+
+/// The machine behind a verified client certificate (CN `client_id:machine_id`).
+struct AgentIdentity: Sendable {
+    let clientID: UUID
+    let machineID: UUID
+    let serial: String
+    let expiresAt: Date
+}

@@ -1,0 +1,88 @@
+import Foundation
+import OptralisCurl
+import OptralisRedis
+import OptralisTestSupport
+import Testing
+
+@Suite("Agent mTLS port")
+struct AgentGatewayTests {
+    @Test func an_enrolled_agent_talks_over_mtls_and_its_revoked_certificate_is_refused() async throws {
+        let token = String(repeating: "i", count: 40)
+        let caPort = try freePort(), agentPort = try freePort()
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("mtls-\(UUID().uuidString)").path
+        let caDirectory = work + "/ca", serverDirectory = work + "/server"
+        let caBinary = TestEnvironment.binaryDirectory.appendingPathComponent("optralis-ca").path
+        let made = try await ChildProcess.run(caBinary, ["server-cert", "--name", "127.0.0.1", "--name", "localhost", "--out", serverDirectory], environment: ["CA_DIR": caDirectory])
+        try #require(made.status == 0, "\(made.output)")
+        let redis = try RedisServerProcess()
+        try await redis.start()
+        try await APIHarness.run(redisURL: redis.url, environment: [
+            "CA_SERVICE_URL": "http://127.0.0.1:\(caPort)", "AGENT_TLS_PORT": String(agentPort),
+            "AGENT_TLS_CERT_FILE": serverDirectory + "/server.crt", "AGENT_TLS_KEY_FILE": serverDirectory + "/server.key",
+            "AGENT_TLS_CA_FILE": serverDirectory + "/ca.crt",
+        ]) { api in
+            let ca = try ServiceProcess.launch(
+                "optralis-ca", environment: ["DATABASE_URL": api.database.url.urlString, "INTERNAL_SERVICE_TOKEN": token, "CA_DIR": caDirectory, "CA_PORT": String(caPort)],
+                port: caPort)
+            let curl = CurlClient(concurrency: 2)
+            #expect(await ca.waitUntilServing(client: curl) != nil)
+
+            let client = try await api.seedClient()
+            let admin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
+            let installToken = try #require((try await api.send(.post, "/api/install-tokens", token: admin, json: [:]).json["token"] as? [String: Any])?["token"] as? String)
+            let enrolled = try await api.send(.post, "/api/public/bootstrap", json: ["token": installToken, "arch": "amd64", "hostname": "agent-01"])
+            try #require(enrolled.status == .ok, "\(enrolled.text)")
+            let machine = try #require(enrolled.string("machine_id"))
+            try enrolled.string("certificate")!.write(toFile: work + "/agent.crt", atomically: true, encoding: .utf8)
+            try enrolled.string("private_key")!.write(toFile: work + "/agent.key", atomically: true, encoding: .utf8)
+            let agentTLS = TLSOptions(caFile: serverDirectory + "/ca.crt", clientCertificateFile: work + "/agent.crt", clientKeyFile: work + "/agent.key")
+            let base = "https://127.0.0.1:\(agentPort)"
+
+            let config = try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: agentTLS))
+            #expect(config.status == 200, "\(config.bodyText)")
+            #expect(config.bodyText.contains(#""type":"metrics""#) && config.bodyText.contains(#""interval":21600"#))
+            await #expect(throws: CurlError.self, "no client certificate, no connection") {
+                try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: TLSOptions(caFile: serverDirectory + "/ca.crt")))
+            }
+
+            let channel = try await api.database.withClient { db in
+                try await db.query("UPDATE machines SET offline_notified_at = now() - INTERVAL '10 minutes' WHERE id = \(UUID(uuidString: machine)!)", logger: testLogger)
+                return try await db.query(
+                    "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'email', 'Ops', '{\"emails\":[\"ops@acme.test\"]}') RETURNING id",
+                    logger: testLogger
+                ).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
+            }
+            let beat = try await curl.send(OutboundRequest(method: .post, url: "\(base)/agent/heartbeat", tls: agentTLS))
+            #expect(beat.status == 200, "\(beat.bodyText)")
+            let state = try await api.database.withClient { db in
+                try await db.query(
+                    "SELECT offline_notified_at IS NULL, last_seen > now() - INTERVAL '1 minute', last_config_sync IS NOT NULL FROM machines WHERE id = \(UUID(uuidString: machine)!)",
+                    logger: testLogger
+                ).decode((Bool, Bool, Bool).self).reduce(into: [(Bool, Bool, Bool)]()) { $0.append($1) }.first
+            }
+            #expect(state.map { $0.0 && $0.1 && $0.2 } == true, "seen, back online, configuration synced")
+            let queue = RedisClient(url: try RedisURL(parsing: redis.url), maximumConnections: 1, logger: testLogger)
+            let deliveries = try await queue.listRange(NotificationQueues.delivery)
+            #expect(deliveries.count == 1 && deliveries.first?.contains("machine_online") == true && deliveries.first?.lowercased().contains(channel.uuidString.lowercased()) == true)
+            await queue.shutdown()
+
+            let early = try await curl.send(OutboundRequest(method: .post, url: "\(base)/agent/certificate/renew", tls: agentTLS))
+            #expect(early.status == 400 && early.bodyText.contains("RENEWAL_TOO_EARLY"))
+
+            let serial = try await api.database.withClient { db in
+                try await db.query("SELECT serial FROM client_certificates WHERE machine_id = \(UUID(uuidString: machine)!) AND revoked_at IS NULL", logger: testLogger)
+                    .decode(String.self).reduce(into: [String]()) { $0.append($1) }.first
+            }
+            let revoke = try await curl.send(OutboundRequest(
+                method: .post, url: "http://127.0.0.1:\(caPort)/internal/certificates/\(serial ?? "x")/revoke",
+                headers: [("X-Internal-Token", token), ("Content-Type", "application/json")], body: Array(#"{"reason":"key_compromise"}"#.utf8)))
+            #expect(revoke.status == 200)
+            let refused = try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: agentTLS))
+            #expect(refused.status == 403 && refused.bodyText.contains("CERTIFICATE_REVOKED"), "\(refused.status) \(refused.bodyText)")
+            await curl.shutdown()
+            ca.child.signal(SIGTERM)
+            _ = await ca.child.waitForExit(timeout: .seconds(5))
+        }
+        await redis.stop()
+    }
+}
