@@ -81,6 +81,11 @@ start_all() {
   swift build -q 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
   bin=$(swift build --show-bin-path)
 
+  # The CA lives in .local/ca; the api's agent port gets a server certificate from it.
+  export CA_DIR=${CA_DIR:-$local_dir/ca} AGENT_TLS_PORT=${AGENT_TLS_PORT:-8443}
+  "$bin/optralis-ca" server-cert --name 127.0.0.1 --name localhost --name "$(hostname)" --out "$local_dir/agent-tls" >/dev/null
+  export AGENT_TLS_CERT_FILE=$local_dir/agent-tls/server.crt AGENT_TLS_KEY_FILE=$local_dir/agent-tls/server.key AGENT_TLS_CA_FILE=$local_dir/agent-tls/ca.crt
+
   echo "==> migrating"
   "$bin/optralis-api" migrate >>"$logs/migrate.log" 2>&1 || { tail -20 "$logs/migrate.log" >&2; exit 1; }
 
@@ -107,6 +112,8 @@ start_all() {
       failed=1
     fi
   done
+  echo
+  echo "  agents     https://127.0.0.1:$AGENT_TLS_PORT (mutual TLS; CA certificate: .local/agent-tls/ca.crt)"
   echo
   echo "First super_admin (must change the password at first login; kept in .local/credentials):"
   echo "  email:    $OPTRALIS_ADMIN_EMAIL"
