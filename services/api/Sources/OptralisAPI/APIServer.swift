@@ -80,13 +80,17 @@ public struct APIServer: Sendable {
                 allowPrivateTargets: !production, publicURL: configuration.publicURL)
             ).addRoutes(to: tenant.group("notifications"))
 
+            let caClient = CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http)
+            let certificatesController = CertificatesController(
+                certificates: CertificateRepository(client: client, logger: logger), ca: caClient, activity: activity)
+            certificatesController.addPublicRoutes(to: router)
+            certificatesController.addMachineRoutes(to: tenant.group("machines"))
             let installTokens = InstallTokenRepository(client: client, logger: logger)
             InstallTokensController(tokens: installTokens, activity: activity, publicURL: configuration.publicURL)
                 .addRoutes(to: tenant.group("install-tokens"))
             BootstrapController(
                 tokens: installTokens, machines: EnrolmentRepository(client: client, logger: logger),
-                ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http), activity: activity,
-                limiter: RateLimiter(redis: redis, limit: 30, windowSeconds: 900, logger: logger)
+                ca: caClient, activity: activity, limiter: RateLimiter(redis: redis, limit: 30, windowSeconds: 900, logger: logger)
             ).addRoutes(to: router)
 
             AlertRulesController(rules: AlertRuleRepository(client: client, logger: logger), activity: activity)
@@ -99,6 +103,7 @@ public struct APIServer: Sendable {
                     auth: auth, publicURL: configuration.publicURL),
                 licenseTypes: licenseTypes, activityLog: ActivityRepository(client: client, logger: logger), activity: activity
             ).addRoutes(to: admin)
+            certificatesController.addAdminRoutes(to: admin)
         }
     }
 

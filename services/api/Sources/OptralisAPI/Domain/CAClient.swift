@@ -40,4 +40,43 @@ struct CAClient: Sendable {
         decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode(Bundle.self, from: Data(response.body))
     }
+
+    /// Revokes a certificate (RFC 5280 reason names: key_compromise, superseded, …).
+    func revoke(serial: String, reason: String) async throws {
+        try await post("/internal/certificates/\(serial)/revoke", body: ["reason": reason], expecting: 200)
+    }
+
+    func restore(serial: String) async throws {
+        try await post("/internal/certificates/\(serial)/restore", body: [:], expecting: 200)
+    }
+
+    /// The CA's current CRL (DER).
+    func crl() async throws -> [UInt8] {
+        let response: OutboundResponse
+        do {
+            response = try await http.send(OutboundRequest(url: "\(baseURL)/internal/crl", headers: [("X-Internal-Token", token)], timeout: .seconds(10)))
+        } catch {
+            throw AppError.serviceUnavailable("the certificate authority is unreachable", code: "CA_UNAVAILABLE")
+        }
+        guard response.status == 200 else { throw AppError.serviceUnavailable("the certificate authority refused (HTTP \(response.status))", code: "CA_UNAVAILABLE") }
+        return response.body
+    }
+
+    private func post(_ path: String, body: [String: String], expecting status: Int) async throws {
+        let request = OutboundRequest(
+            method: .post, url: baseURL + path, headers: [("Content-Type", "application/json"), ("X-Internal-Token", token)],
+            body: Array(try JSONSerialization.data(withJSONObject: body)), timeout: .seconds(15))
+        let response: OutboundResponse
+        do {
+            response = try await http.send(request)
+        } catch {
+            throw AppError.serviceUnavailable("the certificate authority is unreachable", code: "CA_UNAVAILABLE")
+        }
+        switch response.status {
+        case status: return
+        case 404: throw AppError.notFound("certificate not found", code: "CERTIFICATE_NOT_FOUND")
+        case 409: throw AppError.conflict("the certificate cannot be restored (expired, or the machine has another active certificate)", code: "CERTIFICATE_CONFLICT")
+        default: throw AppError.serviceUnavailable("the certificate authority refused (HTTP \(response.status))", code: "CA_UNAVAILABLE")
+        }
+    }
 }
