@@ -82,7 +82,8 @@ public struct APIServer: Sendable {
 
             let caClient = CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http)
             let certificatesController = CertificatesController(
-                certificates: CertificateRepository(client: client, logger: logger), ca: caClient, activity: activity)
+                certificates: CertificateRepository(client: client, logger: logger), ca: caClient, activity: activity,
+                statuses: CertificateStatusCache(redis: redis, client: client, logger: logger))
             certificatesController.addPublicRoutes(to: router)
             certificatesController.addMachineRoutes(to: tenant.group("machines"))
             let installTokens = InstallTokenRepository(client: client, logger: logger)
@@ -110,7 +111,7 @@ public struct APIServer: Sendable {
     /// The routes of the agents' mTLS port.
     public func makeAgentRouter() -> Router<AgentRequestContext> {
         AgentGateway.router(controller: AgentController(
-            client: database.client, ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http),
+            client: database.client, statuses: CertificateStatusCache(redis: redis, client: database.client, logger: builder.logger), ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http),
             queues: redis.map(NotificationQueues.init), publicURL: configuration.publicURL, logger: builder.logger))
     }
 

@@ -57,6 +57,8 @@ struct CertificateRoutesTests {
             let counts = stats.json["counts"] as? [String: Int] ?? [:]
             #expect(counts["revoked"] == 1 && counts["valid"] == 1 && counts["total"] == 2)
             #expect(try await api.send(.post, "/api/admin/certificates/\(serial!)/restore", token: root).code == "CERTIFICATE_CONFLICT", "the machine already has the renewed certificate")
+            #expect(try await api.send(.post, "/api/admin/certificates/refresh-cache", token: root).status == .ok)
+            #expect(try await api.send(.post, "/api/admin/certificates/refresh-cache", token: admin).status == .forbidden)
             let purged = try await api.send(.delete, "/api/admin/certificates/purge", token: root)
             #expect(purged.json["deleted"] as? Int == 1)
             #expect((try await api.send(.get, "/api/admin/certificates", token: root).json["certificates"] as? [Any])?.count == 1, "the active certificate stays")

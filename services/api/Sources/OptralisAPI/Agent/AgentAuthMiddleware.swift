@@ -9,10 +9,11 @@ import X509
 /// Authenticates agents on the mTLS port. TLS already checked the chain against the Optralis CA
 /// (a connection without a valid client certificate never gets here); this reads
 /// `client_id:machine_id` from the CN and refuses a certificate that is not the machine's
-/// current one — revoked, superseded by a renewal, or unknown — since NIOSSL has no CRL check.
+/// current one — revoked, superseded by a renewal, or unknown — since NIOSSL has no CRL check
+/// (``CertificateStatusCache``: Redis over PostgreSQL).
 struct AgentAuthMiddleware: RouterMiddleware {
     typealias Context = AgentRequestContext
-    let client: PostgresClient
+    let statuses: CertificateStatusCache
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -26,13 +27,7 @@ struct AgentAuthMiddleware: RouterMiddleware {
             throw AgentError.legacy
         }
         let serial = certificate.serialNumber.bytes.drop { $0 == 0 }.map { String(format: "%02x", $0) }.joined()
-        let active = try await client.query(
-            """
-            SELECT count(*)::int FROM client_certificates
-            WHERE serial = \(serial) AND machine_id = \(machineID) AND client_id = \(clientID) AND revoked_at IS NULL AND expires_at > now()
-            """, logger: logger
-        ).decode(Int.self).reduce(0, +)
-        guard active == 1 else {
+        guard try await statuses.isCurrent(serial: serial, clientID: clientID, machineID: machineID) else {
             logger.warning("agent certificate refused", metadata: ["serial": "\(serial)", "optralis.machine_id": "\(machineID)"])
             throw AgentError.revoked
         }

@@ -8,6 +8,7 @@ import PostgresNIO
 /// The agents' routes on the mTLS port: configuration, heartbeat, certificate renewal.
 struct AgentController {
     let client: PostgresClient
+    let statuses: CertificateStatusCache
     let ca: CAClient
     let queues: NotificationQueues?
     let publicURL: String
@@ -35,7 +36,7 @@ struct AgentController {
     ]
 
     func addRoutes(to router: Router<AgentRequestContext>) {
-        let agent = router.group("agent").add(middleware: AgentAuthMiddleware(client: client, logger: logger))
+        let agent = router.group("agent").add(middleware: AgentAuthMiddleware(statuses: statuses, logger: logger))
         agent.get("config/collectors") { _, context -> CollectorConfig in
             let machine = try context.requireAgent()
             try await client.query("UPDATE machines SET last_config_sync = now() WHERE id = \(machine.machineID) AND client_id = \(machine.clientID)", logger: logger)
@@ -49,6 +50,7 @@ struct AgentController {
             let machine = try context.requireAgent()
             guard machine.expiresAt < Date().addingTimeInterval(30 * 86_400) else { throw AgentError.renewalTooEarly }
             let bundle = try await ca.issue(clientID: machine.clientID, machineID: machine.machineID, createdBy: nil)
+            await statuses.invalidate(serials: [machine.serial])
             return Renewed(certificate: bundle.certificate, privateKey: bundle.privateKey, caCertificate: bundle.caCertificate, expiresAt: bundle.expiresAt)
         }
     }

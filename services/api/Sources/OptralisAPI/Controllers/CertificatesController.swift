@@ -9,13 +9,15 @@ final class CertificatesController: Sendable {
     let certificates: CertificateRepository
     let ca: CAClient
     let activity: ActivityLogger
+    let statuses: CertificateStatusCache
     /// `GET /api/public/crl` is cached 5 minutes (and refreshed after a revocation made here).
     private let crlCache = Mutex<(at: Date, der: [UInt8])?>(nil)
 
-    init(certificates: CertificateRepository, ca: CAClient, activity: ActivityLogger) {
+    init(certificates: CertificateRepository, ca: CAClient, activity: ActivityLogger, statuses: CertificateStatusCache) {
         self.certificates = certificates
         self.ca = ca
         self.activity = activity
+        self.statuses = statuses
     }
 
     struct Outcome: ResponseEncodable {
@@ -67,6 +69,7 @@ final class CertificatesController: Sendable {
             let reason = (try? await request.decode(as: RevokeRequest.self, context: context))?.reason ?? "unspecified"
             try await self.ca.revoke(serial: serial, reason: reason)
             self.crlCache.withLock { $0 = nil }
+            await self.statuses.invalidate(serials: [serial])
             await self.activity.record(.certificate, "Certificat révoqué", level: .warn, metadata: ["serial": serial, "reason": reason], clientID: clientID, userID: identity.userID, ip: context.clientIP)
             return Outcome(success: true, message: "Certificate revoked", expiresAt: nil)
         }
@@ -75,8 +78,10 @@ final class CertificatesController: Sendable {
             let clientID = try identity.requireClient()
             let machine = try context.parameters.require("id", as: UUID.self)
             guard try await self.certificates.machineExists(id: machine, clientID: clientID) else { throw APIError.notFound("machine") }
+            let previous = try await self.certificates.activeSerial(machineID: machine, clientID: clientID)
             let bundle = try await self.ca.issue(clientID: clientID, machineID: machine, createdBy: identity.userID)
             self.crlCache.withLock { $0 = nil }
+            await self.statuses.invalidate(serials: previous.map { [$0] } ?? [])
             await self.activity.record(.certificate, "Certificat renouvelé", metadata: ["serial": bundle.serial], clientID: clientID, userID: identity.userID, ip: context.clientIP)
             return Outcome(success: true, message: "Certificate renewed successfully", expiresAt: bundle.expiresAt)
         }
@@ -107,10 +112,16 @@ final class CertificatesController: Sendable {
             await self.activity.record(.certificate, "Certificats inactifs purgés", metadata: ["deleted": String(deleted)], userID: try context.requireIdentity().userID, ip: context.clientIP)
             return Purged(deleted: deleted)
         }
+        group.post("certificates/refresh-cache") { _, context -> Purged in
+            let cleared = try await self.statuses.clear()
+            await self.activity.record(.certificate, "Cache des certificats vidé", metadata: ["keys": String(cleared)], userID: try context.requireIdentity().userID, ip: context.clientIP)
+            return Purged(deleted: cleared)
+        }
         group.post("certificates/:serial/restore") { _, context -> Outcome in
             let serial = try context.parameters.require("serial")
             try await self.ca.restore(serial: serial)
             self.crlCache.withLock { $0 = nil }
+            await self.statuses.invalidate(serials: [serial])
             await self.activity.record(.certificate, "Certificat restauré", metadata: ["serial": serial], userID: try context.requireIdentity().userID, ip: context.clientIP)
             return Outcome(success: true, message: "Certificate restored", expiresAt: nil)
         }
