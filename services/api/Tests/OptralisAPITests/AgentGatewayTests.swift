@@ -41,6 +41,18 @@ struct AgentGatewayTests {
             let config = try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: agentTLS))
             #expect(config.status == 200, "\(config.bodyText)")
             #expect(config.bodyText.contains(#""type":"metrics""#) && config.bodyText.contains(#""interval":21600"#))
+            // A certificate from another CA is refused by TLS itself (openssl req cannot write the
+            // 73-character CN, so a short one stands in: the chain check fails first anyway).
+            let openssl = which("openssl") ?? "/usr/bin/openssl"
+            let forged = try await ChildProcess.run(openssl, [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+                "-subj", "/CN=forged-agent", "-keyout", work + "/forged.key", "-out", work + "/forged.crt"])
+            #expect(forged.status == 0, "\(forged.output)")
+            await #expect(throws: CurlError.self, "a certificate from another CA, no connection") {
+                try await curl.send(OutboundRequest(
+                    url: "\(base)/agent/config/collectors",
+                    tls: TLSOptions(caFile: serverDirectory + "/ca.crt", clientCertificateFile: work + "/forged.crt", clientKeyFile: work + "/forged.key")))
+            }
             await #expect(throws: CurlError.self, "no client certificate, no connection") {
                 try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: TLSOptions(caFile: serverDirectory + "/ca.crt")))
             }

@@ -74,4 +74,33 @@ struct EnrolmentTests {
             _ = await ca.child.waitForExit(timeout: .seconds(5))
         }
     }
+
+    @Test func two_concurrent_bootstraps_with_a_single_use_token_yield_one_certificate() async throws {
+        let caPort = try freePort()
+        let caDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString)").path
+        try await APIHarness.run(environment: ["CA_SERVICE_URL": "http://127.0.0.1:\(caPort)"]) { api in
+            let ca = try ServiceProcess.launch(
+                "optralis-ca",
+                environment: ["DATABASE_URL": api.database.url.urlString, "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40), "CA_DIR": caDirectory, "CA_PORT": String(caPort)],
+                port: caPort)
+            let curl = CurlClient(concurrency: 1)
+            #expect(await ca.waitUntilServing(client: curl) != nil)
+            await curl.shutdown()
+            let client = try await api.seedClient()
+            let admin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
+            let created = try await api.send(.post, "/api/install-tokens", token: admin, json: ["max_usage": 1])
+            let secret = try #require((created.json["token"] as? [String: Any])?["token"] as? String)
+            async let first = api.send(.post, "/api/public/bootstrap", json: ["token": secret, "arch": "amd64", "hostname": "race-a"])
+            async let second = api.send(.post, "/api/public/bootstrap", json: ["token": secret, "arch": "amd64", "hostname": "race-b"])
+            let results = try await [first, second]
+            #expect(results.filter { $0.status == .ok }.count == 1, "\(results.map(\.text))")
+            #expect(results.filter { $0.code == "INVALID_INSTALL_TOKEN" }.count == 1)
+            let certificates = try await api.database.withClient { db in
+                try await db.query("SELECT count(*)::int FROM client_certificates", logger: testLogger).decode(Int.self).reduce(0, +)
+            }
+            #expect(certificates == 1)
+            ca.child.signal(SIGTERM)
+            _ = await ca.child.waitForExit(timeout: .seconds(5))
+        }
+    }
 }
