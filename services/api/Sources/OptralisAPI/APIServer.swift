@@ -85,6 +85,8 @@ public struct APIServer: Sendable {
                 certificates: CertificateRepository(client: client, logger: logger), ca: caClient, activity: activity,
                 statuses: CertificateStatusCache(redis: redis, client: client, logger: logger))
             certificatesController.addPublicRoutes(to: router)
+            let catalog = AgentCatalogController(client: client, activity: activity, logger: logger)
+            catalog.addPublicRoutes(to: router)
             certificatesController.addMachineRoutes(to: tenant.group("machines"))
             let installTokens = InstallTokenRepository(client: client, logger: logger)
             InstallTokensController(tokens: installTokens, activity: activity, publicURL: configuration.publicURL)
@@ -105,6 +107,7 @@ public struct APIServer: Sendable {
                 licenseTypes: licenseTypes, activityLog: ActivityRepository(client: client, logger: logger), activity: activity
             ).addRoutes(to: admin)
             certificatesController.addAdminRoutes(to: admin)
+            catalog.addAdminRoutes(to: admin)
         }
     }
 
