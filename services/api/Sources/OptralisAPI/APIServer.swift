@@ -115,7 +115,9 @@ public struct APIServer: Sendable {
     public func makeAgentRouter() -> Router<AgentRequestContext> {
         AgentGateway.router(controller: AgentController(
             client: database.client, statuses: CertificateStatusCache(redis: redis, client: database.client, logger: builder.logger), ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http),
-            queues: redis.map(NotificationQueues.init), publicURL: configuration.publicURL, logger: builder.logger))
+            queues: redis.map(NotificationQueues.init), publicURL: configuration.publicURL,
+            catalog: AgentCatalogController(client: database.client, activity: ActivityLogger(client: database.client, logger: builder.logger), logger: builder.logger),
+            logger: builder.logger))
     }
 
     public func makeApplication() throws -> some ApplicationProtocol {

@@ -41,6 +41,14 @@ struct AgentGatewayTests {
             let config = try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: agentTLS))
             #expect(config.status == 200, "\(config.bodyText)")
             #expect(config.bodyText.contains(#""type":"metrics""#) && config.bodyText.contains(#""interval":21600"#))
+            let noVersion = try await curl.send(OutboundRequest(url: "\(base)/agent/latest-version?platform=linux", tls: agentTLS))
+            #expect(noVersion.status == 404 && noVersion.bodyText.contains(#""code":"NOT_FOUND""#), "\(noVersion.bodyText)")
+            try await api.sql("""
+                INSERT INTO agent_versions (version, channel, platform, architecture, download_url, checksum_sha256, file_size_bytes, is_active)
+                VALUES ('2.0.0', 'stable', 'linux', 'amd64', 'https://dl.test/2.0.0', \(String(repeating: "b", count: 64)), 2000, true)
+                """)
+            let version = try await curl.send(OutboundRequest(url: "\(base)/agent/latest-version?platform=linux", tls: agentTLS))
+            #expect(version.status == 200 && version.bodyText.contains(#""version":"2.0.0""#), "\(version.bodyText)")
             // A certificate from another CA is refused by TLS itself (openssl req cannot write the
             // 73-character CN, so a short one stands in: the chain check fails first anyway).
             let openssl = which("openssl") ?? "/usr/bin/openssl"

@@ -5,13 +5,14 @@ import OptralisCore
 import OptralisRedis
 import PostgresNIO
 
-/// The agents' routes on the mTLS port: configuration, heartbeat, certificate renewal.
+/// The agents' routes on the mTLS port: configuration, heartbeat, latest version, certificate renewal.
 struct AgentController {
     let client: PostgresClient
     let statuses: CertificateStatusCache
     let ca: CAClient
     let queues: NotificationQueues?
     let publicURL: String
+    let catalog: AgentCatalogController
     let logger: Logger
 
     struct Collector: Codable { let type: String; let enabled: Bool; let interval: Int }
@@ -42,6 +43,7 @@ struct AgentController {
             try await client.query("UPDATE machines SET last_config_sync = now() WHERE id = \(machine.machineID) AND client_id = \(machine.clientID)", logger: logger)
             return CollectorConfig(collectors: Self.defaults.map { Collector(type: $0.0, enabled: true, interval: $0.1) })
         }
+        agent.get("latest-version") { request, _ in try await catalog.latestVersion(request.uri.queryParameters) }
         agent.post("heartbeat") { _, context -> Heartbeat in
             try await heartbeat(try context.requireAgent())
             return Heartbeat(status: "ok", serverTime: Date())

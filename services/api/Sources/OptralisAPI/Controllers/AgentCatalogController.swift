@@ -47,28 +47,31 @@ struct AgentCatalogController {
     }
 
     func addPublicRoutes(to router: Router<APIRequestContext>) {
-        router.get("/api/public/latest-version") { request, _ -> Version in
-            let query = request.uri.queryParameters
-            let channel = query["channel"].map(String.init) ?? "stable"
-            let platform = query["platform"].map(String.init) ?? "windows"
-            let architecture = query["architecture"].map(String.init) ?? "amd64"
-            guard ["stable", "beta"].contains(channel), ["windows", "linux"].contains(platform), ["amd64", "arm64"].contains(architecture) else {
-                throw APIError.validation("channel must be stable or beta, platform windows or linux, architecture amd64 or arm64")
-            }
-            for try await row in try await client.query(
-                """
-                SELECT id, version, channel, platform, architecture, download_url, checksum_sha256, file_size_bytes, changelog, is_active, created_at
-                FROM agent_versions WHERE is_active AND channel = \(channel) AND platform = \(platform) AND architecture = \(architecture)
-                ORDER BY created_at DESC LIMIT 1
-                """, logger: logger
-            ).decode((UUID, String, String, String, String, String, String, Int64, String, Bool, Date).self) {
-                return Version(
-                    id: row.0, version: row.1, channel: row.2, platform: row.3, architecture: row.4, downloadURL: row.5, checksumSHA256: row.6,
-                    fileSizeBytes: row.7, changelog: row.8, isActive: row.9, createdAt: row.10)
-            }
-            throw AppError.notFound("no agent version for \(channel)/\(platform)/\(architecture)", code: "NOT_FOUND")
-        }
+        router.get("/api/public/latest-version") { request, _ in try await latestVersion(request.uri.queryParameters) }
         router.get("/agent/requirements") { _, _ in try await requirements() }
+    }
+
+    /// The newest active version for the query's channel, platform and architecture (defaults:
+    /// stable, windows, amd64); served publicly and on the agents' mTLS port.
+    func latestVersion(_ query: Parameters) async throws -> Version {
+        let channel = query["channel"].map(String.init) ?? "stable"
+        let platform = query["platform"].map(String.init) ?? "windows"
+        let architecture = query["architecture"].map(String.init) ?? "amd64"
+        guard ["stable", "beta"].contains(channel), ["windows", "linux"].contains(platform), ["amd64", "arm64"].contains(architecture) else {
+            throw APIError.validation("channel must be stable or beta, platform windows or linux, architecture amd64 or arm64")
+        }
+        for try await row in try await client.query(
+            """
+            SELECT id, version, channel, platform, architecture, download_url, checksum_sha256, file_size_bytes, changelog, is_active, created_at
+            FROM agent_versions WHERE is_active AND channel = \(channel) AND platform = \(platform) AND architecture = \(architecture)
+            ORDER BY created_at DESC LIMIT 1
+            """, logger: logger
+        ).decode((UUID, String, String, String, String, String, String, Int64, String, Bool, Date).self) {
+            return Version(
+                id: row.0, version: row.1, channel: row.2, platform: row.3, architecture: row.4, downloadURL: row.5, checksumSHA256: row.6,
+                fileSizeBytes: row.7, changelog: row.8, isActive: row.9, createdAt: row.10)
+        }
+        throw AppError.notFound("no agent version for \(channel)/\(platform)/\(architecture)", code: "NOT_FOUND")
     }
 
     func addAdminRoutes(to group: RouterGroup<APIRequestContext>) {

@@ -17,6 +17,10 @@ struct JobRunner: Service {
     let logger: Logger
     var pollInterval: Duration = .seconds(1)
 
+    /// The occurrence the running job serves (set around `job.run()`): the time it was due, not
+    /// the time it started, which may be later on a busy or recovering replica.
+    @TaskLocal static var occurrence: Date?
+
     static func lockKey(_ job: String) -> String { "scheduler:lock:\(job)" }
     static func lastKey(_ job: String) -> String { "scheduler:last:\(job)" }
 
@@ -75,7 +79,7 @@ struct JobRunner: Service {
         var outcome = "success"
         var counts: [String: Int] = [:]
         do {
-            counts = try await job.run()
+            counts = try await Self.$occurrence.withValue(occurrence) { try await job.run() }
         } catch {
             outcome = "failure"
             logger.error("job failed", metadata: ["job": "\(job.name)", "error": "\(String(reflecting: error))"])
