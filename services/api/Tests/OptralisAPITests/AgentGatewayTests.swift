@@ -7,8 +7,7 @@ import Testing
 @Suite("Agent mTLS port")
 struct AgentGatewayTests {
     @Test func an_enrolled_agent_talks_over_mtls_and_its_revoked_certificate_is_refused() async throws {
-        let token = String(repeating: "i", count: 40)
-        let caPort = try freePort(), agentPort = try freePort()
+        let agentPort = try freePort()
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("mtls-\(UUID().uuidString)").path
         let caDirectory = work + "/ca", serverDirectory = work + "/server"
         let caBinary = TestEnvironment.binaryDirectory.appendingPathComponent("optralis-ca").path
@@ -16,16 +15,12 @@ struct AgentGatewayTests {
         try #require(made.status == 0, "\(made.output)")
         let redis = try RedisServerProcess()
         try await redis.start()
-        try await APIHarness.run(redisURL: redis.url, environment: [
-            "CA_SERVICE_URL": "http://127.0.0.1:\(caPort)", "AGENT_TLS_PORT": String(agentPort),
+        try await APIHarness.runWithCA(caDirectory: caDirectory, redisURL: redis.url, environment: [
+            "AGENT_TLS_PORT": String(agentPort),
             "AGENT_TLS_CERT_FILE": serverDirectory + "/server.crt", "AGENT_TLS_KEY_FILE": serverDirectory + "/server.key",
             "AGENT_TLS_CA_FILE": serverDirectory + "/ca.crt",
-        ]) { api in
-            let ca = try ServiceProcess.launch(
-                "optralis-ca", environment: ["DATABASE_URL": api.database.url.urlString, "INTERNAL_SERVICE_TOKEN": token, "CA_DIR": caDirectory, "CA_PORT": String(caPort)],
-                port: caPort)
+        ]) { api, _ in
             let curl = CurlClient(concurrency: 2)
-            #expect(await ca.waitUntilServing(client: curl) != nil)
 
             let client = try await api.seedClient()
             let admin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
@@ -96,8 +91,6 @@ struct AgentGatewayTests {
             let refused = try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: agentTLS))
             #expect(refused.status == 403 && refused.bodyText.contains("CERTIFICATE_REVOKED"), "\(refused.status) \(refused.bodyText)")
             await curl.shutdown()
-            ca.child.signal(SIGTERM)
-            _ = await ca.child.waitForExit(timeout: .seconds(5))
         }
         await redis.stop()
     }

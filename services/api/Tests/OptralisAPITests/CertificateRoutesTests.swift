@@ -6,16 +6,8 @@ import Testing
 @Suite("Certificate routes: public CRL, machine revoke and renew, admin list")
 struct CertificateRoutesTests {
     @Test func revocations_reach_the_public_crl_and_the_admin_views() async throws {
-        let caPort = try freePort()
         let caDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString)").path
-        try await APIHarness.run(environment: ["CA_SERVICE_URL": "http://127.0.0.1:\(caPort)"]) { api in
-            let ca = try ServiceProcess.launch(
-                "optralis-ca",
-                environment: ["DATABASE_URL": api.database.url.urlString, "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40), "CA_DIR": caDirectory, "CA_PORT": String(caPort)],
-                port: caPort)
-            let curl = CurlClient(concurrency: 1)
-            #expect(await ca.waitUntilServing(client: curl) != nil)
-            await curl.shutdown()
+        try await APIHarness.runWithCA(caDirectory: caDirectory) { api, _ in
 
             let client = try await api.seedClient(), other = try await api.seedClient()
             let admin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
@@ -31,7 +23,7 @@ struct CertificateRoutesTests {
                 #expect(reply.status == .ok && reply.headers[.contentType] == "application/pkix-crl")
                 #expect(reply.headers[.cacheControl] == "public, max-age=300")
                 let path = caDirectory + "/public-\(UUID().uuidString).crl"
-                FileManager.default.createFile(atPath: path, contents: Data(buffer: reply.body))
+                try #require(FileManager.default.createFile(atPath: path, contents: Data(buffer: reply.body)))
                 return try await ChildProcess.run(which("openssl") ?? "/usr/bin/openssl", ["crl", "-inform", "DER", "-in", path, "-noout", "-text"]).output.lowercased()
             }
             #expect(try await crlText().contains("no revoked certificates"))
@@ -62,8 +54,6 @@ struct CertificateRoutesTests {
             let purged = try await api.send(.delete, "/api/admin/certificates/purge", token: root)
             #expect(purged.json["deleted"] as? Int == 1)
             #expect((try await api.send(.get, "/api/admin/certificates", token: root).json["certificates"] as? [Any])?.count == 1, "the active certificate stays")
-            ca.child.signal(SIGTERM)
-            _ = await ca.child.waitForExit(timeout: .seconds(5))
         }
     }
 }

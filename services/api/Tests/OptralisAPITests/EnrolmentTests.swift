@@ -6,18 +6,7 @@ import Testing
 @Suite("Install tokens and enrolment")
 struct EnrolmentTests {
     @Test func an_install_token_enrols_machines_with_their_own_certificate_within_its_limits() async throws {
-        let caPort = try freePort()
-        let caDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString)").path
-        try await APIHarness.run(environment: ["CA_SERVICE_URL": "http://127.0.0.1:\(caPort)"]) { api in
-            let ca = try ServiceProcess.launch(
-                "optralis-ca",
-                environment: [
-                    "DATABASE_URL": api.database.url.urlString, "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40), "CA_DIR": caDirectory,
-                    "CA_PORT": String(caPort), "LOG_LEVEL": "warning",
-                ], port: caPort)
-            let curl = CurlClient(concurrency: 1)
-            #expect(await ca.waitUntilServing(client: curl) != nil, "\(ca.child.output)")
-            await curl.shutdown()
+        try await APIHarness.runWithCA { api, ca in
 
             let client = try await api.seedClient(), other = try await api.seedClient()
             let admin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
@@ -70,22 +59,11 @@ struct EnrolmentTests {
                 try await db.query("SELECT count(*)::int FROM client_certificates WHERE revoked_at IS NULL", logger: testLogger).decode(Int.self).reduce(0, +)
             }
             #expect(active == 5, "one active certificate per enrolled machine")
-            ca.child.signal(SIGTERM)
-            _ = await ca.child.waitForExit(timeout: .seconds(5))
         }
     }
 
     @Test func two_concurrent_bootstraps_with_a_single_use_token_yield_one_certificate() async throws {
-        let caPort = try freePort()
-        let caDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString)").path
-        try await APIHarness.run(environment: ["CA_SERVICE_URL": "http://127.0.0.1:\(caPort)"]) { api in
-            let ca = try ServiceProcess.launch(
-                "optralis-ca",
-                environment: ["DATABASE_URL": api.database.url.urlString, "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40), "CA_DIR": caDirectory, "CA_PORT": String(caPort)],
-                port: caPort)
-            let curl = CurlClient(concurrency: 1)
-            #expect(await ca.waitUntilServing(client: curl) != nil)
-            await curl.shutdown()
+        try await APIHarness.runWithCA { api, _ in
             let client = try await api.seedClient()
             let admin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
             let created = try await api.send(.post, "/api/install-tokens", token: admin, json: ["max_usage": 1])
@@ -99,8 +77,6 @@ struct EnrolmentTests {
                 try await db.query("SELECT count(*)::int FROM client_certificates", logger: testLogger).decode(Int.self).reduce(0, +)
             }
             #expect(certificates == 1)
-            ca.child.signal(SIGTERM)
-            _ = await ca.child.waitForExit(timeout: .seconds(5))
         }
     }
 }
