@@ -84,7 +84,23 @@ struct AgentGatewayTests {
             let early = try await curl.send(OutboundRequest(method: .post, url: "\(base)/agent/certificate/renew", tls: agentTLS))
             #expect(early.status == 400 && early.bodyText.contains("RENEWAL_TOO_EARLY"))
 
-            // A cached "good" status must not outlive a revocation made through the admin route.
+            // A renewal supersedes the agent's certificate: it keeps working for 24 hours, then is refused.
+            let root = try await api.login(try await api.seedUser(client: nil, role: "super_admin").email).access
+            func backdateSupersession(hours: Int) async throws {
+                try await api.sql("""
+                    UPDATE client_certificates SET revoked_at = now() - \(hours) * interval '1 hour'
+                    WHERE machine_id = \(UUID(uuidString: machine)!) AND revocation_reason = 'superseded'
+                    """)
+                #expect(try await api.send(.post, "/api/admin/certificates/refresh-cache", token: root).status == .ok)
+            }
+            #expect(try await api.send(.post, "/api/machines/\(machine)/certificate/renew", token: admin).status == .ok)
+            #expect(try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: agentTLS)).status == 200, "superseded, in its grace")
+            try await backdateSupersession(hours: 25)
+            let expired = try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: agentTLS))
+            #expect(expired.status == 403 && expired.bodyText.contains("CERTIFICATE_REVOKED"), "grace over: \(expired.bodyText)")
+            try await backdateSupersession(hours: 23)
+
+            // Revoking the machine's certificate ends the grace at once, cached "good" status included.
             #expect(try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: agentTLS)).status == 200)
             let revoke = try await api.send(.post, "/api/machines/\(machine)/certificate/revoke", token: admin, json: ["reason": "key_compromise"])
             #expect(revoke.status == .ok, "\(revoke.text)")

@@ -8,8 +8,8 @@ import X509
 
 /// Authenticates agents on the mTLS port. TLS already checked the chain against the Optralis CA
 /// (a connection without a valid client certificate never gets here); this reads
-/// `client_id:machine_id` from the CN and refuses a certificate that is not the machine's
-/// current one — revoked, superseded by a renewal, or unknown — since NIOSSL has no CRL check
+/// `client_id:machine_id` from the CN and refuses a certificate that is revoked, superseded by a
+/// renewal more than 24 hours ago, or unknown, since NIOSSL has no CRL check
 /// (``CertificateStatusCache``: Redis over PostgreSQL).
 struct AgentAuthMiddleware: RouterMiddleware {
     typealias Context = AgentRequestContext

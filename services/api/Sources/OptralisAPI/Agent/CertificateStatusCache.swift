@@ -3,12 +3,17 @@ import Logging
 import OptralisRedis
 import PostgresNIO
 
-/// Whether a presented agent certificate is the machine's current one: Redis
-/// `cert:revoked:<serial>` ("1" revoked or superseded, "0" good; 5 minutes) over PostgreSQL.
-/// Revocations and restores made through the api delete the entry at once; `refresh-cache`
-/// drops them all. With Redis down, PostgreSQL answers every request.
+/// Whether a presented agent certificate may still be used: Redis `cert:revoked:<serial>` ("1"
+/// refused, "0" good; 5 minutes at most) over PostgreSQL.
+///
+/// A certificate superseded by a renewal keeps working for ``graceHours`` (the spec's
+/// soft-revoke), so an agent that lost its new files before saving them can still call in and
+/// renew again. The grace ends early when the machine's certificate is revoked outright, and its
+/// cached "0" never outlives it. Revocations and restores made through the api delete the
+/// entries at once; `refresh-cache` drops them all. With Redis down, PostgreSQL answers.
 struct CertificateStatusCache: Sendable {
     static let ttlSeconds = 300
+    static let graceHours = 24
     let redis: RedisClient?
     let client: PostgresClient
     let logger: Logger
@@ -17,14 +22,21 @@ struct CertificateStatusCache: Sendable {
 
     func isCurrent(serial: String, clientID: UUID, machineID: UUID) async throws -> Bool {
         if let redis, let cached = try? await redis.get(Self.key(serial)) { return cached == "0" }
-        let active = try await client.query(
+        // Seconds this certificate stays acceptable, capped at the cache TTL; no row: refused.
+        let remaining = try await client.query(
             """
-            SELECT count(*)::int FROM client_certificates
-            WHERE serial = \(serial) AND machine_id = \(machineID) AND client_id = \(clientID) AND revoked_at IS NULL AND expires_at > now()
+            SELECT LEAST(\(Self.ttlSeconds),
+                EXTRACT(EPOCH FROM LEAST(c.expires_at, COALESCE(c.revoked_at + \(Self.graceHours) * interval '1 hour', c.expires_at)) - now()))::int
+            FROM client_certificates c JOIN machines m ON m.id = c.machine_id AND m.client_id = c.client_id
+            WHERE c.serial = \(serial) AND c.machine_id = \(machineID) AND c.client_id = \(clientID) AND c.expires_at > now()
+              AND (c.revoked_at IS NULL
+                   OR (c.revocation_reason = 'superseded' AND c.revoked_at > now() - \(Self.graceHours) * interval '1 hour'
+                       AND m.cert_revoked_at IS NULL))
             """, logger: logger
-        ).decode(Int.self).reduce(0, +) == 1
-        try? await redis?.set(Self.key(serial), active ? "0" : "1", expireSeconds: Self.ttlSeconds)
-        return active
+        ).decode(Int.self).reduce(into: [Int]()) { $0.append($1) }.first
+        let goodFor = remaining.flatMap { $0 > 0 ? $0 : nil }
+        try? await redis?.set(Self.key(serial), goodFor == nil ? "1" : "0", expireSeconds: goodFor ?? Self.ttlSeconds)
+        return goodFor != nil
     }
 
     func invalidate(serials: [String]) async {

@@ -69,7 +69,8 @@ final class CertificatesController: Sendable {
             let reason = (try? await request.decode(as: RevokeRequest.self, context: context))?.reason ?? "unspecified"
             try await self.ca.revoke(serial: serial, reason: reason)
             self.crlCache.withLock { $0 = nil }
-            await self.statuses.invalidate(serials: [serial])
+            // Superseded certificates still in their grace period lose it too.
+            await self.statuses.invalidate(serials: try await self.certificates.serials(machineID: machine, clientID: clientID))
             await self.activity.record(.certificate, "Certificat révoqué", level: .warn, metadata: ["serial": serial, "reason": reason], clientID: clientID, userID: identity.userID, ip: context.clientIP)
             return Outcome(success: true, message: "Certificate revoked", expiresAt: nil)
         }

@@ -85,6 +85,12 @@ struct CertificateRepository: Sendable {
         return nil
     }
 
+    /// Every certificate serial of a machine of this client, superseded ones included.
+    func serials(machineID: UUID, clientID: UUID) async throws -> [String] {
+        try await client.query("SELECT serial FROM client_certificates WHERE machine_id = \(machineID) AND client_id = \(clientID)", logger: logger)
+            .decode(String.self).reduce(into: []) { $0.append($1) }
+    }
+
     func machineExists(id: UUID, clientID: UUID) async throws -> Bool {
         try await client.query("SELECT count(*)::int FROM machines WHERE id = \(id) AND client_id = \(clientID)", logger: logger)
             .decode(Int.self).reduce(0, +) == 1
