@@ -28,7 +28,7 @@ struct NotifierDeliveryTests {
             let duplicates = sink.accepted.withLock { $0.filter { $0.value > 1 } }
             #expect(duplicates.isEmpty, "delivered twice: \(duplicates.keys.sorted().prefix(10))")
             #expect(sink.acceptedCount == 3000)
-            let statuses = try await notifier.history().map(\.status)
+            let statuses = try await notifier.history(atLeast: 3000).map(\.status)
             #expect(statuses.count == 3000 && statuses.allSatisfy { $0 == "sent" }, "every attempt is in notification_history")
             await stop(replicas)
             for replica in replicas { #expect(replica.child.process.terminationStatus == 0, "\(replica.child.output.suffix(500))") }
@@ -44,7 +44,7 @@ struct NotifierDeliveryTests {
             try await Task.sleep(for: .milliseconds(500))
             #expect(sink.attempts.withLock { $0["job-00000"]?.count } == 2)
             #expect(sink.accepted.withLock { $0["job-00000"] } == 1)
-            let history = try await notifier.history()
+            let history = try await notifier.history(atLeast: 2)
             #expect(history.map(\.status) == ["failed", "sent"])
             #expect(history.map(\.attempts) == [1, 2])
             await stop([process])
@@ -75,7 +75,7 @@ struct NotifierDeliveryTests {
             let dead = await eventually(timeout: .seconds(30)) { (try? await redis.listLength("notification:queue:dead")) == 1 }
             #expect(dead)
             #expect(sink.attempts.withLock { $0["job-00000"]?.count } == 4, "one try and three retries")
-            let history = try await notifier.history()
+            let history = try await notifier.history(atLeast: 5)
             #expect(history.map(\.status) == ["failed", "failed", "failed", "failed", "dead_letter"])
             let http = CurlClient(concurrency: 1)
             let healthy = await eventually(timeout: .seconds(10)) {

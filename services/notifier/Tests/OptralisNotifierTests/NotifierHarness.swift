@@ -118,7 +118,14 @@ struct NotifierHarness: Sendable {
         await client.shutdown()
     }
 
-    func history() async throws -> [(status: String, attempts: Int)] {
+    /// `notification_history` in order, once it holds at least `count` rows (or after `timeout`):
+    /// the notifier writes a row after the delivery the test observed.
+    func history(atLeast count: Int, timeout: Duration = .seconds(30)) async throws -> [(status: String, attempts: Int)] {
+        _ = await eventually(timeout: timeout) { ((try? await rows()) ?? []).count >= count }
+        return try await rows()
+    }
+
+    private func rows() async throws -> [(status: String, attempts: Int)] {
         try await database.withClient { db in
             var rows: [(String, Int)] = []
             for try await row in try await db.query("SELECT status, attempts FROM notification_history ORDER BY sent_at", logger: testLogger)

@@ -13,6 +13,9 @@ struct AgentCatalogController {
     let activity: ActivityLogger
     let logger: Logger
 
+    /// The CPU architectures agents are built for (installer downloads, enrolment, versions).
+    static let architectures: Set<String> = ["amd64", "arm64"]
+
     struct Version: ResponseEncodable {
         let id: UUID
         let version: String
@@ -57,7 +60,7 @@ struct AgentCatalogController {
         let channel = query["channel"].map(String.init) ?? "stable"
         let platform = query["platform"].map(String.init) ?? "windows"
         let architecture = query["architecture"].map(String.init) ?? "amd64"
-        guard ["stable", "beta"].contains(channel), ["windows", "linux"].contains(platform), ["amd64", "arm64"].contains(architecture) else {
+        guard ["stable", "beta"].contains(channel), ["windows", "linux"].contains(platform), Self.architectures.contains(architecture) else {
             throw APIError.validation("channel must be stable or beta, platform windows or linux, architecture amd64 or arm64")
         }
         for try await row in try await client.query(
