@@ -174,6 +174,7 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ])
         + service("OptralisAI", executable: "optralis-ai", folder: "services/ai")
         + service(

@@ -27,6 +27,11 @@ public enum TestEnvironment {
 
     public static var migrationsDirectory: String { repositoryRoot.appendingPathComponent("shared/Migrations").path }
 
+    /// The `data` of one collect post of `collector` (`Fixtures/collect/<collector>.json`).
+    public static func collectFixture(_ collector: String) throws -> String {
+        try String(contentsOf: repositoryRoot.appendingPathComponent("shared/Tests/OptralisTestSupport/Fixtures/collect/\(collector).json"), encoding: .utf8)
+    }
+
     /// `OPTRALIS_BIN_DIR` (set by make test to `swift build --show-bin-path`), else `.build/debug`.
     public static var binaryDirectory: URL {
         if let configured = ProcessInfo.processInfo.environment["OPTRALIS_BIN_DIR"], !configured.isEmpty {

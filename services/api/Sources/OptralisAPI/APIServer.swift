@@ -113,11 +113,18 @@ public struct APIServer: Sendable {
 
     /// The routes of the agents' mTLS port.
     public func makeAgentRouter() -> Router<AgentRequestContext> {
-        AgentGateway.router(controller: AgentController(
-            client: database.client, statuses: CertificateStatusCache(redis: redis, client: database.client, logger: builder.logger), ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http),
-            queues: redis.map(NotificationQueues.init), publicURL: configuration.publicURL,
-            catalog: AgentCatalogController(client: database.client, activity: ActivityLogger(client: database.client, logger: builder.logger), logger: builder.logger),
-            logger: builder.logger))
+        let (client, logger) = (database.client, builder.logger)
+        let catalog = AgentCatalogController(client: client, activity: ActivityLogger(client: client, logger: logger), logger: logger)
+        return AgentGateway.router(controller: AgentController(
+            statuses: CertificateStatusCache(redis: redis, client: client, logger: logger),
+            ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http),
+            heartbeats: HeartbeatService(
+                client: client, requirements: RequirementsCache { try await catalog.requirements() }, queues: redis.map(NotificationQueues.init),
+                publicURL: configuration.publicURL, logger: logger),
+            settings: CollectionSettingsRepository(client: client, logger: logger),
+            catalog: catalog,
+            committer: CollectCommitter(writer: CollectWriter(client: client, logger: logger), logger: logger),
+            logger: logger))
     }
 
     public func makeApplication() throws -> some ApplicationProtocol {

@@ -7,31 +7,10 @@ import Testing
 @Suite("Agent mTLS port")
 struct AgentGatewayTests {
     @Test func an_enrolled_agent_talks_over_mtls_and_its_revoked_certificate_is_refused() async throws {
-        let agentPort = try freePort()
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("mtls-\(UUID().uuidString)").path
-        let caDirectory = work + "/ca", serverDirectory = work + "/server"
-        let caBinary = TestEnvironment.binaryDirectory.appendingPathComponent("optralis-ca").path
-        let made = try await ChildProcess.run(caBinary, ["server-cert", "--name", "127.0.0.1", "--name", "localhost", "--out", serverDirectory], environment: ["CA_DIR": caDirectory])
-        try #require(made.status == 0, "\(made.output)")
-        let redis = try RedisServerProcess()
-        try await redis.start()
-        try await APIHarness.runWithCA(caDirectory: caDirectory, redisURL: redis.url, environment: [
-            "AGENT_TLS_PORT": String(agentPort),
-            "AGENT_TLS_CERT_FILE": serverDirectory + "/server.crt", "AGENT_TLS_KEY_FILE": serverDirectory + "/server.key",
-            "AGENT_TLS_CA_FILE": serverDirectory + "/ca.crt",
-        ]) { api, _ in
-            let curl = CurlClient(concurrency: 2)
-
-            let client = try await api.seedClient()
-            let admin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
-            let installToken = try #require((try await api.send(.post, "/api/install-tokens", token: admin, json: [:]).json["token"] as? [String: Any])?["token"] as? String)
-            let enrolled = try await api.send(.post, "/api/public/bootstrap", json: ["token": installToken, "arch": "amd64", "hostname": "agent-01"])
-            try #require(enrolled.status == .ok, "\(enrolled.text)")
-            let machine = try #require(enrolled.string("machine_id"))
-            try enrolled.string("certificate")!.write(toFile: work + "/agent.crt", atomically: true, encoding: .utf8)
-            try enrolled.string("private_key")!.write(toFile: work + "/agent.key", atomically: true, encoding: .utf8)
-            let agentTLS = TLSOptions(caFile: serverDirectory + "/ca.crt", clientCertificateFile: work + "/agent.crt", clientKeyFile: work + "/agent.key")
-            let base = "https://127.0.0.1:\(agentPort)"
+        try await AgentTestBed.run { bed in
+            let (api, curl, base, work, serverDirectory) = (bed.api, bed.curl, bed.base, bed.work, bed.serverDirectory)
+            let agent = try await bed.enrol(hostname: "agent-01")
+            let (client, admin, machine, agentTLS) = (agent.clientID, agent.adminToken, agent.machineID.uuidString, agent.tls)
 
             let config = try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: agentTLS))
             #expect(config.status == 200, "\(config.bodyText)")
@@ -56,6 +35,28 @@ struct AgentGatewayTests {
                     url: "\(base)/agent/config/collectors",
                     tls: TLSOptions(caFile: serverDirectory + "/ca.crt", clientCertificateFile: work + "/forged.crt", clientKeyFile: work + "/forged.key")))
             }
+            // Signed by the real CA but expired (notAfter a day ago): refused by the chain check too.
+            let csr = try await ChildProcess.run(openssl, [
+                "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=expired-agent",
+                "-keyout", work + "/expired.key", "-out", work + "/expired.csr"])
+            let signed = try await ChildProcess.run(openssl, [
+                "x509", "-req", "-in", work + "/expired.csr", "-CA", bed.caDirectory + "/ca.crt", "-CAkey", bed.caDirectory + "/ca.key",
+                "-days", "-1", "-out", work + "/expired.crt"])
+            #expect(csr.status == 0 && signed.status == 0, "\(csr.output) \(signed.output)")
+            await #expect(throws: CurlError.self, "an expired certificate of our CA, no connection") {
+                try await curl.send(OutboundRequest(
+                    url: "\(base)/agent/config/collectors",
+                    tls: TLSOptions(caFile: serverDirectory + "/ca.crt", clientCertificateFile: work + "/expired.crt", clientKeyFile: work + "/expired.key")))
+            }
+            // Control: the same key and name with a current validity pass TLS, then the CN is refused.
+            let current = try await ChildProcess.run(openssl, [
+                "x509", "-req", "-in", work + "/expired.csr", "-CA", bed.caDirectory + "/ca.crt", "-CAkey", bed.caDirectory + "/ca.key",
+                "-days", "1", "-out", work + "/current.crt"])
+            #expect(current.status == 0, "\(current.output)")
+            let legacy = try await curl.send(OutboundRequest(
+                url: "\(base)/agent/config/collectors",
+                tls: TLSOptions(caFile: serverDirectory + "/ca.crt", clientCertificateFile: work + "/current.crt", clientKeyFile: work + "/expired.key")))
+            #expect(legacy.status == 401 && legacy.bodyText.contains("CERTIFICATE_LEGACY"), "\(legacy.status) \(legacy.bodyText)")
             await #expect(throws: CurlError.self, "no client certificate, no connection") {
                 try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: TLSOptions(caFile: serverDirectory + "/ca.crt")))
             }
@@ -76,7 +77,7 @@ struct AgentGatewayTests {
                 ).decode((Bool, Bool, Bool).self).reduce(into: [(Bool, Bool, Bool)]()) { $0.append($1) }.first
             }
             #expect(state.map { $0.0 && $0.1 && $0.2 } == true, "seen, back online, configuration synced")
-            let queue = RedisClient(url: try RedisURL(parsing: redis.url), maximumConnections: 1, logger: testLogger)
+            let queue = RedisClient(url: try RedisURL(parsing: bed.redisURL), maximumConnections: 1, logger: testLogger)
             let deliveries = try await queue.listRange(NotificationQueues.delivery)
             #expect(deliveries.count == 1 && deliveries.first?.contains("machine_online") == true && deliveries.first?.lowercased().contains(channel.uuidString.lowercased()) == true)
             await queue.shutdown()
@@ -106,8 +107,6 @@ struct AgentGatewayTests {
             #expect(revoke.status == .ok, "\(revoke.text)")
             let refused = try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: agentTLS))
             #expect(refused.status == 403 && refused.bodyText.contains("CERTIFICATE_REVOKED"), "\(refused.status) \(refused.bodyText)")
-            await curl.shutdown()
         }
-        await redis.stop()
     }
 }

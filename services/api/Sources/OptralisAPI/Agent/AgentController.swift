@@ -1,26 +1,49 @@
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import OptralisCore
-import OptralisRedis
-import PostgresNIO
 
-/// The agents' routes on the mTLS port: configuration, heartbeat, latest version, certificate renewal.
+/// The agents' routes on the mTLS port: configuration, heartbeat, collected data, latest
+/// version, certificate renewal.
 struct AgentController {
-    let client: PostgresClient
     let statuses: CertificateStatusCache
     let ca: CAClient
-    let queues: NotificationQueues?
-    let publicURL: String
+    let heartbeats: HeartbeatService
+    let settings: CollectionSettingsRepository
     let catalog: AgentCatalogController
+    let committer: CollectCommitter
     let logger: Logger
 
-    struct Collector: Codable { let type: String; let enabled: Bool; let interval: Int }
-    struct CollectorConfig: ResponseEncodable { let collectors: [Collector] }
-    struct Heartbeat: ResponseEncodable {
-        let status: String
+    struct CollectorConfig: ResponseEncodable {
+        let collectors: [CollectionIntervals.Collector]
+        /// Set once after an admin's force-collect: the agent runs every collector now.
+        let forceCollect: Bool
+        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect" }
+    }
+    /// `GET /agent/config`: everything the agent takes from the server, in one document.
+    struct AgentConfig: ResponseEncodable {
+        let machineID: UUID
+        let clientID: UUID
+        let collectors: [CollectionIntervals.Collector]
+        let source: String
+        let forceCollect: Bool
+        let maintenanceMode: Bool
+        let updateChannel: String
+        let heartbeatInterval = 60
+        let configSyncInterval = 300
         let serverTime: Date
-        enum CodingKeys: String, CodingKey { case status, serverTime = "server_time" }
+        enum CodingKeys: String, CodingKey {
+            case machineID = "machine_id", clientID = "client_id", collectors, source, forceCollect = "force_collect"
+            case maintenanceMode = "maintenance_mode", updateChannel = "update_channel", heartbeatInterval = "heartbeat_interval"
+            case configSyncInterval = "config_sync_interval", serverTime = "server_time"
+        }
+    }
+    struct Collected: ResponseEncodable {
+        /// `stored`, or `duplicate` for a retry of a post already stored (nothing written).
+        let status: String
+        let collector: String
+        let sequence: Int64
     }
     struct Renewed: ResponseEncodable {
         let certificate: String
@@ -30,23 +53,37 @@ struct AgentController {
         enum CodingKeys: String, CodingKey { case certificate, privateKey = "private_key", caCertificate = "ca_certificate", expiresAt = "expires_at" }
     }
 
-    /// The spec's default intervals (seconds), before collection settings override them.
-    static let defaults: [(String, Int)] = [
-        ("metrics", 10), ("storage", 300), ("storage_health", 7200), ("network", 30), ("services", 120), ("security", 900),
-        ("software", 14400), ("patches", 21600),
-    ]
-
     func addRoutes(to router: Router<AgentRequestContext>) {
         let agent = router.group("agent").add(middleware: AgentAuthMiddleware(statuses: statuses, logger: logger))
         agent.get("config/collectors") { _, context -> CollectorConfig in
             let machine = try context.requireAgent()
-            try await client.query("UPDATE machines SET last_config_sync = now() WHERE id = \(machine.machineID) AND client_id = \(machine.clientID)", logger: logger)
-            return CollectorConfig(collectors: Self.defaults.map { Collector(type: $0.0, enabled: true, interval: $0.1) })
+            let sync = try await settings.recordSync(machineID: machine.machineID, clientID: machine.clientID)
+            let resolved = CollectionIntervals.resolve(try await settings.applicable(machineID: machine.machineID, clientID: machine.clientID))
+            return CollectorConfig(collectors: resolved.collectors, forceCollect: sync.forceCollect)
+        }
+        agent.get("config") { _, context -> AgentConfig in
+            let machine = try context.requireAgent()
+            let sync = try await settings.recordSync(machineID: machine.machineID, clientID: machine.clientID)
+            let resolved = CollectionIntervals.resolve(try await settings.applicable(machineID: machine.machineID, clientID: machine.clientID))
+            return AgentConfig(
+                machineID: machine.machineID, clientID: machine.clientID, collectors: resolved.collectors, source: resolved.source,
+                forceCollect: sync.forceCollect, maintenanceMode: sync.maintenance, updateChannel: sync.channel, serverTime: Date())
         }
         agent.get("latest-version") { request, _ in try await catalog.latestVersion(request.uri.queryParameters) }
-        agent.post("heartbeat") { _, context -> Heartbeat in
-            try await heartbeat(try context.requireAgent())
-            return Heartbeat(status: "ok", serverTime: Date())
+        agent.post("heartbeat") { request, context -> HeartbeatService.Reply in
+            let machine = try context.requireAgent()
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            let report = body.readableBytes == 0 ? HeartbeatService.Report() : try HeartbeatService.Report.decode(Data(buffer: body))
+            return try await heartbeats.beat(machine, report)
+        }
+        agent.post("collect") { request, context -> Collected in
+            let machine = try context.requireAgent()
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            let payload = try CollectPayload.decode(Data(buffer: body))
+            let stored = try await committer.submit(CollectItem(machineID: machine.machineID, payload: payload))
+            Counter(label: "api_agent_collect_total", dimensions: [("collector", payload.kind.rawValue), ("outcome", stored ? "stored" : "duplicate")])
+                .increment()
+            return Collected(status: stored ? "stored" : "duplicate", collector: payload.kind.rawValue, sequence: payload.sequence)
         }
         agent.post("certificate/renew") { _, context -> Renewed in
             let machine = try context.requireAgent()
@@ -54,34 +91,6 @@ struct AgentController {
             let bundle = try await ca.issue(clientID: machine.clientID, machineID: machine.machineID, createdBy: nil)
             await statuses.invalidate(serials: [machine.serial])
             return Renewed(certificate: bundle.certificate, privateKey: bundle.privateKey, caCertificate: bundle.caCertificate, expiresAt: bundle.expiresAt)
-        }
-    }
-
-    /// Marks the machine seen; a machine that had been reported offline is announced back online
-    /// ("Anti-Spam Machine Offline").
-    private func heartbeat(_ machine: AgentIdentity) async throws {
-        typealias Row = (String, String, String, Bool)
-        let rows = try await client.query(
-            """
-            WITH previous AS (SELECT offline_notified_at IS NOT NULL AS was_offline FROM machines WHERE id = \(machine.machineID) AND client_id = \(machine.clientID))
-            UPDATE machines m SET last_seen = now(), offline_notified_at = NULL
-            FROM clients c, previous p
-            WHERE m.id = \(machine.machineID) AND m.client_id = \(machine.clientID) AND c.id = m.client_id
-            RETURNING m.hostname, c.name, c.language, p.was_offline
-            """, logger: logger
-        ).decode(Row.self).reduce(into: [Row]()) { $0.append($1) }
-        guard let (hostname, clientName, language, wasOffline) = rows.first, wasOffline, let queues else { return }
-        let channels = try await client.query(
-            """
-            SELECT id FROM notification_channels
-            WHERE client_id = \(machine.clientID) AND enabled AND (cardinality(alert_types) = 0 OR 'machine_online' = ANY(alert_types))
-            """, logger: logger
-        ).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }
-        let alert = AlertNotification(
-            alertType: .machineOnline, clientName: clientName, language: language, machineName: hostname, lastSeen: Date(), severity: "info",
-            dashboardURL: "\(publicURL)/machines/\(machine.machineID.uuidString.lowercased())")
-        for channel in channels {
-            try await queues.enqueue(ChannelDelivery(channelID: channel, clientID: machine.clientID, notification: alert, machineID: machine.machineID))
         }
     }
 }

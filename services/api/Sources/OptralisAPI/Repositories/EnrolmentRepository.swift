@@ -37,6 +37,8 @@ struct EnrolmentRepository: Sendable {
                         agent_version = COALESCE(\(machine.agentVersion), agent_version)
                     WHERE id = \(id)
                     """, logger: logger)
+                // A re-enrolled agent starts its collect sequences from 1 again.
+                try await connection.query("DELETE FROM agent_collect_sequences WHERE machine_id = \(id)", logger: logger)
                 return (id, false)
             }
             let (count, limit) = try await connection.query(

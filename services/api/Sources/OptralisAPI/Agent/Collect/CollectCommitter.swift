@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import Metrics
+import OptralisCore
+import PostgresNIO
+
+/// Group commit for `POST /agent/collect`: posts that arrive while a batch is being written wait
+/// and go together into the next one (one transaction, one statement per table), and each post
+/// is answered only once its batch has committed. Idle, a post is written at once, alone; under
+/// load, batches grow by themselves, up to ``maximumBatch``.
+///
+/// One batch is written at a time per replica, so batches of one replica never wait on each
+/// other's row locks. A batch that fails as a whole (a deadlock with another replica, a machine
+/// deleted meanwhile) is retried post by post, so one bad post cannot fail its neighbours.
+actor CollectCommitter {
+    private struct Waiting {
+        let item: CollectItem
+        let continuation: CheckedContinuation<Bool, any Error>
+    }
+
+    let writer: CollectWriter
+    let maximumBatch: Int
+    private let logger: Logger
+    private var waiting: [Waiting] = []
+    private var writing = false
+
+    init(writer: CollectWriter, maximumBatch: Int = 1_000, logger: Logger) {
+        self.writer = writer
+        self.maximumBatch = maximumBatch
+        self.logger = logger
+    }
+
+    /// Stores the post; true when stored, false when it repeats a sequence already stored.
+    func submit(_ item: CollectItem) async throws -> Bool {
+        try await withCheckedThrowingContinuation { continuation in
+            waiting.append(Waiting(item: item, continuation: continuation))
+            if !writing {
+                writing = true
+                Task { await drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !waiting.isEmpty {
+            let batch = Array(waiting.prefix(maximumBatch))
+            waiting.removeFirst(batch.count)
+            await write(batch)
+            Counter(label: "api_agent_collect_batches_total").increment()
+            Recorder(label: "api_agent_collect_batch_size").record(batch.count)
+        }
+        writing = false
+    }
+
+    private func write(_ batch: [Waiting]) async {
+        do {
+            let stored = try await writer.write(batch.map(\.item))
+            for (entry, result) in zip(batch, stored) { entry.continuation.resume(returning: result) }
+        } catch {
+            guard batch.count > 1 else { return batch[0].continuation.resume(throwing: Self.clientError(error)) }
+            logger.warning("collect batch failed, writing its posts one by one", metadata: ["posts": "\(batch.count)", "error": "\(String(reflecting: error))"])
+            for entry in batch {
+                do {
+                    entry.continuation.resume(returning: try await writer.write([entry.item])[0])
+                } catch {
+                    entry.continuation.resume(throwing: Self.clientError(error))
+                }
+            }
+        }
+    }
+
+    /// A post for a machine deleted since its certificate was checked is a 404, not a 500.
+    private static func clientError(_ error: any Error) -> any Error {
+        if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "23503" {
+            return AppError.notFound("the machine no longer exists", code: "MACHINE_NOT_FOUND")
+        }
+        return error
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import OptralisCore
+
+/// What `POST /agent/collect` accepts: the eight collectors of the spec, plus `events`.
+enum CollectKind: String, CaseIterable, Sendable, Codable {
+    case metrics, storage, storageHealth = "storage_health", network, services, security, software, patches, events
+}
+
+enum CollectorData: Sendable {
+    case metrics(MetricsSample)
+    case storage(StorageReport)
+    case storageHealth(SmartReport)
+    case network(NetworkReport)
+    case services(ServicesReport)
+    case security(SecurityReport)
+    case software(SoftwareReport)
+    case patches(PatchesReport)
+    case events(EventsReport)
+}
+
+/// One `POST /agent/collect` body:
+/// `{"collector": "metrics", "sequence": 42, "collected_at": "2026-11-22T05:00:00Z", "data": {...}}`.
+///
+/// `sequence` is the agent's counter for this collector (strictly increasing, from 1); a post
+/// whose sequence was already stored is a retry and is not stored twice. `collected_at` is when
+/// the agent took the data (a spooled post arrives later); it defaults to the time of arrival,
+/// and a time more than five minutes ahead of the server's clock is replaced by the arrival time.
+struct CollectPayload: Sendable {
+    let kind: CollectKind
+    let sequence: Int64
+    let collectedAt: Date
+    let data: CollectorData
+
+    static let maximumClockSkew: TimeInterval = 300
+
+    static func decode(_ body: Data, receivedAt now: Date = Date()) throws -> CollectPayload {
+        let envelope: Envelope
+        do {
+            envelope = try decoder.decode(Envelope.self, from: withoutNulEscapes(body))
+        } catch let error as AppError {
+            throw error
+        } catch let error as DecodingError {
+            throw AgentPayloadError.invalid(error)
+        }
+        var collectedAt = envelope.collectedAt ?? now
+        if collectedAt.timeIntervalSince(now) > maximumClockSkew { collectedAt = now }
+        let payload = CollectPayload(kind: envelope.kind, sequence: envelope.sequence, collectedAt: collectedAt, data: envelope.data)
+        try CollectValidation.check(payload.data)
+        return payload
+    }
+
+    /// PostgreSQL text and jsonb cannot hold U+0000: a `\u0000` escape (a journal message can
+    /// carry one) becomes U+FFFD instead of failing the whole batch it is written with.
+    static func withoutNulEscapes(_ body: Data) -> Data {
+        let escape = Data(#"\u0000"#.utf8)
+        guard body.range(of: escape) != nil else { return body }
+        var bytes = [UInt8](body)
+        var index = 0
+        while index + escape.count <= bytes.count {
+            if bytes[index] == UInt8(ascii: "\\") {
+                if bytes[index ..< index + escape.count].elementsEqual(escape) {
+                    bytes.replaceSubrange(index ..< index + escape.count, with: Array(#"\ufffd"#.utf8))
+                }
+                index += 2  // an escape is at least two characters; `\\u0000` is a backslash then "u0000"
+            } else {
+                index += 1
+            }
+        }
+        return Data(bytes)
+    }
+
+    private struct Envelope: Decodable {
+        let kind: CollectKind
+        let sequence: Int64
+        let collectedAt: Date?
+        let data: CollectorData
+
+        enum CodingKeys: String, CodingKey { case collector, sequence, collectedAt = "collected_at", data }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let name = try container.decode(String.self, forKey: .collector)
+            guard let kind = CollectKind(rawValue: name) else { throw AgentPayloadError.unknownCollector(name) }
+            self.kind = kind
+            sequence = try container.decode(Int64.self, forKey: .sequence)
+            guard sequence > 0 else { throw AppError.validation("sequence must be a positive integer", code: "INVALID_PAYLOAD") }
+            collectedAt = try container.decodeIfPresent(Date.self, forKey: .collectedAt)
+            switch kind {
+            case .metrics: data = .metrics(try container.decode(MetricsSample.self, forKey: .data))
+            case .storage: data = .storage(try container.decode(StorageReport.self, forKey: .data))
+            case .storageHealth: data = .storageHealth(try container.decode(SmartReport.self, forKey: .data))
+            case .network: data = .network(try container.decode(NetworkReport.self, forKey: .data))
+            case .services: data = .services(try container.decode(ServicesReport.self, forKey: .data))
+            case .security: data = .security(try container.decode(SecurityReport.self, forKey: .data))
+            case .software: data = .software(try container.decode(SoftwareReport.self, forKey: .data))
+            case .patches: data = .patches(try container.decode(PatchesReport.self, forKey: .data))
+            case .events: data = .events(try container.decode(EventsReport.self, forKey: .data))
+            }
+        }
+    }
+
+    /// ISO 8601 dates with or without fractional seconds.
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            if let date = try? Date(text, strategy: .iso8601) { return date }
+            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected an ISO 8601 date-time"))
+        }
+        return decoder
+    }()
+
+}
+
+/// The 400s of the agents' JSON bodies, with the JSON path of the offending value.
+enum AgentPayloadError {
+    static func unknownCollector(_ name: String) -> AppError {
+        AppError.badRequest(
+            "unknown collector \"\(name)\"; expected one of \(CollectKind.allCases.map(\.rawValue).joined(separator: ", "))",
+            code: "UNKNOWN_COLLECTOR")
+    }
+
+    static func invalid(_ error: DecodingError) -> AppError {
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return AppError.badRequest("the body is not valid JSON", code: "INVALID_JSON")
+        case .dataCorrupted(let context):
+            return invalidValue(at: context.codingPath, context.debugDescription)
+        case .keyNotFound(let key, let context):
+            return invalidValue(at: context.codingPath + [key], "is required")
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            return invalidValue(at: context.codingPath, "must be \(describe(type))")
+        @unknown default:
+            return AppError.badRequest("invalid payload", code: "INVALID_PAYLOAD")
+        }
+    }
+
+    static func invalidValue(at path: [any CodingKey], _ problem: String) -> AppError {
+        AppError.badRequest("\(jsonPath(path)) \(problem)", code: "INVALID_PAYLOAD")
+    }
+
+    static func jsonPath(_ path: [any CodingKey]) -> String {
+        path.reduce(into: "") { text, key in
+            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "a boolean"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        default: "present and well-formed"
+        }
+    }
+}

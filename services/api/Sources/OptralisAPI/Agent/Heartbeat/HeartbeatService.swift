@@ -1,0 +1,162 @@
+import Foundation
+import Hummingbird
+import Logging
+import OptralisCore
+import OptralisRedis
+import PostgresNIO
+
+/// `POST /agent/heartbeat`: one statement marks the machine seen, records what the agent reports
+/// (OS, versions, IP), the OS compliance and the certificate it presented; a machine that had
+/// been reported offline is announced back online ("Anti-Spam Machine Offline"); the reply
+/// carries the update to install, if any, and the next heartbeat interval ("Intervalle Dynamique").
+struct HeartbeatService: Sendable {
+    let client: PostgresClient
+    let requirements: RequirementsCache
+    let queues: NotificationQueues?
+    let publicURL: String
+    let logger: Logger
+
+    /// Every field is optional: an empty body only marks the machine seen.
+    struct Report: Decodable, Sendable {
+        var os: String?
+        var osVersion: String?
+        var agentVersion: String?
+        var ipAddress: String?
+        var cpuPercent: Double?
+        var ramPercent: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case os, osVersion = "os_version", agentVersion = "agent_version", ipAddress = "ip_address", cpuPercent = "cpu_percent",
+                ramPercent = "ram_percent"
+        }
+
+        static func decode(_ body: Data) throws -> Report {
+            do { return try JSONDecoder().decode(Report.self, from: body) } catch let error as DecodingError { throw AgentPayloadError.invalid(error) }
+        }
+    }
+
+    struct Reply: ResponseEncodable {
+        let status = "ok"
+        let serverTime: Date
+        let nextHeartbeatSeconds: Int
+        let isOSCompliant: Bool
+        let updateAvailable: Bool
+        let update: Update?
+
+        enum CodingKeys: String, CodingKey {
+            case status, serverTime = "server_time", nextHeartbeatSeconds = "next_heartbeat_seconds", isOSCompliant = "is_os_compliant",
+                updateAvailable = "update_available", update
+        }
+    }
+
+    /// The spec's UpdateInfo.
+    struct Update: Encodable {
+        let version: String
+        let channel: String
+        let downloadURL: String
+        let checksumSHA256: String
+        let fileSizeBytes: Int64
+        let changelog: String
+
+        enum CodingKeys: String, CodingKey {
+            case version, channel, downloadURL = "download_url", checksumSHA256 = "checksum_sha256", fileSizeBytes = "file_size_bytes",
+                changelog
+        }
+    }
+
+    /// 30 s while CPU > 80 % or RAM > 85 %, 60 s otherwise.
+    static func nextInterval(cpuPercent: Double?, ramPercent: Double?) -> Int {
+        (cpuPercent ?? 0) > 80 || (ramPercent ?? 0) > 85 ? 30 : 60
+    }
+
+    func beat(_ machine: AgentIdentity, _ report: Report) async throws -> Reply {
+        let compliant: Bool? =
+            if report.os != nil || report.osVersion != nil {
+                OSCompliance.isCompliant(os: report.os, osVersion: report.osVersion, requirements: try await requirements.current())
+            } else { nil }
+        typealias Row = (String, String, String, Bool, Bool, String?, String?, String, String?)
+        let rows = try await client.query(
+            """
+            WITH previous AS (
+                SELECT offline_notified_at IS NOT NULL AS was_offline FROM machines
+                WHERE id = \(machine.machineID) AND client_id = \(machine.clientID) FOR UPDATE
+            ), presented AS (
+                SELECT serial, issued_at, expires_at, revoked_at FROM client_certificates WHERE serial = \(machine.serial)
+            )
+            UPDATE machines m SET last_seen = now(), offline_notified_at = NULL, updated_at = now(),
+                os = COALESCE(\(clip(report.os, 100)), m.os), os_version = COALESCE(\(clip(report.osVersion, 255)), m.os_version),
+                agent_version = COALESCE(\(clip(report.agentVersion, 50)), m.agent_version),
+                ip_address = COALESCE(\(clip(report.ipAddress, 45)), m.ip_address),
+                is_os_compliant = COALESCE(\(compliant), m.is_os_compliant),
+                cert_serial = COALESCE((SELECT serial FROM presented), m.cert_serial),
+                cert_issued_at = COALESCE((SELECT issued_at FROM presented), m.cert_issued_at),
+                cert_expires_at = COALESCE((SELECT expires_at FROM presented), m.cert_expires_at),
+                cert_revoked_at = CASE WHEN EXISTS (SELECT 1 FROM presented) THEN (SELECT revoked_at FROM presented) ELSE m.cert_revoked_at END
+            FROM clients c, previous p
+            WHERE m.id = \(machine.machineID) AND m.client_id = \(machine.clientID) AND c.id = m.client_id
+            RETURNING m.hostname, c.name, c.language, p.was_offline, m.is_os_compliant, m.os, m.agent_version, m.update_channel, m.architecture
+            """, logger: logger
+        ).decode(Row.self).reduce(into: [Row]()) { $0.append($1) }
+        guard let (hostname, clientName, language, wasOffline, isCompliant, os, agentVersion, channel, architecture) = rows.first else {
+            throw AppError.notFound("the machine no longer exists", code: "MACHINE_NOT_FOUND")
+        }
+        if wasOffline { try await announceBackOnline(machine, hostname: hostname, clientName: clientName, language: language) }
+        let update = try await availableUpdate(os: os, installed: agentVersion, channel: channel, architecture: architecture ?? "amd64")
+        return Reply(
+            serverTime: Date(), nextHeartbeatSeconds: Self.nextInterval(cpuPercent: report.cpuPercent, ramPercent: report.ramPercent),
+            isOSCompliant: isCompliant, updateAvailable: update != nil, update: update)
+    }
+
+    /// The newest active version of the machine's channel, platform and architecture, when it is
+    /// newer than the installed one.
+    private func availableUpdate(os: String?, installed: String?, channel: String, architecture: String) async throws -> Update? {
+        guard let installed, let os else { return nil }
+        let platform = os.lowercased().contains("windows") ? "windows" : "linux"
+        for try await row in try await client.query(
+            """
+            SELECT version, download_url, checksum_sha256, file_size_bytes, changelog FROM agent_versions
+            WHERE is_active AND channel = \(channel) AND platform = \(platform) AND architecture = \(architecture)
+            ORDER BY created_at DESC LIMIT 1
+            """, logger: logger
+        ).decode((String, String, String, Int64, String).self) {
+            guard AgentVersion.isNewer(row.0, than: installed) else { return nil }
+            return Update(version: row.0, channel: channel, downloadURL: row.1, checksumSHA256: row.2, fileSizeBytes: row.3, changelog: row.4)
+        }
+        return nil
+    }
+
+    private func announceBackOnline(_ machine: AgentIdentity, hostname: String, clientName: String, language: String) async throws {
+        guard let queues else { return }
+        let channels = try await client.query(
+            """
+            SELECT id FROM notification_channels
+            WHERE client_id = \(machine.clientID) AND enabled AND (cardinality(alert_types) = 0 OR 'machine_online' = ANY(alert_types))
+            """, logger: logger
+        ).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }
+        let alert = AlertNotification(
+            alertType: .machineOnline, clientName: clientName, language: language, machineName: hostname, lastSeen: Date(), severity: "info",
+            dashboardURL: "\(publicURL)/machines/\(machine.machineID.uuidString.lowercased())")
+        for channel in channels {
+            try await queues.enqueue(ChannelDelivery(channelID: channel, clientID: machine.clientID, notification: alert, machineID: machine.machineID))
+        }
+    }
+}
+
+/// Agent version numbers: dot-separated integers, an optional leading "v", an optional
+/// pre-release suffix after "-" (which sorts before the release, as in SemVer).
+enum AgentVersion {
+    static func isNewer(_ candidate: String, than installed: String) -> Bool {
+        let (a, b) = (parse(candidate), parse(installed))
+        for index in 0..<max(a.numbers.count, b.numbers.count) {
+            let (x, y) = (index < a.numbers.count ? a.numbers[index] : 0, index < b.numbers.count ? b.numbers[index] : 0)
+            if x != y { return x > y }
+        }
+        return a.isPrerelease == false && b.isPrerelease
+    }
+
+    private static func parse(_ version: String) -> (numbers: [Int], isPrerelease: Bool) {
+        let trimmed = version.hasPrefix("v") ? version.dropFirst() : Substring(version)
+        let parts = trimmed.split(separator: "-", maxSplits: 1)
+        return ((parts.first ?? "").split(separator: ".").map { Int($0) ?? 0 }, parts.count > 1)
+    }
+}
