@@ -149,7 +149,11 @@ let package = Package(
         // Benchmarks driven by scripts/bench.sh; not shipped.
         .executableTarget(
             name: "optralis-bench",
-            dependencies: ["OptralisCore", "OptralisRedis", hummingbird, argumentParser, logging],
+            dependencies: [
+                "OptralisCore", "OptralisRedis", "OptralisPostgres", "OptralisCA", hummingbird, argumentParser, logging, postgresNIO,
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             path: "scripts/bench/optralis-bench",
             swiftSettings: swiftSettings
         ),

@@ -4,5 +4,5 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optralis-bench", abstract: "Optralis benchmarks (run through `make bench`).",
-        subcommands: [NotifierBenchmark.self])
+        subcommands: [NotifierBenchmark.self, IngestBenchmark.self])
 }

@@ -89,8 +89,12 @@ public struct APIServer: Sendable {
             catalog.addPublicRoutes(to: router)
             certificatesController.addMachineRoutes(to: tenant.group("machines"))
             let installTokens = InstallTokenRepository(client: client, logger: logger)
-            InstallTokensController(tokens: installTokens, activity: activity, publicURL: configuration.publicURL)
+            let issuer = InstallTokenIssuer(tokens: installTokens, activity: activity)
+            InstallTokensController(tokens: installTokens, issuer: issuer, activity: activity, publicURL: configuration.publicURL)
                 .addRoutes(to: tenant.group("install-tokens"))
+            let installers = InstallerController(issuer: issuer, ca: caClient, publicURL: configuration.publicURL)
+            installers.addPublicRoutes(to: router)
+            installers.addRoutes(to: tenant.group("installer"))
             BootstrapController(
                 tokens: installTokens, machines: EnrolmentRepository(client: client, logger: logger),
                 ca: caClient, activity: activity, limiter: RateLimiter(redis: redis, limit: 30, windowSeconds: 900, logger: logger)

@@ -15,6 +15,8 @@ struct AgentGatewayTests {
             let config = try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: agentTLS))
             #expect(config.status == 200, "\(config.bodyText)")
             #expect(config.bodyText.contains(#""type":"metrics""#) && config.bodyText.contains(#""interval":21600"#))
+            let ping = try await bed.get("/agent/ping", as: agent)
+            #expect(ping.status == 200 && (ping.bodyJSON["machine_id"] as? String)?.lowercased() == machine.lowercased(), "\(ping.bodyText)")
             let noVersion = try await curl.send(OutboundRequest(url: "\(base)/agent/latest-version?platform=linux", tls: agentTLS))
             #expect(noVersion.status == 404 && noVersion.bodyText.contains(#""code":"NOT_FOUND""#), "\(noVersion.bodyText)")
             try await api.sql("""

@@ -64,16 +64,16 @@ public struct CertificateAuthority: Sendable {
         ArraySlice(Insecure.SHA1.hash(data: key.x963Representation))
     }
 
-    struct Issued: Sendable {
-        let certificatePEM: String
-        let privateKeyPEM: String
-        let serialHex: String
-        let issuedAt: Date
-        let expiresAt: Date
+    public struct Issued: Sendable {
+        public let certificatePEM: String
+        public let privateKeyPEM: String
+        public let serialHex: String
+        public let issuedAt: Date
+        public let expiresAt: Date
     }
 
     /// A client-authentication certificate for one machine, valid `days` days, with a fresh key.
-    func issue(clientID: UUID, machineID: UUID, days: Int = 365) throws -> Issued {
+    public func issue(clientID: UUID, machineID: UUID, days: Int = 365) throws -> Issued {
         let machineKey = P256.Signing.PrivateKey()
         let client = clientID.uuidString.lowercased(), machine = machineID.uuidString.lowercased()
         let now = Date()

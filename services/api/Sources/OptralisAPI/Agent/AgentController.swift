@@ -39,6 +39,12 @@ struct AgentController {
             case configSyncInterval = "config_sync_interval", serverTime = "server_time"
         }
     }
+    struct Ping: ResponseEncodable {
+        let status = "ok"
+        let machineID: UUID
+        let clientID: UUID
+        enum CodingKeys: String, CodingKey { case status, machineID = "machine_id", clientID = "client_id" }
+    }
     struct Collected: ResponseEncodable {
         /// `stored`, or `duplicate` for a retry of a post already stored (nothing written).
         let status: String
@@ -68,6 +74,10 @@ struct AgentController {
             return AgentConfig(
                 machineID: machine.machineID, clientID: machine.clientID, collectors: resolved.collectors, source: resolved.source,
                 forceCollect: sync.forceCollect, maintenanceMode: sync.maintenance, updateChannel: sync.channel, serverTime: Date())
+        }
+        agent.get("ping") { _, context -> Ping in
+            let machine = try context.requireAgent()
+            return Ping(machineID: machine.machineID, clientID: machine.clientID)
         }
         agent.get("latest-version") { request, _ in try await catalog.latestVersion(request.uri.queryParameters) }
         agent.post("heartbeat") { request, context -> HeartbeatService.Reply in

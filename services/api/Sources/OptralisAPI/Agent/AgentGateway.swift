@@ -33,7 +33,8 @@ enum AgentGateway {
         tls.minimumTLSVersion = .tlsv12
         return Application(
             router: router, server: try .tls(.http1(), tlsConfiguration: tls),
-            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "optralis-api-agents"),
+            // A gateway restart makes every agent reconnect at once: queue more than the default 256.
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "optralis-api-agents", backlog: 4_096),
             logger: logger)
     }
 }

@@ -6,6 +6,7 @@ import OptralisCore
 /// times) to enrol machines. The token is shown once; only its SHA-256 is kept.
 struct InstallTokensController {
     let tokens: InstallTokenRepository
+    let issuer: InstallTokenIssuer
     let activity: ActivityLogger
     let publicURL: String
 
@@ -49,12 +50,9 @@ struct InstallTokensController {
             let platform = body.platform ?? "any"
             guard ["any", "linux", "windows"].contains(platform) else { throw APIError.validation("platform must be any, linux or windows") }
             let name = try Validation.name(body.name, field: "name") ?? ""
-            // 256 random bits, base64url without padding (43 characters).
-            let secret = SecureToken.random(bytes: 32)
-            let stored = try await tokens.insert(
-                clientID: clientID, tokenHash: SecureToken.sha256Hex(secret), name: name, platform: platform, minutes: minutes, maxUsage: maxUsage,
-                createdBy: identity.userID)
-            await activity.record(.machine, "Token d'installation créé", metadata: ["name": name, "minutes": String(minutes)], clientID: clientID, userID: identity.userID, ip: context.clientIP)
+            let minted = try await issuer.mint(
+                clientID: clientID, userID: identity.userID, name: name, platform: platform, minutes: minutes, maxUsage: maxUsage, ip: context.clientIP)
+            let (secret, stored) = (minted.secret, minted.stored)
             return Created(
                 token: CreatedToken(
                     id: stored.id, token: secret, name: stored.name, platform: stored.platform, expiresAt: stored.expiresAt, maxUsage: stored.maxUsage,

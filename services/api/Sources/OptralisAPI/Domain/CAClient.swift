@@ -50,11 +50,18 @@ struct CAClient: Sendable {
         try await post("/internal/certificates/\(serial)/restore", body: [:], expecting: 200)
     }
 
+    /// The CA's certificate (PEM), which agents trust for the gateway.
+    func certificate() async throws -> String {
+        String(decoding: try await get("/internal/ca.crt"), as: UTF8.self)
+    }
+
     /// The CA's current CRL (DER).
-    func crl() async throws -> [UInt8] {
+    func crl() async throws -> [UInt8] { try await get("/internal/crl") }
+
+    private func get(_ path: String) async throws -> [UInt8] {
         let response: OutboundResponse
         do {
-            response = try await http.send(OutboundRequest(url: "\(baseURL)/internal/crl", headers: [("X-Internal-Token", token)], timeout: .seconds(10)))
+            response = try await http.send(OutboundRequest(url: baseURL + path, headers: [("X-Internal-Token", token)], timeout: .seconds(10)))
         } catch {
             throw AppError.serviceUnavailable("the certificate authority is unreachable", code: "CA_UNAVAILABLE")
         }

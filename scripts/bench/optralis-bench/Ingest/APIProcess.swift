@@ -1,0 +1,59 @@
+import Foundation
+import NIOCore
+
+/// The release `optralis-api` under test, started and restarted by the benchmark, its output
+/// appended to a log file.
+final class APIProcess: @unchecked Sendable {
+    // @unchecked: `process` is replaced only by start()/stop(), which the benchmark calls from
+    // its one driving task.
+    let binary: String
+    let environment: [String: String]
+    let agentPort: Int
+    let log: String
+    private var process: Process?
+
+    init(binary: String, environment: [String: String], agentPort: Int, log: String) {
+        self.binary = binary
+        self.environment = environment
+        self.agentPort = agentPort
+        self.log = log
+    }
+
+    func start() throws {
+        if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        output.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.environment = environment
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        self.process = process
+    }
+
+    /// SIGTERM, then waits for the exit (the api drains its connections first).
+    func stop() {
+        process?.terminate()
+        process?.waitUntilExit()
+        process = nil
+    }
+
+    /// Until `probe` gets an answer to `GET /agent/ping` (120 s at most).
+    func waitUntilReady(probe: SimulatedAgent, group: any EventLoopGroup) async throws {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            let status = try? await AgentConnection.with(host: "127.0.0.1", port: agentPort, tls: probe.tls, group: group) { connection in
+                try await connection.send(.GET, "/agent/ping").status
+            }
+            if status == 200 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw APINotReady(log: log)
+    }
+
+    struct APINotReady: Error, CustomStringConvertible {
+        let log: String
+        var description: String { "the api did not answer on the agents' port within 120 s; see \(log)" }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// One simulated agent's keep-alive HTTPS connection to the agents' port, with its own client
+/// certificate. Requests go one at a time, as the agent's spool sends them. The connection
+/// notices when the server closes it (a gateway restart) even while the agent is idle, so a
+/// sleeping agent wakes up to reconnect.
+final class AgentConnection {
+    typealias Channel = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
+
+    struct Closed: Error {}
+    struct Response {
+        let status: Int
+        let body: ByteBuffer
+    }
+
+    /// Set from the event loop when the channel closes; wakes the agent's sleep.
+    final class CloseWatch: Sendable {
+        let closed = Atomic<Bool>(false)
+        let sleeper = Mutex<Task<Void, any Error>?>(nil)
+
+        func fire() {
+            closed.store(true, ordering: .relaxed)
+            sleeper.withLock { $0?.cancel() }
+        }
+    }
+
+    private var inbound: NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator
+    private let outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
+    private let watch: CloseWatch
+
+    private init(
+        inbound: NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>, watch: CloseWatch
+    ) {
+        self.inbound = inbound
+        self.outbound = outbound
+        self.watch = watch
+    }
+
+    /// Connects (TCP, then TLS on the first write), runs `body` with the connection, closes it.
+    static func with<Result: Sendable>(
+        host: String, port: Int, tls: NIOSSLContext, group: any EventLoopGroup, _ body: (AgentConnection) async throws -> Result
+    ) async throws -> Result {
+        let channel = try await ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(10))
+            .connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: nil))
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try Channel(wrappingChannelSynchronously: channel)
+                }
+            }
+        let watch = CloseWatch()
+        channel.channel.closeFuture.whenComplete { _ in watch.fire() }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await body(AgentConnection(inbound: inbound.makeAsyncIterator(), outbound: outbound, watch: watch))
+        }
+    }
+
+    var isClosed: Bool { watch.closed.load(ordering: .relaxed) }
+
+    /// Sleeps until `deadline`; returns false at once when the server closes the connection.
+    func sleep(until deadline: ContinuousClock.Instant) async -> Bool {
+        let task = Task { try await Task.sleep(until: deadline) }
+        watch.sleeper.withLock { $0 = task }
+        if isClosed { task.cancel() }
+        _ = await withTaskCancellationHandler { try? await task.value } onCancel: { task.cancel() }
+        watch.sleeper.withLock { $0 = nil }
+        return !isClosed
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, body: ByteBuffer? = nil) async throws -> Response {
+        var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
+        head.headers.add(name: "Host", value: "agents")
+        head.headers.add(name: "Content-Length", value: String(body?.readableBytes ?? 0))
+        if body != nil { head.headers.add(name: "Content-Type", value: "application/json") }
+        try await outbound.write(.head(head))
+        if let body { try await outbound.write(.body(.byteBuffer(body))) }
+        try await outbound.write(.end(nil))
+        var status = 0
+        var received = ByteBuffer()
+        while let part = try await inbound.next() {
+            switch part {
+            case .head(let response): status = Int(response.status.code)
+            case .body(var bytes): received.writeBuffer(&bytes)
+            case .end: return Response(status: status, body: received)
+            }
+        }
+        throw Closed()
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// One run of a simulated fleet against the agents' port: every agent connects (spread over a
+/// ramp), then posts on its schedule until stopped. Requests due inside the measured window
+/// count for latency and errors; every stored post counts for the row check.
+///
+/// A lost connection is retried with full-jitter exponential backoff (0.5 s doubling, capped at
+/// 30 s: the agent's own policy), the post that failed first.
+final class FleetRun: Sendable {
+    struct Tally {
+        var latencies: [Double] = []
+        var errors = 0
+        var errorSamples: [String] = []
+        var stored: [String: Int] = [:]
+        var duplicates = 0
+        var lastReconnect: [UUID: ContinuousClock.Instant] = [:]
+    }
+
+    let host: String
+    let port: Int
+    let payloads: CollectPayloads
+    let windowStart: ContinuousClock.Instant
+    let windowEnd: ContinuousClock.Instant
+    /// When the agents stop by themselves (the window plus time for the last answers); nil: at
+    /// ``stop()``. Agents are never cancelled mid-request: a post the server stored but whose
+    /// answer was dropped would be missing from the tally.
+    let stopAt: ContinuousClock.Instant?
+    let tally = Mutex(Tally())
+    let stopped = Atomic<Bool>(false)
+    /// Agents by what they are doing, for the progress lines: 0 waiting to start, 1 connecting,
+    /// 2 sleeping until a post, 3 posting, 4 backing off, 5 done.
+    let states = Mutex([Int](repeating: 0, count: 6))
+
+    private func move(_ from: Int, _ to: Int) { states.withLock { $0[from] -= 1; $0[to] += 1 } }
+
+    init(host: String, port: Int, payloads: CollectPayloads, windowStart: ContinuousClock.Instant, window: Duration, selfStopping: Bool) {
+        self.host = host
+        self.port = port
+        self.payloads = payloads
+        self.windowStart = windowStart
+        self.windowEnd = windowStart + window
+        self.stopAt = selfStopping ? windowEnd + .seconds(2) : nil
+    }
+
+    func stop() { stopped.store(true, ordering: .relaxed) }
+    var isStopped: Bool { stopped.load(ordering: .relaxed) || stopAt.map { ContinuousClock.now >= $0 } ?? false }
+
+    private func inWindow(_ instant: ContinuousClock.Instant) -> Bool { instant >= windowStart && instant < windowEnd }
+
+    private func failed(_ due: ContinuousClock.Instant, _ description: String) {
+        guard inWindow(due), !isStopped else { return }
+        tally.withLock {
+            $0.errors += 1
+            if $0.errorSamples.count < 5 { $0.errorSamples.append(description) }
+        }
+    }
+
+    /// Runs `agent` until ``stop()``; connects after `delay` (the ramp).
+    func run(_ agent: SimulatedAgent, group: any EventLoopGroup, delay: Duration) async {
+        states.withLock { $0[0] += 1 }
+        try? await Task.sleep(for: delay)
+        agent.schedule(from: windowStart)
+        var attempt = 0
+        var pending: SimulatedAgent.Post?
+        var state = 0
+        func become(_ next: Int) { move(state, next); state = next }
+        defer { become(5) }
+        while !isStopped {
+            do {
+                become(1)
+                try await AgentConnection.with(host: host, port: port, tls: agent.tls, group: group) { connection in
+                    // The first request completes the TLS handshake: a heartbeat, as a starting agent sends.
+                    let hello = try await connection.send(.POST, "/agent/heartbeat", body: CollectPayloads.heartbeat)
+                    guard hello.status == 200 else { throw BadStatus(status: hello.status, body: String(buffer: hello.body)) }
+                    attempt = 0
+                    let now = ContinuousClock.now
+                    tally.withLock { $0.lastReconnect[agent.machineID] = now }
+                    while !isStopped {
+                        let post = pending ?? agent.next()
+                        if pending == nil {
+                            become(2)
+                            guard await connection.sleep(until: stopAt.map { min($0, post.due) } ?? post.due) else { throw AgentConnection.Closed() }
+                            if isStopped { return }
+                        }
+                        become(3)
+                        pending = post
+                        let response: AgentConnection.Response
+                        if post.kind == "heartbeat" {
+                            response = try await connection.send(.POST, "/agent/heartbeat", body: CollectPayloads.heartbeat)
+                        } else {
+                            response = try await connection.send(.POST, "/agent/collect", body: payloads.body(post.kind, sequence: post.sequence))
+                        }
+                        pending = nil
+                        record(post, response)
+                    }
+                }
+            } catch {
+                if isStopped { break }
+                if let post = pending { failed(post.due, "\(error)") }
+                become(4)
+                attempt += 1
+                let cap = min(30.0, 0.5 * pow(2.0, Double(attempt - 1)))
+                try? await Task.sleep(for: .milliseconds(Int64(Double.random(in: 0...cap) * 1000)))
+            }
+        }
+    }
+
+    struct BadStatus: Error, CustomStringConvertible {
+        let status: Int
+        let body: String
+        var description: String { "HTTP \(status) \(body.prefix(200))" }
+    }
+
+    private func record(_ post: SimulatedAgent.Post, _ response: AgentConnection.Response) {
+        let latency = (ContinuousClock.now - post.due).asSeconds * 1000
+        guard response.status == 200 else { return failed(post.due, "\(BadStatus(status: response.status, body: String(buffer: response.body)))") }
+        let duplicate = post.kind != "heartbeat" && String(buffer: response.body).contains(#""duplicate""#)
+        tally.withLock {
+            if inWindow(post.due) { $0.latencies.append(latency) }
+            if duplicate { $0.duplicates += 1 } else if let (table, rows) = CollectPayloads.rows(post.kind) { $0.stored[table, default: 0] += rows }
+        }
+    }
+}
+
+extension Array where Element == Double {
+    /// The value below which `fraction` of the samples fall (nearest rank).
+    func percentile(_ fraction: Double) -> Double {
+        guard !isEmpty else { return .nan }
+        let sorted = self.sorted()
+        return sorted[Swift.min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
+    }
+}

@@ -1,0 +1,267 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import OptralisCA
+import OptralisPostgres
+import PostgresNIO
+import Synchronization
+
+/// `optralis-bench ingest`: the agents' port under a simulated fleet, through the real mTLS
+/// listener of a release `optralis-api` (launched and restarted by this command) into
+/// PostgreSQL. scripts/bench.sh provides the database, Redis, the CA directory and the server
+/// certificate. Reports:
+/// 1. saturation: requests/s of `POST /agent/collect` (metrics) against `GET /agent/ping`, over the
+///    same connections, closed loop; PostgreSQL rows/s at that saturation beside `COPY` of the
+///    same rows into the same table;
+/// 2. sustained fleets: for each N, N agents (own certificate, own keep-alive connection) post at
+///    the spec's intervals for the window; passes with p99 < 100 ms, no error and every stored row
+///    in the database;
+/// 3. reconnect storm: the api restarted under the largest passing fleet; time until every agent
+///    has posted again.
+struct IngestBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ingest", abstract: "Agent ingestion through the mTLS port.")
+
+    @Option(help: "Fleet sizes to try, in order, comma-separated; stops at the first that fails.") var agents = "2500,5000,10000,15000"
+    @Option(help: "Measured window of each fleet, seconds.") var window = 60
+    @Option(help: "Agents connecting per second during the ramp.") var rampRate = 600
+    @Option(help: "Connections of the saturation runs.") var saturationConnections = 64
+    @Option(help: "Seconds of each saturation run.") var saturationSeconds = 10
+
+    func run() async throws {
+        do { try await measure() } catch {
+            // PSQLError's description hides the server's message.
+            throw ValidationError(String(reflecting: error))
+        }
+    }
+
+    private func measure() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        func required(_ name: String) throws -> String {
+            guard let value = environment[name], !value.isEmpty else { throw ValidationError("\(name) is required") }
+            return value
+        }
+        let sizes = agents.split(separator: ",").compactMap { Int($0) }
+        guard let largest = sizes.max() else { throw ValidationError("--agents lists no size") }
+        let api = APIProcess(
+            binary: try required("API_BIN"), environment: environment, agentPort: Int(try required("AGENT_TLS_PORT"))!,
+            log: try required("API_LOG"))
+        let databaseURL = try DatabaseURL(parsing: try required("DATABASE_URL"))
+        let payloads = try CollectPayloads(directory: try required("COLLECT_FIXTURES"))
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let database = PostgresClient(configuration: databaseURL.clientConfiguration(maximumConnections: 4), backgroundLogger: logger)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+
+        try await withThrowingDiscardingTaskGroup { tasks in
+            tasks.addTask { await database.run() }
+            defer { tasks.cancelAll() }
+
+            try api.start()
+            defer { api.stop() }
+            let seeder = FleetSeeder(database: database, logger: logger)
+            try await seeder.waitForSchema()
+            let fleet = try await seeder.seed(count: largest, caDirectory: try required("CA_DIR"), serverCA: try required("AGENT_TLS_CA_FILE"))
+            try await api.waitUntilReady(probe: fleet[0], group: group)
+            report("ingest benchmark (\(Date().formatted(.iso8601)), release build, \(ProcessInfo.processInfo.activeProcessorCount) cores)")
+            report("  \(largest) agents enrolled (own key and certificate each)")
+
+            try await saturation(fleet: Array(fleet.prefix(saturationConnections)), payloads: payloads, api: api, database: database, group: group, logger: logger)
+
+            var passing: Int?
+            for size in sizes {
+                let result = try await sustained(
+                    fleet: Array(fleet.prefix(size)), payloads: payloads, api: api, database: database, group: group, logger: logger, window: window)
+                guard result else { break }
+                passing = size
+            }
+            report("  largest fleet sustained: \(passing.map(String.init) ?? "none") agents (target ≥ 10000)")
+            if let passing {
+                _ = try await sustained(
+                    fleet: Array(fleet.prefix(passing)), payloads: payloads, api: api, database: database, group: group, logger: logger, window: 10,
+                    storm: true)
+            }
+        }
+        try await group.shutdownGracefully()
+    }
+
+    // MARK: Saturation
+
+    private func saturation(
+        fleet: [SimulatedAgent], payloads: CollectPayloads, api: APIProcess, database: PostgresClient, group: any EventLoopGroup, logger: Logger
+    ) async throws {
+        try await truncate(database, logger: logger)
+        let ping = try await closedLoop(fleet: fleet, api: api, group: group) { _ in (.GET, "/agent/ping", nil) }
+        let collect = try await closedLoop(fleet: fleet, api: api, group: group) { agent in
+            (.POST, "/agent/collect", payloads.body("metrics", sequence: agent.nextSequence("metrics")))
+        }
+        let rows = try await count("metrics", database, logger: logger)
+        report(String(format: "  saturation, %d connections, %d s each, closed loop:", fleet.count, saturationSeconds))
+        report(String(format: "    GET  /agent/ping     %7.0f req/s  p50 %5.1f ms  p99 %5.1f ms", ping.rate, ping.p50, ping.p99))
+        report(String(format: "    POST /agent/collect  %7.0f req/s  p50 %5.1f ms  p99 %5.1f ms  (metrics payload)", collect.rate, collect.p50, collect.p99))
+        report(String(format: "    ratio collect ÷ ping %.2f (target ≥ 0.5)", collect.rate / ping.rate))
+        report(String(format: "    PostgreSQL rows written at saturation: %.0f rows/s (%d metrics rows in the database for %d stored posts)",
+                     Double(rows) / Double(saturationSeconds), rows, collect.ok))
+        let copyRate = try await copyRows(rows, machines: fleet.map(\.machineID), database: database, logger: logger)
+        report(String(format: "    COPY of as many rows into metrics:     %.0f rows/s (ingest ÷ COPY %.2f)", copyRate,
+                     Double(rows) / Double(saturationSeconds) / copyRate))
+    }
+
+    struct LoopResult {
+        let rate: Double
+        let p50: Double
+        let p99: Double
+        let ok: Int
+    }
+
+    /// Every connection sends its next request as soon as the previous one is answered.
+    private func closedLoop(
+        fleet: [SimulatedAgent], api: APIProcess, group: any EventLoopGroup,
+        request: @escaping @Sendable (SimulatedAgent) -> (HTTPMethod, String, ByteBuffer?)
+    ) async throws -> LoopResult {
+        let seconds = saturationSeconds
+        let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { tasks in
+            for agent in fleet {
+                tasks.addTask {
+                    try await AgentConnection.with(host: "127.0.0.1", port: api.agentPort, tls: agent.tls, group: group) { connection in
+                        _ = try await connection.send(.GET, "/agent/ping")  // handshake outside the timing
+                        var latencies: [Double] = []
+                        var failures = 0
+                        let end = ContinuousClock.now + .seconds(seconds)
+                        while ContinuousClock.now < end {
+                            let (method, path, body) = request(agent)
+                            let start = ContinuousClock.now
+                            let response = try await connection.send(method, path, body: body)
+                            if response.status == 200 { latencies.append((ContinuousClock.now - start).asSeconds * 1000) } else { failures += 1 }
+                        }
+                        return (latencies, failures)
+                    }
+                }
+            }
+            return try await tasks.reduce(into: ([Double](), 0)) { $0.0 += $1.0; $0.1 += $1.1 }
+        }
+        if results.1 > 0 { report("    \(results.1) requests failed") }
+        return LoopResult(
+            rate: Double(results.0.count) / Double(seconds), p50: results.0.percentile(0.5), p99: results.0.percentile(0.99), ok: results.0.count)
+    }
+
+    /// `COPY metrics FROM STDIN` of `rows` rows shaped like the metrics fixture; rows/s.
+    private func copyRows(_ rows: Int, machines: [UUID], database: PostgresClient, logger: Logger) async throws -> Double {
+        let columns = [
+            "machine_id", "recorded_at", "cpu_percent", "ram_percent", "ram_used_bytes", "ram_total_bytes", "swap_percent", "uptime_seconds",
+            "cpu_temp", "process_count", "load_1", "load_5", "load_15", "disk_read_bytes_per_sec", "disk_write_bytes_per_sec",
+            "disk_latency_ms", "io_wait_percent",
+        ]
+        let start = ContinuousClock.now
+        try await database.withConnection { connection in
+            try await connection.copyFrom(table: "metrics", columns: columns, logger: logger) { writer in
+                var buffer = ByteBuffer()
+                for index in 0..<rows {
+                    buffer.writeString(
+                        "\(machines[index % machines.count])\t2026-11-22 05:00:00.\(index % 1_000_000)+00\t23.4\t61.2\t5257924608\t8589934592\t2.5\t1209600\t48\t182\t0.07\t0.59\t2.61\t40960\t1187840\t3.2\t1.4\n")
+                    if buffer.readableBytes > 1 << 16 {
+                        try await writer.write(buffer)
+                        buffer.clear()
+                    }
+                }
+                try await writer.write(buffer)
+            }
+        }
+        return Double(rows) / (ContinuousClock.now - start).asSeconds
+    }
+
+    // MARK: Sustained fleets and the reconnect storm
+
+    /// Runs `fleet` for the window; true when it passes. With `storm`, restarts the api after the
+    /// window and reports how long the fleet takes to post again.
+    private func sustained(
+        fleet: [SimulatedAgent], payloads: CollectPayloads, api: APIProcess, database: PostgresClient, group: any EventLoopGroup,
+        logger: Logger, window: Int, storm: Bool = false
+    ) async throws -> Bool {
+        try await truncate(database, logger: logger)
+        progress("fleet of \(fleet.count): connecting")
+        let ramp = Duration.milliseconds(Int64(fleet.count) * 1000 / Int64(rampRate))
+        let run = FleetRun(
+            host: "127.0.0.1", port: api.agentPort, payloads: payloads, windowStart: .now + ramp + .seconds(3), window: .seconds(window),
+            selfStopping: !storm)
+        var stormReport = ""
+        let monitor = Task {
+            while true {
+                try await Task.sleep(for: .seconds(5))
+                let states = run.states.withLock { $0 }
+                progress("agents waiting \(states[0]), connecting \(states[1]), sleeping \(states[2]), posting \(states[3]), backing off \(states[4]), done \(states[5])")
+            }
+        }
+        try await withThrowingDiscardingTaskGroup { tasks in
+            for (index, agent) in fleet.enumerated() {
+                let delay = Duration.milliseconds(Int64(index) * 1000 / Int64(rampRate))
+                tasks.addTask { await run.run(agent, group: group, delay: delay) }
+            }
+            try await Task.sleep(until: run.windowEnd)
+            if storm {
+                let killed = ContinuousClock.now
+                api.stop()
+                try api.start()
+                try await api.waitUntilReady(probe: fleet[0], group: group)
+                let ready = ContinuousClock.now
+                let ids = Set(fleet.map(\.machineID))
+                while true {
+                    let back = run.tally.withLock { tally in ids.count { (tally.lastReconnect[$0] ?? killed) > killed } }
+                    if back == ids.count { break }
+                    if ContinuousClock.now - ready > .seconds(300) { stormReport = "    gave up after 300 s: \(back) of \(ids.count) agents back"; break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                if stormReport.isEmpty {
+                    let done = ContinuousClock.now
+                    stormReport = String(
+                        format: "    every agent posting again %.1f s after the new api was ready (%.1f s after the old one was stopped; api down %.1f s)",
+                        (done - ready).asSeconds, (done - killed).asSeconds, (ready - killed).asSeconds)
+                }
+            }
+            run.stop()
+        }
+        monitor.cancel()
+        if storm {
+            report("  reconnect storm, \(fleet.count) agents, api restarted (SIGTERM, start, migrations checked):")
+            report(stormReport)
+            return true
+        }
+        try await Task.sleep(for: .seconds(1))
+        let tally = run.tally.withLock { $0 }
+        var missing: [String] = []
+        for (table, expected) in tally.stored.sorted(by: { $0.key < $1.key }) {
+            let found = try await count(table, database, logger: logger)
+            if found != expected { missing.append("\(table) \(found)/\(expected)") }
+        }
+        let p99 = tally.latencies.percentile(0.99)
+        let passed = p99 < 100 && tally.errors == 0 && missing.isEmpty && !tally.latencies.isEmpty
+        let rate = Double(tally.latencies.count) / Double(window)
+        report(String(
+            format: "  fleet %6d agents, %d s: %6.0f req/s  p50 %6.1f ms  p99 %7.1f ms  errors %d  rows %@  %@",
+            fleet.count, window, rate, tally.latencies.percentile(0.5), p99, tally.errors,
+            missing.isEmpty ? "all present" : missing.joined(separator: ", "), passed ? "PASS" : "FAIL"))
+        for sample in tally.errorSamples { report("    error: \(sample)") }
+        return passed
+    }
+
+    /// Written at once, not buffered: `make bench` pipes the report through tee.
+    private func report(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    private func progress(_ line: String) {
+        FileHandle.standardError.write(Data("[\(Date().formatted(.iso8601))] \(line)\n".utf8))
+    }
+
+    private func truncate(_ database: PostgresClient, logger: Logger) async throws {
+        try await database.query("TRUNCATE metrics, disk_info, smart_data, event_logs", logger: logger)
+    }
+
+    private func count(_ table: String, _ database: PostgresClient, logger: Logger) async throws -> Int {
+        try await database.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(table)"), logger: logger)
+            .decode(Int.self).reduce(into: 0) { $0 = $1 }
+    }
+}

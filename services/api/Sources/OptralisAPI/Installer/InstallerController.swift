@@ -1,0 +1,41 @@
+import Foundation
+import Hummingbird
+import OptralisCore
+
+/// The Linux installers (spec "Installeur Personnalisé"): `GET /install.sh`, public, takes the
+/// install token as its argument; `GET /api/installer/linux/:arch` (signed-in user) is the same
+/// script with a fresh token of the user's client (60 minutes, unlimited uses, so one download
+/// can enrol a batch of machines), the architecture and the agents' CA written in.
+struct InstallerController {
+    let issuer: InstallTokenIssuer
+    let ca: CAClient
+    let publicURL: String
+
+    func addPublicRoutes(to router: Router<APIRequestContext>) {
+        router.get("/install.sh") { _, _ in script(LinuxInstallerScript.render(server: publicURL), filename: nil) }
+    }
+
+    func addRoutes(to group: RouterGroup<APIRequestContext>) {
+        group.get("linux/:arch") { _, context -> Response in
+            let identity = try context.requireIdentity()
+            let clientID = try identity.requireClient()
+            let architecture = try context.parameters.require("arch")
+            guard AgentCatalogController.architectures.contains(architecture) else {
+                throw APIError.validation("architecture must be amd64 or arm64")
+            }
+            let authority = try await ca.certificate()
+            let minted = try await issuer.mint(
+                clientID: clientID, userID: identity.userID, name: "Installer linux/\(architecture)", platform: "linux", minutes: 60, maxUsage: 0,
+                ip: context.clientIP)
+            return script(
+                LinuxInstallerScript.render(server: publicURL, token: minted.secret, architecture: architecture, caCertificate: authority),
+                filename: "optralis-install-linux-\(architecture).sh")
+        }
+    }
+
+    private func script(_ text: String, filename: String?) -> Response {
+        var headers: HTTPFields = [.contentType: "text/x-shellscript; charset=utf-8", .cacheControl: "no-store"]
+        if let filename { headers[.contentDisposition] = "attachment; filename=\"\(filename)\"" }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
