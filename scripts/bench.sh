@@ -16,7 +16,8 @@
 # keep-alive connection) against the agents' mTLS port of a release api: saturation of
 # POST /agent/collect against GET /agent/ping and PostgreSQL rows/s against COPY; the largest
 # fleet sustained for 60 s at the spec's intervals (p99 < 100 ms, no error, every row stored); a
-# reconnect storm after an api restart. BENCH_AGENTS overrides the fleet sizes tried.
+# reconnect storm after an api restart; the retention job deleting 10 million expired metric rows
+# while half that fleet posts (BENCH_CLEANUP_ROWS). BENCH_AGENTS overrides the fleet sizes tried.
 #
 # BENCH_ONLY=auth,notifier,rules,ingest runs a subset (default: all).
 set -euo pipefail
@@ -139,6 +140,7 @@ fi
 if want ingest; then
 echo "==> ingest: simulated agents on the mTLS port"
 swift build -c release --product optralis-ca 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
+swift build -c release --product optralis-scheduler 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
 swift build -c release --product optralis-bench 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
 ingest_dir="$out/ingest"
 rm -rf "$ingest_dir" && mkdir -p "$ingest_dir"
@@ -147,11 +149,11 @@ psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_ingest WITH (FORCE)
 redis-cli -p 26381 flushall >/dev/null
 # Each agent holds a socket here and in the api: raise the open-files limit as far as allowed.
 ulimit -n "$(ulimit -Hn)"
-API_BIN="$bin/optralis-api" API_LOG="$ingest_dir/api.log" DATABASE_URL="${admin_url%/*}/optralis_ingest" REDIS_URL=$redis_url \
+API_BIN="$bin/optralis-api" SCHEDULER_BIN="$bin/optralis-scheduler" API_LOG="$ingest_dir/api.log" DATABASE_URL="${admin_url%/*}/optralis_ingest" REDIS_URL=$redis_url \
   JWT_SECRET=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) PORT=3191 BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warning \
   AGENT_TLS_PORT=3192 AGENT_TLS_CERT_FILE="$ingest_dir/server/server.crt" AGENT_TLS_KEY_FILE="$ingest_dir/server/server.key" \
   AGENT_TLS_CA_FILE="$ingest_dir/server/ca.crt" CA_DIR="$ingest_dir/ca" COLLECT_FIXTURES="$root/shared/Tests/OptralisTestSupport/Fixtures/collect" \
-  "$bin/optralis-bench" ingest --agents "${BENCH_AGENTS:-2500,5000,10000,15000}" --window "${BENCH_WINDOW:-60}" | tee "$out/ingest.txt"
+  "$bin/optralis-bench" ingest --agents "${BENCH_AGENTS:-2500,5000,10000,15000}" --window "${BENCH_WINDOW:-60}" --cleanup-rows "${BENCH_CLEANUP_ROWS:-10000000}" | tee "$out/ingest.txt"
 fi
 
 if want auth; then

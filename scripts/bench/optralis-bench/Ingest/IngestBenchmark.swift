@@ -21,7 +21,10 @@ import Synchronization
 ///    the spec's intervals for the window; passes with p99 < 100 ms, no error and every stored row
 ///    in the database;
 /// 3. reconnect storm: the api restarted under the largest passing fleet; time until every agent
-///    has posted again.
+///    has posted again;
+/// 4. retention under ingest: `optralis-scheduler run-job retention` deletes expired metric rows
+///    (`--cleanup-rows`, 10 million) while half the largest passing fleet posts; the fleet's p99
+///    must stay < 200 ms (issue 7).
 struct IngestBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ingest", abstract: "Agent ingestion through the mTLS port.")
 
@@ -30,6 +33,7 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "Agents connecting per second during the ramp.") var rampRate = 600
     @Option(help: "Connections of the saturation runs.") var saturationConnections = 64
     @Option(help: "Seconds of each saturation run.") var saturationSeconds = 10
+    @Option(help: "Expired metric rows for the retention-under-ingest run (0 skips it).") var cleanupRows = 10_000_000
 
     func run() async throws {
         do { try await measure() } catch {
@@ -83,6 +87,11 @@ struct IngestBenchmark: AsyncParsableCommand {
                 _ = try await sustained(
                     fleet: Array(fleet.prefix(passing)), payloads: payloads, api: api, database: database, group: group, logger: logger, window: 10,
                     storm: true)
+                if cleanupRows > 0 {
+                    try await cleanupUnderIngest(
+                        fleet: Array(fleet.prefix(max(1, passing / 2))), payloads: payloads, api: api, database: database, group: group,
+                        logger: logger, scheduler: try required("SCHEDULER_BIN"), environment: environment)
+                }
             }
         }
         try await group.shutdownGracefully()
@@ -245,6 +254,70 @@ struct IngestBenchmark: AsyncParsableCommand {
             missing.isEmpty ? "all present" : missing.joined(separator: ", "), passed ? "PASS" : "FAIL"))
         for sample in tally.errorSamples { report("    error: \(sample)") }
         return passed
+    }
+
+    // MARK: Retention under ingest
+
+    /// Seeds `cleanupRows` metric rows 400 days old (past every licence's retention) over the
+    /// fleet's machines, then runs the retention job while the fleet posts.
+    private func cleanupUnderIngest(
+        fleet: [SimulatedAgent], payloads: CollectPayloads, api: APIProcess, database: PostgresClient, group: any EventLoopGroup,
+        logger: Logger, scheduler: String, environment: [String: String]
+    ) async throws {
+        try await truncate(database, logger: logger)
+        progress("seeding \(cleanupRows) expired metric rows")
+        let perMachine = (cleanupRows + fleet.count - 1) / fleet.count
+        let seedStart = ContinuousClock.now
+        try await database.query(
+            """
+            INSERT INTO metrics (machine_id, recorded_at, cpu_percent, ram_percent, ram_used_bytes, ram_total_bytes, uptime_seconds)
+            SELECT m, now() - INTERVAL '400 days' - g * INTERVAL '10 seconds', 23.4, 61.2, 5257924608, 8589934592, 1209600
+            FROM unnest(\(fleet.map(\.machineID))::uuid[]) AS m, generate_series(1, \(perMachine)) AS g
+            """, logger: logger)
+        try await database.query("ANALYZE metrics", logger: logger)
+        let seeded = try await count("metrics", database, logger: logger)
+        progress(String(format: "seeded %d rows in %.0f s", seeded, (ContinuousClock.now - seedStart).asSeconds))
+
+        let ramp = Duration.milliseconds(Int64(fleet.count) * 1000 / Int64(rampRate))
+        let run = FleetRun(
+            host: "127.0.0.1", port: api.agentPort, payloads: payloads, windowStart: .now + ramp + .seconds(3), window: .seconds(3_600),
+            selfStopping: false)
+        var job = ""
+        var jobSeconds = 0.0
+        try await withThrowingDiscardingTaskGroup { tasks in
+            for (index, agent) in fleet.enumerated() {
+                let delay = Duration.milliseconds(Int64(index) * 1000 / Int64(rampRate))
+                tasks.addTask { await run.run(agent, group: group, delay: delay) }
+            }
+            try await Task.sleep(until: run.windowStart)
+            let started = ContinuousClock.now
+            job = try await runJob(scheduler, "retention", environment: environment)
+            jobSeconds = (ContinuousClock.now - started).asSeconds
+            run.stop()
+        }
+        let tally = run.tally.withLock { $0 }
+        let deleted = seeded + (tally.stored["metrics"] ?? 0) - (try await count("metrics", database, logger: logger))
+        let p99 = tally.latencies.percentile(0.99)
+        report("  retention under ingest, \(fleet.count) agents posting (half the largest fleet):")
+        report(String(
+            format: "    %d expired rows deleted in %.1f s: %.0f rows/s  (%@)", deleted, jobSeconds, Double(deleted) / jobSeconds,
+            job.trimmingCharacters(in: .whitespacesAndNewlines)))
+        report(String(
+            format: "    ingest meanwhile: %.0f req/s  p50 %.1f ms  p99 %.1f ms  errors %d  %@ (target p99 < 200 ms)",
+            Double(tally.latencies.count) / jobSeconds, tally.latencies.percentile(0.5), p99, tally.errors, p99 < 200 && tally.errors == 0 ? "PASS" : "FAIL"))
+    }
+
+    /// `optralis-scheduler run-job NAME`, to completion; its one line of output.
+    private func runJob(_ scheduler: String, _ name: String, environment: [String: String]) async throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: scheduler)
+        process.arguments = ["run-job", name]
+        process.environment = environment.merging(["LOG_LEVEL": "warning"]) { _, new in new }
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     }
 
     /// Written at once, not buffered: `make bench` pipes the report through tee.

@@ -18,6 +18,9 @@ public struct SchedulerConfiguration: Sendable {
     /// A machine not seen for this long is offline (`OFFLINE_THRESHOLD_MINUTES`, default 5).
     public var offlineAfter: Duration
     public var aiURL: String
+    /// Schedules that replace a job's default (`SCHEDULER_SCHEDULES`, `job=expression` separated by
+    /// `;`, e.g. `retention=30 2 * * *;machine-alerts=@every 30s`).
+    public var scheduleOverrides: [String: Schedule] = [:]
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         var reader = EnvironmentReader(variables)
@@ -31,6 +34,18 @@ public struct SchedulerConfiguration: Sendable {
         offlineAfter = .seconds(60 * reader.int("OFFLINE_THRESHOLD_MINUTES", default: 5, range: 1...1440))
         apiURL = reader.string("API_SERVICE_URL", default: "http://127.0.0.1:3000")
         aiURL = reader.string("AI_SERVICE_URL", default: "http://127.0.0.1:3002")
+        for entry in (reader.value("SCHEDULER_SCHEDULES") ?? "").split(separator: ";") {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, SchedulerServer.jobNames.contains(parts[0]) else {
+                reader.report("SCHEDULER_SCHEDULES", "\"\(entry)\" must be job=expression with job one of \(SchedulerServer.jobNames.joined(separator: ", "))")
+                continue
+            }
+            do {
+                scheduleOverrides[parts[0]] = try Schedule(parts[1])
+            } catch {
+                reader.report("SCHEDULER_SCHEDULES", "\(parts[0]): \(error.reason)")
+            }
+        }
         try reader.validate()
     }
 }

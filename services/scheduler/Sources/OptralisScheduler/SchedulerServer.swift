@@ -28,9 +28,10 @@ public struct SchedulerServer: Sendable {
         let database = self.database
         let redis = self.redis
         let utc = TimeZone(identifier: "UTC")!
-        // Fixed, valid expressions: a failure here is a programming error caught by the tests.
+        // Fixed, valid expressions (a failure here is a programming error caught by the tests),
+        // unless SCHEDULER_SCHEDULES replaces them.
         func cron(_ text: String) -> Schedule { try! Schedule(text, timeZone: utc) }
-        return [
+        let jobs = [
             ScheduledJob(name: "machine-alerts", schedule: cron("* * * * *")) {
                 try await MachineAlertJob(
                     client: client, queues: queues, publicURL: configuration.publicURL, offlineAfter: configuration.offlineAfter, logger: logger
@@ -52,17 +53,22 @@ public struct SchedulerServer: Sendable {
                 try await UptimeJob(database: database, http: http, apiURL: configuration.apiURL, aiURL: configuration.aiURL, logger: logger).run()
             },
         ]
+        return jobs.map { job in
+            guard let schedule = configuration.scheduleOverrides[job.name] else { return job }
+            return ScheduledJob(name: job.name, schedule: schedule, lockTTL: job.lockTTL, run: job.run)
+        }
     }
 
-    /// The names of the scheduled jobs, for `optralis-scheduler run-job`.
-    public var jobNames: [String] { jobs(http: CurlClient(concurrency: 1)).map(\.name) }
+    /// The names of the scheduled jobs (`optralis-scheduler run-job`, `SCHEDULER_SCHEDULES`); a
+    /// test checks it against ``jobs(http:)``.
+    public static let jobNames = ["machine-alerts", "token-cleanup", "retention", "reminders", "rollups", "uptime"]
 
     /// Runs one job now, outside its schedule and without its lock (`optralis-scheduler run-job`):
     /// for operators, and for the benchmarks.
     public func runOnce(job name: String) async throws -> (counts: [String: Int], duration: Duration) {
         let http = CurlClient(concurrency: 2)
         guard let job = jobs(http: http).first(where: { $0.name == name }) else {
-            throw CronError(expression: name, reason: "no such job; jobs: \(jobNames.joined(separator: ", "))")
+            throw CronError(expression: name, reason: "no such job; jobs: \(Self.jobNames.joined(separator: ", "))")
         }
         let result = try await withThrowingTaskGroup(of: (counts: [String: Int], duration: Duration)?.self) { group in
             group.addTask {

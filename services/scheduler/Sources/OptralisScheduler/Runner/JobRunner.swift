@@ -93,6 +93,7 @@ struct JobRunner: Service {
         try await redis.deleteIfEqual(Self.lockKey(job.name), token)
         var metadata: Logger.Metadata = [
             "job": "\(job.name)", "outcome": "\(outcome)", "duration_ms": "\(duration.milliseconds)", "replica": "\(replicaID)",
+            "occurrence": "\(occurrence.formatted(.iso8601))",
         ]
         for (key, value) in counts { metadata[key] = "\(value)" }
         logger.info("job finished", metadata: metadata)
