@@ -194,5 +194,5 @@ let package = Package(
                 "COpenSSL", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ])
-        + service("OptralisAgent", executable: "optralis-agent", folder: "agent")
+        + service("OptralisAgent", executable: "optralis-agent", folder: "agent", testExclude: ["Fixtures"])
 )

@@ -1,8 +1,10 @@
 import Hummingbird
 import Logging
+import OptralisCurl
 import OptralisServer
 
-/// The agent service's composition root.
+/// The agent's composition root: the local status server (`/health`, `/metrics` on loopback)
+/// with the collection loop as its worker.
 public struct AgentServer: Sendable {
     public let configuration: AgentConfiguration
     let builder: ServiceApplicationBuilder<ServiceRequestContext>
@@ -17,6 +19,8 @@ public struct AgentServer: Sendable {
     }
 
     public func makeApplication() -> some ApplicationProtocol {
-        builder.application(router: makeRouter())
+        let http = CurlClient(concurrency: 4)
+        let loop = AgentLoop(files: configuration.files, enrolment: configuration.enrolment, http: http, logger: builder.logger)
+        return builder.application(router: makeRouter(), workers: [CurlService(client: http), loop])
     }
 }

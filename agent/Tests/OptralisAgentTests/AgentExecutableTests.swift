@@ -1,11 +1,42 @@
+import Foundation
 import OptralisTestSupport
 import Testing
 
 @Suite("optralis-agent executable")
 struct AgentExecutableTests {
+    /// An enrolment pointing at a gateway that does not answer: the agent runs and spools.
+    static func enrolledDirectories() throws -> (config: String, state: String) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("agent-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root + "/etc", withIntermediateDirectories: true)
+        let port = try freePort()
+        try #"""
+            {"server_url": "http://127.0.0.1:\#(port)", "agent_api_url": "https://127.0.0.1:\#(port)", "client_id": "\#(UUID())",
+             "machine_id": "\#(UUID())", "certificate_expires_at": "2030-01-01T00:00:00Z"}
+            """#.write(toFile: root + "/etc/agent.json", atomically: true, encoding: .utf8)
+        return (root + "/etc", root + "/state")
+    }
+
     @Test func starts_answers_local_health_and_metrics_and_stops_on_sigterm() async throws {
+        let (config, state) = try Self.enrolledDirectories()
         try await ServiceLifecycleCheck.run(
             binary: "optralis-agent", service: "agent", portVariable: "AGENT_STATUS_PORT",
-            environment: ["LOG_LEVEL": "info"], expectedChecks: [])
+            environment: ["LOG_LEVEL": "info", "OPTRALIS_CONFIG_DIR": config, "OPTRALIS_STATE_DIR": state], expectedChecks: [])
+    }
+
+    @Test func refuses_to_start_when_not_enrolled() async throws {
+        let result = try await ChildProcess.run(
+            TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path, ["run", "--config-dir", "/nonexistent/optralis"],
+            environment: ["PATH": "/usr/bin:/bin"])
+        #expect(result.status == 78 && result.output.contains("OPTRALIS_CONFIG_DIR") && result.output.contains("not enrolled"), "\(result.output)")
+    }
+
+    @Test func collect_once_prints_every_collector_as_json() async throws {
+        let result = try await ChildProcess.run(
+            TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path, ["collect", "--once", "--json"], timeout: .seconds(120))
+        #expect(result.status == 0, "\(result.output.suffix(500))")
+        let json = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        #expect(Set(json?.keys.map { $0 } ?? []) == [
+            "metrics", "storage", "storage_health", "network", "services", "security", "software", "patches", "events",
+        ])
     }
 }

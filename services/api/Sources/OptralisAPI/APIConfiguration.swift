@@ -32,6 +32,9 @@ public struct APIConfiguration: Sendable {
     /// `AGENT_TLS_CA_FILE` are all set (`AGENT_TLS_PORT`, default 8443).
     var agentTLS: AgentGateway.Files?
     public var agentTLSPort: Int
+    /// Where agents reach the mTLS port (`AGENT_PUBLIC_URL`; default: `PUBLIC_URL`'s host on
+    /// `AGENT_TLS_PORT`, https), returned at enrolment.
+    public var agentPublicURL: String
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         var reader = EnvironmentReader(variables)
@@ -49,6 +52,8 @@ public struct APIConfiguration: Sendable {
         authRateLimit = reader.int("AUTH_RATE_LIMIT", default: 5, range: 1...10_000)
         caServiceURL = reader.string("CA_SERVICE_URL", default: "http://127.0.0.1:3005")
         agentTLSPort = reader.port("AGENT_TLS_PORT", default: 8443)
+        let publicHost = URLComponents(string: publicURL)?.host ?? "localhost"
+        agentPublicURL = reader.string("AGENT_PUBLIC_URL", default: "https://\(publicHost):\(agentTLSPort)")
         let tlsFiles = ["AGENT_TLS_CERT_FILE", "AGENT_TLS_KEY_FILE", "AGENT_TLS_CA_FILE"].map { reader.value($0) }
         if let certificate = tlsFiles[0], let key = tlsFiles[1], let authority = tlsFiles[2] {
             agentTLS = .init(certificate: certificate, key: key, authority: authority)

@@ -98,7 +98,8 @@ public struct APIServer: Sendable {
             installers.addRoutes(to: tenant.group("installer"))
             BootstrapController(
                 tokens: installTokens, machines: EnrolmentRepository(client: client, logger: logger),
-                ca: caClient, activity: activity, limiter: RateLimiter(redis: redis, limit: 30, windowSeconds: 900, logger: logger)
+                ca: caClient, activity: activity, limiter: RateLimiter(redis: redis, limit: 30, windowSeconds: 900, logger: logger),
+                agentAPIURL: configuration.agentPublicURL
             ).addRoutes(to: router)
 
             AlertRulesController(rules: AlertRuleRepository(client: client, logger: logger), activity: activity)

@@ -38,7 +38,7 @@ struct AgentTestBed: Sendable {
             try await APIHarness.runWithCA(caDirectory: caDirectory, redisURL: redis.url, environment: [
                 "AGENT_TLS_PORT": String(agentPort),
                 "AGENT_TLS_CERT_FILE": serverDirectory + "/server.crt", "AGENT_TLS_KEY_FILE": serverDirectory + "/server.key",
-                "AGENT_TLS_CA_FILE": serverDirectory + "/ca.crt",
+                "AGENT_TLS_CA_FILE": serverDirectory + "/ca.crt", "AGENT_PUBLIC_URL": "https://127.0.0.1:\(agentPort)",
             ]) { api, _ in
                 let curl = CurlClient(concurrency: 16)
                 let bed = AgentTestBed(

@@ -34,6 +34,7 @@ struct EnrolmentTests {
             let first = try await enrol(secret, hostname: "srv-1")
             #expect(first.status == .ok, "\(first.text)\n\(ca.child.output.suffix(500))")
             let machine = try #require(first.string("machine_id"))
+            #expect(first.string("agent_api_url") == "https://monitoring.test:8443", "PUBLIC_URL's host on the agent port")
             #expect(first.string("client_id")?.lowercased() == client.uuidString.lowercased())
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("enrol-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

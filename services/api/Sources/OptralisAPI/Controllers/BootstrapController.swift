@@ -11,6 +11,8 @@ struct BootstrapController {
     let ca: CAClient
     let activity: ActivityLogger
     let limiter: RateLimiter
+    /// Where the enrolled agent posts (`AGENT_PUBLIC_URL`).
+    let agentAPIURL: String
 
     struct Request: Decodable {
         let token: String
@@ -31,8 +33,10 @@ struct BootstrapController {
         let privateKey: String
         let caCertificate: String
         let expiresAt: Date
+        let agentAPIURL: String
         enum CodingKeys: String, CodingKey {
-            case certificate, clientID = "client_id", machineID = "machine_id", privateKey = "private_key", caCertificate = "ca_certificate", expiresAt = "expires_at"
+            case certificate, clientID = "client_id", machineID = "machine_id", privateKey = "private_key", caCertificate = "ca_certificate", expiresAt = "expires_at",
+                agentAPIURL = "agent_api_url"
         }
     }
 
@@ -57,7 +61,7 @@ struct BootstrapController {
                 metadata: ["hostname": hostname, "serial": bundle.serial], clientID: clientID, ip: context.clientIP)
             return Enrolled(
                 clientID: clientID, machineID: machine.id, certificate: bundle.certificate, privateKey: bundle.privateKey,
-                caCertificate: bundle.caCertificate, expiresAt: bundle.expiresAt)
+                caCertificate: bundle.caCertificate, expiresAt: bundle.expiresAt, agentAPIURL: agentAPIURL)
         }
     }
 }

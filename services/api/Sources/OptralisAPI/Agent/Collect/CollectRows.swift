@@ -1,4 +1,5 @@
 import Foundation
+import OptralisCore
 
 /// One accepted post, with the machine its certificate names.
 struct CollectItem: Sendable {

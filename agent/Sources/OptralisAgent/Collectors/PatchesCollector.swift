@@ -1,0 +1,98 @@
+import Foundation
+import OptralisCore
+
+/// `patches`: pending updates as the package manager sees them from its cached lists, without
+/// touching the network (apt's upgrade simulation; on dnf systems `check-update --cacheonly` with
+/// the security advisories), whether a reboot is pending, whether unattended upgrades are on,
+/// and when the lists were last refreshed.
+public struct PatchesCollector: Collector {
+    public static let kind = "patches"
+    let files: SystemFiles
+    let runner: CommandRunner
+
+    public init(files: SystemFiles = SystemFiles(), runner: CommandRunner = CommandRunner()) {
+        self.files = files
+        self.runner = runner
+    }
+
+    public func collect() async throws -> PatchesReport {
+        var updates: [PendingUpdateInfo] = []
+        if let apt = await run("apt-get", ["-s", "-o", "Debug::NoLocking=1", "upgrade"]) {
+            updates = apt.status == 0 ? Self.parseAptSimulation(apt.output) : []
+        } else if let dnf = await run("dnf", ["-q", "--cacheonly", "check-update"]), dnf.status == 100 {
+            let advisories = await run("dnf", ["-q", "--cacheonly", "updateinfo", "list", "--security"])
+            updates = Self.parseDnfCheckUpdate(dnf.output, securityAdvisories: Self.parseDnfAdvisories(advisories?.output ?? ""))
+        }
+        let autoUpgrades = files.read("/etc/apt/apt.conf.d/20auto-upgrades").flatMap(Self.unattendedUpgrade)
+        return PatchesReport(
+            pendingUpdates: updates, rebootRequired: files.exists("/var/run/reboot-required"),
+            autoUpdate: files.exists("/etc/apt/apt.conf.d") ? autoUpgrades ?? false : nil,
+            lastCheck: modificationDate("/var/lib/apt/periodic/update-success-stamp") ?? modificationDate("/var/cache/apt/pkgcache.bin"))
+    }
+
+    /// A tool that is missing or cannot be started gives no updates rather than an error.
+    private func run(_ tool: String, _ arguments: [String]) async -> CommandRunner.Result? {
+        try? await runner.run(tool, arguments, timeout: .seconds(120))
+    }
+
+    private func modificationDate(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: files.path(path)))?[.modificationDate] as? Date
+    }
+
+    /// `apt-get -s upgrade` prints one line per package it would unpack:
+    /// `Inst libssl3 [3.0.11-1~deb12u2] (3.0.13-1~deb12u1 Debian:12.5/stable, Debian-Security:12/stable-security [amd64])`.
+    /// A package is a security update when one of its origins is a security archive.
+    static func parseAptSimulation(_ output: String) -> [PendingUpdateInfo] {
+        output.split(separator: "\n").compactMap { line in
+            guard let match = line.wholeMatch(of: /Inst (\S+) (?:\[([^\]]*)\] )?\((\S+) (.*?) ?\[[^\]]*\]\).*/) else { return nil }
+            let (package, old, new, origins) = (match.1, match.2, match.3, match.4)
+            let security = origins.contains("-security") || origins.contains("Debian-Security")
+            return PendingUpdateInfo(
+                title: old.map { "\(package) \($0) → \(new)" } ?? "\(package) → \(new)", kb: nil,
+                category: security ? "Security" : "Other", size: nil, isImportant: security)
+        }
+    }
+
+    /// `APT::Periodic::Unattended-Upgrade "1";` — a number of days, 0 turning it off. nil when the
+    /// setting is absent.
+    static func unattendedUpgrade(_ conf: String) -> Bool? {
+        for line in conf.split(separator: "\n") {
+            guard let match = line.firstMatch(of: /^\s*APT::Periodic::Unattended-Upgrade\s+"([^"]*)"/) else { continue }
+            return (Int(match.1) ?? 0) > 0
+        }
+        return nil
+    }
+
+    /// `dnf -q check-update`: `openssl.x86_64   1:3.0.7-27.el9   baseos`, then possibly an
+    /// `Obsoleting Packages` section, which repeats packages already listed. `securityAdvisories`
+    /// maps a package name to its advisory (`RHSA-2024:3339`).
+    static func parseDnfCheckUpdate(_ output: String, securityAdvisories: [String: String]) -> [PendingUpdateInfo] {
+        var updates: [PendingUpdateInfo] = []
+        for line in output.split(separator: "\n") {
+            if line.hasPrefix("Obsoleting") { break }
+            let fields = line.split(separator: " ")
+            guard fields.count == 3, let dot = fields[0].lastIndex(of: ".") else { continue }
+            let name = String(fields[0][..<dot])
+            let advisory = securityAdvisories[name]
+            updates.append(
+                PendingUpdateInfo(
+                    title: "\(name) → \(fields[1])", kb: advisory, category: advisory == nil ? "Other" : "Security", size: nil,
+                    isImportant: advisory != nil))
+        }
+        return updates
+    }
+
+    /// `dnf -q updateinfo list --security`: `RHSA-2024:3339 Important/Sec. glibc-2.34-100.el9_4.2.x86_64`
+    /// → `glibc` → `RHSA-2024:3339`.
+    static func parseDnfAdvisories(_ output: String) -> [String: String] {
+        var advisories: [String: String] = [:]
+        for line in output.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3, let dot = fields[2].lastIndex(of: ".") else { continue }
+            let parts = fields[2][..<dot].split(separator: "-")
+            guard parts.count >= 3 else { continue }
+            advisories[parts.dropLast(2).joined(separator: "-")] = String(fields[0])
+        }
+        return advisories
+    }
+}

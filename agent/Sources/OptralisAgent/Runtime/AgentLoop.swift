@@ -1,0 +1,235 @@
+import Foundation
+import Logging
+import OptralisCore
+import OptralisCurl
+import ServiceLifecycle
+
+/// `optralis-agent run`: every collector on its own interval, each post written to the spool
+/// before it is sent; one sender per collector draining its spool in order; the heartbeat (60 s,
+/// 30 s while the machine is loaded); the configuration synced every 5 minutes (intervals,
+/// force-collect); the certificate renewed within 30 days of expiry.
+public struct AgentLoop: Service {
+    let files: AgentFiles
+    let enrolment: AgentFiles.Enrolment
+    let collectors: [AnyCollector]
+    let spool: Spool
+    let gateway: GatewayClient
+    let logger: Logger
+    private let state = LoopState()
+
+    public init(files: AgentFiles, enrolment: AgentFiles.Enrolment, http: CurlClient, logger: Logger) {
+        self.files = files
+        self.enrolment = enrolment
+        let url = URLComponents(string: enrolment.agentAPIURL)
+        collectors = CollectorSet.linux(
+            stateDirectory: files.stateDirectory, gateway: url?.host.map { ($0, url?.port ?? 443) })
+        spool = Spool(directory: files.spoolDirectory)
+        gateway = GatewayClient(files: files, enrolment: enrolment, http: http)
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let signals = collectors.map { _ in AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1)) }
+        await withDiscardingTaskGroup { group in
+            group.addTask { await syncConfiguration(wake: signals.map(\.continuation)) }
+            group.addTask { await heartbeats() }
+            group.addTask { await renewals() }
+            for (collector, signal) in zip(collectors, signals) {
+                group.addTask { await collect(collector, wake: signal.continuation) }
+                group.addTask { await send(collector.kind, wakeups: signal.stream) }
+            }
+            try? await gracefulShutdown()
+            signals.forEach { $0.continuation.finish() }
+            group.cancelAll()
+        }
+    }
+
+    // MARK: Collect and send
+
+    private func collect(_ collector: AnyCollector, wake: AsyncStream<Void>.Continuation) async {
+        while !Task.isCancelled {
+            await collectOnce(collector, wake: wake)
+            let interval = await state.interval(collector.kind)
+            try? await Task.sleep(for: .seconds(interval))
+        }
+    }
+
+    func collectOnce(_ collector: AnyCollector, wake: AsyncStream<Void>.Continuation) async {
+        guard await state.isEnabled(collector.kind) else { return }
+        do {
+            let data = try await collector.collect()
+            let entry = try await spool.append(kind: collector.kind, data: data)
+            try await collector.spooled()
+            if collector.kind == MetricsCollector.kind, let sample = try? JSONDecoder().decode(MetricsSample.self, from: data) {
+                await state.record(cpu: sample.cpuPercent, ram: sample.ramPercent)
+            }
+            wake.yield()
+            logger.debug("collected", metadata: ["collector": "\(collector.kind)", "sequence": "\(entry.sequence)", "bytes": "\(data.count)"])
+        } catch {
+            logger.warning("collect failed", metadata: ["collector": "\(collector.kind)", "error": "\(error)"])
+        }
+    }
+
+    private func send(_ kind: String, wakeups: AsyncStream<Void>) async {
+        var backoff = Backoff()
+        for await _ in wakeups {
+            while let entry = await spool.next(kind: kind), !Task.isCancelled {
+                guard let body = await spool.body(of: entry) else {
+                    logger.warning("corrupt spool file dropped", metadata: ["collector": "\(kind)", "sequence": "\(entry.sequence)"])
+                    continue
+                }
+                let (outcome, _) = await gateway.post("/agent/collect", body: body)
+                switch outcome {
+                case .delivered:
+                    await spool.remove(entry)
+                    backoff.reset()
+                    await state.delivered(files: files)
+                case .rejected(let status, let reason):
+                    await spool.remove(entry)
+                    logger.error(
+                        "post refused, dropped", metadata: ["collector": "\(kind)", "sequence": "\(entry.sequence)", "status": "\(status)", "reason": "\(reason)"])
+                case .retryLater(let reason):
+                    let delay = backoff.nextDelay()
+                    logger.warning("gateway unavailable, post kept in the spool", metadata: ["collector": "\(kind)", "reason": "\(reason)", "retry_in": "\(delay)"])
+                    try? await Task.sleep(for: delay)
+                }
+            }
+        }
+    }
+
+    // MARK: Heartbeat, configuration, renewal
+
+    private func heartbeats() async {
+        let facts = MachineFacts.current()
+        while !Task.isCancelled {
+            let (cpu, ram) = await state.load()
+            let losses = await spool.takeLosses()
+            var report: [String: AnyEncodable] = [
+                "os": .init(facts.os), "agent_version": .init(OptralisVersion.current), "spool_dropped": .init(losses.dropped),
+                "spool_corrupt": .init(losses.corrupt),
+            ]
+            if let version = facts.osVersion { report["os_version"] = .init(version) }
+            if let cpu { report["cpu_percent"] = .init(cpu) }
+            if let ram { report["ram_percent"] = .init(ram) }
+            var next = 60
+            if let body = try? AgentJSON.encoder.encode(report) {
+                let (outcome, response) = await gateway.post("/agent/heartbeat", body: body)
+                if outcome == .delivered, let response,
+                    let reply = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+                {
+                    next = reply["next_heartbeat_seconds"] as? Int ?? 60
+                    if let update = reply["update"] as? [String: Any], let version = update["version"] as? String {
+                        logger.notice("agent update available", metadata: ["version": "\(version)"])
+                    }
+                } else {
+                    logger.warning("heartbeat failed", metadata: ["outcome": "\(outcome)"])
+                }
+            }
+            try? await Task.sleep(for: .seconds(next))
+        }
+    }
+
+    private func syncConfiguration(wake: [AsyncStream<Void>.Continuation]) async {
+        var first = true
+        while !Task.isCancelled {
+            if let response = try? await gateway.get("/agent/config/collectors"), response.status == 200,
+                let config = try? JSONDecoder().decode(CollectorConfig.self, from: Data(response.body))
+            {
+                await state.apply(config.collectors)
+                if config.forceCollect && !first {
+                    logger.notice("force-collect requested: running every collector now")
+                    for (collector, continuation) in zip(collectors, wake) { await collectOnce(collector, wake: continuation) }
+                }
+            }
+            first = false
+            // Senders also retry what waits in the spool from a previous run.
+            wake.forEach { $0.yield() }
+            try? await Task.sleep(for: .seconds(300))
+        }
+    }
+
+    struct CollectorConfig: Decodable {
+        struct Entry: Decodable {
+            let type: String
+            let enabled: Bool
+            let interval: Int
+        }
+        let collectors: [Entry]
+        let forceCollect: Bool
+        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect" }
+    }
+
+    private func renewals() async {
+        while !Task.isCancelled {
+            if let current = try? files.enrolment(), current.certificateExpiresAt < Date().addingTimeInterval(30 * 86_400) {
+                do {
+                    try await renew(current)
+                } catch {
+                    logger.error("certificate renewal failed", metadata: ["error": "\(error)"])
+                }
+            }
+            try? await Task.sleep(for: .seconds(86_400))
+        }
+    }
+
+    /// `POST /agent/certificate/renew`; the new files replace the old ones atomically, and the
+    /// next connection presents them.
+    func renew(_ current: AgentFiles.Enrolment) async throws {
+        let (outcome, response) = await gateway.post("/agent/certificate/renew", body: Data("{}".utf8))
+        guard outcome == .delivered, let response else { throw Enroller.Refused(description: "renewal refused: \(outcome)") }
+        struct Renewed: Decodable {
+            let certificate: String
+            let privateKey: String
+            let caCertificate: String
+            let expiresAt: Date
+            enum CodingKeys: String, CodingKey { case certificate, privateKey = "private_key", caCertificate = "ca_certificate", expiresAt = "expires_at" }
+        }
+        let renewed = try AgentFiles.decoder.decode(Renewed.self, from: Data(response.body))
+        try AgentFiles.write(Data(renewed.privateKey.utf8), to: files.keyFile)
+        try AgentFiles.write(Data(renewed.certificate.utf8), to: files.certificateFile)
+        try AgentFiles.write(Data(renewed.caCertificate.utf8), to: files.authorityFile)
+        var updated = current
+        updated.certificateExpiresAt = renewed.expiresAt
+        try files.save(updated)
+        logger.notice("certificate renewed", metadata: ["expires_at": "\(renewed.expiresAt.formatted(.iso8601))"])
+    }
+}
+
+/// What the loops share: the intervals and switches from the server, the latest load for the
+/// heartbeat, when a post last reached the gateway.
+actor LoopState {
+    private var intervals = CollectorSet.defaultIntervals
+    private var disabled: Set<String> = []
+    private var lastDelivery: Date?
+    private var lastStatusWrite: Date = .distantPast
+    private var latestLoad: (Double?, Double?) = (nil, nil)
+
+    func interval(_ kind: String) -> Int { intervals[kind] ?? 300 }
+    func isEnabled(_ kind: String) -> Bool { !disabled.contains(kind) }
+
+    func apply(_ collectors: [AgentLoop.CollectorConfig.Entry]) {
+        for entry in collectors {
+            intervals[entry.type] = max(entry.interval, 1)
+            if entry.enabled { disabled.remove(entry.type) } else { disabled.insert(entry.type) }
+        }
+    }
+
+    func load() -> (Double?, Double?) { latestLoad }
+    func record(cpu: Double, ram: Double) { latestLoad = (cpu, ram) }
+
+    /// Writes `status.json` at most once a minute (read by `optralis-agent status`).
+    func delivered(files: AgentFiles) {
+        let now = Date()
+        lastDelivery = now
+        guard now.timeIntervalSince(lastStatusWrite) >= 60 else { return }
+        lastStatusWrite = now
+        try? AgentFiles.write(Data(#"{"last_delivery":"\#(now.formatted(.iso8601))"}"#.utf8), to: files.statusFile)
+    }
+}
+
+/// A heterogeneous JSON object value.
+struct AnyEncodable: Encodable, Sendable {
+    private let encodeValue: @Sendable (any Encoder) throws -> Void
+    init<T: Encodable & Sendable>(_ value: T) { encodeValue = { try value.encode(to: $0) } }
+    func encode(to encoder: any Encoder) throws { try encodeValue(encoder) }
+}

@@ -1,0 +1,55 @@
+import Foundation
+@testable import OptralisAgent
+import Testing
+
+@Suite("Agent spool")
+struct SpoolTests {
+    func directory() -> String { FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)").path }
+
+    @Test func posts_are_numbered_kept_in_order_and_survive_a_restart() async throws {
+        let path = directory()
+        let spool = Spool(directory: path)
+        for index in 1...3 { try await spool.append(kind: "metrics", data: Data(#"{"cpu_percent":\#(index),"ram_percent":1}"#.utf8)) }
+        try await spool.append(kind: "storage", data: Data(#"{"disks":[]}"#.utf8))
+        let first = try #require(await spool.next(kind: "metrics"))
+        #expect(first.sequence == 1)
+        let body = try JSONSerialization.jsonObject(with: try #require(await spool.body(of: first))) as? [String: Any]
+        #expect(body?["collector"] as? String == "metrics" && body?["sequence"] as? Int == 1 && (body?["data"] as? [String: Any])?["cpu_percent"] as? Int == 1)
+        await spool.remove(first)
+        #expect(await spool.next(kind: "metrics")?.sequence == 2)
+
+        // A new process (after a crash or reboot) goes on from the files and the saved counters.
+        let again = Spool(directory: path)
+        #expect(await again.usage().posts == 3)
+        #expect(try await again.append(kind: "metrics", data: Data("{}".utf8)).sequence == 4)
+        #expect(try await again.append(kind: "storage", data: Data("{}".utf8)).sequence == 2)
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    @Test func a_corrupt_file_is_dropped_and_counted_and_the_size_cap_drops_the_oldest() async throws {
+        let path = directory()
+        let spool = Spool(directory: path, maximumBytes: 1_000)
+        let entry = try await spool.append(kind: "events", data: Data(#"{"events":[]}"#.utf8))
+        try Data("{\"collector\":\"ev".utf8).write(to: URL(fileURLWithPath: entry.path))
+        #expect(await spool.body(of: entry) == nil)
+        #expect(await spool.next(kind: "events") == nil)
+        let padding = String(repeating: "x", count: 300)
+        for _ in 1...5 { try await spool.append(kind: "software", data: Data(#"{"pad":"\#(padding)"}"#.utf8)) }
+        let usage = await spool.usage()
+        #expect(usage.bytes <= 1_000 && usage.posts == 2, "\(usage)")
+        #expect(await spool.next(kind: "software")?.sequence == 4, "the oldest went first")
+        let losses = await spool.takeLosses()
+        #expect(losses.dropped == 3 && losses.corrupt == 1)
+        #expect(await spool.takeLosses() == (0, 0), "reported once")
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    @Test func backoff_grows_with_full_jitter_up_to_its_cap() {
+        var backoff = Backoff()
+        let delays = (1...12).map { _ in backoff.nextDelay() }
+        #expect(delays.allSatisfy { $0 >= .zero && $0 <= .seconds(30) })
+        #expect(delays.prefix(1).allSatisfy { $0 <= .milliseconds(500) })
+        backoff.reset()
+        #expect(backoff.attempt == 0)
+    }
+}
