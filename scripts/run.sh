@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make run` / `make stop` / `make status`: the whole suite on this machine.
-#   start: local PostgreSQL (.local/pg, 55432) and Redis (.local/redis, 56379) unless
+#   start: local PostgreSQL (.local/pg, 25432) and Redis (.local/redis, 26379) unless
 #          DATABASE_URL / REDIS_URL point elsewhere; secrets generated once into
 #          .local/secrets.env; debug build; migrations; every service and a local agent in
 #          the background (logs in .local/logs/<service>.log, pids in .local/run/).
@@ -26,8 +26,8 @@ stop_all() {
     fi
     rm -f "$run/$service.pid"
   done
-  scripts/pg.sh stop "$local_dir/pg" 55432 || true
-  scripts/redis.sh stop "$local_dir/redis" 56379 || true
+  scripts/pg.sh stop "$local_dir/pg" 25432 || true
+  scripts/redis.sh stop "$local_dir/redis" 26379 || true
 }
 
 status() {
@@ -68,8 +68,8 @@ start_all() {
   . "$credentials"
   export DEFAULT_ADMIN_EMAIL=$OPTRALIS_ADMIN_EMAIL DEFAULT_ADMIN_PASSWORD=$OPTRALIS_ADMIN_PASSWORD
 
-  if [ -z "${DATABASE_URL:-}" ]; then DATABASE_URL=$(scripts/pg.sh start "$local_dir/pg" 55432) || exit 1; fi
-  if [ -z "${REDIS_URL:-}" ]; then REDIS_URL=$(scripts/redis.sh start "$local_dir/redis" 56379) || exit 1; fi
+  if [ -z "${DATABASE_URL:-}" ]; then DATABASE_URL=$(scripts/pg.sh start "$local_dir/pg" 25432) || exit 1; fi
+  if [ -z "${REDIS_URL:-}" ]; then REDIS_URL=$(scripts/redis.sh start "$local_dir/redis" 26379) || exit 1; fi
   export DATABASE_URL REDIS_URL
   export OPTRALIS_ENV=${OPTRALIS_ENV:-development} BIND_ADDRESS=${BIND_ADDRESS:-127.0.0.1}
   export PORT=${PORT:-3000} AI_PORT=${AI_PORT:-3002} NOTIFIER_PORT=${NOTIFIER_PORT:-3003}
@@ -90,10 +90,29 @@ start_all() {
   "$bin/optralis-api" migrate >>"$logs/migrate.log" 2>&1 || { tail -20 "$logs/migrate.log" >&2; exit 1; }
 
   for service in "${services[@]}"; do
+    [ "$service" = agent ] && continue
     if running "$service"; then echo "$service already running"; continue; fi
     nohup "$bin/optralis-$service" >>"$logs/$service.log" 2>&1 </dev/null &
     echo $! >"$run/$service.pid"
   done
+
+  # The local agent monitors this machine: enrolled once into the client "This machine" with a
+  # one-use install token made here, then started like the services.
+  export OPTRALIS_CONFIG_DIR=$local_dir/agent/etc OPTRALIS_STATE_DIR=$local_dir/agent/state
+  if [ ! -f "$OPTRALIS_CONFIG_DIR/agent.json" ]; then
+    for _ in $(seq 1 150); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null && break; sleep 0.2; done
+    client=$(psql -X -q -At "$DATABASE_URL" -c "SELECT id FROM clients WHERE name = 'This machine' LIMIT 1")
+    [ -n "$client" ] || client=$(psql -X -q -At "$DATABASE_URL" -c "INSERT INTO clients (name) VALUES ('This machine') RETURNING id" | head -1)
+    token=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')
+    psql -X -q -At "$DATABASE_URL" -c "INSERT INTO install_tokens (client_id, token_hash, name, platform, max_usage)
+      VALUES ('$client', '$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)', 'make run', 'linux', 1)" >/dev/null
+    "$bin/optralis-agent" install --token "$token" --server "http://127.0.0.1:$PORT" --no-service >>"$logs/agent.log" 2>&1 \
+      || echo "  agent enrolment failed — see .local/logs/agent.log" >&2
+  fi
+  if ! running agent; then
+    nohup "$bin/optralis-agent" run >>"$logs/agent.log" 2>&1 </dev/null &
+    echo $! >"$run/agent.pid"
+  fi
 
   declare -A ports=([api]=$PORT [ai]=$AI_PORT [notifier]=$NOTIFIER_PORT [scheduler]=$SCHEDULER_PORT [ca]=$CA_PORT [agent]=$AGENT_STATUS_PORT)
   failed=0
