@@ -19,7 +19,10 @@
 # reconnect storm after an api restart; the retention job deleting 10 million expired metric rows
 # while half that fleet posts (BENCH_CLEANUP_ROWS). BENCH_AGENTS overrides the fleet sizes tried.
 #
-# BENCH_ONLY=auth,notifier,rules,ingest runs a subset (default: all).
+# agent: the footprint of a release agent at the default intervals for 10 minutes against a local
+# gateway, beside prometheus-node-exporter (scripts/bench/agent-footprint.sh).
+#
+# BENCH_ONLY=auth,notifier,rules,ingest,agent runs a subset (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -37,7 +40,7 @@ bench_url="${admin_url%/*}/optralis_bench"
 psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_bench WITH (FORCE)" -c "CREATE DATABASE optralis_bench"
 redis-cli -p 26381 flushall >/dev/null
 api_pid=""
-want() { [[ ",${BENCH_ONLY:-auth,notifier,rules,ingest}," == *",$1,"* ]]; }
+want() { [[ ",${BENCH_ONLY:-auth,notifier,rules,ingest,agent}," == *",$1,"* ]]; }
 
 echo "==> swift build -c release"
 swift build -c release --product optralis-api 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
@@ -154,6 +157,14 @@ API_BIN="$bin/optralis-api" SCHEDULER_BIN="$bin/optralis-scheduler" API_LOG="$in
   AGENT_TLS_PORT=3192 AGENT_TLS_CERT_FILE="$ingest_dir/server/server.crt" AGENT_TLS_KEY_FILE="$ingest_dir/server/server.key" \
   AGENT_TLS_CA_FILE="$ingest_dir/server/ca.crt" CA_DIR="$ingest_dir/ca" COLLECT_FIXTURES="$root/shared/Tests/OptralisTestSupport/Fixtures/collect" \
   "$bin/optralis-bench" ingest --agents "${BENCH_AGENTS:-2500,5000,10000,15000}" --window "${BENCH_WINDOW:-60}" --cleanup-rows "${BENCH_CLEANUP_ROWS:-10000000}" | tee "$out/ingest.txt"
+fi
+
+if want agent; then
+echo "==> agent footprint"
+for product in optralis-ca optralis-agent; do
+  swift build -c release --product $product 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
+done
+scripts/bench/agent-footprint.sh "$bin" "$admin_url" "$redis_url" "$out"
 fi
 
 if want auth; then

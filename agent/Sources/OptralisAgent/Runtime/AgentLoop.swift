@@ -14,6 +14,7 @@ public struct AgentLoop: Service {
     let collectors: [AnyCollector]
     let spool: Spool
     let gateway: GatewayClient
+    let updater: Updater
     let logger: Logger
     private let state = LoopState()
 
@@ -25,6 +26,7 @@ public struct AgentLoop: Service {
             stateDirectory: files.stateDirectory, gateway: url?.host.map { ($0, url?.port ?? 443) })
         spool = Spool(directory: files.spoolDirectory)
         gateway = GatewayClient(files: files, enrolment: enrolment, http: http)
+        updater = Updater(http: http, logger: logger)
         self.logger = logger
     }
 
@@ -118,14 +120,29 @@ public struct AgentLoop: Service {
                     let reply = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
                 {
                     next = reply["next_heartbeat_seconds"] as? Int ?? 60
-                    if let update = reply["update"] as? [String: Any], let version = update["version"] as? String {
-                        logger.notice("agent update available", metadata: ["version": "\(version)"])
-                    }
+                    if let update = reply["update"] as? [String: Any] { await self.update(update) }
                 } else {
                     logger.warning("heartbeat failed", metadata: ["outcome": "\(outcome)"])
                 }
             }
             try? await Task.sleep(for: .seconds(next))
+        }
+    }
+
+    /// Installs an offered version once per run; a failure keeps the current binary.
+    private func update(_ offer: [String: Any]) async {
+        guard let version = offer["version"] as? String, let url = offer["download_url"] as? String,
+            let checksum = offer["checksum_sha256"] as? String, await state.firstOffer(of: version)
+        else { return }
+        do {
+            try await updater.install(version: version, from: url, sha256: checksum)
+            if Updater.restartsBySystemd {
+                logger.notice("exiting so systemd starts the new version", metadata: ["version": "\(version)"])
+                exit(0)
+            }
+            logger.notice("restart the agent to run the new version", metadata: ["version": "\(version)"])
+        } catch {
+            logger.error("agent update failed", metadata: ["version": "\(version)", "error": "\(error)"])
         }
     }
 
@@ -203,6 +220,9 @@ actor LoopState {
     private var lastDelivery: Date?
     private var lastStatusWrite: Date = .distantPast
     private var latestLoad: (Double?, Double?) = (nil, nil)
+    private var offered: Set<String> = []
+
+    func firstOffer(of version: String) -> Bool { offered.insert(version).inserted }
 
     func interval(_ kind: String) -> Int { intervals[kind] ?? 300 }
     func isEnabled(_ kind: String) -> Bool { !disabled.contains(kind) }

@@ -22,15 +22,29 @@ public struct CommandRunner: Sendable {
     /// Runs `tool` with `arguments`; nil when the tool is missing. Standard error is discarded.
     public func run(_ tool: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> Result? {
         guard let executable = which(tool) else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ["PATH": searchPath.joined(separator: ":"), "LANG": "C", "LC_ALL": "C"]
         let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        func launch() throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            process.environment = ["PATH": searchPath.joined(separator: ":"), "LANG": "C", "LC_ALL": "C"]
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        // A tool being rewritten at this moment (a package upgrade) cannot be executed yet
+        // (ETXTBSY): try again briefly before giving up.
+        var launched: Process?
+        for attempt in 1...3 where launched == nil {
+            do {
+                launched = try launch()
+            } catch where attempt < 3 {
+                try await Task.sleep(for: .milliseconds(50 * attempt))
+            }
+        }
+        guard let process = launched else { return nil }
         // Read while it runs, so a large output cannot fill the pipe and stall the tool.
         let reader = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
         let deadline = ContinuousClock.now + timeout

@@ -10,10 +10,7 @@ import Testing
 struct AgentEndToEndTests {
     @Test func install_spool_through_an_outage_then_deliver_everything_once() async throws {
         try await AgentTestBed.run { bed in
-            let client = try await bed.api.seedClient()
-            let admin = try await bed.api.login(try await bed.api.seedUser(client: client, role: "admin").email).access
-            let created = try await bed.api.send(.post, "/api/install-tokens", token: admin, json: [:])
-            let token = try #require((created.json["token"] as? [String: Any])?["token"] as? String)
+            let token = try await bed.installToken()
             let agent = TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path
             let config = bed.work + "/etc", state = bed.work + "/state"
             let server = "http://127.0.0.1:\(try #require(bed.api.client.port))"
@@ -68,6 +65,61 @@ struct AgentEndToEndTests {
 
             let status = try await ChildProcess.run(agent, ["status", "--config-dir", config, "--state-dir", state])
             #expect(status.status == 0 && status.output.contains(machine.uuidString.lowercased()) && status.output.contains("last post:"), "\(status.output)")
+        }
+    }
+
+    @Test func a_newer_version_is_verified_installed_and_the_agent_exits_for_systemd_to_restart_it() async throws {
+        try await AgentTestBed.run { bed in
+            let token = try await bed.installToken()
+            // The agent runs from a copy, which the update replaces.
+            let binary = bed.work + "/bin/optralis-agent"
+            try FileManager.default.createDirectory(atPath: bed.work + "/bin", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path, toPath: binary)
+            let config = bed.work + "/etc", state = bed.work + "/state"
+            let server = "http://127.0.0.1:\(try #require(bed.api.client.port))"
+            let installed = try await ChildProcess.run(binary, ["install", "--token", token, "--server", server, "--config-dir", config, "--state-dir", state, "--no-service"])
+            try #require(installed.status == 0, "\(installed.output)")
+
+            // "Version 99": the same program with bytes appended (an ELF file runs the same), served over HTTP.
+            let downloads = bed.work + "/downloads"
+            try FileManager.default.createDirectory(atPath: downloads, withIntermediateDirectories: true)
+            var release = try Data(contentsOf: URL(fileURLWithPath: binary))
+            release.append(Data("optralis-99".utf8))
+            try release.write(to: URL(fileURLWithPath: downloads + "/optralis-agent-99"))
+            let checksum = String(try await ChildProcess.run("/usr/bin/sha256sum", [downloads + "/optralis-agent-99"]).output.prefix(64))
+            let httpPort = try freePort()
+            let files = try ChildProcess(executable: "/usr/bin/python3", arguments: ["-m", "http.server", String(httpPort), "--bind", "127.0.0.1", "--directory", downloads])
+            defer { files.signal(SIGTERM) }
+            #expect(await eventually { (try? await ChildProcess.run("/usr/bin/curl", ["-fsS", "-o", "/dev/null", "http://127.0.0.1:\(httpPort)/optralis-agent-99"]))?.status == 0 })
+            func offer(_ sum: String) async throws {
+                try await bed.api.sql("DELETE FROM agent_versions")
+                try await bed.api.sql("""
+                    INSERT INTO agent_versions (version, channel, platform, architecture, download_url, checksum_sha256, file_size_bytes, is_active)
+                    VALUES ('99.0.0', 'stable', 'linux', 'amd64', \("http://127.0.0.1:\(httpPort)/optralis-agent-99"), \(sum), \(release.count), true)
+                    """)
+            }
+            let environment = ["LOG_LEVEL": "info", "PATH": "/usr/bin:/bin", "INVOCATION_ID": "systemd-test"]
+            func run() throws -> ChildProcess {
+                try ChildProcess(executable: binary, arguments: ["run", "--config-dir", config, "--state-dir", state],
+                                 environment: environment.merging(["AGENT_STATUS_PORT": String(try freePort())]) { $1 })
+            }
+
+            // A checksum that does not match: the binary stays, the agent keeps running.
+            try await offer(String(repeating: "0", count: 64))
+            let wary = try run()
+            #expect(await eventually(timeout: .seconds(20)) { wary.output.contains("agent update failed") }, "\(wary.output.suffix(800))")
+            #expect(wary.isRunning && FileManager.default.contentsEqual(atPath: binary, andPath: TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path))
+            wary.signal(SIGTERM)
+            _ = await wary.waitForExit(timeout: .seconds(10))
+
+            // The right checksum: replaced, then the agent exits for systemd to start version 99.
+            try await offer(checksum)
+            let updating = try run()
+            let exit = await updating.waitForExit(timeout: .seconds(30))
+            #expect(exit == 0, "\(updating.output.suffix(800))")
+            #expect(FileManager.default.contentsEqual(atPath: binary, andPath: downloads + "/optralis-agent-99"))
+            let mode = try FileManager.default.attributesOfItem(atPath: binary)[.posixPermissions] as? Int
+            #expect(mode == 0o755)
         }
     }
 }

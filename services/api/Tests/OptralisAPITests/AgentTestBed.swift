@@ -80,6 +80,14 @@ struct AgentTestBed: Sendable {
             tls: TLSOptions(caFile: serverDirectory + "/ca.crt", clientCertificateFile: certificate, clientKeyFile: key))
     }
 
+    /// An install token of a new client, as its admin creates it.
+    func installToken() async throws -> String {
+        let client = try await api.seedClient()
+        let admin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
+        let created = try await api.send(.post, "/api/install-tokens", token: admin, json: [:])
+        return try #require((created.json["token"] as? [String: Any])?["token"] as? String, "\(created.text)")
+    }
+
     func get(_ path: String, as agent: Agent) async throws -> OutboundResponse {
         try await curl.send(OutboundRequest(url: base + path, tls: agent.tls))
     }
