@@ -19,7 +19,8 @@ public struct AgentServer: Sendable {
     }
 
     public func makeApplication() -> some ApplicationProtocol {
-        let http = CurlClient(concurrency: 4)
+        // One transfer at a time: every post, heartbeat and sync shares one kept-alive connection.
+        let http = CurlClient(concurrency: 1)
         let loop = AgentLoop(files: configuration.files, enrolment: configuration.enrolment, http: http, logger: builder.logger)
         return builder.application(router: makeRouter(), workers: [CurlService(client: http), loop])
     }

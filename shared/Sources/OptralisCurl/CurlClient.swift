@@ -35,7 +35,7 @@ public final class CurlClient: Sendable {
     }
 
     private static func perform(_ request: OutboundRequest) throws -> OutboundResponse {
-        let easy = try CurlEasy()
+        let easy = try CurlEasy.forCurrentThread()
         easy.sink.maximumBodyBytes = request.maximumResponseBytes
         try easy.set(CURLOPT_URL, request.url)
         try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")

@@ -1,8 +1,9 @@
 import CCurl
 import Foundation
 
-/// One `CURL*` easy handle for one transfer: the only type that touches libcurl pointers.
-/// Created, used and freed on a single thread-pool thread, so it never crosses threads.
+/// One `CURL*` easy handle, one transfer at a time: the only type that touches libcurl pointers.
+/// Created, used and freed on a single thread-pool thread, so it never crosses threads (HTTP
+/// keeps one per thread, see ``forCurrentThread()``; SMTP makes one per message).
 final class CurlEasy {
     private let handle: UnsafeMutableRawPointer  // `CURL *` is `void *` in C
     private var lists: [UnsafeMutablePointer<curl_slist>] = []
@@ -17,6 +18,39 @@ final class CurlEasy {
         guard let handle = curl_easy_init() else { throw CurlError(code: -1, message: "curl_easy_init failed") }
         self.handle = handle
         errorBuffer.initialize(to: 0)
+        try configureDefaults()
+    }
+
+    /// The calling thread's handle for HTTP, reset for a new transfer. Its connection cache
+    /// survives `curl_easy_reset`, so consecutive requests to one server from a thread reuse the
+    /// kept-alive connection (and its TLS session) instead of a new handshake each time. libcurl
+    /// reuses a connection only when the new request's TLS settings (client certificate
+    /// included) match.
+    static func forCurrentThread() throws(CurlError) -> CurlEasy {
+        let key = "optralis.curl.easy"
+        if let easy = Thread.current.threadDictionary[key] as? CurlEasy {
+            easy.reset()
+            try easy.configureDefaults()
+            return easy
+        }
+        let easy = try CurlEasy()
+        Thread.current.threadDictionary[key] = easy
+        return easy
+    }
+
+    private func reset() {
+        curl_easy_reset(handle)
+        lists.forEach { curl_slist_free_all($0) }
+        lists = []
+        upload = nil
+        sink.body = []
+        sink.headerLines = []
+        sink.maximumBodyBytes = .max
+        sink.truncated = false
+        errorBuffer[0] = 0
+    }
+
+    private func configureDefaults() throws(CurlError) {
         try set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
         // Signals are unsafe with threads; timeouts then rely on the threaded resolver.
         try set(CURLOPT_NOSIGNAL, 1)

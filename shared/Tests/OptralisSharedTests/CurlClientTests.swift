@@ -41,6 +41,28 @@ struct CurlClientTests {
         }
     }
 
+    @Test func consecutive_requests_reuse_the_kept_alive_connection() async throws {
+        // An HTTP/1.1 server that answers each request with the client's port.
+        let port = try freePort()
+        let server = try ChildProcess(executable: "/usr/bin/python3", arguments: ["-c", """
+            import http.server
+            class Peer(http.server.BaseHTTPRequestHandler):
+                protocol_version = "HTTP/1.1"
+                def do_GET(self):
+                    body = str(self.client_address[1]).encode()
+                    self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+                def log_message(self, *args): pass
+            http.server.ThreadingHTTPServer(("127.0.0.1", \(port)), Peer).serve_forever()
+            """])
+        defer { server.signal(SIGTERM) }
+        let curl = CurlClient(concurrency: 1)
+        #expect(await eventually { (try? await curl.send(OutboundRequest(url: "http://127.0.0.1:\(port)/")))?.status == 200 })
+        var ports: Set<String> = []
+        for _ in 0..<5 { ports.insert(try await curl.send(OutboundRequest(url: "http://127.0.0.1:\(port)/")).bodyText) }
+        #expect(ports.count == 1, "five requests, one connection: \(ports)")
+        await curl.shutdown()
+    }
+
     @Test func post_sends_the_exact_body_and_headers_and_reads_the_response() async throws {
         let curl = CurlClient(concurrency: 2)
         try await withHTTPServer { port, recorder in
