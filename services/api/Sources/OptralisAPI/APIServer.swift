@@ -88,7 +88,12 @@ public struct APIServer: Sendable {
             let catalog = AgentCatalogController(client: client, activity: activity, logger: logger)
             catalog.addPublicRoutes(to: router)
             certificatesController.addMachineRoutes(to: tenant.group("machines"))
-            MachineHistoryController(history: MachineHistoryRepository(client: client, logger: logger)).addRoutes(to: tenant.group("machines"))
+            let machineRepository = MachineRepository(client: client, logger: logger)
+            MachineHistoryController(history: MachineHistoryRepository(client: client, logger: logger), machines: machineRepository)
+                .addRoutes(to: tenant.group("machines"))
+            MachinesController(
+                machines: machineRepository, settings: CollectionSettingsRepository(client: client, logger: logger), activity: activity
+            ).addRoutes(to: tenant.group("machines"))
             let installTokens = InstallTokenRepository(client: client, logger: logger)
             let issuer = InstallTokenIssuer(tokens: installTokens, activity: activity)
             InstallTokensController(tokens: installTokens, issuer: issuer, activity: activity, publicURL: configuration.publicURL)

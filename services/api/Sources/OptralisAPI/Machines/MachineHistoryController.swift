@@ -7,6 +7,7 @@ import OptralisCore
 /// hourly roll-ups — or one raw sample per hour while the roll-ups hold fewer than 5 points.
 struct MachineHistoryController {
     let history: MachineHistoryRepository
+    let machines: MachineRepository
 
     struct History<Point: Encodable & Sendable>: ResponseEncodable {
         let hostname: String
@@ -33,9 +34,9 @@ struct MachineHistoryController {
         let clientID = try context.requireIdentity().requireClient()
         let hostname = try context.parameters.require("hostname")
         let range = try HistoryRange(query: request.uri.queryParameters["range"].map(String.init))
-        guard let machine = try await history.machineID(hostname: hostname, clientID: clientID) else {
+        guard let (machine, name) = try await machines.find(hostname: hostname, clientID: clientID) else {
             throw APIError.notFound("machine \(hostname)")
         }
-        return (hostname, machine, range)
+        return (name, machine, range)
     }
 }

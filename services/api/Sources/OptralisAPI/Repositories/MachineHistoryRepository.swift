@@ -28,13 +28,6 @@ struct MachineHistoryRepository: Sendable {
         }
     }
 
-    /// The machine of the client with this host name (case-insensitive).
-    func machineID(hostname: String, clientID: UUID) async throws -> UUID? {
-        try await client.query(
-            "SELECT id FROM machines WHERE client_id = \(clientID) AND lower(hostname) = lower(\(hostname))", logger: logger
-        ).decode(UUID.self).reduce(into: UUID?.none) { $0 = $1 }
-    }
-
     /// The columns one history reads: seven values after the time, from the roll-up, from a raw
     /// sample, and aggregated over a raw bucket; `present` marks the raw rows of this collector.
     struct Series: Sendable {
