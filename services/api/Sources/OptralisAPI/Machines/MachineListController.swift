@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+import OptralisCore
+
+/// The fleet's reading routes: `GET /api/machines` (filters, pagination, sort) and one machine
+/// by id or host name with its latest collector data, labels and certificate status (read in
+/// parallel), and `/inventory` (every collector's latest snapshot).
+struct MachineListController {
+    let queries: MachineQueries
+    let machines: MachineRepository
+
+    struct Page: ResponseEncodable {
+        let machines: [MachineQueries.Summary]
+        let total: Int
+        let page: Int
+        let limit: Int
+    }
+
+    struct Detail: ResponseEncodable {
+        let machine: MachineQueries.Summary
+        let labels: [MachineQueries.Label]
+        let collectors: [String: JSONValue]
+    }
+
+    struct Inventory: ResponseEncodable {
+        let hostname: String
+        let collectors: [String: JSONValue]
+    }
+
+    func addRoutes(to group: RouterGroup<APIRequestContext>) {
+        group.get { request, context -> Page in
+            let clientID = try context.requireIdentity().requireClient()
+            let filter = try Self.filter(request.uri.queryParameters)
+            let (machines, total) = try await queries.list(clientID: clientID, filter)
+            return Page(machines: machines, total: total, page: filter.page, limit: filter.limit)
+        }
+        group.get(":id") { _, context -> Detail in
+            let clientID = try context.requireIdentity().requireClient()
+            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw APIError.validation("the machine id must be a UUID") }
+            return try await detail(id: id, clientID: clientID)
+        }
+        group.get("by-hostname/:hostname") { _, context -> Detail in
+            let clientID = try context.requireIdentity().requireClient()
+            let name = try context.parameters.require("hostname")
+            guard let (id, _) = try await machines.find(hostname: name, clientID: clientID) else { throw APIError.notFound("machine \(name)") }
+            return try await detail(id: id, clientID: clientID)
+        }
+        group.get("by-hostname/:hostname/inventory") { _, context -> Inventory in
+            let clientID = try context.requireIdentity().requireClient()
+            let name = try context.parameters.require("hostname")
+            guard let (id, hostname) = try await machines.find(hostname: name, clientID: clientID) else { throw APIError.notFound("machine \(name)") }
+            return Inventory(hostname: hostname, collectors: try Self.decoded(try await queries.snapshots(machineID: id)))
+        }
+    }
+
+    private func detail(id: UUID, clientID: UUID) async throws -> Detail {
+        async let summary = queries.summary(id: id, clientID: clientID)
+        async let labels = queries.labels(machineID: id, clientID: clientID)
+        async let snapshots = queries.snapshots(machineID: id)
+        guard let machine = try await summary else { throw APIError.notFound("machine") }
+        return Detail(machine: machine, labels: try await labels, collectors: try Self.decoded(try await snapshots))
+    }
+
+    private static func decoded(_ snapshots: [String: String]) throws -> [String: JSONValue] {
+        try snapshots.mapValues { try JSONValue(parsing: $0) }
+    }
+
+    static func filter(_ query: Parameters) throws -> MachineQueries.Filter {
+        var filter = MachineQueries.Filter()
+        if let group = query["group_id"] {
+            guard let id = UUID(uuidString: String(group)) else { throw APIError.validation("group_id must be a UUID") }
+            filter.groupID = id
+        }
+        filter.labelKey = query["label"].map(String.init)
+        filter.labelValue = query["label_value"].map(String.init)
+        if let status = query["status"] {
+            guard ["online", "offline"].contains(status) else { throw APIError.validation("status must be online or offline") }
+            filter.status = String(status)
+        }
+        filter.os = query["os"].map(String.init)
+        filter.search = query["search"].map(String.init).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }
+        if let sort = query["sort"] {
+            guard MachineQueries.sortColumns[String(sort)] != nil else {
+                throw APIError.validation("sort must be one of \(MachineQueries.sortColumns.keys.sorted().joined(separator: ", "))")
+            }
+            filter.sort = String(sort)
+        }
+        filter.descending = query["order"] == "desc"
+        filter.page = Int(query["page"] ?? "1") ?? 0
+        filter.limit = Int(query["limit"] ?? "50") ?? 0
+        guard filter.page >= 1, (1...500).contains(filter.limit) else { throw APIError.validation("page must be ≥ 1 and limit between 1 and 500") }
+        return filter
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The fleet's reading side: machine lists with filters and pagination, one machine with its
+/// latest collector data, labels and certificate. Scoped by the client in every statement.
+struct MachineQueries: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    /// A machine as lists show it; `status` and `cert_status` are computed (spec "Validation
+    /// Conformité OS", certificate statuses of "Gestion Certificats mTLS").
+    struct Summary: Encodable, Sendable {
+        let id: UUID
+        let hostname: String
+        let os: String?
+        let osVersion: String?
+        let ipAddress: String?
+        let agentVersion: String?
+        let lastSeen: Date?
+        let status: String
+        let healthScore: Int?
+        let isOSCompliant: Bool
+        let groupID: UUID?
+        let maintenanceMode: Bool
+        let updateChannel: String
+        let certStatus: String
+        let certExpiresAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case id, hostname, os, status
+            case osVersion = "os_version", ipAddress = "ip_address", agentVersion = "agent_version", lastSeen = "last_seen",
+                healthScore = "health_score", isOSCompliant = "is_os_compliant", groupID = "group_id", maintenanceMode = "maintenance_mode",
+                updateChannel = "update_channel", certStatus = "cert_status", certExpiresAt = "cert_expires_at"
+        }
+    }
+
+    struct Filter: Sendable {
+        var groupID: UUID?
+        var labelKey: String?
+        var labelValue: String?
+        /// online or offline.
+        var status: String?
+        var os: String?
+        var search: String?
+        var sort = "hostname"
+        var descending = false
+        var page = 1
+        var limit = 50
+    }
+
+    static let sortColumns = ["hostname": "m.hostname", "last_seen": "m.last_seen", "health_score": "m.health_score", "os": "m.os", "created_at": "m.created_at"]
+
+    /// Online: seen within 5 minutes (the offline detection's default threshold).
+    private static let columns = """
+        m.id, m.hostname, m.os, m.os_version, m.ip_address, m.agent_version, m.last_seen,
+        CASE WHEN m.last_seen > now() - interval '5 minutes' THEN 'online' ELSE 'offline' END,
+        m.health_score, m.is_os_compliant, m.group_id, m.maintenance_mode, m.update_channel,
+        CASE WHEN m.cert_serial IS NULL THEN 'none' WHEN m.cert_revoked_at IS NOT NULL THEN 'revoked'
+             WHEN m.cert_expires_at <= now() THEN 'expired' WHEN m.cert_expires_at <= now() + interval '7 days' THEN 'expiring'
+             WHEN m.cert_expires_at <= now() + interval '30 days' THEN 'expiring_soon' ELSE 'valid' END,
+        m.cert_expires_at
+        """
+
+    private typealias Row = (UUID, String, String?, String?, String?, String?, Date?, String, Int?, Bool, UUID?, Bool, String, String, Date?)
+
+    private static func summary(_ row: Row) -> Summary {
+        Summary(
+            id: row.0, hostname: row.1, os: row.2, osVersion: row.3, ipAddress: row.4, agentVersion: row.5, lastSeen: row.6, status: row.7,
+            healthScore: row.8, isOSCompliant: row.9, groupID: row.10, maintenanceMode: row.11, updateChannel: row.12, certStatus: row.13,
+            certExpiresAt: row.14)
+    }
+
+    /// One page and the total matching the filter.
+    func list(clientID: UUID, _ filter: Filter) async throws -> (machines: [Summary], total: Int) {
+        var binds = PostgresBindings()
+        var conditions = ["m.client_id = $1"]
+        binds.append(clientID)
+        func bind(_ value: some PostgresNonThrowingEncodable & Sendable) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
+        if let group = filter.groupID { conditions.append("m.group_id = \(bind(group))") }
+        if let key = filter.labelKey {
+            var label = "EXISTS (SELECT 1 FROM machine_labels ml JOIN labels l ON l.id = ml.label_id WHERE ml.machine_id = m.id AND l.key = \(bind(key))"
+            if let value = filter.labelValue { label += " AND ml.value = \(bind(value))" }
+            conditions.append(label + ")")
+        }
+        if filter.status == "online" { conditions.append("m.last_seen > now() - interval '5 minutes'") }
+        if filter.status == "offline" { conditions.append("(m.last_seen IS NULL OR m.last_seen <= now() - interval '5 minutes')") }
+        if let os = filter.os { conditions.append("lower(m.os) = lower(\(bind(os)))") }
+        if let search = filter.search {
+            let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            conditions.append("m.hostname ILIKE \(bind(pattern))")
+        }
+        let order = "\(Self.sortColumns[filter.sort] ?? "m.hostname") \(filter.descending ? "DESC" : "ASC") NULLS LAST, m.id"
+        let limit = bind(filter.limit), offset = bind((filter.page - 1) * filter.limit)
+        let sql = """
+            SELECT \(Self.columns), count(*) OVER ()::int FROM machines m WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)
+            """
+        var machines: [Summary] = []
+        var total = 0
+        for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(
+            (UUID, String, String?, String?, String?, String?, Date?, String, Int?, Bool, UUID?, Bool, String, String, Date?, Int).self)
+        {
+            machines.append(Self.summary((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14)))
+            total = row.15
+        }
+        if machines.isEmpty, filter.page > 1 {
+            // Past the last page: still report how many there are.
+            total = try await client.query(
+                PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM machines m WHERE \(conditions.joined(separator: " AND "))", binds: binds), logger: logger
+            ).decode(Int.self).reduce(into: 0) { $0 = $1 }
+        }
+        return (machines, total)
+    }
+
+    func summary(id: UUID, clientID: UUID) async throws -> Summary? {
+        for try await row in try await client.query(
+            PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM machines m WHERE m.id = $1 AND m.client_id = $2", binds: {
+                var binds = PostgresBindings()
+                binds.append(id)
+                binds.append(clientID)
+                return binds
+            }()), logger: logger
+        ).decode(Row.self) {
+            return Self.summary(row)
+        }
+        return nil
+    }
+
+    /// The latest data of each collector, as the agent sent it (`machine_collector_data`).
+    func snapshots(machineID: UUID) async throws -> [String: String] {
+        var snapshots: [String: String] = [:]
+        let rows = try await client.query("SELECT collector, data::text FROM machine_collector_data WHERE machine_id = \(machineID)", logger: logger)
+        for try await (collector, data) in rows.decode((String, String).self) { snapshots[collector] = data }
+        return snapshots
+    }
+
+    struct Label: Encodable, Sendable {
+        let key: String
+        let value: String
+        let color: String
+    }
+
+    func labels(machineID: UUID, clientID: UUID) async throws -> [Label] {
+        try await client.query(
+            """
+            SELECT l.key, ml.value, l.color FROM machine_labels ml JOIN labels l ON l.id = ml.label_id
+            WHERE ml.machine_id = \(machineID) AND ml.client_id = \(clientID) ORDER BY l.key
+            """, logger: logger
+        ).decode((String, String, String).self).reduce(into: []) { $0.append(Label(key: $1.0, value: $1.1, color: $1.2)) }
+    }
+}
