@@ -83,14 +83,19 @@ struct PasswordChangeGate: RouterMiddleware {
 }
 
 /// Tenant routes: a client to act on (a super_admin must impersonate one), and read-only
-/// access for observers — any method but GET and HEAD is 403 for them.
+/// access for observers — any method but GET and HEAD is 403 for them, except the reads that
+/// take their question as a POST body (``readingPosts``).
 struct TenantMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
+
+    /// POST routes that change nothing (`/api/machines/labels/batch`: up to 100 ids).
+    static let readingPosts: Set<String> = ["/api/machines/labels/batch"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let identity = try context.requireIdentity()
         _ = try identity.requireClient()
-        if !identity.role.canWrite && ![.get, .head].contains(request.method) { throw APIError.readOnly }
+        let reads = [.get, .head].contains(request.method) || (request.method == .post && Self.readingPosts.contains(request.uri.path))
+        if !identity.role.canWrite && !reads { throw APIError.readOnly }
         return try await next(request, context)
     }
 }
