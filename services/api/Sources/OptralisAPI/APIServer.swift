@@ -91,6 +91,8 @@ public struct APIServer: Sendable {
             let machineRepository = MachineRepository(client: client, logger: logger)
             MachineHistoryController(history: MachineHistoryRepository(client: client, logger: logger), machines: machineRepository)
                 .addRoutes(to: tenant.group("machines"))
+            GroupsController(groups: GroupRepository(client: client, logger: logger), activity: activity)
+                .addRoutes(groups: tenant.group("groups"), machines: tenant.group("machines"))
             LabelsController(labels: LabelRepository(client: client, logger: logger), activity: activity)
                 .addRoutes(labels: tenant.group("labels"), machines: tenant.group("machines"))
             MachineListController(queries: MachineQueries(client: client, logger: logger), machines: machineRepository)

@@ -69,7 +69,7 @@ struct LabelsController {
             let (clientID, label, body) = try await assignment(request, context)
             let value = try Self.value(body.value) ?? String(label.key.prefix(100))
             let count = try await labels.assign(labelID: label.id, value: value, machineIDs: body.machineIDs, clientID: clientID)
-            try await record(context, "Label assigné aux machines", ["key": label.key, "value": value, "machines": String(count)])
+            try await record(context, "Label assigné aux machines", ["key": label.key, "value": value, "machines": String(count)], category: .machine)
             return Changed(count: count)
         }
         group.delete("assign") { request, context -> Changed in
@@ -98,9 +98,10 @@ struct LabelsController {
         return (clientID, label, body)
     }
 
-    private func record(_ context: APIRequestContext, _ message: String, _ metadata: [String: String]) async throws {
+    private func record(
+        _ context: APIRequestContext, _ message: String, _ metadata: [String: String], category: ActivityLogger.Category = .system
+    ) async throws {
         let identity = try context.requireIdentity()
-        let category: ActivityLogger.Category = message.contains("assigné") ? .machine : .system
         await activity.record(category, message, metadata: metadata, clientID: try identity.requireClient(), userID: identity.userID, ip: context.clientIP)
     }
 
