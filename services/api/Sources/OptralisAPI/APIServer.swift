@@ -91,6 +91,8 @@ public struct APIServer: Sendable {
             let machineRepository = MachineRepository(client: client, logger: logger)
             MachineHistoryController(history: MachineHistoryRepository(client: client, logger: logger), machines: machineRepository)
                 .addRoutes(to: tenant.group("machines"))
+            CollectionSettingsController(store: CollectionSettingsStore(client: client, logger: logger), activity: activity)
+                .addRoutes(to: tenant.group("collection-settings"))
             GroupsController(groups: GroupRepository(client: client, logger: logger), activity: activity)
                 .addRoutes(groups: tenant.group("groups"), machines: tenant.group("machines"))
             LabelsController(labels: LabelRepository(client: client, logger: logger), activity: activity)
