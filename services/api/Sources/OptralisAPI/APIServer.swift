@@ -97,8 +97,9 @@ public struct APIServer: Sendable {
                 .addRoutes(groups: tenant.group("groups"), machines: tenant.group("machines"))
             LabelsController(labels: LabelRepository(client: client, logger: logger), activity: activity)
                 .addRoutes(labels: tenant.group("labels"), machines: tenant.group("machines"))
-            MachineListController(queries: MachineQueries(client: client, logger: logger), machines: machineRepository)
-                .addRoutes(to: tenant.group("machines"))
+            let machineQueries = MachineQueries(client: client, logger: logger)
+            MachineListController(queries: machineQueries, machines: machineRepository).addRoutes(to: tenant.group("machines"))
+            MachineExport(queries: machineQueries).addRoutes(to: tenant.group("export"))
             MachinesController(
                 machines: machineRepository, settings: CollectionSettingsRepository(client: client, logger: logger), activity: activity
             ).addRoutes(to: tenant.group("machines"))
