@@ -100,6 +100,7 @@ public struct APIServer: Sendable {
             let machineQueries = MachineQueries(client: client, logger: logger)
             MachineListController(queries: machineQueries, machines: machineRepository).addRoutes(to: tenant.group("machines"))
             MachineExport(queries: machineQueries).addRoutes(to: tenant.group("export"))
+            OverviewController(client: client, logger: logger).addRoutes(to: tenant)
             MachinesController(
                 machines: machineRepository, settings: CollectionSettingsRepository(client: client, logger: logger), activity: activity
             ).addRoutes(to: tenant.group("machines"))
