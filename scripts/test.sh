@@ -46,7 +46,9 @@ echo "==> swift test"
 start=$(date +%s)
 output="$local_dir/test-output.log"
 status=0
-swift test --skip-build "$@" 2>&1 | tee "$output" || status=$?
+# At most 6 tests at once: the suites start real servers, agents and tools, and a 2-core CI
+# machine running them all together stretches timings past what any test should tolerate.
+SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=${OPTRALIS_TEST_PARALLELISM:-6} swift test --skip-build "$@" 2>&1 | tee "$output" || status=$?
 echo "tests took $(( $(date +%s) - start )) s"
 # One plain summary line: Swift Testing's count of tests, and how many of them failed.
 total=$(sed -n 's/.*Test run with \([0-9]*\) tests\{0,1\} .*/\1/p' "$output" | tail -1)
