@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 
 /// Input rules of the spec ("Validation des Entrées").
 enum Validation {
@@ -32,4 +33,28 @@ enum Validation {
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return fractional.date(from: text)
     }
+
+    /// The path's `:id` as a UUID; a malformed one is a 400, not a 500.
+    static func pathID(_ context: APIRequestContext, _ name: String = "id") throws -> UUID {
+        guard let id = context.parameters.get(name).flatMap(UUID.init(uuidString:)) else { throw APIError.validation("the \(name) must be a UUID") }
+        return id
+    }
+
+    /// `#RRGGBB` (groups, labels).
+    static func color(_ raw: String?) throws -> String? {
+        guard let raw else { return nil }
+        guard raw.wholeMatch(of: /#[0-9A-Fa-f]{6}/) != nil else { throw APIError.validation("color must be #RRGGBB") }
+        return raw
+    }
+
+    /// Trimmed, 1 to `maximum` characters; nil stays nil.
+    static func text(_ raw: String?, field: String, maximum: Int) throws -> String? {
+        guard let raw else { return nil }
+        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...maximum).contains(value.count) else { throw APIError.validation("\(field) must be 1 to \(maximum) characters") }
+        return value
+    }
+
+    /// Machines changed at once by the fleet routes (labels, groups).
+    static let maximumBatch = 100
 }

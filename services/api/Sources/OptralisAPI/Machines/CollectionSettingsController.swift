@@ -36,7 +36,7 @@ struct CollectionSettingsController {
             return List(settings: settings, count: settings.count)
         }
         group.get(":id") { _, context -> CollectionSettingsStore.Setting in
-            guard let setting = try await store.find(id: try LabelsController.id(context), clientID: try context.requireIdentity().requireClient())
+            guard let setting = try await store.find(id: try Validation.pathID(context), clientID: try context.requireIdentity().requireClient())
             else { throw APIError.notFound("collection setting") }
             return setting
         }
@@ -52,7 +52,7 @@ struct CollectionSettingsController {
         group.put(":id") { request, context -> CollectionSettingsStore.Setting in
             let identity = try context.requireIdentity()
             let clientID = try identity.requireClient()
-            let id = try LabelsController.id(context)
+            let id = try Validation.pathID(context)
             guard let current = try await store.find(id: id, clientID: clientID) else { throw APIError.notFound("collection setting") }
             let body = try await request.decode(as: Body.self, context: context)
             let retargeted = body.machineID != nil || body.groupID != nil || body.labelID != nil
@@ -66,11 +66,11 @@ struct CollectionSettingsController {
             try await record(context, saved)
             return saved
         }
-        group.delete(":id") { _, context -> LabelsController.Changed in
-            guard try await store.delete(id: try LabelsController.id(context), clientID: try context.requireIdentity().requireClient()) else {
+        group.delete(":id") { _, context -> CountDone in
+            guard try await store.delete(id: try Validation.pathID(context), clientID: try context.requireIdentity().requireClient()) else {
                 throw APIError.notFound("collection setting")
             }
-            return LabelsController.Changed(count: 1)
+            return CountDone(count: 1)
         }
     }
 
@@ -92,7 +92,7 @@ struct CollectionSettingsController {
         if let unknown = enabled.keys.first(where: { key in !CollectionIntervals.bounds.contains { $0.collector == key } }) {
             throw APIError.validation("unknown collector \"\(unknown)\" in collectors_enabled")
         }
-        let labelValue = try LabelsController.value(body.labelValue)
+        let labelValue = try Validation.text(body.labelValue, field: "label_value", maximum: 100)
         guard labelValue == nil || scope == "label" else { throw APIError.validation("label_value goes with label_id") }
         return CollectionSettingsStore.Setting(
             id: id, clientID: clientID, name: name, priority: body.priority ?? 0, scope: scope, machineID: body.machineID, groupID: body.groupID,

@@ -23,49 +23,49 @@ struct GroupsController {
         group.get { _, context -> [GroupRepository.Group] in try await groups.all(clientID: try context.requireIdentity().requireClient()) }
         group.post { request, context -> EditedResponse<GroupRepository.Group> in
             let body = try await request.decode(as: GroupRequest.self, context: context)
-            guard let name = try Self.name(body.name) else { throw APIError.validation("name is required (1 to 50 characters)") }
+            guard let name = try Validation.text(body.name, field: "name", maximum: 50) else { throw APIError.validation("name is required (1 to 50 characters)") }
             let created = try await groups.create(
-                clientID: try context.requireIdentity().requireClient(), name: name, color: try LabelsController.color(body.color) ?? "#3b82f6")
+                clientID: try context.requireIdentity().requireClient(), name: name, color: try Validation.color(body.color) ?? "#3b82f6")
             try await record(context, "Groupe créé", category: .system, ["name": name])
             return EditedResponse(status: .created, response: created)
         }
         group.put(":id") { request, context -> GroupRepository.Group in
             let body = try await request.decode(as: GroupRequest.self, context: context)
             guard let updated = try await groups.update(
-                id: try LabelsController.id(context), clientID: try context.requireIdentity().requireClient(), name: try Self.name(body.name),
-                color: try LabelsController.color(body.color))
+                id: try Validation.pathID(context), clientID: try context.requireIdentity().requireClient(), name: try Validation.text(body.name, field: "name", maximum: 50),
+                color: try Validation.color(body.color))
             else { throw APIError.notFound("group") }
             try await record(context, "Groupe modifié", category: .system, ["name": updated.name])
             return updated
         }
-        group.delete(":id") { _, context -> LabelsController.Changed in
-            guard try await groups.delete(id: try LabelsController.id(context), clientID: try context.requireIdentity().requireClient()) else {
+        group.delete(":id") { _, context -> CountDone in
+            guard try await groups.delete(id: try Validation.pathID(context), clientID: try context.requireIdentity().requireClient()) else {
                 throw APIError.notFound("group")
             }
             try await record(context, "Groupe supprimé", category: .system, [:])
-            return LabelsController.Changed(count: 1)
+            return CountDone(count: 1)
         }
-        machines.put("assign-group") { request, context -> LabelsController.Changed in
+        machines.put("assign-group") { request, context -> CountDone in
             let body = try await move(request, context)
             guard let groupID = body.groupID else { throw APIError.validation("group_id is required") }
             let clientID = try context.requireIdentity().requireClient()
             guard try await groups.exists(id: groupID, clientID: clientID) else { throw APIError.notFound("group") }
             let moved = try await groups.place(machineIDs: body.machineIDs, groupID: groupID, clientID: clientID)
             try await record(context, "Machines assignées au groupe", category: .machine, ["machines": String(moved)])
-            return LabelsController.Changed(count: moved)
+            return CountDone(count: moved)
         }
-        machines.put("remove-group") { request, context -> LabelsController.Changed in
+        machines.put("remove-group") { request, context -> CountDone in
             let body = try await move(request, context)
             let moved = try await groups.place(machineIDs: body.machineIDs, groupID: nil, clientID: try context.requireIdentity().requireClient())
             try await record(context, "Machines retirées du groupe", category: .machine, ["machines": String(moved)])
-            return LabelsController.Changed(count: moved)
+            return CountDone(count: moved)
         }
     }
 
     private func move(_ request: Request, _ context: APIRequestContext) async throws -> MoveRequest {
         let body = try await request.decode(as: MoveRequest.self, context: context)
-        guard (1...LabelsController.maximumBatch).contains(body.machineIDs.count) else {
-            throw APIError.validation("machine_ids must hold 1 to \(LabelsController.maximumBatch) machines")
+        guard (1...Validation.maximumBatch).contains(body.machineIDs.count) else {
+            throw APIError.validation("machine_ids must hold 1 to \(Validation.maximumBatch) machines")
         }
         return body
     }
@@ -73,13 +73,6 @@ struct GroupsController {
     private func record(_ context: APIRequestContext, _ message: String, category: ActivityLogger.Category, _ metadata: [String: String]) async throws {
         let identity = try context.requireIdentity()
         await activity.record(category, message, metadata: metadata, clientID: try identity.requireClient(), userID: identity.userID, ip: context.clientIP)
-    }
-
-    static func name(_ raw: String?) throws -> String? {
-        guard let raw else { return nil }
-        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...50).contains(name.count) else { throw APIError.validation("name must be 1 to 50 characters") }
-        return name
     }
 }
 

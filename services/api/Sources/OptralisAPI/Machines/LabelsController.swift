@@ -9,8 +9,6 @@ struct LabelsController {
     let labels: LabelRepository
     let activity: ActivityLogger
 
-    static let maximumBatch = 100
-
     struct LabelRequest: Decodable {
         let key: String?
         let color: String?
@@ -28,18 +26,13 @@ struct LabelsController {
         enum CodingKeys: String, CodingKey { case machineIDs = "machine_ids" }
     }
 
-    struct Changed: ResponseEncodable {
-        let success = true
-        let count: Int
-    }
-
     func addRoutes(labels group: RouterGroup<APIRequestContext>, machines: RouterGroup<APIRequestContext>) {
         group.get { _, context -> [LabelRepository.Label] in try await labels.all(clientID: try context.requireIdentity().requireClient()) }
         group.post { request, context -> EditedResponse<LabelRepository.Label> in
             let body = try await request.decode(as: LabelRequest.self, context: context)
-            guard let key = try Self.key(body.key) else { throw APIError.validation("key is required (1 to 50 characters)") }
+            guard let key = try Validation.text(body.key, field: "key", maximum: 50) else { throw APIError.validation("key is required (1 to 50 characters)") }
             let clientID = try context.requireIdentity().requireClient()
-            let label = try await labels.create(clientID: clientID, key: key, color: try Self.color(body.color) ?? "#3b82f6")
+            let label = try await labels.create(clientID: clientID, key: key, color: try Validation.color(body.color) ?? "#3b82f6")
             try await record(context, "Label créé", ["key": key])
             return EditedResponse(status: .created, response: label)
         }
@@ -47,44 +40,44 @@ struct LabelsController {
             let body = try await request.decode(as: LabelRequest.self, context: context)
             let clientID = try context.requireIdentity().requireClient()
             guard let label = try await labels.update(
-                id: try Self.id(context), clientID: clientID, key: try Self.key(body.key), color: try Self.color(body.color))
+                id: try Validation.pathID(context), clientID: clientID, key: try Validation.text(body.key, field: "key", maximum: 50), color: try Validation.color(body.color))
             else { throw APIError.notFound("label") }
             try await record(context, "Label modifié", ["key": label.key])
             return label
         }
-        group.delete(":id") { _, context -> Changed in
-            guard try await labels.delete(id: try Self.id(context), clientID: try context.requireIdentity().requireClient()) else {
+        group.delete(":id") { _, context -> CountDone in
+            guard try await labels.delete(id: try Validation.pathID(context), clientID: try context.requireIdentity().requireClient()) else {
                 throw APIError.notFound("label")
             }
             try await record(context, "Label supprimé", [:])
-            return Changed(count: 1)
+            return CountDone(count: 1)
         }
         group.get(":id/machines") { request, context -> [LabelRepository.Assignment] in
             let clientID = try context.requireIdentity().requireClient()
-            let id = try Self.id(context)
+            let id = try Validation.pathID(context)
             guard try await labels.find(id: id, clientID: clientID) != nil else { throw APIError.notFound("label") }
             return try await labels.assignments(labelID: id, value: request.uri.queryParameters["value"].map(String.init), clientID: clientID)
         }
-        group.post("assign") { request, context -> Changed in
+        group.post("assign") { request, context -> CountDone in
             let (clientID, label, body) = try await assignment(request, context)
-            let value = try Self.value(body.value) ?? String(label.key.prefix(100))
+            let value = try Validation.text(body.value, field: "value", maximum: 100) ?? String(label.key.prefix(100))
             let count = try await labels.assign(labelID: label.id, value: value, machineIDs: body.machineIDs, clientID: clientID)
             try await record(context, "Label assigné aux machines", ["key": label.key, "value": value, "machines": String(count)], category: .machine)
-            return Changed(count: count)
+            return CountDone(count: count)
         }
-        group.delete("assign") { request, context -> Changed in
+        group.delete("assign") { request, context -> CountDone in
             let (clientID, label, body) = try await assignment(request, context)
-            return Changed(count: try await labels.unassign(labelID: label.id, machineIDs: body.machineIDs, clientID: clientID))
+            return CountDone(count: try await labels.unassign(labelID: label.id, machineIDs: body.machineIDs, clientID: clientID))
         }
         machines.get(":id/labels") { _, context -> [LabelRepository.MachineLabel] in
             let clientID = try context.requireIdentity().requireClient()
-            let id = try Self.id(context)
+            let id = try Validation.pathID(context)
             guard let found = try await labels.labels(machineIDs: [id], clientID: clientID)[id] else { throw APIError.notFound("machine") }
             return found
         }
         machines.post("labels/batch") { request, context -> [String: [LabelRepository.MachineLabel]] in
             let body = try await request.decode(as: BatchRequest.self, context: context)
-            guard body.machineIDs.count <= Self.maximumBatch else { throw APIError.validation("at most \(Self.maximumBatch) machines a batch") }
+            guard body.machineIDs.count <= Validation.maximumBatch else { throw APIError.validation("at most \(Validation.maximumBatch) machines a batch") }
             let found = try await labels.labels(machineIDs: body.machineIDs, clientID: try context.requireIdentity().requireClient())
             return Dictionary(uniqueKeysWithValues: found.map { ($0.key.uuidString.lowercased(), $0.value) })
         }
@@ -92,7 +85,7 @@ struct LabelsController {
 
     private func assignment(_ request: Request, _ context: APIRequestContext) async throws -> (UUID, LabelRepository.Label, AssignRequest) {
         let body = try await request.decode(as: AssignRequest.self, context: context)
-        guard (1...Self.maximumBatch).contains(body.machineIDs.count) else { throw APIError.validation("machine_ids must hold 1 to \(Self.maximumBatch) machines") }
+        guard (1...Validation.maximumBatch).contains(body.machineIDs.count) else { throw APIError.validation("machine_ids must hold 1 to \(Validation.maximumBatch) machines") }
         let clientID = try context.requireIdentity().requireClient()
         guard let label = try await labels.find(id: body.labelID, clientID: clientID) else { throw APIError.notFound("label") }
         return (clientID, label, body)
@@ -103,31 +96,6 @@ struct LabelsController {
     ) async throws {
         let identity = try context.requireIdentity()
         await activity.record(category, message, metadata: metadata, clientID: try identity.requireClient(), userID: identity.userID, ip: context.clientIP)
-    }
-
-    static func id(_ context: APIRequestContext) throws -> UUID {
-        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw APIError.validation("the id must be a UUID") }
-        return id
-    }
-
-    static func key(_ raw: String?) throws -> String? {
-        guard let raw else { return nil }
-        let key = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...50).contains(key.count) else { throw APIError.validation("key must be 1 to 50 characters") }
-        return key
-    }
-
-    static func color(_ raw: String?) throws -> String? {
-        guard let raw else { return nil }
-        guard raw.wholeMatch(of: /#[0-9A-Fa-f]{6}/) != nil else { throw APIError.validation("color must be #RRGGBB") }
-        return raw
-    }
-
-    static func value(_ raw: String?) throws -> String? {
-        guard let raw else { return nil }
-        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...100).contains(value.count) else { throw APIError.validation("value must be 1 to 100 characters") }
-        return value
     }
 }
 

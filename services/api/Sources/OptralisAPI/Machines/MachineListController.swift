@@ -36,8 +36,7 @@ struct MachineListController {
         }
         group.get(":id") { _, context -> Detail in
             let clientID = try context.requireIdentity().requireClient()
-            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw APIError.validation("the machine id must be a UUID") }
-            return try await detail(id: id, clientID: clientID)
+            return try await detail(id: try Validation.pathID(context), clientID: clientID)
         }
         group.get("by-hostname/:hostname") { _, context -> Detail in
             let clientID = try context.requireIdentity().requireClient()

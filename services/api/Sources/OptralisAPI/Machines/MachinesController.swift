@@ -82,9 +82,7 @@ struct MachinesController {
             guard let (id, hostname) = try await machines.find(hostname: name, clientID: clientID) else { throw APIError.notFound("machine \(name)") }
             return (clientID, id, hostname)
         }
-        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else {
-            throw APIError.validation("the machine id must be a UUID")
-        }
+        let id = try Validation.pathID(context)
         guard let hostname = try await machines.hostname(id: id, clientID: clientID) else { throw APIError.notFound("machine") }
         return (clientID, id, hostname)
     }
