@@ -140,7 +140,7 @@ public struct APIServer: Sendable {
             statuses: CertificateStatusCache(redis: redis, client: client, logger: logger),
             ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http),
             heartbeats: HeartbeatService(
-                client: client, requirements: RequirementsCache { try await catalog.requirements() }, queues: redis.map(NotificationQueues.init),
+                client: client, catalog: catalog, requirements: RequirementsCache { try await catalog.requirements() }, queues: redis.map(NotificationQueues.init),
                 publicURL: configuration.publicURL, logger: logger),
             settings: CollectionSettingsRepository(client: client, logger: logger),
             catalog: catalog,

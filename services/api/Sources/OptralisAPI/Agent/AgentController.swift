@@ -62,15 +62,11 @@ struct AgentController {
     func addRoutes(to router: Router<AgentRequestContext>) {
         let agent = router.group("agent").add(middleware: AgentAuthMiddleware(statuses: statuses, logger: logger))
         agent.get("config/collectors") { _, context -> CollectorConfig in
-            let machine = try context.requireAgent()
-            let sync = try await settings.recordSync(machineID: machine.machineID, clientID: machine.clientID)
-            let resolved = CollectionIntervals.resolve(try await settings.applicable(machineID: machine.machineID, clientID: machine.clientID))
+            let (_, sync, resolved) = try await synchronise(context)
             return CollectorConfig(collectors: resolved.collectors, forceCollect: sync.forceCollect)
         }
         agent.get("config") { _, context -> AgentConfig in
-            let machine = try context.requireAgent()
-            let sync = try await settings.recordSync(machineID: machine.machineID, clientID: machine.clientID)
-            let resolved = CollectionIntervals.resolve(try await settings.applicable(machineID: machine.machineID, clientID: machine.clientID))
+            let (machine, sync, resolved) = try await synchronise(context)
             return AgentConfig(
                 machineID: machine.machineID, clientID: machine.clientID, collectors: resolved.collectors, source: resolved.source,
                 forceCollect: sync.forceCollect, maintenanceMode: sync.maintenance, updateChannel: sync.channel, serverTime: Date())
@@ -102,5 +98,15 @@ struct AgentController {
             await statuses.invalidate(serials: [machine.serial])
             return Renewed(certificate: bundle.certificate, privateKey: bundle.privateKey, caCertificate: bundle.caCertificate, expiresAt: bundle.expiresAt)
         }
+    }
+
+    /// A configuration sync: recorded (force-collect handed over), intervals resolved.
+    private func synchronise(
+        _ context: AgentRequestContext
+    ) async throws -> (AgentIdentity, (forceCollect: Bool, maintenance: Bool, channel: String), CollectionIntervals.Resolved) {
+        let machine = try context.requireAgent()
+        let sync = try await settings.recordSync(machineID: machine.machineID, clientID: machine.clientID)
+        let resolved = CollectionIntervals.resolve(try await settings.applicable(machineID: machine.machineID, clientID: machine.clientID))
+        return (machine, sync, resolved)
     }
 }

@@ -63,6 +63,15 @@ struct AgentCatalogController {
         guard ["stable", "beta"].contains(channel), ["windows", "linux"].contains(platform), Self.architectures.contains(architecture) else {
             throw APIError.validation("channel must be stable or beta, platform windows or linux, architecture amd64 or arm64")
         }
+        guard let version = try await latest(channel: channel, platform: platform, architecture: architecture) else {
+            throw AppError.notFound("no agent version for \(channel)/\(platform)/\(architecture)", code: "NOT_FOUND")
+        }
+        return version
+    }
+
+    /// The newest active version of a channel, platform and architecture (the heartbeat's update
+    /// offer reads it too).
+    func latest(channel: String, platform: String, architecture: String) async throws -> Version? {
         for try await row in try await client.query(
             """
             SELECT id, version, channel, platform, architecture, download_url, checksum_sha256, file_size_bytes, changelog, is_active, created_at
@@ -74,7 +83,7 @@ struct AgentCatalogController {
                 id: row.0, version: row.1, channel: row.2, platform: row.3, architecture: row.4, downloadURL: row.5, checksumSHA256: row.6,
                 fileSizeBytes: row.7, changelog: row.8, isActive: row.9, createdAt: row.10)
         }
-        throw AppError.notFound("no agent version for \(channel)/\(platform)/\(architecture)", code: "NOT_FOUND")
+        return nil
     }
 
     func addAdminRoutes(to group: RouterGroup<APIRequestContext>) {

@@ -53,10 +53,14 @@ struct MachineQueries: Sendable {
 
     static let sortColumns = ["hostname": "m.hostname", "last_seen": "m.last_seen", "health_score": "m.health_score", "os": "m.os", "created_at": "m.created_at"]
 
-    /// Online: seen within 5 minutes (the offline detection's default threshold).
+    /// Online: seen within 5 minutes (the offline detection's default threshold). The fleet
+    /// routes (list, export, overview) all use this condition on `machines m`.
+    static let online = "m.last_seen > now() - interval '5 minutes'"
+    static let offline = "(m.last_seen IS NULL OR m.last_seen <= now() - interval '5 minutes')"
+
     private static let columns = """
         m.id, m.hostname, m.os, m.os_version, m.ip_address, m.agent_version, m.last_seen,
-        CASE WHEN m.last_seen > now() - interval '5 minutes' THEN 'online' ELSE 'offline' END,
+        CASE WHEN \(online) THEN 'online' ELSE 'offline' END,
         m.health_score, m.is_os_compliant, m.group_id, (SELECT g.name FROM groups g WHERE g.id = m.group_id AND g.client_id = m.client_id),
         m.maintenance_mode, m.update_channel,
         CASE WHEN m.cert_serial IS NULL THEN 'none' WHEN m.cert_revoked_at IS NOT NULL THEN 'revoked'
@@ -89,8 +93,8 @@ struct MachineQueries: Sendable {
             if let value = filter.labelValue { label += " AND ml.value = \(bind(value))" }
             conditions.append(label + ")")
         }
-        if filter.status == "online" { conditions.append("m.last_seen > now() - interval '5 minutes'") }
-        if filter.status == "offline" { conditions.append("(m.last_seen IS NULL OR m.last_seen <= now() - interval '5 minutes')") }
+        if filter.status == "online" { conditions.append(Self.online) }
+        if filter.status == "offline" { conditions.append(Self.offline) }
         if let os = filter.os { conditions.append("lower(m.os) = lower(\(bind(os)))") }
         if let search = filter.search {
             let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"

@@ -11,6 +11,7 @@ import PostgresNIO
 /// carries the update to install, if any, and the next heartbeat interval ("Intervalle Dynamique").
 struct HeartbeatService: Sendable {
     let client: PostgresClient
+    let catalog: AgentCatalogController
     let requirements: RequirementsCache
     let queues: NotificationQueues?
     let publicURL: String
@@ -112,17 +113,12 @@ struct HeartbeatService: Sendable {
     private func availableUpdate(os: String?, installed: String?, channel: String, architecture: String) async throws -> Update? {
         guard let installed, let os else { return nil }
         let platform = os.lowercased().contains("windows") ? "windows" : "linux"
-        for try await row in try await client.query(
-            """
-            SELECT version, download_url, checksum_sha256, file_size_bytes, changelog FROM agent_versions
-            WHERE is_active AND channel = \(channel) AND platform = \(platform) AND architecture = \(architecture)
-            ORDER BY created_at DESC LIMIT 1
-            """, logger: logger
-        ).decode((String, String, String, Int64, String).self) {
-            guard AgentVersion.isNewer(row.0, than: installed) else { return nil }
-            return Update(version: row.0, channel: channel, downloadURL: row.1, checksumSHA256: row.2, fileSizeBytes: row.3, changelog: row.4)
-        }
-        return nil
+        guard let latest = try await catalog.latest(channel: channel, platform: platform, architecture: architecture),
+            AgentVersion.isNewer(latest.version, than: installed)
+        else { return nil }
+        return Update(
+            version: latest.version, channel: channel, downloadURL: latest.downloadURL, checksumSHA256: latest.checksumSHA256,
+            fileSizeBytes: latest.fileSizeBytes, changelog: latest.changelog)
     }
 
     private func announceBackOnline(_ machine: AgentIdentity, hostname: String, clientName: String, language: String) async throws {
