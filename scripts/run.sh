@@ -83,6 +83,9 @@ start_all() {
 
   # The CA lives in .local/ca; the api's agent port gets a server certificate from it.
   export CA_DIR=${CA_DIR:-$local_dir/ca} AGENT_TLS_PORT=${AGENT_TLS_PORT:-8443}
+  # Agent builds served at /downloads; the contact form writes to the local admin.
+  export AGENT_DOWNLOADS_DIR=${AGENT_DOWNLOADS_DIR:-$local_dir/downloads} CONTACT_EMAIL=${CONTACT_EMAIL:-$DEFAULT_ADMIN_EMAIL}
+  mkdir -p "$AGENT_DOWNLOADS_DIR"
   "$bin/optralis-ca" server-cert --name 127.0.0.1 --name localhost --name "$(hostname)" --out "$local_dir/agent-tls" >/dev/null
   export AGENT_TLS_CERT_FILE=$local_dir/agent-tls/server.crt AGENT_TLS_KEY_FILE=$local_dir/agent-tls/server.key AGENT_TLS_CA_FILE=$local_dir/agent-tls/ca.crt
 

@@ -35,6 +35,18 @@ public struct APIConfiguration: Sendable {
     /// Where agents reach the mTLS port (`AGENT_PUBLIC_URL`; default: `PUBLIC_URL`'s host on
     /// `AGENT_TLS_PORT`, https), returned at enrolment.
     public var agentPublicURL: String
+    /// `CONTACT_EMAIL`: where the website's contact form goes; unset, the form answers 503.
+    public var contactEmail: String?
+    /// `TURNSTILE_SECRET_KEY`: when set, the contact form needs a valid Turnstile token, checked
+    /// at `TURNSTILE_VERIFY_URL` (Cloudflare's by default).
+    public var turnstileSecret: String?
+    public var turnstileVerifyURL: String
+    /// `AGENT_DOWNLOADS_DIR`: the agent builds and their metadata files, served at `/downloads`.
+    public var agentDownloadsDirectory: String
+    /// `WINDOWS_BUILDS_URLS`, comma-separated: the endoflife.date feeds the Windows builds refresh reads.
+    public var windowsBuildFeeds: [String]
+    /// `CACHE_KEY_PREFIX`: put before every cache key, when installations share one Redis.
+    public var cacheKeyPrefix: String
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         var reader = EnvironmentReader(variables)
@@ -63,6 +75,14 @@ public struct APIConfiguration: Sendable {
                 reader.report("AGENT_TLS_CERT_FILE", "AGENT_TLS_CERT_FILE, AGENT_TLS_KEY_FILE and AGENT_TLS_CA_FILE go together (make them with `optralis-ca server-cert`)")
             }
         }
+        contactEmail = reader.value("CONTACT_EMAIL")
+        if let contactEmail, !Validation.isEmail(contactEmail) { reader.report("CONTACT_EMAIL", "must be an email address") }
+        turnstileSecret = reader.value("TURNSTILE_SECRET_KEY")
+        turnstileVerifyURL = reader.string("TURNSTILE_VERIFY_URL", default: TurnstileVerifier.cloudflareURL)
+        agentDownloadsDirectory = reader.string("AGENT_DOWNLOADS_DIR", default: "downloads")
+        windowsBuildFeeds = reader.string("WINDOWS_BUILDS_URLS", default: "https://endoflife.date/api/windows.json,https://endoflife.date/api/windows-server.json")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        cacheKeyPrefix = reader.string("CACHE_KEY_PREFIX", default: "")
         authRateLimitWindowSeconds = reader.int("AUTH_RATE_LIMIT_WINDOW_SECONDS", default: 900, range: 1...86_400)
         openAPIPath = ProjectFiles.locate("docs/openapi.yaml", override: reader.value("OPTRALIS_OPENAPI_PATH"), containerPath: "/app/openapi.yaml")
         try reader.validate()

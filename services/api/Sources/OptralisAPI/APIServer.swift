@@ -38,13 +38,15 @@ public struct APIServer: Sendable {
         let activity = ActivityLogger(client: client, logger: logger)
         let hasher = PasswordHasher()
         let production = configuration.environment == .production
+        let queues = redis.map(NotificationQueues.init)
         let auth = AuthService(
             users: users, sessions: sessions, mfa: mfa, signer: signer, blacklist: blacklist, hasher: hasher, activity: activity,
-            emails: redis.map(NotificationQueues.init), secret: configuration.jwtSecret, publicURL: configuration.publicURL, logger: logger)
+            emails: queues, secret: configuration.jwtSecret, publicURL: configuration.publicURL, logger: logger)
         let limiter = RateLimiter(
             redis: redis, limit: configuration.authRateLimit, windowSeconds: configuration.authRateLimitWindowSeconds, logger: logger)
         let clients = ClientRepository(client: client, logger: logger)
         let licenseTypes = LicenseTypeRepository(client: client, logger: logger)
+        let cache = FleetCache(redis: redis, prefix: configuration.cacheKeyPrefix, logger: logger)
 
         return builder.router { router in
             // Outermost, so error responses and /health get them too.
@@ -54,6 +56,15 @@ public struct APIServer: Sendable {
             router.add(middleware: ClientAddressMiddleware(trustProxyHeaders: configuration.trustProxyHeaders))
             OpenAPIDocument(path: configuration.openAPIPath).addRoute(to: router)
             StatusController(database: database, logger: logger).addRoutes(to: router)
+            // Agent builds and metadata files, for requests no route answers.
+            router.add(middleware: FileMiddleware(
+                configuration.agentDownloadsDirectory, urlBasePath: "/downloads", logger: logger))
+            PublicContactController(
+                turnstile: configuration.turnstileSecret.map { TurnstileVerifier(secret: $0, url: configuration.turnstileVerifyURL, http: http) },
+                contactEmail: configuration.contactEmail, queues: queues,
+                limiter: RateLimiter(redis: redis, limit: 5, windowSeconds: 60, logger: logger), activity: activity
+            ).addRoutes(to: router)
+            LandingStatsController(client: client, cache: cache, logger: logger).addRoutes(to: router)
 
             let authController = AuthController(auth: auth, limiter: limiter, signer: signer, secureCookies: production)
             authController.addRoutes(to: router.group("auth"))
@@ -76,7 +87,7 @@ public struct APIServer: Sendable {
             ).addRoutes(to: tenant.group("users"))
 
             NotificationsController(service: ChannelService(
-                channels: ChannelRepository(client: client, logger: logger), queues: redis.map(NotificationQueues.init), activity: activity,
+                channels: ChannelRepository(client: client, logger: logger), queues: queues, activity: activity,
                 allowPrivateTargets: !production, publicURL: configuration.publicURL)
             ).addRoutes(to: tenant.group("notifications"))
 
@@ -85,24 +96,31 @@ public struct APIServer: Sendable {
                 certificates: CertificateRepository(client: client, logger: logger), ca: caClient, activity: activity,
                 statuses: CertificateStatusCache(redis: redis, client: client, logger: logger))
             certificatesController.addPublicRoutes(to: router)
-            let catalog = AgentCatalogController(client: client, activity: activity, logger: logger)
+            let catalog = AgentCatalogController(client: client, activity: activity, cache: cache, logger: logger)
             catalog.addPublicRoutes(to: router)
             certificatesController.addMachineRoutes(to: tenant.group("machines"))
             let machineRepository = MachineRepository(client: client, logger: logger)
             MachineHistoryController(history: MachineHistoryRepository(client: client, logger: logger), machines: machineRepository)
                 .addRoutes(to: tenant.group("machines"))
+            RiskOverridesController(overrides: RiskOverrideRepository(client: client, logger: logger), machines: machineRepository, activity: activity)
+                .addRoutes(to: tenant.group("machines"))
+            SettingsController(client: client, cache: cache, logger: logger).addRoutes(to: tenant)
+            let windowsBuilds = WindowsBuildsController(
+                builds: WindowsBuildRepository(client: client, logger: logger), http: http, feedURLs: configuration.windowsBuildFeeds, cache: cache,
+                activity: activity)
+            windowsBuilds.addRoutes(to: tenant)
             CollectionSettingsController(store: CollectionSettingsStore(client: client, logger: logger), activity: activity)
                 .addRoutes(to: tenant.group("collection-settings"))
-            GroupsController(groups: GroupRepository(client: client, logger: logger), activity: activity)
+            GroupsController(groups: GroupRepository(client: client, logger: logger), activity: activity, cache: cache)
                 .addRoutes(groups: tenant.group("groups"), machines: tenant.group("machines"))
-            LabelsController(labels: LabelRepository(client: client, logger: logger), activity: activity)
+            LabelsController(labels: LabelRepository(client: client, logger: logger), activity: activity, cache: cache)
                 .addRoutes(labels: tenant.group("labels"), machines: tenant.group("machines"))
             let machineQueries = MachineQueries(client: client, logger: logger)
-            MachineListController(queries: machineQueries, machines: machineRepository).addRoutes(to: tenant.group("machines"))
+            MachineListController(queries: machineQueries, machines: machineRepository, cache: cache).addRoutes(to: tenant.group("machines"))
             MachineExport(queries: machineQueries).addRoutes(to: tenant.group("export"))
             OverviewController(client: client, logger: logger).addRoutes(to: tenant)
             MachinesController(
-                machines: machineRepository, settings: CollectionSettingsRepository(client: client, logger: logger), activity: activity
+                machines: machineRepository, settings: CollectionSettingsRepository(client: client, logger: logger), activity: activity, cache: cache
             ).addRoutes(to: tenant.group("machines"))
             let installTokens = InstallTokenRepository(client: client, logger: logger)
             let issuer = InstallTokenIssuer(tokens: installTokens, activity: activity)
@@ -113,7 +131,7 @@ public struct APIServer: Sendable {
             installers.addRoutes(to: tenant.group("installer"))
             BootstrapController(
                 tokens: installTokens, machines: EnrolmentRepository(client: client, logger: logger),
-                ca: caClient, activity: activity, limiter: RateLimiter(redis: redis, limit: 30, windowSeconds: 900, logger: logger),
+                ca: caClient, activity: activity, limiter: RateLimiter(redis: redis, limit: 30, windowSeconds: 900, logger: logger), cache: cache,
                 agentAPIURL: configuration.agentPublicURL
             ).addRoutes(to: router)
 
@@ -124,18 +142,25 @@ public struct APIServer: Sendable {
             AdminController(
                 service: ClientAdminService(
                     clients: clients, licenseTypes: licenseTypes, users: users, hasher: hasher, signer: signer, activity: activity,
-                    auth: auth, publicURL: configuration.publicURL),
+                    auth: auth, publicURL: configuration.publicURL, cache: cache),
                 licenseTypes: licenseTypes, activityLog: ActivityRepository(client: client, logger: logger), activity: activity
             ).addRoutes(to: admin)
             certificatesController.addAdminRoutes(to: admin)
             catalog.addAdminRoutes(to: admin)
+            windowsBuilds.addAdminRoutes(to: admin)
+            AgentVersionsController(
+                versions: AgentVersionRepository(client: client, logger: logger), downloads: AgentDownloads(root: configuration.agentDownloadsDirectory),
+                publicURL: configuration.publicURL, cache: cache, activity: activity
+            ).addRoutes(to: admin)
+            AdminFleetController(stats: PlatformStatsRepository(client: client, logger: logger), cache: cache, activity: activity).addRoutes(to: admin)
         }
     }
 
     /// The routes of the agents' mTLS port.
     public func makeAgentRouter() -> Router<AgentRequestContext> {
         let (client, logger) = (database.client, builder.logger)
-        let catalog = AgentCatalogController(client: client, activity: ActivityLogger(client: client, logger: logger), logger: logger)
+        let catalog = AgentCatalogController(
+            client: client, activity: ActivityLogger(client: client, logger: logger), cache: FleetCache(redis: redis, prefix: configuration.cacheKeyPrefix, logger: logger), logger: logger)
         return AgentGateway.router(controller: AgentController(
             statuses: CertificateStatusCache(redis: redis, client: client, logger: logger),
             ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http),

@@ -16,6 +16,9 @@ struct APIHarness: Sendable {
     let database: TestDatabase
     let client: any TestClientProtocol
     let ip: String
+    /// This run's `CACHE_KEY_PREFIX`: suites share the test Redis, not their cache entries.
+    let cachePrefix: String
+    let redisURL: String
 
     static let password = "Correct-Horse-9!"
     /// One cost-12 hash of ``password`` for every seeded user (bcrypt is slow on purpose).
@@ -29,18 +32,19 @@ struct APIHarness: Sendable {
             "DATABASE_URL": database.url.urlString, "JWT_SECRET": String(repeating: "s", count: 48),
             "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40), "TRUST_PROXY_HEADERS": "true",
             "PUBLIC_URL": "https://monitoring.test", "OPTRALIS_MIGRATIONS_DIR": TestEnvironment.migrationsDirectory,
-            "BIND_ADDRESS": "127.0.0.1", "PORT": "0",
+            "BIND_ADDRESS": "127.0.0.1", "PORT": "0", "CACHE_KEY_PREFIX": "t\(UUID().uuidString.prefix(8).lowercased()):",
         ]
         environment["REDIS_URL"] = try redisURL ?? TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL")
         environment.merge(extra) { _, new in new }
         let configuration = try APIConfiguration(environment: environment)
+        let redisURL = environment["REDIS_URL"] ?? ""
         var logger = Logger(label: "api-test")
         logger.logLevel = .critical
         let app = try await APIServer(configuration: configuration, logger: logger).makeApplication()
         let ip = "10.\(Int.random(in: 0...255)).\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
         do {
             try await app.test(.live) { client in
-                try await body(APIHarness(database: database, client: client, ip: ip))
+                try await body(APIHarness(database: database, client: client, ip: ip, cachePrefix: configuration.cacheKeyPrefix, redisURL: redisURL))
             }
         } catch {
             try? await database.drop()
@@ -50,6 +54,14 @@ struct APIHarness: Sendable {
     }
 
     // MARK: Seeding
+
+    /// Forgets the cached agent versions, as their 5-minute TTL would: tests that write
+    /// `agent_versions` in SQL bypass the admin routes that invalidate them.
+    func expireCachedAgentVersions() async throws {
+        for key in try await RedisProbe.keys(url: redisURL, matching: "\(cachePrefix)agent:version:*") {
+            try await RedisProbe.delete(url: redisURL, key: key)
+        }
+    }
 
     func sql(_ query: PostgresQuery) async throws {
         try await database.withClient { client in _ = try await client.query(query, logger: testLogger) }

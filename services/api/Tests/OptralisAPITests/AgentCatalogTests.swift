@@ -14,6 +14,7 @@ struct AgentCatalogTests {
                 ('1.1.0', 'stable', 'linux', 'amd64', 'https://dl.test/1.1.0', \(checksum), 1100, true, now() - INTERVAL '1 day'),
                 ('1.2.0-beta', 'beta', 'linux', 'amd64', 'https://dl.test/1.2.0', \(checksum), 1200, true, now())
                 """)
+            try await api.expireCachedAgentVersions()
             let latest = try await api.send(.get, "/api/public/latest-version?platform=linux&architecture=amd64")
             #expect(latest.status == .ok && latest.string("version") == "1.1.0", "the active stable version, not the retired one: \(latest.text)")
             #expect(latest.json["file_size_bytes"] as? Int == 1100)

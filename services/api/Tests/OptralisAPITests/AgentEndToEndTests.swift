@@ -97,6 +97,7 @@ struct AgentEndToEndTests {
                     INSERT INTO agent_versions (version, channel, platform, architecture, download_url, checksum_sha256, file_size_bytes, is_active)
                     VALUES ('99.0.0', 'stable', 'linux', 'amd64', \("http://127.0.0.1:\(httpPort)/optralis-agent-99"), \(sum), \(release.count), true)
                     """)
+                try await bed.api.expireCachedAgentVersions()
             }
             let environment = ["LOG_LEVEL": "info", "PATH": "/usr/bin:/bin", "INVOCATION_ID": "systemd-test"]
             func run() throws -> ChildProcess {

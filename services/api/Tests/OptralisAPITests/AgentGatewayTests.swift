@@ -23,6 +23,7 @@ struct AgentGatewayTests {
                 INSERT INTO agent_versions (version, channel, platform, architecture, download_url, checksum_sha256, file_size_bytes, is_active)
                 VALUES ('2.0.0', 'stable', 'linux', 'amd64', 'https://dl.test/2.0.0', \(String(repeating: "b", count: 64)), 2000, true)
                 """)
+            try await api.expireCachedAgentVersions()
             let version = try await curl.send(OutboundRequest(url: "\(base)/agent/latest-version?platform=linux", tls: agentTLS))
             #expect(version.status == 200 && version.bodyText.contains(#""version":"2.0.0""#), "\(version.bodyText)")
             // A certificate from another CA is refused by TLS itself (openssl req cannot write the

@@ -58,6 +58,7 @@ struct InstallerTests {
 
             // A binary that does not match the published checksum is not installed.
             try await api.sql("UPDATE agent_versions SET checksum_sha256 = \(String(repeating: "0", count: 64))")
+            try await api.expireCachedAgentVersions()
             let tampered = work + "/tampered"
             let refused = try await ChildProcess.run(
                 "/bin/sh", [work + "/install.sh"], environment: ["OPTRALIS_PREFIX": tampered, "OPTRALIS_SERVER": server, "PATH": "/usr/bin:/bin"])

@@ -50,4 +50,16 @@ enum RedisProbe {
         defer { Task { await client.shutdown() } }
         return try await !client.scanKeys(matching: "\(prefix)*").isEmpty
     }
+
+    static func delete(url: String, key: String) async throws {
+        let client = RedisClient(url: try RedisURL(parsing: url), maximumConnections: 1, logger: testLogger)
+        defer { Task { await client.shutdown() } }
+        _ = try await client.delete(key)
+    }
+
+    static func keys(url: String, matching pattern: String) async throws -> [String] {
+        let client = RedisClient(url: try RedisURL(parsing: url), maximumConnections: 1, logger: testLogger)
+        defer { Task { await client.shutdown() } }
+        return try await client.scanKeys(matching: pattern)
+    }
 }

@@ -35,6 +35,10 @@ public struct AppError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func tooManyRequests(_ message: String = "too many requests", code: String = "RATE_LIMITED") -> AppError {
         AppError(status: 429, code: code, message: message)
     }
+    /// An upstream service we call answered wrongly or not at all.
+    public static func badGateway(_ message: String, code: String = "BAD_GATEWAY") -> AppError {
+        AppError(status: 502, code: code, message: message)
+    }
     public static func serviceUnavailable(_ message: String, code: String = "SERVICE_UNAVAILABLE") -> AppError {
         AppError(status: 503, code: code, message: message)
     }

@@ -116,6 +116,7 @@ struct AdminController {
             guard try await licenseTypes.update(id: id, record), let updated = try await licenseTypes.find(id: id) else {
                 throw APIError.notFound("licence type")
             }
+            await service.cache.invalidateClient(nil)
             await activity.record(.system, "Type de licence modifié", metadata: ["code": updated.code], userID: try context.requireIdentity().userID, ip: context.clientIP)
             return updated
         }

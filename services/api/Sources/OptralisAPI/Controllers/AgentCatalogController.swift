@@ -11,12 +11,13 @@ import PostgresNIO
 struct AgentCatalogController {
     let client: PostgresClient
     let activity: ActivityLogger
+    let cache: FleetCache
     let logger: Logger
 
     /// The CPU architectures agents are built for (installer downloads, enrolment, versions).
     static let architectures: Set<String> = ["amd64", "arm64"]
 
-    struct Version: ResponseEncodable {
+    struct Version: ResponseEncodable, Codable {
         let id: UUID
         let version: String
         let channel: String
@@ -70,8 +71,14 @@ struct AgentCatalogController {
     }
 
     /// The newest active version of a channel, platform and architecture (the heartbeat's update
-    /// offer reads it too).
+    /// offer reads it too), cached 5 minutes under `agent:version:…`.
     func latest(channel: String, platform: String, architecture: String) async throws -> Version? {
+        try await cache.value(.agentVersion(channel: channel, platform: platform, architecture: architecture)) {
+            try await newest(channel: channel, platform: platform, architecture: architecture)
+        }
+    }
+
+    private func newest(channel: String, platform: String, architecture: String) async throws -> Version? {
         for try await row in try await client.query(
             """
             SELECT id, version, channel, platform, architecture, download_url, checksum_sha256, file_size_bytes, changelog, is_active, created_at

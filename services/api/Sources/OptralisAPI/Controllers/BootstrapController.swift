@@ -11,6 +11,7 @@ struct BootstrapController {
     let ca: CAClient
     let activity: ActivityLogger
     let limiter: RateLimiter
+    let cache: FleetCache
     /// Where the enrolled agent posts (`AGENT_PUBLIC_URL`).
     let agentAPIURL: String
 
@@ -55,6 +56,7 @@ struct BootstrapController {
             let machine = try await machines.findOrCreate(
                 clientID: clientID,
                 .init(hostname: hostname, hardwareID: body.hardwareID, os: body.os, osVersion: body.osVersion, architecture: body.arch, agentVersion: body.agentVersion))
+            if machine.created { await cache.invalidateMachines(clientID: clientID) }
             let bundle = try await ca.issue(clientID: clientID, machineID: machine.id, createdBy: nil)
             await activity.record(
                 .certificate, machine.created ? "Machine enrôlée" : "Machine ré-enrôlée",

@@ -12,6 +12,7 @@ struct ClientAdminService: Sendable {
     let activity: ActivityLogger
     let auth: AuthService
     let publicURL: String
+    let cache: FleetCache
 
     struct CreateRequest: Codable, Sendable {
         let name: String
@@ -127,6 +128,7 @@ struct ClientAdminService: Sendable {
             licenseExpiresAt: request.clearLicenseExpiry == true ? .some(nil) : request.licenseExpiresAt.map { .some($0) },
             language: try Validation.language(request.language))
         guard try await clients.update(id: id, changes), let record = try await clients.find(id: id) else { throw APIError.notFound("client") }
+        await cache.invalidateClient(id)
         await activity.record(.system, "Client modifié", metadata: ["name": record.name], clientID: id, userID: identity.userID, ip: ip)
         return record
     }
@@ -134,11 +136,13 @@ struct ClientAdminService: Sendable {
     func delete(id: UUID, by identity: Identity, ip: String?) async throws {
         guard let record = try await clients.find(id: id) else { throw APIError.notFound("client") }
         guard try await clients.delete(id: id) else { throw APIError.notFound("client") }
+        await cache.invalidateClient(id)
         await activity.record(.system, "Client supprimé", level: .warn, metadata: ["name": record.name, "client_id": id.uuidString], userID: identity.userID, ip: ip)
     }
 
     func regenerateLicenseID(id: UUID, by identity: Identity, ip: String?) async throws -> UUID {
         guard let licenseID = try await clients.regenerateLicenseID(id: id) else { throw APIError.notFound("client") }
+        await cache.invalidateClient(id)
         await activity.record(.system, "Licence régénérée", clientID: id, userID: identity.userID, ip: ip)
         return licenseID
     }
@@ -146,6 +150,7 @@ struct ClientAdminService: Sendable {
     func extend(id: UUID, days: Int, by identity: Identity, ip: String?) async throws -> Date {
         guard (1...3650).contains(days) else { throw APIError.validation("days must be between 1 and 3650") }
         guard let expiry = try await clients.extend(id: id, days: days) else { throw APIError.notFound("client") }
+        await cache.invalidateClient(id)
         await activity.record(.system, "Licence prolongée", metadata: ["days": String(days)], clientID: id, userID: identity.userID, ip: ip)
         return expiry
     }

@@ -7,6 +7,7 @@ import OptralisCore
 struct GroupsController {
     let groups: GroupRepository
     let activity: ActivityLogger
+    let cache: FleetCache
 
     struct GroupRequest: Decodable {
         let name: String?
@@ -72,7 +73,10 @@ struct GroupsController {
 
     private func record(_ context: APIRequestContext, _ message: String, category: ActivityLogger.Category, _ metadata: [String: String]) async throws {
         let identity = try context.requireIdentity()
-        await activity.record(category, message, metadata: metadata, clientID: try identity.requireClient(), userID: identity.userID, ip: context.clientIP)
+        let clientID = try identity.requireClient()
+        // Group names and labels appear in, and filter, the cached machine list.
+        await cache.invalidateMachines(clientID: clientID)
+        await activity.record(category, message, metadata: metadata, clientID: clientID, userID: identity.userID, ip: context.clientIP)
     }
 }
 

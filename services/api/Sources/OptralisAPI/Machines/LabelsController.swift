@@ -8,6 +8,7 @@ import OptralisCore
 struct LabelsController {
     let labels: LabelRepository
     let activity: ActivityLogger
+    let cache: FleetCache
 
     struct LabelRequest: Decodable {
         let key: String?
@@ -95,7 +96,10 @@ struct LabelsController {
         _ context: APIRequestContext, _ message: String, _ metadata: [String: String], category: ActivityLogger.Category = .system
     ) async throws {
         let identity = try context.requireIdentity()
-        await activity.record(category, message, metadata: metadata, clientID: try identity.requireClient(), userID: identity.userID, ip: context.clientIP)
+        let clientID = try identity.requireClient()
+        // Group names and labels appear in, and filter, the cached machine list.
+        await cache.invalidateMachines(clientID: clientID)
+        await activity.record(category, message, metadata: metadata, clientID: clientID, userID: identity.userID, ip: context.clientIP)
     }
 }
 

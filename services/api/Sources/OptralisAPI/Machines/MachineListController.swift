@@ -8,8 +8,9 @@ import OptralisCore
 struct MachineListController {
     let queries: MachineQueries
     let machines: MachineRepository
+    let cache: FleetCache
 
-    struct Page: ResponseEncodable {
+    struct Page: ResponseEncodable, Codable {
         let machines: [MachineQueries.Summary]
         let total: Int
         let page: Int
@@ -31,8 +32,10 @@ struct MachineListController {
         group.get { request, context -> Page in
             let clientID = try context.requireIdentity().requireClient()
             let filter = try Self.filter(request.uri.queryParameters)
-            let (machines, total) = try await queries.list(clientID: clientID, filter)
-            return Page(machines: machines, total: total, page: filter.page, limit: filter.limit)
+            return try await cache.value(.machineList(clientID, query: filter.cacheKey)) {
+                let (machines, total) = try await queries.list(clientID: clientID, filter)
+                return Page(machines: machines, total: total, page: filter.page, limit: filter.limit)
+            }
         }
         group.get(":id") { _, context -> Detail in
             let clientID = try context.requireIdentity().requireClient()
@@ -41,13 +44,13 @@ struct MachineListController {
         group.get("by-hostname/:hostname") { _, context -> Detail in
             let clientID = try context.requireIdentity().requireClient()
             let name = try context.parameters.require("hostname")
-            guard let (id, _) = try await machines.find(hostname: name, clientID: clientID) else { throw APIError.notFound("machine \(name)") }
+            let (id, _) = try await machines.named(name, clientID: clientID)
             return try await detail(id: id, clientID: clientID)
         }
         group.get("by-hostname/:hostname/inventory") { _, context -> Inventory in
             let clientID = try context.requireIdentity().requireClient()
             let name = try context.parameters.require("hostname")
-            guard let (id, hostname) = try await machines.find(hostname: name, clientID: clientID) else { throw APIError.notFound("machine \(name)") }
+            let (id, hostname) = try await machines.named(name, clientID: clientID)
             return Inventory(hostname: hostname, collectors: try Self.decoded(try await queries.snapshots(machineID: id)))
         }
     }

@@ -3,11 +3,13 @@ import Hummingbird
 import OptralisCore
 
 /// Machine administration of the fleet API: effective intervals, maintenance mode, update
-/// channel, force-collect and deletion. Writes are refused to observers by the tenant gate.
+/// channel, force-collect and deletion. Writes are refused to observers by the tenant gate;
+/// each one invalidates the client's cached machine list and count.
 struct MachinesController {
     let machines: MachineRepository
     let settings: CollectionSettingsRepository
     let activity: ActivityLogger
+    let cache: FleetCache
 
     struct EffectiveIntervals: ResponseEncodable {
         let machineID: UUID
@@ -79,7 +81,7 @@ struct MachinesController {
         let clientID = try context.requireIdentity().requireClient()
         if byHostname {
             let name = try context.parameters.require("hostname")
-            guard let (id, hostname) = try await machines.find(hostname: name, clientID: clientID) else { throw APIError.notFound("machine \(name)") }
+            let (id, hostname) = try await machines.named(name, clientID: clientID)
             return (clientID, id, hostname)
         }
         let id = try Validation.pathID(context)
@@ -91,8 +93,10 @@ struct MachinesController {
         _ context: APIRequestContext, _ message: String, hostname: String, extra: [String: String] = [:], level: ActivityLogger.Level = .info
     ) async throws {
         let identity = try context.requireIdentity()
+        let clientID = try identity.requireClient()
+        await cache.invalidateMachines(clientID: clientID)
         await activity.record(
-            .machine, message, level: level, metadata: extra.merging(["hostname": hostname]) { $1 }, clientID: try identity.requireClient(),
+            .machine, message, level: level, metadata: extra.merging(["hostname": hostname]) { $1 }, clientID: clientID,
             userID: identity.userID, ip: context.clientIP)
     }
 }

@@ -10,7 +10,7 @@ struct MachineQueries: Sendable {
 
     /// A machine as lists show it; `status` and `cert_status` are computed (spec "Validation
     /// Conformité OS", certificate statuses of "Gestion Certificats mTLS").
-    struct Summary: Encodable, Sendable {
+    struct Summary: Codable, Sendable {
         let id: UUID
         let hostname: String
         let os: String?
@@ -49,6 +49,14 @@ struct MachineQueries: Sendable {
         var descending = false
         var page = 1
         var limit = 50
+
+        /// Every field, in a fixed order: the filter's part of its cache key.
+        var cacheKey: String {
+            let parts: [String?] = [
+                groupID?.lowercased, labelKey, labelValue, status, os, search, sort, descending ? "desc" : "asc", String(page), String(limit),
+            ]
+            return Data(parts.map { $0 ?? "" }.joined(separator: "\u{1f}").utf8).base64EncodedString()
+        }
     }
 
     static let sortColumns = ["hostname": "m.hostname", "last_seen": "m.last_seen", "health_score": "m.health_score", "os": "m.os", "created_at": "m.created_at"]
@@ -78,6 +86,11 @@ struct MachineQueries: Sendable {
             certStatus: row.14, certExpiresAt: row.15)
     }
 
+    /// An ILIKE pattern matching `text` anywhere, its `\`, `%` and `_` taken literally.
+    static func containing(_ text: String) -> String {
+        "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+    }
+
     /// One page and the total matching the filter.
     func list(clientID: UUID, _ filter: Filter) async throws -> (machines: [Summary], total: Int) {
         var binds = PostgresBindings()
@@ -97,7 +110,7 @@ struct MachineQueries: Sendable {
         if filter.status == "offline" { conditions.append(Self.offline) }
         if let os = filter.os { conditions.append("lower(m.os) = lower(\(bind(os)))") }
         if let search = filter.search {
-            let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            let pattern = Self.containing(search)
             conditions.append("m.hostname ILIKE \(bind(pattern))")
         }
         let order = "\(Self.sortColumns[filter.sort] ?? "m.hostname") \(filter.descending ? "DESC" : "ASC") NULLS LAST, m.id"

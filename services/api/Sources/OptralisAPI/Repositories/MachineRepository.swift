@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OptralisCore
 import PostgresNIO
 
 /// The machine changes of the fleet API; every statement is scoped by the client.
@@ -15,6 +16,12 @@ struct MachineRepository: Sendable {
             return row
         }
         return nil
+    }
+
+    /// ``find(hostname:clientID:)`` for a route: an unknown host name is a 404.
+    func named(_ hostname: String, clientID: UUID) async throws -> (UUID, String) {
+        guard let found = try await find(hostname: hostname, clientID: clientID) else { throw APIError.notFound("machine \(hostname)") }
+        return found
     }
 
     func hostname(id: UUID, clientID: UUID) async throws -> String? {

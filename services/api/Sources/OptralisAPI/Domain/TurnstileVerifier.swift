@@ -1,0 +1,43 @@
+import Foundation
+import OptralisCore
+import OptralisCurl
+
+/// Cloudflare Turnstile's server-side check ("siteverify"): a form POST of the secret, the
+/// visitor's token and IP; the answer is `{"success": bool, "error-codes": [...]}`.
+struct TurnstileVerifier: Sendable {
+    let secret: String
+    /// `TURNSTILE_VERIFY_URL`; Cloudflare's by default.
+    let url: String
+    let http: CurlClient
+
+    static let cloudflareURL = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
+
+    struct Answer: Decodable {
+        let success: Bool
+        let errorCodes: [String]?
+        enum CodingKeys: String, CodingKey { case success, errorCodes = "error-codes" }
+    }
+
+    /// Throws a 400 `TURNSTILE_FAILED` when Cloudflare refuses the token, a 502 when it cannot be asked.
+    func verify(token: String, remoteIP: String?) async throws {
+        var form = URLComponents()
+        form.queryItems = [URLQueryItem(name: "secret", value: secret), URLQueryItem(name: "response", value: token)]
+            + (remoteIP.map { [URLQueryItem(name: "remoteip", value: $0)] } ?? [])
+        // URLComponents leaves `+` alone in a query; a form body needs it escaped.
+        let body = (form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        let response: OutboundResponse
+        do {
+            response = try await http.send(OutboundRequest(
+                method: .post, url: url, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8), timeout: .seconds(10)))
+        } catch {
+            throw AppError.badGateway("the Turnstile verification is unreachable", code: "TURNSTILE_UNAVAILABLE")
+        }
+        guard response.status == 200, let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else {
+            throw AppError.badGateway("the Turnstile verification answered HTTP \(response.status)", code: "TURNSTILE_UNAVAILABLE")
+        }
+        guard answer.success else {
+            let reasons = (answer.errorCodes ?? []).joined(separator: ", ")
+            throw AppError.badRequest("the anti-spam verification failed" + (reasons.isEmpty ? "" : " (\(reasons))"), code: "TURNSTILE_FAILED")
+        }
+    }
+}
