@@ -22,7 +22,10 @@
 # agent: the footprint of a release agent at the default intervals for 10 minutes against a local
 # gateway, beside prometheus-node-exporter (scripts/bench/agent-footprint.sh).
 #
-# BENCH_ONLY=auth,notifier,rules,ingest,agent runs a subset (default: all).
+# fleet: p50/p99 of the machine list, machine detail and 30-day CPU history on 10,000 seeded
+# machines, beside the equivalent SQL through psql (scripts/bench/fleet-read.sh).
+#
+# BENCH_ONLY=auth,notifier,rules,ingest,agent,fleet runs a subset (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -40,7 +43,7 @@ bench_url="${admin_url%/*}/optralis_bench"
 psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_bench WITH (FORCE)" -c "CREATE DATABASE optralis_bench"
 redis-cli -p 26381 flushall >/dev/null
 api_pid=""
-want() { [[ ",${BENCH_ONLY:-auth,notifier,rules,ingest,agent}," == *",$1,"* ]]; }
+want() { [[ ",${BENCH_ONLY:-auth,notifier,rules,ingest,agent,fleet}," == *",$1,"* ]]; }
 
 echo "==> swift build -c release"
 swift build -c release --product optralis-api 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
@@ -165,6 +168,11 @@ for product in optralis-ca optralis-agent; do
   swift build -c release --product $product 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
 done
 scripts/bench/agent-footprint.sh "$bin" "$admin_url" "$redis_url" "$out"
+fi
+
+if want fleet; then
+echo "==> fleet reads"
+scripts/bench/fleet-read.sh "$bin" "$admin_url" "$redis_url" "$out"
 fi
 
 if want auth; then

@@ -104,7 +104,15 @@ public struct APIServer: Sendable {
                 .addRoutes(to: tenant.group("machines"))
             RiskOverridesController(overrides: RiskOverrideRepository(client: client, logger: logger), machines: machineRepository, activity: activity)
                 .addRoutes(to: tenant.group("machines"))
-            SettingsController(client: client, cache: cache, logger: logger).addRoutes(to: tenant)
+            let clientSettings = ClientSettingsReader(client: client, cache: cache, logger: logger)
+            SettingsController(client: client, clients: clientSettings, cache: cache, logger: logger).addRoutes(to: tenant)
+            let gate = LicenceGate(settings: clientSettings)
+            AutomationController(
+                routines: AIRoutineRepository(client: client, logger: logger), triggers: AITriggerRepository(client: client, logger: logger), gate: gate,
+                client: client, activity: activity, logger: logger
+            ).addRoutes(to: tenant.group("ai"))
+            AIConfigController(configs: AIConfigRepository(client: client, logger: logger), gate: gate, activity: activity)
+                .addRoutes(to: tenant.group("ai-config"))
             let windowsBuilds = WindowsBuildsController(
                 builds: WindowsBuildRepository(client: client, logger: logger), http: http, feedURLs: configuration.windowsBuildFeeds, cache: cache,
                 activity: activity)

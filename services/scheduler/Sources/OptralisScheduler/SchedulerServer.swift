@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import OptralisCore
 import OptralisCurl
 import OptralisPostgres
 import OptralisRedis

@@ -1,4 +1,5 @@
 import Foundation
+import OptralisCore
 @testable import OptralisScheduler
 import OptralisTestSupport
 import Testing

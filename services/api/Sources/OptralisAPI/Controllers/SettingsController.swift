@@ -10,29 +10,9 @@ import PostgresNIO
 /// `machines:count:<uuid>` (1 min).
 struct SettingsController {
     let client: PostgresClient
+    let clients: ClientSettingsReader
     let cache: FleetCache
     let logger: Logger
-
-    struct ClientSettings: Codable, Sendable {
-        let id: UUID
-        let name: String
-        let language: String
-        let licenseType: String
-        let licenseName: String
-        let licenseStatus: String
-        let licenseExpiresAt: Date?
-        let tierLevel: Int
-        let maxMachines: Int?
-        let metricsRetentionDays: Int
-        let eventsRetentionDays: Int
-        let aiMonthlyQuota: Int
-        enum CodingKeys: String, CodingKey {
-            case id, name, language
-            case licenseType = "license_type", licenseName = "license_name", licenseStatus = "license_status", licenseExpiresAt = "license_expires_at",
-                tierLevel = "tier_level", maxMachines = "max_machines", metricsRetentionDays = "metrics_retention_days",
-                eventsRetentionDays = "events_retention_days", aiMonthlyQuota = "ai_monthly_quota"
-        }
-    }
 
     struct Limits: Encodable {
         let offlineAfterMinutes = 5
@@ -48,7 +28,7 @@ struct SettingsController {
     }
 
     struct Settings: ResponseEncodable {
-        let client: ClientSettings
+        let client: ClientSettingsReader.ClientSettings
         let machineCount: Int
         let limits = Limits()
         enum CodingKeys: String, CodingKey { case client, machineCount = "machine_count", limits }
@@ -57,25 +37,10 @@ struct SettingsController {
     func addRoutes(to router: RouterGroup<APIRequestContext>) {
         router.get("settings") { _, context -> Settings in
             let clientID = try context.requireIdentity().requireClient()
-            async let settings = cache.value(.client(clientID)) { try await clientSettings(clientID) }
+            async let settings = clients.settings(clientID)
             async let count = cache.value(.machineCount(clientID)) { try await machineCount(clientID) }
             return Settings(client: try await settings, machineCount: try await count)
         }
-    }
-
-    private func clientSettings(_ id: UUID) async throws -> ClientSettings {
-        for try await row in try await client.query(
-            """
-            SELECT c.id, c.name, c.language, c.license_type, lt.name, c.license_status, c.license_expires_at, lt.tier_level, lt.max_machines,
-                   lt.metrics_retention_days, lt.events_retention_days, lt.ai_monthly_quota
-            FROM clients c JOIN license_types lt ON lt.code = c.license_type WHERE c.id = \(id)
-            """, logger: logger
-        ).decode((UUID, String, String, String, String, String, Date?, Int, Int?, Int, Int, Int).self) {
-            return ClientSettings(
-                id: row.0, name: row.1, language: row.2, licenseType: row.3, licenseName: row.4, licenseStatus: row.5, licenseExpiresAt: row.6,
-                tierLevel: row.7, maxMachines: row.8, metricsRetentionDays: row.9, eventsRetentionDays: row.10, aiMonthlyQuota: row.11)
-        }
-        throw APIError.notFound("client")
     }
 
     private func machineCount(_ clientID: UUID) async throws -> Int {

@@ -17,15 +17,14 @@ struct MachineListController {
         let limit: Int
     }
 
-    struct Detail: ResponseEncodable {
+    /// The detail without its `collectors`, which ``SplicedJSON`` adds from the stored snapshots.
+    struct DetailHead: Encodable {
         let machine: MachineQueries.Summary
         let labels: [MachineQueries.Label]
-        let collectors: [String: JSONValue]
     }
 
-    struct Inventory: ResponseEncodable {
+    struct InventoryHead: Encodable {
         let hostname: String
-        let collectors: [String: JSONValue]
     }
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
@@ -37,34 +36,30 @@ struct MachineListController {
                 return Page(machines: machines, total: total, page: filter.page, limit: filter.limit)
             }
         }
-        group.get(":id") { _, context -> Detail in
+        group.get(":id") { _, context -> Response in
             let clientID = try context.requireIdentity().requireClient()
             return try await detail(id: try Validation.pathID(context), clientID: clientID)
         }
-        group.get("by-hostname/:hostname") { _, context -> Detail in
+        group.get("by-hostname/:hostname") { _, context -> Response in
             let clientID = try context.requireIdentity().requireClient()
             let name = try context.parameters.require("hostname")
             let (id, _) = try await machines.named(name, clientID: clientID)
             return try await detail(id: id, clientID: clientID)
         }
-        group.get("by-hostname/:hostname/inventory") { _, context -> Inventory in
+        group.get("by-hostname/:hostname/inventory") { _, context -> Response in
             let clientID = try context.requireIdentity().requireClient()
             let name = try context.parameters.require("hostname")
             let (id, hostname) = try await machines.named(name, clientID: clientID)
-            return Inventory(hostname: hostname, collectors: try Self.decoded(try await queries.snapshots(machineID: id)))
+            return try SplicedJSON.response(InventoryHead(hostname: hostname), member: "collectors", rawValues: try await queries.snapshots(machineID: id))
         }
     }
 
-    private func detail(id: UUID, clientID: UUID) async throws -> Detail {
+    private func detail(id: UUID, clientID: UUID) async throws -> Response {
         async let summary = queries.summary(id: id, clientID: clientID)
         async let labels = queries.labels(machineID: id, clientID: clientID)
         async let snapshots = queries.snapshots(machineID: id)
         guard let machine = try await summary else { throw APIError.notFound("machine") }
-        return Detail(machine: machine, labels: try await labels, collectors: try Self.decoded(try await snapshots))
-    }
-
-    private static func decoded(_ snapshots: [String: String]) throws -> [String: JSONValue] {
-        try snapshots.mapValues { try JSONValue(parsing: $0) }
+        return try SplicedJSON.response(DetailHead(machine: machine, labels: try await labels), member: "collectors", rawValues: try await snapshots)
     }
 
     static func filter(_ query: Parameters) throws -> MachineQueries.Filter {

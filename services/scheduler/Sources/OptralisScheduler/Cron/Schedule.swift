@@ -1,4 +1,5 @@
 import Foundation
+import OptralisCore
 
 /// When a job runs: a cron expression in a time zone, or `@every <n>s|m|h` — a fixed interval,
 /// for short periods cron cannot express (and tests).

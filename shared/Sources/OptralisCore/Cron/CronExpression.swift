@@ -146,4 +146,9 @@ public struct CronError: Error, Sendable, Equatable, CustomStringConvertible {
     public let expression: String
     public let reason: String
     public var description: String { "invalid cron expression \"\(expression)\": \(reason)" }
+
+    public init(expression: String, reason: String) {
+        self.expression = expression
+        self.reason = reason
+    }
 }
