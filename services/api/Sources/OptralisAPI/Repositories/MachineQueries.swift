@@ -115,9 +115,15 @@ struct MachineQueries: Sendable {
         }
         let order = "\(Self.sortColumns[filter.sort] ?? "m.hostname") \(filter.descending ? "DESC" : "ASC") NULLS LAST, m.id"
         let limit = bind(filter.limit), offset = bind((filter.page - 1) * filter.limit)
+        // The page's ids first, then their columns: the group name and status are computed for
+        // 50 rows, not for every machine a window count would have to carry.
+        let matching = conditions.joined(separator: " AND ")
         let sql = """
-            SELECT \(Self.columns), count(*) OVER ()::int FROM machines m WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)
+            SELECT \(Self.columns), total.count FROM (
+                SELECT m.id FROM machines m WHERE \(matching) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)
+            ) page JOIN machines m ON m.id = page.id
+            CROSS JOIN (SELECT count(*)::int AS count FROM machines m WHERE \(matching)) total
+            ORDER BY \(order)
             """
         var machines: [Summary] = []
         var total = 0
@@ -130,7 +136,7 @@ struct MachineQueries: Sendable {
         if machines.isEmpty, filter.page > 1 {
             // Past the last page: still report how many there are.
             total = try await client.query(
-                PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM machines m WHERE \(conditions.joined(separator: " AND "))", binds: binds), logger: logger
+                PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM machines m WHERE \(matching)", binds: binds), logger: logger
             ).decode(Int.self).reduce(into: 0) { $0 = $1 }
         }
         return (machines, total)
