@@ -15,9 +15,9 @@ struct SettingsController {
     let logger: Logger
 
     struct Limits: Encodable {
-        let offlineAfterMinutes = 5
-        let heartbeatSeconds = 60
-        let heartbeatUnderLoadSeconds = 30
+        let offlineAfterMinutes = MachineQueries.onlineMinutes
+        let heartbeatSeconds = HeartbeatService.normalSeconds
+        let heartbeatUnderLoadSeconds = HeartbeatService.underLoadSeconds
         let labelsPerMachine = LabelRepository.maximumPerMachine
         let machinesPerBatch = Validation.maximumBatch
         enum CodingKeys: String, CodingKey {

@@ -63,8 +63,9 @@ struct MachineQueries: Sendable {
 
     /// Online: seen within 5 minutes (the offline detection's default threshold). The fleet
     /// routes (list, export, overview) all use this condition on `machines m`.
-    static let online = "m.last_seen > now() - interval '5 minutes'"
-    static let offline = "(m.last_seen IS NULL OR m.last_seen <= now() - interval '5 minutes')"
+    static let onlineMinutes = 5
+    static let online = "m.last_seen > now() - interval '\(onlineMinutes) minutes'"
+    static let offline = "(m.last_seen IS NULL OR m.last_seen <= now() - interval '\(onlineMinutes) minutes')"
 
     private static let columns = """
         m.id, m.hostname, m.os, m.os_version, m.ip_address, m.agent_version, m.last_seen,

@@ -65,9 +65,12 @@ struct HeartbeatService: Sendable {
         }
     }
 
+    static let normalSeconds = 60
+    static let underLoadSeconds = 30
+
     /// 30 s while CPU > 80 % or RAM > 85 %, 60 s otherwise.
     static func nextInterval(cpuPercent: Double?, ramPercent: Double?) -> Int {
-        (cpuPercent ?? 0) > 80 || (ramPercent ?? 0) > 85 ? 30 : 60
+        (cpuPercent ?? 0) > 80 || (ramPercent ?? 0) > 85 ? underLoadSeconds : normalSeconds
     }
 
     func beat(_ machine: AgentIdentity, _ report: Report) async throws -> Reply {
