@@ -1,4 +1,5 @@
 import Foundation
+import OptralisCore
 
 /// The contact form's emails: the confirmation to the visitor and the notification to the team.
 /// Variables for both: `name`, `email`, `company` (optional), `message`.

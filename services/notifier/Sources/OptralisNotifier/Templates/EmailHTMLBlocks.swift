@@ -1,3 +1,5 @@
+import OptralisCore
+
 /// The HTML of each ``EmailBlock``: tables and inline styles only, every value escaped.
 enum EmailHTMLBlocks {
     private typealias P = EmailHTMLLayout.Palette

@@ -1,3 +1,5 @@
+import OptralisCore
+
 /// The HTML page around an email's blocks, in the spec's Linear design system and its email
 /// compatibility rules: nested tables for layout, inline styles only (no `<style>`, no `<link>`),
 /// `#rrggbb` colours only (no `rgba()`), no `background-clip`, the logo by `cid:`.

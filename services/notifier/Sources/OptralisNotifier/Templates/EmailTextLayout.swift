@@ -1,3 +1,5 @@
+import OptralisCore
+
 /// The plain-text version of an email: the same blocks as the HTML, as readable text.
 enum EmailTextLayout {
     static func render(_ content: EmailContent, locale: EmailLocale, common: CommonEmailVariables) -> String {

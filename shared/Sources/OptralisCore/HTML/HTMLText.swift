@@ -1,8 +1,8 @@
 /// HTML escaping for the templates: every value that reaches the HTML goes through here, so user
 /// text (names, messages, machine names) can never add markup or leave an attribute.
-enum HTMLText {
+public enum HTMLText {
     /// Escapes `& < > " '`, the five characters that matter in text and in quoted attributes.
-    static func escape(_ value: String) -> String {
+    public static func escape(_ value: String) -> String {
         var result = ""
         result.reserveCapacity(value.utf8.count)
         for character in value {
@@ -19,14 +19,14 @@ enum HTMLText {
     }
 
     /// Escaped text whose line breaks become `<br>` (a contact message keeps its paragraphs).
-    static func multiline(_ value: String) -> String {
+    public static func multiline(_ value: String) -> String {
         value.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
             .map { escape(String($0)) }.joined(separator: "<br>")
     }
 
     /// The link when it may go in an `href`: an `http`, `https` or `mailto` URL without white space or
     /// control characters (so never `javascript:`). Nil otherwise; the caller escapes the result.
-    static func safeURL(_ value: String?) -> String? {
+    public static func safeURL(_ value: String?) -> String? {
         guard let url = value?.trimmingCharacters(in: .whitespacesAndNewlines), !url.isEmpty else { return nil }
         guard !url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) else {
             return nil
@@ -38,7 +38,7 @@ enum HTMLText {
 
     /// A `mailto:` link for an address that looks like one (letters, digits, `._%+-`, one `@`); nil
     /// otherwise, so the visitor's text cannot add headers or a body to the admin's reply.
-    static func mailto(_ address: String?) -> String? {
+    public static func mailto(_ address: String?) -> String? {
         guard let address = address?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains(".") else { return nil }
