@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make bench`: benchmarks on a release build, against a PostgreSQL (.local/bench-pg, 25434) and a
-# Redis (.local/bench-redis, 26381) of their own. Results are printed and kept in .local/bench/.
+# `make bench`: benchmarks on a release build, against a PostgreSQL (.local/bench-pg, 25434 or
+# BENCH_PG_PORT) and a Redis (.local/bench-redis, 26381 or BENCH_REDIS_PORT) of their own. Results are
+# printed and kept in .local/bench/.
 #
 # rules: one offline-detection and rule-evaluation cycle over 10,000 machines × 5 rules.
 #
@@ -34,11 +35,13 @@ duration=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-32}
 logins=${BENCH_LOGINS:-20}
 
-admin_url=$(scripts/pg.sh start "$root/.local/bench-pg" 25434)
-redis_url=$(scripts/redis.sh start "$root/.local/bench-redis" 26381)
+pg_port=${BENCH_PG_PORT:-25434}
+redis_port=${BENCH_REDIS_PORT:-26381}
+admin_url=$(scripts/pg.sh start "$root/.local/bench-pg" "$pg_port")
+redis_url=$(scripts/redis.sh start "$root/.local/bench-redis" "$redis_port")
 bench_url="${admin_url%/*}/optralis_bench"
 psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_bench WITH (FORCE)" -c "CREATE DATABASE optralis_bench"
-redis-cli -p 26381 flushall >/dev/null
+redis-cli -p "$redis_port" flushall >/dev/null
 api_pid=""
 want() { [[ ",${BENCH_ONLY:-auth,notifier,rules,ingest,agent}," == *",$1,"* ]]; }
 
@@ -149,7 +152,7 @@ ingest_dir="$out/ingest"
 rm -rf "$ingest_dir" && mkdir -p "$ingest_dir"
 CA_DIR="$ingest_dir/ca" "$bin/optralis-ca" server-cert --name 127.0.0.1 --out "$ingest_dir/server" >/dev/null
 psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_ingest WITH (FORCE)" -c "CREATE DATABASE optralis_ingest"
-redis-cli -p 26381 flushall >/dev/null
+redis-cli -p "$redis_port" flushall >/dev/null
 # Each agent holds a socket here and in the api: raise the open-files limit as far as allowed.
 ulimit -n "$(ulimit -Hn)"
 API_BIN="$bin/optralis-api" SCHEDULER_BIN="$bin/optralis-scheduler" API_LOG="$ingest_dir/api.log" DATABASE_URL="${admin_url%/*}/optralis_ingest" REDIS_URL=$redis_url \

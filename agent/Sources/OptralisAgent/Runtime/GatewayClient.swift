@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OptralisCurl
 
 /// The agent's side of the mTLS port: its own certificate and key, the gateway checked against
