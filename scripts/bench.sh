@@ -164,10 +164,13 @@ fi
 
 if want agent; then
 echo "==> agent footprint"
-for product in optralis-ca optralis-agent; do
-  swift build -c release --product $product 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
-done
-scripts/bench/agent-footprint.sh "$bin" "$admin_url" "$redis_url" "$out"
+swift build -c release --product optralis-ca 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
+# The agent as it ships (deploy/Dockerfile): Swift runtime linked in. A build directory of its
+# own, so the flag does not rebuild the services' release build.
+swift build -c release --static-swift-stdlib --scratch-path "$root/.build-agent" --product optralis-agent 2>&1 \
+  | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
+AGENT_BIN="$(swift build -c release --static-swift-stdlib --scratch-path "$root/.build-agent" --show-bin-path)/optralis-agent" \
+  scripts/bench/agent-footprint.sh "$bin" "$admin_url" "$redis_url" "$out"
 fi
 
 if want auth; then

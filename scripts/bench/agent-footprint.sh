@@ -3,11 +3,13 @@
 # against a release api + ca on this machine, at the default intervals for BENCH_AGENT_SECONDS
 # (600). Reports peak RSS (VmHWM), average CPU % of one core ((utime+stime)/elapsed), binary size;
 # beside Debian's prometheus-node-exporter scraped every 10 s by curl, when it installs.
-# Called by scripts/bench.sh with: bin admin_url redis_url out. Listens on BENCH_AGENT_PORT (3195)
-# and the four ports above it.
+# Called by scripts/bench.sh with: bin admin_url redis_url out; the agent is AGENT_BIN (default
+# bin/optralis-agent), started with the environment its systemd unit sets (Enroller.environment).
+# Listens on BENCH_AGENT_PORT (3195) and the four ports above it.
 set -euo pipefail
 bin=$1 admin_url=$2 redis_url=$3 out=$4
 seconds=${BENCH_AGENT_SECONDS:-600}
+agent_bin=${AGENT_BIN:-$bin/optralis-agent}
 base=${BENCH_AGENT_PORT:-3195}
 exporter_port=$base status_port=$((base + 1)) ca_port=$((base + 2)) api_port=$((base + 3)) tls_port=$((base + 4))
 dir="$out/agent"
@@ -28,8 +30,8 @@ for _ in $(seq 1 150); do curl -fsS -o /dev/null http://127.0.0.1:$api_port/heal
 client=$(psql -X -q -At "$db" -c "INSERT INTO clients (name) VALUES ('Agent footprint') RETURNING id" | head -1)
 secret=$(openssl rand -hex 24)
 psql -X -q "$db" -c "INSERT INTO install_tokens (client_id, token_hash, max_usage) VALUES ('$client', '$(printf '%s' "$secret" | sha256sum | cut -d' ' -f1)', 1)"
-"$bin/optralis-agent" install --token "$secret" --server http://127.0.0.1:$api_port --config-dir "$dir/etc" --state-dir "$dir/state" --no-service >/dev/null
-AGENT_STATUS_PORT=$status_port LOG_LEVEL=warning "$bin/optralis-agent" run --config-dir "$dir/etc" --state-dir "$dir/state" >"$dir/agent.log" 2>&1 &
+"$agent_bin" install --token "$secret" --server http://127.0.0.1:$api_port --config-dir "$dir/etc" --state-dir "$dir/state" --no-service >/dev/null
+GNUTLS_NO_IMPLICIT_INIT=1 MALLOC_ARENA_MAX=1 AGENT_STATUS_PORT=$status_port LOG_LEVEL=warning "$agent_bin" run --config-dir "$dir/etc" --state-dir "$dir/state" >"$dir/agent.log" 2>&1 &
 agent=$!
 pids+=($agent)
 
@@ -47,15 +49,16 @@ cpu() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"; }   # utime stime (
 start_agent=$(cpu $agent); start_exporter=${exporter:+$(cpu "$exporter")}
 sleep "$seconds"
 report() {  # name pid start_ticks binary
-  local ticks_used peak
+  local ticks_used peak anon file
   ticks_used=$(( $(cpu "$2") - $3 ))
   peak=$(awk '/VmHWM/ {print $2}' "/proc/$2/status")
-  python3 -c "print(f'  {\"$1\":<22} peak RSS {$peak/1024:6.1f} MB   CPU {100*$ticks_used/$ticks/$seconds:5.2f} % of one core   binary {$(stat -c %s "$4")/1048576:5.1f} MB')"
+  anon=$(awk '/RssAnon/ {print $2}' "/proc/$2/status") file=$(awk '/RssFile/ {print $2}' "/proc/$2/status")
+  python3 -c "print(f'  {\"$1\":<22} peak RSS {$peak/1024:6.1f} MB   CPU {100*$ticks_used/$ticks/$seconds:5.2f} % of one core   binary {$(stat -c %s "$4")/1048576:5.1f} MB   (now: anonymous {$anon/1024:.1f} MB, mapped files {$file/1024:.1f} MB)')"
 }
 rows=$(psql -X -q -At "$db" -c "SELECT count(*) FROM metrics")
 {
   echo "agent footprint ($(date -u +%Y-%m-%dT%H:%M:%SZ), release build, ${seconds}s at the default intervals, $rows metrics rows posted)"
-  report optralis-agent "$agent" "$start_agent" "$bin/optralis-agent"
+  report optralis-agent "$agent" "$start_agent" "$agent_bin"
   if [ -n "$exporter" ]; then report prometheus-node-exporter "$exporter" "$start_exporter" "$(command -v prometheus-node-exporter)"; else echo "  prometheus-node-exporter: not installable here"; fi
   echo "  targets: RSS < 15 MB, CPU < 0.5 % of one core, both below node_exporter"
 } | tee "$out/agent.txt"
