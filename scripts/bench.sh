@@ -168,7 +168,7 @@ swift build -c release --product optralis-ca 2>&1 | { grep -v -e "prohibited fla
 # The agent as it ships (deploy/Dockerfile): Swift runtime linked in. A build directory of its
 # own, so the flag does not rebuild the services' release build.
 swift build -c release --static-swift-stdlib --scratch-path "$root/.build-agent" --product optralis-agent 2>&1 \
-  | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
+  | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" -e "the use of .mktemp. is dangerous" || true; }
 AGENT_BIN="$(swift build -c release --static-swift-stdlib --scratch-path "$root/.build-agent" --show-bin-path)/optralis-agent" \
   scripts/bench/agent-footprint.sh "$bin" "$admin_url" "$redis_url" "$out"
 fi
