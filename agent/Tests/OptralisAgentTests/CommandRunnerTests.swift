@@ -29,6 +29,15 @@ struct CommandRunnerTests {
         #expect(result.status == 128 + SIGTERM)
     }
 
+    @Test func cancelling_stops_the_tool_at_once() async throws {
+        let start = ContinuousClock.now
+        let running = Task { try await runner.run("sleep", ["10"]) }
+        try await Task.sleep(for: .milliseconds(200))
+        running.cancel()
+        await #expect(throws: CancellationError.self) { try await running.value }
+        #expect(ContinuousClock.now - start < .seconds(3), "the agent stops within seconds of SIGTERM, whatever tool is running")
+    }
+
     @Test func a_missing_tool_gives_nil() async throws {
         #expect(try await runner.run("optralis-no-such-tool", []) == nil)
     }

@@ -16,6 +16,13 @@ public final class CurlClient: Sendable {
         workers = CurlWorkers(count: concurrency)
     }
 
+    /// Closes the kept-alive connections before their next use. libcurl reuses a connection
+    /// whose TLS settings name the same files, so after the client certificate files are
+    /// replaced (a renewal) it would go on presenting the old certificate.
+    public func closeConnections() {
+        workers.closeConnections()
+    }
+
     /// Transfers already queued finish; later ones throw ``CurlError``.
     public func shutdown() async {
         workers.shutdown()

@@ -26,6 +26,8 @@ final class CurlWorkers: Sendable {
     }
 
     private let queue = Mutex(Queue())
+    /// Raised by ``closeConnections()``; a worker whose handle is older drops it before its next job.
+    private let generation = Atomic<Int>(0)
     /// One signal per queued job, and one per thread when closing.
     private let available = DispatchSemaphore(value: 0)
     private let count: Int
@@ -58,6 +60,11 @@ final class CurlWorkers: Sendable {
         }
     }
 
+    /// Every thread drops its handle, and with it its kept-alive connections, before its next job.
+    func closeConnections() {
+        generation.add(1, ordering: .relaxed)
+    }
+
     /// Lets the jobs already queued finish, then ends the threads.
     func shutdown() {
         let wasOpen = queue.withLock { queue in
@@ -74,6 +81,7 @@ final class CurlWorkers: Sendable {
             available.wait()
             let next = queue.withLock { queue -> (job: Job?, closed: Bool) in (queue.take(), queue.closed) }
             if let job = next.job {
+                worker.dropHandle(unlessOf: generation.load(ordering: .relaxed))
                 job(worker)
             } else if next.closed {
                 return
@@ -85,6 +93,13 @@ final class CurlWorkers: Sendable {
 /// What one worker thread keeps between transfers; never leaves its thread.
 final class CurlWorker {
     private var easy: CurlEasy?
+    private var generation = 0
+
+    func dropHandle(unlessOf current: Int) {
+        guard current != generation else { return }
+        easy = nil
+        generation = current
+    }
 
     /// This thread's handle for HTTP, reset for a new transfer. Its connection cache survives
     /// `curl_easy_reset`, so consecutive requests to one server reuse the kept-alive connection

@@ -213,7 +213,7 @@ public struct AgentLoop: Sendable {
     }
 
     /// `POST /agent/certificate/renew`; the new files replace the old ones atomically, and the
-    /// next connection presents them.
+    /// client reconnects to present them.
     func renew(_ current: AgentFiles.Enrolment) async throws {
         let (outcome, response) = await gateway.post("/agent/certificate/renew", body: Data("{}".utf8))
         guard outcome == .delivered, let response else { throw Enroller.Refused(description: "renewal refused: \(outcome)") }
@@ -231,6 +231,7 @@ public struct AgentLoop: Sendable {
         var updated = current
         updated.certificateExpiresAt = renewed.expiresAt
         try files.save(updated)
+        gateway.reloadIdentity()
         logger.notice("certificate renewed", metadata: ["expires_at": "\(renewed.expiresAt.formatted(.iso8601))"])
     }
 }

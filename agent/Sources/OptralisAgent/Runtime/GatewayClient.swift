@@ -28,6 +28,11 @@ public struct GatewayClient: Sendable {
         case retryLater(reason: String)
     }
 
+    /// The certificate files were replaced: the next post opens a connection that presents them.
+    public func reloadIdentity() {
+        http.closeConnections()
+    }
+
     public func get(_ path: String) async throws -> OutboundResponse {
         try await http.send(OutboundRequest(url: baseURL + path, timeout: .seconds(30), tls: tls))
     }

@@ -60,7 +60,8 @@ public struct CommandRunner: Sendable {
                 child.terminate()
                 killed = true
             }
-            try? await Task.sleep(for: .milliseconds(20))
+            // Cancelled (the agent is stopping): the child is killed as it goes out of scope.
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 }

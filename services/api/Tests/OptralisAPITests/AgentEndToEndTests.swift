@@ -9,8 +9,7 @@ import Testing
 @Suite("Agent end to end")
 struct AgentEndToEndTests {
     @Test func install_spool_through_an_outage_then_deliver_everything_once() async throws {
-        try await AgentTestBed.run { bed in
-            let installed = try await bed.installAgent()
+        try await AgentTestBed.runWithAgent { bed, installed in
             let agent = installed.binary, config = installed.config, state = installed.state, machine = installed.machine
             #expect(installed.output.contains("Enrolled as machine"), "\(installed.output)")
             for file in ["agent.json", "agent.crt", "agent.key", "ca.crt"] {

@@ -9,8 +9,7 @@ import Testing
 @Suite("Agent through a gateway outage")
 struct AgentGatewayOutageTests {
     @Test func the_gateway_stops_and_restarts_under_a_running_agent_and_every_post_arrives_once() async throws {
-        try await AgentTestBed.run { bed in
-            let installed = try await bed.installAgent()
+        try await AgentTestBed.runWithAgent { bed, installed in
             let state = installed.state, machine = installed.machine
 
             // A gateway of its own (the bed's database, Redis and certificates) that can be stopped.

@@ -5,7 +5,7 @@ import Testing
 extension AgentTestBed {
     /// A machine enrolled by the real `optralis-agent install` (a new client's token, the bed's
     /// api): its identity in `work/etc`, its state in `work/state`.
-    struct InstalledAgent {
+    struct InstalledAgent: Sendable {
         let binary: String
         let config: String
         let state: String
@@ -21,6 +21,11 @@ extension AgentTestBed {
                 environment: ["AGENT_STATUS_PORT": String(try freePort()), "LOG_LEVEL": "info", "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"]
                     .merging(environment) { $1 })
         }
+    }
+
+    /// ``run(_:)`` with an agent installed from the built binary.
+    static func runWithAgent(_ body: @Sendable (AgentTestBed, InstalledAgent) async throws -> Void) async throws {
+        try await run { bed in try await body(bed, try await bed.installAgent()) }
     }
 
     static var agentBinary: String { TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path }
