@@ -46,6 +46,33 @@ func service(
     ]
 }
 
+/// The agent runs on every monitored machine, so it links only what it needs: no HTTP server
+/// stack, no database or Redis client, no full Foundation (ICU). docs/agent.md, "Footprint".
+let agent: [Target] = [
+    .target(
+        name: "OptralisAgent",
+        dependencies: ["OptralisCore", "OptralisCurl", logging],
+        path: "agent/Sources/OptralisAgent",
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "optralis-agent",
+        dependencies: ["OptralisAgent", "OptralisCore", "OptralisCurl", argumentParser, logging],
+        path: "agent/Sources/optralis-agent",
+        swiftSettings: swiftSettings,
+        // Release builds drop the DWARF (the symbol table stays, for backtraces). Shipped agents are
+        // built with `--static-swift-stdlib` (deploy/Dockerfile, the footprint benchmark).
+        linkerSettings: [.unsafeFlags(["-Xlinker", "--strip-debug"], .when(configuration: .release))]
+    ),
+    .testTarget(
+        name: "OptralisAgentTests",
+        dependencies: ["OptralisAgent", "OptralisCore", "OptralisTestSupport"],
+        path: "agent/Tests/OptralisAgentTests",
+        exclude: ["Fixtures"],
+        swiftSettings: swiftSettings
+    ),
+]
+
 let package = Package(
     name: "Optralis",
     platforms: [.macOS(.v15)],
@@ -93,7 +120,7 @@ let package = Package(
 
         .target(
             name: "OptralisCore",
-            dependencies: [logging, .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [logging],
             path: "shared/Sources/OptralisCore",
             swiftSettings: swiftSettings
         ),
@@ -114,7 +141,7 @@ let package = Package(
         ),
         .target(
             name: "OptralisCurl",
-            dependencies: ["CCurl", "OptralisCore", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["CCurl", "OptralisCore"],
             path: "shared/Sources/OptralisCurl",
             swiftSettings: swiftSettings
         ),
@@ -194,5 +221,5 @@ let package = Package(
                 "COpenSSL", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ])
-        + service("OptralisAgent", executable: "optralis-agent", folder: "agent", testExclude: ["Fixtures"])
+        + agent
 )

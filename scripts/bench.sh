@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make bench`: benchmarks on a release build, against a PostgreSQL (.local/bench-pg, 25434) and a
-# Redis (.local/bench-redis, 26381) of their own. Results are printed and kept in .local/bench/.
+# `make bench`: benchmarks on a release build, against a PostgreSQL (.local/bench-pg, 25434 or
+# BENCH_PG_PORT) and a Redis (.local/bench-redis, 26381 or BENCH_REDIS_PORT) of their own. Results are
+# printed and kept in .local/bench/.
 #
 # rules: one offline-detection and rule-evaluation cycle over 10,000 machines × 5 rules.
 #
@@ -37,11 +38,13 @@ duration=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-32}
 logins=${BENCH_LOGINS:-20}
 
-admin_url=$(scripts/pg.sh start "$root/.local/bench-pg" 25434)
-redis_url=$(scripts/redis.sh start "$root/.local/bench-redis" 26381)
+pg_port=${BENCH_PG_PORT:-25434}
+redis_port=${BENCH_REDIS_PORT:-26381}
+admin_url=$(scripts/pg.sh start "$root/.local/bench-pg" "$pg_port")
+redis_url=$(scripts/redis.sh start "$root/.local/bench-redis" "$redis_port")
 bench_url="${admin_url%/*}/optralis_bench"
 psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_bench WITH (FORCE)" -c "CREATE DATABASE optralis_bench"
-redis-cli -p 26381 flushall >/dev/null
+redis-cli -p "$redis_port" flushall >/dev/null
 api_pid=""
 want() { [[ ",${BENCH_ONLY:-auth,notifier,rules,ingest,agent,fleet}," == *",$1,"* ]]; }
 
@@ -152,7 +155,7 @@ ingest_dir="$out/ingest"
 rm -rf "$ingest_dir" && mkdir -p "$ingest_dir"
 CA_DIR="$ingest_dir/ca" "$bin/optralis-ca" server-cert --name 127.0.0.1 --out "$ingest_dir/server" >/dev/null
 psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_ingest WITH (FORCE)" -c "CREATE DATABASE optralis_ingest"
-redis-cli -p 26381 flushall >/dev/null
+redis-cli -p "$redis_port" flushall >/dev/null
 # Each agent holds a socket here and in the api: raise the open-files limit as far as allowed.
 ulimit -n "$(ulimit -Hn)"
 API_BIN="$bin/optralis-api" SCHEDULER_BIN="$bin/optralis-scheduler" API_LOG="$ingest_dir/api.log" DATABASE_URL="${admin_url%/*}/optralis_ingest" REDIS_URL=$redis_url \
@@ -164,10 +167,13 @@ fi
 
 if want agent; then
 echo "==> agent footprint"
-for product in optralis-ca optralis-agent; do
-  swift build -c release --product $product 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
-done
-scripts/bench/agent-footprint.sh "$bin" "$admin_url" "$redis_url" "$out"
+swift build -c release --product optralis-ca 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
+# The agent as it ships (deploy/Dockerfile): Swift runtime linked in. A build directory of its
+# own, so the flag does not rebuild the services' release build.
+swift build -c release --static-swift-stdlib --scratch-path "$root/.build-agent" --product optralis-agent 2>&1 \
+  | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" -e "the use of .mktemp. is dangerous" || true; }
+AGENT_BIN="$(swift build -c release --static-swift-stdlib --scratch-path "$root/.build-agent" --show-bin-path)/optralis-agent" \
+  scripts/bench/agent-footprint.sh "$bin" "$admin_url" "$redis_url" "$out"
 fi
 
 if want fleet; then

@@ -113,7 +113,8 @@ start_all() {
       || echo "  agent enrolment failed — see .local/logs/agent.log" >&2
   fi
   if ! running agent; then
-    nohup "$bin/optralis-agent" run >>"$logs/agent.log" 2>&1 </dev/null &
+    # The environment its systemd unit sets (Enroller.environment).
+    GNUTLS_NO_IMPLICIT_INIT=1 MALLOC_ARENA_MAX=1 nohup "$bin/optralis-agent" run >>"$logs/agent.log" 2>&1 </dev/null &
     echo $! >"$run/agent.pid"
   fi
 

@@ -3,10 +3,15 @@
 # against a release api + ca on this machine, at the default intervals for BENCH_AGENT_SECONDS
 # (600). Reports peak RSS (VmHWM), average CPU % of one core ((utime+stime)/elapsed), binary size;
 # beside Debian's prometheus-node-exporter scraped every 10 s by curl, when it installs.
-# Called by scripts/bench.sh with: bin admin_url redis_url out.
+# Called by scripts/bench.sh with: bin admin_url redis_url out; the agent is AGENT_BIN (default
+# bin/optralis-agent), started with the environment its systemd unit sets (Enroller.environment).
+# Listens on BENCH_AGENT_PORT (3195) and the four ports above it.
 set -euo pipefail
 bin=$1 admin_url=$2 redis_url=$3 out=$4
 seconds=${BENCH_AGENT_SECONDS:-600}
+agent_bin=${AGENT_BIN:-$bin/optralis-agent}
+base=${BENCH_AGENT_PORT:-3195}
+exporter_port=$base status_port=$((base + 1)) ca_port=$((base + 2)) api_port=$((base + 3)) tls_port=$((base + 4))
 dir="$out/agent"
 rm -rf "$dir" && mkdir -p "$dir"
 db="${admin_url%/*}/optralis_agent"
@@ -14,28 +19,28 @@ psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_agent WITH (FORCE)"
 token=$(openssl rand -hex 32)
 CA_DIR="$dir/ca" "$bin/optralis-ca" server-cert --name 127.0.0.1 --out "$dir/server" >/dev/null
 export DATABASE_URL=$db REDIS_URL=$redis_url INTERNAL_SERVICE_TOKEN=$token LOG_LEVEL=warning
-CA_DIR="$dir/ca" CA_PORT=3197 "$bin/optralis-ca" >"$dir/ca.log" 2>&1 &
+CA_DIR="$dir/ca" CA_PORT=$ca_port "$bin/optralis-ca" >"$dir/ca.log" 2>&1 &
 pids=($!)
-JWT_SECRET=$(openssl rand -hex 32) PORT=3198 BIND_ADDRESS=127.0.0.1 CA_SERVICE_URL=http://127.0.0.1:3197 \
-  AGENT_TLS_PORT=3199 AGENT_PUBLIC_URL=https://127.0.0.1:3199 AGENT_TLS_CERT_FILE="$dir/server/server.crt" \
+JWT_SECRET=$(openssl rand -hex 32) PORT=$api_port BIND_ADDRESS=127.0.0.1 CA_SERVICE_URL=http://127.0.0.1:$ca_port \
+  AGENT_TLS_PORT=$tls_port AGENT_PUBLIC_URL=https://127.0.0.1:$tls_port AGENT_TLS_CERT_FILE="$dir/server/server.crt" \
   AGENT_TLS_KEY_FILE="$dir/server/server.key" AGENT_TLS_CA_FILE="$dir/server/ca.crt" "$bin/optralis-api" >"$dir/api.log" 2>&1 &
 pids+=($!)
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
-for _ in $(seq 1 150); do curl -fsS -o /dev/null http://127.0.0.1:3198/health 2>/dev/null && break; sleep 0.2; done
+for _ in $(seq 1 150); do curl -fsS -o /dev/null http://127.0.0.1:$api_port/health 2>/dev/null && break; sleep 0.2; done
 client=$(psql -X -q -At "$db" -c "INSERT INTO clients (name) VALUES ('Agent footprint') RETURNING id" | head -1)
 secret=$(openssl rand -hex 24)
 psql -X -q "$db" -c "INSERT INTO install_tokens (client_id, token_hash, max_usage) VALUES ('$client', '$(printf '%s' "$secret" | sha256sum | cut -d' ' -f1)', 1)"
-"$bin/optralis-agent" install --token "$secret" --server http://127.0.0.1:3198 --config-dir "$dir/etc" --state-dir "$dir/state" --no-service >/dev/null
-AGENT_STATUS_PORT=3196 LOG_LEVEL=warning "$bin/optralis-agent" run --config-dir "$dir/etc" --state-dir "$dir/state" >"$dir/agent.log" 2>&1 &
+"$agent_bin" install --token "$secret" --server http://127.0.0.1:$api_port --config-dir "$dir/etc" --state-dir "$dir/state" --no-service >/dev/null
+GNUTLS_NO_IMPLICIT_INIT=1 MALLOC_ARENA_MAX=1 AGENT_STATUS_PORT=$status_port LOG_LEVEL=warning "$agent_bin" run --config-dir "$dir/etc" --state-dir "$dir/state" >"$dir/agent.log" 2>&1 &
 agent=$!
 pids+=($agent)
 
 exporter=""
 if command -v prometheus-node-exporter >/dev/null || apt-get install -y -qq prometheus-node-exporter >/dev/null 2>&1; then
-  prometheus-node-exporter --web.listen-address=127.0.0.1:3195 >"$dir/node_exporter.log" 2>&1 &
+  prometheus-node-exporter --web.listen-address=127.0.0.1:$exporter_port >"$dir/node_exporter.log" 2>&1 &
   exporter=$!
   pids+=($exporter)
-  ( while kill -0 "$exporter" 2>/dev/null; do curl -fsS -o /dev/null http://127.0.0.1:3195/metrics || true; sleep 10; done ) &
+  ( while kill -0 "$exporter" 2>/dev/null; do curl -fsS -o /dev/null http://127.0.0.1:$exporter_port/metrics || true; sleep 10; done ) &
   pids+=($!)
 fi
 
@@ -44,15 +49,16 @@ cpu() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"; }   # utime stime (
 start_agent=$(cpu $agent); start_exporter=${exporter:+$(cpu "$exporter")}
 sleep "$seconds"
 report() {  # name pid start_ticks binary
-  local ticks_used peak
+  local ticks_used peak anon file
   ticks_used=$(( $(cpu "$2") - $3 ))
   peak=$(awk '/VmHWM/ {print $2}' "/proc/$2/status")
-  python3 -c "print(f'  {\"$1\":<22} peak RSS {$peak/1024:6.1f} MB   CPU {100*$ticks_used/$ticks/$seconds:5.2f} % of one core   binary {$(stat -c %s "$4")/1048576:5.1f} MB')"
+  anon=$(awk '/RssAnon/ {print $2}' "/proc/$2/status") file=$(awk '/RssFile/ {print $2}' "/proc/$2/status")
+  python3 -c "print(f'  {\"$1\":<22} peak RSS {$peak/1024:6.1f} MB   CPU {100*$ticks_used/$ticks/$seconds:5.2f} % of one core   binary {$(stat -c %s "$4")/1048576:5.1f} MB   (now: anonymous {$anon/1024:.1f} MB, mapped files {$file/1024:.1f} MB)')"
 }
 rows=$(psql -X -q -At "$db" -c "SELECT count(*) FROM metrics")
 {
   echo "agent footprint ($(date -u +%Y-%m-%dT%H:%M:%SZ), release build, ${seconds}s at the default intervals, $rows metrics rows posted)"
-  report optralis-agent "$agent" "$start_agent" "$bin/optralis-agent"
+  report optralis-agent "$agent" "$start_agent" "$agent_bin"
   if [ -n "$exporter" ]; then report prometheus-node-exporter "$exporter" "$start_exporter" "$(command -v prometheus-node-exporter)"; else echo "  prometheus-node-exporter: not installable here"; fi
   echo "  targets: RSS < 15 MB, CPU < 0.5 % of one core, both below node_exporter"
 } | tee "$out/agent.txt"

@@ -1,18 +1,24 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OptralisCore
-import OptralisServer
 
-/// The agent's settings: the local status server and where its identity and state live
-/// (`OPTRALIS_CONFIG_DIR`, `OPTRALIS_STATE_DIR`, or `run --config-dir/--state-dir`). An agent that
-/// is not enrolled refuses to start, naming the missing file.
+/// The agent's settings: the local status server (`AGENT_STATUS_ADDRESS`, `AGENT_STATUS_PORT`)
+/// and where its identity and state live (`OPTRALIS_CONFIG_DIR`, `OPTRALIS_STATE_DIR`, or
+/// `run --config-dir/--state-dir`). An agent that is not enrolled refuses to start, naming the
+/// missing file.
 public struct AgentConfiguration: Sendable {
-    public var address: ListenAddress
+    public var statusHost: String
+    public var statusPort: Int
     public var files: AgentFiles
     public var enrolment: AgentFiles.Enrolment
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         var reader = EnvironmentReader(variables)
-        address = ListenAddress(host: reader.string("AGENT_STATUS_ADDRESS", default: "127.0.0.1"), port: reader.port("AGENT_STATUS_PORT", default: 9464))
+        statusHost = reader.string("AGENT_STATUS_ADDRESS", default: "127.0.0.1")
+        statusPort = reader.port("AGENT_STATUS_PORT", default: 9464)
         files = AgentFiles(
             configDirectory: reader.string("OPTRALIS_CONFIG_DIR", default: "/etc/optralis"),
             stateDirectory: reader.string("OPTRALIS_STATE_DIR", default: "/var/lib/optralis"))

@@ -1,9 +1,16 @@
-import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import ArgumentParser
+import Logging
 import OptralisAgent
 import OptralisCore
 import OptralisCurl
-import OptralisServer
 
 @main
 struct AgentCommand: AsyncParsableCommand {
@@ -26,9 +33,10 @@ struct AgentCommand: AsyncParsableCommand {
             setenv("OPTRALIS_CONFIG_DIR", directories.configDir, 1)
             setenv("OPTRALIS_STATE_DIR", directories.stateDir, 1)
             if let logLevel { setenv("LOG_LEVEL", logLevel, 1) }
-            try await ServiceMain.serve(executable: "optralis-agent", service: "agent", configuration: AgentConfiguration.init) {
-                AgentServer(configuration: $0, logger: $1).makeApplication()
-            }
+            let environment = ProcessInfo.processInfo.environment
+            let configuration = ConfigurationLoader.load(for: "optralis-agent", environment: environment, AgentConfiguration.init)
+            OptralisLogging.bootstrap(service: "agent", environment: environment)
+            try await AgentApplication(configuration: configuration, logger: Logger(label: "optralis.agent")).run()
         }
     }
 
@@ -65,13 +73,14 @@ struct AgentCommand: AsyncParsableCommand {
         @OptionGroup var directories: Directories
 
         func run() async throws {
-            let all = CollectorSet.linux(stateDirectory: NSTemporaryDirectory(), gateway: nil)
+            let all = CollectorSet.linux(stateDirectory: FileManager.default.temporaryDirectory.path, gateway: nil)
             let chosen = all.filter { collector == nil || $0.kind == collector }
             guard !chosen.isEmpty else { throw ValidationError("unknown collector; one of \(all.map(\.kind).joined(separator: ", "))") }
-            var output: [String: Any] = [:]
-            for item in chosen { output[item.kind] = try JSONSerialization.jsonObject(with: try await item.collect()) }
-            let data = try JSONSerialization.data(withJSONObject: output, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            var output: [String: JSONValue] = [:]
+            for item in chosen { output[item.kind] = try JSONDecoder().decode(JSONValue.self, from: try await item.collect()) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(output), as: UTF8.self))
         }
     }
 
@@ -92,7 +101,7 @@ struct AgentCommand: AsyncParsableCommand {
             print("server:      \(enrolment.serverURL)")
             print("agent port:  \(enrolment.agentAPIURL)")
             print("certificate: valid until \(enrolment.certificateExpiresAt.formatted(.iso8601))")
-            print("last post:   \(last.trimmingCharacters(in: .whitespacesAndNewlines))")
+            print("last post:   \(last.trimmed())")
             print("spool:       \(usage.posts) posts waiting, \(usage.bytes) bytes")
         }
     }

@@ -20,7 +20,8 @@ struct AgentExecutableTests {
         let (config, state) = try Self.enrolledDirectories()
         try await ServiceLifecycleCheck.run(
             binary: "optralis-agent", service: "agent", portVariable: "AGENT_STATUS_PORT",
-            environment: ["LOG_LEVEL": "info", "OPTRALIS_CONFIG_DIR": config, "OPTRALIS_STATE_DIR": state], expectedChecks: [])
+            environment: ["LOG_LEVEL": "info", "OPTRALIS_CONFIG_DIR": config, "OPTRALIS_STATE_DIR": state], expectedChecks: [],
+            requestMetric: "optralis_agent_status_requests_total")
     }
 
     @Test func refuses_to_start_when_not_enrolled() async throws {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Finds files the repository ships beside the binaries (schema migrations, the OpenAPI
 /// document): an explicit path from the environment wins; otherwise the repository is found

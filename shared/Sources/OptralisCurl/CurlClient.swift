@@ -1,41 +1,50 @@
 import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
-import NIOPosix
+#endif
 import OptralisCore
 
 /// Outbound HTTP and SMTP over libcurl. Each transfer runs on a thread of its own pool,
 /// so `curl_easy_perform` never blocks an event loop or the cooperative executor.
 public final class CurlClient: Sendable {
-    private let threadPool: NIOThreadPool
+    private let workers: CurlWorkers
 
     /// `concurrency` transfers run at once; more wait for a thread.
     public init(concurrency: Int = 8) {
-        threadPool = NIOThreadPool(numberOfThreads: concurrency)
-        threadPool.start()
+        workers = CurlWorkers(count: concurrency)
     }
 
+    /// Closes the kept-alive connections before their next use. libcurl reuses a connection
+    /// whose TLS settings name the same files, so after the client certificate files are
+    /// replaced (a renewal) it would go on presenting the old certificate.
+    public func closeConnections() {
+        workers.closeConnections()
+    }
+
+    /// Transfers already queued finish; later ones throw ``CurlError``.
     public func shutdown() async {
-        try? await threadPool.shutdownGracefully()
+        workers.shutdown()
     }
 
     /// Sends a request and returns the response whatever its status (a 500 is an answer);
     /// throws ``CurlError`` when there is no answer (DNS, connection, TLS, timeout).
     public func send(_ request: OutboundRequest) async throws -> OutboundResponse {
-        try await threadPool.runIfActive {
-            try Self.perform(request)
+        try await workers.run { worker in
+            try Self.perform(request, easy: try worker.reusableEasy())
         }
     }
 
     /// Sends one message over SMTP: EHLO, STARTTLS or TLS as configured, AUTH when a user is
     /// set, MAIL FROM, RCPT TO for each recipient, DATA. Throws when the server refuses.
     public func sendMail(_ envelope: SMTPEnvelope, via settings: SMTPSettings) async throws {
-        try await threadPool.runIfActive {
+        try await workers.run { _ in
             try Self.performSMTP(envelope, settings)
         }
     }
 
-    private static func perform(_ request: OutboundRequest) throws -> OutboundResponse {
-        let easy = try CurlEasy.forCurrentThread()
+    private static func perform(_ request: OutboundRequest, easy: CurlEasy) throws -> OutboundResponse {
         easy.sink.maximumBodyBytes = request.maximumResponseBytes
         try easy.set(CURLOPT_URL, request.url)
         try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
@@ -120,7 +129,7 @@ public final class CurlClient: Sendable {
             }
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = String(line[..<colon])
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmed()
             headers.append((name, value))
         }
         return headers

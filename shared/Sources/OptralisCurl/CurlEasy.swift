@@ -1,9 +1,14 @@
 import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import OptralisCore
 
 /// One `CURL*` easy handle, one transfer at a time: the only type that touches libcurl pointers.
-/// Created, used and freed on a single thread-pool thread, so it never crosses threads (HTTP
-/// keeps one per thread, see ``forCurrentThread()``; SMTP makes one per message).
+/// Created, used and freed on a single worker thread, so it never crosses threads (HTTP keeps
+/// one per thread, see ``CurlWorker``; SMTP makes one per message).
 final class CurlEasy {
     private let handle: UnsafeMutableRawPointer  // `CURL *` is `void *` in C
     private var lists: [UnsafeMutablePointer<curl_slist>] = []
@@ -21,21 +26,10 @@ final class CurlEasy {
         try configureDefaults()
     }
 
-    /// The calling thread's handle for HTTP, reset for a new transfer. Its connection cache
-    /// survives `curl_easy_reset`, so consecutive requests to one server from a thread reuse the
-    /// kept-alive connection (and its TLS session) instead of a new handshake each time. libcurl
-    /// reuses a connection only when the new request's TLS settings (client certificate
-    /// included) match.
-    static func forCurrentThread() throws(CurlError) -> CurlEasy {
-        let key = "optralis.curl.easy"
-        if let easy = Thread.current.threadDictionary[key] as? CurlEasy {
-            easy.reset()
-            try easy.configureDefaults()
-            return easy
-        }
-        let easy = try CurlEasy()
-        Thread.current.threadDictionary[key] = easy
-        return easy
+    /// Clears the previous transfer's options and results, keeping the connection cache.
+    func resetForReuse() throws(CurlError) {
+        reset()
+        try configureDefaults()
     }
 
     private func reset() {
@@ -161,7 +155,7 @@ private func curlWriteHeader(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int
     let sink = Unmanaged<CurlSink>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count
     let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
-    sink.headerLines.append(line.trimmingCharacters(in: .whitespacesAndNewlines))
+    sink.headerLines.append(line.trimmed())
     return length
 }
 

@@ -58,7 +58,8 @@ public struct OutboundResponse: Sendable {
     public var body: [UInt8]
 
     public func header(_ name: String) -> String? {
-        headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        let wanted = name.lowercased()
+        return headers.last { $0.name.lowercased() == wanted }?.value
     }
 
     public var bodyText: String { String(decoding: body, as: UTF8.self) }

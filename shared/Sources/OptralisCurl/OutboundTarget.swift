@@ -1,4 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import OptralisCore
 
 /// The SSRF guard for URLs users configure (webhooks): in production a target must be https and
 /// resolve only to public addresses — not loopback, private (RFC 1918, fc00::/7), link-local,
@@ -20,7 +28,7 @@ public enum OutboundTarget {
             throw Refusal(reason: allowPrivate ? "the URL must use http or https" : "the URL must use https")
         }
         if allowPrivate { return nil }
-        let addresses = resolve(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")))
+        let addresses = resolve(host.trimmed(["[", "]"]))
         guard !addresses.isEmpty else { throw Refusal(reason: "the host \(host) does not resolve") }
         if let blocked = addresses.first(where: isPrivate) {
             throw Refusal(reason: "the host \(host) resolves to a non-public address (\(blocked))")

@@ -10,12 +10,7 @@ public enum ServiceMain {
     public static func configuration<C>(
         for executable: String, _ make: ([String: String]) throws(ConfigurationError) -> C
     ) -> C {
-        do {
-            return try make(ProcessInfo.processInfo.environment)
-        } catch {
-            FileHandle.standardError.write(Data("\(executable): \(error.description)\n".utf8))
-            exit(78)
-        }
+        ConfigurationLoader.load(for: executable, environment: ProcessInfo.processInfo.environment, make)
     }
 
     /// The whole `run()` of a service executable: configuration (or exit 78), logging, then

@@ -5,10 +5,13 @@ import Testing
 
 /// What every executable must do, checked on the real binary: start with the environment an
 /// operator would give it, answer `/health` (200, JSON, every dependency up) and `/metrics`
-/// (Prometheus text with its build info), then exit 0 within 5 s of SIGTERM.
+/// (Prometheus text with its build info and `requestMetric`, the requests it served), then exit
+/// 0 within 5 s of SIGTERM. Hummingbird servers count requests in `hb_requests`; the agent's
+/// own status server in `optralis_agent_status_requests_total`.
 public enum ServiceLifecycleCheck {
     public static func run(
-        binary: String, service: String, portVariable: String, environment: [String: String], expectedChecks: [String]
+        binary: String, service: String, portVariable: String, environment: [String: String], expectedChecks: [String],
+        requestMetric: String = "hb_requests"
     ) async throws {
         let port = try freePort()
         var variables = environment
@@ -32,7 +35,12 @@ public enum ServiceLifecycleCheck {
         let metrics = try await http.send(OutboundRequest(url: "http://127.0.0.1:\(port)/metrics"))
         #expect(metrics.status == 200)
         #expect(metrics.bodyText.contains("optralis_build_info{service=\"\(service)\""), "\(metrics.bodyText.prefix(500))")
-        #expect(metrics.bodyText.contains("hb_requests"), "request metrics are exported")
+        // Hummingbird counts a request once its body is written, which can be after the client
+        // has read it: a loaded machine may need another look.
+        let counted = await eventually(timeout: .seconds(5)) {
+            (try? await http.send(OutboundRequest(url: "http://127.0.0.1:\(port)/metrics")))?.bodyText.contains(requestMetric) == true
+        }
+        #expect(counted, "request metrics are exported")
 
         process.child.signal(SIGTERM)
         let status = await process.child.waitForExit(timeout: .seconds(5))

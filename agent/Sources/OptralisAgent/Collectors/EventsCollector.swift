@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OptralisCore
 
 /// `events`: warnings and worse from the systemd journal since the last delivered entry.
@@ -54,7 +58,7 @@ public struct EventsCollector: Collector {
     }
 
     func savedCursor() -> String? {
-        let cursor = (try? String(contentsOfFile: cursorFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let cursor = (try? String(contentsOfFile: cursorFile, encoding: .utf8))?.trimmed()
         return cursor?.isEmpty == false ? cursor : nil
     }
 
@@ -112,7 +116,7 @@ public struct EventsCollector: Collector {
                     time: Date(timeIntervalSince1970: TimeInterval(microseconds) / 1_000_000), logName: "journal",
                     source: entry["SYSLOG_IDENTIFIER"]?.text ?? unit ?? entry["_COMM"]?.text, eventId: nil,
                     level: level(priority: entry["PRIORITY"]?.text),
-                    message: message.trimmingCharacters(in: .whitespacesAndNewlines), metadata: metadata.isEmpty ? nil : metadata))
+                    message: message.trimmed(), metadata: metadata.isEmpty ? nil : metadata))
         }
         return (events, lastCursor)
     }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OptralisCore
 
 /// `metrics`: CPU % and I/O wait from `/proc/stat` deltas, memory and swap from `/proc/meminfo`,
@@ -113,18 +117,18 @@ public actor MetricsCollector: Collector {
         var candidates: [(priority: Int, celsius: Double)] = []
         for hwmon in files.list("/sys/class/hwmon") {
             let base = "/sys/class/hwmon/\(hwmon)"
-            let chip = files.read("\(base)/name")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let chip = files.read("\(base)/name")?.trimmed() ?? ""
             for entry in files.list(base) where entry.hasPrefix("temp") && entry.hasSuffix("_input") {
-                guard let milli = files.read("\(base)/\(entry)").flatMap({ Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else { continue }
-                let label = files.read("\(base)/\(entry.replacingOccurrences(of: "_input", with: "_label"))")?
-                    .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                guard let milli = files.read("\(base)/\(entry)").flatMap({ Double($0.trimmed()) }) else { continue }
+                let label = files.read("\(base)/\(entry.dropLast("_input".count))_label")?
+                    .trimmed() ?? ""
                 let cpuChip = ["coretemp", "k10temp", "zenpower", "cpu_thermal", "soc_thermal"].contains(chip)
                 let package = label.hasPrefix("Package") || label == "Tctl" || label == "Tdie"
                 candidates.append((cpuChip ? (package ? 0 : 1) : 3, milli / 1000))
             }
         }
         for zone in files.list("/sys/class/thermal") where zone.hasPrefix("thermal_zone") {
-            guard let milli = files.read("/sys/class/thermal/\(zone)/temp").flatMap({ Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+            guard let milli = files.read("/sys/class/thermal/\(zone)/temp").flatMap({ Double($0.trimmed()) })
             else { continue }
             let type = files.read("/sys/class/thermal/\(zone)/type")?.lowercased() ?? ""
             candidates.append((type.contains("cpu") || type.contains("x86_pkg") ? 2 : 4, milli / 1000))
@@ -169,7 +173,11 @@ public actor MetricsCollector: Collector {
     }
 
     static func isWholeDisk(_ name: String) -> Bool {
-        if name.hasPrefix("nvme") || name.hasPrefix("mmcblk") { return name.firstMatch(of: /p\d+$/) == nil }
+        if name.hasPrefix("nvme") || name.hasPrefix("mmcblk") {
+            // `nvme0n1p2`, `mmcblk0p1`: a partition ends with `p` and digits.
+            let stem = name.reversed().drop { $0.isASCII && $0.isNumber }
+            return stem.count == name.count || stem.first != "p"
+        }
         guard name.hasPrefix("sd") || name.hasPrefix("vd") || name.hasPrefix("xvd") || name.hasPrefix("hd") else { return false }
         return !(name.last?.isNumber ?? true)
     }

@@ -1,7 +1,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OptralisCore
 
 /// `network`: per interface (loopback skipped) the byte, packet, error and drop counters of
@@ -35,10 +39,10 @@ public actor NetworkCollector: Collector {
                 return Double(current[keyPath: value] &- before[keyPath: value]) / seconds
             }
             let base = "/sys/class/net/\(name)"
-            let speed = files.read("\(base)/speed").flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            let speed = files.read("\(base)/speed").flatMap { Int($0.trimmed()) }
             return NetworkInterface(
-                name: name, mac: files.read("\(base)/address")?.trimmingCharacters(in: .whitespacesAndNewlines),
-                ipv4: addresses[name]?.v4, ipv6: addresses[name]?.v6, state: files.read("\(base)/operstate")?.trimmingCharacters(in: .whitespacesAndNewlines),
+                name: name, mac: files.read("\(base)/address")?.trimmed(),
+                ipv4: addresses[name]?.v4, ipv6: addresses[name]?.v6, state: files.read("\(base)/operstate")?.trimmed(),
                 speedMbps: speed.flatMap { $0 > 0 ? $0 : nil }, bytesRecvPerSec: rate(\.bytesReceived), bytesSentPerSec: rate(\.bytesSent),
                 packetsRecvPerSec: rate(\.packetsReceived), packetsSentPerSec: rate(\.packetsSent), errorsIn: Int64(current.errorsIn),
                 errorsOut: Int64(current.errorsOut), dropsIn: Int64(current.dropsIn), dropsOut: Int64(current.dropsOut))
@@ -66,7 +70,7 @@ public actor NetworkCollector: Collector {
             guard parts.count == 2 else { continue }
             let values = parts[1].split(separator: " ").compactMap { UInt64($0) }
             guard values.count >= 16 else { continue }
-            result[parts[0].trimmingCharacters(in: .whitespaces)] = Counters(
+            result[parts[0].trimmed()] = Counters(
                 bytesReceived: values[0], packetsReceived: values[1], errorsIn: values[2], dropsIn: values[3],
                 bytesSent: values[8], packetsSent: values[9], errorsOut: values[10], dropsOut: values[11])
         }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OptralisCore
 
 /// `patches`: pending updates as the package manager sees them from its cached lists, without
@@ -44,8 +48,7 @@ public struct PatchesCollector: Collector {
     /// A package is a security update when one of its origins is a security archive.
     static func parseAptSimulation(_ output: String) -> [PendingUpdateInfo] {
         output.split(separator: "\n").compactMap { line in
-            guard let match = line.wholeMatch(of: /Inst (\S+) (?:\[([^\]]*)\] )?\((\S+) (.*?) ?\[[^\]]*\]\).*/) else { return nil }
-            let (package, old, new, origins) = (match.1, match.2, match.3, match.4)
+            guard let (package, old, new, origins) = aptInstLine(line) else { return nil }
             let security = origins.contains("-security") || origins.contains("Debian-Security")
             return PendingUpdateInfo(
                 title: old.map { "\(package) \($0) → \(new)" } ?? "\(package) → \(new)", kb: nil,
@@ -53,12 +56,47 @@ public struct PatchesCollector: Collector {
         }
     }
 
+    /// `Inst <package> [<old>] (<new> <origins> [<arch>])…`, the old version optional; parsed by
+    /// hand (a regex would load Swift's regex engine into the agent for this one line format).
+    static func aptInstLine(_ line: Substring) -> (package: Substring, old: Substring?, new: Substring, origins: Substring)? {
+        guard line.hasPrefix("Inst ") else { return nil }
+        var rest = line.dropFirst(5)
+        guard let space = rest.firstIndex(of: " "), space > rest.startIndex else { return nil }
+        let package = rest[..<space]
+        rest = rest[rest.index(after: space)...]
+        var old: Substring?
+        if rest.first == "[", let close = rest.firstIndex(of: "]"), rest[close...].hasPrefix("] ") {
+            old = rest[rest.index(after: rest.startIndex)..<close]
+            rest = rest[rest.index(close, offsetBy: 2)...]
+        }
+        guard rest.first == "(" else { return nil }
+        rest = rest.dropFirst()
+        guard let versionEnd = rest.firstIndex(of: " "), versionEnd > rest.startIndex else { return nil }
+        let new = rest[..<versionEnd]
+        rest = rest[rest.index(after: versionEnd)...]
+        // The origins run up to the first `[…])` (the architecture), less one space.
+        var search = rest.startIndex
+        while let open = rest[search...].firstIndex(of: "[") {
+            let inside = rest.index(after: open)
+            if let close = rest[inside...].firstIndex(of: "]"), rest[close...].hasPrefix("])") {
+                let origins = rest[..<open]
+                return (package, old, new, origins.hasSuffix(" ") ? origins.dropLast() : origins)
+            }
+            search = inside
+        }
+        return nil
+    }
+
     /// `APT::Periodic::Unattended-Upgrade "1";` — a number of days, 0 turning it off. nil when the
     /// setting is absent.
     static func unattendedUpgrade(_ conf: String) -> Bool? {
         for line in conf.split(separator: "\n") {
-            guard let match = line.firstMatch(of: /^\s*APT::Periodic::Unattended-Upgrade\s+"([^"]*)"/) else { continue }
-            return (Int(match.1) ?? 0) > 0
+            let key = "APT::Periodic::Unattended-Upgrade"
+            let setting = line.drop { $0.isWhitespace }
+            guard setting.hasPrefix(key), setting.dropFirst(key.count).first?.isWhitespace == true else { continue }
+            let value = setting.dropFirst(key.count).drop { $0.isWhitespace }
+            guard value.first == "\"", let end = value.dropFirst().firstIndex(of: "\"") else { continue }
+            return (Int(value[value.index(after: value.startIndex)..<end]) ?? 0) > 0
         }
         return nil
     }

@@ -1,7 +1,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OptralisCore
 
 /// `security`: listening sockets from `/proc/net/{tcp,tcp6,udp,udp6}` with their process (best
@@ -151,7 +155,7 @@ public struct SecurityCollector: Collector {
                 guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: files.path("\(directory)/\(fd)")),
                     let inode = socketInode(target), inodes.contains(inode), owners[inode] == nil
                 else { continue }
-                if command == nil { command = files.read("/proc/\(pid)/comm")?.trimmingCharacters(in: .whitespacesAndNewlines) }
+                if command == nil { command = files.read("/proc/\(pid)/comm")?.trimmed() }
                 if let command, !command.isEmpty { owners[inode] = command }
             }
             if owners.count == inodes.count { break }
@@ -170,7 +174,7 @@ public struct SecurityCollector: Collector {
     /// `ENABLED=yes|no` in `/etc/ufw/ufw.conf`; nil when the line is missing.
     static func ufwEnabled(_ conf: String) -> Bool? {
         for line in conf.split(separator: "\n") where line.hasPrefix("ENABLED=") {
-            return line.dropFirst(8).trimmingCharacters(in: CharacterSet(charactersIn: "\"' \t")).lowercased() == "yes"
+            return line.dropFirst(8).trimmed(["\"", "'", " ", "\t"]).lowercased() == "yes"
         }
         return nil
     }
@@ -178,7 +182,7 @@ public struct SecurityCollector: Collector {
     /// `systemctl is-active <unit>`: nil when systemctl is missing or systemd is not running (no
     /// state printed).
     static func isActive(_ result: CommandRunner.Result?) -> Bool? {
-        guard let state = result?.output.trimmingCharacters(in: .whitespacesAndNewlines), !state.isEmpty else { return nil }
+        guard let state = result?.output.trimmed(), !state.isEmpty else { return nil }
         return state == "active"
     }
 
@@ -189,7 +193,7 @@ public struct SecurityCollector: Collector {
         var depth = 0
         var chain: (depth: Int, input: Bool, drops: Bool, rules: Int)?
         for raw in ruleset.split(separator: "\n") {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmed()
             if chain == nil, line.hasPrefix("chain ") {
                 chain = (depth + 1, false, false, 0)
             } else if var current = chain, depth == current.depth, !line.isEmpty, line != "}" {
@@ -242,16 +246,30 @@ public struct SecurityCollector: Collector {
     /// `clamd --version`: `ClamAV 1.0.7/27450/Tue Oct 29 08:36:24 2024` (engine, signature
     /// database, its date). Updated when the signatures are at most 3 days old.
     static func clamVersion(_ text: String, now: Date) -> (version: String?, updated: Bool?) {
-        let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let line = text.trimmed()
         guard line.hasPrefix("ClamAV ") else { return (nil, nil) }
         let parts = line.dropFirst(7).split(separator: "/", maxSplits: 2)
         guard let version = parts.first.map(String.init) else { return (nil, nil) }
         guard parts.count == 3 else { return (version, nil) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE MMM d HH:mm:ss yyyy"
-        let date = formatter.date(from: parts[2].split(separator: " ").joined(separator: " "))
-        return (version, date.map { now.timeIntervalSince($0) <= 3 * 86_400 })
+        return (version, clamDate(String(parts[2])).map { now.timeIntervalSince($0) <= 3 * 86_400 })
+    }
+
+    /// `Tue Oct 29 08:36:24 2024` (C locale, UTC), as `clamd` prints it.
+    static func clamDate(_ text: String) -> Date? {
+        let fields = text.split(separator: " ")
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard fields.count == 5, let month = months.firstIndex(of: String(fields[1])), let day = Int32(fields[2]), let year = Int32(fields[4])
+        else { return nil }
+        let clock = fields[3].split(separator: ":").compactMap { Int32($0) }
+        guard clock.count == 3 else { return nil }
+        var time = tm()
+        time.tm_year = year - 1900
+        time.tm_mon = Int32(month)
+        time.tm_mday = day
+        time.tm_hour = clock[0]
+        time.tm_min = clock[1]
+        time.tm_sec = clock[2]
+        let seconds = timegm(&time)
+        return seconds == -1 ? nil : Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OptralisCore
 
 /// `services`: the systemd service units (`systemctl list-units --all`) with their start type

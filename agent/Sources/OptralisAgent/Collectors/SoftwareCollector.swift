@@ -1,4 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OptralisCore
 
 /// `software`: installed packages from dpkg's database (`/var/lib/dpkg/status`), or from rpm on
@@ -61,7 +68,7 @@ public struct SoftwareCollector: Collector {
     /// `Debian OpenSSL Team <pkg-openssl-devel@…>` → `Debian OpenSSL Team`; quotes removed.
     static func personName(_ field: Substring) -> String? {
         let name = (field.firstIndex(of: "<").map { field[..<$0] } ?? field)
-            .trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\"")))
+            .trimmed { $0 == " " || $0 == "\t" || $0 == "\"" }
         return name.isEmpty ? nil : name
     }
 
@@ -135,10 +142,12 @@ public struct SoftwareCollector: Collector {
     /// `/var/log/lastlog` holds one 292-byte record per uid, starting with the last login time as
     /// a little-endian 32-bit count of seconds (0: never).
     static func lastLogon(uid: Int, lastlog path: String) -> Date? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard (try? handle.seek(toOffset: UInt64(uid) * 292)) != nil, let record = try? handle.read(upToCount: 4) else { return nil }
-        return lastLogon(record: Array(record))
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var record = [UInt8](repeating: 0, count: 4)
+        let count = record.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 4, off_t(uid) * 292) }
+        return count == 4 ? lastLogon(record: record) : nil
     }
 
     static func lastLogon(record: [UInt8]) -> Date? {

@@ -1,7 +1,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OptralisCore
 
 /// `storage`: the mounted local filesystems from `/proc/self/mountinfo` (pseudo and network
@@ -53,7 +57,22 @@ public struct StorageCollector: Collector {
 
     /// mountinfo escapes space, tab, newline and backslash as octal (`\040`).
     static func unescape(_ field: String) -> String {
-        field.replacing(/\\([0-7]{3})/) { match in String(UnicodeScalar(UInt8(match.1, radix: 8) ?? 63)) }
+        let bytes = Array(field.utf8)
+        var output: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            let octal = bytes.count - index >= 4 && bytes[index] == UInt8(ascii: "\\")
+                && bytes[index + 1...index + 3].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) }
+            if octal {
+                let value = bytes[index + 1...index + 3].reduce(0) { $0 * 8 + Int($1 - UInt8(ascii: "0")) }
+                output.append(value < 256 ? UInt8(value) : UInt8(ascii: "?"))
+                index += 4
+            } else {
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// (total, used, available to users, used %) as `df` reports them.
@@ -73,8 +92,8 @@ public struct StorageCollector: Collector {
     /// `/dev/mapper/vg-root` → the disk under its first slave).
     static func parentDisk(of device: String, files: SystemFiles) -> String? {
         guard device.hasPrefix("/dev/") else { return nil }
-        var name = (try? FileManager.default.destinationOfSymbolicLink(atPath: files.path(device))).map { ($0 as NSString).lastPathComponent }
-            ?? (device as NSString).lastPathComponent
+        var name = (try? FileManager.default.destinationOfSymbolicLink(atPath: files.path(device))).map(\.lastPathComponent)
+            ?? device.lastPathComponent
         for _ in 0..<4 {
             if name.hasPrefix("dm-"), let slave = files.list("/sys/class/block/\(name)/slaves").first {
                 name = slave
@@ -90,7 +109,7 @@ public struct StorageCollector: Collector {
 
     static func model(of disk: String, files: SystemFiles) -> String? {
         let model = (files.read("/sys/block/\(disk)/device/model") ?? files.read("/sys/block/\(disk)/device/name"))?
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+            .trimmed()
         return model?.isEmpty == false ? model : nil
     }
 

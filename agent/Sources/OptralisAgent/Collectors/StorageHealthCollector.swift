@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OptralisCore
 
 /// `storage_health`: S.M.A.R.T. of every disk smartctl finds (`smartctl --scan-open`), read

@@ -1,4 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Where the agent keeps its identity (`--config-dir`, default `/etc/optralis`: `agent.json`,
 /// `agent.crt`, `agent.key`, `ca.crt`) and its working state (`--state-dir`, default
@@ -51,12 +58,12 @@ public struct AgentFiles: Sendable {
     /// Temporary file in the same directory, fsync, rename: a crash leaves the old file or the
     /// new one, never half of one.
     public static func write(_ data: Data, to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = path.deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let temporary = "\(directory)/.\((path as NSString).lastPathComponent).\(UUID().uuidString.prefix(8))"
+        let temporary = "\(directory)/.\(path.lastPathComponent).\(UUID().uuidString.prefix(8))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else { throw WriteFailed(path: temporary, code: errno) }
-        let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        let written = data.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
         let synced = fsync(descriptor)
         close(descriptor)
         guard written == data.count, synced == 0, rename(temporary, path) == 0 else {

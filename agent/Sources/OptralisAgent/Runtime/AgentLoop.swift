@@ -1,24 +1,31 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import OptralisCore
 import OptralisCurl
-import ServiceLifecycle
 
 /// `optralis-agent run`: every collector on its own interval, each post written to the spool
 /// before it is sent; one sender per collector draining its spool in order; the heartbeat (60 s,
 /// 30 s while the machine is loaded); the configuration synced every 5 minutes (intervals,
 /// force-collect); the certificate renewed within 30 days of expiry.
-public struct AgentLoop: Service {
+public struct AgentLoop: Sendable {
     let files: AgentFiles
     let enrolment: AgentFiles.Enrolment
     let collectors: [AnyCollector]
     let spool: Spool
     let gateway: GatewayClient
     let updater: Updater
+    let metrics: AgentMetrics
     let logger: Logger
     private let state = LoopState()
 
-    public init(files: AgentFiles, enrolment: AgentFiles.Enrolment, http: CurlClient, logger: Logger) {
+    public init(files: AgentFiles, enrolment: AgentFiles.Enrolment, http: CurlClient, metrics: AgentMetrics = AgentMetrics(), logger: Logger) {
         self.files = files
         self.enrolment = enrolment
         let url = URLComponents(string: enrolment.agentAPIURL)
@@ -27,10 +34,13 @@ public struct AgentLoop: Service {
         spool = Spool(directory: files.spoolDirectory)
         gateway = GatewayClient(files: files, enrolment: enrolment, http: http)
         updater = Updater(http: http, logger: logger)
+        self.metrics = metrics
         self.logger = logger
     }
 
-    public func run() async throws {
+    /// Runs until `shutdown` fires, then stops every loop (a post in flight is abandoned, and
+    /// stays in the spool for the next run).
+    public func run(until shutdown: ShutdownSignal) async {
         let signals = collectors.map { _ in AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1)) }
         await withDiscardingTaskGroup { group in
             group.addTask { await syncConfiguration(wake: signals.map(\.continuation)) }
@@ -40,7 +50,7 @@ public struct AgentLoop: Service {
                 group.addTask { await collect(collector, wake: signal.continuation) }
                 group.addTask { await send(collector.kind, wakeups: signal.stream) }
             }
-            try? await gracefulShutdown()
+            _ = await shutdown.wait()
             signals.forEach { $0.continuation.finish() }
             group.cancelAll()
         }
@@ -68,6 +78,7 @@ public struct AgentLoop: Service {
             wake.yield()
             logger.debug("collected", metadata: ["collector": "\(collector.kind)", "sequence": "\(entry.sequence)", "bytes": "\(data.count)"])
         } catch {
+            metrics.collectFailed(collector.kind)
             logger.warning("collect failed", metadata: ["collector": "\(collector.kind)", "error": "\(error)"])
         }
     }
@@ -83,14 +94,17 @@ public struct AgentLoop: Service {
                 let (outcome, _) = await gateway.post("/agent/collect", body: body)
                 switch outcome {
                 case .delivered:
+                    metrics.post(kind, .delivered)
                     await spool.remove(entry)
                     backoff.reset()
                     await state.delivered(files: files)
                 case .rejected(let status, let reason):
+                    metrics.post(kind, .rejected)
                     await spool.remove(entry)
                     logger.error(
                         "post refused, dropped", metadata: ["collector": "\(kind)", "sequence": "\(entry.sequence)", "status": "\(status)", "reason": "\(reason)"])
                 case .retryLater(let reason):
+                    metrics.post(kind, .retry)
                     let delay = backoff.nextDelay()
                     logger.warning("gateway unavailable, post kept in the spool", metadata: ["collector": "\(kind)", "reason": "\(reason)", "retry_in": "\(delay)"])
                     try? await Task.sleep(for: delay)
@@ -116,11 +130,9 @@ public struct AgentLoop: Service {
             var next = 60
             if let body = try? AgentJSON.encoder.encode(report) {
                 let (outcome, response) = await gateway.post("/agent/heartbeat", body: body)
-                if outcome == .delivered, let response,
-                    let reply = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-                {
-                    next = reply["next_heartbeat_seconds"] as? Int ?? 60
-                    if let update = reply["update"] as? [String: Any] { await self.update(update) }
+                if outcome == .delivered, let response, let reply = try? JSONDecoder().decode(HeartbeatReply.self, from: Data(response.body)) {
+                    next = reply.nextHeartbeatSeconds ?? 60
+                    if let update = reply.update { await self.update(update) }
                 } else {
                     logger.warning("heartbeat failed", metadata: ["outcome": "\(outcome)"])
                 }
@@ -130,9 +142,8 @@ public struct AgentLoop: Service {
     }
 
     /// Installs an offered version once per run; a failure keeps the current binary.
-    private func update(_ offer: [String: Any]) async {
-        guard let version = offer["version"] as? String, let url = offer["download_url"] as? String,
-            let checksum = offer["checksum_sha256"] as? String, await state.firstOffer(of: version)
+    private func update(_ offer: HeartbeatReply.UpdateOffer) async {
+        guard let version = offer.version, let url = offer.downloadURL, let checksum = offer.checksumSHA256, await state.firstOffer(of: version)
         else { return }
         do {
             try await updater.install(version: version, from: url, sha256: checksum)
@@ -165,6 +176,18 @@ public struct AgentLoop: Service {
         }
     }
 
+    struct HeartbeatReply: Decodable {
+        struct UpdateOffer: Decodable {
+            let version: String?
+            let downloadURL: String?
+            let checksumSHA256: String?
+            enum CodingKeys: String, CodingKey { case version, downloadURL = "download_url", checksumSHA256 = "checksum_sha256" }
+        }
+        let nextHeartbeatSeconds: Int?
+        let update: UpdateOffer?
+        enum CodingKeys: String, CodingKey { case nextHeartbeatSeconds = "next_heartbeat_seconds", update }
+    }
+
     struct CollectorConfig: Decodable {
         struct Entry: Decodable {
             let type: String
@@ -190,7 +213,7 @@ public struct AgentLoop: Service {
     }
 
     /// `POST /agent/certificate/renew`; the new files replace the old ones atomically, and the
-    /// next connection presents them.
+    /// client reconnects to present them.
     func renew(_ current: AgentFiles.Enrolment) async throws {
         let (outcome, response) = await gateway.post("/agent/certificate/renew", body: Data("{}".utf8))
         guard outcome == .delivered, let response else { throw Enroller.Refused(description: "renewal refused: \(outcome)") }
@@ -208,6 +231,7 @@ public struct AgentLoop: Service {
         var updated = current
         updated.certificateExpiresAt = renewed.expiresAt
         try files.save(updated)
+        gateway.reloadIdentity()
         logger.notice("certificate renewed", metadata: ["expires_at": "\(renewed.expiresAt.formatted(.iso8601))"])
     }
 }

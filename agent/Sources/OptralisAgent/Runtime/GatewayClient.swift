@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OptralisCurl
 
 /// The agent's side of the mTLS port: its own certificate and key, the gateway checked against
@@ -22,6 +26,11 @@ public struct GatewayClient: Sendable {
         case rejected(status: Int, body: String)
         /// The gateway is unreachable, overloaded or refuses the certificate: keep it, try later.
         case retryLater(reason: String)
+    }
+
+    /// The certificate files were replaced: the next post opens a connection that presents them.
+    public func reloadIdentity() {
+        http.closeConnections()
     }
 
     public func get(_ path: String) async throws -> OutboundResponse {

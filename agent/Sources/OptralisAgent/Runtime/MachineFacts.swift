@@ -1,7 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import OptralisCore
 
 /// What the agent tells the server about its machine at enrolment and in heartbeats.
 public struct MachineFacts: Sendable, Equatable {
@@ -21,14 +26,14 @@ public struct MachineFacts: Sendable, Equatable {
         let machine = withUnsafeBytes(of: &system.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         return MachineFacts(
             hostname: hostname.split(separator: ".").first.map(String.init) ?? hostname,
-            hardwareID: files.read("/etc/machine-id")?.trimmingCharacters(in: .whitespacesAndNewlines),
+            hardwareID: files.read("/etc/machine-id")?.trimmed(),
             os: "linux", osVersion: osRelease(files.read("/etc/os-release") ?? ""), architecture: architecture(machine))
     }
 
     /// `PRETTY_NAME` of os-release, unquoted.
     static func osRelease(_ text: String) -> String? {
         for line in text.split(separator: "\n") where line.hasPrefix("PRETTY_NAME=") {
-            return String(line.dropFirst("PRETTY_NAME=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            return String(line.dropFirst("PRETTY_NAME=".count)).trimmed(["\"", "'"])
         }
         return nil
     }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import OptralisCore
 
 /// The agent's write-ahead spool: every post is numbered and written to disk before it is sent,
 /// and removed only once the gateway has stored it (or recognised it as a duplicate). A gateway
@@ -48,7 +53,7 @@ public actor Spool {
         var body = Data(#"{"collector":"\#(kind)","sequence":\#(sequence),"collected_at":"\#(stamp)","data":"#.utf8)
         body.append(data)
         body.append(Data("}".utf8))
-        let path = "\(directory)/\(kind)/\(String(format: "%019lld", sequence)).json"
+        let path = "\(directory)/\(kind)/\(Self.fileName(sequence))"
         try AgentFiles.write(body, to: path)
         try enforceLimit()
         return Entry(kind: kind, sequence: sequence, path: path)
@@ -61,7 +66,7 @@ public actor Spool {
 
     /// The post's body; nil (and the file dropped as corrupt) when it cannot be read back.
     public func body(of entry: Entry) -> Data? {
-        guard let data = FileManager.default.contents(atPath: entry.path), (try? JSONSerialization.jsonObject(with: data)) != nil else {
+        guard let data = FileManager.default.contents(atPath: entry.path), (try? JSONDecoder().decode(JSONValue.self, from: data)) != nil else {
             corrupt += 1
             try? FileManager.default.removeItem(atPath: entry.path)
             return nil
@@ -106,7 +111,13 @@ public actor Spool {
             .sorted().map { directory + "/" + $0 }
     }
 
-    static func sequence(of path: String) -> Int64? { Int64((path as NSString).lastPathComponent.dropLast(5)) }
+    /// `0000000000000000042.json`: zero-padded, so names sort in sequence order.
+    static func fileName(_ sequence: Int64) -> String {
+        let digits = String(sequence)
+        return String(repeating: "0", count: max(0, 19 - digits.count)) + digits + ".json"
+    }
+
+    static func sequence(of path: String) -> Int64? { Int64(path.lastPathComponent.dropLast(5)) }
 
     static func size(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0 }
 

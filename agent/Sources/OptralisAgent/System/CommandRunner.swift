@@ -1,7 +1,18 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Runs the tools a collector needs when no file holds the answer (smartctl, journalctl,
 /// systemctl, apt-get): looked up on PATH, killed after a timeout, output captured.
+///
+/// Spawned with `posix_spawn` rather than Foundation's `Process`, which would pull full
+/// Foundation (and ICU) into the agent. The output is read without blocking a thread: the
+/// pipe is non-blocking and polled every 20 ms until the tool exits.
 public struct CommandRunner: Sendable {
     public let searchPath: [String]
 
@@ -22,41 +33,35 @@ public struct CommandRunner: Sendable {
     /// Runs `tool` with `arguments`; nil when the tool is missing. Standard error is discarded.
     public func run(_ tool: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> Result? {
         guard let executable = which(tool) else { return nil }
-        let output = Pipe()
-        func launch() throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.environment = ["PATH": searchPath.joined(separator: ":"), "LANG": "C", "LC_ALL": "C"]
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
+        let environment = ["PATH=" + searchPath.joined(separator: ":"), "LANG=C", "LC_ALL=C"]
         // A tool being rewritten at this moment (a package upgrade) cannot be executed yet
         // (ETXTBSY): try again briefly before giving up.
-        var launched: Process?
-        for attempt in 1...3 where launched == nil {
+        var child: SpawnedChild?
+        for attempt in 1...3 where child == nil {
             do {
-                launched = try launch()
+                child = try SpawnedChild(executable: executable, arguments: arguments, environment: environment)
             } catch where attempt < 3 {
                 try await Task.sleep(for: .milliseconds(50 * attempt))
             }
         }
-        guard let process = launched else { return nil }
-        // Read while it runs, so a large output cannot fill the pipe and stall the tool.
-        let reader = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
+        guard let child else { return nil }
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.terminate()
-                break
+        var output: [UInt8] = []
+        var status: Int32?
+        var killed = false
+        while true {
+            let open = child.drain(into: &output)
+            if status == nil { status = child.exitStatus() }
+            // Past the deadline, a descendant still holding the pipe open does not keep us here.
+            if let status, !open || ContinuousClock.now > deadline {
+                return Result(status: status, output: String(decoding: output, as: UTF8.self))
             }
+            if !killed, ContinuousClock.now > deadline {
+                child.terminate()
+                killed = true
+            }
+            // Cancelled (the agent is stopping): the child is killed as it goes out of scope.
             try await Task.sleep(for: .milliseconds(20))
         }
-        process.waitUntilExit()
-        let data = await reader.value
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Reads the kernel's and the distribution's files (procfs, sysfs, /etc, /var/lib) under a root
 /// that tests point at a directory of captured files.

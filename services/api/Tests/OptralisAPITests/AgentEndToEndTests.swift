@@ -9,29 +9,17 @@ import Testing
 @Suite("Agent end to end")
 struct AgentEndToEndTests {
     @Test func install_spool_through_an_outage_then_deliver_everything_once() async throws {
-        try await AgentTestBed.run { bed in
-            let token = try await bed.installToken()
-            let agent = TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path
-            let config = bed.work + "/etc", state = bed.work + "/state"
-            let server = "http://127.0.0.1:\(try #require(bed.api.client.port))"
-
-            let installed = try await ChildProcess.run(agent, ["install", "--token", token, "--server", server, "--config-dir", config, "--state-dir", state, "--no-service"])
-            #expect(installed.status == 0 && installed.output.contains("Enrolled as machine"), "\(installed.output)")
+        try await AgentTestBed.runWithAgent { bed, installed in
+            let agent = installed.binary, config = installed.config, state = installed.state, machine = installed.machine
+            #expect(installed.output.contains("Enrolled as machine"), "\(installed.output)")
             for file in ["agent.json", "agent.crt", "agent.key", "ca.crt"] {
                 let mode = try FileManager.default.attributesOfItem(atPath: "\(config)/\(file)")[.posixPermissions] as? Int
                 #expect(mode == 0o600, "\(file)")
             }
-            let enrolment = try String(contentsOfFile: config + "/agent.json", encoding: .utf8)
-            let machine = try #require(enrolment.firstMatch(of: /"machine_id" : "([0-9A-Fa-f-]{36})"/).flatMap { UUID(uuidString: String($0.1)) }, "\(enrolment)")
 
             // The gateway out of reach: the agent collects into its spool.
-            let unreachable = "https://127.0.0.1:\(try freePort())"
-            try enrolment.replacingOccurrences(of: bed.base, with: unreachable).write(toFile: config + "/agent.json", atomically: true, encoding: .utf8)
-            func launch() throws -> ChildProcess {
-                try ChildProcess(executable: agent, arguments: ["run", "--config-dir", config, "--state-dir", state],
-                                 environment: ["AGENT_STATUS_PORT": String(try freePort()), "LOG_LEVEL": "info", "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"])
-            }
-            let offline = try launch()
+            try bed.redirect(installed, to: "https://127.0.0.1:\(try freePort())")
+            let offline = try installed.run()
             let spooled = await eventually(timeout: .seconds(40)) {
                 let files = (try? FileManager.default.contentsOfDirectory(atPath: state + "/spool/metrics")) ?? []
                 let software = (try? FileManager.default.contentsOfDirectory(atPath: state + "/spool/software")) ?? []
@@ -44,8 +32,8 @@ struct AgentEndToEndTests {
             #expect(try await bed.count("SELECT count(*)::int FROM metrics WHERE machine_id = \(machine)") == 0)
 
             // Back in reach: everything spooled arrives, in order, once; then live posts follow.
-            try enrolment.write(toFile: config + "/agent.json", atomically: true, encoding: .utf8)
-            let online = try launch()
+            try installed.enrolment.write(toFile: config + "/agent.json", atomically: true, encoding: .utf8)
+            let online = try installed.run()
             let delivered = await eventually(timeout: .seconds(60)) {
                 let kinds = (try? await bed.count("SELECT count(DISTINCT collector)::int FROM machine_collector_data WHERE machine_id = \(machine)")) ?? 0
                 let metrics = (try? await bed.count("SELECT count(*)::int FROM metrics WHERE machine_id = \(machine) AND cpu_percent IS NOT NULL")) ?? 0
@@ -70,15 +58,11 @@ struct AgentEndToEndTests {
 
     @Test func a_newer_version_is_verified_installed_and_the_agent_exits_for_systemd_to_restart_it() async throws {
         try await AgentTestBed.run { bed in
-            let token = try await bed.installToken()
             // The agent runs from a copy, which the update replaces.
             let binary = bed.work + "/bin/optralis-agent"
             try FileManager.default.createDirectory(atPath: bed.work + "/bin", withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path, toPath: binary)
-            let config = bed.work + "/etc", state = bed.work + "/state"
-            let server = "http://127.0.0.1:\(try #require(bed.api.client.port))"
-            let installed = try await ChildProcess.run(binary, ["install", "--token", token, "--server", server, "--config-dir", config, "--state-dir", state, "--no-service"])
-            try #require(installed.status == 0, "\(installed.output)")
+            try FileManager.default.copyItem(atPath: AgentTestBed.agentBinary, toPath: binary)
+            let installed = try await bed.installAgent(binary: binary)
 
             // "Version 99": the same program with bytes appended (an ELF file runs the same), served over HTTP.
             let downloads = bed.work + "/downloads"
@@ -99,11 +83,7 @@ struct AgentEndToEndTests {
                     """)
                 try await bed.api.expireCachedAgentVersions()
             }
-            let environment = ["LOG_LEVEL": "info", "PATH": "/usr/bin:/bin", "INVOCATION_ID": "systemd-test"]
-            func run() throws -> ChildProcess {
-                try ChildProcess(executable: binary, arguments: ["run", "--config-dir", config, "--state-dir", state],
-                                 environment: environment.merging(["AGENT_STATUS_PORT": String(try freePort())]) { $1 })
-            }
+            func run() throws -> ChildProcess { try installed.run(environment: ["PATH": "/usr/bin:/bin", "INVOCATION_ID": "systemd-test"]) }
 
             // A checksum that does not match: the binary stays, the agent keeps running.
             try await offer(String(repeating: "0", count: 64))

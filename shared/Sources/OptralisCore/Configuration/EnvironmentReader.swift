@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Reads typed settings from environment variables and collects every problem it finds,
 /// so a service that is misconfigured names all its missing variables in one message.
@@ -14,7 +18,7 @@ public struct EnvironmentReader: Sendable {
 
     /// The raw value, or nil when unset or empty.
     public func value(_ name: String) -> String? {
-        guard let value = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        guard let value = values[name]?.trimmed(), !value.isEmpty else { return nil }
         return value
     }
 

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The kinds of alert the spec names ("Types d'alertes"), plus `test` for a channel test.
 public enum AlertType: String, Codable, Sendable, CaseIterable {

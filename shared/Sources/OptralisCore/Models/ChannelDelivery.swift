@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A job on `notification:queue`: deliver one alert through one notification channel.
 /// `id` is the idempotency key (a job recovered after it was delivered is not sent again).

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 // What each collector posts in `data` — shared by the agent, which builds them, and the api,
 // which validates and stores them (spec "Collectors (8 types)", "Modèles de Données des

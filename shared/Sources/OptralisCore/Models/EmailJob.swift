@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A job on the `email:queue` Redis list, in the spec's format ("Email Queue Worker"):
 /// `{"type": "welcome", "email": "...", "language": "fr", "data": {...}, "created_at": "...", "retries": 0}`.

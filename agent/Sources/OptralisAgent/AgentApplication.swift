@@ -1,0 +1,37 @@
+import Logging
+import OptralisCurl
+
+/// The agent's composition root: the collection loop and the loopback status server
+/// (`/health`, `/metrics`), until SIGTERM or SIGINT.
+public struct AgentApplication: Sendable {
+    public let configuration: AgentConfiguration
+    let logger: Logger
+
+    public init(configuration: AgentConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let shutdown = ShutdownSignal()
+        let metrics = AgentMetrics()
+        let routes = AgentStatusRoutes(metrics: metrics)
+        let status = try StatusServer(host: configuration.statusHost, port: configuration.statusPort, logger: logger) {
+            routes.respond(method: $0, path: $1)
+        }
+        try status.start()
+        // One transfer at a time: every post, heartbeat and sync shares one kept-alive connection.
+        let http = CurlClient(concurrency: 1)
+        let loop = AgentLoop(files: configuration.files, enrolment: configuration.enrolment, http: http, metrics: metrics, logger: logger)
+        logger.info(
+            "agent started",
+            metadata: [
+                "machine_id": "\(configuration.enrolment.machineID.uuidString.lowercased())", "gateway": "\(configuration.enrolment.agentAPIURL)",
+                "status_address": "\(configuration.statusHost):\(configuration.statusPort)",
+            ])
+        await loop.run(until: shutdown)
+        status.stop()
+        await http.shutdown()
+        logger.info("agent stopped")
+    }
+}
