@@ -19,7 +19,13 @@ public struct AIServer: Sendable {
     }
 
     public func makeRouter() -> Router<ServiceRequestContext> {
-        builder.router()
+        builder.router(extraHealthChecks: [Self.claudeCheck(configured: configuration.claudeIsConfigured)])
+    }
+
+    /// `claude` in `/health`: up when the client has a key, disabled without one. It makes no
+    /// API call (the spec: "initialisation client Claude (sans appel API)"), so it costs nothing.
+    static func claudeCheck(configured: Bool) -> HealthCheck {
+        configured ? HealthCheck(name: "claude", required: false) { .zero } : .disabled("claude")
     }
 
     public func makeApplication() -> some ApplicationProtocol {
