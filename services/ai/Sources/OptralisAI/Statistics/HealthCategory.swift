@@ -24,10 +24,10 @@ enum HealthCategory: String, Sendable, Codable, CaseIterable, Equatable {
         }
     }
 
-    /// The sub-score for `inputs` over `[start, end]`, nil without data.
+    /// The sub-score for `inputs` over `(start, end]`, nil without data.
     func score(_ inputs: HealthInputs, from start: Date, to end: Date) -> Int? {
         func p95(_ samples: [Sample]) -> Double? {
-            Descriptive.percentile(samples.cleaned.filter { $0.time >= start && $0.time <= end }.values, 95)
+            Descriptive.percentile(samples.cleaned.filter { $0.time > start && $0.time <= end }.values, 95)
         }
         switch self {
         case .cpu:

@@ -28,9 +28,8 @@ struct HealthScore: Sendable, Equatable {
         overall = current.overall
         confidence = (HealthCategory.allCases.filter { current.categories[$0] != nil }.map(\.weight).reduce(0, +) * 100).rounded() / 100
         riskLevel = RiskLevel(score: overall)
-        let previous = previousOverall ?? Self.scores(
-            inputs, from: now.addingTimeInterval(-2 * Self.window), to: now.addingTimeInterval(-Self.window).addingTimeInterval(-0.001)
-        ).flatMap { Set($0.categories.keys) == Set(current.categories.keys) ? $0.overall : nil }
+        let previous = previousOverall ?? Self.scores(inputs, from: now.addingTimeInterval(-2 * Self.window), to: now.addingTimeInterval(-Self.window))
+            .flatMap { Set($0.categories.keys) == Set(current.categories.keys) ? $0.overall : nil }
         trend =
             if let previous, overall - previous >= Self.trendThreshold { .improving }
             else if let previous, previous - overall >= Self.trendThreshold { .declining }

@@ -12,6 +12,7 @@ struct RobustLine: Sendable, Equatable {
     /// Kendall's tau between time and value (−1…1): +1 when every later point is higher.
     /// Its magnitude says how steady the rise or fall is, whatever its speed.
     var monotonicity: Double
+    /// Finite samples the line rests on (before any bucketing).
     var pointCount: Int
 
     /// Above this many points the series is first reduced to this many time buckets (the
@@ -20,7 +21,8 @@ struct RobustLine: Sendable, Equatable {
 
     /// Nil below two points or when every point has the same time.
     init?(_ samples: [Sample]) {
-        let points = Self.reduce(samples.cleaned, to: Self.maximumPoints)
+        let cleaned = samples.cleaned
+        let points = Self.reduce(cleaned, to: Self.maximumPoints)
         guard points.count >= 2, let origin = points.first?.time else { return nil }
         let xs = points.map { $0.time.timeIntervalSince(origin) / .day }
         let ys = points.map(\.value)
@@ -41,7 +43,7 @@ struct RobustLine: Sendable, Equatable {
         slopePerDay = slope
         interceptAtOrigin = intercept
         monotonicity = Double(concordant - discordant) / Double(slopes.count)
-        pointCount = samples.count
+        pointCount = cleaned.count
     }
 
     func value(at date: Date) -> Double {
