@@ -10,23 +10,13 @@ struct BaselineStoreTests {
 
     /// Two clients with a machine each, on a database of the test's own.
     func withMachines(_ body: @Sendable (PostgresClient, _ client: UUID, _ machine: UUID, _ otherClient: UUID, _ otherMachine: UUID) async throws -> Void) async throws {
-        let database = try await TestDatabase.create()
-        do {
-            try await database.withClient { db in
-                func insert(_ sql: PostgresQuery) async throws -> UUID {
-                    try await db.query(sql, logger: testLogger).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
-                }
-                let client = try await insert("INSERT INTO clients (name) VALUES ('Acme') RETURNING id")
-                let other = try await insert("INSERT INTO clients (name) VALUES ('Globex') RETURNING id")
-                let machine = try await insert("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'srv-01') RETURNING id")
-                let otherMachine = try await insert("INSERT INTO machines (client_id, hostname) VALUES (\(other), 'gx-01') RETURNING id")
-                try await body(db, client, machine, other, otherMachine)
-            }
-        } catch {
-            try? await database.drop()
-            throw error
+        try await AIDatabase.run { db in
+            let client = try await db.insertID("INSERT INTO clients (name) VALUES ('Acme') RETURNING id")
+            let other = try await db.insertID("INSERT INTO clients (name) VALUES ('Globex') RETURNING id")
+            let machine = try await db.insertID("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'srv-01') RETURNING id")
+            let otherMachine = try await db.insertID("INSERT INTO machines (client_id, hostname) VALUES (\(other), 'gx-01') RETURNING id")
+            try await body(db, client, machine, other, otherMachine)
         }
-        try await database.drop()
     }
 
     /// Writes `cpu` and `ram` samples (same times) to `metrics`; disk latency stays NULL.

@@ -10,18 +10,10 @@ struct QuotaStoreTests {
     let endOfNovember = Date(timeIntervalSince1970: 1_796_083_140)
 
     func withClient(licence: String, _ body: @Sendable (QuotaStore, PostgresClient, UUID) async throws -> Void) async throws {
-        let database = try await TestDatabase.create()
-        do {
-            try await database.withClient { db in
-                let client = try await db.query("INSERT INTO clients (name, license_type) VALUES ('Acme', \(licence)) RETURNING id", logger: testLogger)
-                    .decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
-                try await body(QuotaStore(client: db, logger: testLogger), db, client)
-            }
-        } catch {
-            try? await database.drop()
-            throw error
+        try await AIDatabase.run { db in
+            let client = try await db.insertID("INSERT INTO clients (name, license_type) VALUES ('Acme', \(licence)) RETURNING id")
+            try await body(QuotaStore(client: db, logger: testLogger), db, client)
         }
-        try await database.drop()
     }
 
     @Test func months_are_utc_calendar_months() {
