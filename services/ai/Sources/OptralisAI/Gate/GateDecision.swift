@@ -1,0 +1,97 @@
+import Foundation
+import OptralisCore
+
+/// The outcome of the checks before an analysis, each refusal with the status and body the
+/// spec gives it ("Système Anti-Spam", "Ordre des vérifications").
+enum GateDecision: Sendable, Equatable {
+    /// Run the analysis: the quota is already taken. `previous` is the last analysis of the kind.
+    case proceed(previous: AnalysisHistoryStore.LastAnalysis?, fingerprint: DataFingerprint)
+    /// 403 `PREMIUM_REQUIRED`: an advanced analysis on Trial, Starter or Essentials.
+    case premiumRequired
+    /// 404: no such machine for this client.
+    case machineNotFound
+    /// 429 with `remaining_secs` and `next_available`.
+    case cooldown(Cooldown)
+    /// 304 `NO_NEW_DATA`.
+    case noNewData(lastAnalysis: Date)
+    /// 304 `NO_SIGNIFICANT_CHANGES` with the last analysis's issues.
+    case noSignificantChanges(previousIssues: [String], lastAnalysis: Date)
+    /// 429 `QUOTA_EXCEEDED`.
+    case quotaExceeded(QuotaStatus)
+
+    var status: Int {
+        switch self {
+        case .proceed: 200
+        case .premiumRequired: 403
+        case .machineNotFound: 404
+        case .cooldown, .quotaExceeded: 429
+        case .noNewData, .noSignificantChanges: 304
+        }
+    }
+
+    /// The JSON body of a refusal (nil for `proceed`), with the spec's fields and wording.
+    func body(language: AILanguage) -> (any Encodable & Sendable)? {
+        switch self {
+        case .proceed:
+            return nil
+        case .premiumRequired:
+            return ErrorBody(error: "This analysis requires a Pro, Business or Enterprise licence", code: "PREMIUM_REQUIRED")
+        case .machineNotFound:
+            return ErrorBody(error: "machine not found", code: "NOT_FOUND")
+        case .cooldown(let cooldown):
+            return CooldownBody(remainingSeconds: cooldown.remainingSeconds, nextAvailable: cooldown.nextAvailable.formatted(.iso8601))
+        case .noNewData(let last):
+            return UnchangedBody(
+                error: "No new data since last analysis", code: "NO_NEW_DATA", message: nil, previousIssues: nil,
+                lastAnalysis: last.formatted(.iso8601))
+        case .noSignificantChanges(let issues, let last):
+            let message =
+                switch language {
+                case .fr: "Les problèmes identifiés précédemment sont toujours présents, sans changement significatif depuis la dernière analyse."
+                case .en: "The issues found last time are still present, with no significant change since the last analysis."
+                }
+            return UnchangedBody(
+                error: "No significant changes detected", code: "NO_SIGNIFICANT_CHANGES", message: message, previousIssues: issues,
+                lastAnalysis: last.formatted(.iso8601))
+        case .quotaExceeded(let quota):
+            return QuotaExceededBody(monthlyLimit: quota.monthlyLimit, used: quota.used, resetsAt: quota.resetsAt.formatted(.iso8601))
+        }
+    }
+}
+
+/// `{"error": "Analysis on cooldown", "cooldown": true, "remaining_secs": 420, "next_available": "…"}`.
+struct CooldownBody: Encodable, Sendable {
+    let error = "Analysis on cooldown"
+    let cooldown = true
+    let remainingSeconds: Int
+    let nextAvailable: String
+
+    enum CodingKeys: String, CodingKey {
+        case error, cooldown, remainingSeconds = "remaining_secs", nextAvailable = "next_available"
+    }
+}
+
+/// The two 304 bodies; `message` and `previous_issues` only for `NO_SIGNIFICANT_CHANGES`.
+struct UnchangedBody: Encodable, Sendable {
+    let error: String
+    let code: String
+    let message: String?
+    let previousIssues: [String]?
+    let lastAnalysis: String
+
+    enum CodingKeys: String, CodingKey {
+        case error, code, message, previousIssues = "previous_issues", lastAnalysis = "last_analysis"
+    }
+}
+
+struct QuotaExceededBody: Encodable, Sendable {
+    let error = "Monthly AI quota exceeded"
+    let code = "QUOTA_EXCEEDED"
+    let monthlyLimit: Int
+    let used: Int
+    let resetsAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case error, code, monthlyLimit = "monthly_limit", used, resetsAt = "resets_at"
+    }
+}
