@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import OptralisCurl
 import OptralisPostgres
 import OptralisRedis
 import OptralisServer
@@ -9,17 +10,28 @@ public struct AIServer: Sendable {
     public let configuration: AIConfiguration
     let database: Database
     let redis: RedisClient
+    /// Claude's transport; its threads stop with the service group (``makeApplication()``).
+    let curl: CurlClient
+    let controller: AIController
     let builder: ServiceApplicationBuilder<ServiceRequestContext>
 
     public init(configuration: AIConfiguration, logger: Logger) {
         self.configuration = configuration
         database = Database(url: configuration.databaseURL, logger: logger)
         redis = RedisClient(url: configuration.redisURL, logger: logger)
+        curl = CurlClient(concurrency: 8)
+        let narrative = NarrativeWriter(claude: ClaudeClient(configuration: configuration.claude, http: curl, logger: logger))
+        controller = AIController(
+            healthScore: HealthScoreAnalysis(
+                database: database.client, narrative: narrative, defaultLanguage: configuration.defaultLanguage, logger: logger),
+            internalToken: configuration.internalServiceToken)
         builder = .init(service: "ai", address: configuration.address, database: database, redis: redis, redisUse: .required, logger: logger)
     }
 
     public func makeRouter() -> Router<ServiceRequestContext> {
-        builder.router(extraHealthChecks: [Self.claudeCheck(configured: configuration.claudeIsConfigured)])
+        builder.router(extraHealthChecks: [Self.claudeCheck(configured: configuration.claudeIsConfigured)]) { router in
+            controller.addRoutes(to: router)
+        }
     }
 
     /// `claude` in `/health`: up when the client has a key, disabled without one. It makes no
@@ -29,6 +41,6 @@ public struct AIServer: Sendable {
     }
 
     public func makeApplication() -> some ApplicationProtocol {
-        builder.application(router: makeRouter())
+        builder.application(router: makeRouter(), workers: [CurlService(client: curl)])
     }
 }

@@ -12,6 +12,7 @@ struct AnalysisHistoryStore: Sendable {
     /// The latest `ai_analysis_results` row of a machine and kind (reports keep theirs in `ai_reports`).
     struct LastAnalysis: Sendable, Equatable {
         var createdAt: Date
+        var overallScore: Int?
         var fingerprint: DataFingerprint?
         /// The titles of its `top_issues`, for the 304 `previous_issues`.
         var issues: [String]
@@ -20,7 +21,7 @@ struct AnalysisHistoryStore: Sendable {
     func latest(clientID: UUID, machineID: UUID, kind: AnalysisKind) async throws -> LastAnalysis? {
         let rows = try await client.query(
             """
-            SELECT r.created_at, r.data_fingerprint::text,
+            SELECT r.created_at, r.overall_score, r.data_fingerprint::text,
                    ARRAY(SELECT t->>'title' FROM jsonb_array_elements(
                              CASE WHEN jsonb_typeof(r.result->'top_issues') = 'array' THEN r.result->'top_issues' ELSE '[]'::jsonb END) t
                          WHERE t->>'title' IS NOT NULL)
@@ -29,18 +30,20 @@ struct AnalysisHistoryStore: Sendable {
             ORDER BY r.created_at DESC
             LIMIT 1
             """, logger: logger)
-        for try await (createdAt, fingerprint, issues) in rows.decode((Date, String?, [String]).self) {
-            return LastAnalysis(createdAt: createdAt, fingerprint: fingerprint.flatMap(DataFingerprint.init(json:)), issues: issues)
+        for try await (createdAt, score, fingerprint, issues) in rows.decode((Date, Int?, String?, [String]).self) {
+            return LastAnalysis(createdAt: createdAt, overallScore: score, fingerprint: fingerprint.flatMap(DataFingerprint.init(json:)), issues: issues)
         }
         return nil
     }
 
-    /// The machine as it is at `now`; nil when it is not one of the client's.
+    /// The machine as it is at `now`; nil when it is not one of the client's. The newest sample's
+    /// time is cut to the second, as the stored fingerprint's ISO 8601 keeps it: else the same
+    /// sample would look newer than itself by its microseconds.
     func fingerprint(clientID: UUID, machineID: UUID, now: Date) async throws -> DataFingerprint? {
         let hourAgo = now.addingTimeInterval(-DriftAssessment.currentWindow)
         let rows = try await client.query(
             """
-            SELECT (SELECT max(recorded_at) FROM metrics WHERE machine_id = m.id AND recorded_at <= \(now)),
+            SELECT (SELECT date_trunc('second', max(recorded_at)) FROM metrics WHERE machine_id = m.id AND recorded_at <= \(now)),
                    (SELECT avg(cpu_percent) FROM metrics WHERE machine_id = m.id AND recorded_at > \(hourAgo) AND recorded_at <= \(now)),
                    (SELECT avg(ram_percent) FROM metrics WHERE machine_id = m.id AND recorded_at > \(hourAgo) AND recorded_at <= \(now)),
                    (SELECT max(used_percent)::float8 FROM disk_info

@@ -59,17 +59,26 @@ final class FakeMessagesAPI: Sendable {
         return router
     }
 
+    /// Runs `body` with a fake answering `script` at the base URL it is given.
+    static func serve(
+        script: @escaping @Sendable (Int) -> Answer, _ body: @Sendable (_ baseURL: String, FakeMessagesAPI) async throws -> Void
+    ) async throws {
+        let fake = FakeMessagesAPI(script)
+        let app = Application(router: fake.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            try await body("http://127.0.0.1:\(client.port!)", fake)
+        }
+    }
+
     /// Runs `body` with a client pointed at a fake answering `script`.
     static func run(
         maxRetries: Int = 3, timeout: Duration = .seconds(10), script: @escaping @Sendable (Int) -> Answer,
         _ body: @Sendable (ClaudeClient, FakeMessagesAPI) async throws -> Void
     ) async throws {
-        let fake = FakeMessagesAPI(script)
-        let app = Application(router: fake.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
+        try await serve(script: script) { baseURL, fake in
             let http = CurlClient(concurrency: 2)
             let configuration = ClaudeConfiguration(
-                apiKey: "sk-ant-test-key", baseURL: "http://127.0.0.1:\(client.port!)/", timeout: timeout, maxRetries: maxRetries,
+                apiKey: "sk-ant-test-key", baseURL: baseURL + "/", timeout: timeout, maxRetries: maxRetries,
                 retryBase: .milliseconds(20), maximumRetryWait: .seconds(5))
             do {
                 try await body(ClaudeClient(configuration: configuration, http: http, logger: testLogger), fake)
