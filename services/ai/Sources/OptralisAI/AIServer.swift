@@ -24,7 +24,7 @@ public struct AIServer: Sendable {
         controller = AIController(
             healthScore: HealthScoreAnalysis(
                 database: database.client, narrative: narrative, defaultLanguage: configuration.defaultLanguage, logger: logger),
-            internalToken: configuration.internalServiceToken)
+            quota: QuotaStore(client: database.client, logger: logger), internalToken: configuration.internalServiceToken)
         builder = .init(service: "ai", address: configuration.address, database: database, redis: redis, redisUse: .required, logger: logger)
     }
 

@@ -1,18 +1,32 @@
 import Foundation
 
 /// A client's AI quota for the current calendar month (UTC), as `GET /ai/quota` reports it.
-struct QuotaStatus: Sendable, Equatable {
+struct QuotaStatus: Sendable, Equatable, Encodable {
     /// `ai_quotas.monthly_limit` when set (`POST /ai/quota/set`), else the licence's
     /// `license_types.ai_monthly_quota` (Trial 50 … Enterprise 15,000).
-    var monthlyLimit: Int
-    var used: Int
-    var requestCount: Int
-    var periodStart: Date
-    var resetsAt: Date
+    let monthlyLimit: Int
+    let used: Int
+    let remaining: Int
+    let requestCount: Int
+    let periodStart: Date
+    let resetsAt: Date
     /// True when the limit comes from `ai_quotas` rather than the licence.
-    var isCustom: Bool
+    let isCustom: Bool
 
-    var remaining: Int { max(0, monthlyLimit - used) }
+    init(monthlyLimit: Int, used: Int, requestCount: Int, periodStart: Date, resetsAt: Date, isCustom: Bool) {
+        self.monthlyLimit = monthlyLimit
+        self.used = used
+        remaining = max(0, monthlyLimit - used)
+        self.requestCount = requestCount
+        self.periodStart = periodStart
+        self.resetsAt = resetsAt
+        self.isCustom = isCustom
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case monthlyLimit = "monthly_limit", used, remaining, requestCount = "request_count", isCustom = "custom"
+        case periodStart = "period_start", resetsAt = "resets_at"
+    }
 
     /// The first instant of `date`'s month and of the next one, in UTC, and the month as
     /// `ai_usage.period_month` stores it (`2026-11-01`). The day is bound as text: a timestamp

@@ -54,6 +54,15 @@ struct AIHarness: Sendable {
         ) { Reply(status: $0.status, headers: $0.headers, body: $0.body) }
     }
 
+    func get(_ path: String, clientID: UUID?, token: String? = AIHarness.token) async throws -> Reply {
+        var headers: HTTPFields = [:]
+        if let token { headers[.internalToken] = token }
+        if let clientID { headers[.clientID] = clientID.uuidString }
+        return try await client.execute(uri: path, method: .get, headers: headers, body: nil) {
+            Reply(status: $0.status, headers: $0.headers, body: $0.body)
+        }
+    }
+
     func withDatabase<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         try await database.withClient(body)
     }
