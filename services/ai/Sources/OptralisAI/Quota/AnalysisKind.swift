@@ -6,7 +6,9 @@ import Foundation
 enum AnalysisKind: String, Sendable, CaseIterable, Equatable {
     case logs, anomalies, full, recommendations
     case healthScore = "health_score"
-    case trends, scripts, report
+    case trends, scripts
+    /// `reports/generate`: kept in `ai_reports`, not `ai_analysis_results` (whose type list has no report).
+    case report
     case degradation, intermittent, correlation
     case predictiveMaintenance = "predictive_maintenance"
 

@@ -54,12 +54,12 @@ struct QuotaStore: Sendable {
     }
 
     /// `POST /ai/quota/set`: a custom monthly limit for the client, replacing any earlier one.
-    /// False when the client does not exist.
+    /// False when the client does not exist; a `setBy` that names no user is recorded as unknown.
     func setLimit(clientID: UUID, monthlyLimit: Int, setBy: UUID?) async throws -> Bool {
         let rows = try await client.query(
             """
             INSERT INTO ai_quotas (client_id, monthly_limit, set_by)
-            SELECT id, \(monthlyLimit), \(setBy) FROM clients WHERE id = \(clientID)
+            SELECT id, \(monthlyLimit), (SELECT u.id FROM users u WHERE u.id = \(setBy)) FROM clients WHERE id = \(clientID)
             ON CONFLICT (client_id) DO UPDATE
                 SET monthly_limit = EXCLUDED.monthly_limit, set_by = EXCLUDED.set_by, updated_at = now()
             RETURNING id

@@ -52,6 +52,7 @@ struct QuotaStoreTests {
             #expect(try await quota.consume(clientID: client, cost: 3, now: endOfNovember))
             #expect(try await quota.consume(clientID: client, cost: 1, now: endOfNovember) == false)
             #expect(try await quota.setLimit(clientID: UUID(), monthlyLimit: 3, setBy: nil) == false)
+            #expect(try await quota.setLimit(clientID: client, monthlyLimit: 3, setBy: UUID()), "an unknown author is not an error")
         }
     }
 
