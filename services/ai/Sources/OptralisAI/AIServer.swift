@@ -23,7 +23,8 @@ public struct AIServer: Sendable {
         let narrative = NarrativeWriter(claude: ClaudeClient(configuration: configuration.claude, http: curl, logger: logger))
         controller = AIController(
             healthScore: HealthScoreAnalysis(
-                database: database.client, narrative: narrative, defaultLanguage: configuration.defaultLanguage, logger: logger),
+                database: database.client, lock: AnalysisLock(redis: redis, logger: logger), narrative: narrative,
+                defaultLanguage: configuration.defaultLanguage, logger: logger),
             quota: QuotaStore(client: database.client, logger: logger), internalToken: configuration.internalServiceToken)
         builder = .init(service: "ai", address: configuration.address, database: database, redis: redis, redisUse: .required, logger: logger)
     }

@@ -7,6 +7,7 @@ import PostgresNIO
 /// narrative when Claude is there, the stored result and `machines.health_score`.
 struct HealthScoreAnalysis: Sendable {
     let database: PostgresClient
+    let lock: AnalysisLock
     let narrative: NarrativeWriter
     let defaultLanguage: AILanguage
     let logger: Logger
@@ -16,6 +17,13 @@ struct HealthScoreAnalysis: Sendable {
         guard let context = try await contexts.context(clientID: clientID, machineID: machineID, requested: requested, fallback: defaultLanguage) else {
             return .refused(.machineNotFound, requested ?? defaultLanguage)
         }
+        let outcome = try await lock.withLock(machineID: machineID, kind: .healthScore) {
+            try await analyse(clientID: clientID, machineID: machineID, context: context, now: now)
+        }
+        return outcome ?? .refused(.inProgress, context.language)
+    }
+
+    private func analyse(clientID: UUID, machineID: UUID, context: AnalysisContext, now: Date) async throws -> AnalysisOutcome<HealthScoreReport> {
         let decision = try await AnalysisGate(client: database, logger: logger).check(clientID: clientID, machineID: machineID, kind: .healthScore, now: now)
         guard case .proceed(let previous, let fingerprint) = decision else { return .refused(decision, context.language) }
         guard let inputs = try await HealthInputsStore(client: database, logger: logger).inputs(clientID: clientID, machineID: machineID, now: now),

@@ -18,13 +18,15 @@ enum GateDecision: Sendable, Equatable {
     case noSignificantChanges(previousIssues: [String], lastAnalysis: Date)
     /// 429 `QUOTA_EXCEEDED`.
     case quotaExceeded(QuotaStatus)
+    /// 429 `ANALYSIS_IN_PROGRESS`: the same analysis of the same machine is running (``AnalysisLock``).
+    case inProgress
 
     var status: Int {
         switch self {
         case .proceed: 200
         case .premiumRequired: 403
         case .machineNotFound: 404
-        case .cooldown, .quotaExceeded: 429
+        case .cooldown, .quotaExceeded, .inProgress: 429
         case .noNewData, .noSignificantChanges: 304
         }
     }
@@ -38,6 +40,8 @@ enum GateDecision: Sendable, Equatable {
             return ErrorBody(error: "This analysis requires a Pro, Business or Enterprise licence", code: "PREMIUM_REQUIRED")
         case .machineNotFound:
             return ErrorBody(error: "machine not found", code: "NOT_FOUND")
+        case .inProgress:
+            return ErrorBody(error: "this analysis of this machine is already running", code: "ANALYSIS_IN_PROGRESS")
         case .cooldown(let cooldown):
             return CooldownBody(remainingSeconds: cooldown.remainingSeconds, nextAvailable: cooldown.nextAvailable.formatted(.iso8601))
         case .noNewData(let last):

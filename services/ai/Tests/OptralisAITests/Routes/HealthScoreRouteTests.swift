@@ -1,5 +1,6 @@
 import Foundation
 @testable import OptralisAI
+import OptralisRedis
 import OptralisTestSupport
 import PostgresNIO
 import Testing
@@ -101,6 +102,23 @@ struct HealthScoreRouteTests {
                     .decode(Int.self).reduce(0) { $0 + $1 }
             }
             #expect(units == 0, "a refused analysis takes no quota")
+        }
+    }
+
+    @Test func one_analysis_of_a_machine_at_a_time() async throws {
+        try await AIHarness.run { harness in
+            let (client, machine) = try await seed(harness)
+            let redis = RedisClient(url: try RedisURL(parsing: try TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL")), maximumConnections: 2, logger: testLogger)
+            let key = AnalysisLock.key(machineID: machine, kind: .healthScore)
+            #expect(try await redis.setIfAbsent(key, "another replica", expireMilliseconds: 60_000))
+            let busy = try await harness.post("/ai/health-score", clientID: client, json: ["machine_id": machine.uuidString])
+            #expect(busy.status == .tooManyRequests && busy.json["code"] as? String == "ANALYSIS_IN_PROGRESS")
+            #expect(try await redis.get(key) == "another replica", "another holder's lock is left alone")
+
+            try await redis.delete(key)
+            #expect(try await harness.post("/ai/health-score", clientID: client, json: ["machine_id": machine.uuidString]).status == .ok)
+            #expect(try await redis.get(key) == nil, "released once the analysis is done")
+            await redis.shutdown()
         }
     }
 
