@@ -1,5 +1,3 @@
-import Foundation
-
 /// What the health score reads about one machine. Series cover at least the last 24 hours
 /// (48 to let the score compare itself with the day before); a nil fact is unknown, not bad.
 struct HealthInputs: Sendable {
@@ -12,21 +10,4 @@ struct HealthInputs: Sendable {
     var smartStatuses: [String] = []
     var security: SecurityFacts?
     var stability: StabilityFacts?
-}
-
-/// The security collector's facts and pending updates (`security`, `patches`).
-struct SecurityFacts: Sendable, Equatable {
-    var firewallEnabled: Bool?
-    var antivirusEnabled: Bool?
-    var antivirusUpToDate: Bool?
-    var pendingSecurityUpdates = 0
-    var rebootRequired = false
-}
-
-/// What went wrong on the machine over the last 24 hours.
-struct StabilityFacts: Sendable, Equatable {
-    var criticalEvents = 0
-    var errorEvents = 0
-    /// Times the machine went offline (missed heartbeats) or rebooted unexpectedly.
-    var outages = 0
 }

@@ -51,32 +51,3 @@ struct HealthScore: Sendable, Equatable {
         return (min(100, max(0, Int(weighted.rounded()))), categories)
     }
 }
-
-enum HealthTrend: String, Sendable, Codable, Equatable {
-    case improving, stable, declining
-    /// No earlier score to compare with.
-    case unknown
-}
-
-/// `risk_level` from the overall score. The spec's critical-machine trigger fires below 50
-/// (`health_score_below: 50`), so below 50 is critical; the other bands are ours.
-enum RiskLevel: String, Sendable, Codable, Equatable {
-    case low, medium, high, critical
-
-    init(score: Int) {
-        self =
-            if score >= 80 { .low }
-            else if score >= 65 { .medium }
-            else if score >= 50 { .high }
-            else { .critical }
-    }
-}
-
-/// A category dragging the score down (`top_issues`, before Claude words it).
-struct HealthIssue: Sendable, Equatable {
-    enum Severity: String, Sendable, Codable { case medium, high }
-
-    var category: HealthCategory
-    var score: Int
-    var severity: Severity
-}

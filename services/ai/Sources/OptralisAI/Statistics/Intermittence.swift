@@ -1,20 +1,5 @@
 import Foundation
 
-/// How a metric's spikes recur (`/ai/analyze/intermittent`: "patterns (aléatoire, périodique,
-/// escalade)").
-enum IntermittencePattern: String, Sendable, Codable, Equatable {
-    /// No spike in the series.
-    case none
-    /// One or two spikes: too few to call a pattern.
-    case isolated
-    /// Three or more spikes with no regular spacing and no worsening.
-    case random
-    /// Three or more spikes at a steady interval (see ``Intermittence/periodicVariation``).
-    case periodic
-    /// Spikes getting higher, or closer together (see ``Intermittence/escalationMonotonicity``).
-    case escalating
-}
-
 /// Sporadic problems (`/ai/analyze/intermittent`): the spike episodes of a series above the
 /// spec's threshold — disk latency above 50 ms, IO wait above 15 % — and their pattern.
 ///

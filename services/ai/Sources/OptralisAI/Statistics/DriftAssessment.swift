@@ -1,11 +1,5 @@
 import Foundation
 
-/// Severity of a drift, as `metric_baselines.drift_severity` stores it.
-enum DriftSeverity: String, Sendable, Codable, Equatable {
-    case warning
-    case critical
-}
-
 /// The spec's drift detection ("Drift Detection - Fonctionnement"):
 /// z = (current − baseline mean) / baseline standard deviation; z > 2 is a warning drift,
 /// z > 3 a critical one (`metric_baselines.warning_threshold` / `critical_threshold`).
