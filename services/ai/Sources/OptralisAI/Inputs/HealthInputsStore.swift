@@ -10,9 +10,10 @@ struct HealthInputsStore: Sendable {
 
     /// Series are 5-minute means: the score judges sustained load, not one 10-second peak.
     static let bucket = "5 minutes"
-    /// A gap this long between metric samples counts as an outage (the scheduler's default
-    /// offline threshold, `OFFLINE_THRESHOLD_MINUTES`).
-    static let outageGap = "5 minutes"
+    /// A gap longer than this between metric samples counts as an outage: twice the longest
+    /// metrics interval an agent can be given (300 s), so a slow but healthy agent's jitter is
+    /// never an outage.
+    static let outageGap = "10 minutes"
 
     /// The inputs over the 48 hours before `now` (24 for the score, 24 before for its trend);
     /// nil when the machine is not one of the client's.

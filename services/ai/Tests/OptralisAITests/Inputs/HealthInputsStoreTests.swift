@@ -9,14 +9,14 @@ struct HealthInputsStoreTests {
     let now = SyntheticSeries.now
 
     /// Two days of per-minute metrics (CPU 20 % then 95 % over the last day, RAM 50 %, latency
-    /// 5 ms), a reboot 3 h ago and a 10-minute gap 6 h ago; two volumes, SMART, security and
+    /// 5 ms), a reboot 3 h ago and a 15-minute gap 6 h ago; two volumes, SMART, security and
     /// patches snapshots, and events.
     func seed(_ db: PostgresClient, machine: UUID) async throws {
         let start = now.addingTimeInterval(-2 * 86_400)
         let dayAgo = now.addingTimeInterval(-86_400)
         let rebootAt = now.addingTimeInterval(-3 * 3600 + 30)
         let gapStart = now.addingTimeInterval(-6 * 3600)
-        let gapEnd = gapStart.addingTimeInterval(600)
+        let gapEnd = gapStart.addingTimeInterval(900)
         try await db.query(
             """
             INSERT INTO metrics (machine_id, recorded_at, cpu_percent, ram_percent, disk_latency_ms, uptime_seconds)
@@ -73,8 +73,8 @@ struct HealthInputsStoreTests {
             let store = HealthInputsStore(client: db, logger: testLogger)
 
             let inputs = try #require(try await store.inputs(clientID: client, machineID: machine, now: now))
-            // 48 h of 5-minute buckets, less the one the gap emptied, plus the bucket that opens at `now`.
-            #expect(inputs.cpuPercent.count == 576 && inputs.ramPercent.count == 576 && inputs.diskLatencyMs.count == 576)
+            // 48 h of 5-minute buckets, less the two the gap emptied, plus the bucket that opens at `now`.
+            #expect(inputs.cpuPercent.count == 575 && inputs.ramPercent.count == 575 && inputs.diskLatencyMs.count == 575)
             #expect(inputs.cpuPercent.last?.value == 95 && inputs.cpuPercent.first?.value == 20)
             #expect(inputs.volumeUsedPercents.sorted() == [40, 70], "the latest value of each volume")
             #expect(inputs.smartStatuses.sorted() == ["healthy", "warning"], "the latest status of each disk")
