@@ -31,4 +31,25 @@ struct AnalysisContextStore: Sendable {
         }
         return nil
     }
+
+    /// The machine's latest error and critical events as one line each, newest first, for the
+    /// narrative: `2026-11-22T07:00:00Z critical kernel: message` (messages cut at 300 characters).
+    func recentEvents(clientID: UUID, machineID: UUID, before now: Date, limit: Int = 15) async throws -> [String] {
+        let rows = try await client.query(
+            """
+            SELECT e.recorded_at, e.level, COALESCE(e.source, ''), e.event_id, left(e.message, 300)
+            FROM event_logs e
+            JOIN machines m ON m.id = e.machine_id AND m.client_id = \(clientID)
+            WHERE e.machine_id = \(machineID) AND e.level IN ('critical', 'error') AND e.recorded_at <= \(now)
+              AND e.recorded_at > \(now.addingTimeInterval(-7 * 86_400))
+            ORDER BY e.recorded_at DESC
+            LIMIT \(limit)
+            """, logger: logger)
+        var lines: [String] = []
+        for try await (time, level, source, eventID, message) in rows.decode((Date, String, String, Int?, String).self) {
+            let origin = [source.isEmpty ? nil : source, eventID.map { "#\($0)" }].compactMap { $0 }.joined(separator: " ")
+            lines.append("\(time.formatted(.iso8601)) \(level) \(origin.isEmpty ? "" : origin + ": ")\(message)")
+        }
+        return lines
+    }
 }

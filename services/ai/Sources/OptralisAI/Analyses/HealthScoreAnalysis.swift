@@ -32,8 +32,9 @@ struct HealthScoreAnalysis: Sendable {
 
         let language = context.language
         let issues = score.issues.map { TopIssue($0, language: language) }
+        let events = try await AnalysisContextStore(client: database, logger: logger).recentEvents(clientID: clientID, machineID: machineID, before: now)
         let written = await narrative.write(
-            analysis: AnalysisKind.healthScore.path, hostname: context.hostname, statistics: AIJSON.string(score), events: [],
+            analysis: AnalysisKind.healthScore.path, hostname: context.hostname, statistics: AIJSON.string(score), events: events,
             language: language, customContext: context.customContext)
         var report = HealthScoreReport(
             machineID: machineID, score: score, summary: written.narrative?.summary ?? Self.summary(score, language: language),

@@ -63,6 +63,14 @@ struct HealthScoreRouteTests {
         try await FakeMessagesAPI.serve(script: { _ in answer }) { baseURL, fake in
             try await AIHarness.run(environment: ["ANTHROPIC_API_KEY": "sk-ant-test", "ANTHROPIC_BASE_URL": baseURL]) { harness in
                 let (client, machine) = try await seed(harness)
+                try await harness.withDatabase { db in
+                    _ = try await db.query(
+                        """
+                        INSERT INTO event_logs (machine_id, recorded_at, level, source, event_id, message) VALUES
+                            (\(machine), now() - interval '2 hours', 'error', 'sqlservr', 17883, 'scheduler hung'),
+                            (\(machine), now() - interval '1 hour', 'warning', 'disk', NULL, 'slow')
+                        """, logger: testLogger)
+                }
                 let reply = try await harness.post("/ai/health-score", clientID: client, json: ["machine_id": machine.uuidString])
                 #expect(reply.status == .ok, "\(reply.text)")
                 #expect(reply.json["summary"] as? String == "CPU saturé depuis hier.")
@@ -72,6 +80,8 @@ struct HealthScoreRouteTests {
                 let sent = try #require(fake.requests.first?.json["messages"] as? [[String: String]])
                 #expect(sent.first?["content"]?.contains(#""overall_score":73"#) == true, "Claude gets the computed statistics")
                 #expect(sent.first?["content"]?.contains("Machine : srv-01") == true)
+                let content = sent.first?["content"] ?? ""
+                #expect(content.contains(" error sqlservr #17883: scheduler hung") && !content.contains("slow"), "errors only: \(content)")
             }
         }
     }
