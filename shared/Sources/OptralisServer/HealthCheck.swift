@@ -29,6 +29,11 @@ public struct HealthCheck: Sendable {
         self.counts = nil
     }
 
+    /// A dependency this process is not configured to use: shown as `disabled`, never down.
+    public static func disabled(_ name: String) -> HealthCheck {
+        HealthCheck(disabled: name)
+    }
+
     public static func postgres(_ database: Database, logger: Logger) -> HealthCheck {
         HealthCheck(name: "postgres", required: true) { try await database.ping(logger: logger) }
     }

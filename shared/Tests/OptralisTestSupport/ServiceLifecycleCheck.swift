@@ -32,7 +32,14 @@ public enum ServiceLifecycleCheck {
             #expect(check.status == .up, "\(name) is \(check.status): \(check.error ?? "")")
         }
 
-        let metrics = try await http.send(OutboundRequest(url: "http://127.0.0.1:\(port)/metrics"))
+        // Hummingbird counts a request once its body is written, which can be after the client
+        // has read it: the /health request may reach the counters a moment after /metrics is asked.
+        var metrics = try await http.send(OutboundRequest(url: "http://127.0.0.1:\(port)/metrics"))
+        _ = await eventually(timeout: .seconds(5)) {
+            if metrics.bodyText.contains("hb_requests") { return true }
+            if let again = try? await http.send(OutboundRequest(url: "http://127.0.0.1:\(port)/metrics")) { metrics = again }
+            return metrics.bodyText.contains("hb_requests")
+        }
         #expect(metrics.status == 200)
         #expect(metrics.bodyText.contains("optralis_build_info{service=\"\(service)\""), "\(metrics.bodyText.prefix(500))")
         // Hummingbird counts a request once its body is written, which can be after the client

@@ -3,19 +3,35 @@ import OptralisPostgres
 import OptralisRedis
 import OptralisServer
 
-/// The ai service's settings, read from the environment (see docs/configuration.md).
+/// The ai service's settings, read from the environment (see docs/configuration.md). A
+/// malformed AI variable stops the start with a message naming it.
 public struct AIConfiguration: Sendable {
     public var address: ListenAddress
     public var databaseURL: DatabaseURL
     public var redisURL: RedisURL
     public var internalServiceToken: String
+    var claude: ClaudeConfiguration
+    /// `AI_DEFAULT_LANGUAGE`: the narrative's language when neither the request nor the client sets one.
+    var defaultLanguage: AILanguage
+    /// `AI_RATE_LIMIT_PER_MINUTE`: analyses per client per minute.
+    var rateLimitPerMinute: Int
+    /// `AI_CACHE_TTL_MINUTES`: how long an analysis is served from Redis; 0 turns the cache off.
+    var cacheTTLMinutes: Int
+
+    public var claudeIsConfigured: Bool { claude.isConfigured }
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         var reader = EnvironmentReader(variables)
-        address = reader.listenAddress(portVariable: "AI_PORT", defaultPort: 3002)
+        // The spec names the port AI_SERVICE_PORT; the other services use <NAME>_PORT. Either works.
+        let portVariable = reader.value("AI_PORT") == nil && reader.value("AI_SERVICE_PORT") != nil ? "AI_SERVICE_PORT" : "AI_PORT"
+        address = reader.listenAddress(portVariable: portVariable, defaultPort: 3002)
         databaseURL = reader.databaseURL()
         redisURL = reader.redisURL(required: true) ?? RedisURL(host: "")
         internalServiceToken = reader.internalServiceToken()
+        claude = ClaudeConfiguration(reading: &reader)
+        defaultLanguage = reader.choice("AI_DEFAULT_LANGUAGE", default: AILanguage.fr)
+        rateLimitPerMinute = reader.int("AI_RATE_LIMIT_PER_MINUTE", default: 60, range: 1...100_000)
+        cacheTTLMinutes = reader.int("AI_CACHE_TTL_MINUTES", default: 30, range: 0...10_080)
         try reader.validate()
     }
 }

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import OptralisCurl
 import OptralisPostgres
 import OptralisRedis
 import OptralisServer
@@ -9,20 +10,38 @@ public struct AIServer: Sendable {
     public let configuration: AIConfiguration
     let database: Database
     let redis: RedisClient
+    /// Claude's transport; its threads stop with the service group (``makeApplication()``).
+    let curl: CurlClient
+    let controller: AIController
     let builder: ServiceApplicationBuilder<ServiceRequestContext>
 
     public init(configuration: AIConfiguration, logger: Logger) {
         self.configuration = configuration
         database = Database(url: configuration.databaseURL, logger: logger)
         redis = RedisClient(url: configuration.redisURL, logger: logger)
+        curl = CurlClient(concurrency: 8)
+        let narrative = NarrativeWriter(claude: ClaudeClient(configuration: configuration.claude, http: curl, logger: logger))
+        controller = AIController(
+            healthScore: HealthScoreAnalysis(
+                database: database.client, lock: AnalysisLock(redis: redis, logger: logger), narrative: narrative,
+                defaultLanguage: configuration.defaultLanguage, logger: logger),
+            quota: QuotaStore(client: database.client, logger: logger), internalToken: configuration.internalServiceToken)
         builder = .init(service: "ai", address: configuration.address, database: database, redis: redis, redisUse: .required, logger: logger)
     }
 
     public func makeRouter() -> Router<ServiceRequestContext> {
-        builder.router()
+        builder.router(extraHealthChecks: [Self.claudeCheck(configured: configuration.claudeIsConfigured)]) { router in
+            controller.addRoutes(to: router)
+        }
+    }
+
+    /// `claude` in `/health`: up when the client has a key, disabled without one. It makes no
+    /// API call (the spec: "initialisation client Claude (sans appel API)"), so it costs nothing.
+    static func claudeCheck(configured: Bool) -> HealthCheck {
+        configured ? HealthCheck(name: "claude", required: false) { .zero } : .disabled("claude")
     }
 
     public func makeApplication() -> some ApplicationProtocol {
-        builder.application(router: makeRouter())
+        builder.application(router: makeRouter(), workers: [CurlService(client: curl)])
     }
 }

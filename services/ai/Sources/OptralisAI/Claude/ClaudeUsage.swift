@@ -1,0 +1,8 @@
+struct ClaudeUsage: Sendable, Equatable, Decodable {
+    var inputTokens: Int
+    var outputTokens: Int
+
+    enum CodingKeys: String, CodingKey {
+        case inputTokens = "input_tokens", outputTokens = "output_tokens"
+    }
+}
