@@ -45,6 +45,8 @@ public struct APIConfiguration: Sendable {
     public var agentDownloadsDirectory: String
     /// `WINDOWS_BUILDS_URLS`, comma-separated: the endoflife.date feeds the Windows builds refresh reads.
     public var windowsBuildFeeds: [String]
+    /// `AI_SERVICE_URL`: the AI service that `/api/ai/<path>` forwards to.
+    public var aiServiceURL: String
     /// `CACHE_KEY_PREFIX`: put before every cache key, when installations share one Redis.
     public var cacheKeyPrefix: String
 
@@ -83,6 +85,7 @@ public struct APIConfiguration: Sendable {
         windowsBuildFeeds = reader.string("WINDOWS_BUILDS_URLS", default: "https://endoflife.date/api/windows.json,https://endoflife.date/api/windows-server.json")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         cacheKeyPrefix = reader.string("CACHE_KEY_PREFIX", default: "")
+        aiServiceURL = reader.string("AI_SERVICE_URL", default: "http://127.0.0.1:3002")
         authRateLimitWindowSeconds = reader.int("AUTH_RATE_LIMIT_WINDOW_SECONDS", default: 900, range: 1...86_400)
         openAPIPath = ProjectFiles.locate("docs/openapi.yaml", override: reader.value("OPTRALIS_OPENAPI_PATH"), containerPath: "/app/openapi.yaml")
         try reader.validate()

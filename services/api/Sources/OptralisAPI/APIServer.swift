@@ -113,6 +113,8 @@ public struct APIServer: Sendable {
             ).addRoutes(to: tenant.group("ai"))
             AIConfigController(configs: AIConfigRepository(client: client, logger: logger), gate: gate, activity: activity)
                 .addRoutes(to: tenant.group("ai-config"))
+            AIProxyController(baseURL: configuration.aiServiceURL, token: configuration.internalServiceToken, http: http)
+                .addRoutes(tenant: tenant, gated: gated)
             let windowsBuilds = WindowsBuildsController(
                 builds: WindowsBuildRepository(client: client, logger: logger), http: http, feedURLs: configuration.windowsBuildFeeds, cache: cache,
                 activity: activity)

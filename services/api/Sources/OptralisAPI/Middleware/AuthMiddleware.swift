@@ -88,8 +88,9 @@ struct PasswordChangeGate: RouterMiddleware {
 struct TenantMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
-    /// POST routes that change nothing (`/api/machines/labels/batch`: up to 100 ids).
-    static let readingPosts: Set<String> = ["/api/machines/labels/batch"]
+    /// POST routes that change nothing (`/api/machines/labels/batch`: up to 100 ids; the AI
+    /// analyses, which only spend the client's quota).
+    static let readingPosts: Set<String> = Set(["/api/machines/labels/batch"]).union(AIProxyController.analysisPosts)
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let identity = try context.requireIdentity()
