@@ -132,4 +132,22 @@ struct RoutineRunnerTests {
             #expect(next.first.map { $0 > Date() } == true, "a skipped run still moves to the next occurrence")
         }
     }
+
+    @Test func a_run_left_running_by_a_dead_replica_is_marked_failed() async throws {
+        try await AutomationBed.run { bed in
+            let client = try await bed.client()
+            let routine = try await bed.routine(client: client, nextRunAt: Date().addingTimeInterval(3600))
+            try await bed.db.query(
+                """
+                INSERT INTO ai_routine_history (client_id, routine_id, routine_type, status, started_at) VALUES
+                    (\(client), \(routine), 'daily_health_check', 'running', now() - interval '7 hours'),
+                    (\(client), \(routine), 'daily_health_check', 'running', now() - interval '1 hour')
+                """, logger: testLogger)
+            await bed.cycle.run(now: Date())
+            let statuses = try await bed.rows(
+                "SELECT status, error_message FROM ai_routine_history WHERE routine_id = \(routine) ORDER BY started_at", as: (String, String?).self)
+            #expect(statuses.map(\.0) == ["failed", "running"], "a run of an hour may still be going")
+            #expect(statuses.first?.1?.hasPrefix("interrupted") == true)
+        }
+    }
 }

@@ -21,6 +21,7 @@ struct RoutineRunner: Sendable {
     @discardableResult
     func runDue(now: Date) async throws -> [UUID] {
         var ran: [UUID] = []
+        if try await store.failAbandoned(now: now) > 0 { logger.warning("ai routine runs left running were marked failed") }
         for routine in try await store.due(now: now) {
             let cron = try? CronExpression(routine.schedule)
             let next = cron?.next(after: now, in: Self.utc) ?? now.addingTimeInterval(Self.invalidScheduleRetry)

@@ -74,6 +74,24 @@ struct RoutineStore: Sendable {
             """, logger: logger)
     }
 
+    /// Runs left `running` by a replica that died mid-run become `failed`, so the history does
+    /// not show them running forever. No run lasts ``abandonedAfter``. Returns how many.
+    @discardableResult
+    func failAbandoned(now: Date) async throws -> Int {
+        let rows = try await client.query(
+            """
+            UPDATE ai_routine_history
+            SET status = 'failed', completed_at = \(now), error_message = 'interrupted: the AI service stopped during the run'
+            WHERE status = 'running' AND started_at < \(now.addingTimeInterval(-Self.abandonedAfter))
+            RETURNING id
+            """, logger: logger)
+        var count = 0
+        for try await _ in rows.decode(UUID.self) { count += 1 }
+        return count
+    }
+
+    static let abandonedAfter: TimeInterval = 6 * 3600
+
     /// The client's machines a routine covers: all of them, or the listed ones that are the client's.
     func machines(clientID: UUID, only ids: [UUID]?) async throws -> [(id: UUID, hostname: String)] {
         let rows = try await client.query(

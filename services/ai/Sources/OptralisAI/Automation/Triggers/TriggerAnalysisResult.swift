@@ -2,7 +2,7 @@
 /// health score exists in this service yet; `requested_analysis_type` is the trigger's
 /// `actions.analysis_type`. `skipped` holds the gate's reason (`cooldown`, `no_new_data`…).
 struct TriggerAnalysisResult: Sendable, Encodable {
-    var analysisType: String
+    var analysisType = "health_score"
     var requestedAnalysisType: String
     var overallScore: Int?
     var riskLevel: String?

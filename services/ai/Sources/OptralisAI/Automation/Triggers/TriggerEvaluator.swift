@@ -64,18 +64,14 @@ struct TriggerEvaluator: Sendable {
         case .analysed(let report):
             firing.analysisID = report.id
             firing.resultJSON = AIJSON.string(TriggerAnalysisResult(
-                analysisType: "health_score", requestedAnalysisType: requested, overallScore: report.score.overall,
-                riskLevel: report.score.riskLevel.rawValue, summary: report.summary, issues: report.topIssues.count, skipped: nil, error: nil))
+                requestedAnalysisType: requested, overallScore: report.score.overall, riskLevel: report.score.riskLevel.rawValue,
+                summary: report.summary, issues: report.topIssues.count))
         case .skipped(let why):
             firing.status = "skipped"
-            firing.resultJSON = AIJSON.string(TriggerAnalysisResult(
-                analysisType: "health_score", requestedAnalysisType: requested, overallScore: nil, riskLevel: nil, summary: nil, issues: nil,
-                skipped: why, error: nil))
+            firing.resultJSON = AIJSON.string(TriggerAnalysisResult(requestedAnalysisType: requested, skipped: why))
         case .failed(let message):
             firing.status = "failed"
-            firing.resultJSON = AIJSON.string(TriggerAnalysisResult(
-                analysisType: "health_score", requestedAnalysisType: requested, overallScore: nil, riskLevel: nil, summary: nil, issues: nil,
-                skipped: nil, error: message))
+            firing.resultJSON = AIJSON.string(TriggerAnalysisResult(requestedAnalysisType: requested, error: message))
         }
         return firing
     }
