@@ -23,32 +23,44 @@ struct RoutineRunner: Sendable {
         var ran: [UUID] = []
         if try await store.failAbandoned(now: now) > 0 { logger.warning("ai routine runs left running were marked failed") }
         for routine in try await store.due(now: now) {
-            let cron = try? CronExpression(routine.schedule)
-            let next = cron?.next(after: now, in: Self.utc) ?? now.addingTimeInterval(Self.invalidScheduleRetry)
-            guard try await store.claim(routine, next: next, now: now) else { continue }
-            ran.append(routine.id)
-            let historyID = try await store.start(routine, now: now)
-            var outcome: RoutineOutcome
-            if cron == nil {
-                outcome = RoutineOutcome(status: "failed", errorMessage: "invalid schedule \"\(routine.schedule)\"")
-            } else {
-                outcome = await run(routine, now: now)
-            }
-            try await store.finish(historyID: historyID, clientID: routine.clientID, outcome, now: Date())
-            logger.info(
-                "ai routine ran",
-                metadata: [
-                    "optralis.client_id": "\(routine.clientID)", "optralis.routine_id": "\(routine.id)", "routine_type": "\(routine.routineType)",
-                    "status": "\(outcome.status)", "machines_analyzed": "\(outcome.machinesAnalyzed)", "issues_found": "\(outcome.issuesFound)",
-                    "machines_skipped": "\(outcome.machinesSkipped)", "next_run_at": "\(next.formatted(.iso8601))",
-                ])
-            if outcome.status != "skipped" {
-                await notifier.notify(
-                    clientID: routine.clientID, channels: routine.notifyChannels, language: routine.language,
-                    subject: RoutineMessage.subject(routine, now: now), text: RoutineMessage.text(routine, outcome), now: now)
+            do {
+                if try await runIfClaimed(routine, now: now) { ran.append(routine.id) }
+            } catch {
+                logger.error(
+                    "ai routine run failed",
+                    metadata: ["optralis.client_id": "\(routine.clientID)", "optralis.routine_id": "\(routine.id)", "error": "\(error)"])
             }
         }
         return ran
+    }
+
+    /// Claims the routine's occurrence and runs it; false when another runner had claimed it.
+    private func runIfClaimed(_ routine: DueRoutine, now: Date) async throws -> Bool {
+        let cron = try? CronExpression(routine.schedule)
+        let next = cron?.next(after: now, in: Self.utc) ?? now.addingTimeInterval(Self.invalidScheduleRetry)
+        guard try await store.claim(routine, next: next, now: now) else { return false }
+        let started = ContinuousClock.now
+        let historyID = try await store.start(routine, now: now)
+        let outcome =
+            cron == nil
+            ? RoutineOutcome(status: "failed", errorMessage: "invalid schedule \"\(routine.schedule)\"")
+            : await run(routine, now: now)
+        let elapsed = ContinuousClock.now - started
+        let completed = now.addingTimeInterval(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        try await store.finish(historyID: historyID, clientID: routine.clientID, outcome, now: completed)
+        logger.info(
+            "ai routine ran",
+            metadata: [
+                "optralis.client_id": "\(routine.clientID)", "optralis.routine_id": "\(routine.id)", "routine_type": "\(routine.routineType)",
+                "status": "\(outcome.status)", "machines_analyzed": "\(outcome.machinesAnalyzed)", "issues_found": "\(outcome.issuesFound)",
+                "machines_skipped": "\(outcome.machinesSkipped)", "next_run_at": "\(next.formatted(.iso8601))",
+            ])
+        if outcome.status != "skipped" {
+            await notifier.notify(
+                clientID: routine.clientID, channels: routine.notifyChannels, language: routine.language,
+                subject: RoutineMessage.subject(routine, now: now), text: RoutineMessage.text(routine, outcome), now: now)
+        }
+        return true
     }
 
     func run(_ routine: DueRoutine, now: Date) async -> RoutineOutcome {
