@@ -107,4 +107,43 @@ struct TriggerEvaluatorTests {
             #expect(try await bed.rows("SELECT count(*)::int FROM ai_analysis_results WHERE machine_id = \(foreign)", as: Int.self) == [0])
         }
     }
+
+    @Test func offline_and_disk_are_read_from_last_seen_and_the_latest_disk_snapshot() async throws {
+        try await AutomationBed.run { bed in
+            let client = try await bed.client()
+            let machine = try await bed.machine(client: client, hostname: "srv-disk")
+            try await bed.db.query(
+                """
+                UPDATE machines SET last_seen = now() - interval '30 minutes' WHERE id = \(machine);
+                """, logger: testLogger)
+            try await bed.db.query(
+                """
+                INSERT INTO disk_info (machine_id, recorded_at, mount_point, used_percent) VALUES
+                    (\(machine), now() - interval '2 hours', '/', 99), (\(machine), now() - interval '35 minutes', '/', 40),
+                    (\(machine), now() - interval '35 minutes', '/data', 95.5)
+                """, logger: testLogger)
+            let trigger = try await bed.trigger(client: client, type: "critical_machine", conditions: #"{"offline_minutes": 15, "disk_above": 90}"#)
+            await bed.cycle.run(now: Date())
+            let reason = try await bed.rows("SELECT trigger_reason FROM ai_trigger_history WHERE trigger_id = \(trigger)", as: String.self)
+            #expect(reason == ["Offline for 30 minutes (limit 15); Disk 95.5% above 90%"])
+        }
+    }
+
+    @Test func degradation_fires_on_a_health_drop_against_the_recent_analyses() async throws {
+        try await AutomationBed.run { bed in
+            let client = try await bed.client()
+            let machine = try await bed.machine(client: client, hostname: "srv-sliding")
+            try await bed.db.query(
+                """
+                INSERT INTO ai_analysis_results (client_id, machine_id, analysis_type, result, overall_score, created_at)
+                VALUES (\(client), \(machine), 'health_score', '{}', 92, now() - interval '2 days'),
+                       (\(client), \(machine), 'health_score', '{}', 99, now() - interval '10 days')
+                """, logger: testLogger)
+            try await bed.db.query("UPDATE machines SET health_score = 70 WHERE id = \(machine)", logger: testLogger)
+            let trigger = try await bed.trigger(client: client, type: "degradation", conditions: #"{"health_score_drop": 20, "trend_days": 7}"#)
+            await bed.cycle.run(now: Date())
+            let reason = try await bed.rows("SELECT trigger_reason FROM ai_trigger_history WHERE trigger_id = \(trigger)", as: String.self)
+            #expect(reason == ["Health score dropped 22 points in 7 days (92 → 70)"], "the 99 of ten days ago is outside trend_days")
+        }
+    }
 }
