@@ -15,7 +15,8 @@ struct AutomationCycle: Sendable {
         let notifier = AutomationNotifier(database: database, queues: NotificationQueues(redis: redis), logger: logger)
         routines = RoutineRunner(
             store: RoutineStore(client: database, logger: logger), healthScore: automated,
-            drift: DriftRefresh(store: BaselineStore(client: database, logger: logger)), notifier: notifier, logger: logger)
+            drift: DriftRefresh(store: BaselineStore(client: database, logger: logger)),
+            explainer: DriftExplainer(claude: healthScore.narrative.claude, database: database, logger: logger), notifier: notifier, logger: logger)
         triggers = TriggerEvaluator(
             store: TriggerStore(client: database, logger: logger), marker: FiringMarker(redis: redis, logger: logger),
             healthScore: automated, notifier: notifier, logger: logger)

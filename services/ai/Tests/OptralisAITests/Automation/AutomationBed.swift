@@ -14,11 +14,17 @@ struct AutomationBed: Sendable {
     let redis: RedisClient
     let cycle: AutomationCycle
 
-    static func run(_ body: @Sendable (AutomationBed) async throws -> Void) async throws {
-        let configuration = try AIConfiguration(environment: [
+    /// `claudeBaseURL`: a fake Messages API to use, with a key (no Claude without it).
+    static func run(claudeBaseURL: String? = nil, _ body: @Sendable (AutomationBed) async throws -> Void) async throws {
+        var environment = [
             "DATABASE_URL": "postgres://unused@127.0.0.1:1/unused", "REDIS_URL": try TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL"),
-            "INTERNAL_SERVICE_TOKEN": AIHarness.token,
-        ])
+            "INTERNAL_SERVICE_TOKEN": AIHarness.token, "AI_RETRY_BASE_MS": "10",
+        ]
+        if let claudeBaseURL {
+            environment["ANTHROPIC_API_KEY"] = "sk-ant-test"
+            environment["ANTHROPIC_BASE_URL"] = claudeBaseURL
+        }
+        let configuration = try AIConfiguration(environment: environment)
         let redis = RedisClient(url: configuration.redisURL, maximumConnections: 4, logger: testLogger)
         let curl = CurlClient(concurrency: 1)
         do {

@@ -106,15 +106,20 @@ struct RoutineRunnerTests {
         }
     }
 
+    /// A machine whose last hour of CPU is far above the day before: a CPU drift.
+    func driftingMachine(_ bed: AutomationBed, client: UUID) async throws -> UUID {
+        let machine = try await bed.machine(client: client, hostname: "srv-01")
+        try await bed.db.query(
+            "UPDATE metrics SET cpu_percent = 20 + (extract(epoch FROM recorded_at)::bigint / 300 % 5) WHERE machine_id = \(machine)", logger: testLogger)
+        try await bed.db.query(
+            "UPDATE metrics SET cpu_percent = 90 WHERE machine_id = \(machine) AND recorded_at > now() - interval '50 minutes'", logger: testLogger)
+        return machine
+    }
+
     @Test func drift_detection_measures_baselines_and_reports_are_recorded_as_skipped() async throws {
         try await AutomationBed.run { bed in
             let client = try await bed.client()
-            let machine = try await bed.machine(client: client, hostname: "srv-01")
-            // The last hour far above the day before: a CPU drift.
-            try await bed.db.query(
-                "UPDATE metrics SET cpu_percent = 20 + (extract(epoch FROM recorded_at)::bigint / 300 % 5) WHERE machine_id = \(machine)", logger: testLogger)
-            try await bed.db.query(
-                "UPDATE metrics SET cpu_percent = 90 WHERE machine_id = \(machine) AND recorded_at > now() - interval '50 minutes'", logger: testLogger)
+            let machine = try await driftingMachine(bed, client: client)
             let drift = try await bed.routine(client: client, type: "drift_detection", nextRunAt: nil)
             let weekly = try await bed.routine(client: client, type: "weekly_report", schedule: "0 8 * * 1", nextRunAt: nil)
             await bed.cycle.run(now: Date())
@@ -148,6 +153,28 @@ struct RoutineRunnerTests {
                 "SELECT status, error_message FROM ai_routine_history WHERE routine_id = \(routine) ORDER BY started_at", as: (String, String?).self)
             #expect(statuses.map(\.0) == ["failed", "running"], "a run of an hour may still be going")
             #expect(statuses.first?.1?.hasPrefix("interrupted") == true)
+        }
+    }
+
+    @Test func claude_explains_a_new_drift_once_for_one_quota_unit() async throws {
+        let answer = NarrativeWriterTests.answer("Un processus consomme le CPU depuis une heure ; vérifiez top.")
+        try await FakeMessagesAPI.serve(script: { _ in answer }) { baseURL, fake in
+            try await AutomationBed.run(claudeBaseURL: baseURL) { bed in
+                let client = try await bed.client()
+                let machine = try await driftingMachine(bed, client: client)
+                let routine = try await bed.routine(client: client, type: "drift_detection", nextRunAt: nil)
+                await bed.cycle.run(now: Date())
+                let explanation = try await bed.rows(
+                    "SELECT drift_explanation FROM metric_baselines WHERE machine_id = \(machine) AND drift_detected", as: String?.self)
+                #expect(explanation == ["Un processus consomme le CPU depuis une heure ; vérifiez top."])
+                let prompt = (fake.requests.first?.json["messages"] as? [[String: Any]])?.first?["content"] as? String
+                #expect(prompt?.contains("Sur la machine srv-01, la métrique cpu_percent") == true, "\(prompt ?? "no request")")
+
+                try await bed.db.query("UPDATE ai_routines SET next_run_at = now() WHERE id = \(routine)", logger: testLogger)
+                await bed.cycle.run(now: Date().addingTimeInterval(1))
+                #expect(fake.requests.count == 1, "a drift that lasts is explained once")
+                #expect(try await bed.rows("SELECT units_used FROM ai_usage WHERE client_id = \(client)", as: Int.self) == [1])
+            }
         }
     }
 }

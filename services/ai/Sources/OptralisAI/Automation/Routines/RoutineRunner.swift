@@ -9,6 +9,7 @@ struct RoutineRunner: Sendable {
     let store: RoutineStore
     let healthScore: AutomatedHealthScore
     let drift: DriftRefresh
+    let explainer: DriftExplainer
     let notifier: AutomationNotifier
     let logger: Logger
 
@@ -104,6 +105,8 @@ struct RoutineRunner: Sendable {
         let records = try await drift.refresh(clientID: routine.clientID, machineIDs: machines.map(\.id), now: now)
         let names = Dictionary(machines.map { ($0.id, $0.hostname) }, uniquingKeysWith: { first, _ in first })
         let drifting = records.filter(\.driftDetected)
+        try await explainer.explain(
+            clientID: routine.clientID, machineIDs: drifting.map(\.machineID), language: AILanguage(rawValue: routine.language) ?? .fr, now: now)
         let lines = drifting.map { record in
             "\(names[record.machineID] ?? "?"): \(record.metric.rawValue) z=\(String(format: "%.1f", record.zScore ?? 0)) (\(record.driftSeverity?.rawValue ?? ""))"
         }
