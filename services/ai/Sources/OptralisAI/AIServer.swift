@@ -46,7 +46,9 @@ public struct AIServer: Sendable {
     }
 
     public func makeApplication() -> some ApplicationProtocol {
-        builder.application(router: makeRouter(), workers: [
+        builder.application(
+            router: makeRouter(),
+            workers: [
                 CurlService(client: curl),
                 AutomationWorker(cycle: automation, interval: .seconds(configuration.automationInterval), logger: builder.logger),
             ])
