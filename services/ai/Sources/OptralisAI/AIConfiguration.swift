@@ -17,6 +17,8 @@ public struct AIConfiguration: Sendable {
     var rateLimitPerMinute: Int
     /// `AI_CACHE_TTL_MINUTES`: how long an analysis is served from Redis; 0 turns the cache off.
     var cacheTTLMinutes: Int
+    /// `AI_AUTOMATION_INTERVAL_SECONDS`: how often routines and triggers are looked at (the spec's 5 minutes).
+    var automationInterval: Int
 
     public var claudeIsConfigured: Bool { claude.isConfigured }
 
@@ -32,6 +34,7 @@ public struct AIConfiguration: Sendable {
         defaultLanguage = reader.choice("AI_DEFAULT_LANGUAGE", default: AILanguage.fr)
         rateLimitPerMinute = reader.int("AI_RATE_LIMIT_PER_MINUTE", default: 60, range: 1...100_000)
         cacheTTLMinutes = reader.int("AI_CACHE_TTL_MINUTES", default: 30, range: 0...10_080)
+        automationInterval = reader.int("AI_AUTOMATION_INTERVAL_SECONDS", default: 300, range: 1...86_400)
         try reader.validate()
     }
 }

@@ -13,6 +13,8 @@ public struct AIServer: Sendable {
     /// Claude's transport; its threads stop with the service group (``makeApplication()``).
     let curl: CurlClient
     let controller: AIController
+    /// Runs due routines and fires triggers (``AutomationWorker``).
+    let automation: AutomationCycle
     let builder: ServiceApplicationBuilder<ServiceRequestContext>
 
     public init(configuration: AIConfiguration, logger: Logger) {
@@ -21,10 +23,12 @@ public struct AIServer: Sendable {
         redis = RedisClient(url: configuration.redisURL, logger: logger)
         curl = CurlClient(concurrency: 8)
         let narrative = NarrativeWriter(claude: ClaudeClient(configuration: configuration.claude, http: curl, logger: logger))
+        let healthScore = HealthScoreAnalysis(
+            database: database.client, lock: AnalysisLock(redis: redis, logger: logger), narrative: narrative,
+            defaultLanguage: configuration.defaultLanguage, logger: logger)
+        automation = AutomationCycle(database: database.client, redis: redis, healthScore: healthScore, logger: logger)
         controller = AIController(
-            healthScore: HealthScoreAnalysis(
-                database: database.client, lock: AnalysisLock(redis: redis, logger: logger), narrative: narrative,
-                defaultLanguage: configuration.defaultLanguage, logger: logger),
+            healthScore: healthScore,
             quota: QuotaStore(client: database.client, logger: logger), internalToken: configuration.internalServiceToken)
         builder = .init(service: "ai", address: configuration.address, database: database, redis: redis, redisUse: .required, logger: logger)
     }
@@ -42,6 +46,11 @@ public struct AIServer: Sendable {
     }
 
     public func makeApplication() -> some ApplicationProtocol {
-        builder.application(router: makeRouter(), workers: [CurlService(client: curl)])
+        builder.application(
+            router: makeRouter(),
+            workers: [
+                CurlService(client: curl),
+                AutomationWorker(cycle: automation, interval: .seconds(configuration.automationInterval), logger: builder.logger),
+            ])
     }
 }

@@ -30,6 +30,7 @@ struct AIConfigurationTests {
         #expect(configuration.claude.baseURL == "https://api.anthropic.com")
         #expect(configuration.defaultLanguage == .fr && configuration.rateLimitPerMinute == 60 && configuration.cacheTTLMinutes == 30)
         #expect(!configuration.claudeIsConfigured)
+        #expect(configuration.automationInterval == 300, "the spec's scheduler looks every 5 minutes")
     }
 
     @Test func every_ai_variable_is_read() throws {
@@ -37,7 +38,7 @@ struct AIConfigurationTests {
             "ANTHROPIC_API_KEY": "sk-ant-abc", "AI_MODEL": "claude-opus-4-1", "AI_MAX_TOKENS": "2048",
             "ANTHROPIC_BASE_URL": "http://127.0.0.1:9999/", "AI_REQUEST_TIMEOUT_SECONDS": "30", "AI_MAX_RETRIES": "0",
             "AI_RETRY_BASE_MS": "250", "AI_DEFAULT_LANGUAGE": "EN", "AI_RATE_LIMIT_PER_MINUTE": "10", "AI_CACHE_TTL_MINUTES": "0",
-            "AI_SERVICE_PORT": "4002",
+            "AI_SERVICE_PORT": "4002", "AI_AUTOMATION_INTERVAL_SECONDS": "2",
         ])
         #expect(configuration.claude == ClaudeConfiguration(
             apiKey: "sk-ant-abc", model: "claude-opus-4-1", maxTokens: 2048, baseURL: "http://127.0.0.1:9999", timeout: .seconds(30),
@@ -45,6 +46,7 @@ struct AIConfigurationTests {
         #expect(configuration.claudeIsConfigured)
         #expect(configuration.defaultLanguage == .en && configuration.rateLimitPerMinute == 10 && configuration.cacheTTLMinutes == 0)
         #expect(configuration.address.port == 4002, "the spec's AI_SERVICE_PORT is accepted")
+        #expect(configuration.automationInterval == 2)
         #expect(try self.configuration(["AI_SERVICE_PORT": "4002", "AI_PORT": "5002"]).address.port == 5002)
     }
 
@@ -56,6 +58,7 @@ struct AIConfigurationTests {
         #expect(problems(["AI_DEFAULT_LANGUAGE": "de"]) == ["AI_DEFAULT_LANGUAGE"])
         #expect(problems(["AI_RATE_LIMIT_PER_MINUTE": "-1", "AI_CACHE_TTL_MINUTES": "soon"]) == ["AI_RATE_LIMIT_PER_MINUTE", "AI_CACHE_TTL_MINUTES"])
         #expect(problems(["AI_MAX_RETRIES": "11", "AI_REQUEST_TIMEOUT_SECONDS": "0"]) == ["AI_REQUEST_TIMEOUT_SECONDS", "AI_MAX_RETRIES"])
+        #expect(problems(["AI_AUTOMATION_INTERVAL_SECONDS": "0"]) == ["AI_AUTOMATION_INTERVAL_SECONDS"])
         #expect(problems(["ANTHROPIC_API_KEY": "  "]) == [], "an empty key is no key, not an error")
     }
 }

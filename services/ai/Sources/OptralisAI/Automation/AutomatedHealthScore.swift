@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+import OptralisCore
+import PostgresNIO
+
+/// A health score run by a routine or a trigger: the same analysis as `POST /ai/health-score`
+/// (the gate's cooldown, change detection and quota included), stored with its `source`.
+struct AutomatedHealthScore: Sendable {
+    let analysis: HealthScoreAnalysis
+
+    /// What became of one machine's analysis.
+    enum Result: Sendable {
+        case analysed(HealthScoreReport)
+        /// The gate refused (cooldown, unchanged data, quota, in progress) or the machine has no
+        /// data yet: not an error, the reason in words.
+        case skipped(String)
+        case failed(String)
+    }
+
+    enum Source: String, Sendable {
+        case routine, trigger
+    }
+
+    func run(clientID: UUID, machineID: UUID, source: Source, now: Date) async -> Result {
+        do {
+            switch try await analysis.run(clientID: clientID, machineID: machineID, language: nil, now: now) {
+            case .refused(let decision, _):
+                return .skipped(Self.reason(decision))
+            case .completed(let report):
+                if let id = report.id { try await mark(id, clientID: clientID, source: source) }
+                return .analysed(report)
+            }
+        } catch let error as AppError where error.code == "NO_DATA" {
+            return .skipped("no_data")
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    /// The analysis stores its row as `user`; the source is set afterwards so the analysis
+    /// itself stays untouched by automation (a crash in between leaves `user`, nothing worse).
+    private func mark(_ id: UUID, clientID: UUID, source: Source) async throws {
+        try await analysis.database.query(
+            "UPDATE ai_analysis_results SET source = \(source.rawValue) WHERE id = \(id) AND client_id = \(clientID)", logger: analysis.logger)
+    }
+
+    static func reason(_ decision: GateDecision) -> String {
+        switch decision {
+        case .proceed: "proceed"
+        case .premiumRequired: "premium_required"
+        case .machineNotFound: "machine_not_found"
+        case .cooldown: "cooldown"
+        case .noNewData: "no_new_data"
+        case .noSignificantChanges: "no_significant_changes"
+        case .quotaExceeded: "quota_exceeded"
+        case .inProgress: "in_progress"
+        }
+    }
+}
