@@ -13,6 +13,7 @@ public struct AIServer: Sendable {
     /// Claude's transport; its threads stop with the service group (``makeApplication()``).
     let curl: CurlClient
     let controller: AIController
+    let reports: ReportController
     /// Runs due routines and fires triggers (``AutomationWorker``).
     let automation: AutomationCycle
     let builder: ServiceApplicationBuilder<ServiceRequestContext>
@@ -30,12 +31,17 @@ public struct AIServer: Sendable {
         controller = AIController(
             healthScore: healthScore,
             quota: QuotaStore(client: database.client, logger: logger), internalToken: configuration.internalServiceToken)
+        reports = ReportController(
+            database: database.client,
+            generator: ReportGenerator(database: database.client, narrative: narrative, queues: NotificationQueues(redis: redis), logger: logger),
+            defaultLanguage: configuration.defaultLanguage, internalToken: configuration.internalServiceToken, logger: logger)
         builder = .init(service: "ai", address: configuration.address, database: database, redis: redis, redisUse: .required, logger: logger)
     }
 
     public func makeRouter() -> Router<ServiceRequestContext> {
         builder.router(extraHealthChecks: [Self.claudeCheck(configured: configuration.claudeIsConfigured)]) { router in
             controller.addRoutes(to: router)
+            reports.addRoutes(to: router)
         }
     }
 

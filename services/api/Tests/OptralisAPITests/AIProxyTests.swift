@@ -49,6 +49,17 @@ struct AIProxyTests {
             let foreign = try await api.send(.post, "/api/ai/health-score", token: observer, json: ["machine_id": theirs.uuidString])
             #expect(foreign.status == .notFound, "another client's machine: \(foreign.text)")
 
+            // Reports: observers read, admins generate; the HTML comes back as a download.
+            try await api.sql("UPDATE clients SET license_type = 'essentials' WHERE id = \(client)")
+            let reportAdmin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
+            #expect(try await api.send(.post, "/api/ai/reports/generate", token: observer, json: ["report_type": "daily"]).status == .forbidden)
+            let made = try await api.send(.post, "/api/ai/reports/generate", token: reportAdmin, json: ["report_type": "daily", "language": "en"])
+            let reportID = try #require((made.json["report"] as? [String: Any])?["id"] as? String, "\(made.text)")
+            let page = try await api.send(.get, "/api/ai/reports/\(reportID)/download", token: observer)
+            #expect(page.status == .ok && page.headers[.contentType] == "text/html; charset=utf-8" && page.text.contains("Daily report"))
+            #expect(page.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+            #expect((try await api.send(.get, "/api/ai/reports", token: observer).json["reports"] as? [Any])?.count == 1)
+
             let root = try await api.login(try await api.seedUser(client: nil, role: "super_admin").email).access
             let admin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
             #expect(try await api.send(.post, "/api/ai/quota/set", token: admin, json: ["client_id": client.uuidString, "monthly_limit": 9999]).status == .forbidden)

@@ -16,7 +16,9 @@ struct AutomationCycle: Sendable {
         routines = RoutineRunner(
             store: RoutineStore(client: database, logger: logger), healthScore: automated,
             drift: DriftRefresh(store: BaselineStore(client: database, logger: logger)),
-            explainer: DriftExplainer(claude: healthScore.narrative.claude, database: database, logger: logger), notifier: notifier, logger: logger)
+            explainer: DriftExplainer(claude: healthScore.narrative.claude, database: database, logger: logger),
+            reports: ReportGenerator(database: database, narrative: healthScore.narrative, queues: NotificationQueues(redis: redis), logger: logger),
+            notifier: notifier, logger: logger)
         triggers = TriggerEvaluator(
             store: TriggerStore(client: database, logger: logger), marker: FiringMarker(redis: redis, logger: logger),
             healthScore: automated, notifier: notifier, logger: logger)

@@ -116,12 +116,13 @@ struct RoutineRunnerTests {
         return machine
     }
 
-    @Test func drift_detection_measures_baselines_and_reports_are_recorded_as_skipped() async throws {
+    @Test func drift_detection_measures_baselines_and_a_weekly_report_routine_stores_its_report() async throws {
         try await AutomationBed.run { bed in
             let client = try await bed.client()
             let machine = try await driftingMachine(bed, client: client)
             let drift = try await bed.routine(client: client, type: "drift_detection", nextRunAt: nil)
             let weekly = try await bed.routine(client: client, type: "weekly_report", schedule: "0 8 * * 1", nextRunAt: nil)
+            let trends = try await bed.routine(client: client, type: "trend_analysis", schedule: "0 9 * * *", nextRunAt: nil)
             await bed.cycle.run(now: Date())
 
             let driftRun = try await bed.rows(
@@ -132,8 +133,14 @@ struct RoutineRunnerTests {
             #expect(drifting == ["cpu_percent"])
             let report = try await bed.rows(
                 "SELECT status, error_message FROM ai_routine_history WHERE routine_id = \(weekly)", as: (String, String?).self)
-            #expect(report.first?.0 == "skipped" && report.first?.1?.contains("report generation") == true)
-            let next = try await bed.rows("SELECT next_run_at FROM ai_routines WHERE id = \(weekly)", as: Date.self)
+            #expect(report.first?.0 == "success", "\(report)")
+            let stored = try await bed.rows(
+                "SELECT report_type || ' ' || format || ' ' || (html LIKE '<!DOCTYPE html>%')::text FROM ai_reports WHERE routine_id = \(weekly)", as: String.self)
+            #expect(stored == ["weekly executive true"], "the report is stored with its routine")
+            let trend = try await bed.rows(
+                "SELECT status, error_message FROM ai_routine_history WHERE routine_id = \(trends)", as: (String, String?).self)
+            #expect(trend.first?.0 == "skipped" && trend.first?.1?.contains("trend analysis") == true)
+            let next = try await bed.rows("SELECT next_run_at FROM ai_routines WHERE id = \(trends)", as: Date.self)
             #expect(next.first.map { $0 > Date() } == true, "a skipped run still moves to the next occurrence")
         }
     }

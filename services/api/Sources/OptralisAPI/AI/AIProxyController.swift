@@ -8,7 +8,7 @@ import OptralisCurl
 /// authenticates the user and sends the request on with the client of the user's token in
 /// `X-Client-ID` (a client id the caller sends is never used) and `X-Internal-Token`; the answer
 /// (status, JSON or HTML, `Retry-After`, the 304's `X-Optralis-Code`) comes back as the AI service
-/// gave it. Analyses are open to observers (they change nothing but the quota); `quota/set` is the
+/// gave it. Analyses are open to observers (they change nothing but the quota), report generation to admins; `quota/set` is the
 /// super_admin's, who names the client in the body.
 struct AIProxyController {
     /// `AI_SERVICE_URL`.
@@ -17,10 +17,15 @@ struct AIProxyController {
     let http: CurlClient
 
     /// The AI service's endpoints for a client (its `/ai/…` routes); more join as the service gains them.
-    static let routes: [(method: HTTPRequest.Method, path: String)] = [(.get, "quota"), (.post, "health-score")]
+    static let routes: [(method: HTTPRequest.Method, path: String)] = [
+        (.get, "quota"), (.post, "health-score"), (.post, "reports/generate"), (.get, "reports"), (.get, "reports/:id"), (.get, "reports/:id/download"),
+    ]
 
-    /// The POST paths observers may call (``TenantMiddleware/readingPosts``).
-    static var analysisPosts: Set<String> { Set(routes.filter { $0.method == .post }.map { "/api/ai/\($0.path)" }) }
+    /// The POST paths observers may call (``TenantMiddleware/readingPosts``): the analyses, not
+    /// report generation, which stores a report and mails it.
+    static var analysisPosts: Set<String> {
+        Set(routes.filter { $0.method == .post && $0.path != "reports/generate" }.map { "/api/ai/\($0.path)" })
+    }
 
     func addRoutes(tenant: RouterGroup<APIRequestContext>, gated: RouterGroup<APIRequestContext>) {
         for route in Self.routes {

@@ -10,6 +10,7 @@ struct RoutineRunner: Sendable {
     let healthScore: AutomatedHealthScore
     let drift: DriftRefresh
     let explainer: DriftExplainer
+    let reports: ReportGenerator
     let notifier: AutomationNotifier
     let logger: Logger
 
@@ -71,13 +72,30 @@ struct RoutineRunner: Sendable {
                 return try await healthScores(routine, now: now)
             case "drift_detection":
                 return try await driftDetection(routine, now: now)
+            case "daily_report", "weekly_report":
+                return try await report(routine, kind: routine.routineType == "daily_report" ? .daily : .weekly, now: now)
             default:
                 return RoutineOutcome(
                     status: "skipped",
-                    errorMessage: "report generation (\(routine.routineType)) is not available in this version of the AI service; nothing was run")
+                    errorMessage: "trend analysis routines are not available in this version of the AI service; nothing was run")
             }
         } catch {
             return RoutineOutcome(status: "failed", errorMessage: "\(error)")
+        }
+    }
+
+    /// An executive report of the whole fleet, stored with the routine's id; the routine's
+    /// notification carries its summary.
+    private func report(_ routine: DueRoutine, kind: ReportDocument.Kind, now: Date) async throws -> RoutineOutcome {
+        let request = ReportGenerator.Request(
+            kind: kind, format: .executive, language: AILanguage(rawValue: routine.language) ?? .fr, routineID: routine.id)
+        switch try await reports.generate(request, clientID: routine.clientID, now: now) {
+        case .generated(let report, _, _):
+            return RoutineOutcome(status: "success", lines: [report.title, report.summary ?? ""])
+        case .quotaExceeded:
+            return RoutineOutcome(status: "skipped", errorMessage: "monthly AI quota exceeded")
+        case .clientNotFound, .machineNotFound:
+            return RoutineOutcome(status: "failed", errorMessage: "client not found")
         }
     }
 
