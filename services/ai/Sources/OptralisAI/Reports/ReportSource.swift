@@ -37,7 +37,7 @@ struct ReportSource: Sendable {
                     WHERE d.machine_id = m.id AND d.recorded_at = (SELECT max(recorded_at) FROM disk_info WHERE machine_id = m.id)),
                    (SELECT count(*) FROM alert_rule_history a WHERE a.machine_id = m.id AND a.client_id = m.client_id
                       AND a.triggered_at >= \(start) AND a.triggered_at < \(end))::int,
-                   COALESCE(m.last_seen > now() - interval '5 minutes', false)
+                   COALESCE(m.last_seen > now() - \(MachineStatus.onlineMinutes) * interval '1 minute', false)
             FROM machines m WHERE m.client_id = \(clientID) AND (\(machineID)::uuid IS NULL OR m.id = \(machineID))
             ORDER BY m.hostname
             """, logger: logger

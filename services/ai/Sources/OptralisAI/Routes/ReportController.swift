@@ -74,7 +74,7 @@ struct ReportController: Sendable {
         guard let format = ReportDocument.Format(rawValue: body.format ?? "executive") else { throw AppError.validation("format must be executive or technical") }
         let language = try AIController.language(body.language) ?? defaultLanguage
         let recipients = (body.emailTo ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard recipients.count <= 20, recipients.allSatisfy(Self.isEmail) else { throw AppError.validation("email_to must hold at most 20 email addresses") }
+        guard recipients.count <= 20, recipients.allSatisfy(EmailAddress.isValid) else { throw AppError.validation("email_to must hold at most 20 email addresses") }
         let request = ReportGenerator.Request(kind: kind, format: format, language: language, machineID: body.machineID, recipients: recipients)
         switch try await generator.generate(request, clientID: clientID, now: Date()) {
         case .generated(let report, let emails, let narrativeAvailable):
@@ -110,11 +110,6 @@ struct ReportController: Sendable {
             throw AppError.notFound("report not found", code: "NOT_FOUND")
         }
         return found
-    }
-
-    private static func isEmail(_ value: String) -> Bool {
-        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        return value.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !value.contains(where: \.isWhitespace)
     }
 
     private static func json(_ body: Data, status: HTTPResponse.Status = .ok) -> Response {

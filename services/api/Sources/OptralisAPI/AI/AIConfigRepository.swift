@@ -100,34 +100,34 @@ struct AIConfigRepository: Sendable {
     }
 
     /// Classifies every machine not set by hand from its host name; machines no pattern matches
-    /// lose an automatic classification they had. Returns the classified count per level.
+    /// lose an automatic classification they had. Two statements whatever the fleet's size.
+    /// Returns the classified count per level.
     func autoClassify(clientID: UUID, custom: [CriticalityRules.Pattern]) async throws -> [String: Int] {
         let machines = try await classifications(clientID: clientID).filter { $0.source != "manual" }
+        let matches = machines.compactMap { machine in CriticalityRules.classify(machine.hostname, custom: custom).map { (machine.machineID, $0) } }
+        let matched = matches.map(\.0)
+        let levels = matches.map(\.1.criticality), patterns = matches.map(\.1.pattern), reasons = matches.map(\.1.reason)
         return try await client.transaction(logger: logger) { connection in
-            var counts: [String: Int] = [:]
-            for machine in machines {
-                if let match = CriticalityRules.classify(machine.hostname, custom: custom) {
-                    counts[match.criticality, default: 0] += 1
-                    try await connection.query(
-                        """
-                        INSERT INTO ai_machine_classifications (client_id, machine_id, criticality, source, matched_pattern, reason)
-                        VALUES (\(clientID), \(machine.machineID), \(match.criticality), 'auto', \(match.pattern), \(match.reason))
-                        ON CONFLICT (machine_id) DO UPDATE SET criticality = EXCLUDED.criticality, matched_pattern = EXCLUDED.matched_pattern,
-                            reason = EXCLUDED.reason, updated_at = now()
-                        WHERE ai_machine_classifications.source = 'auto'
-                        """, logger: logger)
-                } else if machine.source == "auto" {
-                    try await connection.query(
-                        "DELETE FROM ai_machine_classifications WHERE machine_id = \(machine.machineID) AND client_id = \(clientID) AND source = 'auto'",
-                        logger: logger)
-                }
-            }
+            try await connection.query(
+                """
+                INSERT INTO ai_machine_classifications (client_id, machine_id, criticality, source, matched_pattern, reason)
+                SELECT \(clientID), m.id, m.criticality, 'auto', m.pattern, m.reason
+                FROM unnest(\(matched)::uuid[], \(levels)::text[], \(patterns)::text[], \(reasons)::text[]) AS m(id, criticality, pattern, reason)
+                ON CONFLICT (machine_id) DO UPDATE SET criticality = EXCLUDED.criticality, matched_pattern = EXCLUDED.matched_pattern,
+                    reason = EXCLUDED.reason, updated_at = now()
+                WHERE ai_machine_classifications.source = 'auto'
+                """, logger: logger)
+            try await connection.query(
+                """
+                DELETE FROM ai_machine_classifications
+                WHERE client_id = \(clientID) AND source = 'auto' AND NOT (machine_id = ANY(\(matched)::uuid[]))
+                """, logger: logger)
             try await connection.query(
                 """
                 INSERT INTO ai_configs (client_id, last_analyzed_at) VALUES (\(clientID), now())
                 ON CONFLICT (client_id) DO UPDATE SET last_analyzed_at = now()
                 """, logger: logger)
-            return counts
+            return Dictionary(grouping: levels) { $0 }.mapValues(\.count)
         }
     }
 }

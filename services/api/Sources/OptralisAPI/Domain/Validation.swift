@@ -1,16 +1,11 @@
 import Foundation
 import Hummingbird
+import OptralisCore
 
 /// Input rules of the spec ("Validation des Entrées").
 enum Validation {
-    /// RFC 5322, simplified: one `@`, a dot in the domain, no spaces, at most 254 characters.
-    static func isEmail(_ value: String) -> Bool {
-        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        guard value.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !value.contains(where: \.isWhitespace)
-        else { return false }
-        return true
-    }
+    /// ``EmailAddress/isValid(_:)``, the rule the services share.
+    static func isEmail(_ value: String) -> Bool { EmailAddress.isValid(value) }
 
     static func name(_ value: String?, field: String, maximum: Int = 100) throws -> String? {
         guard let value else { return nil }

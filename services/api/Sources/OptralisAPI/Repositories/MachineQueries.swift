@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OptralisCore
 import PostgresNIO
 
 /// The fleet's reading side: machine lists with filters and pagination, one machine with its
@@ -63,7 +64,7 @@ struct MachineQueries: Sendable {
 
     /// Online: seen within 5 minutes (the offline detection's default threshold). The fleet
     /// routes (list, export, overview) all use this condition on `machines m`.
-    static let onlineMinutes = 5
+    static let onlineMinutes = MachineStatus.onlineMinutes
     static let online = "m.last_seen > now() - interval '\(onlineMinutes) minutes'"
     static let offline = "(m.last_seen IS NULL OR m.last_seen <= now() - interval '\(onlineMinutes) minutes')"
 
