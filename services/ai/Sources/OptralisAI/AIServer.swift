@@ -13,6 +13,7 @@ public struct AIServer: Sendable {
     /// Claude's transport; its threads stop with the service group (``makeApplication()``).
     let curl: CurlClient
     let controller: AIController
+    let analyses: AnalysisController
     let reports: ReportController
     /// Runs due routines and fires triggers (``AutomationWorker``).
     let automation: AutomationCycle
@@ -24,10 +25,12 @@ public struct AIServer: Sendable {
         redis = RedisClient(url: configuration.redisURL, logger: logger)
         curl = CurlClient(concurrency: 8)
         let narrative = NarrativeWriter(claude: ClaudeClient(configuration: configuration.claude, http: curl, logger: logger))
-        let healthScore = HealthScoreAnalysis(
+        let runner = MachineAnalysisRunner(
             database: database.client, lock: AnalysisLock(redis: redis, logger: logger), narrative: narrative,
             defaultLanguage: configuration.defaultLanguage, logger: logger)
+        let healthScore = HealthScoreAnalysis(runner: runner)
         automation = AutomationCycle(database: database.client, redis: redis, healthScore: healthScore, logger: logger)
+        analyses = AnalysisController(analyses: MachineAnalyses(runner: runner), internalToken: configuration.internalServiceToken)
         controller = AIController(
             healthScore: healthScore,
             quota: QuotaStore(client: database.client, logger: logger), internalToken: configuration.internalServiceToken)
@@ -41,6 +44,7 @@ public struct AIServer: Sendable {
     public func makeRouter() -> Router<ServiceRequestContext> {
         builder.router(extraHealthChecks: [Self.claudeCheck(configured: configuration.claudeIsConfigured)]) { router in
             controller.addRoutes(to: router)
+            analyses.addRoutes(to: router)
             reports.addRoutes(to: router)
         }
     }

@@ -48,6 +48,10 @@ struct AIProxyTests {
             #expect(cooling.status == .tooManyRequests && (cooling.json["remaining_secs"] as? Int ?? 0) > 0, "the AI service's 429 comes back: \(cooling.text)")
             let foreign = try await api.send(.post, "/api/ai/health-score", token: observer, json: ["machine_id": theirs.uuidString])
             #expect(foreign.status == .notFound, "another client's machine: \(foreign.text)")
+            let logs = try await api.send(.post, "/api/ai/analyze/logs", token: observer, json: ["machine_id": machine.uuidString])
+            #expect(logs.status == .ok && logs.json["analysis_type"] as? String == "logs", "\(logs.text)")
+            let licence = try await api.send(.post, "/api/ai/predictive/maintenance", token: observer, json: ["machine_id": machine.uuidString])
+            #expect(licence.status == .forbidden && licence.json["code"] as? String == "PREMIUM_REQUIRED", "the AI service's licence gate: \(licence.text)")
 
             // Reports: observers read, admins generate; the HTML comes back as a download.
             try await api.sql("UPDATE clients SET license_type = 'essentials' WHERE id = \(client)")

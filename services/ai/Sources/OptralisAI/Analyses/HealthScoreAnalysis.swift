@@ -3,52 +3,43 @@ import Logging
 import OptralisCore
 import PostgresNIO
 
-/// `POST /ai/health-score` without HTTP: the checks, the score from the machine's data, the
-/// narrative when Claude is there, the stored result and `machines.health_score`.
+/// `POST /ai/health-score` without HTTP: the score from the machine's data through
+/// ``MachineAnalysisRunner``, then `machines.health_score`.
 struct HealthScoreAnalysis: Sendable {
-    let database: PostgresClient
-    let lock: AnalysisLock
-    let narrative: NarrativeWriter
-    let defaultLanguage: AILanguage
-    let logger: Logger
+    let runner: MachineAnalysisRunner
+
+    var database: PostgresClient { runner.database }
+    var logger: Logger { runner.logger }
 
     func run(clientID: UUID, machineID: UUID, language requested: AILanguage?, now: Date) async throws -> AnalysisOutcome<HealthScoreReport> {
-        let contexts = AnalysisContextStore(client: database, logger: logger)
-        guard let context = try await contexts.context(clientID: clientID, machineID: machineID, requested: requested, fallback: defaultLanguage) else {
-            return .refused(.machineNotFound, requested ?? defaultLanguage)
+        let inputs = HealthInputsStore(client: database, logger: logger)
+        let outcome = try await runner.run(
+            .healthScore, clientID: clientID, machineID: machineID, language: requested, now: now,
+            compute: { input in
+                guard let data = try await inputs.inputs(clientID: clientID, machineID: machineID, now: now),
+                    let score = HealthScore(data, now: now, previousOverall: input.previous?.overallScore)
+                else { return nil }
+                return Self.findings(score, language: input.context.language)
+            },
+            report: { findings, narrative in
+                HealthScoreReport(
+                    machineID: machineID, score: findings.statistics, summary: narrative.narrative?.summary ?? findings.summary,
+                    topIssues: findings.issues,
+                    narrative: NarrativeSection(narrative), quotaCost: AnalysisKind.healthScore.cost)
+            })
+        if case .completed(let report) = outcome {
+            try await AnalysisResultStore(client: database, logger: logger).updateHealthScore(
+                clientID: clientID, machineID: machineID, score: report.score.overall)
         }
-        let outcome = try await lock.withLock(machineID: machineID, kind: .healthScore) {
-            try await analyse(clientID: clientID, machineID: machineID, context: context, now: now)
-        }
-        return outcome ?? .refused(.inProgress, context.language)
+        return outcome
     }
 
-    private func analyse(clientID: UUID, machineID: UUID, context: AnalysisContext, now: Date) async throws -> AnalysisOutcome<HealthScoreReport> {
-        let decision = try await AnalysisGate(client: database, logger: logger).check(clientID: clientID, machineID: machineID, kind: .healthScore, now: now)
-        guard case .proceed(let previous, let fingerprint) = decision else { return .refused(decision, context.language) }
-        guard let inputs = try await HealthInputsStore(client: database, logger: logger).inputs(clientID: clientID, machineID: machineID, now: now),
-            let score = HealthScore(inputs, now: now, previousOverall: previous?.overallScore)
-        else { throw AppError(status: 422, code: "NO_DATA", message: "this machine has sent no data to score") }
-
-        let language = context.language
-        let issues = score.issues.map { TopIssue($0, language: language) }
-        let events = try await AnalysisContextStore(client: database, logger: logger).recentEvents(clientID: clientID, machineID: machineID, before: now)
-        let written = await narrative.write(
-            analysis: AnalysisKind.healthScore.path, hostname: context.hostname, statistics: AIJSON.string(score), events: events,
-            language: language, customContext: context.customContext)
-        var report = HealthScoreReport(
-            machineID: machineID, score: score, summary: written.narrative?.summary ?? Self.summary(score, language: language),
-            topIssues: issues, narrative: NarrativeSection(written), quotaCost: AnalysisKind.healthScore.cost)
-
-        let results = AnalysisResultStore(client: database, logger: logger)
-        report.id = try await results.save(.init(
-            clientID: clientID, machineID: machineID, kind: .healthScore, language: language, summary: report.summary,
-            resultJSON: AIJSON.string(report), overallScore: score.overall, riskLevel: score.riskLevel.rawValue,
-            confidence: score.confidence, fingerprint: fingerprint, model: written.usage == nil ? nil : narrative.claude.configuration.model,
-            usage: written.usage, createdAt: now))
-        report.createdAt = now
-        try await results.updateHealthScore(clientID: clientID, machineID: machineID, score: score.overall)
-        return .completed(report)
+    static func findings(_ score: HealthScore, language: AILanguage) -> AnalysisFindings<HealthScore> {
+        AnalysisFindings(
+            statistics: score,
+            issues: score.issues.map { AnalysisIssue($0, language: language) },
+            summary: summary(score, language: language), overallScore: score.overall, riskLevel: score.riskLevel.rawValue,
+            confidence: score.confidence)
     }
 
     /// The summary when Claude gives none: the figures in a sentence.

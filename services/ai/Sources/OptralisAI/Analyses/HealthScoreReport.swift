@@ -3,12 +3,12 @@ import Foundation
 /// The `/ai/health-score` response: the spec's shape ("Réponse type (health-score)": the
 /// score's figures flat beside `id`, `summary`, `top_issues`…) plus the narrative's state and
 /// the quota cost.
-struct HealthScoreReport: Sendable, Encodable {
+struct HealthScoreReport: StoredAnalysisReport {
     var id: UUID?
     var machineID: UUID
     var score: HealthScore
     var summary: String
-    var topIssues: [TopIssue]
+    var topIssues: [AnalysisIssue]
     var narrative: NarrativeSection
     var quotaCost: Int
     var createdAt: Date?

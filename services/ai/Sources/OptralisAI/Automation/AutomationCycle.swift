@@ -14,10 +14,10 @@ struct AutomationCycle: Sendable {
         let automated = AutomatedHealthScore(analysis: healthScore)
         let notifier = AutomationNotifier(database: database, queues: NotificationQueues(redis: redis), logger: logger)
         routines = RoutineRunner(
-            store: RoutineStore(client: database, logger: logger), healthScore: automated,
+            store: RoutineStore(client: database, logger: logger), healthScore: automated, analyses: MachineAnalyses(runner: healthScore.runner),
             drift: DriftRefresh(store: BaselineStore(client: database, logger: logger)),
-            explainer: DriftExplainer(claude: healthScore.narrative.claude, database: database, logger: logger),
-            reports: ReportGenerator(database: database, narrative: healthScore.narrative, queues: NotificationQueues(redis: redis), logger: logger),
+            explainer: DriftExplainer(claude: healthScore.runner.narrative.claude, database: database, logger: logger),
+            reports: ReportGenerator(database: database, narrative: healthScore.runner.narrative, queues: NotificationQueues(redis: redis), logger: logger),
             notifier: notifier, logger: logger)
         triggers = TriggerEvaluator(
             store: TriggerStore(client: database, logger: logger), marker: FiringMarker(redis: redis, logger: logger),

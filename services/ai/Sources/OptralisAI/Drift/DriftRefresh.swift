@@ -9,10 +9,15 @@ struct DriftRefresh: Sendable {
     /// The rows written, one per machine and metric that has a baseline.
     @discardableResult
     func refresh(clientID: UUID, machineIDs: [UUID], now: Date) async throws -> [BaselineRecord] {
-        let records = try await store.measure(clientID: clientID, machineIDs: machineIDs, now: now).compactMap { measure in
-            measure.baseline.map { BaselineRecord(machineID: measure.machineID, metric: measure.metric, baseline: $0, current: measure.current) }
-        }
+        let records = Self.records(try await store.measure(clientID: clientID, machineIDs: machineIDs, now: now))
         try await store.save(clientID: clientID, records)
         return records
+    }
+
+    /// The rows of the measures that have a baseline.
+    static func records(_ measures: [BaselineStore.Measure]) -> [BaselineRecord] {
+        measures.compactMap { measure in
+            measure.baseline.map { BaselineRecord(machineID: measure.machineID, metric: measure.metric, baseline: $0, current: measure.current) }
+        }
     }
 }

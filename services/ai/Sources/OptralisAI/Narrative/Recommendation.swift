@@ -1,6 +1,6 @@
 /// A prioritised action of a ``Narrative``.
 struct Recommendation: Sendable, Equatable, Codable {
-    enum Priority: String, Sendable, Codable {
+    enum Priority: String, Sendable, Codable, Hashable {
         case high, medium, low
     }
 

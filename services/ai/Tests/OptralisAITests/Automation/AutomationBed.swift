@@ -29,10 +29,10 @@ struct AutomationBed: Sendable {
         let curl = CurlClient(concurrency: 1)
         do {
             try await AIDatabase.run { db in
-                let analysis = HealthScoreAnalysis(
+                let analysis = HealthScoreAnalysis(runner: MachineAnalysisRunner(
                     database: db, lock: AnalysisLock(redis: redis, logger: testLogger),
                     narrative: NarrativeWriter(claude: ClaudeClient(configuration: configuration.claude, http: curl, logger: testLogger)),
-                    defaultLanguage: .fr, logger: testLogger)
+                    defaultLanguage: .fr, logger: testLogger))
                 try await body(AutomationBed(db: db, redis: redis, cycle: AutomationCycle(database: db, redis: redis, healthScore: analysis, logger: testLogger)))
             }
         } catch {

@@ -16,9 +16,12 @@ struct AIProxyController {
     let token: String
     let http: CurlClient
 
-    /// The AI service's endpoints for a client (its `/ai/…` routes); more join as the service gains them.
+    /// The AI service's endpoints for a client (its `/ai/…` routes).
     static let routes: [(method: HTTPRequest.Method, path: String)] = [
-        (.get, "quota"), (.post, "health-score"), (.post, "reports/generate"), (.get, "reports"), (.get, "reports/:id"), (.get, "reports/:id/download"),
+        (.get, "quota"), (.post, "health-score"), (.post, "analyze/trends"), (.post, "analyze/anomalies"), (.post, "analyze/logs"),
+        (.post, "analyze/full"), (.post, "recommendations"), (.post, "scripts/generate"), (.post, "analyze/degradation"),
+        (.post, "analyze/intermittent"), (.post, "correlate"), (.post, "predictive/maintenance"),
+        (.post, "reports/generate"), (.get, "reports"), (.get, "reports/:id"), (.get, "reports/:id/download"),
     ]
 
     /// The POST paths observers may call (``TenantMiddleware/readingPosts``): the analyses, not

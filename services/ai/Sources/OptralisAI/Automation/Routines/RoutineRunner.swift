@@ -8,6 +8,7 @@ import PostgresNIO
 struct RoutineRunner: Sendable {
     let store: RoutineStore
     let healthScore: AutomatedHealthScore
+    let analyses: MachineAnalyses
     let drift: DriftRefresh
     let explainer: DriftExplainer
     let reports: ReportGenerator
@@ -74,10 +75,10 @@ struct RoutineRunner: Sendable {
                 return try await driftDetection(routine, now: now)
             case "daily_report", "weekly_report":
                 return try await report(routine, kind: routine.routineType == "daily_report" ? .daily : .weekly, now: now)
+            case "trend_analysis":
+                return try await trends(routine, now: now)
             default:
-                return RoutineOutcome(
-                    status: "skipped",
-                    errorMessage: "trend analysis routines are not available in this version of the AI service; nothing was run")
+                return RoutineOutcome(status: "failed", errorMessage: "unknown routine type \"\(routine.routineType)\"")
             }
         } catch {
             return RoutineOutcome(status: "failed", errorMessage: "\(error)")
@@ -100,10 +101,29 @@ struct RoutineRunner: Sendable {
     }
 
     private func healthScores(_ routine: DueRoutine, now: Date) async throws -> RoutineOutcome {
+        try await eachMachine(routine) { machine in
+            await healthScore.run(clientID: routine.clientID, machineID: machine.id, source: .routine, now: now)
+        }
+    }
+
+    /// `/ai/analyze/trends` for each machine (both windows), in the routine's language.
+    private func trends(_ routine: DueRoutine, now: Date) async throws -> RoutineOutcome {
+        let automated = AutomatedAnalysis(database: analyses.runner.database, logger: logger)
+        return try await eachMachine(routine) { machine in
+            let request = MachineAnalyses.Request(
+                clientID: routine.clientID, machineID: machine.id, language: AILanguage(rawValue: routine.language), now: now)
+            return await automated.run(clientID: routine.clientID, source: .routine) { try await analyses.trends(request) }
+        }
+    }
+
+    /// One analysis per machine of the routine, one after the other, counted.
+    private func eachMachine<Report: StoredAnalysisReport>(
+        _ routine: DueRoutine, _ analyse: ((id: UUID, hostname: String)) async -> AutomatedAnalysis.Result<Report>
+    ) async throws -> RoutineOutcome {
         var analysed = 0, issues = 0, skipped = 0, failed = 0
         var errors: [String] = [], lines: [String] = []
         for machine in try await store.machines(clientID: routine.clientID, only: routine.machineIDs) {
-            switch await healthScore.run(clientID: routine.clientID, machineID: machine.id, source: .routine, now: now) {
+            switch await analyse(machine) {
             case .analysed(let report):
                 analysed += 1
                 issues += report.topIssues.count

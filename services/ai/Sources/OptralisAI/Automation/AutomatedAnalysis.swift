@@ -3,14 +3,15 @@ import Logging
 import OptralisCore
 import PostgresNIO
 
-/// A health score run by a routine or a trigger: the same analysis as `POST /ai/health-score`
-/// (the gate's cooldown, change detection and quota included), stored with its `source`.
-struct AutomatedHealthScore: Sendable {
-    let analysis: HealthScoreAnalysis
+/// An analysis run by a routine or a trigger: the same as the `/ai/*` request (the gate's
+/// cooldown, change detection and quota included), stored with its `source`.
+struct AutomatedAnalysis: Sendable {
+    let database: PostgresClient
+    let logger: Logger
 
     /// What became of one machine's analysis.
-    enum Result: Sendable {
-        case analysed(HealthScoreReport)
+    enum Result<Report: Sendable>: Sendable {
+        case analysed(Report)
         /// The gate refused (cooldown, unchanged data, quota, in progress) or the machine has no
         /// data yet: not an error, the reason in words.
         case skipped(String)
@@ -21,9 +22,9 @@ struct AutomatedHealthScore: Sendable {
         case routine, trigger
     }
 
-    func run(clientID: UUID, machineID: UUID, source: Source, now: Date) async -> Result {
+    func run<Report: StoredAnalysisReport>(clientID: UUID, source: Source, _ analyse: () async throws -> AnalysisOutcome<Report>) async -> Result<Report> {
         do {
-            switch try await analysis.run(clientID: clientID, machineID: machineID, language: nil, now: now) {
+            switch try await analyse() {
             case .refused(let decision, _):
                 return .skipped(Self.reason(decision))
             case .completed(let report):
@@ -40,8 +41,8 @@ struct AutomatedHealthScore: Sendable {
     /// The analysis stores its row as `user`; the source is set afterwards so the analysis
     /// itself stays untouched by automation (a crash in between leaves `user`, nothing worse).
     private func mark(_ id: UUID, clientID: UUID, source: Source) async throws {
-        try await analysis.database.query(
-            "UPDATE ai_analysis_results SET source = \(source.rawValue) WHERE id = \(id) AND client_id = \(clientID)", logger: analysis.logger)
+        try await database.query(
+            "UPDATE ai_analysis_results SET source = \(source.rawValue) WHERE id = \(id) AND client_id = \(clientID)", logger: logger)
     }
 
     static func reason(_ decision: GateDecision) -> String {
@@ -54,6 +55,17 @@ struct AutomatedHealthScore: Sendable {
         case .noSignificantChanges: "no_significant_changes"
         case .quotaExceeded: "quota_exceeded"
         case .inProgress: "in_progress"
+        }
+    }
+}
+
+/// The health score as routines and triggers run it.
+struct AutomatedHealthScore: Sendable {
+    let analysis: HealthScoreAnalysis
+
+    func run(clientID: UUID, machineID: UUID, source: AutomatedAnalysis.Source, now: Date) async -> AutomatedAnalysis.Result<HealthScoreReport> {
+        await AutomatedAnalysis(database: analysis.database, logger: analysis.logger).run(clientID: clientID, source: source) {
+            try await analysis.run(clientID: clientID, machineID: machineID, language: nil, now: now)
         }
     }
 }

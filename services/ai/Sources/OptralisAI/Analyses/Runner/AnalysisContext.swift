@@ -2,10 +2,12 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Who an analysis is for: the machine's name, the narrative's language and the client's own
-/// context for the prompts (`ai_configs`).
+/// Who an analysis is for: the machine's name and operating system, the narrative's language
+/// and the client's own context for the prompts (`ai_configs`).
 struct AnalysisContext: Sendable, Equatable {
     var hostname: String
+    /// `machines.os` as the agent reported it ("Ubuntu 24.04", "Windows Server 2022"…), or empty.
+    var os: String
     var language: AILanguage
     var customContext: String
 }
@@ -19,15 +21,15 @@ struct AnalysisContextStore: Sendable {
     func context(clientID: UUID, machineID: UUID, requested: AILanguage?, fallback: AILanguage) async throws -> AnalysisContext? {
         let rows = try await client.query(
             """
-            SELECT m.hostname, COALESCE(a.language, c.language), COALESCE(a.custom_context, '')
+            SELECT m.hostname, COALESCE(m.os, ''), COALESCE(a.language, c.language), COALESCE(a.custom_context, '')
             FROM machines m
             JOIN clients c ON c.id = m.client_id
             LEFT JOIN ai_configs a ON a.client_id = c.id
             WHERE m.id = \(machineID) AND m.client_id = \(clientID)
             """, logger: logger)
-        for try await (hostname, language, custom) in rows.decode((String, String?, String).self) {
+        for try await (hostname, os, language, custom) in rows.decode((String, String, String?, String).self) {
             let stored = language.flatMap(AILanguage.init(rawValue:))
-            return AnalysisContext(hostname: hostname, language: requested ?? stored ?? fallback, customContext: custom)
+            return AnalysisContext(hostname: hostname, os: os, language: requested ?? stored ?? fallback, customContext: custom)
         }
         return nil
     }
@@ -52,4 +54,8 @@ struct AnalysisContextStore: Sendable {
         }
         return lines
     }
+}
+
+extension AnalysisContext {
+    var isWindows: Bool { os.lowercased().contains("windows") }
 }

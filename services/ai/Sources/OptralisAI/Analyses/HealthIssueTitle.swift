@@ -1,16 +1,8 @@
-/// One of `top_issues`: a category below 70, titled in the analysis's language.
-struct TopIssue: Sendable, Encodable, Equatable {
-    var type = "issue"
-    var category: HealthCategory
-    var title: String
-    var description: String
-    var severity: HealthIssue.Severity
-
+extension AnalysisIssue {
+    /// A health category below 70, titled in the analysis's language.
     init(_ issue: HealthIssue, language: AILanguage) {
-        category = issue.category
-        severity = issue.severity
         let french = language == .fr
-        title =
+        let title =
             switch issue.category {
             case .cpu: french ? "Charge CPU élevée" : "High CPU usage"
             case .ram: french ? "Mémoire saturée" : "High memory usage"
@@ -18,6 +10,9 @@ struct TopIssue: Sendable, Encodable, Equatable {
             case .security: french ? "Sécurité : pare-feu, antivirus ou mises à jour" : "Security: firewall, antivirus or updates"
             case .stability: french ? "Stabilité : erreurs ou coupures" : "Stability: errors or outages"
             }
-        description = french ? "Sous-score \(issue.category.rawValue) : \(issue.score)/100" : "\(issue.category.rawValue) sub-score: \(issue.score)/100"
+        self.init(
+            category: issue.category.rawValue, title: title,
+            description: french ? "Sous-score \(issue.category.rawValue) : \(issue.score)/100" : "\(issue.category.rawValue) sub-score: \(issue.score)/100",
+            severity: issue.severity == .high ? .high : .medium)
     }
 }
