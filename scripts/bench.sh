@@ -26,7 +26,10 @@
 # fleet: p50/p99 of the machine list, machine detail and 30-day CPU history on 10,000 seeded
 # machines, beside the equivalent SQL through psql (scripts/bench/fleet-read.sh).
 #
-# BENCH_ONLY=auth,notifier,rules,ingest,agent,fleet runs a subset (default: all).
+# ai: health-score + drift + trends of one machine with 30 days of 10-second metrics, and routine
+# runs over 1,000 machines, on a release optralis-ai (scripts/bench/ai.sh).
+#
+# BENCH_ONLY=auth,notifier,rules,ingest,agent,fleet,ai runs a subset (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -46,7 +49,7 @@ bench_url="${admin_url%/*}/optralis_bench"
 psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_bench WITH (FORCE)" -c "CREATE DATABASE optralis_bench"
 redis-cli -p "$redis_port" flushall >/dev/null
 api_pid=""
-want() { [[ ",${BENCH_ONLY:-auth,notifier,rules,ingest,agent,fleet}," == *",$1,"* ]]; }
+want() { [[ ",${BENCH_ONLY:-auth,notifier,rules,ingest,agent,fleet,ai}," == *",$1,"* ]]; }
 
 echo "==> swift build -c release"
 swift build -c release --product optralis-api 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
@@ -179,6 +182,13 @@ fi
 if want fleet; then
 echo "==> fleet reads"
 scripts/bench/fleet-read.sh "$bin" "$admin_url" "$redis_url" "$out"
+fi
+
+if want ai; then
+echo "==> ai analyses"
+swift build -c release --product optralis-ai 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
+swift build -c release --product optralis-scheduler 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
+scripts/bench/ai.sh "$bin" "$admin_url" "$redis_url" "$out"
 fi
 
 if want auth; then

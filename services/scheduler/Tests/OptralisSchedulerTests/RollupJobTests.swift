@@ -30,8 +30,8 @@ struct RollupJobTests {
                         let seed = Double((minute * 7 + (machine == machines[0] ? 3 : 11)) % 97)
                         try await db.query(
                             """
-                            INSERT INTO metrics (machine_id, recorded_at, cpu_percent, ram_percent, cpu_temp, bytes_recv, bytes_sent, packet_loss, latency_ms)
-                            VALUES (\(machine), \(at), \(seed), \(100 - seed), \(40 + seed / 10), \(seed * 1000), \(seed * 500), \(seed / 50), \(seed / 3))
+                            INSERT INTO metrics (machine_id, recorded_at, cpu_percent, ram_percent, cpu_temp, bytes_recv, bytes_sent, packet_loss, latency_ms, disk_latency_ms)
+                            VALUES (\(machine), \(at), \(seed), \(100 - seed), \(40 + seed / 10), \(seed * 1000), \(seed * 500), \(seed / 50), \(seed / 3), \(seed / 4))
                             """, logger: testLogger)
                         try await db.query(
                             "INSERT INTO disk_info (machine_id, recorded_at, mount_point, used_percent) VALUES (\(machine), \(at), '/', \(seed)), (\(machine), \(at), '/data', \(seed / 2))",
@@ -50,13 +50,14 @@ struct RollupJobTests {
                     """
                     WITH direct AS (
                         SELECT machine_id, date_trunc('hour', recorded_at) AS bucket, avg(cpu_percent) a, min(cpu_percent) mi, max(cpu_percent) ma,
-                               avg(ram_percent) r, max(cpu_temp) t, max(latency_ms) l, count(*) n
+                               avg(ram_percent) r, max(cpu_temp) t, max(latency_ms) l, avg(disk_latency_ms) dl, max(disk_latency_ms) dm, count(*) n
                         FROM metrics WHERE recorded_at < date_trunc('hour', now()) GROUP BY 1, 2
                     )
                     SELECT count(*)::int FROM direct d FULL JOIN metrics_hourly h USING (machine_id, bucket)
                     LEFT JOIN network_hourly n USING (machine_id, bucket)
                     WHERE h.machine_id IS NULL OR d.machine_id IS NULL OR abs(d.a - h.cpu_avg) > 1e-9 OR d.mi <> h.cpu_min OR d.ma <> h.cpu_max
                        OR abs(d.r - h.ram_avg) > 1e-9 OR d.t <> h.cpu_temp_max OR d.l <> n.latency_max OR d.n <> h.sample_count
+                       OR abs(d.dl - h.disk_latency_avg) > 1e-9 OR d.dm <> h.disk_latency_max
                     """, logger: testLogger
                 ).decode(Int.self).reduce(0, +)
             }

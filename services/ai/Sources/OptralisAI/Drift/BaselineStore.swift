@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Measures baselines from the raw `metrics` table and keeps `metric_baselines`. Every query
+/// Measures baselines from the hourly roll-ups and keeps `metric_baselines`. Every query
 /// takes the client id and only touches that client's machines.
 struct BaselineStore: Sendable {
     let client: PostgresClient
@@ -17,29 +17,41 @@ struct BaselineStore: Sendable {
         var current: Double?
     }
 
-    /// Computed in SQL with the same definitions as ``Baseline`` (mean, `stddev_samp`,
-    /// `percentile_cont(0.95)`, i.e. linear interpolation), so 7 days of 10-second samples never
-    /// leave the database. One query for all the machines.
+    /// The baseline is the 7 days of hourly means before the current hour (`metrics_hourly`,
+    /// filled by the scheduler's roll-up job), computed in SQL with the same definitions as
+    /// ``Baseline`` (mean, `stddev_samp`, `percentile_cont(0.95)`, i.e. linear interpolation);
+    /// the current value is the mean of the last hour's raw samples. Comparing an hourly mean
+    /// with the spread of hourly means is the right z-score, and a week of 10-second samples
+    /// never leaves the database. One query for all the machines.
     func measure(clientID: UUID, machineIDs: [UUID], now: Date) async throws -> [Measure] {
         guard !machineIDs.isEmpty else { return [] }
         let hourStart = now.addingTimeInterval(-DriftAssessment.currentWindow)
         let windowStart = hourStart.addingTimeInterval(-Baseline.window)
         let rows = try await client.query(
             """
-            SELECT s.machine_id, k.metric,
-                   (avg(k.v) FILTER (WHERE s.recorded_at < \(hourStart)))::float8,
-                   (stddev_samp(k.v) FILTER (WHERE s.recorded_at < \(hourStart)))::float8,
-                   (percentile_cont(0.95) WITHIN GROUP (ORDER BY k.v) FILTER (WHERE s.recorded_at < \(hourStart)))::float8,
-                   (count(*) FILTER (WHERE s.recorded_at < \(hourStart)))::int,
-                   (avg(k.v) FILTER (WHERE s.recorded_at >= \(hourStart)))::float8
-            FROM metrics s
-            JOIN machines m ON m.id = s.machine_id AND m.client_id = \(clientID)
-            CROSS JOIN LATERAL (VALUES ('cpu_percent', s.cpu_percent), ('ram_percent', s.ram_percent),
-                                       ('disk_latency_ms', s.disk_latency_ms)) AS k(metric, v)
-            WHERE s.machine_id = ANY(\(machineIDs)::uuid[]) AND s.recorded_at >= \(windowStart) AND s.recorded_at <= \(now)
-              AND k.v IS NOT NULL AND k.v NOT IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)
-            GROUP BY s.machine_id, k.metric
-            ORDER BY s.machine_id, k.metric
+            WITH baseline AS (
+                SELECT h.machine_id, k.metric, avg(k.v)::float8 AS mean, stddev_samp(k.v)::float8 AS deviation,
+                       (percentile_cont(0.95) WITHIN GROUP (ORDER BY k.v))::float8 AS p95, count(*)::int AS samples
+                FROM metrics_hourly h
+                JOIN machines m ON m.id = h.machine_id AND m.client_id = \(clientID)
+                CROSS JOIN LATERAL (VALUES ('cpu_percent', h.cpu_avg), ('ram_percent', h.ram_avg),
+                                           ('disk_latency_ms', h.disk_latency_avg)) AS k(metric, v)
+                WHERE h.machine_id = ANY(\(machineIDs)::uuid[]) AND h.bucket >= \(windowStart) AND h.bucket < \(hourStart)
+                  AND k.v IS NOT NULL AND k.v NOT IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)
+                GROUP BY h.machine_id, k.metric
+            ), current AS (
+                SELECT s.machine_id, k.metric, avg(k.v)::float8 AS value
+                FROM metrics s
+                JOIN machines m ON m.id = s.machine_id AND m.client_id = \(clientID)
+                CROSS JOIN LATERAL (VALUES ('cpu_percent', s.cpu_percent), ('ram_percent', s.ram_percent),
+                                           ('disk_latency_ms', s.disk_latency_ms)) AS k(metric, v)
+                WHERE s.machine_id = ANY(\(machineIDs)::uuid[]) AND s.recorded_at >= \(hourStart) AND s.recorded_at <= \(now)
+                  AND k.v IS NOT NULL AND k.v NOT IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)
+                GROUP BY s.machine_id, k.metric
+            )
+            SELECT COALESCE(b.machine_id, c.machine_id), COALESCE(b.metric, c.metric), b.mean, b.deviation, b.p95, COALESCE(b.samples, 0), c.value
+            FROM baseline b FULL JOIN current c ON c.machine_id = b.machine_id AND c.metric = b.metric
+            ORDER BY 1, 2
             """, logger: logger)
         var measures: [Measure] = []
         for try await (machineID, name, mean, deviation, p95, count, current) in rows.decode(

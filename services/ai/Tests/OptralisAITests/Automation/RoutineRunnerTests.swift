@@ -106,13 +106,20 @@ struct RoutineRunnerTests {
         }
     }
 
-    /// A machine whose last hour of CPU is far above the day before: a CPU drift.
+    /// A machine whose last hour of CPU is far above the week before: a CPU drift.
     func driftingMachine(_ bed: AutomationBed, client: UUID) async throws -> UUID {
         let machine = try await bed.machine(client: client, hostname: "srv-01")
         try await bed.db.query(
             "UPDATE metrics SET cpu_percent = 20 + (extract(epoch FROM recorded_at)::bigint / 300 % 5) WHERE machine_id = \(machine)", logger: testLogger)
         try await bed.db.query(
             "UPDATE metrics SET cpu_percent = 90 WHERE machine_id = \(machine) AND recorded_at > now() - interval '50 minutes'", logger: testLogger)
+        // The week of hourly means the baseline is measured on (the scheduler's roll-ups).
+        try await bed.db.query(
+            """
+            INSERT INTO metrics_hourly (machine_id, bucket, cpu_avg, ram_avg, sample_count)
+            SELECT \(machine), b, 20 + (extract(epoch FROM b)::bigint / 3600 % 5), 50, 12
+            FROM generate_series(date_trunc('hour', now()) - interval '7 days', date_trunc('hour', now()) - interval '2 hours', interval '1 hour') b
+            """, logger: testLogger)
         return machine
     }
 

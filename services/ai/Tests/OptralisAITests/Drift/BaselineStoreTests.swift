@@ -19,19 +19,27 @@ struct BaselineStoreTests {
         }
     }
 
-    /// Writes `cpu` and `ram` samples (same times) to `metrics`; disk latency stays NULL.
+    /// Writes `cpu` and `ram` samples (same times) to `metrics` and their hourly means to
+    /// `metrics_hourly`, as the scheduler's roll-up job does; disk latency stays NULL.
     func insertMetrics(_ db: PostgresClient, machine: UUID, cpu: [Sample], ram: [Double]) async throws {
         try await db.query(
             """
             INSERT INTO metrics (machine_id, recorded_at, cpu_percent, ram_percent)
             SELECT \(machine), t, c, r FROM unnest(\(cpu.map(\.time))::timestamptz[], \(cpu.map(\.value))::float8[], \(ram)::float8[]) AS x(t, c, r)
             """, logger: testLogger)
+        try await db.query(
+            """
+            INSERT INTO metrics_hourly (machine_id, bucket, cpu_avg, ram_avg, disk_latency_avg, sample_count)
+            SELECT machine_id, date_trunc('hour', recorded_at), avg(cpu_percent), avg(ram_percent), avg(disk_latency_ms), count(*)
+            FROM metrics WHERE machine_id = \(machine) GROUP BY 1, 2
+            ON CONFLICT (machine_id, bucket) DO UPDATE SET cpu_avg = EXCLUDED.cpu_avg, ram_avg = EXCLUDED.ram_avg, sample_count = EXCLUDED.sample_count
+            """, logger: testLogger)
     }
 
-    /// Seven days of CPU alternating 40/50 every 10 minutes, then a last hour at `current`; RAM flat at 60 ± 1.
+    /// Seven days of CPU alternating 40/50 hour by hour, then a last hour at `current`; RAM flat at 60 ± 1.
     func series(current: Double) -> (cpu: [Sample], ram: [Double]) {
         let hourStart = now.addingTimeInterval(-3600)
-        let baseline = SyntheticSeries.make(days: 7, step: 600, end: hourStart) { index, _ in index.isMultiple(of: 2) ? 40 : 50 }.dropLast()
+        let baseline = SyntheticSeries.make(days: 7, step: 3600, end: hourStart) { index, _ in index.isMultiple(of: 2) ? 40 : 50 }.dropLast()
         let lastHour = (0..<6).map { Sample(time: hourStart.addingTimeInterval(Double($0) * 600), value: current) }
         let cpu = Array(baseline) + lastHour
         return (cpu, cpu.indices.map { $0.isMultiple(of: 3) ? 61 : 59.5 })
@@ -45,11 +53,12 @@ struct BaselineStoreTests {
             let measures = try await store.measure(clientID: client, machineIDs: [machine], now: now)
             #expect(measures.map(\.metric) == [.cpuPercent, .ramPercent], "no row for a metric without samples")
 
+            // One sample an hour before the current hour: the hourly means are the samples themselves.
             let ramSamples = zip(cpu, ram).map { Sample(time: $0.time, value: $1) }
             for (measure, samples) in zip(measures, [cpu, ramSamples]) {
                 let expected = try #require(Baseline(samples: samples, endingAt: now.addingTimeInterval(-3600)))
                 let baseline = try #require(measure.baseline)
-                #expect(baseline.sampleCount == expected.sampleCount && baseline.sampleCount == 1008)
+                #expect(baseline.sampleCount == expected.sampleCount && baseline.sampleCount == 168)
                 #expect(abs(baseline.mean - expected.mean) < 1e-9)
                 #expect(abs(baseline.standardDeviation - expected.standardDeviation) < 1e-9)
                 #expect(abs(baseline.p95 - expected.p95) < 1e-9)
@@ -69,9 +78,9 @@ struct BaselineStoreTests {
             let stored = try await store.stored(clientID: client, machineID: machine)
             #expect(stored.map(\.metric) == [.cpuPercent, .ramPercent])
             let cpuRow = try #require(stored.first)
-            // 1008 values alternating ±5 around 45: sample deviation 5 × √(1008/1007) = 5.0025.
-            #expect(cpuRow.baselineMean == 45 && cpuRow.baselineStddev == 5 && cpuRow.baselineP95 == 50)
-            #expect(cpuRow.currentValue == 80 && cpuRow.zScore == 7)
+            // 168 hourly means alternating ±5 around 45: sample deviation 5 × √(168/167) = 5.015, z = 35 / 5.015.
+            #expect(cpuRow.baselineMean == 45 && cpuRow.baselineStddev == 5.01 && cpuRow.baselineP95 == 50)
+            #expect(cpuRow.currentValue == 80 && cpuRow.zScore == 6.98)
             #expect(cpuRow.driftDetected && cpuRow.driftSeverity == .critical)
             #expect(stored[1].driftDetected == false && stored[1].driftSeverity == nil)
 

@@ -35,8 +35,8 @@ struct AnalysisRouteTests {
             """, logger: testLogger)
         try await db.query(
             """
-            INSERT INTO metrics_hourly (machine_id, bucket, cpu_avg, cpu_max, ram_avg, ram_max, sample_count)
-            SELECT \(machine), b, 40 + 0.5 * extract(epoch FROM b - (now() - interval '60 days')) / 86400, 99, 60, 70, 360
+            INSERT INTO metrics_hourly (machine_id, bucket, cpu_avg, cpu_max, ram_avg, ram_max, disk_latency_avg, disk_latency_max, sample_count)
+            SELECT \(machine), b, 40 + 0.5 * extract(epoch FROM b - (now() - interval '60 days')) / 86400, 99, 60, 70, 4 + extract(day FROM b)::int % 3, 85, 360
             FROM generate_series(date_trunc('hour', now()) - interval '60 days', date_trunc('hour', now()) - interval '1 hour', interval '1 hour') b
             """, logger: testLogger)
         try await db.query(

@@ -4,7 +4,7 @@ import OptralisRedis
 import PostgresNIO
 
 /// Hourly roll-ups ("Continuous Aggregates", as ordinary tables): `metrics_hourly` (CPU, RAM,
-/// CPU temperature avg/min/max), `network_hourly` (bytes, packet loss, latency avg/max) and
+/// CPU temperature avg/min/max, disk latency avg/max), `network_hourly` (bytes, packet loss, latency avg/max) and
 /// `disk_hourly` (usage avg/max per mount point), upserted for the completed hours since the
 /// last run. The window starts `lateness` before the previous watermark, so samples an agent
 /// delivers late from its spool still land in their hour; a first run covers 31 days.
@@ -26,14 +26,16 @@ struct RollupJob: Sendable {
             """
             WITH upserted AS (
                 INSERT INTO metrics_hourly (machine_id, bucket, cpu_avg, cpu_min, cpu_max, ram_avg, ram_min, ram_max,
-                                            cpu_temp_avg, cpu_temp_min, cpu_temp_max, sample_count)
+                                            cpu_temp_avg, cpu_temp_min, cpu_temp_max, disk_latency_avg, disk_latency_max, sample_count)
                 SELECT machine_id, date_trunc('hour', recorded_at), avg(cpu_percent), min(cpu_percent), max(cpu_percent),
-                       avg(ram_percent), min(ram_percent), max(ram_percent), avg(cpu_temp), min(cpu_temp), max(cpu_temp), count(*)
+                       avg(ram_percent), min(ram_percent), max(ram_percent), avg(cpu_temp), min(cpu_temp), max(cpu_temp),
+                       avg(disk_latency_ms), max(disk_latency_ms), count(*)
                 FROM metrics WHERE recorded_at >= \(start) AND recorded_at < \(end) GROUP BY 1, 2
                 ON CONFLICT (machine_id, bucket) DO UPDATE SET
                     cpu_avg = EXCLUDED.cpu_avg, cpu_min = EXCLUDED.cpu_min, cpu_max = EXCLUDED.cpu_max,
                     ram_avg = EXCLUDED.ram_avg, ram_min = EXCLUDED.ram_min, ram_max = EXCLUDED.ram_max,
                     cpu_temp_avg = EXCLUDED.cpu_temp_avg, cpu_temp_min = EXCLUDED.cpu_temp_min, cpu_temp_max = EXCLUDED.cpu_temp_max,
+                    disk_latency_avg = EXCLUDED.disk_latency_avg, disk_latency_max = EXCLUDED.disk_latency_max,
                     sample_count = EXCLUDED.sample_count
                 RETURNING 1
             ) SELECT count(*)::int FROM upserted
