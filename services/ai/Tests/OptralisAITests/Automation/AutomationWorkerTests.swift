@@ -17,8 +17,9 @@ struct AutomationWorkerTests {
                     VALUES (\(client), 'daily_health_check', '@hourly', now() - interval '1 minute') RETURNING id
                     """)
             }
+            // The run is recorded `running` when it starts: wait for its end.
             var statuses: [String] = []
-            for _ in 0..<50 where statuses.isEmpty {
+            for _ in 0..<100 where statuses.isEmpty || statuses == ["running"] {
                 try await Task.sleep(for: .milliseconds(100))
                 statuses = try await harness.withDatabase { db in
                     try await db.query("SELECT status FROM ai_routine_history WHERE routine_id = \(routine)", logger: testLogger)
