@@ -207,7 +207,9 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ])
-        + service("OptralisAI", executable: "optralis-ai", folder: "services/ai", testExclude: ["Claude/Fixtures"])
+        + service(
+            "OptralisAI", executable: "optralis-ai", folder: "services/ai",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")], testExclude: ["Claude/Fixtures"])
         + service(
             "OptralisNotifier", executable: "optralis-notifier", folder: "services/notifier",
             dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "Metrics", package: "swift-metrics")],

@@ -13,9 +13,9 @@ public struct AIConfiguration: Sendable {
     var claude: ClaudeConfiguration
     /// `AI_DEFAULT_LANGUAGE`: the narrative's language when neither the request nor the client sets one.
     var defaultLanguage: AILanguage
-    /// `AI_RATE_LIMIT_PER_MINUTE`: analyses per client per minute.
+    /// `AI_RATE_LIMIT_PER_MINUTE`: `/ai/*` requests per client per minute; 0 turns the limit off.
     var rateLimitPerMinute: Int
-    /// `AI_CACHE_TTL_MINUTES`: how long an analysis is served from Redis; 0 turns the cache off.
+    /// `AI_CACHE_TTL_MINUTES`: how long Claude's reply to an identical request is kept in Redis; 0 turns the cache off.
     var cacheTTLMinutes: Int
     /// `AI_AUTOMATION_INTERVAL_SECONDS`: how often routines and triggers are looked at (the spec's 5 minutes).
     var automationInterval: Int
@@ -32,7 +32,7 @@ public struct AIConfiguration: Sendable {
         internalServiceToken = reader.internalServiceToken()
         claude = ClaudeConfiguration(reading: &reader)
         defaultLanguage = reader.choice("AI_DEFAULT_LANGUAGE", default: AILanguage.fr)
-        rateLimitPerMinute = reader.int("AI_RATE_LIMIT_PER_MINUTE", default: 60, range: 1...100_000)
+        rateLimitPerMinute = reader.int("AI_RATE_LIMIT_PER_MINUTE", default: 60, range: 0...100_000)
         cacheTTLMinutes = reader.int("AI_CACHE_TTL_MINUTES", default: 30, range: 0...10_080)
         automationInterval = reader.int("AI_AUTOMATION_INTERVAL_SECONDS", default: 300, range: 1...86_400)
         try reader.validate()

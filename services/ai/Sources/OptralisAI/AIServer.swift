@@ -24,20 +24,25 @@ public struct AIServer: Sendable {
         database = Database(url: configuration.databaseURL, logger: logger)
         redis = RedisClient(url: configuration.redisURL, logger: logger)
         curl = CurlClient(concurrency: 8)
-        let narrative = NarrativeWriter(claude: ClaudeClient(configuration: configuration.claude, http: curl, logger: logger))
+        let cache = configuration.cacheTTLMinutes == 0 ? nil : ClaudeReplyCache(redis: redis, ttlSeconds: configuration.cacheTTLMinutes * 60, logger: logger)
+        let narrative = NarrativeWriter(claude: ClaudeClient(configuration: configuration.claude, http: curl, logger: logger, cache: cache))
         let runner = MachineAnalysisRunner(
             database: database.client, lock: AnalysisLock(redis: redis, logger: logger), narrative: narrative,
             defaultLanguage: configuration.defaultLanguage, logger: logger)
         let healthScore = HealthScoreAnalysis(runner: runner)
         automation = AutomationCycle(database: database.client, redis: redis, healthScore: healthScore, logger: logger)
-        analyses = AnalysisController(analyses: MachineAnalyses(runner: runner), internalToken: configuration.internalServiceToken)
+        let access = AIAccess(
+            internalToken: configuration.internalServiceToken,
+            limiter: configuration.rateLimitPerMinute == 0
+                ? nil : RateLimiter(redis: redis, limit: configuration.rateLimitPerMinute, windowSeconds: 60, logger: logger))
+        analyses = AnalysisController(analyses: MachineAnalyses(runner: runner), access: access)
         controller = AIController(
             healthScore: healthScore,
-            quota: QuotaStore(client: database.client, logger: logger), internalToken: configuration.internalServiceToken)
+            quota: QuotaStore(client: database.client, logger: logger), access: access)
         reports = ReportController(
             database: database.client,
             generator: ReportGenerator(database: database.client, narrative: narrative, queues: NotificationQueues(redis: redis), logger: logger),
-            defaultLanguage: configuration.defaultLanguage, internalToken: configuration.internalServiceToken, logger: logger)
+            defaultLanguage: configuration.defaultLanguage, access: access, logger: logger)
         builder = .init(service: "ai", address: configuration.address, database: database, redis: redis, redisUse: .required, logger: logger)
     }
 

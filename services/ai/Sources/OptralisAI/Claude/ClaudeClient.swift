@@ -4,11 +4,13 @@ import OptralisCurl
 
 /// The Claude Messages API over the shared libcurl client: `POST {base}/v1/messages` with
 /// `x-api-key` and `anthropic-version`, retried on 429, 529, other 5xx and failed connections
-/// with exponential backoff (`retry-after` wins when the API sends it).
+/// with exponential backoff (`retry-after` wins when the API sends it). With a `cache`, an
+/// identical request within `AI_CACHE_TTL_MINUTES` is answered from Redis.
 struct ClaudeClient: Sendable {
     let configuration: ClaudeConfiguration
     let http: CurlClient
     let logger: Logger
+    var cache: ClaudeReplyCache? = nil
 
     var isConfigured: Bool { configuration.isConfigured }
 
@@ -21,11 +23,18 @@ struct ClaudeClient: Sendable {
             body: Self.encode(MessagesWire.Request(
                 model: configuration.model, maxTokens: maxTokens ?? configuration.maxTokens, system: system, messages: messages)),
             timeout: configuration.timeout, maximumResponseBytes: 4 << 20)
+        let cacheKey = cache.map { _ in ClaudeReplyCache.key(requestBody: request.body ?? []) }
+        if let cache, let cacheKey, var cached = await cache.reply(key: cacheKey) {
+            cached.usage = ClaudeUsage(inputTokens: 0, outputTokens: 0)  // nothing was spent this time
+            return cached
+        }
         var attempt = 1
         while true {
             let failure: AttemptFailure
             do {
-                return try Self.interpret(try await http.send(request))
+                let reply = try Self.interpret(try await http.send(request))
+                if let cache, let cacheKey { await cache.store(reply, key: cacheKey) }
+                return reply
             } catch let error as AttemptFailure {
                 failure = error
             } catch let error as CurlError {
@@ -93,7 +102,8 @@ struct ClaudeClient: Sendable {
 
     private static func encode(_ request: MessagesWire.Request) -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // Sorted: the same request is the same bytes, which the reply cache's key relies on.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(request) else {
             preconditionFailure("a Messages request holds only strings and integers, which always encode")
         }

@@ -1,4 +1,4 @@
-struct ClaudeUsage: Sendable, Equatable, Decodable {
+struct ClaudeUsage: Sendable, Equatable, Codable {
     var inputTokens: Int
     var outputTokens: Int
 

@@ -17,7 +17,7 @@ extension HTTPField.Name {
 struct AIController: Sendable {
     let healthScore: HealthScoreAnalysis
     let quota: QuotaStore
-    let internalToken: String
+    let access: AIAccess
 
     /// `{"machine_id": "…", "language": "fr"}`.
     struct MachineRequest: Decodable {
@@ -38,7 +38,7 @@ struct AIController: Sendable {
     static let maximumMonthlyLimit = 150_000
 
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
-        let group = router.group("ai").add(middleware: InternalTokenMiddleware<Context>(token: internalToken))
+        let group = access.group(router)
         group.post("health-score") { request, context -> Response in
             let clientID = try Self.clientID(request)
             let body = try await request.decode(as: MachineRequest.self, context: context)

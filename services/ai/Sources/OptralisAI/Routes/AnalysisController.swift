@@ -8,7 +8,7 @@ import OptralisServer
 /// `correlate`, `predictive/maintenance` (Pro and above: the gate answers 403 `PREMIUM_REQUIRED`).
 struct AnalysisController: Sendable {
     let analyses: MachineAnalyses
-    let internalToken: String
+    let access: AIAccess
 
     /// `{"machine_id": "…", "language": "fr", "period_days": 7, "issue": "…"}`: the last two only
     /// where they apply.
@@ -23,7 +23,7 @@ struct AnalysisController: Sendable {
     static let maximumIssueLength = 1000
 
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
-        let group = router.group("ai").add(middleware: InternalTokenMiddleware<Context>(token: internalToken))
+        let group = access.group(router)
         route(group, "analyze/trends", analyses.trends)
         route(group, "analyze/anomalies", analyses.anomalies)
         route(group, "analyze/logs", analyses.logs)

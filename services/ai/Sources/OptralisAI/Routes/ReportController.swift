@@ -13,7 +13,7 @@ struct ReportController: Sendable {
     let database: PostgresClient
     let generator: ReportGenerator
     let defaultLanguage: AILanguage
-    let internalToken: String
+    let access: AIAccess
     let logger: Logger
 
     struct GenerateRequest: Decodable {
@@ -44,7 +44,7 @@ struct ReportController: Sendable {
     static let readingTier = 2
 
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
-        let group = router.group("ai/reports").add(middleware: InternalTokenMiddleware<Context>(token: internalToken))
+        let group = access.group(router, "ai/reports")
         group.post("generate") { request, context -> Response in
             let clientID = try AIController.clientID(request)
             return try await generate(try await request.decode(as: GenerateRequest.self, context: context), clientID: clientID)

@@ -20,6 +20,9 @@ struct AIHarness: Sendable {
         var environment = [
             "DATABASE_URL": database.url.urlString, "REDIS_URL": try TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL"),
             "INTERNAL_SERVICE_TOKEN": token, "BIND_ADDRESS": "127.0.0.1", "AI_PORT": "0",
+            // Tests share one Redis: a reply another test cached must not answer for this one's
+            // fake Claude (the cache has its own tests, ClaudeReplyCacheTests).
+            "AI_CACHE_TTL_MINUTES": "0",
         ]
         environment.merge(extra) { _, new in new }
         var logger = Logger(label: "ai-test")

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptralisCore
+import OptralisRedis
 
 /// `/auth/*` (and the same routes under `/api/auth/*`, where the refresh cookie is sent).
 struct AuthController {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptralisCore
+import OptralisRedis
 
 /// `POST /api/public/bootstrap`: an installer trades an install token for the machine's own
 /// mTLS certificate. The machine is found (hardware id, then host name) or created within the

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import OptralisCore
+import OptralisRedis
 
 /// The spec's auth limit (5 requests per 15 minutes per IP) on one route; 429 with `Retry-After`.
 struct RateLimitMiddleware: RouterMiddleware {

@@ -1,16 +1,22 @@
 import Logging
-import OptralisRedis
 
 /// Fixed-window rate limits in Redis: `limit` requests per `windowSeconds` per key. One atomic
 /// script increments the counter, starts its expiry on the first hit and returns the time left.
 /// With Redis down the limiter fails open (the request goes through) and says so in the log.
-struct RateLimiter: Sendable {
-    let redis: RedisClient?
-    let limit: Int
-    let windowSeconds: Int
-    let logger: Logger
+public struct RateLimiter: Sendable {
+    public let redis: RedisClient?
+    public let limit: Int
+    public let windowSeconds: Int
+    public let logger: Logger
 
-    enum Decision: Equatable {
+    public init(redis: RedisClient?, limit: Int, windowSeconds: Int, logger: Logger) {
+        self.redis = redis
+        self.limit = limit
+        self.windowSeconds = windowSeconds
+        self.logger = logger
+    }
+
+    public enum Decision: Equatable, Sendable {
         case allowed
         case limited(retryAfterSeconds: Int)
     }
@@ -23,7 +29,7 @@ struct RateLimiter: Sendable {
         return {count, ttl}
         """
 
-    func check(scope: String, key: String) async -> Decision {
+    public func check(scope: String, key: String) async -> Decision {
         guard let redis else { return .allowed }
         do {
             let reply = try await redis.command(["EVAL", Self.script, "1", "ratelimit:\(scope):\(key)", String(windowSeconds)])

@@ -1,0 +1,33 @@
+import Foundation
+@testable import OptralisAI
+import OptralisTestSupport
+import Testing
+
+@Suite("AI_RATE_LIMIT_PER_MINUTE: /ai/* requests per client per minute")
+struct RateLimitRouteTests {
+    @Test func a_client_over_its_budget_waits_and_others_do_not() async throws {
+        try await AIHarness.run(environment: ["AI_RATE_LIMIT_PER_MINUTE": "3"]) { harness in
+            let (client, other) = try await harness.withDatabase { db in
+                (try await db.insertID("INSERT INTO clients (name) VALUES ('Acme') RETURNING id"),
+                 try await db.insertID("INSERT INTO clients (name) VALUES ('Globex') RETURNING id"))
+            }
+            #expect(try await harness.get("/ai/quota", clientID: client, token: nil).status == .unauthorized)
+            for _ in 1...3 { #expect(try await harness.get("/ai/quota", clientID: client).status == .ok, "the token-less call did not count") }
+            let limited = try await harness.post("/ai/analyze/logs", clientID: client, json: ["machine_id": UUID().uuidString])
+            #expect(limited.status == .tooManyRequests && limited.json["code"] as? String == "RATE_LIMITED", "\(limited.text)")
+            let wait = try #require(limited.json["retry_after"] as? Int)
+            #expect((1...60).contains(wait) && limited.headers[.retryAfter] == String(wait))
+            #expect(try await harness.get("/ai/reports", clientID: client).status == .tooManyRequests, "every /ai/* route shares the budget")
+
+            #expect(try await harness.get("/ai/quota", clientID: other).status == .ok, "another client has its own budget")
+            for _ in 1...5 { #expect(try await harness.get("/health", clientID: nil, token: nil).status == .ok) }
+        }
+    }
+
+    @Test func zero_turns_the_limit_off() async throws {
+        try await AIHarness.run(environment: ["AI_RATE_LIMIT_PER_MINUTE": "0"]) { harness in
+            let client = try await harness.withDatabase { db in try await db.insertID("INSERT INTO clients (name) VALUES ('Acme') RETURNING id") }
+            for _ in 1...70 { #expect(try await harness.get("/ai/quota", clientID: client).status == .ok) }
+        }
+    }
+}
