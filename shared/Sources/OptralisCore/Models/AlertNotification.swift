@@ -4,7 +4,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The kinds of alert the spec names ("Types d'alertes"), plus `test` for a channel test.
+/// The kinds of alert the spec names ("Types d'alertes"), plus `test` for a channel test and
+/// `ai_analysis` for an AI routine's or trigger's summary sent to a webhook channel.
 public enum AlertType: String, Codable, Sendable, CaseIterable {
     case machineOffline = "machine_offline"
     case machineOnline = "machine_online"
@@ -14,6 +15,7 @@ public enum AlertType: String, Codable, Sendable, CaseIterable {
     case smartWarning = "smart_warning"
     case bruteForce = "brute_force"
     case test
+    case aiAnalysis = "ai_analysis"
 }
 
 /// The facts of one alert, as every channel shows them (email, Teams, Slack, Discord):

@@ -37,7 +37,8 @@ struct ChannelService: Sendable {
         let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...100).contains(name.count) else { throw APIError.validation("name must be 1 to 100 characters") }
         let alertTypes = input.alertTypes ?? []
-        let known = AlertType.allCases.filter { $0 != .test }.map(\.rawValue)
+        // A test goes to the channel tested, an AI analysis to the channels its routine or trigger names: neither is filtered.
+        let known = AlertType.allCases.filter { $0 != .test && $0 != .aiAnalysis }.map(\.rawValue)
         if let unknown = alertTypes.first(where: { !known.contains($0) }) { throw APIError.validation("unknown alert type \(unknown)") }
         var config = ChannelRepository.ChannelConfig()
         if type == "email" {

@@ -67,6 +67,7 @@ struct MachineAlertDetails: Sendable, Equatable {
         case .smartWarning: l.t("Alerte SMART", "SMART warning")
         case .bruteForce: l.t("Tentative de brute force", "Brute-force attempt")
         case .test: l.t("Test", "Test")
+        case .aiAnalysis: l.t("Analyse IA", "AI analysis")
         }
     }
 
@@ -75,7 +76,7 @@ struct MachineAlertDetails: Sendable, Equatable {
         switch alertType {
         case .machineOnline: EmailTemplate.Accent.green
         case .highCPU, .highRAM, .smartWarning: EmailTemplate.Accent.amber
-        case .test: EmailTemplate.Accent.orange
+        case .test, .aiAnalysis: EmailTemplate.Accent.orange
         case .machineOffline, .diskCritical, .bruteForce, nil: EmailTemplate.Accent.red
         }
     }

@@ -79,6 +79,7 @@ struct WebhookAlertContent: Sendable {
         case .smartWarning: french ? "🟡 ALERTE SMART" : "🟡 SMART ALERT"
         case .bruteForce: french ? "🔴 TENTATIVE BRUTE FORCE" : "🔴 BRUTE FORCE ATTEMPT"
         case .test: "🧪 TEST"
+        case .aiAnalysis: french ? "🤖 ANALYSE IA" : "🤖 AI ANALYSIS"
         }
     }
     var agentVersionWithChannel: String? {
@@ -125,6 +126,7 @@ struct WebhookAlertContent: Sendable {
         case .highCPU, .highRAM: "🟠"
         case .smartWarning: "🟡"
         case .test: "🧪"
+        case .aiAnalysis: "🤖"
         }
     }
 
@@ -134,6 +136,7 @@ struct WebhookAlertContent: Sendable {
         switch type {
         case .machineOnline: return french ? "RÉTABLI" : "RESOLVED"
         case .test: return "TEST"
+        case .aiAnalysis where severity == nil: return "INFO"
         default: break
         }
         switch severity?.lowercased().webhookTrimmed() {
@@ -158,6 +161,7 @@ struct WebhookAlertContent: Sendable {
         case .smartWarning: french ? "Alerte SMART" : "SMART alert"
         case .bruteForce: french ? "Tentative de brute force" : "Brute-force attempt"
         case .test: french ? "Message de test" : "Test message"
+        case .aiAnalysis: french ? "Analyse IA" : "AI analysis"
         }
     }
 

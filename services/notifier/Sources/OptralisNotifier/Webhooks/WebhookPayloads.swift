@@ -37,14 +37,14 @@ public enum WebhookPayloads {
     /// Discord embed colours (decimal RGB): red #ef4444 for what is down or dangerous (offline, critical
     /// disk, brute force; the spec's example shows orange for offline, but its title is 🔴, and the colour
     /// follows the title's emoji), green #22c55e when back online, orange #f97316 for CPU/RAM, amber
-    /// #f59e0b for SMART, blue #3b82f6 for a test.
+    /// #f59e0b for SMART, blue #3b82f6 for a test and an AI analysis.
     public static func discordColor(_ type: AlertType) -> Int {
         switch type {
         case .machineOffline, .diskCritical, .bruteForce: 15_680_580
         case .machineOnline: 2_278_750
         case .highCPU, .highRAM: 16_347_926
         case .smartWarning: 16_096_779
-        case .test: 3_900_150
+        case .test, .aiAnalysis: 3_900_150
         }
     }
 
@@ -54,7 +54,7 @@ public enum WebhookPayloads {
         case .machineOffline, .diskCritical, .bruteForce: "attention"
         case .machineOnline: "good"
         case .highCPU, .highRAM, .smartWarning: "warning"
-        case .test: "accent"
+        case .test, .aiAnalysis: "accent"
         }
     }
 }

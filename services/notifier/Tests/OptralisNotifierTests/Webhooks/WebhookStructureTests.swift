@@ -148,6 +148,18 @@ struct WebhookStructureTests {
         }
     }
 
+    @Test func an_ai_analysis_carries_the_routines_summary_on_every_platform() throws {
+        let text = "[Optralis] Routine IA daily_health_check - Clinique Saint-Éloi\n\nMachines analysées : 2\nsrv-01: Score de santé 73/100"
+        let alert = AlertNotification(alertType: .aiAnalysis, clientName: "Clinique Saint-Éloi", language: "fr", occurredAt: WebhookFixtures.julyMorning, message: text)
+        for (platform, bytes) in [("Teams", WebhookPayloads.teams(alert)), ("Slack", WebhookPayloads.slack(alert)), ("Discord", WebhookPayloads.discord(alert))] {
+            let texts = WebhookFixtures.strings(try WebhookFixtures.object(bytes))
+            #expect(texts.contains { $0.contains("srv-01: Score de santé 73/100") }, "\(platform): the summary is the message")
+            #expect(texts.contains { $0.contains("ANALYSE IA") || $0.contains("Analyse IA") }, "\(platform): \(texts)")
+            #expect(!texts.contains { $0.contains("CRITIQUE") }, "\(platform): an AI summary is information, not a critical alert")
+        }
+        #expect(WebhookPayloads.discordColor(.aiAnalysis) == WebhookPayloads.discordColor(.test))
+    }
+
     @Test func metric_alerts_show_value_against_threshold() throws {
         let french = WebhookFixtures.alert(.highRAM, language: "fr")
         #expect(WebhookFixtures.strings(try WebhookFixtures.object(WebhookPayloads.discord(french))).contains("91.2 % (seuil 90 %)"))

@@ -34,12 +34,12 @@ struct WebhookTitleTests {
         let french: [AlertType: String] = [
             .machineOffline: "🔴 MACHINE OFFLINE", .machineOnline: "🟢 MACHINE ONLINE", .highCPU: "🟠 CPU ÉLEVÉ",
             .highRAM: "🟠 RAM ÉLEVÉE", .diskCritical: "🔴 DISQUE CRITIQUE", .smartWarning: "🟡 ALERTE SMART",
-            .bruteForce: "🔴 TENTATIVE BRUTE FORCE", .test: "🧪 TEST",
+            .bruteForce: "🔴 TENTATIVE BRUTE FORCE", .test: "🧪 TEST", .aiAnalysis: "🤖 ANALYSE IA",
         ]
         let english: [AlertType: String] = [
             .machineOffline: "🔴 MACHINE OFFLINE", .machineOnline: "🟢 MACHINE ONLINE", .highCPU: "🟠 HIGH CPU",
             .highRAM: "🟠 HIGH RAM", .diskCritical: "🔴 CRITICAL DISK", .smartWarning: "🟡 SMART ALERT",
-            .bruteForce: "🔴 BRUTE FORCE ATTEMPT", .test: "🧪 TEST",
+            .bruteForce: "🔴 BRUTE FORCE ATTEMPT", .test: "🧪 TEST", .aiAnalysis: "🤖 AI ANALYSIS",
         ]
         for (language, titles) in [("fr", french), ("en", english)] {
             for type in AlertType.allCases {

@@ -49,7 +49,8 @@ struct TriggerEvaluator: Sendable {
                 ])
             await notifier.notify(
                 clientID: trigger.clientID, channels: trigger.notifyChannels, language: trigger.language,
-                subject: TriggerMessage.subject(trigger, machine), text: TriggerMessage.text(trigger, machine, firing), now: now)
+                subject: TriggerMessage.subject(trigger, machine), text: TriggerMessage.text(trigger, machine, firing),
+                machine: (machine.id, machine.hostname), now: now)
         }
         if trigger.triggerType != "new_machine" { await marker.clear(triggerID: trigger.id, machineIDs: cleared) }
         return firings
