@@ -68,7 +68,7 @@ struct MachineAnalyses: Sendable {
         return LocalRecommendations.make(inputs: inputs, score: score, capacity: capacity, language: input.context.language)
     }
 
-    /// Measured from the raw samples, judged, and kept in `metric_baselines` as the drift routine does.
+    /// The week of hourly means against the last hour, judged, and kept in `metric_baselines` as the drift routine does.
     func anomalies(_ input: MachineAnalysisRunner.Input) async throws -> AnalysisFindings<AnomalyStatistics>? {
         let store = BaselineStore(client: runner.database, logger: runner.logger)
         let measures = try await store.measure(clientID: input.clientID, machineIDs: [input.machineID], now: input.now)
