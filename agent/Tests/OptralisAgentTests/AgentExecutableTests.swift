@@ -24,6 +24,18 @@ struct AgentExecutableTests {
             requestMetric: "optralis_agent_status_requests_total")
     }
 
+    /// The agent's footprint rests on linking FoundationEssentials only: one `import Foundation`
+    /// in a module it links (OptralisCore, OptralisCurl) pulls in Foundation and ICU, 45 MB of
+    /// binary and 7 MB of resident memory (docs/agent.md, "Footprint").
+    @Test func links_no_full_foundation_and_no_icu() async throws {
+        let binary = TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path
+        let result = try await ChildProcess.run("/usr/bin/readelf", ["-d", binary])
+        let needed = result.output.split(separator: "\n").filter { $0.contains("(NEEDED)") }
+        #expect(result.status == 0 && needed.contains { $0.contains("libFoundationEssentials.so") }, "\(result.output.prefix(500))")
+        #expect(!needed.contains { $0.contains("[libFoundation.so]") || $0.contains("FoundationInternationalization") || $0.contains("ICU") },
+            "\(needed.joined(separator: "\n"))")
+    }
+
     @Test func refuses_to_start_when_not_enrolled() async throws {
         let result = try await ChildProcess.run(
             TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path, ["run", "--config-dir", "/nonexistent/optralis"],

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A five-field cron expression — minute, hour, day of month, month, day of week — with lists
 /// (`1,15`), ranges (`1-5`), steps (`*/10`, `0-30/5`, `5/15`), month and day names (`JAN`, `mon-fri`)
@@ -31,7 +35,7 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     static let dayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
 
     public init(_ expression: String) throws(CronError) {
-        let trimmed = expression.trimmingCharacters(in: .whitespaces)
+        let trimmed = expression.trimmed()
         let expanded = Self.macros[trimmed.lowercased()] ?? trimmed
         let fields = expanded.split(whereSeparator: \.isWhitespace).map(String.init)
         guard fields.count == 5 else {

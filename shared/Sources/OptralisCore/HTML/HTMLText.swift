@@ -20,14 +20,15 @@ public enum HTMLText {
 
     /// Escaped text whose line breaks become `<br>` (a contact message keeps its paragraphs).
     public static func multiline(_ value: String) -> String {
-        value.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift, so it is a separator of its own.
+        value.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
             .map { escape(String($0)) }.joined(separator: "<br>")
     }
 
     /// The link when it may go in an `href`: an `http`, `https` or `mailto` URL without white space or
     /// control characters (so never `javascript:`). Nil otherwise; the caller escapes the result.
     public static func safeURL(_ value: String?) -> String? {
-        guard let url = value?.trimmingCharacters(in: .whitespacesAndNewlines), !url.isEmpty else { return nil }
+        guard let url = value?.trimmed(), !url.isEmpty else { return nil }
         guard !url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) else {
             return nil
         }
@@ -39,7 +40,7 @@ public enum HTMLText {
     /// A `mailto:` link for an address that looks like one (letters, digits, `._%+-`, one `@`); nil
     /// otherwise, so the visitor's text cannot add headers or a body to the admin's reply.
     public static func mailto(_ address: String?) -> String? {
-        guard let address = address?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+        guard let address = address?.trimmed() else { return nil }
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains(".") else { return nil }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")

@@ -4,7 +4,7 @@
 public enum EmailAddress {
     public static func isValid(_ value: String) -> Bool {
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        return value.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+        return value.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains("." as Character)
             && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !value.contains(where: \.isWhitespace)
     }
 }
