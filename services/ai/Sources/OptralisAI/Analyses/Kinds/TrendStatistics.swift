@@ -61,9 +61,3 @@ struct TrendStatistics: Sendable, Encodable {
         return AnalysisFindings(statistics: TrendStatistics(periodDays: periods, metrics: metrics), issues: issues.bySeverity, summary: summary)
     }
 }
-
-/// A figure with at most one decimal, for sentences.
-func format(_ value: Double) -> String {
-    let rounded = (value * 10).rounded() / 10
-    return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
-}
