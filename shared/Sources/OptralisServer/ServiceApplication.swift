@@ -67,9 +67,13 @@ where Context.Source == ApplicationRequestContextSource {
     /// The router: the service's `outerMiddleware` (it sees every response, errors included),
     /// the shared middleware, `/health`, `/metrics`, then the service's own `routes`.
     /// Separate from ``application(router:workers:beforeServerStarts:)`` so tests can list its routes.
+    ///
+    /// `routes` has no default on purpose: a lone trailing closure must land there. With both
+    /// defaulted it landed in `outerMiddleware`, before the shared middleware, and the ai and ca
+    /// services' routes went without JSON errors, request ids, request logs and metrics.
     public func router(
         extraHealthChecks: [HealthCheck] = [], outerMiddleware: (Router<Context>) -> Void = { _ in },
-        routes: (Router<Context>) -> Void = { _ in }
+        routes: (Router<Context>) -> Void
     ) -> Router<Context> {
         let router = Router(context: Context.self)
         outerMiddleware(router)

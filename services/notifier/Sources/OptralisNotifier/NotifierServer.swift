@@ -23,7 +23,7 @@ public struct NotifierServer: Sendable {
     }
 
     public func makeRouter() -> Router<ServiceRequestContext> {
-        builder.router(extraHealthChecks: [queueCheck(NotificationQueues.email), queueCheck(NotificationQueues.delivery)])
+        builder.router(extraHealthChecks: [queueCheck(NotificationQueues.email), queueCheck(NotificationQueues.delivery)]) { _ in }
     }
 
     /// A health entry per queue: up while its counts can be read (they appear in `counts`).

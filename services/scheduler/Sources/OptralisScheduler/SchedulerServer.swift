@@ -89,7 +89,7 @@ public struct SchedulerServer: Sendable {
     }
 
     public func makeRouter() -> Router<ServiceRequestContext> {
-        builder.router()
+        builder.router { _ in }
     }
 
     public func makeApplication() -> some ApplicationProtocol {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import OptralisAI
+import OptralisServer
 import OptralisTestSupport
 import PostgresNIO
 import Testing
@@ -150,6 +151,11 @@ struct AnalysisRouteTests {
             #expect(period.status == .badRequest && period.json["code"] as? String == "VALIDATION_ERROR")
             let long = try await harness.post("/ai/scripts/generate", clientID: client, json: ["machine_id": machine.uuidString, "issue": String(repeating: "x", count: 1001)])
             #expect(long.status == .badRequest)
+            for bad: [String: Any] in [["machine_id": "abc"], ["machine_id": machine.uuidString, "period_days": "7"], ["machine_id": machine.uuidString, "language": 1], [:]] {
+                let reply = try await harness.post("/ai/analyze/trends", clientID: client, json: bad)
+                #expect(reply.status == .badRequest && reply.json["code"] as? String == "BAD_REQUEST", "\(bad): \(reply.text)")
+                #expect(reply.headers[.requestID] != nil, "the shared middleware (request id, log line, metrics) wraps the /ai routes")
+            }
             let noClient = try await harness.post("/ai/analyze/logs", clientID: nil, json: body)
             #expect(noClient.status == .badRequest && noClient.json["code"] as? String == "CLIENT_ID_REQUIRED")
             #expect(try await harness.post("/ai/analyze/logs", clientID: other, json: body).status == .notFound)
