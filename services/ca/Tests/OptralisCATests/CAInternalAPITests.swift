@@ -34,6 +34,11 @@ struct CAInternalAPITests {
             try await http.execute(uri: "/internal/certificates", method: .post, headers: [.contentType: "application/json"], body: body) { response in
                 #expect(response.status == .unauthorized, "the internal token is required")
             }
+            try await http.execute(uri: "/internal/certificates", method: .post, headers: headers, body: ByteBuffer(string: #"{"client_id": 1}"#)) { response in
+                let json = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any]
+                #expect(response.status == .badRequest && json?["code"] as? String == "BAD_REQUEST", "\(String(buffer: response.body))")
+                #expect(response.headers[.requestID] != nil, "the shared middleware wraps the ca's routes")
+            }
             func issue() async throws -> [String: Any] {
                 try await http.execute(uri: "/internal/certificates", method: .post, headers: headers, body: body) { response in
                     #expect(response.status == .created, "\(String(buffer: response.body))")
