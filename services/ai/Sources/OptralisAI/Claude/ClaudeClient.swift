@@ -15,7 +15,11 @@ struct ClaudeClient: Sendable {
     var isConfigured: Bool { configuration.isConfigured }
 
     /// Sends one conversation and returns Claude's answer; `maxTokens` defaults to `AI_MAX_TOKENS`.
-    func send(system: String?, messages: [ClaudeMessage], maxTokens: Int? = nil) async throws(ClaudeError) -> ClaudeReply {
+    /// With a cache, only a reply `usable` accepts is kept or served from it: one the caller cannot
+    /// read (a narrative that does not parse) would otherwise answer every retry until it expires.
+    func send(
+        system: String?, messages: [ClaudeMessage], maxTokens: Int? = nil, usable: (ClaudeReply) -> Bool = { _ in true }
+    ) async throws(ClaudeError) -> ClaudeReply {
         guard let apiKey = configuration.apiKey else { throw .notConfigured }
         let request = OutboundRequest(
             method: .post, url: configuration.baseURL + "/v1/messages",
@@ -24,7 +28,7 @@ struct ClaudeClient: Sendable {
                 model: configuration.model, maxTokens: maxTokens ?? configuration.maxTokens, system: system, messages: messages)),
             timeout: configuration.timeout, maximumResponseBytes: 4 << 20)
         let cacheKey = cache.map { _ in ClaudeReplyCache.key(requestBody: request.body ?? []) }
-        if let cache, let cacheKey, var cached = await cache.reply(key: cacheKey) {
+        if let cache, let cacheKey, var cached = await cache.reply(key: cacheKey), usable(cached) {
             cached.usage = ClaudeUsage(inputTokens: 0, outputTokens: 0)  // nothing was spent this time
             return cached
         }
@@ -33,7 +37,7 @@ struct ClaudeClient: Sendable {
             let failure: AttemptFailure
             do {
                 let reply = try Self.interpret(try await http.send(request))
-                if let cache, let cacheKey { await cache.store(reply, key: cacheKey) }
+                if let cache, let cacheKey, usable(reply) { await cache.store(reply, key: cacheKey) }
                 return reply
             } catch let error as AttemptFailure {
                 failure = error

@@ -20,7 +20,9 @@ struct NarrativeWriter: Sendable {
             "events": events.isEmpty ? none : events.map { "- \($0)" }.joined(separator: "\n"),
         ])
         do {
-            let reply = try await claude.send(system: system, messages: [.user(message)])
+            let reply = try await claude.send(system: system, messages: [.user(message)]) { reply in
+                NarrativeParser.parse(reply.text, language: language) != nil
+            }
             guard let narrative = NarrativeParser.parse(reply.text, language: language) else {
                 return NarrativeResult(unavailableReason: ClaudeError.malformedResponse("").appError.code, promptVersion: Self.promptVersion, usage: reply.usage)
             }

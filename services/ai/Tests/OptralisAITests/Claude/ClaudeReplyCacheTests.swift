@@ -7,10 +7,13 @@ import Testing
 @Suite("Claude replies cached in Redis (AI_CACHE_TTL_MINUTES)")
 struct ClaudeReplyCacheTests {
     /// A client with a cache on the test Redis, its keys under a prefix of the test's own.
-    func withCachedClient(_ body: @Sendable (ClaudeClient, FakeMessagesAPI, RedisClient) async throws -> Void) async throws {
+    func withCachedClient(
+        script: @escaping @Sendable (Int) -> FakeMessagesAPI.Answer = { _ in .fixture(200, "message") },
+        _ body: @Sendable (ClaudeClient, FakeMessagesAPI, RedisClient) async throws -> Void
+    ) async throws {
         let redis = RedisClient(url: try RedisURL(parsing: try TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL")), maximumConnections: 2, logger: testLogger)
         do {
-            try await FakeMessagesAPI.run(script: { _ in .fixture(200, "message") }) { claude, fake in
+            try await FakeMessagesAPI.run(script: script) { claude, fake in
                 var cached = claude
                 cached.cache = ClaudeReplyCache(redis: redis, ttlSeconds: 1800, logger: testLogger)
                 try await body(cached, fake, redis)
@@ -20,6 +23,13 @@ struct ClaudeReplyCacheTests {
             throw error
         }
         await redis.shutdown()
+    }
+
+    /// A narrative for a host no other test names, so the request (and its key) is this test's alone.
+    func narrative(_ writer: NarrativeWriter, host: String, score: Int = 42) async -> NarrativeResult {
+        await writer.write(
+            analysis: "health-score", hostname: host, statistics: #"{"overall_score": \#(score)}"#,
+            events: [], language: .fr, customContext: "")
     }
 
     /// A conversation no other test sends, so the key is this test's alone.
@@ -62,6 +72,35 @@ struct ClaudeReplyCacheTests {
             _ = try await unreachable.send(system: nil, messages: messages)
             #expect(fake.requests.count == 3)
             await closed.shutdown()
+        }
+    }
+
+    @Test func identical_narratives_ask_claude_once_and_other_statistics_ask_again() async throws {
+        try await withCachedClient(script: { _ in NarrativeWriterTests.answer(#"{"summary": "Score faible : disque."}"#) }) { claude, fake, _ in
+            let writer = NarrativeWriter(claude: claude)
+            let host = "SRV-\(UUID().uuidString)"
+            let first = await narrative(writer, host: host)
+            let second = await narrative(writer, host: host)
+            #expect(fake.requests.count == 1, "a routine and a user asking about the same statistics pay once")
+            #expect(first.narrative == Narrative(summary: "Score faible : disque.") && second.narrative == first.narrative)
+            #expect(second.usage == ClaudeUsage(inputTokens: 0, outputTokens: 0))
+
+            _ = await narrative(writer, host: host, score: 41)
+            #expect(fake.requests.count == 2, "other statistics are another question")
+        }
+    }
+
+    @Test func an_unreadable_narrative_is_not_kept_so_a_retry_asks_claude() async throws {
+        let script: @Sendable (Int) -> FakeMessagesAPI.Answer = { attempt in
+            NarrativeWriterTests.answer(attempt == 1 ? "Désolé, je ne peux pas." : #"{"summary": "Score faible : disque."}"#)
+        }
+        try await withCachedClient(script: script) { claude, fake, _ in
+            let writer = NarrativeWriter(claude: claude)
+            let host = "SRV-\(UUID().uuidString)"
+            #expect(await narrative(writer, host: host).unavailableReason == "AI_BAD_RESPONSE")
+            #expect(await narrative(writer, host: host).narrative?.summary == "Score faible : disque.")
+            #expect(await narrative(writer, host: host).narrative?.summary == "Score faible : disque.")
+            #expect(fake.requests.count == 2, "the unreadable answer was not cached, the readable one was")
         }
     }
 }

@@ -1,5 +1,8 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 @testable import OptralisAI
+import OptralisRedis
 import OptralisTestSupport
 import Testing
 
@@ -29,5 +32,24 @@ struct RateLimitRouteTests {
             let client = try await harness.withDatabase { db in try await db.insertID("INSERT INTO clients (name) VALUES ('Acme') RETURNING id") }
             for _ in 1...70 { #expect(try await harness.get("/ai/quota", clientID: client).status == .ok) }
         }
+    }
+
+    @Test func with_redis_down_requests_go_through() async throws {
+        let closed = RedisClient(url: RedisURL(host: "127.0.0.1", port: 1), maximumConnections: 1, logger: testLogger)
+        let router = Router()
+        router.add(middleware: ClientRateLimitMiddleware(limiter: RateLimiter(redis: closed, limit: 1, windowSeconds: 60, logger: testLogger)))
+        router.get("ai/quota") { _, _ in "{}" }
+        let client = UUID().uuidString
+        do {
+            try await Application(router: router).test(.router) { http in
+                for _ in 1...3 {
+                    try await http.execute(uri: "/ai/quota", method: .get, headers: [.clientID: client]) { #expect($0.status == .ok) }
+                }
+            }
+        } catch {
+            await closed.shutdown()
+            throw error
+        }
+        await closed.shutdown()
     }
 }
