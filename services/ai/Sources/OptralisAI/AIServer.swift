@@ -30,7 +30,8 @@ public struct AIServer: Sendable {
             database: database.client, lock: AnalysisLock(redis: redis, logger: logger), narrative: narrative,
             defaultLanguage: configuration.defaultLanguage, logger: logger)
         let healthScore = HealthScoreAnalysis(runner: runner)
-        automation = AutomationCycle(database: database.client, redis: redis, healthScore: healthScore, logger: logger)
+        automation = AutomationCycle(
+            database: database.client, redis: redis, healthScore: healthScore, publicURL: configuration.publicURL, logger: logger)
         let access = AIAccess(
             internalToken: configuration.internalServiceToken,
             limiter: configuration.rateLimitPerMinute == 0

@@ -5,7 +5,8 @@ import Foundation
 #endif
 
 /// The kinds of alert the spec names ("Types d'alertes"), plus `test` for a channel test and
-/// `ai_analysis` for an AI routine's or trigger's summary sent to a webhook channel.
+/// `ai_analysis` for an AI routine's or trigger's message (title, text, severity) sent to a
+/// webhook channel.
 public enum AlertType: String, Codable, Sendable, CaseIterable {
     case machineOffline = "machine_offline"
     case machineOnline = "machine_online"
@@ -40,11 +41,15 @@ public struct AlertNotification: Codable, Sendable, Equatable {
     /// Free text: a rule's name, a test message, details.
     public var message: String?
     public var dashboardURL: String?
+    /// A headline chosen by the sender, shown instead of the type's own wording (the status line,
+    /// Discord's title): an `ai_analysis` message's subject. Nil for the spec's alerts.
+    public var title: String?
 
     public init(
         alertType: AlertType, clientName: String, language: String, occurredAt: Date = Date(), machineName: String? = nil,
         lastSeen: Date? = nil, os: String? = nil, ip: String? = nil, agentVersion: String? = nil, agentChannel: String? = nil,
-        value: Double? = nil, threshold: Double? = nil, severity: String? = nil, message: String? = nil, dashboardURL: String? = nil
+        value: Double? = nil, threshold: Double? = nil, severity: String? = nil, message: String? = nil, dashboardURL: String? = nil,
+        title: String? = nil
     ) {
         self.alertType = alertType
         self.clientName = clientName
@@ -61,11 +66,12 @@ public struct AlertNotification: Codable, Sendable, Equatable {
         self.severity = severity
         self.message = message
         self.dashboardURL = dashboardURL
+        self.title = title
     }
 
     enum CodingKeys: String, CodingKey {
         case alertType = "alert_type", clientName = "client_name", language, occurredAt = "occurred_at"
         case machineName = "machine_name", lastSeen = "last_seen", os, ip, agentVersion = "agent_version"
-        case agentChannel = "agent_channel", value, threshold, severity, message, dashboardURL = "dashboard_url"
+        case agentChannel = "agent_channel", value, threshold, severity, message, dashboardURL = "dashboard_url", title
     }
 }

@@ -10,9 +10,9 @@ struct AutomationCycle: Sendable {
     let triggers: TriggerEvaluator
     let logger: Logger
 
-    init(database: PostgresClient, redis: RedisClient, healthScore: HealthScoreAnalysis, logger: Logger) {
+    init(database: PostgresClient, redis: RedisClient, healthScore: HealthScoreAnalysis, publicURL: String, logger: Logger) {
         let automated = AutomatedHealthScore(analysis: healthScore)
-        let notifier = AutomationNotifier(database: database, queues: NotificationQueues(redis: redis), logger: logger)
+        let notifier = AutomationNotifier(database: database, queues: NotificationQueues(redis: redis), publicURL: publicURL, logger: logger)
         routines = RoutineRunner(
             store: RoutineStore(client: database, logger: logger), healthScore: automated, analyses: MachineAnalyses(runner: healthScore.runner),
             drift: DriftRefresh(store: BaselineStore(client: database, logger: logger)),

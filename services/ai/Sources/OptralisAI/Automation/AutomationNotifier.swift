@@ -4,23 +4,22 @@ import OptralisCore
 import OptralisRedis
 import PostgresNIO
 
-/// Sends a routine's or a trigger's text summary to the client's chosen notification channels:
-/// one `routine_notification` job on `email:queue` per address of each email channel (the
-/// spec's "Notification simple (texte) des routines IA"), and one `ai_analysis` delivery on
-/// `notification:queue` per Teams, Slack or Discord channel, which the notifier posts in each
-/// platform's format with its retries and history, like an alert.
+/// Sends a routine's or a trigger's ``AutomationMessage`` to the channels it names, among the
+/// client's enabled ones (a channel of another client is never used): one `routine_notification`
+/// job on `email:queue` per address of each email channel (the spec's "Notification simple
+/// (texte) des routines IA"), and one `ai_analysis` delivery on `notification:queue` per Teams,
+/// Slack or Discord channel, which the notifier posts in each platform's format with the
+/// retries, dead letters and `notification_history` of an alert.
 struct AutomationNotifier: Sendable {
     let database: PostgresClient
     let queues: NotificationQueues
+    /// The dashboard's address (`PUBLIC_URL`), for the webhooks' link.
+    let publicURL: String
     let logger: Logger
 
-    /// The number of jobs enqueued (email addresses plus webhook channels). Channels of another
-    /// client, or disabled, are ignored.
+    /// The number of jobs enqueued (email addresses plus webhook channels).
     @discardableResult
-    func notify(
-        clientID: UUID, channels: [UUID], language: String, subject: String, text: String, machine: (id: UUID, hostname: String)? = nil,
-        now: Date
-    ) async -> Int {
+    func notify(clientID: UUID, channels: [UUID], message: AutomationMessage, now: Date) async -> Int {
         guard !channels.isEmpty else { return 0 }
         do {
             let rows = try await database.query(
@@ -34,15 +33,14 @@ struct AutomationNotifier: Sendable {
                 if type == "email" {
                     for email in emails {
                         try await queues.enqueue(EmailJob(
-                            type: "routine_notification", email: email, language: language,
-                            data: ["subject": subject, "textBody": text], createdAt: now))
+                            type: "routine_notification", email: email, language: message.language,
+                            data: ["subject": message.subject, "textBody": message.text], createdAt: now))
                         sent += 1
                     }
                 } else {
-                    let notification = AlertNotification(
-                        alertType: .aiAnalysis, clientName: clientName, language: language, occurredAt: now, machineName: machine?.hostname,
-                        message: "\(subject)\n\n\(text)")
-                    try await queues.enqueue(ChannelDelivery(channelID: channelID, clientID: clientID, notification: notification, machineID: machine?.id))
+                    try await queues.enqueue(ChannelDelivery(
+                        channelID: channelID, clientID: clientID, notification: webhookNotification(message, clientName: clientName, now: now),
+                        machineID: message.machineID, createdAt: now))
                     sent += 1
                 }
             }
@@ -51,5 +49,11 @@ struct AutomationNotifier: Sendable {
             logger.error("ai automation notification failed", metadata: ["optralis.client_id": "\(clientID)", "error": "\(error)"])
             return 0
         }
+    }
+
+    func webhookNotification(_ message: AutomationMessage, clientName: String, now: Date) -> AlertNotification {
+        AlertNotification(
+            alertType: .aiAnalysis, clientName: clientName, language: message.language, occurredAt: now, machineName: message.hostname,
+            severity: message.severity, message: message.text, dashboardURL: message.link(publicURL: publicURL), title: message.headline)
     }
 }

@@ -13,12 +13,14 @@ struct AutomationBed: Sendable {
     let db: PostgresClient
     let redis: RedisClient
     let cycle: AutomationCycle
+    /// The dashboard address the webhooks' links start with.
+    static let publicURL = "https://monitoring.example.com"
 
     /// `claudeBaseURL`: a fake Messages API to use, with a key (no Claude without it).
     static func run(claudeBaseURL: String? = nil, _ body: @Sendable (AutomationBed) async throws -> Void) async throws {
         var environment = [
             "DATABASE_URL": "postgres://unused@127.0.0.1:1/unused", "REDIS_URL": try TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL"),
-            "INTERNAL_SERVICE_TOKEN": AIHarness.token, "AI_RETRY_BASE_MS": "10",
+            "INTERNAL_SERVICE_TOKEN": AIHarness.token, "AI_RETRY_BASE_MS": "10", "PUBLIC_URL": Self.publicURL,
         ]
         if let claudeBaseURL {
             environment["ANTHROPIC_API_KEY"] = "sk-ant-test"
@@ -33,7 +35,8 @@ struct AutomationBed: Sendable {
                     database: db, lock: AnalysisLock(redis: redis, logger: testLogger),
                     narrative: NarrativeWriter(claude: ClaudeClient(configuration: configuration.claude, http: curl, logger: testLogger)),
                     defaultLanguage: .fr, logger: testLogger))
-                try await body(AutomationBed(db: db, redis: redis, cycle: AutomationCycle(database: db, redis: redis, healthScore: analysis, logger: testLogger)))
+                try await body(AutomationBed(db: db, redis: redis, cycle: AutomationCycle(
+                    database: db, redis: redis, healthScore: analysis, publicURL: configuration.publicURL, logger: testLogger)))
             }
         } catch {
             await curl.shutdown()

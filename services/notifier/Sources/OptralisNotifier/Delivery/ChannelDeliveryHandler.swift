@@ -3,8 +3,8 @@ import Logging
 import OptralisCore
 import OptralisCurl
 
-/// Delivers `notification:queue` jobs: one alert to one channel (email list, Teams, Slack or
-/// Discord webhook), recording every attempt in `notification_history`.
+/// Delivers `notification:queue` jobs: one alert or AI automation message to one channel (email
+/// list, Teams, Slack or Discord webhook), recording every attempt in `notification_history`.
 struct ChannelDeliveryHandler: JobHandler {
     let store: ChannelStore
     let http: CurlClient
@@ -91,8 +91,10 @@ struct ChannelDeliveryHandler: JobHandler {
         }
     }
 
+    /// The history's subject: the sender's headline (an AI message's subject), else the type and machine.
     private func title(_ alert: AlertNotification) -> String {
-        [alert.alertType.rawValue, alert.machineName].compactMap { $0 }.joined(separator: " ")
+        if let title = alert.title, !title.isEmpty { return title }
+        return [alert.alertType.rawValue, alert.machineName].compactMap { $0 }.joined(separator: " ")
     }
 
     static func record(_ delivery: ChannelDelivery, job: JobEnvelope) -> ChannelDeliveryRecord {

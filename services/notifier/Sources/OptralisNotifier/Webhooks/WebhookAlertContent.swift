@@ -19,7 +19,12 @@ struct WebhookAlertContent: Sendable {
     let clientName: String
     let statusEmoji: String
     let severityWord: String
+    /// The sender's own headline (an AI message's subject), cleaned and capped; nil for alerts.
+    let headline: String?
+    /// The status line's wording: the headline, else the type's.
     let statusLabel: String
+    /// The alert's `severity` when it names a known level.
+    let level: Level?
     let machine: String?
     let date: String
     let timestamp: String
@@ -44,7 +49,9 @@ struct WebhookAlertContent: Sendable {
         clientName = client
         statusEmoji = Self.emoji(alert.alertType)
         severityWord = Self.severityWord(alert.alertType, severity: alert.severity, french: french)
-        statusLabel = Self.statusLabel(alert.alertType, french: french)
+        headline = Self.fact(alert.title, max: WebhookLimits.maxFact)
+        statusLabel = headline ?? Self.statusLabel(alert.alertType, french: french)
+        level = Self.level(alert.severity)
         machine = Self.fact(alert.machineName, max: WebhookLimits.maxFact)
         date = french ? WebhookDates.french(alert.occurredAt) : WebhookDates.english(alert.occurredAt)
         timestamp = WebhookDates.iso8601(alert.occurredAt)
@@ -68,9 +75,10 @@ struct WebhookAlertContent: Sendable {
 
     /// "🏢 MONCLIENT"
     var header: String { "🏢 \(clientName.uppercased())" }
-    /// The Discord title, from the spec's table ("Types de titres Discord").
+    /// The Discord title, from the spec's table ("Types de titres Discord"); a headline after the type's emoji.
     var title: String {
-        switch alertType {
+        if let headline { return "\(statusEmoji) \(headline)" }
+        return switch alertType {
         case .machineOffline: "🔴 MACHINE OFFLINE"
         case .machineOnline: "🟢 MACHINE ONLINE"
         case .highCPU: french ? "🟠 CPU ÉLEVÉ" : "🟠 HIGH CPU"
@@ -139,15 +147,26 @@ struct WebhookAlertContent: Sendable {
         case .aiAnalysis where severity == nil: return "INFO"
         default: break
         }
-        switch severity?.lowercased().webhookTrimmed() {
-        case "critical", "critique", "high", "error": return french ? "CRITIQUE" : "CRITICAL"
-        case "warning", "warn", "attention", "medium": return french ? "ATTENTION" : "WARNING"
-        case "info", "information", "low": return "INFO"
-        default: break
+        switch level(severity) {
+        case .critical: return french ? "CRITIQUE" : "CRITICAL"
+        case .warning: return french ? "ATTENTION" : "WARNING"
+        case .info: return "INFO"
+        case nil: break
         }
         switch type {
         case .diskCritical, .bruteForce: return french ? "CRITIQUE" : "CRITICAL"
         default: return french ? "ATTENTION" : "WARNING"
+        }
+    }
+
+    enum Level: Sendable { case critical, warning, info }
+
+    static func level(_ severity: String?) -> Level? {
+        switch severity?.lowercased().webhookTrimmed() {
+        case "critical", "critique", "high", "error": .critical
+        case "warning", "warn", "attention", "medium": .warning
+        case "info", "information", "low": .info
+        default: nil
         }
     }
 

@@ -42,7 +42,7 @@ extension WebhookPayloads {
         var embed: [String: WebhookJSON] = [
             "author": ["name": .string(author)],
             "title": .string(title),
-            "color": .int(discordColor(content.alertType)),
+            "color": .int(discordColor(content)),
             "fields": .array(fields.map { ["name": .string($0.name), "value": .string($0.value), "inline": .bool($0.inline)] }),
             "footer": ["text": .string(footer)],
             "timestamp": .string(content.timestamp),

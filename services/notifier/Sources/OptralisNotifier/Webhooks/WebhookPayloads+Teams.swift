@@ -15,7 +15,7 @@ extension WebhookPayloads {
             textBlock(content.header, ["size": "Large", "weight": "Bolder", "color": "Accent"]),
             textBlock(
                 "\(content.statusEmoji) **\(content.severityWord)** - \(content.statusLabel)",
-                ["size": "Medium", "color": .string(teamsColor(content.alertType))]),
+                ["size": "Medium", "color": .string(teamsColor(content))]),
             textBlock("━━━━━━━━━━━━━━━━━━━━", ["size": "Small", "color": "Light"]),
         ]
         if let notice = content.notice { body.append(textBlock(notice, ["wrap": true])) }

@@ -6,6 +6,8 @@ import OptralisCore
 /// All three show the same facts: the client, a status line (emoji, severity word, alert), the machine,
 /// the date, the last connection, the OS, the local IP, the agent version and channel, the value against
 /// the threshold for metric alerts, the alert's free text, a link to the dashboard and the Optralis footer.
+/// An AI routine's or trigger's message (`ai_analysis`) is laid out the same way: its subject as the
+/// headline, its text as the details, its machine, severity and link when it has them.
 /// The functions are pure: the same alert gives the same bytes (keys sorted, no white space), each body
 /// within its platform's limits (`WebhookLimits`), the free text cut with "…" when it would not fit.
 public enum WebhookPayloads {
@@ -45,6 +47,25 @@ public enum WebhookPayloads {
         case .highCPU, .highRAM: 16_347_926
         case .smartWarning: 16_096_779
         case .test, .aiAnalysis: 3_900_150
+        }
+    }
+
+    /// The Discord colour of one message: an AI message with a `critical` or `warning` severity takes the
+    /// colour of an alert of that level (red, orange); anything else its type's.
+    static func discordColor(_ content: WebhookAlertContent) -> Int {
+        discordColor(colourType(content))
+    }
+
+    static func teamsColor(_ content: WebhookAlertContent) -> String {
+        teamsColor(colourType(content))
+    }
+
+    private static func colourType(_ content: WebhookAlertContent) -> AlertType {
+        guard content.alertType == .aiAnalysis else { return content.alertType }
+        switch content.level {
+        case .critical: return .diskCritical
+        case .warning: return .highCPU
+        case .info, nil: return .aiAnalysis
         }
     }
 

@@ -148,16 +148,40 @@ struct WebhookStructureTests {
         }
     }
 
-    @Test func an_ai_analysis_carries_the_routines_summary_on_every_platform() throws {
-        let text = "[Optralis] Routine IA daily_health_check - Clinique Saint-Éloi\n\nMachines analysées : 2\nsrv-01: Score de santé 73/100"
-        let alert = AlertNotification(alertType: .aiAnalysis, clientName: "Clinique Saint-Éloi", language: "fr", occurredAt: WebhookFixtures.julyMorning, message: text)
+    @Test func an_ai_message_shows_its_title_text_machine_severity_and_link_on_every_platform() throws {
+        let link = "https://app.optralis.example/machines/7f3c2a9e-1b4d-4c8e-9a51-2d6e0f8b7c13"
+        let alert = AlertNotification(
+            alertType: .aiAnalysis, clientName: "Clinique Saint-Éloi", language: "fr", occurredAt: WebhookFixtures.julyMorning,
+            machineName: "srv-01", severity: "critical", message: "Raison : CPU 97% above 95%\nAnalyse : success", dashboardURL: link,
+            title: "Déclencheur IA critical_machine - srv-01 - Clinique Saint-Éloi")
+        let bodies = [("Teams", WebhookPayloads.teams(alert)), ("Slack", WebhookPayloads.slack(alert)), ("Discord", WebhookPayloads.discord(alert))]
+        for (platform, bytes) in bodies {
+            let texts = WebhookFixtures.strings(try WebhookFixtures.object(bytes))
+            #expect(texts.contains { $0.contains("Déclencheur IA critical_machine - srv-01") }, "\(platform): the title: \(texts)")
+            #expect(texts.contains { $0.contains("Raison : CPU 97% above 95%\nAnalyse : success") }, "\(platform): the text, lines kept")
+            #expect(texts.contains { $0.contains("srv-01") && !$0.contains("Déclencheur") }, "\(platform): the machine")
+            // Discord shows no severity word for alerts either: its colour says it (below).
+            #expect(platform == "Discord" || texts.contains { $0.contains("CRITIQUE") }, "\(platform): the trigger's severity")
+            #expect(texts.contains { $0.contains(link) }, "\(platform): the link")
+            #expect(!texts.contains { $0.contains("ANALYSE IA") }, "\(platform): the title replaces the type's wording")
+        }
+        let discord = try #require((try WebhookFixtures.object(bodies[2].1)["embeds"] as? [[String: Any]])?.first)
+        #expect(discord["title"] as? String == "🤖 Déclencheur IA critical_machine - srv-01 - Clinique Saint-Éloi")
+        #expect(discord["color"] as? Int == WebhookPayloads.discordColor(.diskCritical), "a critical AI message is red")
+    }
+
+    @Test func an_ai_message_without_severity_or_title_is_blue_information() throws {
+        let alert = AlertNotification(
+            alertType: .aiAnalysis, clientName: "Clinique Saint-Éloi", language: "en", occurredAt: WebhookFixtures.julyMorning,
+            message: "Machines analysed: 2")
         for (platform, bytes) in [("Teams", WebhookPayloads.teams(alert)), ("Slack", WebhookPayloads.slack(alert)), ("Discord", WebhookPayloads.discord(alert))] {
             let texts = WebhookFixtures.strings(try WebhookFixtures.object(bytes))
-            #expect(texts.contains { $0.contains("srv-01: Score de santé 73/100") }, "\(platform): the summary is the message")
-            #expect(texts.contains { $0.contains("ANALYSE IA") || $0.contains("Analyse IA") }, "\(platform): \(texts)")
-            #expect(!texts.contains { $0.contains("CRITIQUE") }, "\(platform): an AI summary is information, not a critical alert")
+            #expect(texts.contains { $0.contains("AI analysis") || $0.contains("AI ANALYSIS") }, "\(platform): \(texts)")
+            #expect(platform == "Discord" || texts.contains { $0.contains("INFO") }, "\(platform): \(texts)")
+            #expect(!texts.contains { $0.contains("CRITICAL") || $0.contains("WARNING") }, "\(platform)")
         }
-        #expect(WebhookPayloads.discordColor(.aiAnalysis) == WebhookPayloads.discordColor(.test))
+        let embed = try #require((try WebhookFixtures.object(WebhookPayloads.discord(alert))["embeds"] as? [[String: Any]])?.first)
+        #expect(embed["title"] as? String == "🤖 AI ANALYSIS" && embed["color"] as? Int == WebhookPayloads.discordColor(.aiAnalysis))
     }
 
     @Test func metric_alerts_show_value_against_threshold() throws {

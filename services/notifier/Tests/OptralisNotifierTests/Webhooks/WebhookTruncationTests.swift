@@ -58,7 +58,7 @@ struct WebhookTruncationTests {
                 alertType: type, clientName: huge, language: language, occurredAt: WebhookFixtures.januaryAfternoon,
                 machineName: "SRV-PROD-01" + huge, lastSeen: .distantPast, os: huge, ip: huge, agentVersion: huge,
                 agentChannel: huge, value: 1e300, threshold: -.infinity, severity: huge, message: huge,
-                dashboardURL: "https://example.com/" + String(repeating: "a", count: 5_000))
+                dashboardURL: "https://example.com/" + String(repeating: "a", count: 5_000), title: huge)
             let teams = WebhookPayloads.teams(alert)
             #expect(teams.count <= WebhookLimits.teamsMaxBodyBytes)
             #expect(WebhookFixtures.strings(try WebhookFixtures.object(teams)).contains { $0.hasPrefix("SRV-PROD-01") })

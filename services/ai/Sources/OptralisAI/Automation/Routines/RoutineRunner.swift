@@ -60,8 +60,10 @@ struct RoutineRunner: Sendable {
             ])
         if outcome.status != "skipped" {
             await notifier.notify(
-                clientID: routine.clientID, channels: routine.notifyChannels, language: routine.language,
-                subject: RoutineMessage.subject(routine, now: now), text: RoutineMessage.text(routine, outcome), now: now)
+                clientID: routine.clientID, channels: routine.notifyChannels,
+                message: AutomationMessage(
+                    subject: RoutineMessage.subject(routine, now: now), text: RoutineMessage.text(routine, outcome), language: routine.language),
+                now: now)
         }
         return true
     }

@@ -48,9 +48,11 @@ struct TriggerEvaluator: Sendable {
                     "trigger_type": "\(trigger.triggerType)", "status": "\(firing.status)", "reason": "\(reason)",
                 ])
             await notifier.notify(
-                clientID: trigger.clientID, channels: trigger.notifyChannels, language: trigger.language,
-                subject: TriggerMessage.subject(trigger, machine), text: TriggerMessage.text(trigger, machine, firing),
-                machine: (machine.id, machine.hostname), now: now)
+                clientID: trigger.clientID, channels: trigger.notifyChannels,
+                message: AutomationMessage(
+                    subject: TriggerMessage.subject(trigger, machine), text: TriggerMessage.text(trigger, machine, firing), language: trigger.language,
+                    machineID: machine.id, hostname: machine.hostname, severity: TriggerMessage.severity(trigger)),
+                now: now)
         }
         if trigger.triggerType != "new_machine" { await marker.clear(triggerID: trigger.id, machineIDs: cleared) }
         return firings
