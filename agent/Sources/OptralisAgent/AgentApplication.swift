@@ -13,6 +13,14 @@ public struct AgentApplication: Sendable {
     }
 
     public func run() async throws {
+        if configuration.trimResidentMemory, let trimmed = ResidentMemoryTrimmer.lastOutcome {
+            logger.info(
+                "resident memory trimmed",
+                metadata: [
+                    "resident_kb_before": "\(trimmed.residentKBBefore)", "resident_kb_after": "\(trimmed.residentKBAfter)",
+                    "released_mappings": "\(trimmed.releasedMappings)", "split_into": "\(trimmed.splitInto)",
+                ])
+        }
         let shutdown = ShutdownSignal()
         let metrics = AgentMetrics()
         let routes = AgentStatusRoutes(metrics: metrics)

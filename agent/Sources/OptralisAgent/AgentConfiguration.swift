@@ -5,13 +5,15 @@ import Foundation
 #endif
 import OptralisCore
 
-/// The agent's settings: the local status server (`AGENT_STATUS_ADDRESS`, `AGENT_STATUS_PORT`)
-/// and where its identity and state live (`OPTRALIS_CONFIG_DIR`, `OPTRALIS_STATE_DIR`, or
+/// The agent's settings: the local status server (`AGENT_STATUS_ADDRESS`, `AGENT_STATUS_PORT`),
+/// whether it releases the code it does not run (`AGENT_TRIM_RESIDENT_MEMORY`, default true; see
+/// ``ResidentMemoryTrimmer``) and where its identity and state live (`OPTRALIS_CONFIG_DIR`, `OPTRALIS_STATE_DIR`, or
 /// `run --config-dir/--state-dir`). An agent that is not enrolled refuses to start, naming the
 /// missing file.
 public struct AgentConfiguration: Sendable {
     public var statusHost: String
     public var statusPort: Int
+    public var trimResidentMemory: Bool
     public var files: AgentFiles
     public var enrolment: AgentFiles.Enrolment
 
@@ -19,6 +21,7 @@ public struct AgentConfiguration: Sendable {
         var reader = EnvironmentReader(variables)
         statusHost = reader.string("AGENT_STATUS_ADDRESS", default: "127.0.0.1")
         statusPort = reader.port("AGENT_STATUS_PORT", default: 9464)
+        trimResidentMemory = reader.bool("AGENT_TRIM_RESIDENT_MEMORY", default: true)
         files = AgentFiles(
             configDirectory: reader.string("OPTRALIS_CONFIG_DIR", default: "/etc/optralis"),
             stateDirectory: reader.string("OPTRALIS_STATE_DIR", default: "/var/lib/optralis"))

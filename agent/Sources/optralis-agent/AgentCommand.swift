@@ -12,7 +12,6 @@ import OptralisAgent
 import OptralisCore
 import OptralisCurl
 
-@main
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optralis-agent", abstract: "The Optralis host agent.", version: OptralisVersion.current,

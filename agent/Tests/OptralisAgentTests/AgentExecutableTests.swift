@@ -43,6 +43,19 @@ struct AgentExecutableTests {
         #expect(result.status == 78 && result.output.contains("OPTRALIS_CONFIG_DIR") && result.output.contains("not enrolled"), "\(result.output)")
     }
 
+    /// The agent process links FoundationEssentials only, where file attributes are not bridged
+    /// as in this test process: the spool's size must be read the same way in both.
+    @Test func status_reports_the_spool_size_on_disk() async throws {
+        let (config, state) = try Self.enrolledDirectories()
+        try FileManager.default.createDirectory(atPath: state + "/spool/metrics", withIntermediateDirectories: true)
+        for (sequence, size) in [(1, 1_000), (2, 234)] {
+            try Data(repeating: 0x20, count: size).write(to: URL(fileURLWithPath: state + "/spool/metrics/\(String(repeating: "0", count: 18))\(sequence).json"))
+        }
+        let result = try await ChildProcess.run(
+            TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path, ["status", "--config-dir", config, "--state-dir", state])
+        #expect(result.status == 0 && result.output.contains("spool:       2 posts waiting, 1234 bytes"), "\(result.output)")
+    }
+
     @Test func collect_once_prints_every_collector_as_json() async throws {
         let result = try await ChildProcess.run(
             TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path, ["collect", "--once", "--json"], timeout: .seconds(120))

@@ -1,5 +1,6 @@
 import Foundation
 import OptralisCore
+import OptralisTestSupport
 import Testing
 
 @testable import OptralisAgent
@@ -167,8 +168,7 @@ private struct FakeJournal {
             /bin/cat "\(journal)"
 
             """
-        try script.write(toFile: directory + "/journalctl", atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory + "/journalctl")
+        try writeExecutable(script, to: directory + "/journalctl")
     }
 
     var runner: CommandRunner { CommandRunner(searchPath: [directory]) }

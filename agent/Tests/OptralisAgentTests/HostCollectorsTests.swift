@@ -45,6 +45,17 @@ struct HostCollectorsTests {
         #expect(StorageCollector.unescape(#"/a\040b\134c"#) == #"/a b\c"#)
     }
 
+    /// procfs hands a file out one page per read and says its size is 0; every line must arrive.
+    @Test func procfs_files_larger_than_a_page_are_read_to_the_end() throws {
+        let smaps = try #require(SystemFiles().read("/proc/self/smaps"))
+        let lines = smaps.split(separator: "\n")
+        #expect(smaps.utf8.count > 4 * 16_384, "a test process maps far more than one read's worth")
+        #expect(smaps.hasSuffix("\n") && lines.last?.hasPrefix("VmFlags:") == true, "ends on the last mapping's last line")
+        let mappings = lines.filter { $0.split(separator: " ").first?.contains("-") == true }
+        #expect(mappings.count == lines.filter { $0.hasPrefix("VmFlags:") }.count, "every mapping arrives whole")
+        #expect(SystemFiles().read("/proc/self/no-such-file") == nil)
+    }
+
     @Test func interface_counters_parse_from_net_dev() throws {
         let counters = NetworkCollector.counters(try #require(Self.host.read("/proc/net/dev")))
         #expect(Set(counters.keys) == ["lo", "ifb0", "ifb1", "eth0"])

@@ -1,5 +1,6 @@
 import Foundation
 import OptralisCore
+import OptralisTestSupport
 import Testing
 
 @testable import OptralisAgent
@@ -128,8 +129,7 @@ private struct FakeTools {
 
     func add(_ tool: String, _ script: String) throws {
         let path = "\(directory)/\(tool)"
-        try "#!/bin/sh\n\(script)\n".write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        try writeExecutable("#!/bin/sh\n\(script)\n", to: path)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }

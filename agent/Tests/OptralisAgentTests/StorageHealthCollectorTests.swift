@@ -1,5 +1,6 @@
 import Foundation
 import OptralisCore
+import OptralisTestSupport
 import Testing
 
 @testable import OptralisAgent
@@ -168,7 +169,7 @@ struct StorageHealthCollectorTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let smart = fixtures.appendingPathComponent("smartctl").path
         // smartctl's exit status is a bit mask: 8 says the disk is failing, the JSON is still complete.
-        try """
+        let script = """
             #!/bin/sh
             echo "$*" >> "\(directory)/calls"
             case "$*" in
@@ -178,8 +179,8 @@ struct StorageHealthCollectorTests {
               *" /dev/nvme0 -d nvme") /bin/cat "\(smart)/nvme-null-SAMSUNG_MZWLL3T2HAJQ-00005-nvme0.json"; exit 8 ;;
             esac
 
-            """.write(toFile: directory + "/smartctl", atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory + "/smartctl")
+            """
+        try writeExecutable(script, to: directory + "/smartctl")
 
         let report = try await StorageHealthCollector(runner: CommandRunner(searchPath: [directory])).collect()
 

@@ -85,6 +85,19 @@ public func which(_ program: String) -> String? {
     return nil
 }
 
+/// Writes a script a test runs as a fake tool (smartctl, journalctl, systemctl), executable.
+/// Opened close-on-exec: a descriptor open for writing that a child started meanwhile by another
+/// test inherits makes running the script fail with ETXTBSY ("text file busy") for as long as that
+/// child lives.
+public func writeExecutable(_ script: String, to path: String) throws {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+    guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+    let bytes = Array(script.utf8)
+    let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    close(descriptor)
+    guard written == bytes.count else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+}
+
 /// Polls `condition` until it holds or `timeout` passes.
 public func eventually(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async -> Bool {
     let clock = ContinuousClock()

@@ -40,7 +40,7 @@ public struct PatchesCollector: Collector {
     }
 
     private func modificationDate(_ path: String) -> Date? {
-        (try? FileManager.default.attributesOfItem(atPath: files.path(path)))?[.modificationDate] as? Date
+        files.status(path)?.modified
     }
 
     /// `apt-get -s upgrade` prints one line per package it would unpack:

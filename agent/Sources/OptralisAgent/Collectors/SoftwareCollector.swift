@@ -77,9 +77,7 @@ public struct SoftwareCollector: Collector {
     static func dpkgInstallTime(package: String, architecture: String?, files: SystemFiles) -> Date? {
         let candidates = ["/var/lib/dpkg/info/\(package).list"] + (architecture.map { ["/var/lib/dpkg/info/\(package):\($0).list"] } ?? [])
         for path in candidates {
-            if let date = (try? FileManager.default.attributesOfItem(atPath: files.path(path)))?[.modificationDate] as? Date {
-                return date
-            }
+            if let modified = files.status(path)?.modified { return modified }
         }
         return nil
     }

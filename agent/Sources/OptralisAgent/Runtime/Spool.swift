@@ -119,9 +119,9 @@ public actor Spool {
 
     static func sequence(of path: String) -> Int64? { Int64(path.lastPathComponent.dropLast(5)) }
 
-    static func size(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0 }
+    static func size(_ path: String) -> Int { SystemFiles().status(path)?.size ?? 0 }
 
     static func modified(_ path: String) -> Date {
-        ((try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date) ?? .distantPast
+        SystemFiles().status(path)?.modified ?? .distantPast
     }
 }

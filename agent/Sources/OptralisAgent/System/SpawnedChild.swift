@@ -22,8 +22,20 @@ final class SpawnedChild {
     private static let spawning = Mutex(())
 
     init(executable: String, arguments: [String], environment: [String]) throws {
-        let (pid, reader) = try Self.spawning.withLock { _ in
-            try Self.spawn(executable: executable, arguments: arguments, environment: environment)
+        var attempt = 0
+        let (pid, reader): (pid_t, Int32)
+        while true {
+            do {
+                (pid, reader) = try Self.spawning.withLock { _ in
+                    try Self.spawn(executable: executable, arguments: arguments, environment: environment)
+                }
+                break
+            } catch let failure as SpawnFailed where failure.code == ETXTBSY && attempt < 5 {
+                // A file just written (a script, an updated tool) stays open for writing for a
+                // moment in a child another thread or process is starting: wait and try again.
+                attempt += 1
+                usleep(useconds_t(20_000 * attempt))
+            }
         }
         self.pid = pid
         self.reader = reader
