@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Agent footprint (part of `make bench`, BENCH_ONLY=agent): a release optralis-agent enrolled
 # against a release api + ca on this machine, at the default intervals for BENCH_AGENT_SECONDS
-# (600). Reports peak RSS (VmHWM), average CPU % of one core ((utime+stime)/elapsed), binary size;
+# (600). Reports peak RSS (VmHWM), average CPU % of one core ((utime+stime)/elapsed, the process's
+# own and that of the tools it ran: smartctl, journalctl, apt-get, systemctl), binary size;
 # beside Debian's prometheus-node-exporter scraped every 10 s by curl, when it installs.
 # Called by scripts/bench.sh with: bin admin_url redis_url out; the agent is AGENT_BIN (default
 # bin/optralis-agent), started with the environment its systemd unit sets (Enroller.environment).
@@ -45,20 +46,23 @@ if command -v prometheus-node-exporter >/dev/null || apt-get install -y -qq prom
 fi
 
 ticks=$(getconf CLK_TCK)
-cpu() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"; }   # utime stime (+ children)
-start_agent=$(cpu $agent); start_exporter=${exporter:+$(cpu "$exporter")}
+cpu() { awk '{print $14 + $15, $16 + $17}' "/proc/$1/stat"; }   # own utime+stime, then its waited-for children's
+read -r start_agent start_agent_tools < <(cpu $agent)
+if [ -n "$exporter" ]; then read -r start_exporter start_exporter_tools < <(cpu "$exporter"); fi
 sleep "$seconds"
-report() {  # name pid start_ticks binary
-  local ticks_used peak anon file
-  ticks_used=$(( $(cpu "$2") - $3 ))
+report() {  # name pid start_own_ticks start_children_ticks binary
+  local own tools peak anon file maps
+  read -r own tools < <(cpu "$2")
+  own=$((own - $3)) tools=$((tools - $4))
   peak=$(awk '/VmHWM/ {print $2}' "/proc/$2/status")
   anon=$(awk '/RssAnon/ {print $2}' "/proc/$2/status") file=$(awk '/RssFile/ {print $2}' "/proc/$2/status")
-  python3 -c "print(f'  {\"$1\":<22} peak RSS {$peak/1024:6.1f} MB   CPU {100*$ticks_used/$ticks/$seconds:5.2f} % of one core   binary {$(stat -c %s "$4")/1048576:5.1f} MB   (now: anonymous {$anon/1024:.1f} MB, mapped files {$file/1024:.1f} MB)')"
+  maps=$(wc -l <"/proc/$2/maps")
+  python3 -c "print(f'  {\"$1\":<24} peak RSS {$peak/1024:5.1f} MB   CPU {100*($own+$tools)/$ticks/$seconds:5.2f} % of one core (itself {100*$own/$ticks/$seconds:.2f} %, tools it ran {100*$tools/$ticks/$seconds:.2f} %)   binary {$(stat -c %s "$5")/1048576:5.1f} MB   (now: anonymous {$anon/1024:.1f} MB, mapped files {$file/1024:.1f} MB, {$maps} mappings)')"
 }
 rows=$(psql -X -q -At "$db" -c "SELECT count(*) FROM metrics")
 {
   echo "agent footprint ($(date -u +%Y-%m-%dT%H:%M:%SZ), release build, ${seconds}s at the default intervals, $rows metrics rows posted)"
-  report optralis-agent "$agent" "$start_agent" "$agent_bin"
-  if [ -n "$exporter" ]; then report prometheus-node-exporter "$exporter" "$start_exporter" "$(command -v prometheus-node-exporter)"; else echo "  prometheus-node-exporter: not installable here"; fi
+  report optralis-agent "$agent" "$start_agent" "$start_agent_tools" "$agent_bin"
+  if [ -n "$exporter" ]; then report prometheus-node-exporter "$exporter" "$start_exporter" "$start_exporter_tools" "$(command -v prometheus-node-exporter)"; else echo "  prometheus-node-exporter: not installable here"; fi
   echo "  targets: RSS < 15 MB, CPU < 0.5 % of one core, both below node_exporter"
 } | tee "$out/agent.txt"
