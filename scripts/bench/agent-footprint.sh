@@ -47,22 +47,36 @@ fi
 
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15, $16 + $17}' "/proc/$1/stat"; }   # own utime+stime, then its waited-for children's
-read -r start_agent start_agent_tools < <(cpu $agent)
-if [ -n "$exporter" ]; then read -r start_exporter start_exporter_tools < <(cpu "$exporter"); fi
-sleep "$seconds"
-report() {  # name pid start_own_ticks start_children_ticks binary
+# CPU from start, and after the first minute: at start every collector runs once (apt-get's upgrade
+# simulation included, which then runs every 6 hours), which ten minutes cannot average out.
+warmup=$(( seconds > 120 ? 60 : 0 ))
+read -r agent_own0 agent_tools0 < <(cpu $agent)
+if [ -n "$exporter" ]; then read -r exporter_own0 exporter_tools0 < <(cpu "$exporter"); fi
+sleep "$warmup"
+read -r agent_own1 agent_tools1 < <(cpu $agent)
+if [ -n "$exporter" ]; then read -r exporter_own1 exporter_tools1 < <(cpu "$exporter"); fi
+sleep $((seconds - warmup))
+report() {  # name pid own0 tools0 own1 tools1 binary: ticks at start and after the first minute
   local own tools peak anon file maps
   read -r own tools < <(cpu "$2")
-  own=$((own - $3)) tools=$((tools - $4))
   peak=$(awk '/VmHWM/ {print $2}' "/proc/$2/status")
   anon=$(awk '/RssAnon/ {print $2}' "/proc/$2/status") file=$(awk '/RssFile/ {print $2}' "/proc/$2/status")
   maps=$(wc -l <"/proc/$2/maps")
-  python3 -c "print(f'  {\"$1\":<24} peak RSS {$peak/1024:5.1f} MB   CPU {100*($own+$tools)/$ticks/$seconds:5.2f} % of one core (itself {100*$own/$ticks/$seconds:.2f} %, tools it ran {100*$tools/$ticks/$seconds:.2f} %)   binary {$(stat -c %s "$5")/1048576:5.1f} MB   (now: anonymous {$anon/1024:.1f} MB, mapped files {$file/1024:.1f} MB, {$maps} mappings)')"
+  python3 - "$1" "$peak" "$anon" "$file" "$maps" "$(stat -c %s "$7")" "$ticks" "$seconds" "$warmup" "$own" "$tools" "$3" "$4" "$5" "$6" <<'PY'
+import sys
+name, *numbers = sys.argv[1:]
+peak, anon, file, maps, size, ticks, seconds, warmup, own, tools, own0, tools0, own1, tools1 = map(int, numbers)
+pct = lambda used, span: 100 * used / ticks / span
+print(f"  {name:<24} peak RSS {peak/1024:5.1f} MB   CPU {pct(own - own0 + tools - tools0, seconds):5.2f} % of one core"
+      f" (itself {pct(own - own0, seconds):.2f} %, tools it ran {pct(tools - tools0, seconds):.2f} %)"
+      + (f", after the first minute {pct(own - own1 + tools - tools1, seconds - warmup):.2f} % (itself {pct(own - own1, seconds - warmup):.2f} %)" if warmup else "")
+      + f"   binary {size/1048576:5.1f} MB   (now: anonymous {anon/1024:.1f} MB, mapped files {file/1024:.1f} MB, {maps} mappings)")
+PY
 }
 rows=$(psql -X -q -At "$db" -c "SELECT count(*) FROM metrics")
 {
   echo "agent footprint ($(date -u +%Y-%m-%dT%H:%M:%SZ), release build, ${seconds}s at the default intervals, $rows metrics rows posted)"
-  report optralis-agent "$agent" "$start_agent" "$start_agent_tools" "$agent_bin"
-  if [ -n "$exporter" ]; then report prometheus-node-exporter "$exporter" "$start_exporter" "$start_exporter_tools" "$(command -v prometheus-node-exporter)"; else echo "  prometheus-node-exporter: not installable here"; fi
+  report optralis-agent "$agent" "$agent_own0" "$agent_tools0" "$agent_own1" "$agent_tools1" "$agent_bin"
+  if [ -n "$exporter" ]; then report prometheus-node-exporter "$exporter" "$exporter_own0" "$exporter_tools0" "$exporter_own1" "$exporter_tools1" "$(command -v prometheus-node-exporter)"; else echo "  prometheus-node-exporter: not installable here"; fi
   echo "  targets: RSS < 15 MB, CPU < 0.5 % of one core, both below node_exporter"
 } | tee "$out/agent.txt"

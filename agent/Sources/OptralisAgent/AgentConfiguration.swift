@@ -6,8 +6,9 @@ import Foundation
 import OptralisCore
 
 /// The agent's settings: the local status server (`AGENT_STATUS_ADDRESS`, `AGENT_STATUS_PORT`),
-/// whether it releases the code it does not run (`AGENT_TRIM_RESIDENT_MEMORY`, default true; see
-/// ``ResidentMemoryTrimmer``) and where its identity and state live (`OPTRALIS_CONFIG_DIR`, `OPTRALIS_STATE_DIR`, or
+/// whether `run` keeps only the code it runs resident (`AGENT_TRIM_RESIDENT_MEMORY`, default true,
+/// applied by the entry point before this is read; see ``ResidentMemoryTrimmer``) and where its
+/// identity and state live (`OPTRALIS_CONFIG_DIR`, `OPTRALIS_STATE_DIR`, or
 /// `run --config-dir/--state-dir`). An agent that is not enrolled refuses to start, naming the
 /// missing file.
 public struct AgentConfiguration: Sendable {

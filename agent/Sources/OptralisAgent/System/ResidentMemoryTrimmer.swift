@@ -10,9 +10,9 @@ import Synchronization
 /// mapping. Starting a program reads its whole executable into the page cache, so the agent's
 /// static binary (24 MB, 13 MB of code) and its libraries end up almost wholly resident although a
 /// collection round runs a small part of them. `madvise(MADV_RANDOM)` does not stop fault-around,
-/// and dropping the pages (`MADV_DONTNEED`, `POSIX_FADV_DONTNEED`) lasts only until the code
-/// around them runs again; the page cache now holds executables in large folios that stay while
-/// any of their pages is mapped.
+/// and dropping the pages (`MADV_DONTNEED`, `POSIX_FADV_DONTNEED`, `MADV_PAGEOUT`) lasts only until
+/// the code around them runs again: the page cache holds executables in large folios, which stay
+/// while any of their pages is mapped.
 ///
 /// What does bound it is the mapping: once, before anything else in `optralis-agent run`, the
 /// trimmer drops the resident pages of every read-only private file mapping without a
