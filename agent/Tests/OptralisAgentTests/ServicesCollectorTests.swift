@@ -95,6 +95,25 @@ struct ServicesCollectorTests {
                 """)
     }
 
+    @Test func without_systemd_running_unit_files_are_not_listed() async throws {
+        let tools = try FakeTools()
+        defer { tools.remove() }
+        try tools.add(
+            "systemctl",
+            """
+            echo "$*" >> "\(tools.directory)/calls"
+            case "$1" in
+              list-units) echo "System has not been booted with systemd as init system (PID 1). Can't operate." >&2; exit 1 ;;
+              list-unit-files) /bin/cat "\(fixtures.path)/systemd/list-unit-files.json" ;;
+            esac
+            """)
+
+        let report = try await ServicesCollector(runner: tools.runner).collect()
+
+        #expect(report.services.isEmpty)
+        #expect(try String(contentsOfFile: tools.directory + "/calls", encoding: .utf8) == "list-units --type=service --all --output=json --no-pager\n")
+    }
+
     @Test func without_systemctl_the_report_is_empty() async throws {
         let report = try await ServicesCollector(runner: CommandRunner(searchPath: [])).collect()
         #expect(report.services.isEmpty)
