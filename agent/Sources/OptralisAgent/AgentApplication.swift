@@ -13,7 +13,7 @@ public struct AgentApplication: Sendable {
     }
 
     public func run() async throws {
-        if configuration.trimResidentMemory, let trimmed = ResidentMemoryTrimmer.lastOutcome {
+        if let trimmed = ResidentMemoryTrimmer.lastOutcome {
             logger.info(
                 "resident memory trimmed",
                 metadata: [

@@ -14,7 +14,6 @@ import OptralisCore
 public struct AgentConfiguration: Sendable {
     public var statusHost: String
     public var statusPort: Int
-    public var trimResidentMemory: Bool
     public var files: AgentFiles
     public var enrolment: AgentFiles.Enrolment
 
@@ -22,7 +21,9 @@ public struct AgentConfiguration: Sendable {
         var reader = EnvironmentReader(variables)
         statusHost = reader.string("AGENT_STATUS_ADDRESS", default: "127.0.0.1")
         statusPort = reader.port("AGENT_STATUS_PORT", default: 9464)
-        trimResidentMemory = reader.bool("AGENT_TRIM_RESIDENT_MEMORY", default: true)
+        // Applied by the entry point before anything else runs (AgentMain); read here so that a
+        // value that is not a boolean refuses to start like any other bad setting.
+        _ = reader.bool("AGENT_TRIM_RESIDENT_MEMORY", default: true)
         files = AgentFiles(
             configDirectory: reader.string("OPTRALIS_CONFIG_DIR", default: "/etc/optralis"),
             stateDirectory: reader.string("OPTRALIS_STATE_DIR", default: "/var/lib/optralis"))

@@ -41,7 +41,7 @@ struct ResidentMemoryTrimmerTests {
         #expect(ResidentMemoryTrimmer.hexadecimal(bytes("7fbd1fe33000")) == 0x7fbd_1fe3_3000)
         #expect(ResidentMemoryTrimmer.hexadecimal(bytes("7FBD")) == nil && ResidentMemoryTrimmer.hexadecimal(bytes("")) == nil)
         #expect(ResidentMemoryTrimmer.hexadecimal(bytes("10000000000000000")) == nil, "overflow")
-        #expect(ResidentMemoryTrimmer.residentKB(statm: "5924 2642 1540 3365 0 628 0\n") == 10_568)
+        #expect(AgentMetrics.residentBytes(statm: "5924 2642 1540 3365 0 628 0\n") == 10_568 * 1024)
     }
 
     /// The agent (this build) at start: its resident code dropped and split, and everything after

@@ -69,9 +69,13 @@ public final class AgentMetrics: Sendable {
         return text
     }
 
-    /// From `/proc/self/statm` (pages).
-    static func residentBytes() -> Int? {
-        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+    /// From `/proc/self/statm`.
+    static func residentBytes(files: SystemFiles = SystemFiles()) -> Int? {
+        files.read("/proc/self/statm").flatMap(residentBytes(statm:))
+    }
+
+    /// The second field of statm: resident pages.
+    static func residentBytes(statm: String) -> Int? {
         let fields = statm.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
         return pages * 4096

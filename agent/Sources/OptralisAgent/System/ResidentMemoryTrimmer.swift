@@ -68,15 +68,9 @@ public enum ResidentMemoryTrimmer {
         let splitInto = releasable.reduce(0) { $0 + release($1, stride: stride) }
         let outcome = Outcome(
             releasedMappings: releasable.count, splitInto: splitInto, residentKBBefore: before.reduce(0) { $0 + $1.residentKB },
-            residentKBAfter: files.read("/proc/self/statm").flatMap(residentKB(statm:)) ?? 0)
+            residentKBAfter: (AgentMetrics.residentBytes(files: files) ?? 0) / 1024)
         recorded.withLock { $0 = outcome }
         return outcome
-    }
-
-    /// The second field of `/proc/self/statm`, in pages, as kB.
-    static func residentKB(statm: String) -> Int? {
-        let fields = statm.split(separator: " ")
-        return fields.count > 1 ? Int(fields[1]).map { $0 * pageSize / 1024 } : nil
     }
 
     /// Pages per split mapping: 1, or more when one page each would take the process past half
