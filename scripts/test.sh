@@ -52,6 +52,7 @@ SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=${OPTRALIS_TEST_PARALLELISM:-6} s
 echo "tests took $(( $(date +%s) - start )) s"
 # One plain summary line: Swift Testing's count of tests, and how many of them failed.
 total=$(sed -n 's/.*Test run with \([0-9]*\) tests\{0,1\} .*/\1/p' "$output" | tail -1)
-failed=$(grep -c '✘ Test [^ ]*(.*) failed after' "$output" || true)
+# A parameterised test ends "… with N test cases failed after …".
+failed=$(grep -cE '✘ Test [^ ]+\([^)]*\)( with [0-9]+ test cases?)? failed after' "$output" || true)
 echo "$(( ${total:-0} - failed )) passed, $failed failed"
 exit $status

@@ -13,9 +13,7 @@ extension AppError: HTTPResponseError {
 extension ErrorBody {
     /// A JSON response carrying this body.
     public func response(status: HTTPResponse.Status) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let body = (try? encoder.encode(self)) ?? Data(#"{"error":"internal server error","code":"INTERNAL_ERROR"}"#.utf8)
+        let body = (try? ResponseJSON.encode(self, sortedKeys: true)) ?? Data(#"{"error":"internal server error","code":"INTERNAL_ERROR"}"#.utf8)
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: body)))

@@ -1,9 +1,11 @@
 import Hummingbird
 import OptralisCore
+import PostgresNIO
 
 /// Turns every error into the JSON error shape `{"error": "...", "code": "..."}`:
 /// ``AppError`` as it is, Hummingbird's errors (unknown route, bad JSON, body too large) with a
-/// code from their status, and anything else into a 500 whose details go to the log only.
+/// code from their status, a value PostgreSQL refused as a 400 (``AppError/refusedValue(_:)``),
+/// and anything else into a 500 whose details go to the log only.
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -21,6 +23,10 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return ErrorBody(error: error.status.reasonPhrase.lowercased(), code: ErrorBody.code(for: error.status))
                 .response(status: error.status)
         } catch {
+            if let database = error as? PSQLError, let refused = AppError.refusedValue(database) {
+                context.logger.warning("value refused by PostgreSQL", metadata: ["error": "\(String(reflecting: database))"])
+                return try refused.response(from: request, context: context)
+            }
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return try AppError.internalError.response(from: request, context: context)
         }

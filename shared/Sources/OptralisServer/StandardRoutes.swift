@@ -11,6 +11,7 @@ extension Router {
         add(middleware: RequestIDMiddleware())
         add(middleware: ErrorMiddleware())
         add(middleware: MetricsMiddleware())
+        add(middleware: NULRejectionMiddleware())
     }
 
     /// `GET /health` (503 when a required dependency is down) and `GET /metrics`.
@@ -18,9 +19,7 @@ extension Router {
         OptralisMetrics.bootstrap(service: health.service)
         get("/health") { _, _ -> Response in
             let report = await health.report()
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let body = try encoder.encode(report)
+            let body = try ResponseJSON.encode(report, sortedKeys: true)
             return Response(
                 status: report.status == .down ? .serviceUnavailable : .ok,
                 headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],

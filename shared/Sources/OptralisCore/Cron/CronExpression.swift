@@ -70,7 +70,11 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
             guard pieces.count <= 2 else { throw fail("more than one /") }
             var step = 1
             if pieces.count == 2 {
-                guard let parsed = Int(pieces[1]), parsed > 0 else { throw fail("the step must be a positive number") }
+                // Bounded by the field's width: a larger step matches only the start, and a huge one
+                // would overflow the stride and stop the process.
+                guard let parsed = Int(pieces[1]), (1...bounds.count).contains(parsed) else {
+                    throw fail("the step must be a number from 1 to \(bounds.count)")
+                }
                 step = parsed
             }
             let range = pieces[0]

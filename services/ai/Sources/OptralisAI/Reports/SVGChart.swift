@@ -21,7 +21,7 @@ enum SVGChart {
             let value = maximum * Double(quarter) / 4
             let y = top + plotHeight * (1 - Double(quarter) / 4)
             svg += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(y))\" stroke=\"#e5e7eb\" stroke-width=\"1\"/>"
-            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" font-size=\"10\" text-anchor=\"end\" fill=\"#6b7280\">\(Int(value))</text>"
+            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" font-size=\"10\" text-anchor=\"end\" fill=\"#6b7280\">\(f(value.rounded(.down)))</text>"
         }
         guard !points.isEmpty else {
             svg += "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(top + plotHeight / 2))\" font-size=\"13\" text-anchor=\"middle\" fill=\"#9ca3af\">\(HTMLText.escape(empty))</text>"
@@ -65,7 +65,6 @@ enum SVGChart {
 
     /// One decimal at most, `.` as separator (SVG coordinates and axis values).
     private static func f(_ value: Double) -> String {
-        let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+        Figure.oneDecimal(value) ?? "0"
     }
 }

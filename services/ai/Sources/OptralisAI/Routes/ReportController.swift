@@ -51,8 +51,7 @@ struct ReportController: Sendable {
         }
         group.get { request, _ -> Response in
             let clientID = try await reader(request)
-            let limit = Int(request.uri.queryParameters["limit"] ?? "20") ?? 0
-            guard (1...100).contains(limit) else { throw AppError.validation("limit must be between 1 and 100") }
+            let limit = try request.uri.queryParameters.integer("limit", default: 20, in: 1...100)
             return Self.json(AIJSON.data(Listed(reports: try await ReportStore(client: database, logger: logger).list(clientID: clientID, limit: limit))))
         }
         group.get(":id") { request, context -> Response in

@@ -50,7 +50,7 @@ struct AIConfigController {
             var config = try await configs.config(clientID: clientID)
             if let enabled = body.autoDetectEnabled { config.autoDetectEnabled = enabled }
             if let text = body.customContext {
-                guard text.count <= 4000 else { throw APIError.validation("custom_context must be at most 4000 characters") }
+                guard text.unicodeScalars.count <= 4000 else { throw APIError.validation("custom_context must be at most 4000 characters") }
                 config.customContext = text.trimmingCharacters(in: .whitespacesAndNewlines)
             }
             if let patterns = body.customPatterns { config.customPatterns = try Self.validated(patterns) }
@@ -99,7 +99,7 @@ struct AIConfigController {
             }
             guard CriticalityRules.levels.contains(entry.criticality) else { throw APIError.validation("criticality must be critical, important or standard") }
             let reason = entry.reason.trimmingCharacters(in: .whitespaces)
-            guard reason.count <= 100 else { throw APIError.validation("a pattern's reason must be at most 100 characters") }
+            guard reason.unicodeScalars.count <= 100 else { throw APIError.validation("a pattern's reason must be at most 100 characters") }
             return .init(pattern: pattern, criticality: entry.criticality, reason: reason.isEmpty ? "Motif du client" : reason)
         }
     }

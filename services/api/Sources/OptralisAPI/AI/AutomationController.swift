@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import OptralisCore
+import OptralisServer
 import PostgresNIO
 
 /// `/api/ai/routines`, `/api/ai/triggers` (Essentials or above; admins write) and
@@ -210,9 +211,7 @@ struct AutomationController {
     }
 
     private static func limit(_ request: Request) throws -> Int {
-        let limit = Int(request.uri.queryParameters["limit"] ?? "20") ?? 0
-        guard (1...100).contains(limit) else { throw APIError.validation("limit must be between 1 and 100") }
-        return limit
+        try request.uri.queryParameters.integer("limit", default: 20, in: 1...100)
     }
 
     private func record(_ context: APIRequestContext, _ clientID: UUID, _ message: String, _ metadata: [String: String]) async {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import OptralisServer
 import NIOCore
 
 /// The request context of the agents' mTLS port: the connection (for the peer certificate) and
@@ -16,6 +17,8 @@ public struct AgentRequestContext: RequestContext {
     }
 
     public var maxUploadSize: Int { 10 * 1024 * 1024 }
+    public var requestDecoder: OptralisRequestDecoder { .init() }
+    public var responseEncoder: OptralisResponseEncoder { .init() }
 
     func requireAgent() throws -> AgentIdentity {
         guard let agent else { throw AgentError.unauthenticated }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import OptralisServer
 import NIOCore
 
 /// The api's request context: the 10 MB body limit of the spec, the caller's address, and the
@@ -23,6 +24,8 @@ public struct APIRequestContext: RequestContext {
     }
 
     public var maxUploadSize: Int { 10 * 1024 * 1024 }
+    public var requestDecoder: OptralisRequestDecoder { .init() }
+    public var responseEncoder: OptralisResponseEncoder { .init() }
 
     /// The identity of an authenticated route; its absence is a wiring error, answered 401.
     public func requireIdentity() throws -> Identity {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptralisCore
+import OptralisServer
 
 /// `/api/admin/*` for the super_admin: clients, licences, licence types, impersonation and the
 /// activity log. ``SuperAdminMiddleware`` guards the whole group.
@@ -95,7 +96,7 @@ struct AdminController {
         group.get("activity") { request, _ -> ActivityPage in
             let filter = try Self.activityFilter(request.uri.queryParameters)
             let (logs, total) = try await activityLog.search(filter)
-            return ActivityPage(logs: logs, total: total, page: filter.page, limit: filter.limit)
+            return ActivityPage(logs: logs, total: total, page: filter.paging.page, limit: filter.paging.limit)
         }
         group.get("activity/stats") { _, _ in try await activityLog.stats() }
     }
@@ -133,37 +134,25 @@ struct AdminController {
         guard record.code.range(of: "^[a-z][a-z0-9_]{1,29}$", options: .regularExpression) != nil else {
             throw APIError.validation("code must be 2 to 30 lower-case letters, digits or _ and start with a letter")
         }
-        guard (1...100).contains(record.name.trimmingCharacters(in: .whitespaces).count) else { throw APIError.validation("name must be 1 to 100 characters") }
+        guard (1...100).contains(record.name.trimmingCharacters(in: .whitespaces).unicodeScalars.count) else { throw APIError.validation("name must be 1 to 100 characters") }
         guard (1...3650).contains(record.metricsRetentionDays), (1...3650).contains(record.eventsRetentionDays) else {
             throw APIError.validation("retention days must be between 1 and 3650")
         }
-        guard record.maxMachines.map({ $0 > 0 }) ?? true, record.tierLevel >= 0, record.aiMonthlyQuota >= 0 else {
-            throw APIError.validation("max_machines must be positive, tier_level and ai_monthly_quota not negative")
-        }
+        if let maxMachines = record.maxMachines { try Validation.integer(maxMachines, field: "max_machines", in: 1...Validation.maximumInteger) }
+        try Validation.integer(record.tierLevel, field: "tier_level", in: 0...Validation.maximumInteger)
+        try Validation.integer(record.aiMonthlyQuota, field: "ai_monthly_quota", in: 0...Validation.maximumInteger)
         return record
     }
 
     static func activityFilter(_ query: Parameters) throws -> ActivityRepository.Filter {
-        func date(_ name: String) throws -> Date? {
-            guard let raw = query[Substring(name)].map(String.init) else { return nil }
-            guard let value = Validation.date(raw) else { throw APIError.validation("\(name) must be an ISO 8601 date-time") }
-            return value
-        }
-        func uuid(_ name: String) throws -> UUID? {
-            guard let raw = query[Substring(name)].map(String.init) else { return nil }
-            guard let value = UUID(uuidString: raw) else { throw APIError.validation("\(name) must be a UUID") }
-            return value
-        }
         let category = query["category"].map(String.init)
         if let category, ActivityLogger.Category(rawValue: category) == nil { throw APIError.validation("unknown category \(category)") }
         let level = query["level"].map(String.init)
         if let level, ActivityLogger.Level(rawValue: level) == nil { throw APIError.validation("level must be info, warn or error") }
-        let page = Int(query["page"].map(String.init) ?? "1") ?? 0
-        let limit = Int(query["limit"].map(String.init) ?? "50") ?? 0
-        guard page >= 1, (1...200).contains(limit) else { throw APIError.validation("page must be ≥ 1 and limit 1 to 200") }
         return .init(
-            category: category, level: level, clientID: try uuid("client_id"), userID: try uuid("user_id"),
-            search: query["search"].map(String.init), from: try date("from"), to: try date("to"), page: page, limit: limit)
+            category: category, level: level, clientID: try query.uuid("client_id"), userID: try query.uuid("user_id"),
+            search: try query.text("search", maximumLength: 200), from: try query.date("from"), to: try query.date("to"),
+            paging: try query.paging(defaultLimit: 50, maximumLimit: 200))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OptralisServer
 import Hummingbird
 import OptralisCore
 
@@ -33,22 +34,15 @@ struct AdminFleetController {
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         group.get("dashboard") { _, _ -> PlatformStatsRepository.Dashboard in try await stats.dashboard() }
         group.get("stats/timeline") { request, _ -> Timeline in
-            let days = Int(request.uri.queryParameters["days"] ?? "30") ?? 0
-            guard (1...365).contains(days) else { throw APIError.validation("days must be between 1 and 365") }
+            let days = try request.uri.queryParameters.integer("days", default: 30, in: 1...365)
             return Timeline(days: days, timeline: try await stats.timeline(days: days))
         }
         group.get("machines/all") { request, _ -> MachinePage in
             let query = request.uri.queryParameters
-            var clientID: UUID?
-            if let raw = query["client_id"] {
-                guard let id = UUID(uuidString: String(raw)) else { throw APIError.validation("client_id must be a UUID") }
-                clientID = id
-            }
-            let page = Int(query["page"] ?? "1") ?? 0, limit = Int(query["limit"] ?? "100") ?? 0
-            guard page >= 1, (1...500).contains(limit) else { throw APIError.validation("page must be ≥ 1 and limit between 1 and 500") }
-            let search = query["search"].map { String($0.prefix(100)) }.flatMap { $0.isEmpty ? nil : $0 }
-            let (machines, total) = try await stats.machines(clientID: clientID, search: search, page: page, limit: limit)
-            return MachinePage(machines: machines, total: total, page: page, limit: limit)
+            let paging = try query.paging(defaultLimit: 100, maximumLimit: 500)
+            let (machines, total) = try await stats.machines(
+                clientID: try query.uuid("client_id"), search: try query.text("search", maximumLength: 100), paging: paging)
+            return MachinePage(machines: machines, total: total, page: paging.page, limit: paging.limit)
         }
         group.put("machines/bulk-channel") { request, context -> CountDone in
             let body = try await request.decode(as: BulkChannelRequest.self, context: context)

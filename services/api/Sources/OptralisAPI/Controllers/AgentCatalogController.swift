@@ -97,7 +97,8 @@ struct AgentCatalogController {
         group.get("agent-requirements") { _, _ in try await requirements() }
         group.put("agent-requirements") { request, context -> Requirements in
             let body = try await request.decode(as: Requirements.self, context: context)
-            guard body.windowsClientMinBuild >= 0, body.windowsServerMinBuild >= 0 else { throw APIError.validation("minimum builds cannot be negative") }
+            try Validation.integer(body.windowsClientMinBuild, field: "windows_client_min_build", in: 0...Validation.maximumInteger)
+            try Validation.integer(body.windowsServerMinBuild, field: "windows_server_min_build", in: 0...Validation.maximumInteger)
             let identity = try context.requireIdentity()
             try await client.query(
                 """

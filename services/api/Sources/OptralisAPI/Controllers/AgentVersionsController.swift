@@ -62,7 +62,7 @@ struct AgentVersionsController {
         group.put("agent-versions/:id") { request, context -> AgentVersionRepository.Record in
             let body = try await request.decode(as: UpdateRequest.self, context: context)
             if let url = body.downloadURL { try Self.checkURL(url) }
-            guard (body.changelog?.count ?? 0) <= 10_000 else { throw APIError.validation("changelog must be at most 10000 characters") }
+            guard (body.changelog?.unicodeScalars.count ?? 0) <= 10_000 else { throw APIError.validation("changelog must be at most 10000 characters") }
             guard body.isActive != false else {
                 throw AppError.validation("deactivate a version by activating another one, or delete it", code: "ACTIVE_VERSION_REQUIRED")
             }
@@ -101,7 +101,7 @@ struct AgentVersionsController {
         let architecture = body.architecture ?? "amd64"
         guard AgentCatalogController.architectures.contains(architecture) else { throw APIError.validation("architecture must be amd64 or arm64") }
         let changelog = body.changelog ?? ""
-        guard changelog.count <= 10_000 else { throw APIError.validation("changelog must be at most 10000 characters") }
+        guard changelog.unicodeScalars.count <= 10_000 else { throw APIError.validation("changelog must be at most 10000 characters") }
         var new = AgentVersionRepository.New(
             version: version, channel: channel, platform: platform, architecture: architecture, downloadURL: "", filePath: nil, checksumSHA256: "",
             fileSizeBytes: 0, changelog: changelog, isActive: body.isActive ?? true)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptralisCore
+import OptralisServer
 
 /// `/api/alert-rules`: the spec's rule CRUD, history and metadata (admins write, observers read).
 struct AlertRulesController {
@@ -42,15 +43,10 @@ struct AlertRulesController {
         group.get("history") { request, context -> History in
             let clientID = try context.requireIdentity().requireClient()
             let query = request.uri.queryParameters
-            func uuid(_ name: String) throws -> UUID? {
-                guard let raw = query[Substring(name)] else { return nil }
-                guard let id = UUID(uuidString: String(raw)) else { throw APIError.validation("\(name) must be a UUID") }
-                return id
-            }
-            let limit = Int(query["limit"].map(String.init) ?? "50") ?? -1
-            let offset = Int(query["offset"].map(String.init) ?? "0") ?? -1
-            guard (1...500).contains(limit), offset >= 0 else { throw APIError.validation("limit must be 1 to 500 and offset not negative") }
-            let (entries, total) = try await rules.history(clientID: clientID, ruleID: try uuid("rule_id"), machineID: try uuid("machine_id"), limit: limit, offset: offset)
+            let limit = try query.integer("limit", default: 50, in: 1...500)
+            let offset = try query.integer("offset", default: 0, in: 0...Paging.maximumOffset)
+            let (entries, total) = try await rules.history(
+                clientID: clientID, ruleID: try query.uuid("rule_id"), machineID: try query.uuid("machine_id"), limit: limit, offset: offset)
             return History(history: entries, total: total, limit: limit, offset: offset)
         }
         group.get(":id") { _, context -> AlertRuleRepository.Rule in
@@ -92,7 +88,7 @@ struct AlertRulesController {
     /// channels of the caller's own client (another client's ids are refused like unknown ones).
     func validated(_ body: Body, clientID: UUID) async throws -> AlertRuleRepository.Input {
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...100).contains(name.count) else { throw APIError.validation("name must be 1 to 100 characters") }
+        guard (1...100).contains(name.unicodeScalars.count) else { throw APIError.validation("name must be 1 to 100 characters") }
         guard Self.metrics.contains(body.metric) else { throw APIError.validation("metric must be one of \(Self.metrics.joined(separator: ", "))") }
         guard Self.operators.contains(body.operator) else { throw APIError.validation("operator must be one of \(Self.operators.joined(separator: " "))") }
         guard Self.severities.contains(body.severity) else { throw APIError.validation("severity must be low, warning or critical") }

@@ -47,7 +47,7 @@ struct BootstrapController {
             let body = try await request.decode(as: Request.self, context: context)
             guard AgentCatalogController.architectures.contains(body.arch) else { throw APIError.validation("arch must be amd64 or arm64") }
             let hostname = body.hostname.trimmingCharacters(in: .whitespaces)
-            guard (1...253).contains(hostname.count), hostname.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }) else {
+            guard (1...253).contains(hostname.unicodeScalars.count), hostname.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }) else {
                 throw APIError.validation("hostname must be 1 to 253 letters, digits, dots, hyphens or underscores (RFC 1123)")
             }
             guard let clientID = try await tokens.consume(tokenHash: SecureToken.sha256Hex(body.token)) else {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptralisCore
+import OptralisServer
 import Synchronization
 
 /// Machine certificates: the public CRL, an admin's revoke/renew of a machine's certificate,
@@ -96,15 +97,10 @@ final class CertificatesController: Sendable {
             if let status, !CertificateRepository.statuses.contains(status) {
                 throw APIError.validation("status must be one of \(CertificateRepository.statuses.joined(separator: ", "))")
             }
-            let clientID = try query["client_id"].map { raw -> UUID in
-                guard let id = UUID(uuidString: String(raw)) else { throw APIError.validation("client_id must be a UUID") }
-                return id
-            }
-            let limit = Int(query["limit"].map(String.init) ?? "50") ?? -1
-            let offset = Int(query["offset"].map(String.init) ?? "0") ?? -1
-            guard (1...200).contains(limit), offset >= 0 else { throw APIError.validation("limit must be 1 to 200 and offset not negative") }
+            let limit = try query.integer("limit", default: 50, in: 1...200)
+            let offset = try query.integer("offset", default: 0, in: 0...Paging.maximumOffset)
             let (entries, total) = try await self.certificates.search(
-                status: status, clientID: clientID, search: query["search"].map(String.init), limit: limit, offset: offset)
+                status: status, clientID: try query.uuid("client_id"), search: try query.text("search", maximumLength: 200), limit: limit, offset: offset)
             return Page(certificates: entries, total: total, limit: limit, offset: offset)
         }
         group.get("certificates/stats") { _, _ in Stats(counts: try await self.certificates.stats()) }

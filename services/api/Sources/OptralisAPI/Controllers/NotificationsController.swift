@@ -1,4 +1,5 @@
 import Foundation
+import OptralisServer
 import Hummingbird
 import OptralisCore
 
@@ -95,27 +96,16 @@ struct NotificationsController {
             let clientID = try context.requireIdentity().requireClient()
             let filter = try Self.historyFilter(request.uri.queryParameters)
             let (entries, total) = try await channels.history(clientID: clientID, filter)
-            return HistoryPage(history: entries, total: total, page: filter.page, limit: filter.limit)
+            return HistoryPage(history: entries, total: total, page: filter.paging.page, limit: filter.paging.limit)
         }
     }
 
     static func historyFilter(_ query: Parameters) throws -> ChannelRepository.HistoryFilter {
-        func value(_ name: String) -> String? { query[Substring(name)].map(String.init) }
-        let channelID = try value("channel_id").map { raw -> UUID in
-            guard let id = UUID(uuidString: raw) else { throw APIError.validation("channel_id must be a UUID") }
-            return id
-        }
-        let status = value("status")
+        let status = query["status"].map(String.init)
         if let status, !["sent", "failed", "dead_letter"].contains(status) { throw APIError.validation("status must be sent, failed or dead_letter") }
-        func date(_ name: String) throws -> Date? {
-            guard let raw = value(name) else { return nil }
-            guard let date = Validation.date(raw) else { throw APIError.validation("\(name) must be an ISO 8601 date-time") }
-            return date
-        }
-        let page = Int(value("page") ?? "1") ?? 0
-        let limit = Int(value("limit") ?? "50") ?? 0
-        guard page >= 1, (1...200).contains(limit) else { throw APIError.validation("page must be ≥ 1 and limit 1 to 200") }
-        return .init(channelID: channelID, status: status, alertType: value("alert_type"), from: try date("from"), to: try date("to"), page: page, limit: limit)
+        return .init(
+            channelID: try query.uuid("channel_id"), status: status, alertType: try query.text("alert_type", maximumLength: 50),
+            from: try query.date("from"), to: try query.date("to"), paging: try query.paging(defaultLimit: 50, maximumLimit: 200))
     }
 }
 

@@ -35,7 +35,7 @@ struct ChannelService: Sendable {
     func validated(type: String, _ input: Input) throws -> (name: String, config: ChannelRepository.ChannelConfig, alertTypes: [String]) {
         guard Self.channelTypes.contains(type) else { throw APIError.validation("type must be one of \(Self.channelTypes.joined(separator: ", "))") }
         let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...100).contains(name.count) else { throw APIError.validation("name must be 1 to 100 characters") }
+        guard (1...100).contains(name.unicodeScalars.count) else { throw APIError.validation("name must be 1 to 100 characters") }
         let alertTypes = input.alertTypes ?? []
         // A test goes to the channel tested, an AI analysis to the channels its routine or trigger names: neither is filtered.
         let known = AlertType.allCases.filter { $0 != .test && $0 != .aiAnalysis }.map(\.rawValue)

@@ -70,7 +70,7 @@ struct ClientAdminService: Sendable {
     private func clientName(_ value: String?) throws -> String? {
         guard let value else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...255).contains(trimmed.count) else { throw APIError.validation("name must be 1 to 255 characters") }
+        guard (1...255).contains(trimmed.unicodeScalars.count) else { throw APIError.validation("name must be 1 to 255 characters") }
         return trimmed
     }
 

@@ -1,8 +1,11 @@
 import Foundation
 import Hummingbird
 import OptralisCore
+import OptralisServer
 
-/// Input rules of the spec ("Validation des Entrées").
+/// Input rules of the spec ("Validation des Entrées"). Lengths count code points, as
+/// PostgreSQL's `VARCHAR(n)` does (Swift's `String.count` counts grapheme clusters: a letter and
+/// its combining mark are one).
 enum Validation {
     /// ``EmailAddress/isValid(_:)``, the rule the services share.
     static func isEmail(_ value: String) -> Bool { EmailAddress.isValid(value) }
@@ -10,7 +13,7 @@ enum Validation {
     static func name(_ value: String?, field: String, maximum: Int = 100) throws -> String? {
         guard let value else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.count <= maximum else { throw APIError.validation("\(field) must be at most \(maximum) characters") }
+        guard trimmed.unicodeScalars.count <= maximum else { throw APIError.validation("\(field) must be at most \(maximum) characters") }
         return trimmed
     }
 
@@ -20,14 +23,7 @@ enum Validation {
         return value
     }
 
-    /// An ISO 8601 date-time, with or without fractional seconds (`…T10:00:00Z`, `…T10:00:00.250Z`).
-    static func date(_ text: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        if let date = plain.date(from: text) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
-    }
+    static func date(_ text: String) -> Date? { ISO8601Input.date(text) }
 
     /// The path's `:id` as a UUID; a malformed one is a 400, not a 500.
     static func pathID(_ context: APIRequestContext, _ name: String = "id") throws -> UUID {
@@ -46,8 +42,16 @@ enum Validation {
     static func text(_ raw: String?, field: String, maximum: Int) throws -> String? {
         guard let raw else { return nil }
         let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...maximum).contains(value.count) else { throw APIError.validation("\(field) must be 1 to \(maximum) characters") }
+        guard (1...maximum).contains(value.unicodeScalars.count) else { throw APIError.validation("\(field) must be 1 to \(maximum) characters") }
         return value
+    }
+
+    /// The largest value of PostgreSQL's `integer`, the type of the count and limit columns.
+    static let maximumInteger = Int(Int32.max)
+
+    /// `value` within `range`, else 400 naming `field`.
+    static func integer(_ value: Int, field: String, in range: ClosedRange<Int>) throws {
+        guard range.contains(value) else { throw APIError.validation("\(field) must be from \(range.lowerBound) to \(range.upperBound)") }
     }
 
     /// Machines changed at once by the fleet routes (labels, groups).

@@ -78,6 +78,7 @@ struct CollectionSettingsController {
         guard let name = try Validation.name(body.name, field: "name"), !name.isEmpty else { throw APIError.validation("name is required") }
         let targets = [body.machineID, body.groupID, body.labelID].compactMap { $0 }.count
         guard targets <= 1 else { throw APIError.validation("give at most one of machine_id, group_id and label_id") }
+        if let priority = body.priority { try Validation.integer(priority, field: "priority", in: -Validation.maximumInteger...Validation.maximumInteger) }
         let scope = body.machineID != nil ? "machine" : body.groupID != nil ? "group" : body.labelID != nil ? "label" : "global"
         let intervals = body.intervals ?? [:]
         for (collector, interval) in intervals.sorted(by: { $0.key < $1.key }) {

@@ -1,4 +1,5 @@
 import Foundation
+import OptralisServer
 import Hummingbird
 import OptralisCore
 
@@ -75,7 +76,7 @@ struct MachineListController {
             filter.status = String(status)
         }
         filter.os = query["os"].map(String.init)
-        filter.search = query["search"].map(String.init).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }
+        filter.search = try query.text("search", maximumLength: 100)
         if let sort = query["sort"] {
             guard MachineQueries.sortColumns[String(sort)] != nil else {
                 throw APIError.validation("sort must be one of \(MachineQueries.sortColumns.keys.sorted().joined(separator: ", "))")
@@ -83,9 +84,8 @@ struct MachineListController {
             filter.sort = String(sort)
         }
         filter.descending = query["order"] == "desc"
-        filter.page = Int(query["page"] ?? "1") ?? 0
-        filter.limit = Int(query["limit"] ?? "50") ?? 0
-        guard filter.page >= 1, (1...500).contains(filter.limit) else { throw APIError.validation("page must be ≥ 1 and limit between 1 and 500") }
+        let paging = try query.paging(defaultLimit: 50, maximumLimit: 500)
+        (filter.page, filter.limit) = (paging.page, paging.limit)
         return filter
     }
 }

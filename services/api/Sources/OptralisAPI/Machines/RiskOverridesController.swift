@@ -59,11 +59,11 @@ struct RiskOverridesController {
             throw APIError.validation("risk_type is required: lowercase letters, digits and _, starting with a letter, at most 50 characters")
         }
         let key = (body.riskKey ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard key.count <= 255 else { throw APIError.validation("risk_key must be at most 255 characters") }
+        guard key.unicodeScalars.count <= 255 else { throw APIError.validation("risk_key must be at most 255 characters") }
         let status = body.status ?? "accepted"
         guard statuses.contains(status) else { throw APIError.validation("status must be one of \(statuses.sorted().joined(separator: ", "))") }
         let reason = body.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (reason?.count ?? 0) <= 1000 else { throw APIError.validation("reason must be at most 1000 characters") }
+        guard (reason?.unicodeScalars.count ?? 0) <= 1000 else { throw APIError.validation("reason must be at most 1000 characters") }
         if let expires = body.expiresAt, expires <= Date() { throw APIError.validation("expires_at must be in the future") }
         return .init(riskType: type, riskKey: key, status: status, reason: reason?.isEmpty == true ? nil : reason, expiresAt: body.expiresAt)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OptralisServer
 import PostgresNIO
 
 /// Reads of `activity_logs` for `/api/admin/activity`.
@@ -15,8 +16,7 @@ struct ActivityRepository: Sendable {
         var search: String?
         var from: Date?
         var to: Date?
-        var page: Int
-        var limit: Int
+        var paging: Paging
     }
 
     struct Entry: Codable, Sendable {
@@ -55,7 +55,7 @@ struct ActivityRepository: Sendable {
                   AND (\(filter.from)::timestamptz IS NULL OR a.timestamp >= \(filter.from))
                   AND (\(filter.to)::timestamptz IS NULL OR a.timestamp <= \(filter.to))
             ), page AS (
-                SELECT * FROM filtered ORDER BY timestamp DESC LIMIT \(filter.limit) OFFSET \((filter.page - 1) * filter.limit)
+                SELECT * FROM filtered ORDER BY timestamp DESC LIMIT \(filter.paging.limit) OFFSET \(filter.paging.offset)
             )
             SELECT (SELECT count(*) FROM filtered)::int, p.id, p.timestamp, p.level, p.category, p.message, p.metadata,
                    p.client_id, p.client_name, p.user_id, p.ip_address

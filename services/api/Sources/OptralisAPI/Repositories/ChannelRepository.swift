@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OptralisServer
 import PostgresNIO
 
 /// `notification_channels` and `notification_history`, always scoped by client.
@@ -106,8 +107,7 @@ struct ChannelRepository: Sendable {
         var alertType: String?
         var from: Date?
         var to: Date?
-        var page: Int
-        var limit: Int
+        var paging: Paging
     }
 
     func history(clientID: UUID, _ filter: HistoryFilter) async throws -> (entries: [HistoryEntry], total: Int) {
@@ -122,7 +122,7 @@ struct ChannelRepository: Sendable {
                   AND (\(filter.from)::timestamptz IS NULL OR sent_at >= \(filter.from))
                   AND (\(filter.to)::timestamptz IS NULL OR sent_at <= \(filter.to))
             ), page AS (
-                SELECT * FROM filtered ORDER BY sent_at DESC LIMIT \(filter.limit) OFFSET \((filter.page - 1) * filter.limit)
+                SELECT * FROM filtered ORDER BY sent_at DESC LIMIT \(filter.paging.limit) OFFSET \(filter.paging.offset)
             )
             SELECT (SELECT count(*) FROM filtered)::int, p.id, p.channel_id, p.channel_type, p.alert_type, p.severity, p.machine_id,
                    p.job_id, p.subject, p.message, p.status, p.attempts, p.error_message, p.sent_at

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OptralisServer
 import OptralisCore
 import PostgresNIO
 
@@ -116,7 +117,7 @@ struct MachineQueries: Sendable {
             conditions.append("m.hostname ILIKE \(bind(pattern))")
         }
         let order = "\(Self.sortColumns[filter.sort] ?? "m.hostname") \(filter.descending ? "DESC" : "ASC") NULLS LAST, m.id"
-        let limit = bind(filter.limit), offset = bind((filter.page - 1) * filter.limit)
+        let limit = bind(filter.limit), offset = bind(Paging(page: filter.page, limit: filter.limit).offset)
         // The page's ids first, then their columns: the group name and status are computed for
         // 50 rows, not for every machine a window count would have to carry.
         let matching = conditions.joined(separator: " AND ")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OptralisServer
 import OptralisCore
 import PostgresNIO
 
@@ -110,7 +111,7 @@ struct PlatformStatsRepository: Sendable {
     }
 
     /// A page of every client's machines, optionally of one client or matching a host name.
-    func machines(clientID: UUID?, search: String?, page: Int, limit: Int) async throws -> (machines: [FleetMachine], total: Int) {
+    func machines(clientID: UUID?, search: String?, paging: Paging) async throws -> (machines: [FleetMachine], total: Int) {
         let pattern = search.map(MachineQueries.containing)
         var total = 0
         var machines: [FleetMachine] = []
@@ -120,7 +121,7 @@ struct PlatformStatsRepository: Sendable {
                    CASE WHEN \(unescaped: MachineQueries.online) THEN 'online' ELSE 'offline' END, m.last_seen, m.health_score, count(*) OVER ()::int
             FROM machines m JOIN clients c ON c.id = m.client_id
             WHERE (\(clientID)::uuid IS NULL OR m.client_id = \(clientID)) AND (\(pattern)::text IS NULL OR m.hostname ILIKE \(pattern))
-            ORDER BY c.name, m.hostname, m.id LIMIT \(limit) OFFSET \((page - 1) * limit)
+            ORDER BY c.name, m.hostname, m.id LIMIT \(paging.limit) OFFSET \(paging.offset)
             """, logger: logger
         ).decode((UUID, UUID, String, String, String?, String?, String, String, Date?, Int?, Int).self) {
             machines.append(FleetMachine(

@@ -1,4 +1,5 @@
 import Foundation
+import OptralisCore
 
 /// The language of one email: French unless the language is English (the spec's `fr`/`en`, French
 /// being the fallback for anything else), with the wording and date helpers the templates share.
@@ -43,8 +44,7 @@ struct EmailLocale: Sendable {
 
     /// A percentage: "95 %" / "95%", one decimal at most ("87,5 %" / "87.5%").
     func percent(_ value: Double) -> String {
-        let rounded = (value * 10).rounded() / 10
-        var number = rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
+        var number = Figure.oneDecimal(value) ?? String(value)
         if french { number = number.replacingOccurrences(of: ".", with: ",") }
         return french ? "\(number) %" : "\(number)%"
     }

@@ -1,18 +1,12 @@
 import Foundation
+import OptralisServer
 
-/// The one JSON form of the ai service's bodies and stored results: sorted keys, ISO 8601
-/// dates, `/` unescaped.
+/// The one JSON form of the ai service's bodies and stored results: ``ResponseJSON`` (ISO 8601
+/// dates, `/` unescaped, lowercase UUIDs) with sorted keys.
 enum AIJSON {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
-
     static func data(_ value: some Encodable) -> Data {
         // The service's bodies hold strings, numbers, booleans and dates: they always encode.
-        (try? encoder.encode(value)) ?? Data("{}".utf8)
+        (try? ResponseJSON.encode(value, sortedKeys: true)) ?? Data("{}".utf8)
     }
 
     static func string(_ value: some Encodable) -> String {

@@ -1,3 +1,4 @@
+import OptralisCore
 /// A sentence in the analysis's language.
 func wording(_ language: AILanguage, fr: String, en: String) -> String {
     language == .fr ? fr : en
@@ -5,7 +6,5 @@ func wording(_ language: AILanguage, fr: String, en: String) -> String {
 
 /// A figure with at most one decimal, for sentences ("—" for a value that is not a number).
 func format(_ value: Double) -> String {
-    guard value.isFinite, abs(value) < 1e15 else { return "—" }
-    let rounded = (value * 10).rounded() / 10
-    return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    Figure.oneDecimal(value) ?? "—"
 }

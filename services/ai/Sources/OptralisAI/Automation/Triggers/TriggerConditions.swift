@@ -1,4 +1,5 @@
 import Foundation
+import OptralisCore
 
 /// Whether a trigger's conditions hold for a machine, and why in words (the history's
 /// `trigger_reason`). Any one condition that holds is enough; the reason names all that hold.
@@ -57,6 +58,6 @@ enum TriggerConditions {
 
     /// `50` rather than `50.0`; one decimal otherwise.
     static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+        Figure.oneDecimal(value) ?? String(value)
     }
 }

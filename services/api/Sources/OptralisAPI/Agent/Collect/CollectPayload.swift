@@ -1,5 +1,6 @@
 import Foundation
 import OptralisCore
+import OptralisServer
 
 /// What `POST /agent/collect` accepts: the eight collectors of the spec, plus `events`.
 enum CollectKind: String, CaseIterable, Sendable, Codable {
@@ -36,7 +37,8 @@ struct CollectPayload: Sendable {
     static func decode(_ body: Data, receivedAt now: Date = Date()) throws -> CollectPayload {
         let envelope: Envelope
         do {
-            envelope = try decoder.decode(Envelope.self, from: withoutNulEscapes(body))
+            // A journal message can carry a NUL: kept as U+FFFD rather than failing the whole batch.
+            envelope = try decoder.decode(Envelope.self, from: JSONNULEscapes.replacingEscapes(in: body))
         } catch let error as AppError {
             throw error
         } catch let error as DecodingError {
@@ -47,26 +49,6 @@ struct CollectPayload: Sendable {
         let payload = CollectPayload(kind: envelope.kind, sequence: envelope.sequence, collectedAt: collectedAt, data: envelope.data)
         try CollectValidation.check(payload.data)
         return payload
-    }
-
-    /// PostgreSQL text and jsonb cannot hold U+0000: a `\u0000` escape (a journal message can
-    /// carry one) becomes U+FFFD instead of failing the whole batch it is written with.
-    static func withoutNulEscapes(_ body: Data) -> Data {
-        let escape = Data(#"\u0000"#.utf8)
-        guard body.range(of: escape) != nil else { return body }
-        var bytes = [UInt8](body)
-        var index = 0
-        while index + escape.count <= bytes.count {
-            if bytes[index] == UInt8(ascii: "\\") {
-                if bytes[index ..< index + escape.count].elementsEqual(escape) {
-                    bytes.replaceSubrange(index ..< index + escape.count, with: Array(#"\ufffd"#.utf8))
-                }
-                index += 2  // an escape is at least two characters; `\\u0000` is a backslash then "u0000"
-            } else {
-                index += 1
-            }
-        }
-        return Data(bytes)
     }
 
     private struct Envelope: Decodable {
@@ -122,37 +104,8 @@ enum AgentPayloadError {
     }
 
     static func invalid(_ error: DecodingError) -> AppError {
-        switch error {
-        case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            return AppError.badRequest("the body is not valid JSON", code: "INVALID_JSON")
-        case .dataCorrupted(let context):
-            return invalidValue(at: context.codingPath, context.debugDescription)
-        case .keyNotFound(let key, let context):
-            return invalidValue(at: context.codingPath + [key], "is required")
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            return invalidValue(at: context.codingPath, "must be \(describe(type))")
-        @unknown default:
-            return AppError.badRequest("invalid payload", code: "INVALID_PAYLOAD")
-        }
-    }
-
-    static func invalidValue(at path: [any CodingKey], _ problem: String) -> AppError {
-        AppError.badRequest("\(jsonPath(path)) \(problem)", code: "INVALID_PAYLOAD")
-    }
-
-    static func jsonPath(_ path: [any CodingKey]) -> String {
-        path.reduce(into: "") { text, key in
-            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
-        }
-    }
-
-    private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Bool.Type: "a boolean"
-        case is Int.Type, is Int64.Type: "an integer"
-        case is Double.Type: "a number"
-        default: "present and well-formed"
-        }
+        let problem = DecodingProblem(error)
+        if problem.kind == .notJSON { return AppError.badRequest("the body is not valid JSON", code: "INVALID_JSON") }
+        return AppError.badRequest(problem.message, code: "INVALID_PAYLOAD")
     }
 }

@@ -10,4 +10,6 @@ public struct ServiceRequestContext: RequestContext {
     }
 
     public var maxUploadSize: Int { 10 * 1024 * 1024 }
+    public var requestDecoder: OptralisRequestDecoder { .init() }
+    public var responseEncoder: OptralisResponseEncoder { .init() }
 }
