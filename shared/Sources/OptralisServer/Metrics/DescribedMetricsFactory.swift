@@ -1,0 +1,90 @@
+import CoreMetrics
+import Prometheus
+
+/// The swift-metrics factory behind every service's `/metrics`. swift-prometheus's own factory
+/// writes no `# HELP` line and keeps names as given (`hb.requests`, a counter without `_total`), so
+/// `promtool check metrics` refused the page. This one gives each metric a Prometheus name (dots
+/// become `_`, counters end in `_total`) and its help text from ``help``.
+struct DescribedMetricsFactory: MetricsFactory {
+    let registry: PrometheusCollectorRegistry
+    /// Buckets and the `destroy…` functions come from swift-prometheus's factory.
+    private let base: PrometheusMetricsFactory
+
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+        self.base = PrometheusMetricsFactory(registry: registry)
+    }
+
+    /// What each metric counts, by its Prometheus name. A metric missing here is still
+    /// described (by its kind and name) and the test of every service's `/metrics` names it.
+    static let help: [String: String] = [
+        "hb_requests_total": "HTTP requests served, by method, route and status.",
+        "hb_request_errors_total": "HTTP requests that ended in an error, by method, route and status.",
+        "http_server_request_duration": "Time to serve an HTTP request, in seconds, by method, route and status.",
+        "http_server_active_requests": "HTTP requests being served, by method.",
+        "api_agent_collect_total": "Agent collect payloads received, by collector and outcome (stored or duplicate).",
+        "api_agent_collect_batches_total": "Group commits of agent collect payloads written to PostgreSQL.",
+        "api_agent_collect_batch_size": "Collect payloads per group commit.",
+        "scheduler_job_runs_total": "Scheduled job runs, by job and outcome.",
+        "scheduler_job_duration_seconds": "Time a scheduled job run took, in seconds, by job.",
+        "scheduler_job_items_total": "Items a scheduled job handled, by job and kind of item.",
+        "notifier_queue_pending": "Notification jobs waiting in a queue.",
+        "notifier_queue_delayed": "Notification jobs waiting for their retry time.",
+        "notifier_queue_dead_letter": "Notification jobs given up after their last try.",
+        "notifier_jobs_total": "Notification jobs handled, by queue and outcome.",
+    ]
+
+    static func prometheusName(_ label: String, counter: Bool) -> String {
+        var name = String(label.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == ":" ? $0 : "_" })
+        if counter, !name.hasSuffix("_total") { name += "_total" }
+        return name
+    }
+
+    private static func description(_ name: String, kind: String) -> String {
+        help[name] ?? "\(kind) \(name) (no description yet)."
+    }
+
+    private static func labels(_ dimensions: [(String, String)]) -> [(String, String)] {
+        dimensions.map { (prometheusName($0.0, counter: false), $0.1) }
+    }
+
+    func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
+        let name = Self.prometheusName(label, counter: true)
+        return registry.makeCounter(
+            descriptor: .init(metricName: name, unitName: "", helpText: Self.description(name, kind: "Counter")), labels: Self.labels(dimensions))
+    }
+
+    func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
+        let name = Self.prometheusName(label, counter: true)
+        return registry.makeCounter(
+            descriptor: .init(metricName: name, unitName: "", helpText: Self.description(name, kind: "Counter")), labels: Self.labels(dimensions))
+    }
+
+    func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
+        let name = Self.prometheusName(label, counter: false)
+        let descriptor = MetricNameDescriptor(metricName: name, unitName: "", helpText: Self.description(name, kind: aggregate ? "Histogram" : "Gauge"))
+        guard aggregate else { return registry.makeGauge(descriptor: descriptor, labels: Self.labels(dimensions)) }
+        let buckets = base.valueHistogramBuckets[label] ?? base.defaultValueHistogramBuckets
+        return registry.makeValueHistogram(descriptor: descriptor, labels: Self.labels(dimensions), buckets: buckets)
+    }
+
+    func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
+        let name = Self.prometheusName(label, counter: false)
+        return registry.makeGauge(
+            descriptor: .init(metricName: name, unitName: "", helpText: Self.description(name, kind: "Gauge")), labels: Self.labels(dimensions))
+    }
+
+    func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
+        let name = Self.prometheusName(label, counter: false)
+        let buckets = base.durationHistogramBuckets[label] ?? base.defaultDurationHistogramBuckets
+        return registry.makeDurationHistogram(
+            descriptor: .init(metricName: name, unitName: "", helpText: Self.description(name, kind: "Histogram")), labels: Self.labels(dimensions),
+            buckets: buckets)
+    }
+
+    func destroyCounter(_ handler: any CounterHandler) { base.destroyCounter(handler) }
+    func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) { base.destroyFloatingPointCounter(handler) }
+    func destroyRecorder(_ handler: any RecorderHandler) { base.destroyRecorder(handler) }
+    func destroyMeter(_ handler: any MeterHandler) { base.destroyMeter(handler) }
+    func destroyTimer(_ handler: any TimerHandler) { base.destroyTimer(handler) }
+}

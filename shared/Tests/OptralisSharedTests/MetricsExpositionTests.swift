@@ -1,0 +1,33 @@
+import CoreMetrics
+import Foundation
+@testable import OptralisServer
+import OptralisTestSupport
+import Testing
+
+/// `/metrics` is what Prometheus scrapes: `promtool check metrics` (Debian's `prometheus`
+/// package, installed by scripts/deps.sh) must accept it. The fuzz suite lints every running
+/// service's page; this checks the factory on every kind of metric the services make.
+@Suite("Metrics exposition")
+struct MetricsExpositionTests {
+    @Test func every_metric_kind_has_help_text_and_counters_end_in_total() async throws {
+        OptralisMetrics.bootstrap(service: "metrics-test")
+        Counter(label: "hb.requests", dimensions: [("http.request.method", "GET")]).increment()
+        Counter(label: "api_agent_collect_batches_total").increment()
+        Timer(label: "scheduler_job_duration_seconds", dimensions: [("job", "test")]).recordMilliseconds(12)
+        Recorder(label: "api_agent_collect_batch_size").record(3)
+        Gauge(label: "notifier_queue_pending", dimensions: [("queue", "email")]).record(2)
+        Meter(label: "http.server.active_requests", dimensions: [("http.request.method", "GET")]).increment()
+        let text = String(decoding: OptralisMetrics.exposition(), as: UTF8.self)
+        #expect(text.contains("# TYPE hb_requests_total counter"), "\(text)")
+        #expect(text.contains("# HELP http_server_active_requests "))
+        #expect(!text.contains("no description yet"), "a metric the services make lacks its help text:\n\(text)")
+
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString).txt")
+        try Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let promtool = try #require(["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                                    "promtool is missing: scripts/deps.sh installs Debian's prometheus package")
+        let (status, output) = try await ChildProcess.run("/bin/sh", ["-c", "\(promtool) check metrics < \(file.path)"])
+        #expect(status == 0 && output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool: \(output)")
+    }
+}
