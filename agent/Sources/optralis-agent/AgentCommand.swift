@@ -41,7 +41,8 @@ struct AgentCommand: AsyncParsableCommand {
 
     struct Install: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enrol this machine with an install token and start the service.")
-        @Option(help: "The install token (Machines → Add a machine).") var token: String
+        // Unconditional: a base64url token starts with "-" one time in 64, and was then read as an option.
+        @Option(parsing: .unconditional, help: "The install token (Machines → Add a machine).") var token: String
         @Option(help: "The server's public URL, e.g. https://monitoring.example.com.") var server: String
         @OptionGroup var directories: Directories
         @Flag(help: "Do not install the systemd unit.") var noService = false
