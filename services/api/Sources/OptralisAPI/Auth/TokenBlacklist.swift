@@ -1,4 +1,5 @@
 import Foundation
+import OptralisCore
 import Logging
 import OptralisRedis
 import PostgresNIO
@@ -27,7 +28,7 @@ final class TokenBlacklist: Service, Sendable {
         try await client.query(
             """
             INSERT INTO token_blacklist (jti, user_id, reason, ip_address, user_agent, expires_at)
-            VALUES (\(tokenID), \(userID), \(reason), \(ip), \(userAgent.map { String($0.prefix(512)) }), \(expiresAt))
+            VALUES (\(tokenID), \(userID), \(reason), \(ip), \(userAgent.map { $0.clipped(toCodePoints: 512) }), \(expiresAt))
             ON CONFLICT (jti) DO NOTHING
             """, logger: logger)
         if await !pushToRedis(tokenID: tokenID, expiresAt: expiresAt) {

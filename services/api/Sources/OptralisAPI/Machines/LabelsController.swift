@@ -61,7 +61,7 @@ struct LabelsController {
         }
         group.post("assign") { request, context -> CountDone in
             let (clientID, label, body) = try await assignment(request, context)
-            let value = try Validation.text(body.value, field: "value", maximum: 100) ?? String(label.key.prefix(100))
+            let value = try Validation.text(body.value, field: "value", maximum: 100) ?? label.key.clipped(toCodePoints: 100)
             let count = try await labels.assign(labelID: label.id, value: value, machineIDs: body.machineIDs, clientID: clientID)
             try await record(context, "Label assigné aux machines", ["key": label.key, "value": value, "machines": String(count)], category: .machine)
             return CountDone(count: count)

@@ -1,4 +1,5 @@
 import Foundation
+import OptralisCore
 import HTTPTypes
 import Hummingbird
 
@@ -13,7 +14,7 @@ struct ClientAddressMiddleware: RouterMiddleware {
         if trustProxyHeaders {
             let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
             if let address = request.headers[HTTPField.Name("X-Real-IP")!] ?? forwarded, !address.isEmpty {
-                context.clientIP = String(address.prefix(45))
+                context.clientIP = address.clipped(toCodePoints: 45)
             }
         }
         return try await next(request, context)

@@ -1,4 +1,5 @@
 import Foundation
+import OptralisCore
 import Logging
 import PostgresNIO
 
@@ -22,7 +23,7 @@ struct SessionRepository: Sendable {
         try await client.query(
             """
             INSERT INTO refresh_tokens (user_id, family_id, token_hash, rotation_count, ip_address, user_agent)
-            VALUES (\(userID), \(familyID), \(tokenHash), \(rotationCount), \(ip), \(userAgent.map { String($0.prefix(512)) }))
+            VALUES (\(userID), \(familyID), \(tokenHash), \(rotationCount), \(ip), \(userAgent.map { $0.clipped(toCodePoints: 512) }))
             """, logger: logger)
     }
 
@@ -63,7 +64,7 @@ struct SessionRepository: Sendable {
 
     func insertMFASession(userID: UUID, tokenHash: String, ip: String?, userAgent: String?) async throws {
         try await client.query(
-            "INSERT INTO mfa_sessions (user_id, token_hash, ip_address, user_agent) VALUES (\(userID), \(tokenHash), \(ip), \(userAgent.map { String($0.prefix(512)) }))",
+            "INSERT INTO mfa_sessions (user_id, token_hash, ip_address, user_agent) VALUES (\(userID), \(tokenHash), \(ip), \(userAgent.map { $0.clipped(toCodePoints: 512) }))",
             logger: logger)
     }
 

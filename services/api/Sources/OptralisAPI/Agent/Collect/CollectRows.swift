@@ -301,9 +301,6 @@ struct InventoryRow: Encodable {
     }
 }
 
-/// At most `limit` Unicode scalars (PostgreSQL's VARCHAR(n) counts characters, not graphemes).
-func clip(_ text: String, _ limit: Int) -> String {
-    text.unicodeScalars.count <= limit ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit)))
-}
+func clip(_ text: String, _ limit: Int) -> String { text.clipped(toCodePoints: limit) }
 
 func clip(_ text: String?, _ limit: Int) -> String? { text.map { clip($0, limit) } }
