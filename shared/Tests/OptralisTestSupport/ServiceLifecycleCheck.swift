@@ -6,12 +6,12 @@ import Testing
 /// What every executable must do, checked on the real binary: start with the environment an
 /// operator would give it, answer `/health` (200, JSON, every dependency up) and `/metrics`
 /// (Prometheus text with its build info and `requestMetric`, the requests it served), then exit
-/// 0 within 5 s of SIGTERM. Hummingbird servers count requests in `hb_requests`; the agent's
+/// 0 within 5 s of SIGTERM. Hummingbird servers count requests in `hb_requests_total`; the agent's
 /// own status server in `optralis_agent_status_requests_total`.
 public enum ServiceLifecycleCheck {
     public static func run(
         binary: String, service: String, portVariable: String, environment: [String: String], expectedChecks: [String],
-        requestMetric: String = "hb_requests"
+        requestMetric: String = "hb_requests_total"
     ) async throws {
         let port = try freePort()
         var variables = environment
@@ -36,9 +36,9 @@ public enum ServiceLifecycleCheck {
         // has read it: the /health request may reach the counters a moment after /metrics is asked.
         var metrics = try await http.send(OutboundRequest(url: "http://127.0.0.1:\(port)/metrics"))
         _ = await eventually(timeout: .seconds(5)) {
-            if metrics.bodyText.contains("hb_requests") { return true }
+            if metrics.bodyText.contains("hb_requests_total") { return true }
             if let again = try? await http.send(OutboundRequest(url: "http://127.0.0.1:\(port)/metrics")) { metrics = again }
-            return metrics.bodyText.contains("hb_requests")
+            return metrics.bodyText.contains("hb_requests_total")
         }
         #expect(metrics.status == 200)
         #expect(metrics.bodyText.contains("optralis_build_info{service=\"\(service)\""), "\(metrics.bodyText.prefix(500))")
