@@ -84,6 +84,28 @@ if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
   python3 -c 'import aiosmtpd' >/dev/null 2>&1 || die "aiosmtpd installed but python3 cannot import it"
 fi
 
+# schemathesis (pinned) for the fuzz suite (scripts/fuzz.sh): into the python3 on PATH, or, where
+# that python refuses pip installs (Debian's, PEP 668), into the project's venv .local/venv,
+# which scripts/fuzz.sh puts first on PATH.
+schemathesis_version=4.32.5
+venv="$(cd "$(dirname "$0")/.." && pwd)/.local/venv"
+if ! { command -v schemathesis >/dev/null 2>&1 && schemathesis --version 2>/dev/null | grep -q " $schemathesis_version\$"; } \
+   && ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q " $schemathesis_version\$"; then
+  echo "deps.sh: installing schemathesis $schemathesis_version" >&2
+  log=$(mktemp)
+  if ! python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version" >"$log" 2>&1; then
+    if grep -q 'externally-managed-environment' "$log"; then
+      python3 -m venv "$venv" >"$log" 2>&1 || { apt_install python3-venv; python3 -m venv "$venv" >"$log" 2>&1; } \
+        || { cat "$log" >&2; rm -f "$log"; die "python3 -m venv $venv failed"; }
+      "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version" >"$log" 2>&1 \
+        || { cat "$log" >&2; rm -f "$log"; die "pip install schemathesis into $venv failed"; }
+    else
+      cat "$log" >&2; rm -f "$log"; die "pip install schemathesis failed"
+    fi
+  fi
+  rm -f "$log"
+fi
+
 if ! command -v swift >/dev/null 2>&1; then
   die "the Swift toolchain is missing: 'swift' is not on PATH (install Swift 6.x from swift.org, e.g. under /opt/swift, and add its usr/bin to PATH)"
 fi

@@ -3,7 +3,8 @@
 # (.local/test-pg on 25433, .local/test-redis on 26380: never the `make run` ones; below the
 # ephemeral port range, so no connection of a concurrent process can hold them), builds
 # once, migrates a template database every test suite copies, checks the compose file,
-# then runs every test from that build. Exits non-zero on any failure.
+# then runs every test from that build, then the fuzz suite (scripts/fuzz.sh) against the same
+# binaries, PostgreSQL and Redis. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -50,9 +51,24 @@ status=0
 # machine running them all together stretches timings past what any test should tolerate.
 SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=${OPTRALIS_TEST_PARALLELISM:-6} swift test --skip-build "$@" 2>&1 | tee "$output" || status=$?
 echo "tests took $(( $(date +%s) - start )) s"
-# One plain summary line: Swift Testing's count of tests, and how many of them failed.
+# Swift Testing's count of tests, and how many of them failed.
 total=$(sed -n 's/.*Test run with \([0-9]*\) tests\{0,1\} .*/\1/p' "$output" | tail -1)
 # A parameterised test ends "… with N test cases failed after …".
 failed=$(grep -cE '✘ Test [^ ]+\([^)]*\)( with [0-9]+ test cases?)? failed after' "$output" || true)
-echo "$(( ${total:-0} - failed )) passed, $failed failed"
-exit $status
+passed=$(( ${total:-0} - failed ))
+echo "swift test: $passed passed, $failed failed"
+
+# The fuzz suite (scripts/fuzz.sh), with the same binaries, PostgreSQL and Redis; it counts as
+# one more test. Skipped when arguments select some Swift tests, or with OPTRALIS_SKIP_FUZZ=1.
+fuzz_status=0
+if [ $# -eq 0 ] && [ "${OPTRALIS_SKIP_FUZZ:-}" != 1 ]; then
+  echo "==> fuzz suite (scripts/fuzz.sh)"
+  scripts/fuzz.sh || fuzz_status=$?
+  if [ $fuzz_status -eq 0 ]; then passed=$(( passed + 1 )); else failed=$(( failed + 1 )); echo "fuzz suite FAILED (exit $fuzz_status)"; fi
+else
+  echo "fuzz suite skipped (test arguments given, or OPTRALIS_SKIP_FUZZ=1)"
+fi
+# One plain summary line.
+echo "$passed passed, $failed failed"
+[ $status -ne 0 ] && exit $status
+exit $fuzz_status
