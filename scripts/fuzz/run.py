@@ -56,6 +56,8 @@ SPEC = Path(os.environ.get("FUZZ_SPEC", ROOT / "docs" / "openapi.yaml"))
 CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance"
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 SERVICES = ["ca", "api", "ai", "notifier", "scheduler"]
+# What the Swift runtime writes to a service's log when the process crashes.
+CRASH_MARKERS = ("*** Program crashed", "Fatal error:", "Segmentation fault")
 
 BIN = Path(os.environ["OPTRALIS_BIN_DIR"])
 OUT = Path(os.environ.get("FUZZ_OUT", ROOT / ".local" / "fuzz"))
@@ -223,10 +225,16 @@ class Stack:
         return False
 
     def tail(self, service: str, lines: int = 40) -> str:
+        """The log's last lines, or, when the service crashed, the lines around its last crash
+        report (whose end is only the list of loaded libraries)."""
         path = self.logs / f"{service}.log"
         if not path.exists():
             return "(no log)"
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+        text = path.read_text(errors="replace").splitlines()
+        crashes = [i for i, line in enumerate(text) if any(marker in line for marker in CRASH_MARKERS)]
+        if crashes:
+            return "\n".join(text[max(0, crashes[-1] - 10):crashes[-1] + 30])
+        return "\n".join(text[-lines:])
 
     def stop_all(self) -> None:
         for service, process in reversed(list(self.processes.items())):
@@ -534,6 +542,17 @@ def main() -> int:
                 failures.append(f"the {role} session no longer works after the run (GET /api/me {status} {body})")
     finally:
         stack.stop_all()
+    # A crash the service survived (a restarted process) or that happened in the last moments:
+    # the Swift runtime's crash report in a log, or a stop that was not clean.
+    for service, process in stack.processes.items():
+        if process.returncode not in (0, None):
+            failures.append(f"{service} did not stop cleanly on SIGTERM (exit {process.returncode})")
+        log_path = stack.logs / f"{service}.log"
+        text = log_path.read_text(errors="replace") if log_path.exists() else ""
+        crash = next((line for line in text.splitlines() if any(marker in line for marker in CRASH_MARKERS)), None)
+        if crash:
+            failures.append(f"{service} crashed: {crash.strip()} (see {log_path})")
+            log(f"!!! {service} crashed; its log around the crash:\n" + stack.tail(service))
 
     findings = [(r["name"], operation, summary) for r in results for operation, summary in r["findings"]]
     log("\n==> fuzz: findings")
