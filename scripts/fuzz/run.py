@@ -7,12 +7,13 @@ tenant with an admin and an observer (passwords changed, MFA off) and a machine 
 `optralis-agent install`; then runs schemathesis per service on the operations whose
 `x-optralis-services` names it:
 
-  api-public         the api's public routes, no credentials
-  api-super_admin    /api/* as the super_admin (its own token)
-  api-admin          /api/* as the tenant's admin
-  api-observer       /api/* as the tenant's observer
   api-agents         /agent/* on the mTLS port with the machine's client certificate
-  ai, ca             their internal routes with X-Internal-Token
+  ai-tenant          the ai's routes with the tenant's X-Client-ID and machine (X-Internal-Token)
+  ai, ca             their internal routes with X-Internal-Token, ids generated
+  api-public         the api's public routes, no credentials
+  api-admin          /api/* as the tenant's admin (machine_id: a second machine of the tenant)
+  api-observer       /api/* as the tenant's observer
+  api-super_admin    /api/* as the super_admin (its own token); last, as it changes licences
   notifier, scheduler, agent   /health and /metrics
 
 Checks: not_a_server_error, status_code_conformance, response_schema_conformance,
@@ -314,8 +315,19 @@ def bootstrap(stack: Stack) -> dict:
     stack.start("agent", ["run", "--config-dir", str(etc), "--state-dir", str(state)], env=agent_env)
     if not stack.wait_healthy("agent"):
         raise SystemExit("fuzz: the agent does not answer /health:\n" + stack.tail("agent"))
+    # A second machine, enrolled through the api alone, for the api's AI routes (an analysis of a
+    # machine puts that machine on cooldown for 30 minutes).
+    status, body = http("POST", api + "/api/install-tokens", {"name": "fuzz-2", "max_usage": 1}, token=admin)
+    if status != 200:
+        raise SystemExit(f"fuzz: creating an install token failed: {status} {body}")
+    status, second = http("POST", api + "/api/public/bootstrap", {
+        "token": body["token"]["token"], "arch": "amd64", "hostname": "fuzz-second", "hardware_id": "FUZZ-SECOND",
+        "os": "Debian 12"})
+    if status != 200:
+        raise SystemExit(f"fuzz: enrolling the second machine failed: {status} {second}")
     return {"root": root, "admin": admin, "observer": observer, "client_id": client_id,
-            "machine_id": enrolment.get("machine_id"), "cert": str(etc / "agent.crt"), "key": str(etc / "agent.key"),
+            "second_machine_id": second["machine_id"].lower(),
+            "machine_id": str(enrolment.get("machine_id", "")).lower(), "cert": str(etc / "agent.crt"), "key": str(etc / "agent.key"),
             "ca": str(etc / "ca.crt")}
 
 
@@ -363,15 +375,22 @@ def passes(stack: Stack, ids: dict) -> list[dict]:
     internal = {"X-Internal-Token": stack.secret}
     bearer = lambda token: {"Authorization": f"Bearer {token}"}  # noqa: E731
     api_user = lambda path: api_group(path) in ("tenant", "admin")  # noqa: E731
+    # In this order: the passes that need the tenant and its machines intact first; the
+    # super_admin, who can change licence types and quotas, last of the api's.
     return [
-        {"name": "api-public", "service": "api", "url": stack.url("api"), "keep": lambda p: api_group(p) == "public"},
-        {"name": "api-super_admin", "service": "api", "url": stack.url("api"), "keep": api_user, "headers": bearer(ids["root"])},
-        {"name": "api-admin", "service": "api", "url": stack.url("api"), "keep": api_user, "headers": bearer(ids["admin"])},
-        {"name": "api-observer", "service": "api", "url": stack.url("api"), "keep": api_user, "headers": bearer(ids["observer"])},
         {"name": "api-agents", "service": "api-agents", "url": f"https://127.0.0.1:{stack.tls_port}",
          "tls": (ids["cert"], ids["key"], ids["ca"])},
+        # The ai's routes with the tenant's client and machine, so that the analyses, quota and
+        # reports run on real data; then again with generated X-Client-ID and machine ids.
+        {"name": "ai-tenant", "service": "ai", "url": stack.url("ai"), "headers": internal, "drop": ("InternalToken",),
+         "parameters": {"header.X-Client-ID": ids["client_id"], "body.machine_id": ids["machine_id"]}},
         {"name": "ai", "service": "ai", "url": stack.url("ai"), "headers": internal, "drop": ("InternalToken",)},
         {"name": "ca", "service": "ca", "url": stack.url("ca"), "headers": internal, "drop": ("InternalToken",)},
+        {"name": "api-public", "service": "api", "url": stack.url("api"), "keep": lambda p: api_group(p) == "public"},
+        {"name": "api-admin", "service": "api", "url": stack.url("api"), "keep": api_user, "headers": bearer(ids["admin"]),
+         "parameters": {"body.machine_id": ids["second_machine_id"]}},
+        {"name": "api-observer", "service": "api", "url": stack.url("api"), "keep": api_user, "headers": bearer(ids["observer"])},
+        {"name": "api-super_admin", "service": "api", "url": stack.url("api"), "keep": api_user, "headers": bearer(ids["root"])},
         {"name": "notifier", "service": "notifier", "url": stack.url("notifier")},
         {"name": "scheduler", "service": "scheduler", "url": stack.url("scheduler")},
         {"name": "agent", "service": "agent", "url": f"http://127.0.0.1:{stack.ports['agent']}"},
@@ -388,7 +407,14 @@ def run_pass(document: dict, spec_pass: dict, out: Path) -> dict:
     spec_path.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True))
     junit = out / "reports" / f"{name}.junit.xml"
     junit.parent.mkdir(parents=True, exist_ok=True)
-    command = ["schemathesis", "run", str(spec_path), "--url", spec_pass["url"], "--checks", CHECKS,
+    command = ["schemathesis"]
+    if spec_pass.get("parameters"):
+        # Values schemathesis sends as they are instead of generating them (its config file).
+        config = out / "specs" / f"{name}.toml"
+        config.write_text("[parameters]\n" + "".join(
+            f"{json.dumps(key)} = {json.dumps(value)}\n" for key, value in spec_pass["parameters"].items()))
+        command += ["--config-file", str(config)]
+    command += ["run", str(spec_path), "--url", spec_pass["url"], "--checks", CHECKS,
                "--seed", SEED, "--max-examples", MAX_EXAMPLES, "--phases", "examples,coverage,fuzzing",
                "--workers", WORKERS, "--generation-database", "none", "--request-timeout", "30",
                "--suppress-health-check", "all", "--no-color", "--report", "junit",
