@@ -491,12 +491,33 @@ def promtool(url: str) -> str | None:
     return None
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys silently; a document with one is refused."""
+
+
+def _unique_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise SystemExit(f"fuzz: {SPEC} has the key {key!r} twice ({key_node.start_mark})")
+        seen.add(key)
+    return loader.construct_mapping(node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
+def load_spec(path: Path) -> dict:
+    return yaml.load(path.read_text(), Loader=_UniqueKeyLoader)
+
+
 def main() -> int:
     started = time.time()
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
-    document = yaml.safe_load(SPEC.read_text())
+    document = load_spec(SPEC)
     stack = Stack(OUT)
     failures: list[str] = []
     results = []
