@@ -68,6 +68,10 @@ MAX_EXAMPLES = os.environ.get("FUZZ_MAX_EXAMPLES", "10")
 # (a runtime error of the tool, not a finding) when two of them parse at once.
 WORKERS = os.environ.get("FUZZ_WORKERS", "1")
 PASS_TIMEOUT = int(os.environ.get("FUZZ_PASS_TIMEOUT", "300"))
+# The whole run's budget (CI allows the suite 8 minutes): a pass gets what is left of it, and one
+# cut short is a finding, not a silent pass.
+BUDGET_SECONDS = int(os.environ.get("FUZZ_BUDGET_SECONDS", "480"))
+DEADLINE = time.time() + BUDGET_SECONDS
 CONTINUE = os.environ.get("FUZZ_CONTINUE") == "1"  # every failure of an operation, not only its first
 
 
@@ -434,7 +438,8 @@ def run_pass(document: dict, spec_pass: dict, out: Path) -> dict:
     env = dict(os.environ, SCHEMATHESIS_HOOKS="", PYTHONUNBUFFERED="1")
     with open(output_path, "w") as output:
         try:
-            result = subprocess.run(command, stdout=output, stderr=subprocess.STDOUT, timeout=PASS_TIMEOUT,
+            result = subprocess.run(command, stdout=output, stderr=subprocess.STDOUT,
+                                    timeout=max(1, min(PASS_TIMEOUT, DEADLINE - time.time())),
                                     cwd=out, env=env)
             status = result.returncode
         except subprocess.TimeoutExpired:

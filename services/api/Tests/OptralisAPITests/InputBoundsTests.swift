@@ -102,6 +102,18 @@ struct InputBoundsTests {
         }
     }
 
+    @Test func path_parameters_are_percent_decoded() async throws {
+        try await APIHarness.run { api in
+            let client = try await api.seedClient()
+            let observer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
+            try await api.sql("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'pc-josé')")
+            let machine = try await api.send(.get, "/api/machines/by-hostname/pc-jos%C3%A9", token: observer)
+            #expect(machine.status == .ok, "\(machine.text)")
+            #expect(try await api.send(.get, "/api/machines/by-hostname/pc%2Djos%C3%A9/metrics", token: observer).status == .ok)
+            #expect(try await api.send(.get, "/api/machines/by-hostname/pc-jos%C3", token: observer).code == "VALIDATION_ERROR")
+        }
+    }
+
     @Test func decoding_errors_name_the_field_in_plain_words() async throws {
         try await APIHarness.run { api in
             let client = try await api.seedClient()

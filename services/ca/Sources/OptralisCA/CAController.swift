@@ -50,14 +50,14 @@ final class CAController: Sendable {
             return response
         }
         group.post("certificates/:serial/renew") { _, context -> IssueResponse in
-            let serial = try context.parameters.require("serial")
+            let serial = try context.parameters.decoded("serial")
             guard let existing = try await self.store.find(serial: serial), let machine = existing.machineID else {
                 throw AppError.notFound("certificate \(serial) not found", code: "CERTIFICATE_NOT_FOUND")
             }
             return try await self.issue(clientID: existing.clientID, machineID: machine, createdBy: nil)
         }
         group.post("certificates/:serial/revoke") { request, context -> Done in
-            let serial = try context.parameters.require("serial")
+            let serial = try context.parameters.decoded("serial")
             let body = try? await request.decode(as: RevokeRequest.self, context: context)
             guard try await self.store.find(serial: serial) != nil else { throw AppError.notFound("certificate \(serial) not found", code: "CERTIFICATE_NOT_FOUND") }
             try await self.store.revoke(serial: serial, reason: body?.reason ?? "unspecified")
@@ -66,7 +66,7 @@ final class CAController: Sendable {
             return Done(serial: serial, status: "revoked")
         }
         group.post("certificates/:serial/restore") { _, context -> Done in
-            let serial = try context.parameters.require("serial")
+            let serial = try context.parameters.decoded("serial")
             guard let existing = try await self.store.find(serial: serial) else { throw AppError.notFound("certificate \(serial) not found", code: "CERTIFICATE_NOT_FOUND") }
             guard existing.expiresAt > Date() else { throw AppError.conflict("an expired certificate cannot be restored", code: "CERTIFICATE_EXPIRED") }
             try await self.store.restore(serial: serial)

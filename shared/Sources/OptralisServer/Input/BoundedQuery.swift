@@ -39,6 +39,15 @@ extension Parameters {
         return value
     }
 
+    /// A path parameter, percent-decoded (the router hands them over as they are in the URL, so
+    /// `pc-jos%C3%A9` would not find the machine `pc-josé`). Not for query parameters: those
+    /// arrive decoded.
+    public func decoded(_ name: String) throws -> String {
+        guard let raw = self[Substring(name)] else { throw AppError.badRequest("\(name) is required") }
+        guard let value = raw.removingPercentEncoding else { throw AppError.validation("\(name) is not a valid percent-encoded text") }
+        return value
+    }
+
     /// `page` (from 1) and `limit` (from 1 to `maximumLimit`).
     public func paging(defaultLimit: Int, maximumLimit: Int) throws -> Paging {
         Paging(

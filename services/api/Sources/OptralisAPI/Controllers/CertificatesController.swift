@@ -115,7 +115,7 @@ final class CertificatesController: Sendable {
             return Purged(deleted: cleared)
         }
         group.post("certificates/:serial/restore") { _, context -> Outcome in
-            let serial = try context.parameters.require("serial")
+            let serial = try context.parameters.decoded("serial")
             try await self.ca.restore(serial: serial)
             self.crlCache.withLock { $0 = nil }
             await self.statuses.invalidate(serials: [serial])

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptralisCore
+import OptralisServer
 
 /// The Linux installers (spec "Installeur Personnalisé"): `GET /install.sh`, public, takes the
 /// install token as its argument; `GET /api/installer/linux/:arch` (signed-in user) is the same
@@ -19,7 +20,7 @@ struct InstallerController {
         group.get("linux/:arch") { _, context -> Response in
             let identity = try context.requireIdentity()
             let clientID = try identity.requireClient()
-            let architecture = try context.parameters.require("arch")
+            let architecture = try context.parameters.decoded("arch")
             guard AgentCatalogController.architectures.contains(architecture) else {
                 throw APIError.validation("architecture must be amd64 or arm64")
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptralisCore
+import OptralisServer
 
 /// `GET /api/machines/by-hostname/:hostname/metrics` and `/network-metrics` (`?range=1h|24h|7d|30d`,
 /// default 24h): 1 h every raw sample, 24 h raw samples in 5-minute buckets, 7 and 30 days the
@@ -32,7 +33,7 @@ struct MachineHistoryController {
 
     private func target(_ request: Request, _ context: APIRequestContext) async throws -> (String, UUID, HistoryRange) {
         let clientID = try context.requireIdentity().requireClient()
-        let hostname = try context.parameters.require("hostname")
+        let hostname = try context.parameters.decoded("hostname")
         let range = try HistoryRange(query: request.uri.queryParameters["range"].map(String.init))
         guard let (machine, name) = try await machines.find(hostname: hostname, clientID: clientID) else {
             throw APIError.notFound("machine \(hostname)")

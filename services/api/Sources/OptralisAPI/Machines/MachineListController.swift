@@ -43,13 +43,13 @@ struct MachineListController {
         }
         group.get("by-hostname/:hostname") { _, context -> Response in
             let clientID = try context.requireIdentity().requireClient()
-            let name = try context.parameters.require("hostname")
+            let name = try context.parameters.decoded("hostname")
             let (id, _) = try await machines.named(name, clientID: clientID)
             return try await detail(id: id, clientID: clientID)
         }
         group.get("by-hostname/:hostname/inventory") { _, context -> Response in
             let clientID = try context.requireIdentity().requireClient()
-            let name = try context.parameters.require("hostname")
+            let name = try context.parameters.decoded("hostname")
             let (id, hostname) = try await machines.named(name, clientID: clientID)
             return try SplicedJSON.response(InventoryHead(hostname: hostname), member: "collectors", rawValues: try await queries.snapshots(machineID: id))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptralisCore
+import OptralisServer
 
 /// Machine administration of the fleet API: effective intervals, maintenance mode, update
 /// channel, force-collect and deletion. Writes are refused to observers by the tenant gate;
@@ -80,7 +81,7 @@ struct MachinesController {
     private func target(_ context: APIRequestContext, byHostname: Bool = false) async throws -> (UUID, UUID, String) {
         let clientID = try context.requireIdentity().requireClient()
         if byHostname {
-            let name = try context.parameters.require("hostname")
+            let name = try context.parameters.decoded("hostname")
             let (id, hostname) = try await machines.named(name, clientID: clientID)
             return (clientID, id, hostname)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptralisCore
+import OptralisServer
 
 /// `/api/machines/by-hostname/:hostname/risk-overrides`: list, create or replace (one override per
 /// risk type and key), delete. Observers only read (tenant gate).
@@ -70,7 +71,7 @@ struct RiskOverridesController {
 
     private func target(_ context: APIRequestContext) async throws -> (UUID, UUID, String) {
         let clientID = try context.requireIdentity().requireClient()
-        let name = try context.parameters.require("hostname")
+        let name = try context.parameters.decoded("hostname")
         let (id, hostname) = try await machines.named(name, clientID: clientID)
         return (clientID, id, hostname)
     }
