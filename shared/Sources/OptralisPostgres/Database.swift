@@ -151,9 +151,7 @@ final class Reachability: Sendable {
         return await withCheckedContinuation { continuation in
             let answer = Once(continuation)
             @Sendable func finish(_ reachable: Bool) { answer.resume(returning: reachable) }
-            let timer = eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)) {
-                finish(false)
-            }
+            let timer = eventLoop.scheduleTask(in: .milliseconds(Int64(timeout / .milliseconds(1)))) { finish(false) }
             attempt.whenComplete { result in
                 timer.cancel()
                 if case .success(let connection) = result { let _: EventLoopFuture<Void> = connection.close() }
