@@ -56,8 +56,9 @@ public struct DependencyOutageMiddleware<Context: RequestContext>: RouterMiddlew
         try await withoutActuallyEscaping(next) { next in
             let handover = Handover(next: next, context: context)
             return try await withThrowingTaskGroup(of: Outcome.self) { group in
-                group.addTask { .response(try await handover.next(request, handover.context)) }
-                group.addTask {
+                // Immediate: each runs on this thread until it first suspends, sparing two hops per request.
+                group.addImmediateTask { .response(try await handover.next(request, handover.context)) }
+                group.addImmediateTask {
                     try await Task.sleep(for: database.wasRecentlyUnreachable ? .milliseconds(200) : patience)
                     while await database.isReachable() {
                         try await Task.sleep(for: patience)
