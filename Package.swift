@@ -126,7 +126,11 @@ let package = Package(
         ),
         .target(
             name: "OptralisPostgres",
-            dependencies: ["OptralisCore", postgresNIO, logging, .product(name: "NIOSSL", package: "swift-nio-ssl")],
+            dependencies: [
+                "OptralisCore", postgresNIO, logging, .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // ConnectionPoolError, which PostgresClient throws as it is once its circuit breaker trips.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+            ],
             path: "shared/Sources/OptralisPostgres",
             swiftSettings: swiftSettings
         ),

@@ -87,6 +87,27 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+extension DatabaseURL {
+    /// The same server for a single connection outside the pool (``Database/isReachable()``);
+    /// nil when the TLS context cannot be made (the pool would fail the same way).
+    func connectionConfiguration() -> PostgresConnection.Configuration? {
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            switch tlsMode {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+        } catch {
+            return nil
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = .seconds(1)
+        return configuration
+    }
+}
+
 public struct DatabaseURLError: Error, Sendable, CustomStringConvertible {
     public let reason: String
     public var description: String { "DATABASE_URL \(reason)" }

@@ -1,9 +1,10 @@
 /// Typed wrappers for the commands the suite uses; anything else goes through `command(_:)`.
 extension RedisClient {
-    public func ping() async throws(RedisError) -> Duration {
+    /// `timeout` replaces the client's command timeout (`/health` answers within a second).
+    public func ping(timeout: Duration? = nil) async throws(RedisError) -> Duration {
         let clock = ContinuousClock()
         let start = clock.now
-        let reply = try await command("PING")
+        let reply = try await command(["PING"], timeout: timeout)
         guard reply.string == "PONG" else { throw .unexpectedReply("PING answered \(reply)") }
         return clock.now - start
     }

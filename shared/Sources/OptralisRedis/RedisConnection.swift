@@ -1,4 +1,5 @@
 import CHiredis
+import Glibc
 
 /// One hiredis connection: the only type that touches `redisContext` pointers.
 ///
@@ -9,9 +10,12 @@ final class RedisConnection: @unchecked Sendable {
     private var context: UnsafeMutablePointer<redisContext>?
     let url: RedisURL
     private let commandTimeoutMs: Int
+    /// Whether the last `.connection` error was a read or write timeout (the server hung)
+    /// rather than a broken connection (the server went away or restarted).
+    private(set) var timedOut = false
 
     /// Connects, authenticates and selects the database, or throws `.connection`.
-    init(url: RedisURL, connectTimeoutMs: Int = 2000, commandTimeoutMs: Int = 5000) throws(RedisError) {
+    init(url: RedisURL, connectTimeoutMs: Int, commandTimeoutMs: Int) throws(RedisError) {
         self.url = url
         self.commandTimeoutMs = commandTimeoutMs
         guard let context = redisConnectWithTimeout(url.host, Int32(url.port), optralis_timeval_ms(connectTimeoutMs)) else {
@@ -20,6 +24,7 @@ final class RedisConnection: @unchecked Sendable {
         self.context = context
         if context.pointee.err != 0 {
             let message = Self.errorString(context)
+            timedOut = Self.isTimeout(context)
             close()
             throw .connection("cannot connect to \(url): \(message)")
         }
@@ -44,14 +49,16 @@ final class RedisConnection: @unchecked Sendable {
 
     /// Sends one command (binary-safe, `redisCommandArgv`). A broken connection closes itself
     /// and throws `.connection`; an error reply throws `.server` and leaves it usable.
-    /// `blockingSeconds` widens the read timeout for blocking commands such as BLMOVE.
-    func execute(_ arguments: [String], blockingSeconds: Double? = nil) throws(RedisError) -> RedisValue {
+    /// `timeoutMs` replaces the command timeout for this command; blocking commands such as
+    /// BLMOVE pass their server-side block time plus the command timeout.
+    func execute(_ arguments: [String], timeoutMs: Int? = nil) throws(RedisError) -> RedisValue {
         guard let context else { throw .connection("connection is closed") }
-        if let blockingSeconds {
-            redisSetTimeout(context, optralis_timeval_ms(Int(blockingSeconds * 1000) + commandTimeoutMs))
+        timedOut = false
+        if let timeoutMs {
+            redisSetTimeout(context, optralis_timeval_ms(timeoutMs))
         }
         defer {
-            if blockingSeconds != nil, let context = self.context {
+            if timeoutMs != nil, let context = self.context {
                 redisSetTimeout(context, optralis_timeval_ms(commandTimeoutMs))
             }
         }
@@ -73,6 +80,7 @@ final class RedisConnection: @unchecked Sendable {
         }
         guard let raw else {
             let message = context.pointee.err != 0 ? Self.errorString(context) : "no reply"
+            timedOut = Self.isTimeout(context)
             close()
             throw .connection(message)
         }
@@ -109,6 +117,14 @@ final class RedisConnection: @unchecked Sendable {
     private static func bytes(_ pointer: UnsafeMutablePointer<CChar>?, _ length: Int) -> [UInt8] {
         guard let pointer, length > 0 else { return [] }
         return Array(UnsafeRawBufferPointer(start: pointer, count: length))
+    }
+
+    /// hiredis 0.14 reports a socket timeout as an I/O error with `EAGAIN` (`SO_RCVTIMEO`) or,
+    /// while connecting, `ETIMEDOUT`; its message is `strerror` of that errno.
+    private static func isTimeout(_ context: UnsafeMutablePointer<redisContext>) -> Bool {
+        guard context.pointee.err == REDIS_ERR_IO else { return false }
+        let message = errorString(context)
+        return [EAGAIN, EWOULDBLOCK, ETIMEDOUT].contains(errno) || message.contains("temporarily unavailable") || message.contains("timed out")
     }
 
     private static func errorString(_ context: UnsafeMutablePointer<redisContext>) -> String {

@@ -39,9 +39,10 @@ public struct HealthCheck: Sendable {
     }
 
     /// Redis; `required: false` on the api, which keeps serving without it. Nil client: disabled.
+    /// A hung Redis is reported down within 500 ms (and its breaker opens, see ``RedisClient``).
     public static func redis(_ client: RedisClient?, required: Bool) -> HealthCheck {
         guard let client else { return HealthCheck(disabled: "redis") }
-        return HealthCheck(name: "redis", required: required) { try await client.ping() }
+        return HealthCheck(name: "redis", required: required) { try await client.ping(timeout: .milliseconds(500)) }
     }
 
     func run() async -> DependencyHealth {

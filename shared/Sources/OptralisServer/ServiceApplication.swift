@@ -65,7 +65,8 @@ where Context.Source == ApplicationRequestContextSource {
     }
 
     /// The router: the service's `outerMiddleware` (it sees every response, errors included),
-    /// the shared middleware, `/health`, `/metrics`, then the service's own `routes`.
+    /// the shared middleware, `/health`, `/metrics`, ``DependencyOutageMiddleware``, then the
+    /// service's own `routes`.
     /// Separate from ``application(router:workers:beforeServerStarts:)`` so tests can list its routes.
     ///
     /// `routes` has no default on purpose: a lone trailing closure must land there. With both
@@ -79,6 +80,8 @@ where Context.Source == ApplicationRequestContextSource {
         outerMiddleware(router)
         router.addStandardMiddleware()
         router.addStandardRoutes(health: HealthReporter(service: service, checks: healthChecks + extraHealthChecks))
+        // After /health and /metrics, which bound their own probes.
+        if let database { router.add(middleware: DependencyOutageMiddleware(database: database)) }
         routes(router)
         return router
     }

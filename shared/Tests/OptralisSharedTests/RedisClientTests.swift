@@ -114,14 +114,41 @@ struct RedisClientTests {
 
         await server.stop()
         await #expect(throws: RedisError.self) { try await redis.get("k1") }
+        #expect(!redis.isAvailable, "the failed command opened the breaker")
         try await server.start()
+        let restarted = ContinuousClock.now
+        #expect(await eventually(timeout: .seconds(3)) { redis.isAvailable }, "a background ping closes the breaker")
+        #expect(ContinuousClock.now - restarted < .seconds(1))
 
-        // Same client object, no manual action: every command after the restart succeeds.
+        // Same client object, no manual action: every command after the restart succeeds,
+        // the stale idle connections included.
         for round in 0..<6 {
             try await redis.set("after:\(round)", "ok")
             #expect(try await redis.get("after:\(round)") == "ok")
         }
         #expect(try await redis.get("k1") == nil, "the restarted server kept no data (--save '')")
+        await redis.shutdown()
+        await server.stop()
+    }
+
+    @Test func a_hung_server_costs_one_timeout_then_commands_fail_at_once_until_it_answers() async throws {
+        let server = try RedisServerProcess()
+        try await server.start()
+        let redis = RedisClient(url: try RedisURL(parsing: server.url), maximumConnections: 4, timeout: .milliseconds(300), logger: testLogger)
+        try await redis.set(prefix + "k", "v")
+        server.pause()
+        let clock = ContinuousClock()
+        var start = clock.now
+        await #expect(throws: RedisError.self) { try await redis.get(self.prefix + "k") }
+        let first = clock.now - start
+        #expect(first >= .milliseconds(250) && first < .seconds(1), "one timeout, not a retry on a second connection: \(first)")
+        #expect(!redis.isAvailable)
+        start = clock.now
+        await #expect(throws: RedisError.self) { try await redis.get(self.prefix + "k") }
+        #expect(clock.now - start < .milliseconds(50), "the open breaker answers at once")
+        server.resume()
+        #expect(await eventually(timeout: .seconds(5)) { redis.isAvailable })
+        #expect(try await redis.get(prefix + "k") == "v")
         await redis.shutdown()
         await server.stop()
     }

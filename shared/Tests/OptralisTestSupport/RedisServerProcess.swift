@@ -38,6 +38,16 @@ public final class RedisServerProcess: Sendable {
         current.set(nil)
     }
 
+    /// SIGSTOP: the server hangs with its connections and port open (its kernel still accepts
+    /// new connections), as a frozen host does. ``resume()`` sends SIGCONT.
+    public func pause() {
+        current.get()?.signal(SIGSTOP)
+    }
+
+    public func resume() {
+        current.get()?.signal(SIGCONT)
+    }
+
     static func accepts(port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }

@@ -21,7 +21,9 @@ public struct APIServer: Sendable {
     public init(configuration: APIConfiguration, logger: Logger) async {
         self.configuration = configuration
         database = Database(url: configuration.databaseURL, logger: logger)
-        redis = configuration.redisURL.map { RedisClient(url: $0, logger: logger) }
+        // Redis is optional here and every use degrades without it: a short timeout bounds what
+        // the first request after Redis hangs waits before the breaker opens.
+        redis = configuration.redisURL.map { RedisClient(url: $0, timeout: .milliseconds(500), logger: logger) }
         builder = .init(service: "api", address: configuration.address, database: database, redis: redis, redisUse: .optional, logger: logger)
         blacklist = TokenBlacklist(redis: redis, client: database.client, logger: logger)
         signer = await TokenSigner(secret: configuration.jwtSecret)
@@ -180,7 +182,7 @@ public struct APIServer: Sendable {
             settings: CollectionSettingsRepository(client: client, logger: logger),
             catalog: catalog,
             committer: CollectCommitter(writer: CollectWriter(client: client, logger: logger), logger: logger),
-            logger: logger))
+            logger: logger), database: database)
     }
 
     public func makeApplication() throws -> some ApplicationProtocol {

@@ -8,14 +8,14 @@ extension APIHarness {
     /// database and the same internal token, serving certificates from `caDirectory` (fresh when
     /// nil). The ca is stopped with SIGTERM when `body` returns or throws.
     static func runWithCA(
-        caDirectory: String? = nil, redisURL: String? = nil, environment extra: [String: String] = [:],
+        caDirectory: String? = nil, redisURL: String? = nil, database: TestDatabase? = nil, environment extra: [String: String] = [:],
         _ body: @Sendable (APIHarness, ServiceProcess) async throws -> Void
     ) async throws {
         let caPort = try freePort()
         let directory = caDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString)").path
         var environment = extra
         environment["CA_SERVICE_URL"] = "http://127.0.0.1:\(caPort)"
-        try await run(redisURL: redisURL, environment: environment) { api in
+        try await run(redisURL: redisURL, database: database, environment: environment) { api in
             let ca = try ServiceProcess.launch(
                 "optralis-ca",
                 environment: [

@@ -24,10 +24,14 @@ struct APIHarness: Sendable {
     /// One cost-12 hash of ``password`` for every seeded user (bcrypt is slow on purpose).
     static let passwordHash = Bcrypt.hash(password, cost: 12)
 
+    /// `database`: one the caller owns (a cluster of its own) instead of a copy of the template,
+    /// left in place afterwards.
     static func run(
-        redisURL: String? = nil, environment extra: [String: String] = [:], _ body: @Sendable (APIHarness) async throws -> Void
+        redisURL: String? = nil, database given: TestDatabase? = nil, environment extra: [String: String] = [:],
+        _ body: @Sendable (APIHarness) async throws -> Void
     ) async throws {
-        let database = try await TestDatabase.create()
+        let database: TestDatabase
+        if let given { database = given } else { database = try await TestDatabase.create() }
         var environment: [String: String] = [
             "DATABASE_URL": database.url.urlString, "JWT_SECRET": String(repeating: "s", count: 48),
             "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40), "TRUST_PROXY_HEADERS": "true",
@@ -47,10 +51,10 @@ struct APIHarness: Sendable {
                 try await body(APIHarness(database: database, client: client, ip: ip, cachePrefix: configuration.cacheKeyPrefix, redisURL: redisURL))
             }
         } catch {
-            try? await database.drop()
+            if given == nil { try? await database.drop() }
             throw error
         }
-        try await database.drop()
+        if given == nil { try await database.drop() }
     }
 
     // MARK: Seeding

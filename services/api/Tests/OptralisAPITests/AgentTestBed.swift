@@ -24,7 +24,7 @@ struct AgentTestBed: Sendable {
         let tls: TLSOptions
     }
 
-    static func run(_ body: @Sendable (AgentTestBed) async throws -> Void) async throws {
+    static func run(database: TestDatabase? = nil, _ body: @Sendable (AgentTestBed) async throws -> Void) async throws {
         let agentPort = try freePort()
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("mtls-\(UUID().uuidString)").path
         let caDirectory = work + "/ca", serverDirectory = work + "/server"
@@ -35,7 +35,7 @@ struct AgentTestBed: Sendable {
         let redis = try RedisServerProcess()
         try await redis.start()
         do {
-            try await APIHarness.runWithCA(caDirectory: caDirectory, redisURL: redis.url, environment: [
+            try await APIHarness.runWithCA(caDirectory: caDirectory, redisURL: redis.url, database: database, environment: [
                 "AGENT_TLS_PORT": String(agentPort),
                 "AGENT_TLS_CERT_FILE": serverDirectory + "/server.crt", "AGENT_TLS_KEY_FILE": serverDirectory + "/server.key",
                 "AGENT_TLS_CA_FILE": serverDirectory + "/ca.crt", "AGENT_PUBLIC_URL": "https://127.0.0.1:\(agentPort)",

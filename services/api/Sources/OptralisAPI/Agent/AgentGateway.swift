@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdTLS
 import Logging
 import NIOSSL
+import OptralisPostgres
 import OptralisServer
 
 /// The agents' port (`AGENT_TLS_PORT`, 8443): HTTPS that requires a client certificate signed by
@@ -14,9 +15,10 @@ enum AgentGateway {
         let authority: String
     }
 
-    static func router(controller: AgentController) -> Router<AgentRequestContext> {
+    static func router(controller: AgentController, database: Database) -> Router<AgentRequestContext> {
         let router = Router(context: AgentRequestContext.self)
         router.addStandardMiddleware()
+        router.add(middleware: DependencyOutageMiddleware(database: database))
         controller.addRoutes(to: router)
         return router
     }

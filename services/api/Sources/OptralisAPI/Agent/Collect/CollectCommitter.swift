@@ -14,14 +14,17 @@ import PostgresNIO
 /// deleted meanwhile) is retried post by post, so one bad post cannot fail its neighbours.
 actor CollectCommitter {
     private struct Waiting {
+        let id: Int
         let item: CollectItem
-        let continuation: CheckedContinuation<Bool, any Error>
     }
 
     let writer: CollectWriter
     let maximumBatch: Int
     private let logger: Logger
     private var waiting: [Waiting] = []
+    /// The posts not answered yet, queued or in the batch being written.
+    private var answers: [Int: CheckedContinuation<Bool, any Error>] = [:]
+    private var nextID = 0
     private var writing = false
 
     init(writer: CollectWriter, maximumBatch: Int = 1_000, logger: Logger) {
@@ -32,13 +35,32 @@ actor CollectCommitter {
 
     /// Stores the post; true when stored, false when it repeats a sequence already stored.
     func submit(_ item: CollectItem) async throws -> Bool {
-        try await withCheckedThrowingContinuation { continuation in
-            waiting.append(Waiting(item: item, continuation: continuation))
-            if !writing {
-                writing = true
-                Task { await drain() }
+        let id = nextID
+        nextID += 1
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                answers[id] = continuation
+                waiting.append(Waiting(id: id, item: item))
+                if !writing {
+                    writing = true
+                    Task { await drain() }
+                }
             }
+        } onCancel: {
+            Task { await self.abandon(id) }
         }
+    }
+
+    /// A post whose request was cancelled (PostgreSQL down: ``DependencyOutageMiddleware``) is
+    /// answered at once and leaves the queue. If its batch is already being written it may
+    /// still be stored; the agent's retry of the same sequence is then a repeat.
+    private func abandon(_ id: Int) {
+        waiting.removeAll { $0.id == id }
+        answers.removeValue(forKey: id)?.resume(throwing: CancellationError())
+    }
+
+    private func answer(_ id: Int, _ result: Result<Bool, any Error>) {
+        answers.removeValue(forKey: id)?.resume(with: result)
     }
 
     private func drain() async {
@@ -55,15 +77,15 @@ actor CollectCommitter {
     private func write(_ batch: [Waiting]) async {
         do {
             let stored = try await writer.write(batch.map(\.item))
-            for (entry, result) in zip(batch, stored) { entry.continuation.resume(returning: result) }
+            for (entry, result) in zip(batch, stored) { answer(entry.id, .success(result)) }
         } catch {
-            guard batch.count > 1 else { return batch[0].continuation.resume(throwing: Self.clientError(error)) }
+            guard batch.count > 1 else { return answer(batch[0].id, .failure(Self.clientError(error))) }
             logger.warning("collect batch failed, writing its posts one by one", metadata: ["posts": "\(batch.count)", "error": "\(String(reflecting: error))"])
-            for entry in batch {
+            for entry in batch where answers[entry.id] != nil {
                 do {
-                    entry.continuation.resume(returning: try await writer.write([entry.item])[0])
+                    answer(entry.id, .success(try await writer.write([entry.item])[0]))
                 } catch {
-                    entry.continuation.resume(throwing: Self.clientError(error))
+                    answer(entry.id, .failure(Self.clientError(error)))
                 }
             }
         }
