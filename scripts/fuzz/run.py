@@ -51,6 +51,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from exclusions import EXCLUDED, is_excluded  # noqa: E402
+import boundaries  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = Path(os.environ.get("FUZZ_SPEC", ROOT / "docs" / "openapi.yaml"))
@@ -456,6 +457,39 @@ def run_pass(document: dict, spec_pass: dict, out: Path) -> dict:
     return {"name": name, "findings": findings, "status": status}
 
 
+def run_boundaries(document: dict, spec_pass: dict, stack: Stack) -> dict:
+    """The boundary probe (boundaries.py) on the operations of a pass, with its credentials."""
+    name = spec_pass["name"] + "-boundaries"
+    spec, _, _ = filtered_spec(document, spec_pass["service"], spec_pass.get("keep", lambda p: True), spec_pass.get("drop", ()))
+    operations = [(path, method, item[method]) for path, item in spec["paths"].items() for method in METHODS
+                  if method in item and not is_excluded(method, path)]
+    started = time.time()
+    def revive() -> str:
+        # A crashing Swift process writes its backtrace before it exits: wait for the exit (then
+        # restart it) or for /health to answer again (no crash, a lost connection).
+        service = spec_pass["service"]
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if not stack.alive(service):
+                log(f"!!! {service} died during {name}; last lines of its log:\n" + stack.tail(service, 12))
+                stack.start(service)
+                stack.wait_healthy(service)
+                return f"; {service} died and was restarted"
+            try:
+                if http("GET", stack.url(service) + "/health", timeout=1)[0] == 200:
+                    return ""
+            except OSError:
+                pass
+            time.sleep(0.5)
+        return f"; {service} neither answered nor exited within 30 s"
+
+    findings = boundaries.probe(document, operations, spec_pass["url"], spec_pass.get("headers", {}), {}, http, revive)
+    for operation, problem in findings:
+        log(f"    [{name}] {operation}: {problem}")
+    log(f"--> {name}: {len(operations)} operations, {len(findings)} findings, {time.time() - started:.0f} s")
+    return {"name": name, "findings": findings, "status": 1 if findings else 0}
+
+
 def redact(text: str, spec_pass: dict) -> str:
     for value in spec_pass.get("headers", {}).values():
         text = text.replace(value, "<redacted>")
@@ -549,6 +583,8 @@ def main() -> int:
                 continue
             result = run_pass(document, spec_pass, OUT)
             results.append(result)
+            if spec_pass["service"] in ("api", "ai", "ca") and "tls" not in spec_pass and spec_pass["name"] != "ai-tenant":
+                results.append(run_boundaries(document, spec_pass, stack))
             # A service that died during the pass is a finding; it is restarted for the next pass.
             for service in SERVICES + ["agent"]:
                 if service in stack.processes and not stack.alive(service):
