@@ -124,6 +124,7 @@ struct AgentCollectTests {
                 (try Self.envelope("events", sequence: 2, data: #"{"events":[{"time":"yesterday","level":"error","message":"x"}]}"#), 400, "INVALID_PAYLOAD", "data.events[0].time"),
                 (try Self.envelope("storage", sequence: 2, data: #"{"disks":[{"mount_point":"/"}]}"#), 400, "INVALID_PAYLOAD", "data.disks[0].total_gb"),
                 (#"{"collector":"metrics","data":{}}"#, 400, "INVALID_PAYLOAD", "sequence"),
+                (#"{"collector":"metrics","sequence":1e30,"data":{}}"#, 400, "INVALID_PAYLOAD", "sequence is out of range"),
                 (try Self.envelope("metrics", sequence: 2, data: "{\"cpu_percent\": 1, \"ram_percent\": 1, \"pad\": \"\(String(repeating: "x", count: 11 << 20))\"}"), 413, "PAYLOAD_TOO_LARGE", nil),
             ]
             for (body, status, code, field) in cases {

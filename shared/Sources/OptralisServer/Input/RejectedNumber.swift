@@ -5,7 +5,7 @@ import Foundation
 /// as "not valid JSON" with no coding path, so the body cannot say which field is wrong. When the
 /// body is valid JSON, each suspect number (not whole, or beyond `Int32`) is set to 0 in turn and
 /// the body decoded again: the one whose change makes that error go is the field to name.
-enum RejectedNumber {
+public enum RejectedNumber {
     private enum Step {
         case key(String)
         case index(Int)
@@ -15,7 +15,7 @@ enum RejectedNumber {
     static let maximumBody = 256 * 1024
     static let maximumSuspects = 20
 
-    static func locate<T: Decodable>(in body: Data, decoding type: T.Type, with decoder: JSONDecoder) -> DecodingProblem? {
+    public static func locate<T: Decodable>(in body: Data, decoding type: T.Type, with decoder: JSONDecoder) -> DecodingProblem? {
         guard body.count <= maximumBody, let root = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) else { return nil }
         var suspects: [(path: [Step], value: Double)] = []
         collect(root, path: [], into: &suspects)

@@ -35,15 +35,8 @@ struct CollectPayload: Sendable {
     static let maximumClockSkew: TimeInterval = 300
 
     static func decode(_ body: Data, receivedAt now: Date = Date()) throws -> CollectPayload {
-        let envelope: Envelope
-        do {
-            // A journal message can carry a NUL: kept as U+FFFD rather than failing the whole batch.
-            envelope = try decoder.decode(Envelope.self, from: JSONNULEscapes.replacingEscapes(in: body))
-        } catch let error as AppError {
-            throw error
-        } catch let error as DecodingError {
-            throw AgentPayloadError.invalid(error)
-        }
+        // A journal message can carry a NUL: kept as U+FFFD rather than failing the whole batch.
+        let envelope = try AgentPayloadError.decode(Envelope.self, from: body, with: decoder)
         var collectedAt = envelope.collectedAt ?? now
         if collectedAt.timeIntervalSince(now) > maximumClockSkew { collectedAt = now }
         let payload = CollectPayload(kind: envelope.kind, sequence: envelope.sequence, collectedAt: collectedAt, data: envelope.data)
@@ -103,8 +96,20 @@ enum AgentPayloadError {
             code: "UNKNOWN_COLLECTOR")
     }
 
-    static func invalid(_ error: DecodingError) -> AppError {
-        let problem = DecodingProblem(error)
+    /// Decodes an agent's body: a NUL becomes U+FFFD (the data is kept, PostgreSQL cannot store
+    /// a NUL), and a refusal names the field, a number out of range included.
+    static func decode<T: Decodable>(_ type: T.Type, from body: Data, with decoder: JSONDecoder) throws -> T {
+        let body = JSONNULEscapes.replacingEscapes(in: body)
+        do {
+            return try decoder.decode(type, from: body)
+        } catch let error as DecodingError {
+            var problem = DecodingProblem(error)
+            if problem.kind == .notJSON, let number = RejectedNumber.locate(in: body, decoding: type, with: decoder) { problem = number }
+            throw invalid(problem)
+        }
+    }
+
+    static func invalid(_ problem: DecodingProblem) -> AppError {
         if problem.kind == .notJSON { return AppError.badRequest("the body is not valid JSON", code: "INVALID_JSON") }
         return AppError.badRequest(problem.message, code: "INVALID_PAYLOAD")
     }

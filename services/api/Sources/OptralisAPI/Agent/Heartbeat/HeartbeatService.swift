@@ -32,7 +32,7 @@ struct HeartbeatService: Sendable {
         }
 
         static func decode(_ body: Data) throws -> Report {
-            do { return try JSONDecoder().decode(Report.self, from: body) } catch let error as DecodingError { throw AgentPayloadError.invalid(error) }
+            try AgentPayloadError.decode(Report.self, from: body, with: JSONDecoder())
         }
     }
 
