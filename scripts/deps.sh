@@ -26,8 +26,10 @@ else
   as_root=(sudo env DEBIAN_FRONTEND=noninteractive)
 fi
 
+# dpkg-query prints one short line: `dpkg -s` printed the whole description, and with pipefail the
+# SIGPIPE it got when grep -q stopped reading made a long one (prometheus) look missing every run.
 is_installed() {
-  dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed$'
+  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }
 
 # pip for the python3 on PATH (which may be a pyenv one, with its own pip).
