@@ -1,5 +1,6 @@
 import Foundation
 import OptralisTestSupport
+import PostgresNIO
 import Testing
 
 /// `GET /install.sh` and `GET /api/installer/linux/:arch`, run with sh against the real api and a
@@ -33,6 +34,15 @@ struct InstallerTests {
             let unsupported = try await api.send(.get, "/api/installer/linux/mips", token: admin)
             #expect(unsupported.status == .badRequest && unsupported.code == "VALIDATION_ERROR")
             #expect(try await api.send(.get, "/api/installer/linux/amd64").status == .unauthorized)
+            // An installer carries a fresh token, which observers may not create (issue 17, item 1).
+            let observer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
+            let observerDownload = try await api.send(.get, "/api/installer/linux/amd64", token: observer)
+            #expect(observerDownload.status == .forbidden && observerDownload.code == "FORBIDDEN", "\(observerDownload.text)")
+            let minted = try await api.database.withClient { db in
+                try await db.query("SELECT count(*)::int FROM install_tokens WHERE client_id = \(client)", logger: testLogger).decode(Int.self)
+                    .reduce(into: 0) { $0 += $1 }
+            }
+            #expect(minted == 0, "no token minted for the observer")
             let download = try await api.send(.get, "/api/installer/linux/amd64", token: admin)
             #expect(download.status == .ok)
             #expect(download.headers[.contentDisposition] == #"attachment; filename="optralis-install-linux-amd64.sh""#)

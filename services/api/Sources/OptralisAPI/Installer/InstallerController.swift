@@ -4,7 +4,7 @@ import OptralisCore
 import OptralisServer
 
 /// The Linux installers (spec "Installeur Personnalisé"): `GET /install.sh`, public, takes the
-/// install token as its argument; `GET /api/installer/linux/:arch` (signed-in user) is the same
+/// install token as its argument; `GET /api/installer/linux/:arch` (admins) is the same
 /// script with a fresh token of the user's client (60 minutes, unlimited uses, so one download
 /// can enrol a batch of machines), the architecture and the agents' CA written in.
 struct InstallerController {
@@ -20,6 +20,8 @@ struct InstallerController {
         group.get("linux/:arch") { _, context -> Response in
             let identity = try context.requireIdentity()
             let clientID = try identity.requireClient()
+            // A GET, so the observers' read-only rule does not stop it, but it mints a token.
+            guard identity.role.canWrite else { throw APIError.forbidden("an installer carries a new install token: admins only") }
             let architecture = try context.parameters.decoded("arch")
             guard AgentCatalogController.architectures.contains(architecture) else {
                 throw APIError.validation("architecture must be amd64 or arm64")
