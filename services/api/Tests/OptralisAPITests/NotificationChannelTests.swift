@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import OptralisTestSupport
+import PostgresNIO
 import Synchronization
 import Testing
 
@@ -56,6 +57,44 @@ struct NotificationChannelTests {
             let channelTypes = try await api.send(.get, "/api/notifications/channel-types", token: observer)
             #expect((channelTypes.json["channel_types"] as? [[String: Any]])?.compactMap { $0["key"] as? String } == ["email", "webhook_teams", "webhook_slack", "webhook_discord"])
             #expect(try await api.send(.get, "/api/notifications/history?status=lost", token: observer).code == "VALIDATION_ERROR")
+        }
+    }
+
+    /// A Slack, Teams or Discord webhook URL is a credential (issue 17, item 2): written by
+    /// admins, shown masked to every reader, kept when an update does not bring a new one.
+    @Test func webhook_urls_are_write_only() async throws {
+        try await APIHarness.run { api in
+            let client = try await api.seedClient()
+            let admin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
+            let observer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
+            let secret = "http://127.0.0.1:9/services/T000/B000/SeCrEtPaTh9Qz"
+            let created = try await api.send(.post, "/api/notifications/channels", token: admin, json: [
+                "type": "webhook_slack", "name": "Ops", "config": ["webhook_url": secret],
+            ])
+            let id = try #require(created.string("id"), "\(created.text)")
+            let masked = "http://127.0.0.1:9/…h9Qz"
+            for (who, token) in [("admin", admin), ("observer", observer)] {
+                for path in ["/api/notifications/channels", "/api/notifications/channels/\(id)"] {
+                    let read = try await api.send(.get, path, token: token)
+                    #expect(read.status == .ok && !read.text.contains("SeCrEt") && read.text.contains(masked), "\(who) \(path): \(read.text)")
+                }
+            }
+            #expect(!created.text.contains("SeCrEt"), "\(created.text)")
+            func stored() async throws -> String {
+                try await api.database.withClient { db in
+                    try await db.query("SELECT config->>'webhook_url' FROM notification_channels WHERE id = \(UUID(uuidString: id)!)", logger: testLogger)
+                        .decode(String.self).reduce(into: "") { $0 = $1 }
+                }
+            }
+            let renamed = try await api.send(.put, "/api/notifications/channels/\(id)", token: admin, json: ["name": "Ops 2", "config": [:] as [String: Any]])
+            #expect(renamed.status == .ok && renamed.string("name") == "Ops 2", "\(renamed.text)")
+            #expect(try await stored() == secret, "an update without a URL keeps the stored one")
+            let echoed = try await api.send(.put, "/api/notifications/channels/\(id)", token: admin, json: ["name": "Ops 3", "config": ["webhook_url": masked]])
+            let afterEcho = try await stored()
+            #expect(echoed.status == .ok && afterEcho == secret, "the masked URL sent back keeps the stored one: \(echoed.text)")
+            let replaced = "http://127.0.0.1:9/services/T000/B000/NewPath"
+            #expect(try await api.send(.put, "/api/notifications/channels/\(id)", token: admin, json: ["name": "Ops", "config": ["webhook_url": replaced]]).status == .ok)
+            #expect(try await stored() == replaced)
         }
     }
 

@@ -74,8 +74,13 @@ struct NotificationsController {
             let clientID = try identity.requireClient()
             let id = try context.parameters.require("id", as: UUID.self)
             guard let existing = try await channels.find(id: id, clientID: clientID) else { throw APIError.notFound("channel") }
-            let input = try await request.decode(as: ChannelService.Input.self, context: context)
+            var input = try await request.decode(as: ChannelService.Input.self, context: context)
             if let type = input.type, type != existing.type { throw APIError.validation("a channel's type cannot change") }
+            // Write-only URL: none, or the masked one a reader was shown, keeps the stored URL.
+            if let stored = existing.config.webhookURL,
+                input.config.webhookURL.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty || $0 == ChannelRepository.ChannelConfig.maskedURL(stored) }) ?? true {
+                input.config.webhookURL = stored
+            }
             let valid = try service.validated(type: existing.type, input)
             _ = try await channels.update(id: id, clientID: clientID, name: valid.name, enabled: input.enabled ?? existing.enabled, config: valid.config, alertTypes: valid.alertTypes)
             await service.activity.record(.system, "Canal de notification modifié", metadata: ["name": valid.name], clientID: clientID, userID: identity.userID, ip: context.clientIP)

@@ -20,7 +20,7 @@ struct ChannelService: Sendable {
         let type: String?
         let name: String
         let enabled: Bool?
-        let config: ChannelRepository.ChannelConfig
+        var config: ChannelRepository.ChannelConfig
         let alertTypes: [String]?
         enum CodingKeys: String, CodingKey { case type, name, enabled, config, alertTypes = "alert_types" }
     }

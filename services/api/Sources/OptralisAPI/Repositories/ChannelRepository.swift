@@ -8,7 +8,9 @@ struct ChannelRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    struct Record: Codable, Sendable {
+    /// A channel as stored. Encoded (that is, in every response) with its webhook URL masked: the
+    /// URL is a credential, written by admins and never read back (``ChannelConfig/maskedURL(_:)``).
+    struct Record: Encodable, Sendable {
         let id: UUID
         let type: String
         let name: String
@@ -21,6 +23,20 @@ struct ChannelRepository: Sendable {
         enum CodingKeys: String, CodingKey {
             case id, type, name, enabled, config, alertTypes = "alert_types", createdAt = "created_at", updatedAt = "updated_at"
         }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(type, forKey: .type)
+            try container.encode(name, forKey: .name)
+            try container.encode(enabled, forKey: .enabled)
+            var shown = config
+            shown.webhookURL = config.webhookURL.map(ChannelConfig.maskedURL)
+            try container.encode(shown, forKey: .config)
+            try container.encode(alertTypes, forKey: .alertTypes)
+            try container.encode(createdAt, forKey: .createdAt)
+            try container.encode(updatedAt, forKey: .updatedAt)
+        }
     }
 
     /// A channel's settings: `emails` for email, `webhook_url` (+ `card_version` for Teams) otherwise.
@@ -29,6 +45,13 @@ struct ChannelRepository: Sendable {
         var webhookURL: String?
         var cardVersion: String?
         enum CodingKeys: String, CodingKey { case emails, webhookURL = "webhook_url", cardVersion = "card_version" }
+
+        /// Scheme, host and the last 4 characters: `https://hooks.slack.com/…x9Qz`.
+        static func maskedURL(_ url: String) -> String {
+            let tail = String(url.suffix(4))
+            guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return "…" + tail }
+            return "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")/…\(tail)"
+        }
     }
 
     private typealias Row = (UUID, String, String, Bool, String, [String], Date, Date)
