@@ -1,9 +1,37 @@
 import Foundation
+import Logging
+@testable import OptralisAPI
 import OptralisTestSupport
+import PostgresNIO
 import Testing
 
 @Suite("Machine CSV export")
 struct MachineExportTests {
+    /// OWASP's CSV-injection list also has TAB and CR, which a spreadsheet strips before it
+    /// reads the formula behind them (issue 17, item 13).
+    @Test func a_field_starting_with_tab_or_cr_is_neutralised_too() {
+        let line = MachineExport.line(["\t=1+1", "\r=cmd|' /C calc'!A0", "plain"])
+        #expect(line.hasPrefix("'\t=1+1,\"'\r=cmd"), "\(line.debugDescription)")
+        #expect(line.hasSuffix(",plain\r\n"))
+    }
+
+    /// The snapshots a machine page splices in are read within the caller's client, not only
+    /// after a check elsewhere (issue 17, item 13).
+    @Test func collector_snapshots_are_read_within_the_client() async throws {
+        try await APIHarness.run { api in
+            let owner = try await api.seedClient(), other = try await api.seedClient()
+            try await api.database.withClient { db in
+                let machine = try await db.query("INSERT INTO machines (client_id, hostname) VALUES (\(owner), 'snap-01') RETURNING id", logger: testLogger)
+                    .decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
+                _ = try await db.query(
+                    "INSERT INTO machine_collector_data (machine_id, collector, data) VALUES (\(machine), 'metrics', '{\"cpu_percent\": 5}')", logger: testLogger)
+                let queries = MachineQueries(client: db, logger: testLogger)
+                #expect(try await queries.snapshots(machineID: machine, clientID: owner).keys.sorted() == ["metrics"])
+                #expect(try await queries.snapshots(machineID: machine, clientID: other).isEmpty, "another client's machine reads as none")
+            }
+        }
+    }
+
     @Test func the_csv_opens_in_excel_quoting_commas_quotes_accents_and_formulas() async throws {
         try await APIHarness.run { api in
             let client = try await api.seedClient()

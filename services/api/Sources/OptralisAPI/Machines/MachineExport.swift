@@ -53,11 +53,12 @@ struct MachineExport {
     }
 
     /// RFC 4180: a field with a comma, quote, CR or LF is quoted, its quotes doubled; a field
-    /// starting with = + - @ gets a leading apostrophe so a spreadsheet does not run it as a formula.
+    /// starting with = + - @, TAB or CR (OWASP's list: a spreadsheet strips the last two and reads
+    /// a formula) gets a leading apostrophe so it is not run as a formula.
     static func line(_ fields: [String]) -> String {
         fields.map { field in
             var value = field
-            if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+            if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
             guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) else { return value }
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }.joined(separator: ",") + "\r\n"

@@ -51,14 +51,14 @@ struct MachineListController {
             let clientID = try context.requireIdentity().requireClient()
             let name = try context.parameters.decoded("hostname")
             let (id, hostname) = try await machines.named(name, clientID: clientID)
-            return try SplicedJSON.response(InventoryHead(hostname: hostname), member: "collectors", rawValues: try await queries.snapshots(machineID: id))
+            return try SplicedJSON.response(InventoryHead(hostname: hostname), member: "collectors", rawValues: try await queries.snapshots(machineID: id, clientID: clientID))
         }
     }
 
     private func detail(id: UUID, clientID: UUID) async throws -> Response {
         async let summary = queries.summary(id: id, clientID: clientID)
         async let labels = queries.labels(machineID: id, clientID: clientID)
-        async let snapshots = queries.snapshots(machineID: id)
+        async let snapshots = queries.snapshots(machineID: id, clientID: clientID)
         guard let machine = try await summary else { throw APIError.notFound("machine") }
         return try SplicedJSON.response(DetailHead(machine: machine, labels: try await labels), member: "collectors", rawValues: try await snapshots)
     }

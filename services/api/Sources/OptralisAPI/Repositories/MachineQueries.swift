@@ -160,9 +160,15 @@ struct MachineQueries: Sendable {
     }
 
     /// The latest data of each collector, as the agent sent it (`machine_collector_data`).
-    func snapshots(machineID: UUID) async throws -> [String: String] {
+    /// The latest snapshot of each collector, of a machine of `clientID` only (a machine of
+    /// another client reads as none, whatever the caller checked before).
+    func snapshots(machineID: UUID, clientID: UUID) async throws -> [String: String] {
         var snapshots: [String: String] = [:]
-        let rows = try await client.query("SELECT collector, data::text FROM machine_collector_data WHERE machine_id = \(machineID)", logger: logger)
+        let rows = try await client.query(
+            """
+            SELECT d.collector, d.data::text FROM machine_collector_data d JOIN machines m ON m.id = d.machine_id
+            WHERE d.machine_id = \(machineID) AND m.client_id = \(clientID)
+            """, logger: logger)
         for try await (collector, data) in rows.decode((String, String).self) { snapshots[collector] = data }
         return snapshots
     }
