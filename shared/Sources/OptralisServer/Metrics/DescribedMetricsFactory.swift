@@ -48,17 +48,16 @@ struct DescribedMetricsFactory: MetricsFactory {
         dimensions.map { (prometheusName($0.0, counter: false), $0.1) }
     }
 
-    func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
+    /// swift-prometheus's `Counter` is both kinds of counter handler.
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Prometheus.Counter {
         let name = Self.prometheusName(label, counter: true)
         return registry.makeCounter(
             descriptor: .init(metricName: name, unitName: "", helpText: Self.description(name, kind: "Counter")), labels: Self.labels(dimensions))
     }
 
-    func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
-        let name = Self.prometheusName(label, counter: true)
-        return registry.makeCounter(
-            descriptor: .init(metricName: name, unitName: "", helpText: Self.description(name, kind: "Counter")), labels: Self.labels(dimensions))
-    }
+    func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler { counter(label, dimensions) }
+
+    func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler { counter(label, dimensions) }
 
     func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
         let name = Self.prometheusName(label, counter: false)
