@@ -47,7 +47,7 @@ admin_url=$(scripts/pg.sh start "$root/.local/bench-pg" "$pg_port")
 redis_url=$(scripts/redis.sh start "$root/.local/bench-redis" "$redis_port")
 bench_url="${admin_url%/*}/optralis_bench"
 psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_bench WITH (FORCE)" -c "CREATE DATABASE optralis_bench"
-redis-cli -p "$redis_port" flushall >/dev/null
+redis-cli --no-auth-warning -u "$redis_url" flushall >/dev/null
 api_pid=""
 want() { [[ ",${BENCH_ONLY:-auth,notifier,rules,ingest,agent,fleet,ai}," == *",$1,"* ]]; }
 
@@ -158,7 +158,7 @@ ingest_dir="$out/ingest"
 rm -rf "$ingest_dir" && mkdir -p "$ingest_dir"
 CA_DIR="$ingest_dir/ca" "$bin/optralis-ca" server-cert --name 127.0.0.1 --out "$ingest_dir/server" >/dev/null
 psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_ingest WITH (FORCE)" -c "CREATE DATABASE optralis_ingest"
-redis-cli -p "$redis_port" flushall >/dev/null
+redis-cli --no-auth-warning -u "$redis_url" flushall >/dev/null
 # Each agent holds a socket here and in the api: raise the open-files limit as far as allowed.
 ulimit -n "$(ulimit -Hn)"
 API_BIN="$bin/optralis-api" SCHEDULER_BIN="$bin/optralis-scheduler" API_LOG="$ingest_dir/api.log" DATABASE_URL="${admin_url%/*}/optralis_ingest" REDIS_URL=$redis_url \

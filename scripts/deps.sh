@@ -11,11 +11,11 @@ die() { echo "deps.sh: $*" >&2; exit 1; }
 
 # Debian packages the suite needs. pkg-config lets SwiftPM find the system libraries; chromium
 # renders the AI reports headless in their test; prometheus brings promtool, which lints every
-# service's /metrics in the fuzz suite.
+# service's /metrics in the fuzz suite; caddy runs deploy/Caddyfile in scripts/check-deploy.py.
 packages=(
   libpq-dev libhiredis-dev libssl-dev libcurl4-openssl-dev libnghttp2-dev
   redis-server postgresql docker-compose smartmontools pkg-config wrk
-  chromium prometheus
+  chromium prometheus caddy
 )
 
 # Root runs apt directly; anybody else goes through sudo.

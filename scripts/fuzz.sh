@@ -53,7 +53,7 @@ export FUZZ_DATABASE_URL="${admin_url%/*}/$database"
 # Redis database 9, emptied first: the services' queues and caches of this run only.
 redis_base=$(printf '%s' "$OPTRALIS_TEST_REDIS_URL" | sed -E 's#/[0-9]*$##')
 export FUZZ_REDIS_URL="$redis_base/9"
-redis-cli -u "$FUZZ_REDIS_URL" flushdb >/dev/null
+redis-cli --no-auth-warning -u "$FUZZ_REDIS_URL" flushdb >/dev/null
 
 status=0
 python3 scripts/fuzz/run.py || status=$?

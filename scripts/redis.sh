@@ -7,7 +7,8 @@
 #   stop    shutdown (nosave; the AOF holds the data); succeeds when it is not running.
 #   status  exit 0 when running, 3 when not.
 #
-# Settings as in production: maxmemory 128mb, allkeys-lru, appendonly yes, no RDB snapshots.
+# Settings as in production: a password (generated once into DIR/password, part of the printed
+# URL), maxmemory 128mb with noeviction, appendonly yes, no RDB snapshots.
 set -euo pipefail
 
 prog=redis.sh
@@ -23,6 +24,7 @@ if ! [[ $port =~ ^[1-9][0-9]{0,4}$ ]] || [ "$port" -gt 65535 ]; then die "invali
 dir=$(realpath -m -- "$dir_arg")
 pidfile="$dir/redis.pid"
 logfile="$dir/redis.log"
+passfile="$dir/password"
 unset REDISCLI_AUTH
 
 for b in redis-server redis-cli; do
@@ -30,7 +32,13 @@ for b in redis-server redis-cli; do
 done
 
 # Bounded, so that a hung server cannot hang the script.
-cli() { timeout 5 redis-cli -h 127.0.0.1 -p "$port" "$@" 2>/dev/null; }
+cli() {
+  if [ -s "$passfile" ]; then
+    REDISCLI_AUTH=$(cat "$passfile") timeout 5 redis-cli --no-auth-warning -h 127.0.0.1 -p "$port" "$@" 2>/dev/null
+  else
+    timeout 5 redis-cli -h 127.0.0.1 -p "$port" "$@" 2>/dev/null
+  fi
+}
 
 # PID from the pid file when that process is a live redis-server, else nothing.
 our_pid() {
@@ -68,7 +76,14 @@ wait_pong() {
   return 1
 }
 
-url() { printf 'redis://127.0.0.1:%s/0\n' "$port"; }
+# Without a password file: a server started by an older version of this script, still running.
+url() {
+  if [ -s "$passfile" ]; then
+    printf 'redis://default:%s@127.0.0.1:%s/0\n' "$(cat "$passfile")" "$port"
+  else
+    printf 'redis://127.0.0.1:%s/0\n' "$port"
+  fi
+}
 
 do_start() {
   if is_running; then
@@ -85,12 +100,17 @@ do_start() {
   fi
   if [ -e "$dir" ] && [ ! -d "$dir" ]; then die "$dir exists and is not a directory"; fi
   mkdir -p -- "$dir"
+  if [ ! -s "$passfile" ]; then
+    (umask 077; od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$passfile")
+  fi
 
-  if ! redis-server \
+  # The password goes through stdin (a config file read from "-"), not argv, so that it does not
+  # show in ps.
+  if ! printf 'requirepass %s\n' "$(cat "$passfile")" | redis-server - \
       --bind 127.0.0.1 --port "$port" --protected-mode yes \
       --dir "$dir" --daemonize yes --pidfile "$pidfile" --logfile "$logfile" \
       --appendonly yes --save '' \
-      --maxmemory 128mb --maxmemory-policy allkeys-lru >/dev/null 2>&1; then
+      --maxmemory 128mb --maxmemory-policy noeviction >/dev/null 2>&1; then
     echo "$prog: redis-server failed to start; last lines of $logfile:" >&2
     tail -n 20 "$logfile" >&2 2>/dev/null || true
     exit 1

@@ -52,6 +52,10 @@ start_all() {
     } >"$secrets"
     umask 022
   fi
+  # Added after the first release of this file: the ca's own token, as in production.
+  if ! grep -q '^CA_SERVICE_TOKEN=' "$secrets"; then
+    echo "CA_SERVICE_TOKEN=$(openssl rand -hex 32)" >>"$secrets"
+  fi
   set -a; . "$secrets"; set +a
 
   # The first super_admin, created by the api when no super_admin exists yet.

@@ -22,9 +22,8 @@ if [ "${CI:-}" = "true" ]; then
   trap 'scripts/pg.sh stop "$local_dir/test-pg" "$pg_port" || true; scripts/redis.sh stop "$local_dir/test-redis" "$redis_port" || true' EXIT
 fi
 
-echo "==> docker-compose config (deploy/docker-compose.yml)"
-POSTGRES_PASSWORD=check JWT_SECRET=check-check-check-check-check-check INTERNAL_SERVICE_TOKEN=check-check-check-check-check-chec \
-  docker-compose -f deploy/docker-compose.yml config -q
+echo "==> deploy/: compose least privilege, Redis settings, Caddy routes (scripts/check-deploy.py)"
+python3 scripts/check-deploy.py
 
 echo "==> swift build --build-tests"
 start=$(date +%s)

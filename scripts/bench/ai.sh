@@ -61,7 +61,7 @@ INSERT INTO metrics_hourly (machine_id, bucket, cpu_avg, cpu_min, cpu_max, ram_a
   WHERE m.client_id = '$client' AND m.id <> '$one';
 SQL
 # The one machine's roll-ups (and the 1,000's last two days) by the scheduler's own job.
-redis-cli -u "$redis_url" del scheduler:rollup:watermark >/dev/null
+redis-cli --no-auth-warning -u "$redis_url" del scheduler:rollup:watermark >/dev/null
 "$bin/optralis-scheduler" run-job rollups >"$dir/rollups.txt"
 psql -X -q "$db" -c "ANALYZE"
 echo "seeded in $(( $(date +%s) - start )) s: $(psql -X -q -At "$db" -c "SELECT count(*) FROM metrics") metric rows, $(psql -X -q -At "$db" -c "SELECT count(*) FROM metrics_hourly") hourly roll-ups"

@@ -30,7 +30,9 @@ public struct AgentApplication: Sendable {
         try status.start()
         // One transfer at a time: every post, heartbeat and sync shares one kept-alive connection.
         let http = CurlClient(concurrency: 1)
-        let loop = AgentLoop(files: configuration.files, enrolment: configuration.enrolment, http: http, metrics: metrics, logger: logger)
+        let loop = AgentLoop(
+            files: configuration.files, enrolment: configuration.enrolment, http: http, metrics: metrics,
+            licenceRetry: .seconds(configuration.licenceRetrySeconds), logger: logger)
         logger.info(
             "agent started",
             metadata: [

@@ -16,11 +16,15 @@ public struct AgentConfiguration: Sendable {
     public var statusPort: Int
     public var files: AgentFiles
     public var enrolment: AgentFiles.Enrolment
+    /// `AGENT_LICENCE_RETRY_SECONDS` (default 300): while the gateway answers that the client's
+    /// licence is suspended or expired, each collector's posts wait this long between tries.
+    public var licenceRetrySeconds: Int
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         var reader = EnvironmentReader(variables)
         statusHost = reader.string("AGENT_STATUS_ADDRESS", default: "127.0.0.1")
         statusPort = reader.port("AGENT_STATUS_PORT", default: 9464)
+        licenceRetrySeconds = reader.int("AGENT_LICENCE_RETRY_SECONDS", default: 300, range: 1...3600)
         // Applied by the entry point before anything else runs (AgentMain); read here so that a
         // value that is not a boolean refuses to start like any other bad setting.
         _ = reader.bool("AGENT_TRIM_RESIDENT_MEMORY", default: true)

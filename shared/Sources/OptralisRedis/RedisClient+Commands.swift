@@ -9,6 +9,14 @@ extension RedisClient {
         return clock.now - start
     }
 
+    /// `maxmemory-policy`; nil when the server does not answer `CONFIG GET` (a managed Redis
+    /// may rename or forbid it).
+    public func evictionPolicy(timeout: Duration? = nil) async throws(RedisError) -> String? {
+        let reply = try await command(["CONFIG", "GET", "maxmemory-policy"], timeout: timeout)
+        guard let pair = reply.array, pair.count == 2 else { return nil }
+        return pair[1].string
+    }
+
     public func get(_ key: String) async throws(RedisError) -> String? {
         try await command("GET", key).string
     }

@@ -10,16 +10,18 @@ public struct HealthCheck: Sendable {
     public let required: Bool
     let probe: (@Sendable () async throws -> Duration)?
     let counts: (@Sendable () async -> [String: Int])?
+    let warning: (@Sendable () async -> String?)?
 
     /// `counts` adds figures to the entry (a queue's backlog), read after a successful probe.
     public init(
         name: String, required: Bool, probe: @escaping @Sendable () async throws -> Duration,
-        counts: (@Sendable () async -> [String: Int])? = nil
+        counts: (@Sendable () async -> [String: Int])? = nil, warning: (@Sendable () async -> String?)? = nil
     ) {
         self.name = name
         self.required = required
         self.probe = probe
         self.counts = counts
+        self.warning = warning
     }
 
     private init(disabled name: String) {
@@ -27,6 +29,7 @@ public struct HealthCheck: Sendable {
         self.required = false
         self.probe = nil
         self.counts = nil
+        self.warning = nil
     }
 
     /// A dependency this process is not configured to use: shown as `disabled`, never down.
@@ -40,17 +43,28 @@ public struct HealthCheck: Sendable {
 
     /// Redis; `required: false` on the api, which keeps serving without it. Nil client: disabled.
     /// A hung Redis is reported down within 500 ms (and its breaker opens, see ``RedisClient``).
+    /// Up with a `warning` when Redis may evict keys: an evicted token-blacklist entry reads as
+    /// "not revoked", an evicted rate-limit counter restarts at zero, an evicted queue loses jobs.
     public static func redis(_ client: RedisClient?, required: Bool) -> HealthCheck {
         guard let client else { return HealthCheck(disabled: "redis") }
-        return HealthCheck(name: "redis", required: required) { try await client.ping(timeout: .milliseconds(500)) }
+        return HealthCheck(
+            name: "redis", required: required, probe: { try await client.ping(timeout: .milliseconds(500)) },
+            warning: {
+                guard let policy = try? await client.evictionPolicy(timeout: .milliseconds(500)) else {
+                    return "maxmemory-policy unreadable (CONFIG GET refused): make sure it is noeviction"
+                }
+                return policy == "noeviction" ? nil : "maxmemory-policy is \(policy): Redis may evict revoked tokens, rate-limit counters and queued jobs; set noeviction"
+            })
     }
 
     func run() async -> DependencyHealth {
         guard let probe else { return DependencyHealth(status: .disabled, required: required) }
         do {
             let latency = try await probe()
-            return DependencyHealth(
+            var health = DependencyHealth(
                 status: .up, required: required, latencyMs: (latency.fractionalMilliseconds * 10).rounded() / 10, counts: await counts?())
+            health.warning = await warning?()
+            return health
         } catch {
             return DependencyHealth(status: .down, required: required, error: String(describing: error))
         }

@@ -61,6 +61,12 @@ public func freePort() throws -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { throw TestEnvironmentError(message: "socket() failed") }
     defer { close(descriptor) }
+    guard let port = bindToFreeLoopbackPort(descriptor, listening: false) else { throw TestEnvironmentError(message: "bind() failed") }
+    return port
+}
+
+/// Binds a TCP socket to a free port on 127.0.0.1 (and listens, when asked); the port, or nil.
+func bindToFreeLoopbackPort(_ descriptor: Int32, listening: Bool) -> Int? {
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0
@@ -68,11 +74,11 @@ public func freePort() throws -> Int {
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &address) { pointer in
         pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-            bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+            bind(descriptor, socketAddress, length) == 0 && (!listening || listen(descriptor, 128) == 0)
+                && getsockname(descriptor, socketAddress, &length) == 0
         }
     }
-    guard bound else { throw TestEnvironmentError(message: "bind() failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
 }
 
 /// Finds a program on PATH (redis-server, python3).

@@ -23,9 +23,14 @@ public struct AgentLoop: Sendable {
     let updater: Updater
     let metrics: AgentMetrics
     let logger: Logger
+    /// How long posts pause while the client's licence is inactive (`AGENT_LICENCE_RETRY_SECONDS`).
+    let licenceRetry: Duration
     private let state = LoopState()
 
-    public init(files: AgentFiles, enrolment: AgentFiles.Enrolment, http: CurlClient, metrics: AgentMetrics = AgentMetrics(), logger: Logger) {
+    public init(
+        files: AgentFiles, enrolment: AgentFiles.Enrolment, http: CurlClient, metrics: AgentMetrics = AgentMetrics(),
+        licenceRetry: Duration = .seconds(300), logger: Logger
+    ) {
         self.files = files
         self.enrolment = enrolment
         let url = URLComponents(string: enrolment.agentAPIURL)
@@ -35,6 +40,7 @@ public struct AgentLoop: Sendable {
         gateway = GatewayClient(files: files, enrolment: enrolment, http: http)
         updater = Updater(http: http, logger: logger)
         self.metrics = metrics
+        self.licenceRetry = licenceRetry
         self.logger = logger
     }
 
@@ -108,6 +114,12 @@ public struct AgentLoop: Sendable {
                     let delay = backoff.nextDelay()
                     logger.warning("gateway unavailable, post kept in the spool", metadata: ["collector": "\(kind)", "reason": "\(reason)", "retry_in": "\(delay)"])
                     try? await Task.sleep(for: delay)
+                case .licenceInactive(let code):
+                    metrics.post(kind, .retry)
+                    logger.error(
+                        "licence inactive, posts kept in the spool until it is renewed",
+                        metadata: ["collector": "\(kind)", "code": "\(code)", "retry_in": "\(licenceRetry)"])
+                    try? await Task.sleep(for: licenceRetry)
                 }
             }
         }

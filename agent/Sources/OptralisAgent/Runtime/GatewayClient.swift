@@ -26,7 +26,12 @@ public struct GatewayClient: Sendable {
         case rejected(status: Int, body: String)
         /// The gateway is unreachable, overloaded or refuses the certificate: keep it, try later.
         case retryLater(reason: String)
+        /// The client's licence is suspended or expired (403 `LICENSE_SUSPENDED` /
+        /// `LICENSE_EXPIRED`): keep everything and try again slowly, until it is renewed.
+        case licenceInactive(code: String)
     }
+
+    static let licenceCodes: Set<String> = ["LICENSE_SUSPENDED", "LICENSE_EXPIRED"]
 
     /// The certificate files were replaced: the next post opens a connection that presents them.
     public func reloadIdentity() {
@@ -45,6 +50,10 @@ public struct GatewayClient: Sendable {
             switch response.status {
             case 200..<300: return (.delivered, response)
             case 400, 404, 413, 422: return (.rejected(status: response.status, body: response.bodyText), response)
+            case 403:
+                let code = (try? JSONDecoder().decode([String: String].self, from: Data(response.body)))?["code"]
+                if let code, Self.licenceCodes.contains(code) { return (.licenceInactive(code: code), response) }
+                return (.retryLater(reason: "HTTP 403"), response)
             default: return (.retryLater(reason: "HTTP \(response.status)"), response)
             }
         } catch {

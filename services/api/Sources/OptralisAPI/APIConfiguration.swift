@@ -12,6 +12,8 @@ public struct APIConfiguration: Sendable {
     public var redisURL: RedisURL?
     public var jwtSecret: String
     public var internalServiceToken: String
+    /// `CA_SERVICE_TOKEN`: what the api presents to the ca (see `EnvironmentReader.caServiceToken(in:)`).
+    public var caServiceToken: String
     public var environment: DeploymentEnvironment
     public var migrationsDirectory: String?
     public var openAPIPath: String?
@@ -58,6 +60,7 @@ public struct APIConfiguration: Sendable {
         jwtSecret = reader.required("JWT_SECRET", minimumLength: 32, hint: "signs user tokens; e.g. `openssl rand -hex 32`")
         internalServiceToken = reader.internalServiceToken()
         environment = reader.deploymentEnvironment()
+        caServiceToken = reader.caServiceToken(in: environment)
         migrationsDirectory = Migration.defaultDirectory(environment: variables)
         initialAdmin = InitialAdmin.read(from: &reader)
         corsAllowedOrigins = Set((reader.value("CORS_ALLOWED_ORIGINS") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
@@ -92,15 +95,18 @@ public struct APIConfiguration: Sendable {
     }
 }
 
-/// Only what `optralis-api migrate` needs: the database.
+/// Only what `optralis-api migrate` needs: the database (as the schema's owner) and the role the
+/// services run as.
 public struct MigrateConfiguration: Sendable {
     public var databaseURL: DatabaseURL
     public var migrationsDirectory: String?
+    public var appRole: AppDatabaseRole?
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         var reader = EnvironmentReader(variables)
         databaseURL = reader.databaseURL()
         migrationsDirectory = Migration.defaultDirectory(environment: variables)
+        appRole = AppDatabaseRole.read(from: &reader)
         try reader.validate()
     }
 }

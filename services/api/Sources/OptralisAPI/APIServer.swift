@@ -16,7 +16,11 @@ public struct APIServer: Sendable {
     let builder: ServiceApplicationBuilder<APIRequestContext>
     let blacklist: TokenBlacklist
     let signer: TokenSigner
+    /// Outbound calls to the ca, Turnstile and the Windows build feeds.
     let http: CurlClient
+    /// The AI proxy's own threads: analyses take up to two minutes each, and a client running
+    /// many of them must not leave enrolment or revocation (the ca) waiting for a thread.
+    let aiHTTP: CurlClient
 
     public init(configuration: APIConfiguration, logger: Logger) async {
         self.configuration = configuration
@@ -28,6 +32,7 @@ public struct APIServer: Sendable {
         blacklist = TokenBlacklist(redis: redis, client: database.client, logger: logger)
         signer = await TokenSigner(secret: configuration.jwtSecret)
         http = CurlClient(concurrency: 8)
+        aiHTTP = CurlClient(concurrency: 16)
     }
 
     public func makeRouter() -> Router<APIRequestContext> {
@@ -43,7 +48,8 @@ public struct APIServer: Sendable {
         let queues = redis.map(NotificationQueues.init)
         let auth = AuthService(
             users: users, sessions: sessions, mfa: mfa, signer: signer, blacklist: blacklist, hasher: hasher, activity: activity,
-            emails: queues, secret: configuration.jwtSecret, publicURL: configuration.publicURL, logger: logger)
+            emails: queues, licences: LicenceStatusCache(clients: ClientRepository(client: client, logger: logger)),
+            secret: configuration.jwtSecret, publicURL: configuration.publicURL, logger: logger)
         let limiter = RateLimiter(
             redis: redis, limit: configuration.authRateLimit, windowSeconds: configuration.authRateLimitWindowSeconds, logger: logger)
         let clients = ClientRepository(client: client, logger: logger)
@@ -53,7 +59,7 @@ public struct APIServer: Sendable {
         return builder.router { router in
             // Outermost, so error responses and /health get them too.
             router.add(middleware: SecurityHeadersMiddleware(production: production))
-            router.add(middleware: CORSAllowListMiddleware(allowed: configuration.corsAllowedOrigins, allowAny: !production && configuration.corsAllowedOrigins.isEmpty))
+            router.add(middleware: CORSAllowListMiddleware(allowed: configuration.corsAllowedOrigins, allowLocalOrigins: !production && configuration.corsAllowedOrigins.isEmpty))
         } routes: { router in
             router.add(middleware: ClientAddressMiddleware(trustProxyHeaders: configuration.trustProxyHeaders))
             OpenAPIDocument(path: configuration.openAPIPath).addRoute(to: router)
@@ -63,7 +69,7 @@ public struct APIServer: Sendable {
                 configuration.agentDownloadsDirectory, urlBasePath: "/downloads", logger: logger))
             PublicContactController(
                 turnstile: configuration.turnstileSecret.map { TurnstileVerifier(secret: $0, url: configuration.turnstileVerifyURL, http: http) },
-                contactEmail: configuration.contactEmail, queues: queues,
+                contactEmail: configuration.contactEmail, production: production, queues: queues,
                 limiter: RateLimiter(redis: redis, limit: 5, windowSeconds: 60, logger: logger), activity: activity
             ).addRoutes(to: router)
             LandingStatsController(client: client, cache: cache, logger: logger).addRoutes(to: router)
@@ -90,10 +96,11 @@ public struct APIServer: Sendable {
 
             NotificationsController(service: ChannelService(
                 channels: ChannelRepository(client: client, logger: logger), queues: queues, activity: activity,
-                allowPrivateTargets: !production, publicURL: configuration.publicURL)
+                allowPrivateTargets: !production, publicURL: configuration.publicURL),
+                testLimiter: RateLimiter(redis: redis, limit: NotificationsController.testsPerMinute, windowSeconds: 60, logger: logger)
             ).addRoutes(to: tenant.group("notifications"))
 
-            let caClient = CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http)
+            let caClient = CAClient(baseURL: configuration.caServiceURL, token: configuration.caServiceToken, http: http)
             let certificatesController = CertificatesController(
                 certificates: CertificateRepository(client: client, logger: logger), ca: caClient, activity: activity,
                 statuses: CertificateStatusCache(redis: redis, client: client, logger: logger))
@@ -115,7 +122,7 @@ public struct APIServer: Sendable {
             ).addRoutes(to: tenant.group("ai"))
             AIConfigController(configs: AIConfigRepository(client: client, logger: logger), gate: gate, activity: activity)
                 .addRoutes(to: tenant.group("ai-config"))
-            AIProxyController(baseURL: configuration.aiServiceURL, token: configuration.internalServiceToken, http: http)
+            AIProxyController(baseURL: configuration.aiServiceURL, token: configuration.internalServiceToken, http: aiHTTP)
                 .addRoutes(tenant: tenant, gated: gated)
             let windowsBuilds = WindowsBuildsController(
                 builds: WindowsBuildRepository(client: client, logger: logger), http: http, feedURLs: configuration.windowsBuildFeeds, cache: cache,
@@ -175,7 +182,8 @@ public struct APIServer: Sendable {
             client: client, activity: ActivityLogger(client: client, logger: logger), cache: FleetCache(redis: redis, prefix: configuration.cacheKeyPrefix, logger: logger), logger: logger)
         return AgentGateway.router(controller: AgentController(
             statuses: CertificateStatusCache(redis: redis, client: client, logger: logger),
-            ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http),
+            licences: LicenceStatusCache(clients: ClientRepository(client: client, logger: logger)),
+            ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.caServiceToken, http: http),
             heartbeats: HeartbeatService(
                 client: client, catalog: catalog, requirements: RequirementsCache { try await catalog.requirements() }, queues: redis.map(NotificationQueues.init),
                 publicURL: configuration.publicURL, logger: logger),
@@ -187,7 +195,7 @@ public struct APIServer: Sendable {
 
     public func makeApplication() throws -> some ApplicationProtocol {
         let (database, configuration, logger) = (database, configuration, builder.logger)
-        var workers: [any Service] = [blacklist, CurlService(client: http)]
+        var workers: [any Service] = [blacklist, CurlService(client: http), CurlService(client: aiHTTP)]
         if let files = configuration.agentTLS {
             workers.append(try AgentGateway.application(
                 files: files, address: ListenAddress(host: configuration.address.host, port: configuration.agentTLSPort), router: makeAgentRouter(),

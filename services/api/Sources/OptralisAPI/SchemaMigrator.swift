@@ -15,7 +15,8 @@ public enum SchemaMigrator {
             metadata: ["applied": "\(report.applied.count)", "already_applied": "\(report.alreadyApplied)", "directory": "\(directory)"])
     }
 
-    /// `optralis-api migrate`: runs the pool just long enough to migrate.
+    /// `optralis-api migrate`: runs the pool just long enough to migrate, then grants the
+    /// services' role (``AppDatabaseRole``) what the schema now holds.
     public static func run(configuration: MigrateConfiguration, logger: Logger) async throws {
         let database = Database(url: configuration.databaseURL, maximumConnections: 2, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -23,6 +24,7 @@ public enum SchemaMigrator {
             defer { group.cancelAll() }
             try await database.waitUntilReachable(logger: logger)
             try await migrate(database, directory: configuration.migrationsDirectory, logger: logger)
+            try await configuration.appRole?.provision(database, logger: logger)
         }
     }
 }

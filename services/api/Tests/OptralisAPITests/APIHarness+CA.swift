@@ -5,7 +5,7 @@ import Testing
 
 extension APIHarness {
     /// ``run(redisURL:environment:_:)`` with the real `optralis-ca` beside the api, on the api's
-    /// database and the same internal token, serving certificates from `caDirectory` (fresh when
+    /// database, sharing only `CA_SERVICE_TOKEN` with it (the ca gets no `INTERNAL_SERVICE_TOKEN`), serving certificates from `caDirectory` (fresh when
     /// nil). The ca is stopped with SIGTERM when `body` returns or throws.
     static func runWithCA(
         caDirectory: String? = nil, redisURL: String? = nil, database: TestDatabase? = nil, environment extra: [String: String] = [:],
@@ -19,7 +19,7 @@ extension APIHarness {
             let ca = try ServiceProcess.launch(
                 "optralis-ca",
                 environment: [
-                    "DATABASE_URL": api.database.url.urlString, "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40), "CA_DIR": directory,
+                    "DATABASE_URL": api.database.url.urlString, "CA_SERVICE_TOKEN": APIHarness.caToken, "CA_DIR": directory,
                     "CA_PORT": String(caPort), "LOG_LEVEL": "warning",
                 ], port: caPort)
             let curl = CurlClient(concurrency: 1)

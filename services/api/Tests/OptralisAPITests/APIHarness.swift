@@ -23,6 +23,8 @@ struct APIHarness: Sendable {
     static let password = "Correct-Horse-9!"
     /// One cost-12 hash of ``password`` for every seeded user (bcrypt is slow on purpose).
     static let passwordHash = Bcrypt.hash(password, cost: 12)
+    /// What the api and the ca of ``runWithCA(caDirectory:redisURL:database:environment:_:)`` share.
+    static let caToken = String(repeating: "c", count: 40)
 
     /// `database`: one the caller owns (a cluster of its own) instead of a copy of the template,
     /// left in place afterwards.
@@ -34,7 +36,7 @@ struct APIHarness: Sendable {
         if let given { database = given } else { database = try await TestDatabase.create() }
         var environment: [String: String] = [
             "DATABASE_URL": database.url.urlString, "JWT_SECRET": String(repeating: "s", count: 48),
-            "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40), "TRUST_PROXY_HEADERS": "true",
+            "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40), "CA_SERVICE_TOKEN": APIHarness.caToken, "TRUST_PROXY_HEADERS": "true",
             "PUBLIC_URL": "https://monitoring.test", "OPTRALIS_MIGRATIONS_DIR": TestEnvironment.migrationsDirectory,
             "BIND_ADDRESS": "127.0.0.1", "PORT": "0", "CACHE_KEY_PREFIX": "t\(UUID().uuidString.prefix(8).lowercased()):",
         ]

@@ -30,6 +30,21 @@ struct HardeningTests {
         }
     }
 
+    /// Issue 17, item 10: development without a list used to echo any origin, with credentials.
+    @Test func cors_in_development_without_a_list_allows_only_this_machines_origins() async throws {
+        try await APIHarness.run { api in
+            for origin in ["http://localhost:3001", "http://127.0.0.1:8080", "https://localhost", "http://[::1]:3001"] {
+                let reply = try await api.send(.get, "/health", headers: [.origin: origin])
+                #expect(reply.headers[.accessControlAllowOrigin] == origin, "\(origin)")
+            }
+            for origin in ["https://evil.example.com", "http://localhost.evil.example", "http://127.0.0.1.nip.io", "null", "file://"] {
+                let reply = try await api.send(.get, "/health", headers: [.origin: origin])
+                #expect(reply.headers[.accessControlAllowOrigin] == nil, "\(origin)")
+                #expect(reply.headers[.accessControlAllowCredentials] == nil, "\(origin)")
+            }
+        }
+    }
+
     @Test func a_body_over_10_mb_is_413_in_the_error_shape() async throws {
         try await APIHarness.run { api in
             let huge = String(repeating: "x", count: 11 * 1024 * 1024)

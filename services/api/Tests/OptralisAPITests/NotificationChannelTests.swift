@@ -7,6 +7,8 @@ import PostgresNIO
 import Synchronization
 import Testing
 
+@testable import OptralisAPI
+
 @Suite("Notification channels")
 struct NotificationChannelTests {
     @Test func channels_are_validated_scoped_to_the_client_and_read_only_for_observers() async throws {
@@ -105,6 +107,24 @@ struct NotificationChannelTests {
                 let reply = try await api.send(.post, "/api/notifications/channels", token: admin, json: ["type": "webhook_discord", "name": "D", "config": ["webhook_url": url]])
                 #expect(reply.code == "WEBHOOK_URL_REFUSED", "\(url) was accepted")
             }
+        }
+    }
+
+    /// Issue 17, item 13: each test sends a real email or webhook; it is limited per client
+    /// (counted before the channel is looked up, so an unknown id costs a try too).
+    @Test func channel_tests_are_rate_limited_per_client() async throws {
+        try await APIHarness.run { api in
+            let client = try await api.seedClient(), other = try await api.seedClient()
+            let admin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
+            let colleague = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
+            let outsider = try await api.login(try await api.seedUser(client: other, role: "admin").email).access
+            for _ in 0..<NotificationsController.testsPerMinute {
+                #expect(try await api.send(.post, "/api/notifications/channels/\(UUID())/test", token: admin).status == .notFound)
+            }
+            let limited = try await api.send(.post, "/api/notifications/channels/\(UUID())/test", token: colleague)
+            #expect(limited.status == .tooManyRequests && limited.code == "RATE_LIMITED", "per client, whoever asks: \(limited.text)")
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
+            #expect(try await api.send(.post, "/api/notifications/channels/\(UUID())/test", token: outsider).status == .notFound, "another client is not limited")
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import OptralisRedis
 import OptralisTestSupport
 import Synchronization
 import Testing
@@ -85,6 +86,10 @@ struct PublicRoutesTests {
                 let visitor = mails.first { $0.rcptTos == ["jean@example.com"] }
                 #expect(team?.data.contains("Jean Dupont") == true, "the team's email names the visitor")
                 #expect(visitor != nil, "the visitor gets a confirmation")
+                // Issue 17, item 5: a fixed text; nothing the visitor typed comes back to the address they typed.
+                for typed in ["Jean Dupont", "Je souhaite une d", "Acme"] {
+                    #expect(visitor?.data.contains(typed) == false, "the confirmation repeats \(typed)")
+                }
                 notifier.child.signal(SIGTERM)
                 _ = await notifier.child.waitForExit(timeout: .seconds(10))
             }
@@ -103,6 +108,28 @@ struct PublicRoutesTests {
             let queued = try await api.send(.post, "/api/public/contact", json: ["name": "A", "email": "a@example.com", "message": "Hello"])
             #expect(queued.status == .ok, "no TURNSTILE_SECRET_KEY: no token needed: \(queued.text)")
         }
+    }
+
+    /// Issue 17, item 5: without Turnstile nothing proves a person filled the form, so in
+    /// production the address it names gets no email at all.
+    @Test func in_production_without_turnstile_only_the_team_is_emailed() async throws {
+        let redis = try RedisServerProcess()
+        try await redis.start()
+        for (environment, expected) in [("production", ["contact_notification"]), ("development", ["contact_notification", "contact_confirmation"])] {
+            try await APIHarness.run(redisURL: redis.url, environment: ["CONTACT_EMAIL": "team@optralis.test", "OPTRALIS_ENV": environment]) { api in
+                let sent = try await api.send(.post, "/api/public/contact", json: ["name": "A", "email": "victim@example.com", "message": "Click http://evil.test"])
+                #expect(sent.status == .ok, "\(sent.text)")
+                let client = RedisClient(url: try RedisURL(parsing: redis.url), maximumConnections: 1, logger: testLogger)
+                let jobs = try await client.command("LRANGE", "email:queue", "0", "-1").array?.compactMap(\.string) ?? []
+                _ = try await client.command("DEL", "email:queue")
+                await client.shutdown()
+                let decoded = jobs.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                #expect(Set(decoded.compactMap { $0["type"] as? String }) == Set(expected), "\(environment): \(jobs)")
+                let toVisitor = decoded.filter { $0["email"] as? String == "victim@example.com" }
+                #expect(toVisitor.allSatisfy { ($0["data"] as? [String: Any])?.isEmpty ?? true }, "the visitor's text never goes to the visitor's address: \(toVisitor)")
+            }
+        }
+        await redis.stop()
     }
 
     @Test func landing_stats_count_every_client_and_are_cached_sixty_seconds() async throws {

@@ -6,7 +6,8 @@ import OptralisServer
 public struct CAConfiguration: Sendable {
     public var address: ListenAddress
     public var databaseURL: DatabaseURL
-    public var internalServiceToken: String
+    /// `CA_SERVICE_TOKEN` (see `EnvironmentReader.caServiceToken(in:)`).
+    public var serviceToken: String
     /// `CA_DIR`: where the CA key (mode 0600) and certificate live; created on first start.
     public var directory: String
 
@@ -14,7 +15,7 @@ public struct CAConfiguration: Sendable {
         var reader = EnvironmentReader(variables)
         address = reader.listenAddress(portVariable: "CA_PORT", defaultPort: 3005)
         databaseURL = reader.databaseURL()
-        internalServiceToken = reader.internalServiceToken()
+        serviceToken = reader.caServiceToken(in: reader.deploymentEnvironment())
         directory = reader.required("CA_DIR", hint: "directory of the CA key and certificate, e.g. /var/lib/optralis/ca")
         try reader.validate()
     }

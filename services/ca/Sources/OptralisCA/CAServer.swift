@@ -22,7 +22,7 @@ public struct CAServer: Sendable {
         let controller = CAController(
             authority: authority, store: CertificateStore(client: database.client, logger: builder.logger), logger: builder.logger)
         return builder.router { router in
-            controller.addRoutes(to: router, token: configuration.internalServiceToken)
+            controller.addRoutes(to: router, token: configuration.serviceToken)
         }
     }
 

@@ -22,6 +22,23 @@ struct CAExecutableTests {
         #expect(result.output.contains("DATABASE_URL") && result.output.contains("CA_DIR"), "\(result.output)")
     }
 
+    /// Issue 17, item 7: the ca's routes issue certificates, so in production their secret is
+    /// one only the api shares, not the INTERNAL_SERVICE_TOKEN the ai and scheduler hold too.
+    @Test func in_production_refuses_to_start_without_a_token_of_its_own() async throws {
+        let internalToken = String(repeating: "i", count: 40)
+        var environment = [
+            "PATH": "/usr/bin:/bin", "DATABASE_URL": "postgres://u:p@127.0.0.1:1/db", "INTERNAL_SERVICE_TOKEN": internalToken,
+            "CA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString)").path, "OPTRALIS_ENV": "production",
+        ]
+        let missing = try await ChildProcess.run(binary, [], environment: environment)
+        #expect(missing.status == 78)
+        #expect(missing.output.contains("CA_SERVICE_TOKEN is required"), "\(missing.output)")
+        environment["CA_SERVICE_TOKEN"] = internalToken
+        let shared = try await ChildProcess.run(binary, [], environment: environment)
+        #expect(shared.status == 78)
+        #expect(shared.output.contains("CA_SERVICE_TOKEN must differ from INTERNAL_SERVICE_TOKEN"), "\(shared.output)")
+    }
+
     @Test func refuses_to_start_with_a_ca_key_others_can_read() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

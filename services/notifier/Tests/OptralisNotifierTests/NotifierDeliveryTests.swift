@@ -91,6 +91,33 @@ struct NotifierDeliveryTests {
         }
     }
 
+    /// Issue 17, item 7: the dead-letter list is kept for people to read; a welcome email's
+    /// temporary password or a reset link stayed there in clear.
+    @Test func a_dead_lettered_email_keeps_no_password_or_reset_link() async throws {
+        try await NotifierHarness.run(sink: WebhookSink()) { notifier in
+            // No SMTP_HOST: every email job fails, then is dead-lettered.
+            let process = try notifier.launch(name: "solo")
+            let redis = try notifier.redisClient()
+            let queues = NotificationQueues(redis: redis)
+            try await queues.enqueue(EmailJob(
+                type: "welcome", email: "new@acme.test", language: "fr",
+                data: ["first_name": "Ada", "login_url": "https://monitoring.test", "temporary_password": "Tmp-Secret-Pass-42!", "client_name": "Acme"]))
+            try await queues.enqueue(EmailJob(
+                type: "password_reset", email: "ada@acme.test", language: "en",
+                data: ["first_name": "Ada", "reset_url": "https://monitoring.test/reset-password?token=SECRET-RESET-TOKEN", "expires_in_minutes": "60"]))
+            let dead = await eventually(timeout: .seconds(30)) { (try? await redis.listLength("email:queue:dead")) == 2 }
+            #expect(dead)
+            let buried = try await redis.command("LRANGE", "email:queue:dead", "0", "-1").array?.compactMap(\.string) ?? []
+            #expect(buried.count == 2)
+            for job in buried {
+                #expect(!job.contains("Tmp-Secret-Pass-42!") && !job.contains("SECRET-RESET-TOKEN"), "\(job)")
+                #expect(job.contains(EmailJob.redacted) && job.contains("last_error") && job.contains("first_name"), "the rest is kept: \(job)")
+            }
+            await redis.shutdown()
+            await stop([process])
+        }
+    }
+
     @Test func a_replica_killed_mid_batch_loses_nothing() async throws {
         let sink = WebhookSink(delay: .milliseconds(15))
         try await NotifierHarness.run(sink: sink) { notifier in

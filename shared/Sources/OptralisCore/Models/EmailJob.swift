@@ -15,6 +15,10 @@ public struct EmailJob: Codable, Sendable, Equatable {
     public var email: String
     public var language: String
     public var data: [String: String]
+    /// `data` entries that are credentials (a temporary password, a reset link): a job that
+    /// reaches the dead-letter list keeps everything else, these as ``redacted``.
+    public static let secretDataKeys: Set<String> = ["temporary_password", "reset_url"]
+    public static let redacted = "[redacted]"
     public var createdAt: Date
     public var retries: Int
 

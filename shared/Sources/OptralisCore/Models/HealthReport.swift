@@ -34,6 +34,8 @@ public struct DependencyHealth: Codable, Sendable, Equatable {
     public var error: String?
     /// Figures the check reports besides up/down (a queue's pending, delayed, dead-letter jobs).
     public var counts: [String: Int]?
+    /// Up, but configured in a way that loses data (Redis evicting keys).
+    public var warning: String?
 
     public enum Status: String, Codable, Sendable {
         case up, down
@@ -50,7 +52,7 @@ public struct DependencyHealth: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, required, error, counts
+        case status, required, error, counts, warning
         case latencyMs = "latency_ms"
     }
 }

@@ -8,6 +8,7 @@ import OptralisCore
 /// version, certificate renewal.
 struct AgentController {
     let statuses: CertificateStatusCache
+    let licences: LicenceStatusCache
     let ca: CAClient
     let heartbeats: HeartbeatService
     let settings: CollectionSettingsRepository
@@ -61,6 +62,7 @@ struct AgentController {
 
     func addRoutes(to router: Router<AgentRequestContext>) {
         let agent = router.group("agent").add(middleware: AgentAuthMiddleware(statuses: statuses, logger: logger))
+            .add(middleware: AgentLicenceMiddleware(licences: licences))
         agent.get("config/collectors") { _, context -> CollectorConfig in
             let (_, sync, resolved) = try await synchronise(context)
             return CollectorConfig(collectors: resolved.collectors, forceCollect: sync.forceCollect)

@@ -2,11 +2,15 @@ import Foundation
 import OptralisServer
 import Hummingbird
 import OptralisCore
+import OptralisRedis
 
 /// `/api/notifications/*`: a client's channels (admins write, observers read), the delivery
 /// history, and the catalogues of alert and channel types.
 struct NotificationsController {
     let service: ChannelService
+    /// `POST channels/:id/test` sends a real email or webhook: ``testsPerMinute`` per client.
+    let testLimiter: RateLimiter
+    static let testsPerMinute = 10
 
     struct ChannelList: ResponseEncodable { let channels: [ChannelRepository.Record] }
     struct HistoryPage: ResponseEncodable {
@@ -95,7 +99,13 @@ struct NotificationsController {
             return .noContent
         }
         group.post("channels/:id/test") { _, context -> ChannelService.TestResult in
-            try await service.test(channelID: try context.parameters.require("id", as: UUID.self), identity: try context.requireIdentity())
+            let identity = try context.requireIdentity()
+            if case .limited(let retryAfter) = await testLimiter.check(scope: "channel-test", key: try identity.requireClient().lowercased) {
+                throw HTTPError(
+                    .tooManyRequests, headers: [.retryAfter: String(retryAfter)],
+                    message: "at most \(Self.testsPerMinute) channel tests a minute per client: retry in \(retryAfter) s")
+            }
+            return try await service.test(channelID: try context.parameters.require("id", as: UUID.self), identity: identity)
         }
         group.get("history") { request, context -> HistoryPage in
             let clientID = try context.requireIdentity().requireClient()

@@ -6,11 +6,16 @@ import OptralisRedis
 
 /// `POST /api/public/contact`: the website's contact form. A filled honeypot (`website`) is
 /// answered like a success and dropped; with `TURNSTILE_SECRET_KEY` set, the Turnstile token is
-/// checked with Cloudflare; 5 posts a minute per IP. The team (`CONTACT_EMAIL`) and the visitor
-/// get an email through the notifier's queue.
+/// checked with Cloudflare; 5 posts a minute per IP. The team (`CONTACT_EMAIL`) gets the message
+/// through the notifier's queue, and the visitor a confirmation.
+///
+/// The confirmation goes to whatever address the form names, so it is a fixed text that repeats
+/// nothing the visitor wrote (else it would be phishing sent from the operator's own domain), and
+/// in production it is sent only when Turnstile proves a human filled the form.
 struct PublicContactController {
     let turnstile: TurnstileVerifier?
     let contactEmail: String?
+    let production: Bool
     let queues: NotificationQueues?
     let limiter: RateLimiter
     let activity: ActivityLogger
@@ -57,7 +62,9 @@ struct PublicContactController {
             guard let queues else { throw Self.queueUnavailable }
             do {
                 try await queues.enqueue(EmailJob(type: "contact_notification", email: contactEmail, language: form.language, data: form.data))
-                try await queues.enqueue(EmailJob(type: "contact_confirmation", email: form.email, language: form.language, data: form.data))
+                if turnstile != nil || !production {
+                    try await queues.enqueue(EmailJob(type: "contact_confirmation", email: form.email, language: form.language, data: [:]))
+                }
             } catch {
                 context.logger.error("contact form not queued", metadata: ["error": "\(error)"])
                 throw Self.queueUnavailable

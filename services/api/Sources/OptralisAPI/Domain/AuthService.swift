@@ -13,6 +13,8 @@ struct AuthService: Sendable {
     let hasher: PasswordHasher
     let activity: ActivityLogger
     let emails: NotificationQueues?
+    /// Users of a suspended or expired client get no tokens (login, MFA, refresh).
+    let licences: LicenceStatusCache
     let secret: String
     let publicURL: String
     let logger: Logger
@@ -171,12 +173,14 @@ struct AuthService: Sendable {
     }
 
     private func startSession(for user: UserRecord, origin: Origin, event: String) async throws -> SessionTokens {
+        let tokens = try await issue(for: user, familyID: UUID(), rotation: 0, origin: origin)
         try await users.recordLogin(id: user.id)
         await activity.record(.auth, event, metadata: ["email": user.email], clientID: user.clientID, userID: user.id, ip: origin.ip)
-        return try await issue(for: user, familyID: UUID(), rotation: 0, origin: origin)
+        return tokens
     }
 
     private func issue(for user: UserRecord, familyID: UUID, rotation: Int, origin: Origin) async throws -> SessionTokens {
+        try await licences.requireActive(user.clientID, fresh: true)
         let access = try await signer.issueAccess(userID: user.id, role: user.role, clientID: user.clientID)
         let refresh = SecureToken.random()
         try await sessions.insertRefresh(

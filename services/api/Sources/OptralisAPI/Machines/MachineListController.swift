@@ -69,13 +69,15 @@ struct MachineListController {
             guard let id = UUID(uuidString: String(group)) else { throw APIError.validation("group_id must be a UUID") }
             filter.groupID = id
         }
-        filter.labelKey = query["label"].map(String.init)
-        filter.labelValue = query["label_value"].map(String.init)
+        // Capped at their columns' widths: longer text matches nothing, and these values
+        // become part of a Redis cache key.
+        filter.labelKey = try query.text("label", maximumLength: 50)
+        filter.labelValue = try query.text("label_value", maximumLength: 100)
         if let status = query["status"] {
             guard ["online", "offline"].contains(status) else { throw APIError.validation("status must be online or offline") }
             filter.status = String(status)
         }
-        filter.os = query["os"].map(String.init)
+        filter.os = try query.text("os", maximumLength: 100)
         filter.search = try query.text("search", maximumLength: 100)
         if let sort = query["sort"] {
             guard MachineQueries.sortColumns[String(sort)] != nil else {

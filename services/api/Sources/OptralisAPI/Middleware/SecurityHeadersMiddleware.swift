@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -16,14 +17,16 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// CORS for the origins of `CORS_ALLOWED_ORIGINS` only (comma-separated; `*` in development
-/// when unset). Credentials are allowed, so an allowed origin is echoed, never `*`.
+/// CORS for the origins of `CORS_ALLOWED_ORIGINS` only (comma-separated; in development when
+/// unset, the origins on this machine: any page on the internet could otherwise read a logged-in
+/// developer's data with their cookies). Credentials are allowed, so an allowed origin is
+/// echoed, never `*`.
 struct CORSAllowListMiddleware<Context: RequestContext>: RouterMiddleware {
     let allowed: Set<String>
-    let allowAny: Bool
+    let allowLocalOrigins: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let origin = request.headers[.origin], allowAny || allowed.contains(origin) else {
+        guard let origin = request.headers[.origin], allowed.contains(origin) || (allowLocalOrigins && Self.isLocal(origin)) else {
             return try await next(request, context)
         }
         var response: Response
@@ -39,5 +42,12 @@ struct CORSAllowListMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.accessControlAllowCredentials] = "true"
         response.headers[.vary] = "Origin"
         return response
+    }
+
+    /// `http(s)://localhost`, `127.0.0.1` or `[::1]`, any port.
+    static func isLocal(_ origin: String) -> Bool {
+        guard let url = URLComponents(string: origin), url.scheme == "http" || url.scheme == "https", url.path.isEmpty,
+              let host = url.host?.lowercased() else { return false }
+        return host == "localhost" || host == "127.0.0.1" || host == "[::1]" || host == "::1"
     }
 }

@@ -55,6 +55,19 @@ struct ClientRepository: Sendable {
         try await records("\(unescaped: Self.select) ORDER BY c.name")
     }
 
+    /// `active`, `suspended` or `expired` (the status, or an expiry date already past); nil for
+    /// an unknown client.
+    func licenceState(id: UUID) async throws -> String? {
+        for try await state in try await client.query(
+            """
+            SELECT CASE WHEN license_status <> 'active' THEN license_status
+                        WHEN license_expires_at IS NOT NULL AND license_expires_at <= now() THEN 'expired' ELSE 'active' END
+            FROM clients WHERE id = \(id)
+            """, logger: logger
+        ).decode(String.self) { return state }
+        return nil
+    }
+
     func find(id: UUID) async throws -> Record? {
         try await records("\(unescaped: Self.select) WHERE c.id = \(id)").first
     }

@@ -57,7 +57,8 @@ struct MachineQueries: Sendable {
             let parts: [String?] = [
                 groupID?.lowercased, labelKey, labelValue, status, os, search, sort, descending ? "desc" : "asc", String(page), String(limit),
             ]
-            return Data(parts.map { $0 ?? "" }.joined(separator: "\u{1f}").utf8).base64EncodedString()
+            // A digest: the key's length does not depend on what the user typed.
+            return SecureToken.sha256Hex(parts.map { $0 ?? "" }.joined(separator: "\u{1f}"))
         }
     }
 

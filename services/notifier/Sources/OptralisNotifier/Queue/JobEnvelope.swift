@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OptralisCore
 
 /// A queued job seen generically: its JSON object, its idempotency id and retry count.
 /// Both queues' jobs are JSON objects with `retries`; `id` falls back to a hash of the job
@@ -26,7 +27,21 @@ struct JobEnvelope: Sendable {
 
     /// The same job with `retries` + 1 and the error that caused it.
     func nextAttempt(error: String) -> String {
+        next(error: error, redactingSecrets: false)
+    }
+
+    /// ``nextAttempt(error:)`` for the dead-letter list, which people read and which nothing
+    /// delivers from: an email's credentials (`EmailJob.secretDataKeys`) are redacted.
+    func buried(error: String) -> String {
+        next(error: error, redactingSecrets: true)
+    }
+
+    private func next(error: String, redactingSecrets: Bool) -> String {
         guard var object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any] else { return payload }
+        if redactingSecrets, var data = object["data"] as? [String: Any] {
+            for key in EmailJob.secretDataKeys where data[key] != nil { data[key] = EmailJob.redacted }
+            object["data"] = data
+        }
         object["retries"] = retries + 1
         object["last_error"] = String(error.prefix(500))
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return payload }

@@ -120,7 +120,7 @@ struct QueueConsumer: Service {
         case .retry(let error, _), .failed(let error):
             logger.error("delivery failed for good", metadata: ["queue": "\(queue.name)", "job_id": "\(job.id)", "attempts": "\(attempt)", "error": "\(error)"])
             await handler.buried(job, error: error, attempts: attempt)
-            await persist { try await queue.bury(payload, as: job.nextAttempt(error: error), consumer: consumerID) }
+            await persist { try await queue.bury(payload, as: job.buried(error: error), consumer: consumerID) }
             count("dead_letter")
         }
     }

@@ -2,20 +2,22 @@ import Foundation
 import OptralisCore
 
 /// The contact form's emails: the confirmation to the visitor and the notification to the team.
-/// Variables for both: `name`, `email`, `company` (optional), `message`.
+/// The notification's variables: `name`, `email`, `company` (optional), `message`.
 extension EmailContent {
+    /// A fixed text, whatever the job's data: the address is the visitor's word, so repeating
+    /// their name or message would let anyone send their own text from the operator's domain.
     static func contactConfirmation(_ input: TemplateInput) -> EmailContent {
         let l = input.locale
-        var blocks: [EmailBlock] = [
-            input.greeting("name"),
+        let blocks: [EmailBlock] = [
+            .paragraph(l.t("Bonjour,", "Hello,")),
             .paragraph(l.t(
                 "Merci de votre intérêt pour Optralis. Nous avons bien reçu votre message et nous vous répondrons dans les plus brefs délais.",
                 "Thank you for your interest in Optralis. We received your message and will get back to you shortly.")),
+            .paragraph(l.t(
+                "Si vous n'avez pas écrit à Optralis, ignorez cet email.",
+                "If you did not write to Optralis, ignore this email.")),
+            .small(l.t("L'équipe \(input.common.companyName)", "The \(input.common.companyName) team")),
         ]
-        if let message = input.value("message") {
-            blocks.append(.quote(label: l.t("Votre message", "Your message"), text: message))
-        }
-        blocks.append(.small(l.t("L'équipe \(input.common.companyName)", "The \(input.common.companyName) team")))
         return EmailContent(
             subject: l.t("Nous avons bien reçu votre message", "We received your message"),
             preheader: l.t("Nous vous répondrons rapidement.", "We will get back to you shortly."),
