@@ -55,7 +55,8 @@ struct AuthFlowTests {
             #expect(backupCodes.count == 10 && backupCodes.allSatisfy { $0.count == 8 })
             let totp = TOTP(secret: try #require(Base32.decode(secret)))
             #expect(try await api.send(.post, "/api/users/mfa/verify", token: tokens.access, json: ["code": "000000"]).code == "INVALID_MFA_CODE")
-            let enabled = try await api.send(.post, "/api/users/mfa/verify", token: tokens.access, json: ["code": totp.code(at: Date())])
+            // The previous step's code: the current one is then still unused for the login below.
+            let enabled = try await api.send(.post, "/api/users/mfa/verify", token: tokens.access, json: ["code": totp.code(at: Date().addingTimeInterval(-30))])
             #expect(enabled.status == .ok, "\(enabled.text)")
             let status = try await api.send(.get, "/api/users/mfa/status", token: tokens.access)
             #expect(status.json["enabled"] as? Bool == true)
@@ -100,13 +101,13 @@ struct AuthFlowTests {
             #expect(refused.status == .unauthorized)
             #expect(refused.code == "TOKEN_REVOKED")
 
-            // Disable needs the password.
+            // Disable needs the password and a code (here a backup code; a wrong password does not use it up).
             let fresh = try await api.send(.post, "/auth/login", json: ["email": user.email, "password": APIHarness.password])
             let code = totp.code(at: Date().addingTimeInterval(30))
             let final = try await api.send(.post, "/auth/mfa/verify", json: ["mfa_session_id": fresh.string("mfa_session_id")!, "code": code])
             let token = try #require(final.string("access_token"))
-            #expect(try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": "Wrong-Password-1!"]).code == "INVALID_PASSWORD")
-            #expect(try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": APIHarness.password]).status == .ok)
+            #expect(try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": "Wrong-Password-1!", "code": backupCodes[1]]).code == "INVALID_PASSWORD")
+            #expect(try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": APIHarness.password, "code": backupCodes[1]]).status == .ok)
             #expect(try await api.send(.post, "/auth/login", json: ["email": user.email, "password": APIHarness.password]).string("access_token") != nil)
         }
     }

@@ -44,18 +44,12 @@ struct AuthService: Sendable {
         return .session(try await startSession(for: user, origin: origin, event: "Connexion réussie"))
     }
 
-    /// Second step of an MFA login: a TOTP code (±1 step) or an unused backup code.
+    /// Second step of an MFA login: a TOTP code (±1 step, each step once) or an unused backup code.
     func verifyMFA(sessionID: String, code: String, origin: Origin) async throws -> SessionTokens {
         guard let session = try await sessions.attemptMFASession(tokenHash: SecureToken.sha256Hex(sessionID)),
-            let user = try await users.find(id: session.userID), user.mfaEnabled,
-            let secret = user.mfaSecret.flatMap(Base32.decode)
+            let user = try await users.find(id: session.userID), user.mfaEnabled
         else { throw APIError.invalidMFA }
-        let trimmed = code.trimmingCharacters(in: .whitespaces)
-        var valid = TOTP(secret: secret).validate(trimmed)
-        if !valid, trimmed.count == 8 {
-            valid = try await mfa.consumeBackupCode(userID: user.id, codeHash: backupCodeHash(trimmed))
-        }
-        guard valid else {
+        guard try await secondFactor.accept(code, for: user) else {
             await activity.record(.auth, "Code MFA invalide", level: .warn, clientID: user.clientID, userID: user.id, ip: origin.ip)
             throw APIError.invalidMFA
         }
@@ -76,7 +70,10 @@ struct AuthService: Sendable {
                 userID: stored.userID, ip: origin.ip)
             throw APIError.refreshReuse
         }
-        guard stored.expiresAt > Date(), let user = try await users.find(id: stored.userID) else { throw APIError.invalidRefresh }
+        // A family from before a password change, rotated while the change was being made.
+        guard stored.expiresAt > Date(), let user = try await users.find(id: stored.userID),
+            user.tokensValidAfter.map({ stored.createdAt >= $0 }) ?? true
+        else { throw APIError.invalidRefresh }
         return try await issue(for: user, familyID: stored.familyID, rotation: stored.rotationCount + 1, origin: origin)
     }
 
@@ -95,8 +92,25 @@ struct AuthService: Sendable {
         }
     }
 
-    /// Never says whether the email exists; an existing user gets a one-hour, single-use link.
+    /// How long a reset request lasts at least, account or not: the work for an existing one
+    /// (a link stored, an email queued, two activity rows) ends well within it, so the delay of
+    /// the answer does not say which emails have accounts.
+    static let resetRequestDuration: Duration = .milliseconds(300)
+
+    /// Never says whether the email exists, by its answer or its delay; an existing user gets a
+    /// one-hour, single-use link.
     func requestPasswordReset(email: String, origin: Origin) async throws {
+        let end = ContinuousClock.now + Self.resetRequestDuration
+        do {
+            try await sendResetLink(email: email, origin: origin)
+        } catch {
+            try? await Task.sleep(until: end, clock: .continuous)
+            throw error
+        }
+        try? await Task.sleep(until: end, clock: .continuous)
+    }
+
+    private func sendResetLink(email: String, origin: Origin) async throws {
         // Checked first, for every email: a 503 must not reveal which addresses have accounts.
         try await ensureEmailQueue()
         guard let user = try await users.find(email: email.trimmingCharacters(in: .whitespaces)) else { return }
@@ -120,7 +134,7 @@ struct AuthService: Sendable {
             throw APIError.invalidResetToken
         }
         try await users.setPassword(id: userID, hash: try await hasher.hash(newPassword), temporary: false)
-        try await sessions.revokeAll(userID: userID, reason: "password_reset")
+        try await sessions.endSessions(userID: userID, reason: "password_reset")
         let user = try await users.find(id: userID)
         await activity.record(.auth, "Mot de passe réinitialisé", clientID: user?.clientID, userID: userID, ip: origin.ip)
     }
@@ -134,7 +148,7 @@ struct AuthService: Sendable {
         try PasswordPolicy.validate(new)
         guard new != current else { throw APIError.validation("the new password must differ from the current one") }
         try await users.setPassword(id: user.id, hash: try await hasher.hash(new), temporary: false)
-        try await sessions.revokeAll(userID: user.id, reason: "password_changed")
+        try await sessions.endSessions(userID: user.id, reason: "password_changed")
         try await blacklist.revoke(
             tokenID: identity.tokenID, userID: user.id, expiresAt: identity.tokenExpiresAt, reason: "password_changed",
             ip: origin.ip, userAgent: origin.userAgent)
@@ -143,9 +157,7 @@ struct AuthService: Sendable {
         return try await issue(for: updated, familyID: UUID(), rotation: 0, origin: origin)
     }
 
-    func backupCodeHash(_ code: String) -> String {
-        SecureToken.hmacHex(code, key: secret)
-    }
+    var secondFactor: SecondFactor { SecondFactor(mfa: mfa, backupCodeKey: secret) }
 
     private func ensureEmailQueue() async throws {
         guard let emails else {
