@@ -41,11 +41,18 @@ public struct APIServer: Sendable {
         let hasher = PasswordHasher()
         let production = configuration.environment == .production
         let queues = redis.map(NotificationQueues.init)
+        // The auth limits guard passwords: while Redis cannot count, this replica counts alone.
+        let localLimits = LocalRateLimiter()
+        let limiter = RateLimiter(
+            redis: redis, limit: configuration.authRateLimit, windowSeconds: configuration.authRateLimitWindowSeconds, logger: logger,
+            fallback: localLimits)
+        let ceiling = RateLimiter(
+            redis: redis, limit: configuration.authRateLimitPerIP, windowSeconds: configuration.authRateLimitWindowSeconds, logger: logger,
+            fallback: localLimits)
         let auth = AuthService(
             users: users, sessions: sessions, mfa: mfa, signer: signer, blacklist: blacklist, hasher: hasher, activity: activity,
-            emails: queues, secret: configuration.jwtSecret, publicURL: configuration.publicURL, logger: logger)
-        let limiter = RateLimiter(
-            redis: redis, limit: configuration.authRateLimit, windowSeconds: configuration.authRateLimitWindowSeconds, logger: logger)
+            emails: queues, throttle: AuthThrottle(limiter: limiter), secret: configuration.jwtSecret, publicURL: configuration.publicURL,
+            logger: logger)
         let clients = ClientRepository(client: client, logger: logger)
         let licenseTypes = LicenseTypeRepository(client: client, logger: logger)
         let cache = FleetCache(redis: redis, prefix: configuration.cacheKeyPrefix, logger: logger)
@@ -68,15 +75,15 @@ public struct APIServer: Sendable {
             ).addRoutes(to: router)
             LandingStatsController(client: client, cache: cache, logger: logger).addRoutes(to: router)
 
-            let authController = AuthController(auth: auth, limiter: limiter, signer: signer, secureCookies: production)
+            let authController = AuthController(auth: auth, limiter: limiter, ceiling: ceiling, signer: signer, secureCookies: production)
             authController.addRoutes(to: router.group("auth"))
             // The same routes where the browser sends the refresh cookie (path /api/auth).
             authController.addRoutes(to: router.group("api/auth"))
 
             let api = router.group("api").add(middleware: AuthMiddleware(signer: signer, blacklist: blacklist, users: users))
-            // Routes that check a password or a code are limited like the public auth routes,
-            // so a stolen access token cannot be used to guess them.
-            let passwordChecks = RateLimitMiddleware(limiter: limiter, scope: "password-check")
+            // Routes that check a password or a code are limited per user like the public auth
+            // routes, so a stolen access token cannot be used to guess them.
+            let passwordChecks = RateLimitMiddleware(limiter: limiter, scope: "password-check", key: .user)
             AccountController(auth: auth, secureCookies: production, passwordChecks: passwordChecks).addRoutes(to: api)
 
             let gated = api.group().add(middleware: PasswordChangeGate())

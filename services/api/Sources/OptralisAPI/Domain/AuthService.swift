@@ -13,6 +13,7 @@ struct AuthService: Sendable {
     let hasher: PasswordHasher
     let activity: ActivityLogger
     let emails: NotificationQueues?
+    let throttle: AuthThrottle
     let secret: String
     let publicURL: String
     let logger: Logger
@@ -28,8 +29,18 @@ struct AuthService: Sendable {
         case mfaRequired(sessionID: String)
     }
 
+    /// Five failures per (address, account) and window, then 429 (``AuthThrottle``).
     func login(email: String, password: String, origin: Origin) async throws -> LoginOutcome {
-        let user = try await users.find(email: email.trimmingCharacters(in: .whitespaces))
+        let email = email.trimmingCharacters(in: .whitespaces)
+        return try await throttle.countingFailures(
+            scope: "login-failed", key: AuthThrottle.key(ip: origin.ip, account: email), failure: APIError.invalidCredentials
+        ) {
+            try await authenticate(email: email, password: password, origin: origin)
+        }
+    }
+
+    private func authenticate(email: String, password: String, origin: Origin) async throws -> LoginOutcome {
+        let user = try await users.find(email: email)
         // The same bcrypt work whether the email exists or not: no enumeration by timing.
         guard try await hasher.verify(password, hash: user?.passwordHash), let user else {
             if let user { try await users.recordFailedLogin(id: user.id) }
@@ -44,26 +55,33 @@ struct AuthService: Sendable {
         return .session(try await startSession(for: user, origin: origin, event: "Connexion réussie"))
     }
 
-    /// Second step of an MFA login: a TOTP code (±1 step, each step once) or an unused backup code.
+    /// Second step of an MFA login: a TOTP code (±1 step, each step once) or an unused backup
+    /// code. Five wrong codes per (address, account) and window, then 429.
     func verifyMFA(sessionID: String, code: String, origin: Origin) async throws -> SessionTokens {
         guard let session = try await sessions.attemptMFASession(tokenHash: SecureToken.sha256Hex(sessionID)),
             let user = try await users.find(id: session.userID), user.mfaEnabled
         else { throw APIError.invalidMFA }
-        guard try await secondFactor.accept(code, for: user) else {
-            await activity.record(.auth, "Code MFA invalide", level: .warn, clientID: user.clientID, userID: user.id, ip: origin.ip)
-            throw APIError.invalidMFA
+        let key = AuthThrottle.key(ip: origin.ip, account: user.id.uuidString)
+        return try await throttle.countingFailures(scope: "mfa-failed", key: key, failure: APIError.invalidMFA) {
+            guard try await secondFactor.accept(code, for: user) else {
+                await activity.record(.auth, "Code MFA invalide", level: .warn, clientID: user.clientID, userID: user.id, ip: origin.ip)
+                throw APIError.invalidMFA
+            }
+            try await sessions.completeMFASession(id: session.sessionID)
+            return try await startSession(for: user, origin: origin, event: "Connexion réussie (MFA)")
         }
-        try await sessions.completeMFASession(id: session.sessionID)
-        return try await startSession(for: user, origin: origin, event: "Connexion réussie (MFA)")
     }
 
     /// Rotates a refresh token. A token that was already used or revoked means it was copied:
     /// every token of its login family is revoked, so thief and victim both log in again.
+    /// Five refreshes per family and window, from any address.
     func refresh(token: String, origin: Origin) async throws -> SessionTokens {
         guard let stored = try await sessions.findRefresh(tokenHash: SecureToken.sha256Hex(token)) else { throw APIError.invalidRefresh }
         // Revoked by logout or a password change: simply invalid. Only a token already rotated
         // (or consumed by a concurrent request) coming back means it was copied.
         if stored.isRevoked && stored.revokedReason != "rotated" { throw APIError.invalidRefresh }
+        // A reuse is never limited: it must revoke the family.
+        if !stored.isRevoked { try await throttle.countRefresh(family: stored.familyID) }
         guard !stored.isRevoked, try await sessions.consumeRefresh(id: stored.id) else {
             try await sessions.revokeFamily(stored.familyID, reason: "theft_detected")
             await activity.record(.auth, "Réutilisation d'un refresh token : session révoquée", level: .warn, metadata: ["family_id": stored.familyID.uuidString],
