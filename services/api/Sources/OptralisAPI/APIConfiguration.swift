@@ -25,8 +25,11 @@ public struct APIConfiguration: Sendable {
     public var publicURL: String
     /// `TRUST_PROXY_HEADERS`: take the client IP from `X-Real-IP`/`X-Forwarded-For` (behind Caddy).
     public var trustProxyHeaders: Bool
-    /// `AUTH_RATE_LIMIT` requests per `AUTH_RATE_LIMIT_WINDOW_SECONDS` per IP on each auth route.
+    /// `AUTH_RATE_LIMIT` per `AUTH_RATE_LIMIT_WINDOW_SECONDS` on each auth route: failed logins
+    /// and MFA codes per (IP, account), refreshes per token family, the other routes per IP.
     public var authRateLimit: Int
+    /// `AUTH_RATE_LIMIT_PER_IP`: every login and MFA verification of one IP, per window.
+    public var authRateLimitPerIP: Int
     public var authRateLimitWindowSeconds: Int
     /// `CA_SERVICE_URL`: the ca's internal API (certificates at enrolment).
     public var caServiceURL: String
@@ -67,6 +70,7 @@ public struct APIConfiguration: Sendable {
         publicURL = reader.string("PUBLIC_URL", default: "http://localhost:3000")
         trustProxyHeaders = reader.bool("TRUST_PROXY_HEADERS", default: false)
         authRateLimit = reader.int("AUTH_RATE_LIMIT", default: 5, range: 1...10_000)
+        authRateLimitPerIP = reader.int("AUTH_RATE_LIMIT_PER_IP", default: 100, range: 1...100_000)
         caServiceURL = reader.string("CA_SERVICE_URL", default: "http://127.0.0.1:3005")
         agentTLSPort = reader.port("AGENT_TLS_PORT", default: 8443)
         let publicHost = URLComponents(string: publicURL)?.host ?? "localhost"

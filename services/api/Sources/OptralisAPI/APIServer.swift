@@ -46,12 +46,20 @@ public struct APIServer: Sendable {
         let hasher = PasswordHasher()
         let production = configuration.environment == .production
         let queues = redis.map(NotificationQueues.init)
+        // The auth limits guard passwords, the others real emails and certificates: while Redis
+        // cannot count, this replica counts alone.
+        let localLimits = LocalRateLimiter()
+        let limiter = RateLimiter(
+            redis: redis, limit: configuration.authRateLimit, windowSeconds: configuration.authRateLimitWindowSeconds, logger: logger,
+            fallback: localLimits)
+        let ceiling = RateLimiter(
+            redis: redis, limit: configuration.authRateLimitPerIP, windowSeconds: configuration.authRateLimitWindowSeconds, logger: logger,
+            fallback: localLimits)
         let auth = AuthService(
             users: users, sessions: sessions, mfa: mfa, signer: signer, blacklist: blacklist, hasher: hasher, activity: activity,
-            emails: queues, licences: LicenceStatusCache(clients: ClientRepository(client: client, logger: logger)),
-            secret: configuration.jwtSecret, publicURL: configuration.publicURL, logger: logger)
-        let limiter = RateLimiter(
-            redis: redis, limit: configuration.authRateLimit, windowSeconds: configuration.authRateLimitWindowSeconds, logger: logger)
+            emails: queues, throttle: AuthThrottle(limiter: limiter),
+            licences: LicenceStatusCache(clients: ClientRepository(client: client, logger: logger)), secret: configuration.jwtSecret,
+            publicURL: configuration.publicURL, logger: logger)
         let clients = ClientRepository(client: client, logger: logger)
         let licenseTypes = LicenseTypeRepository(client: client, logger: logger)
         let cache = FleetCache(redis: redis, prefix: configuration.cacheKeyPrefix, logger: logger)
@@ -70,19 +78,19 @@ public struct APIServer: Sendable {
             PublicContactController(
                 turnstile: configuration.turnstileSecret.map { TurnstileVerifier(secret: $0, url: configuration.turnstileVerifyURL, http: http) },
                 contactEmail: configuration.contactEmail, production: production, queues: queues,
-                limiter: RateLimiter(redis: redis, limit: 5, windowSeconds: 60, logger: logger), activity: activity
+                limiter: RateLimiter(redis: redis, limit: 5, windowSeconds: 60, logger: logger, fallback: localLimits), activity: activity
             ).addRoutes(to: router)
             LandingStatsController(client: client, cache: cache, logger: logger).addRoutes(to: router)
 
-            let authController = AuthController(auth: auth, limiter: limiter, signer: signer, secureCookies: production)
+            let authController = AuthController(auth: auth, limiter: limiter, ceiling: ceiling, signer: signer, secureCookies: production)
             authController.addRoutes(to: router.group("auth"))
             // The same routes where the browser sends the refresh cookie (path /api/auth).
             authController.addRoutes(to: router.group("api/auth"))
 
             let api = router.group("api").add(middleware: AuthMiddleware(signer: signer, blacklist: blacklist, users: users))
-            // Routes that check a password or a code are limited like the public auth routes,
-            // so a stolen access token cannot be used to guess them.
-            let passwordChecks = RateLimitMiddleware(limiter: limiter, scope: "password-check")
+            // Routes that check a password or a code are limited per user like the public auth
+            // routes, so a stolen access token cannot be used to guess them.
+            let passwordChecks = RateLimitMiddleware(limiter: limiter, scope: "password-check", key: .user)
             AccountController(auth: auth, secureCookies: production, passwordChecks: passwordChecks).addRoutes(to: api)
 
             let gated = api.group().add(middleware: PasswordChangeGate())
@@ -97,7 +105,8 @@ public struct APIServer: Sendable {
             NotificationsController(service: ChannelService(
                 channels: ChannelRepository(client: client, logger: logger), queues: queues, activity: activity,
                 allowPrivateTargets: !production, publicURL: configuration.publicURL),
-                testLimiter: RateLimiter(redis: redis, limit: NotificationsController.testsPerMinute, windowSeconds: 60, logger: logger)
+                testLimiter: RateLimiter(
+                    redis: redis, limit: NotificationsController.testsPerMinute, windowSeconds: 60, logger: logger, fallback: localLimits)
             ).addRoutes(to: tenant.group("notifications"))
 
             let caClient = CAClient(baseURL: configuration.caServiceURL, token: configuration.caServiceToken, http: http)
@@ -150,7 +159,7 @@ public struct APIServer: Sendable {
             installers.addRoutes(to: tenant.group("installer"))
             BootstrapController(
                 tokens: installTokens, machines: EnrolmentRepository(client: client, logger: logger),
-                ca: caClient, activity: activity, limiter: RateLimiter(redis: redis, limit: 30, windowSeconds: 900, logger: logger), cache: cache,
+                ca: caClient, activity: activity, limiter: RateLimiter(redis: redis, limit: 30, windowSeconds: 900, logger: logger, fallback: localLimits), cache: cache,
                 agentAPIURL: configuration.agentPublicURL
             ).addRoutes(to: router)
 

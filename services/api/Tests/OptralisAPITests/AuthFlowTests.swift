@@ -55,7 +55,8 @@ struct AuthFlowTests {
             #expect(backupCodes.count == 10 && backupCodes.allSatisfy { $0.count == 8 })
             let totp = TOTP(secret: try #require(Base32.decode(secret)))
             #expect(try await api.send(.post, "/api/users/mfa/verify", token: tokens.access, json: ["code": "000000"]).code == "INVALID_MFA_CODE")
-            let enabled = try await api.send(.post, "/api/users/mfa/verify", token: tokens.access, json: ["code": totp.code(at: Date())])
+            // The previous step's code: the current one is then still unused for the login below.
+            let enabled = try await api.send(.post, "/api/users/mfa/verify", token: tokens.access, json: ["code": totp.code(at: Date().addingTimeInterval(-30))])
             #expect(enabled.status == .ok, "\(enabled.text)")
             let status = try await api.send(.get, "/api/users/mfa/status", token: tokens.access)
             #expect(status.json["enabled"] as? Bool == true)
@@ -100,13 +101,13 @@ struct AuthFlowTests {
             #expect(refused.status == .unauthorized)
             #expect(refused.code == "TOKEN_REVOKED")
 
-            // Disable needs the password.
+            // Disable needs the password and a code (here a backup code; a wrong password does not use it up).
             let fresh = try await api.send(.post, "/auth/login", json: ["email": user.email, "password": APIHarness.password])
             let code = totp.code(at: Date().addingTimeInterval(30))
             let final = try await api.send(.post, "/auth/mfa/verify", json: ["mfa_session_id": fresh.string("mfa_session_id")!, "code": code])
             let token = try #require(final.string("access_token"))
-            #expect(try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": "Wrong-Password-1!"]).code == "INVALID_PASSWORD")
-            #expect(try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": APIHarness.password]).status == .ok)
+            #expect(try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": "Wrong-Password-1!", "code": backupCodes[1]]).code == "INVALID_PASSWORD")
+            #expect(try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": APIHarness.password, "code": backupCodes[1]]).status == .ok)
             #expect(try await api.send(.post, "/auth/login", json: ["email": user.email, "password": APIHarness.password]).string("access_token") != nil)
         }
     }
@@ -150,22 +151,24 @@ struct AuthFlowTests {
     }
 
     @Test func auth_routes_allow_5_attempts_per_window_then_429_and_recover() async throws {
-        // Bodies the handler refuses at once (no bcrypt), so the window's timing is the limiter's alone.
+        // Bodies the handler refuses at once (a weak password: no bcrypt, no database), so the
+        // window's timing is the limiter's alone. Login has limits of its own (LoginRateLimitTests).
         try await APIHarness.run(environment: ["AUTH_RATE_LIMIT_WINDOW_SECONDS": "3"]) { api in
+            let weak: [String: Any] = ["token": "x", "new_password": "weak"]
             for attempt in 1...5 {
-                let reply = try await api.send(.post, "/auth/login", json: ["email": "x@example.com"])
+                let reply = try await api.send(.post, "/auth/reset-password", json: weak)
                 #expect(reply.status == .badRequest, "attempt \(attempt) reaches the handler")
             }
-            let sixth = try await api.send(.post, "/auth/login", json: ["email": "x@example.com"])
+            let sixth = try await api.send(.post, "/auth/reset-password", json: weak)
             #expect(sixth.status == .tooManyRequests)
             #expect(sixth.code == "RATE_LIMITED")
             let retryAfter = try #require(sixth.headers[.retryAfter].flatMap(Int.init))
             #expect((1...3).contains(retryAfter))
-            let otherIP = try await api.send(.post, "/auth/login", json: ["email": "x@example.com"], ip: "192.0.2.\(Int.random(in: 1...254))")
+            let otherIP = try await api.send(.post, "/auth/reset-password", json: weak, ip: "192.0.2.\(Int.random(in: 1...254))")
             #expect(otherIP.status == .badRequest, "the limit is per IP")
-            #expect(try await api.send(.post, "/auth/refresh", json: ["refresh_token": "x"]).status == .unauthorized, "and per route")
+            #expect(try await api.send(.post, "/auth/request-password-reset", json: ["email": "nope"]).status == .badRequest, "and per route")
             try await Task.sleep(for: .seconds(retryAfter) + .milliseconds(600))
-            let recovered = try await api.send(.post, "/auth/login", json: ["email": "x@example.com"])
+            let recovered = try await api.send(.post, "/auth/reset-password", json: weak)
             #expect(recovered.status == .badRequest, "a new window lets requests through again")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import OptralisRedis
 import OptralisTestSupport
 import Testing
@@ -38,6 +39,28 @@ struct RedisOutageTests {
             #expect(caughtUp, "the blacklist entry reached Redis once it returned")
             #expect(try await api.send(.get, "/api/me", token: session.access).code == "TOKEN_REVOKED")
             #expect(try await api.send(.get, "/api/me", token: before.access).status == .ok)
+        }
+        await redis.stop()
+    }
+
+    @Test func failed_logins_are_still_limited_while_redis_is_down() async throws {
+        let redis = try RedisServerProcess()
+        try await redis.start()
+        try await APIHarness.run(redisURL: redis.url) { api in
+            let client = try await api.seedClient()
+            let target = try await api.seedUser(client: client, role: "admin")
+            let colleague = try await api.seedUser(client: client, role: "observer")
+            await redis.stop()
+            for attempt in 1...5 {
+                let reply = try await api.send(.post, "/auth/login", json: ["email": target.email, "password": "Wrong-Password-\(attempt)!"])
+                #expect(reply.status == .unauthorized, "failure \(attempt): \(reply.text)")
+            }
+            let sixth = try await api.send(.post, "/auth/login", json: ["email": target.email, "password": "Wrong-Password-6!"])
+            #expect(sixth.status == .tooManyRequests, "the replica's own limiter stands in for Redis: \(sixth.text)")
+            #expect(sixth.code == "RATE_LIMITED")
+            #expect(sixth.headers[.retryAfter].flatMap(Int.init).map { (1...900).contains($0) } == true)
+            let neighbour = try await api.send(.post, "/auth/login", json: ["email": colleague.email, "password": APIHarness.password])
+            #expect(neighbour.status == .ok, "\(neighbour.text)")
         }
         await redis.stop()
     }

@@ -34,13 +34,19 @@ struct TOTP: Sendable {
 
     /// True when `code` is the code of the current step or of the one just before or after.
     func validate(_ code: String, at date: Date = Date(), window: Int = 1) -> Bool {
+        matchingStep(code, at: date, window: window) != nil
+    }
+
+    /// The time step (counter) whose code `code` is, among the current step and `window` either
+    /// side; nil when none. Callers record it so that a code works once.
+    func matchingStep(_ code: String, at date: Date = Date(), window: Int = 1) -> UInt64? {
         let trimmed = code.trimmingCharacters(in: .whitespaces)
-        guard trimmed.count == digits, trimmed.allSatisfy(\.isASCII), trimmed.allSatisfy(\.isNumber) else { return false }
+        guard trimmed.count == digits, trimmed.allSatisfy(\.isASCII), trimmed.allSatisfy(\.isNumber) else { return nil }
         let counter = Int64(floor(date.timeIntervalSince1970 / period))
-        var matched = false
+        var matched: UInt64?
         for step in -Int64(window)...Int64(window) where counter + step >= 0 {
             // No early exit: every candidate is computed, whichever matches.
-            if SecureToken.constantTimeEquals(self.code(counter: UInt64(counter + step)), trimmed) { matched = true }
+            if SecureToken.constantTimeEquals(self.code(counter: UInt64(counter + step)), trimmed) { matched = UInt64(counter + step) }
         }
         return matched
     }

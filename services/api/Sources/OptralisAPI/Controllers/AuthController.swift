@@ -6,7 +6,10 @@ import OptralisRedis
 /// `/auth/*` (and the same routes under `/api/auth/*`, where the refresh cookie is sent).
 struct AuthController {
     let auth: AuthService
+    /// `AUTH_RATE_LIMIT` per IP; login and MFA failures, and refreshes, are counted by the service.
     let limiter: RateLimiter
+    /// `AUTH_RATE_LIMIT_PER_IP`: every login and MFA verification of one IP.
+    let ceiling: RateLimiter
     let signer: TokenSigner
     let secureCookies: Bool
 
@@ -36,13 +39,14 @@ struct AuthController {
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         func limited(_ scope: String) -> RateLimitMiddleware { RateLimitMiddleware(limiter: limiter, scope: scope) }
-        group.group("login").add(middleware: limited("login")).post(use: login)
-        group.group("refresh").add(middleware: limited("refresh")).post(use: refresh)
+        func ceiling(_ scope: String) -> RateLimitMiddleware { RateLimitMiddleware(limiter: self.ceiling, scope: scope) }
+        group.group("login").add(middleware: ceiling("login")).post(use: login)
+        group.post("refresh", use: refresh)
         group.post("logout", use: logout)
         group.group("request-password-reset").add(middleware: limited("request-password-reset")).post(use: requestReset)
         group.group("reset-password").add(middleware: limited("reset-password")).post(use: resetPassword)
         group.get("validate-reset-token", use: validateResetToken)
-        group.group("mfa/verify").add(middleware: limited("mfa-verify")).post(use: verifyMFA)
+        group.group("mfa/verify").add(middleware: ceiling("mfa-verify")).post(use: verifyMFA)
     }
 
     @Sendable func login(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -6,7 +6,7 @@ struct MFAController {
     let passwordChecks: RateLimitMiddleware
 
     struct CodeRequest: Decodable { let code: String }
-    struct PasswordRequest: Decodable { let password: String }
+    struct DisableRequest: Decodable { let password: String; let code: String? }
     struct Result: ResponseEncodable { let enabled: Bool; let message: String }
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
@@ -17,8 +17,8 @@ struct MFAController {
             return Result(enabled: true, message: "MFA enabled")
         }
         group.group("disable").add(middleware: passwordChecks).delete { request, context -> Result in
-            let body = try await request.decode(as: PasswordRequest.self, context: context)
-            try await service.disable(context.requireIdentity(), password: body.password)
+            let body = try await request.decode(as: DisableRequest.self, context: context)
+            try await service.disable(context.requireIdentity(), password: body.password, code: body.code)
             return Result(enabled: false, message: "MFA disabled")
         }
         group.get("status") { _, context in try await service.status(context.requireIdentity()) }

@@ -13,6 +13,7 @@ struct AuthService: Sendable {
     let hasher: PasswordHasher
     let activity: ActivityLogger
     let emails: NotificationQueues?
+    let throttle: AuthThrottle
     /// Users of a suspended or expired client get no tokens (login, MFA, refresh).
     let licences: LicenceStatusCache
     let secret: String
@@ -30,8 +31,18 @@ struct AuthService: Sendable {
         case mfaRequired(sessionID: String)
     }
 
+    /// Five failures per (address, account) and window, then 429 (``AuthThrottle``).
     func login(email: String, password: String, origin: Origin) async throws -> LoginOutcome {
-        let user = try await users.find(email: email.trimmingCharacters(in: .whitespaces))
+        let email = email.trimmingCharacters(in: .whitespaces)
+        return try await throttle.countingFailures(
+            scope: "login-failed", key: AuthThrottle.key(ip: origin.ip, account: email), failure: APIError.invalidCredentials
+        ) {
+            try await authenticate(email: email, password: password, origin: origin)
+        }
+    }
+
+    private func authenticate(email: String, password: String, origin: Origin) async throws -> LoginOutcome {
+        let user = try await users.find(email: email)
         // The same bcrypt work whether the email exists or not: no enumeration by timing.
         guard try await hasher.verify(password, hash: user?.passwordHash), let user else {
             if let user { try await users.recordFailedLogin(id: user.id) }
@@ -46,39 +57,43 @@ struct AuthService: Sendable {
         return .session(try await startSession(for: user, origin: origin, event: "Connexion réussie"))
     }
 
-    /// Second step of an MFA login: a TOTP code (±1 step) or an unused backup code.
+    /// Second step of an MFA login: a TOTP code (±1 step, each step once) or an unused backup
+    /// code. Five wrong codes per (address, account) and window, then 429.
     func verifyMFA(sessionID: String, code: String, origin: Origin) async throws -> SessionTokens {
         guard let session = try await sessions.attemptMFASession(tokenHash: SecureToken.sha256Hex(sessionID)),
-            let user = try await users.find(id: session.userID), user.mfaEnabled,
-            let secret = user.mfaSecret.flatMap(Base32.decode)
+            let user = try await users.find(id: session.userID), user.mfaEnabled
         else { throw APIError.invalidMFA }
-        let trimmed = code.trimmingCharacters(in: .whitespaces)
-        var valid = TOTP(secret: secret).validate(trimmed)
-        if !valid, trimmed.count == 8 {
-            valid = try await mfa.consumeBackupCode(userID: user.id, codeHash: backupCodeHash(trimmed))
+        let key = AuthThrottle.key(ip: origin.ip, account: user.id.uuidString)
+        return try await throttle.countingFailures(scope: "mfa-failed", key: key, failure: APIError.invalidMFA) {
+            guard try await secondFactor.accept(code, for: user) else {
+                await activity.record(.auth, "Code MFA invalide", level: .warn, clientID: user.clientID, userID: user.id, ip: origin.ip)
+                throw APIError.invalidMFA
+            }
+            try await sessions.completeMFASession(id: session.sessionID)
+            return try await startSession(for: user, origin: origin, event: "Connexion réussie (MFA)")
         }
-        guard valid else {
-            await activity.record(.auth, "Code MFA invalide", level: .warn, clientID: user.clientID, userID: user.id, ip: origin.ip)
-            throw APIError.invalidMFA
-        }
-        try await sessions.completeMFASession(id: session.sessionID)
-        return try await startSession(for: user, origin: origin, event: "Connexion réussie (MFA)")
     }
 
     /// Rotates a refresh token. A token that was already used or revoked means it was copied:
     /// every token of its login family is revoked, so thief and victim both log in again.
+    /// Five refreshes per family and window, from any address.
     func refresh(token: String, origin: Origin) async throws -> SessionTokens {
         guard let stored = try await sessions.findRefresh(tokenHash: SecureToken.sha256Hex(token)) else { throw APIError.invalidRefresh }
         // Revoked by logout or a password change: simply invalid. Only a token already rotated
         // (or consumed by a concurrent request) coming back means it was copied.
         if stored.isRevoked && stored.revokedReason != "rotated" { throw APIError.invalidRefresh }
+        // A reuse is never limited: it must revoke the family.
+        if !stored.isRevoked { try await throttle.countRefresh(family: stored.familyID) }
         guard !stored.isRevoked, try await sessions.consumeRefresh(id: stored.id) else {
             try await sessions.revokeFamily(stored.familyID, reason: "theft_detected")
             await activity.record(.auth, "Réutilisation d'un refresh token : session révoquée", level: .warn, metadata: ["family_id": stored.familyID.uuidString],
                 userID: stored.userID, ip: origin.ip)
             throw APIError.refreshReuse
         }
-        guard stored.expiresAt > Date(), let user = try await users.find(id: stored.userID) else { throw APIError.invalidRefresh }
+        // A family from before a password change, rotated while the change was being made.
+        guard stored.expiresAt > Date(), let user = try await users.find(id: stored.userID),
+            user.tokensValidAfter.map({ stored.createdAt >= $0 }) ?? true
+        else { throw APIError.invalidRefresh }
         return try await issue(for: user, familyID: stored.familyID, rotation: stored.rotationCount + 1, origin: origin)
     }
 
@@ -97,8 +112,25 @@ struct AuthService: Sendable {
         }
     }
 
-    /// Never says whether the email exists; an existing user gets a one-hour, single-use link.
+    /// How long a reset request lasts at least, account or not: the work for an existing one
+    /// (a link stored, an email queued, two activity rows) ends well within it, so the delay of
+    /// the answer does not say which emails have accounts.
+    static let resetRequestDuration: Duration = .milliseconds(300)
+
+    /// Never says whether the email exists, by its answer or its delay; an existing user gets a
+    /// one-hour, single-use link.
     func requestPasswordReset(email: String, origin: Origin) async throws {
+        let end = ContinuousClock.now + Self.resetRequestDuration
+        do {
+            try await sendResetLink(email: email, origin: origin)
+        } catch {
+            try? await Task.sleep(until: end, clock: .continuous)
+            throw error
+        }
+        try? await Task.sleep(until: end, clock: .continuous)
+    }
+
+    private func sendResetLink(email: String, origin: Origin) async throws {
         // Checked first, for every email: a 503 must not reveal which addresses have accounts.
         try await ensureEmailQueue()
         guard let user = try await users.find(email: email.trimmingCharacters(in: .whitespaces)) else { return }
@@ -122,7 +154,7 @@ struct AuthService: Sendable {
             throw APIError.invalidResetToken
         }
         try await users.setPassword(id: userID, hash: try await hasher.hash(newPassword), temporary: false)
-        try await sessions.revokeAll(userID: userID, reason: "password_reset")
+        try await sessions.endSessions(userID: userID, reason: "password_reset")
         let user = try await users.find(id: userID)
         await activity.record(.auth, "Mot de passe réinitialisé", clientID: user?.clientID, userID: userID, ip: origin.ip)
     }
@@ -136,7 +168,7 @@ struct AuthService: Sendable {
         try PasswordPolicy.validate(new)
         guard new != current else { throw APIError.validation("the new password must differ from the current one") }
         try await users.setPassword(id: user.id, hash: try await hasher.hash(new), temporary: false)
-        try await sessions.revokeAll(userID: user.id, reason: "password_changed")
+        try await sessions.endSessions(userID: user.id, reason: "password_changed")
         try await blacklist.revoke(
             tokenID: identity.tokenID, userID: user.id, expiresAt: identity.tokenExpiresAt, reason: "password_changed",
             ip: origin.ip, userAgent: origin.userAgent)
@@ -145,9 +177,7 @@ struct AuthService: Sendable {
         return try await issue(for: updated, familyID: UUID(), rotation: 0, origin: origin)
     }
 
-    func backupCodeHash(_ code: String) -> String {
-        SecureToken.hmacHex(code, key: secret)
-    }
+    var secondFactor: SecondFactor { SecondFactor(mfa: mfa, backupCodeKey: secret) }
 
     private func ensureEmailQueue() async throws {
         guard let emails else {

@@ -30,27 +30,37 @@ struct MFAService: Sendable {
         guard !user.mfaEnabled else { throw AppError.badRequest("MFA is already enabled", code: "MFA_ALREADY_ENABLED") }
         let secret = Base32.encode(SecureToken.randomBytes(20))
         let codes = (0..<Self.backupCodeCount).map { _ in SecureToken.digits(8) }
-        try await mfa.beginSetup(userID: user.id, secret: secret, backupCodeHashes: codes.map(auth.backupCodeHash))
+        try await mfa.beginSetup(userID: user.id, secret: secret, backupCodeHashes: codes.map(auth.secondFactor.backupCodeHash))
         return Setup(secret: secret, qrCodeURL: TOTP.provisioningURL(secret: secret, account: user.email), backupCodes: codes)
     }
 
     func verify(_ identity: Identity, code: String) async throws {
         guard let user = try await users.find(id: identity.userID) else { throw APIError.notAuthenticated }
         guard !user.mfaEnabled else { throw AppError.badRequest("MFA is already enabled", code: "MFA_ALREADY_ENABLED") }
-        guard let secret = user.mfaSecret.flatMap(Base32.decode) else {
+        guard user.mfaSecret.flatMap(Base32.decode) != nil else {
             throw AppError.badRequest("no MFA set-up in progress: call /api/users/mfa/setup first", code: "MFA_SETUP_NOT_FOUND")
         }
-        guard TOTP(secret: secret).validate(code) else { throw AppError.badRequest("invalid code", code: "INVALID_MFA_CODE") }
+        guard try await auth.secondFactor.accept(code, for: user, backupCodes: false) else {
+            throw AppError.badRequest("invalid code", code: "INVALID_MFA_CODE")
+        }
         try await mfa.enable(userID: user.id)
         await activity.record(.user, "MFA activé", clientID: user.clientID, userID: user.id)
     }
 
-    func disable(_ identity: Identity, password: String) async throws {
+    /// Needs the password and a current TOTP code or a backup code: a stolen session, or a
+    /// password alone, cannot remove the second factor.
+    func disable(_ identity: Identity, password: String, code: String?) async throws {
         guard !password.isEmpty else { throw AppError.badRequest("password is required", code: "VALIDATION_ERROR") }
         guard let user = try await users.find(id: identity.userID) else { throw APIError.notAuthenticated }
         guard user.mfaEnabled else { throw AppError.badRequest("MFA is not enabled", code: "MFA_NOT_ENABLED") }
+        guard let code = code?.trimmingCharacters(in: .whitespaces), !code.isEmpty else {
+            throw AppError.badRequest("code is required: a current TOTP code or a backup code", code: "MFA_CODE_REQUIRED")
+        }
         guard try await hasher.verify(password, hash: user.passwordHash) else {
             throw AppError.unauthorized("password is incorrect", code: "INVALID_PASSWORD")
+        }
+        guard try await auth.secondFactor.accept(code, for: user) else {
+            throw AppError.unauthorized("invalid or already used code", code: "INVALID_MFA_CODE")
         }
         try await mfa.disable(userID: user.id)
         await activity.record(.user, "MFA désactivé", level: .warn, clientID: user.clientID, userID: user.id)

@@ -128,7 +128,7 @@ struct UserService: Sendable {
         guard let target = try await users.find(id: id, clientID: clientID) else { throw APIError.notFound("user") }
         let password = PasswordPolicy.generate()
         try await users.setPassword(id: target.id, hash: try await hasher.hash(password), temporary: true)
-        try await sessions.revokeAll(userID: target.id, reason: "admin_password_reset")
+        try await sessions.endSessions(userID: target.id, reason: "admin_password_reset")
         await activity.record(.user, "Mot de passe réinitialisé par un admin", metadata: ["email": target.email], clientID: clientID, userID: identity.userID, ip: ip)
         let queued = await queue(
             EmailJob(type: "new_password", email: target.email, language: target.language,

@@ -4,9 +4,10 @@ import Hummingbird
 import OptralisCore
 
 /// Authenticates `/api/*`: a Bearer token or the `optralis_access` cookie, a valid signature
-/// and expiry, not blacklisted, and a user that still exists. Role and client come from the
-/// user's current row, so a role change or a deletion takes effect at once. With cookies, a
-/// state-changing method also needs `X-CSRF-Token` equal to the `optralis_csrf` cookie.
+/// and expiry, not blacklisted, a user that still exists, and issued after that user's last
+/// password change. Role and client come from the user's current row, so a role change or a
+/// deletion takes effect at once. With cookies, a state-changing method also needs
+/// `X-CSRF-Token` equal to the `optralis_csrf` cookie.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
@@ -30,6 +31,8 @@ struct AuthMiddleware: RouterMiddleware {
         }
         guard try await !blacklist.isRevoked(tokenID: claims.jti.value) else { throw APIError.revokedToken }
         guard let user = try await users.find(id: userID) else { throw APIError.invalidToken }
+        // Issued before the password was last reset or changed: that ended every session.
+        if let validAfter = user.tokensValidAfter, claims.iat.value < validAfter { throw APIError.revokedToken }
 
         let identity: Identity
         if let impersonator = claims.imp.flatMap(UUID.init(uuidString:)) {

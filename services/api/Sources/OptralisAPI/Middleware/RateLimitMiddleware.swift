@@ -3,21 +3,36 @@ import Hummingbird
 import OptralisCore
 import OptralisRedis
 
-/// The spec's auth limit (5 requests per 15 minutes per IP) on one route; 429 with `Retry-After`.
+/// A limit on one route, per address (the spec's auth routes, or the higher per-address ceiling
+/// of login and MFA verification) or per authenticated user; 429 with `Retry-After`.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
+    enum Key: Sendable {
+        case address
+        /// The caller's user, behind `AuthMiddleware`: colleagues behind one NAT count apart,
+        /// and a stolen token is limited from any address.
+        case user
+    }
+
     let limiter: RateLimiter
     let scope: String
+    var key: Key = .address
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let decision = await limiter.check(scope: scope, key: context.clientIP ?? "unknown")
+        let user = key == .user ? context.identity.map { "user:\($0.userID.uuidString.lowercased())" } : nil
+        let decision = await limiter.check(scope: scope, key: user ?? context.clientIP ?? "unknown")
         if case .limited(let retryAfter) = decision {
-            var response = ErrorBody(error: "too many requests, retry in \(retryAfter) s", code: "RATE_LIMITED").response(status: .tooManyRequests)
-            response.headers[.retryAfter] = String(retryAfter)
             context.logger.notice("rate limited", metadata: ["scope": "\(scope)"])
-            return response
+            throw HTTPError.rateLimited(retryAfter: retryAfter)
         }
         return try await next(request, context)
+    }
+}
+
+extension HTTPError {
+    /// 429 `RATE_LIMITED` with `Retry-After`, in the JSON error shape (``ErrorMiddleware``).
+    static func rateLimited(retryAfter seconds: Int) -> HTTPError {
+        HTTPError(.tooManyRequests, headers: [.retryAfter: String(seconds)], message: "too many requests, retry in \(seconds) s")
     }
 }

@@ -33,6 +33,19 @@ struct MFARepository: Sendable {
         }
     }
 
+    /// Records `step` as the user's last accepted TOTP step; false when that step or a later
+    /// one was already used (a replayed code), in one atomic update.
+    func useStep(userID: UUID, step: UInt64) async throws -> Bool {
+        let step = Int64(step)
+        let rows = try await client.query(
+            """
+            UPDATE users SET mfa_last_step = \(step)
+            WHERE id = \(userID) AND (mfa_last_step IS NULL OR mfa_last_step < \(step)) RETURNING id
+            """, logger: logger)
+        for try await _ in rows.decode(UUID.self) { return true }
+        return false
+    }
+
     /// Uses a backup code up; false when it is not one of the user's unused codes.
     func consumeBackupCode(userID: UUID, codeHash: String) async throws -> Bool {
         let rows = try await client.query(

@@ -1,6 +1,7 @@
 import Foundation
 import OptralisCore
 import Logging
+import OptralisPostgres
 import PostgresNIO
 
 /// Refresh tokens (one family per login, rotated on every refresh) and the short-lived MFA
@@ -17,22 +18,28 @@ struct SessionRepository: Sendable {
         let isRevoked: Bool
         let revokedReason: String?
         let expiresAt: Date
+        let createdAt: Date
     }
 
+    /// `created_at` takes this process's clock, like `users.tokens_valid_after` it is compared with.
     func insertRefresh(userID: UUID, familyID: UUID, tokenHash: String, rotationCount: Int, ip: String?, userAgent: String?) async throws {
         try await client.query(
             """
-            INSERT INTO refresh_tokens (user_id, family_id, token_hash, rotation_count, ip_address, user_agent)
-            VALUES (\(userID), \(familyID), \(tokenHash), \(rotationCount), \(ip), \(userAgent.map { $0.clipped(toCodePoints: 512) }))
+            INSERT INTO refresh_tokens (user_id, family_id, token_hash, rotation_count, ip_address, user_agent, created_at)
+            VALUES (\(userID), \(familyID), \(tokenHash), \(rotationCount), \(ip), \(userAgent.map { $0.clipped(toCodePoints: 512) }), \(Date()))
             """, logger: logger)
     }
 
     func findRefresh(tokenHash: String) async throws -> RefreshToken? {
         let rows = try await client.query(
-            "SELECT id, user_id, family_id, rotation_count, is_revoked, revoked_reason, expires_at FROM refresh_tokens WHERE token_hash = \(tokenHash)",
-            logger: logger)
-        for try await row in rows.decode((UUID, UUID, UUID, Int, Bool, String?, Date).self) {
-            return RefreshToken(id: row.0, userID: row.1, familyID: row.2, rotationCount: row.3, isRevoked: row.4, revokedReason: row.5, expiresAt: row.6)
+            """
+            SELECT id, user_id, family_id, rotation_count, is_revoked, revoked_reason, expires_at, created_at
+            FROM refresh_tokens WHERE token_hash = \(tokenHash)
+            """, logger: logger)
+        for try await row in rows.decode((UUID, UUID, UUID, Int, Bool, String?, Date, Date).self) {
+            return RefreshToken(
+                id: row.0, userID: row.1, familyID: row.2, rotationCount: row.3, isRevoked: row.4, revokedReason: row.5, expiresAt: row.6,
+                createdAt: row.7)
         }
         return nil
     }
@@ -54,10 +61,17 @@ struct SessionRepository: Sendable {
             logger: logger)
     }
 
-    func revokeAll(userID: UUID, reason: String) async throws {
-        try await client.query(
-            "UPDATE refresh_tokens SET is_revoked = true, revoked_at = now(), revoked_reason = \(reason) WHERE user_id = \(userID) AND NOT is_revoked",
-            logger: logger)
+    /// Ends everything a password gave access to: every refresh token, every MFA session in
+    /// progress and every unused reset link of the user (their access tokens end through
+    /// `users.tokens_valid_after`).
+    func endSessions(userID: UUID, reason: String) async throws {
+        try await client.transaction(logger: logger) { connection in
+            try await connection.query(
+                "UPDATE refresh_tokens SET is_revoked = true, revoked_at = now(), revoked_reason = \(reason) WHERE user_id = \(userID) AND NOT is_revoked",
+                logger: logger)
+            try await connection.query("UPDATE mfa_sessions SET used_at = now() WHERE user_id = \(userID) AND used_at IS NULL", logger: logger)
+            try await connection.query("UPDATE password_reset_tokens SET used_at = now() WHERE user_id = \(userID) AND used_at IS NULL", logger: logger)
+        }
     }
 
     // MARK: MFA sessions (5 minutes, 5 attempts, single use)

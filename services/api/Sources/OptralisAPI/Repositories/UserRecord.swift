@@ -19,20 +19,22 @@ struct UserRecord: Sendable {
     let lastLoginAt: Date?
     let createdAt: Date
     let clientName: String?
+    /// Access tokens issued before this (a password reset or change) are refused.
+    let tokensValidAfter: Date?
 
     static let columns = """
         u.id, u.client_id, u.email, u.password_hash, u.first_name, u.last_name, u.role, u.language,
         u.must_change_password, u.password_expires_at, u.mfa_enabled, u.mfa_secret, u.mfa_enabled_at,
-        u.last_login_at, u.created_at, c.name
+        u.last_login_at, u.created_at, c.name, u.tokens_valid_after
         """
 
-    typealias Row = (UUID, UUID?, String, String, String, String, String, String, Bool, Date, Bool, String?, Date?, Date?, Date, String?)
+    typealias Row = (UUID, UUID?, String, String, String, String, String, String, Bool, Date, Bool, String?, Date?, Date?, Date, String?, Date?)
 
     init(_ row: Row) {
         (id, clientID, email, passwordHash, firstName, lastName) = (row.0, row.1, row.2, row.3, row.4, row.5)
         role = Role(rawValue: row.6) ?? .observer
         (language, mustChangePassword, passwordExpiresAt, mfaEnabled, mfaSecret) = (row.7, row.8, row.9, row.10, row.11)
-        (mfaEnabledAt, lastLoginAt, createdAt, clientName) = (row.12, row.13, row.14, row.15)
+        (mfaEnabledAt, lastLoginAt, createdAt, clientName, tokensValidAfter) = (row.12, row.13, row.14, row.15, row.16)
     }
 
     var passwordExpired: Bool { passwordExpiresAt < Date() }

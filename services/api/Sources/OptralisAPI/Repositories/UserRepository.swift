@@ -102,12 +102,15 @@ struct UserRepository: Sendable {
         }
     }
 
-    /// A new password hash; `temporary` forces a change at next login.
+    /// A new password hash; `temporary` forces a change at next login. Every access token issued
+    /// before it is refused from now on: `tokens_valid_after` takes this process's clock, the one
+    /// that stamps the tokens' `iat` (PostgreSQL's may differ).
     func setPassword(id: UUID, hash: String, temporary: Bool) async throws {
         try await client.query(
             """
             UPDATE users SET password_hash = \(hash), must_change_password = \(temporary), password_changed_at = now(),
-                password_expires_at = now() + \(PasswordPolicy.lifetimeDays) * INTERVAL '1 day', updated_at = now()
+                password_expires_at = now() + \(PasswordPolicy.lifetimeDays) * INTERVAL '1 day', updated_at = now(),
+                tokens_valid_after = \(Date())
             WHERE id = \(id)
             """, logger: logger)
     }
