@@ -21,7 +21,8 @@ let sharedLibraries: [Target.Dependency] = [
 
 /// A service is a library (everything testable) plus a thin executable and a test target.
 func service(
-    _ name: String, executable: String, folder: String, dependencies: [Target.Dependency] = [], testExclude: [String] = []
+    _ name: String, executable: String, folder: String, dependencies: [Target.Dependency] = [], testDependencies: [Target.Dependency] = [],
+    testExclude: [String] = []
 ) -> [Target] {
     [
         .target(
@@ -38,7 +39,7 @@ func service(
         ),
         .testTarget(
             name: "\(name)Tests",
-            dependencies: [.target(name: name), "OptralisTestSupport", hummingbirdTesting] + sharedLibraries,
+            dependencies: [.target(name: name), "OptralisTestSupport", hummingbirdTesting] + sharedLibraries + testDependencies,
             path: "\(folder)/Tests/\(name)Tests",
             exclude: testExclude,
             swiftSettings: swiftSettings
@@ -83,6 +84,7 @@ let package = Package(
         .executable(name: "optralis-scheduler", targets: ["optralis-scheduler"]),
         .executable(name: "optralis-ca", targets: ["optralis-ca"]),
         .executable(name: "optralis-agent", targets: ["optralis-agent"]),
+        .executable(name: "optralis-web", targets: ["optralis-web"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -102,6 +104,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // C libraries, wrapped once each (see NOTES-swift-stack.md).
@@ -227,5 +230,12 @@ let package = Package(
                 "COpenSSL", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ])
+        + service(
+            "OptralisWeb", executable: "optralis-web", folder: "services/web",
+            dependencies: [
+                .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            testDependencies: [.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")])
         + agent
 )

@@ -4,8 +4,9 @@
 1. `docker-compose config` with placeholder secrets: every required variable is named, and the
    resolved file gives each service only the secrets it uses, runs Redis with a password and
    noeviction, and every Swift service in production mode.
-2. deploy/Caddyfile run by the real caddy, in front of a stand-in api on 127.0.0.1 (only the
-   upstream address and site address are rewritten): /metrics is refused, the api is reached.
+2. deploy/Caddyfile run by the real caddy, in front of stand-in api and web services on 127.0.0.1
+   (only the upstream and site addresses are rewritten): /metrics is refused, the api's paths
+   reach the api and the rest the dashboard.
 
 Exits non-zero naming each failed check.
 """
@@ -66,7 +67,7 @@ allowed = {
     "CA_SERVICE_TOKEN": {"api", "ca"},
     "POSTGRES_PASSWORD": {"postgres", "migrate"},
     "DATABASE_APP_PASSWORD": {"migrate", "api", "ai", "notifier", "scheduler", "ca"},
-    "REDIS_PASSWORD": {"redis", "api", "ai", "notifier", "scheduler"},
+    "REDIS_PASSWORD": {"redis", "api", "web", "ai", "notifier", "scheduler"},
     "SMTP_PASS": {"notifier"},
     "ANTHROPIC_API_KEY": {"ai"},
 }
@@ -76,10 +77,11 @@ for name, value in secrets.items():
     for service, spec in services.items():
         check(value not in " ".join(map(str, spec.get("command") or [])), f"{name} appears on {service}'s command line")
 
+for service in swift_services + ["web"]:
+    check(services[service]["environment"].get("OPTRALIS_ENV") == "production", f"{service} does not run with OPTRALIS_ENV=production")
 for service in swift_services:
-    env = services[service]["environment"]
-    check(env.get("OPTRALIS_ENV") == "production", f"{service} does not run with OPTRALIS_ENV=production")
-    check(env.get("DATABASE_URL", "").startswith("postgres://optralis_app:"), f"{service} does not connect as the application role")
+    check(services[service]["environment"].get("DATABASE_URL", "").startswith("postgres://optralis_app:"), f"{service} does not connect as the application role")
+check("DATABASE_URL" not in services["web"]["environment"], "the web service reads the api, not the database")
 check(services["migrate"]["environment"]["DATABASE_URL"].startswith("postgres://optralis:"), "migrate does not run as the schema's owner")
 check("REDIS_URL" not in services["ca"]["environment"], "the ca gets REDIS_URL though it does not use Redis")
 
@@ -95,8 +97,10 @@ if caddy is None:
     failures.append("caddy is not installed (scripts/deps.sh installs it)")
 else:
     class StandIn(http.server.BaseHTTPRequestHandler):
+        name = b"api"
+
         def do_GET(self):
-            body = b'{"stand_in":"api"}'
+            body = b'{"stand_in":"' + self.name + b'"}'
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -106,15 +110,21 @@ else:
         def log_message(self, *args):
             pass
 
+    class WebStandIn(StandIn):
+        name = b"web"
+
     upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
-    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    web_upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), WebStandIn)
+    for server in (upstream, web_upstream):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with tempfile.TemporaryDirectory() as work:
         text = (root / "deploy/Caddyfile").read_text()
-        check("reverse_proxy api:3000" in text, "the Caddyfile no longer proxies to api:3000; update this check")
+        check("reverse_proxy api:3000" in text and "reverse_proxy web:3001" in text, "the Caddyfile no longer proxies to api:3000 and web:3001; update this check")
         text = text.replace("reverse_proxy api:3000", f"reverse_proxy 127.0.0.1:{upstream.server_address[1]}")
+        text = text.replace("reverse_proxy web:3001", f"reverse_proxy 127.0.0.1:{web_upstream.server_address[1]}")
         caddyfile = pathlib.Path(work) / "Caddyfile"
         caddyfile.write_text(text)
         env = dict(os.environ, DOMAIN=f"http://127.0.0.1:{port}", HOME=work, XDG_DATA_HOME=work, XDG_CONFIG_HOME=work)
@@ -136,12 +146,14 @@ else:
                     break
                 except (urllib.error.URLError, ConnectionError):
                     time.sleep(0.2)
-            check(status == 200, f"caddy did not proxy /health to the api (status {status})")
+            check(status == 200, f"caddy did not answer /health (status {status})")
             for path in ["/metrics", "/metrics/", "/METRICS", "/%6Detrics", "/metrics?format=text", "//metrics"]:
                 status, body = get(path)
-                check(status == 404 and b"stand_in" not in body, f"{path} reaches the api through Caddy ({status})")
-            status, body = get("/api/machines")
-            check(status == 200 and b"stand_in" in body, f"/api/machines does not reach the api ({status})")
+                check(status == 404 and b"stand_in" not in body, f"{path} reaches a service through Caddy ({status})")
+            for path, target in [("/api/machines", b"api"), ("/auth/login", b"api"), ("/agent/ping", b"api"), ("/install.sh", b"api"),
+                                 ("/", b"web"), ("/machines/x", b"web"), ("/login", b"web"), ("/status", b"web")]:
+                status, body = get(path)
+                check(status == 200 and b'"stand_in":"' + target + b'"' in body, f"{path} does not reach the {target.decode()} ({status} {body[:80]!r})")
         finally:
             process.terminate()
             try:
@@ -152,6 +164,7 @@ else:
             if failures:
                 print(output[-2000:], file=sys.stderr)
     upstream.shutdown()
+    web_upstream.shutdown()
 
 if failures:
     for failure in failures:

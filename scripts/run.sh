@@ -12,7 +12,7 @@ root=$PWD
 local_dir="$root/.local"
 logs="$local_dir/logs"
 run="$local_dir/run"
-services=(ca api ai notifier scheduler agent)
+services=(web ca api ai notifier scheduler agent)
 
 running() { [ -f "$run/$1.pid" ] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }
 
@@ -79,7 +79,9 @@ start_all() {
   export PORT=${PORT:-3000} AI_PORT=${AI_PORT:-3002} NOTIFIER_PORT=${NOTIFIER_PORT:-3003}
   export SCHEDULER_PORT=${SCHEDULER_PORT:-3004} CA_PORT=${CA_PORT:-3005} AGENT_STATUS_PORT=${AGENT_STATUS_PORT:-9464}
   export AI_SERVICE_URL=${AI_SERVICE_URL:-http://127.0.0.1:$AI_PORT} CA_SERVICE_URL=${CA_SERVICE_URL:-http://127.0.0.1:$CA_PORT}
-  export API_SERVICE_URL=${API_SERVICE_URL:-http://127.0.0.1:$PORT}
+  export API_SERVICE_URL=${API_SERVICE_URL:-http://127.0.0.1:$PORT} WEB_PORT=${WEB_PORT:-3001}
+  # Links in emails and chat messages open the dashboard.
+  export PUBLIC_URL=${PUBLIC_URL:-http://127.0.0.1:$WEB_PORT}
 
   echo "==> building (debug)"
   swift build -q 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
@@ -122,7 +124,7 @@ start_all() {
     echo $! >"$run/agent.pid"
   fi
 
-  declare -A ports=([api]=$PORT [ai]=$AI_PORT [notifier]=$NOTIFIER_PORT [scheduler]=$SCHEDULER_PORT [ca]=$CA_PORT [agent]=$AGENT_STATUS_PORT)
+  declare -A ports=([api]=$PORT [web]=$WEB_PORT [ai]=$AI_PORT [notifier]=$NOTIFIER_PORT [scheduler]=$SCHEDULER_PORT [ca]=$CA_PORT [agent]=$AGENT_STATUS_PORT)
   failed=0
   for service in "${services[@]}"; do
     url="http://127.0.0.1:${ports[$service]}"

@@ -38,14 +38,16 @@ struct SessionUser: Codable, Sendable {
     let clientID: UUID?
     let clientName: String?
     let mustChangePassword: Bool
+    /// `fr` or `en`: the dashboard's language for this user.
+    let language: String
 
     init(_ user: UserRecord) {
-        (id, email, firstName, lastName, role) = (user.id, user.email, user.firstName, user.lastName, user.role.rawValue)
+        (id, email, firstName, lastName, role, language) = (user.id, user.email, user.firstName, user.lastName, user.role.rawValue, user.language)
         (clientID, clientName, mustChangePassword) = (user.clientID, user.clientName, user.mustChangePassword || user.passwordExpired)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, email, role
+        case id, email, role, language
         case firstName = "first_name", lastName = "last_name", clientID = "client_id", clientName = "client_name"
         case mustChangePassword = "must_change_password"
     }

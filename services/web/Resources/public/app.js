@@ -1,0 +1,25 @@
+// Optralis dashboard: the little script the pages use. Everything works without it.
+(function () {
+  "use strict";
+  // A form with data-busy disables its submit button while it is being sent.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-busy")) return;
+    var button = form.querySelector("button[type=submit]");
+    if (button) setTimeout(function () { button.disabled = true; }, 0);
+  });
+  // An element with data-refresh is replaced every 10 s by the HTML fragment at that URL.
+  document.querySelectorAll("[data-refresh]").forEach(function (element) {
+    var url = element.getAttribute("data-refresh");
+    setInterval(function () {
+      if (document.hidden) return;
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (response) {
+          if (response.redirected || !response.ok) throw new Error("refresh " + response.status);
+          return response.text();
+        })
+        .then(function (html) { element.innerHTML = html; })
+        .catch(function () { /* keep what is shown; the next tick tries again */ });
+    }, 10000);
+  });
+})();

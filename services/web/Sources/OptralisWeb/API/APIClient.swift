@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import OptralisCurl
+
+/// The web service's calls to the api, as the user: every page is built from the api's own
+/// routes with the session's access token, so authorisation lives in the api alone. An expired
+/// access token is refreshed once, transparently; a refused refresh ends the session.
+struct APIClient: Sendable {
+    let baseURL: String
+    let http: CurlClient
+    let sessions: SessionStore
+    let logger: Logger
+
+    /// The api's answer: its status and JSON body (an object, or nil).
+    struct Reply: Sendable {
+        let status: Int
+        let body: [UInt8]
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
+        var code: String? { json["code"] as? String }
+        var error: String? { json["error"] as? String }
+        var ok: Bool { (200..<300).contains(status) }
+    }
+
+    enum Failure: Error {
+        /// The session's tokens are no longer accepted: log in again.
+        case loggedOut
+        /// The api did not answer.
+        case unavailable(String)
+    }
+
+    /// A call without a session (login, MFA, password reset, the public status page).
+    func anonymous(_ method: OutboundRequest.Method, _ path: String, json: [String: Any]? = nil, clientIP: String?) async throws -> Reply {
+        try await send(method, path, json: json, token: nil, clientIP: clientIP)
+    }
+
+    /// A call as the session's user. `session` is updated (and stored) when the tokens rotate.
+    func call(
+        _ method: OutboundRequest.Method, _ path: String, json: [String: Any]? = nil, session: inout WebSession, id: String, clientIP: String?
+    ) async throws -> Reply {
+        let first = try await send(method, path, json: json, token: session.accessToken, clientIP: clientIP)
+        guard first.status == 401 else { return first }
+        let refreshed = try await send(.post, "/auth/refresh", json: ["refresh_token": session.refreshToken], token: nil, clientIP: clientIP)
+        guard refreshed.ok, let access = refreshed.json["access_token"] as? String, let refresh = refreshed.json["refresh_token"] as? String else {
+            logger.info("session ended: refresh refused", metadata: ["status": "\(refreshed.status)", "code": "\(refreshed.code ?? "")"])
+            await sessions.delete(id)
+            throw Failure.loggedOut
+        }
+        session.accessToken = access
+        session.refreshToken = refresh
+        try await sessions.save(session, id: id)
+        let second = try await send(method, path, json: json, token: access, clientIP: clientIP)
+        if second.status == 401 {
+            await sessions.delete(id)
+            throw Failure.loggedOut
+        }
+        return second
+    }
+
+    private func send(_ method: OutboundRequest.Method, _ path: String, json: [String: Any]?, token: String?, clientIP: String?) async throws -> Reply {
+        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        if let clientIP { headers.append(("X-Real-IP", clientIP)) }
+        var body: [UInt8]?
+        if let json {
+            headers.append(("Content-Type", "application/json"))
+            body = Array(try JSONSerialization.data(withJSONObject: json))
+        }
+        do {
+            let response = try await http.send(OutboundRequest(method: method, url: baseURL + path, headers: headers, body: body, timeout: .seconds(15)))
+            return Reply(status: response.status, body: response.body)
+        } catch {
+            logger.warning("api unreachable", metadata: ["path": "\(path)", "error": "\(error)"])
+            throw Failure.unavailable("\(error)")
+        }
+    }
+}

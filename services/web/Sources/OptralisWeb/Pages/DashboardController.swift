@@ -1,0 +1,154 @@
+import Foundation
+import Hummingbird
+
+/// The pages behind a login: `/` (the overview) and `/machines` (the list), each built from the
+/// api's routes with the user's tokens. `/machines/rows` is the list's body alone, which the
+/// page's script fetches every 10 s; without script the page is whole and reloads by hand.
+struct DashboardController: Sendable {
+    let api: APIClient
+    let renderer: PageRenderer
+
+    func addRoutes(to router: RouterGroup<WebRequestContext>) {
+        router.get("/") { request, context -> Response in
+            let id = try Self.sessionID(context)
+            var session = try Self.session(context)
+            let overview = try await api.call(.get, "/api/overview", session: &session, id: id, clientIP: context.remoteAddress)
+            let history = try await api.call(.get, "/api/alert-rules/history?limit=10", session: &session, id: id, clientIP: context.remoteAddress)
+            let language = PageRenderer.language(of: request, session: session)
+            guard overview.ok else { return failure(overview, request: request, session: session) }
+            let o = overview.json
+            var values: [String: Any] = [
+                "total": o["total"] as? Int ?? 0, "online": o["online"] as? Int ?? 0, "offline": o["offline"] as? Int ?? 0,
+                "alerting": o["alerting"] as? Int ?? 0, "maintenance": o["maintenance"] as? Int ?? 0,
+                "health": (o["average_health_score"] as? Double).map { String(Int($0.rounded())) } ?? "—", "nav_overview": true,
+            ]
+            let problems = (o["top_problems"] as? [[String: Any]] ?? []).map { problem -> [String: Any] in
+                let severity = problem["severity"] as? String ?? "warning"
+                return [
+                    "machine_id": problem["machine_id"] as? String ?? "", "hostname": problem["hostname"] as? String ?? "",
+                    "detail": problem["detail"] as? String ?? "", "pill": Pill.make(severity, language: language, renderer: renderer),
+                ]
+            }
+            values["problems"] = problems
+            values["has_problems"] = !problems.isEmpty
+            let alerts = (history.ok ? history.json["history"] as? [[String: Any]] ?? [] : []).map { entry -> [String: Any] in
+                [
+                    "machine_id": entry["machine_id"] as? String ?? "", "hostname": entry["machine_hostname"] as? String ?? "—",
+                    "rule": entry["rule_name"] as? String ?? "", "at": Display.dateTime(entry["triggered_at"] as? String, language: language),
+                    "pill": Pill.make(entry["resolved_at"] is String ? "resolved" : (entry["severity"] as? String ?? "warning"), language: language, renderer: renderer),
+                ]
+            }
+            values["alerts"] = alerts
+            values["has_alerts"] = !alerts.isEmpty
+            return renderer.page("overview", title: renderer.text("nav_overview", language), values, request: request, session: session)
+        }
+        router.get("/machines") { request, context -> Response in
+            let id = try Self.sessionID(context)
+            var session = try Self.session(context)
+            let reply = try await api.call(.get, "/api/machines" + Self.listQuery(request), session: &session, id: id, clientIP: context.remoteAddress)
+            guard reply.ok else { return failure(reply, request: request, session: session) }
+            return renderer.page(
+                "machines", title: renderer.text("nav_machines", PageRenderer.language(of: request, session: session)),
+                listValues(reply, request: request, session: session), request: request, session: session)
+        }
+        router.get("/machines/rows") { request, context -> Response in
+            let id = try Self.sessionID(context)
+            var session = try Self.session(context)
+            let reply = try await api.call(.get, "/api/machines" + Self.listQuery(request), session: &session, id: id, clientIP: context.remoteAddress)
+            guard reply.ok else { return failure(reply, request: request, session: session) }
+            return renderer.fragment("machine-rows", listValues(reply, request: request, session: session), request: request, session: session)
+        }
+    }
+
+    static func session(_ context: WebRequestContext) throws -> WebSession {
+        guard let session = context.session else { throw APIClient.Failure.loggedOut }
+        return session
+    }
+
+    static func sessionID(_ context: WebRequestContext) throws -> String {
+        guard let id = context.sessionID else { throw APIClient.Failure.loggedOut }
+        return id
+    }
+
+    /// The list's filters as the api takes them, passed through (the api bounds and checks them).
+    static let listParameters = ["search", "status", "group_id", "label", "label_value", "os", "sort", "order", "page", "limit"]
+
+    static func listQuery(_ request: Request) -> String {
+        let items = listParameters.compactMap { name -> URLQueryItem? in
+            guard let value = request.uri.queryParameters[Substring(name)], !value.isEmpty else { return nil }
+            return URLQueryItem(name: name, value: String(value))
+        }
+        guard !items.isEmpty else { return "" }
+        var components = URLComponents()
+        components.queryItems = items
+        return "?" + (components.percentEncodedQuery ?? "")
+    }
+
+    private func listValues(_ reply: APIClient.Reply, request: Request, session: WebSession) -> [String: Any] {
+        let language = PageRenderer.language(of: request, session: session)
+        let machines = (reply.json["machines"] as? [[String: Any]] ?? []).map { machine -> [String: Any] in
+            let status = machine["maintenance_mode"] as? Bool == true ? "maintenance" : (machine["status"] as? String ?? "offline")
+            return [
+                "id": machine["id"] as? String ?? "", "hostname": machine["hostname"] as? String ?? "",
+                "os": [machine["os"] as? String, machine["os_version"] as? String].compactMap { $0 }.joined(separator: " "),
+                "agent_version": machine["agent_version"] as? String ?? "—",
+                "last_seen": Display.dateTime(machine["last_seen"] as? String, language: language),
+                "health": (machine["health_score"] as? Int).map(String.init) ?? "—",
+                "pill": Pill.make(status, language: language, renderer: renderer),
+            ]
+        }
+        let total = reply.json["total"] as? Int ?? 0, page = reply.json["page"] as? Int ?? 1, limit = max(reply.json["limit"] as? Int ?? 50, 1)
+        var values: [String: Any] = [
+            "total": total, "page": page, "pages": max(1, (total + limit - 1) / limit),
+            "search": request.uri.queryParameters["search"].map(String.init) ?? "",
+            "query": Self.listQuery(request), "nav_machines": true,
+        ]
+        for status in ["online", "offline"] where request.uri.queryParameters["status"] == Substring(status) { values["status_\(status)"] = true }
+        values["machines"] = machines
+        values["has_machines"] = !machines.isEmpty
+        if page > 1 { values["previous"] = Self.pageLink(request, page - 1) }
+        if page * limit < total { values["next"] = Self.pageLink(request, page + 1) }
+        return values
+    }
+
+    static func pageLink(_ request: Request, _ page: Int) -> String {
+        var components = URLComponents(string: "/machines" + listQuery(request)) ?? URLComponents()
+        var items = (components.queryItems ?? []).filter { $0.name != "page" }
+        items.append(URLQueryItem(name: "page", value: String(page)))
+        components.queryItems = items
+        return components.string ?? "/machines"
+    }
+
+    private func failure(_ reply: APIClient.Reply, request: Request, session: WebSession) -> Response {
+        let language = PageRenderer.language(of: request, session: session)
+        let status = HTTPResponse.Status(code: reply.status == 403 || reply.status == 404 || reply.status == 400 ? reply.status : 502)
+        return renderer.page(
+            "error", title: renderer.text("error_title", language),
+            ["message": reply.error ?? renderer.text("api_unavailable", language), "code": reply.code ?? ""],
+            request: request, session: session, status: status)
+    }
+}
+
+/// A status pill: an icon, a word and a colour class, so colour is never the only signal.
+enum Pill {
+    static let icons = ["online": "●", "resolved": "✓", "offline": "○", "warning": "▲", "critical": "■", "maintenance": "◆", "info": "ℹ"]
+
+    static func make(_ status: String, language: String, renderer: PageRenderer) -> [String: String] {
+        let known = icons[status] != nil ? status : "info"
+        return ["class": known, "icon": icons[known] ?? "", "label": renderer.text("status_\(known)", language)]
+    }
+}
+
+/// Dates as the user's language writes them (UTC for now; the user's timezone comes with the
+/// settings page).
+enum Display {
+    static func dateTime(_ iso: String?, language: String) -> String {
+        guard let iso, let date = try? Date(iso, strategy: .iso8601) else { return "—" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: language == "en" ? "en_GB" : "fr_FR")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateStyle = .short
+        formatter.timeStyle = .short
+        return formatter.string(from: date) + " UTC"
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Hummingbird
+
+/// Reading the dashboard's HTML forms (`application/x-www-form-urlencoded`) and checking their
+/// CSRF token.
+enum Forms {
+    static func read(_ request: Request, context: WebRequestContext) async throws -> [String: String] {
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        var fields: [String: String] = [:]
+        for pair in String(buffer: body).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String { String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            guard let name = parts.first else { continue }
+            fields[decode(name)] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return fields
+    }
+
+    /// Compares in time independent of where the strings differ.
+    static func sameToken(_ presented: String?, _ expected: String) -> Bool {
+        guard let presented, !expected.isEmpty else { return false }
+        let left = Array(presented.utf8), right = Array(expected.utf8)
+        guard left.count == right.count else { return false }
+        return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// Where to go after logging in: a path of this site only (`/machines/…`), never `//evil`.
+    static func safeNext(_ raw: String?) -> String {
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.hasPrefix("/\\"), !raw.contains("\r"), !raw.contains("\n") else { return "/" }
+        return raw
+    }
+}

@@ -1,0 +1,43 @@
+import Hummingbird
+import Logging
+import OptralisCurl
+import OptralisRedis
+import OptralisServer
+
+/// The web service's composition root: sessions in Redis, the api as the only data source,
+/// templates and static files from `OPTRALIS_WEB_DIR`.
+public struct WebServer: Sendable {
+    public let configuration: WebConfiguration
+    let redis: RedisClient
+    let http: CurlClient
+    let builder: ServiceApplicationBuilder<WebRequestContext>
+
+    public init(configuration: WebConfiguration, logger: Logger) {
+        self.configuration = configuration
+        redis = RedisClient(url: configuration.redisURL, timeout: .milliseconds(500), logger: logger)
+        http = CurlClient(concurrency: 16)
+        builder = .init(service: "web", address: configuration.address, database: nil, redis: redis, redisUse: .required, logger: logger)
+    }
+
+    public func makeRouter() async throws -> Router<WebRequestContext> {
+        let logger = builder.logger
+        let assets = try StaticAssets(directory: configuration.resourcesDirectory + "/public")
+        let renderer = try await PageRenderer(resources: configuration.resourcesDirectory, assets: assets)
+        let sessions = SessionStore(redis: redis)
+        let api = APIClient(baseURL: configuration.apiURL, http: http, sessions: sessions, logger: logger)
+        let production = configuration.environment == .production
+        return builder.router { router in
+            router.add(middleware: PageSecurityHeaders(production: production))
+        } routes: { router in
+            assets.addRoutes(to: router)
+            router.add(middleware: SessionMiddleware(store: sessions))
+            StatusPageController(api: api, renderer: renderer).addRoutes(to: router)
+            LoginController(api: api, sessions: sessions, renderer: renderer, production: production).addRoutes(to: router)
+            DashboardController(api: api, renderer: renderer).addRoutes(to: router.group().add(middleware: RequireSession()))
+        }
+    }
+
+    public func makeApplication() async throws -> some ApplicationProtocol {
+        builder.application(router: try await makeRouter(), workers: [CurlService(client: http)])
+    }
+}

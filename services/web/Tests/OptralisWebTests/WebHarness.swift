@@ -1,0 +1,159 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdBcrypt
+import HummingbirdTesting
+import Logging
+import NIOCore
+import OptralisCurl
+import OptralisTestSupport
+import PostgresNIO
+import Synchronization
+import Testing
+
+@testable import OptralisWeb
+
+/// The dashboard against the real api (the `optralis-api` binary on a database of its own) and
+/// the test Redis: the web service in process, driven over HTTP with a cookie jar.
+struct WebHarness: Sendable {
+    let database: TestDatabase
+    let client: any TestClientProtocol
+    static let password = "Correct-Horse-9!"
+    static let passwordHash = Bcrypt.hash(password, cost: 8)
+
+    static func run(_ body: @Sendable (WebHarness) async throws -> Void) async throws {
+        let database = try await TestDatabase.create()
+        let apiPort = try freePort()
+        var environment = try ServiceLifecycleCheck.serverEnvironment(database: database)
+        environment["PORT"] = String(apiPort)
+        environment["BIND_ADDRESS"] = "127.0.0.1"
+        environment["LOG_LEVEL"] = "warning"
+        environment["OPTRALIS_MIGRATIONS_DIR"] = TestEnvironment.migrationsDirectory
+        environment["TRUST_PROXY_HEADERS"] = "true"
+        environment["CACHE_KEY_PREFIX"] = "w\(UUID().uuidString.prefix(8).lowercased()):"
+        let api = try ServiceProcess.launch("optralis-api", environment: environment, port: apiPort)
+        let curl = CurlClient(concurrency: 1)
+        let serving = await api.waitUntilServing(client: curl)
+        await curl.shutdown()
+        func stop() async {
+            api.child.signal(SIGTERM)
+            _ = await api.child.waitForExit(timeout: .seconds(10))
+            try? await database.drop()
+        }
+        guard serving != nil else {
+            await stop()
+            Issue.record("optralis-api did not start: \(api.child.output.suffix(800))")
+            return
+        }
+        do {
+            let configuration = try WebConfiguration(environment: [
+                "API_SERVICE_URL": "http://127.0.0.1:\(apiPort)", "REDIS_URL": try TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL"),
+                "WEB_PORT": "0", "BIND_ADDRESS": "127.0.0.1",
+            ])
+            var logger = Logger(label: "web-test")
+            logger.logLevel = .critical
+            let app = try await WebServer(configuration: configuration, logger: logger).makeApplication()
+            try await app.test(.live) { client in
+                try await body(WebHarness(database: database, client: client))
+            }
+        } catch {
+            await stop()
+            throw error
+        }
+        await stop()
+    }
+
+    func seedClient(_ name: String = "Acme \(UUID().uuidString.prefix(4))") async throws -> UUID {
+        try await database.withClient { db in
+            try await db.query("INSERT INTO clients (name) VALUES (\(name)) RETURNING id", logger: testLogger).decode(UUID.self)
+                .reduce(into: [UUID]()) { $0.append($1) }[0]
+        }
+    }
+
+    func seedUser(client: UUID, role: String = "admin") async throws -> String {
+        let email = "\(role)-\(UUID().uuidString.prefix(8).lowercased())@example.com"
+        let hash = Self.passwordHash
+        try await database.withClient { db in
+            try await db.query(
+                """
+                INSERT INTO users (client_id, email, password_hash, first_name, last_name, role, language, must_change_password)
+                VALUES (\(client), \(email), \(hash), 'Ada', 'Lovelace', \(role), 'en', false)
+                """, logger: testLogger)
+        }
+        return email
+    }
+
+    func sql(_ query: PostgresQuery) async throws {
+        try await database.withClient { db in _ = try await db.query(query, logger: testLogger) }
+    }
+
+    // MARK: HTTP
+
+    struct Page: Sendable {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let text: String
+        var location: String? { headers[.location] }
+        func cookie(_ name: String) -> String? { headers[values: .setCookie].first { $0.hasPrefix("\(name)=") } }
+        func cookieValue(_ name: String) -> String? { cookie(name).map { String($0.dropFirst(name.count + 1).prefix { $0 != ";" }) } }
+        /// The value of a hidden input.
+        func field(_ name: String) -> String? {
+            text.firstMatch(of: try! Regex("name=\"\(name)\" value=\"([^\"]*)\"")).flatMap { $0.output[1].substring.map(String.init) }
+        }
+    }
+
+    /// A browser's cookies: kept across requests, sent back on each.
+    final class Browser: Sendable {
+        private let jar = Mutex<[String: String]>([:])
+
+        var header: String { jar.withLock { cookies in cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") } }
+        func set(_ name: String, _ value: String) {
+            jar.withLock { $0[name] = value }
+        }
+
+        func take(_ page: Page) {
+            jar.withLock { cookies in
+                for line in page.headers[values: .setCookie] {
+                    let pair = line.prefix { $0 != ";" }
+                    guard let equals = pair.firstIndex(of: "=") else { continue }
+                    let name = String(pair[..<equals]), value = String(pair[pair.index(after: equals)...])
+                    if value.isEmpty || line.contains("Max-Age=0") { cookies[name] = nil } else { cookies[name] = value }
+                }
+            }
+        }
+    }
+
+    @discardableResult
+    func get(_ path: String, as browser: Browser? = nil) async throws -> Page {
+        try await send(.get, path, form: nil, browser: browser)
+    }
+
+    @discardableResult
+    func post(_ path: String, form: [String: String], as browser: Browser? = nil) async throws -> Page {
+        try await send(.post, path, form: form, browser: browser)
+    }
+
+    private func send(_ method: HTTPRequest.Method, _ path: String, form: [String: String]?, browser: Browser?) async throws -> Page {
+        var headers: HTTPFields = [:]
+        if let browser, !browser.header.isEmpty { headers[.cookie] = browser.header }
+        var body: ByteBuffer?
+        if let form {
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            var components = URLComponents()
+            components.queryItems = form.map { URLQueryItem(name: $0.key, value: $0.value) }
+            body = ByteBuffer(string: components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B") ?? "")
+        }
+        let page = try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
+            Page(status: response.status, headers: response.headers, text: String(buffer: response.body))
+        }
+        browser?.take(page)
+        return page
+    }
+
+    /// Logs in through the form, as a browser does.
+    func logIn(_ email: String, password: String = WebHarness.password, as browser: Browser) async throws -> Page {
+        let form = try await get("/login", as: browser)
+        let token = try #require(form.field("_csrf"), "\(form.text)")
+        return try await post("/login", form: ["_csrf": token, "email": email, "password": password, "next": "/"], as: browser)
+    }
+}
