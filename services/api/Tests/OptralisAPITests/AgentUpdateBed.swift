@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import OptralisTestSupport
+import OptralisUpdateSigning
 import Testing
 
 /// An agent enrolled by the real `optralis-agent install`, running from a copy of the built
@@ -16,13 +17,7 @@ struct AgentUpdateBed: Sendable {
     let httpPort: Int
 
     /// The architecture the agent was built for (what it reports and what a release is signed for).
-    static var architecture: String {
-        #if arch(arm64)
-        "arm64"
-        #else
-        "amd64"
-        #endif
-    }
+    static let architecture = AgentRelease.builtArchitecture
 
     static var caBinary: String { TestEnvironment.binaryDirectory.appendingPathComponent("optralis-ca").path }
 

@@ -63,10 +63,11 @@ struct AgentDownloads: Sendable {
         return (relative, hash.finalize().map { String(format: "%02x", $0) }.joined(), size)
     }
 
-    /// Removes a version's file, if it is inside the directory.
+    /// Removes a version's file and its signature (`<file>.sig`), if they are inside the directory.
     func remove(relativePath: String) {
         guard !relativePath.contains(".."), !relativePath.hasPrefix("/") else { return }
         try? FileManager.default.removeItem(atPath: "\(root)/\(relativePath)")
+        try? FileManager.default.removeItem(atPath: "\(root)/\(relativePath).sig")
     }
 
     /// Rewrites (or, with no active version, removes) the platform's metadata files of a channel.
