@@ -22,7 +22,7 @@ let sharedLibraries: [Target.Dependency] = [
 /// A service is a library (everything testable) plus a thin executable and a test target.
 func service(
     _ name: String, executable: String, folder: String, dependencies: [Target.Dependency] = [], executableDependencies: [Target.Dependency] = [],
-    testDependencies: [Target.Dependency] = [], testExclude: [String] = []
+    testExclude: [String] = []
 ) -> [Target] {
     [
         .target(
@@ -39,7 +39,7 @@ func service(
         ),
         .testTarget(
             name: "\(name)Tests",
-            dependencies: [.target(name: name), "OptralisTestSupport", hummingbirdTesting] + sharedLibraries + testDependencies,
+            dependencies: [.target(name: name), "OptralisTestSupport", hummingbirdTesting] + sharedLibraries,
             path: "\(folder)/Tests/\(name)Tests",
             exclude: testExclude,
             swiftSettings: swiftSettings
@@ -218,9 +218,9 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Metrics", package: "swift-metrics"),
-            ],
-            // The end-to-end update tests sign builds for the architecture they run on.
-            testDependencies: ["OptralisUpdateSigning"])
+                // A build published from the downloads directory needs its .sig (AgentDownloads).
+                "OptralisUpdateSigning",
+            ])
         + service(
             "OptralisAI", executable: "optralis-ai", folder: "services/ai",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")], testExclude: ["Claude/Fixtures"])

@@ -14,6 +14,9 @@ struct AgentVersionsTests {
         // Its signature, which agents fetch beside the download (docs/update-signing.md).
         let signature = Data(repeating: 7, count: 64).base64EncodedString() + "\n"
         try signature.write(toFile: "\(downloads)/beta/optralis-agent-1.2.0-linux-amd64.sig", atomically: true, encoding: .utf8)
+        try binary.write(to: URL(fileURLWithPath: "\(downloads)/beta/unsigned-1.2.1"))
+        try binary.write(to: URL(fileURLWithPath: "\(downloads)/beta/garbled-1.2.1"))
+        try Data(repeating: 7, count: 63).base64EncodedString().write(toFile: "\(downloads)/beta/garbled-1.2.1.sig", atomically: true, encoding: .utf8)
         let checksum = SHA256.hash(data: binary).map { String(format: "%02x", $0) }.joined()
 
         try await APIHarness.run(environment: ["AGENT_DOWNLOADS_DIR": downloads]) { api in
@@ -46,6 +49,8 @@ struct AgentVersionsTests {
                   "checksum_sha256": String(repeating: "0", count: 64)], "CHECKSUM_MISMATCH"),
                 (["version": "1.2.1", "channel": "beta", "platform": "linux", "file_name": "../../etc/passwd"], "VALIDATION_ERROR"),
                 (["version": "1.2.1", "channel": "beta", "platform": "linux", "file_name": "missing.bin"], "FILE_NOT_FOUND"),
+                (["version": "1.2.1", "channel": "beta", "platform": "linux", "file_name": "unsigned-1.2.1"], "SIGNATURE_MISSING"),
+                (["version": "1.2.1", "channel": "beta", "platform": "linux", "file_name": "garbled-1.2.1"], "SIGNATURE_INVALID"),
                 (["version": "1.2.1", "platform": "linux"], "VALIDATION_ERROR"),
                 (["version": "1.2.1", "platform": "linux", "download_url": "ftp://x.test/a", "checksum_sha256": checksum, "file_size_bytes": 1], "VALIDATION_ERROR"),
             ]
@@ -53,6 +58,7 @@ struct AgentVersionsTests {
                 let reply = try await api.send(.post, "/api/admin/agent-versions", token: root, json: body)
                 #expect(reply.status == .badRequest && reply.code == code, "\(body): \(reply.text)")
             }
+            for name in ["unsigned-1.2.1", "garbled-1.2.1", "garbled-1.2.1.sig"] { try FileManager.default.removeItem(atPath: "\(downloads)/beta/\(name)") }
             let duplicate = try await api.send(.post, "/api/admin/agent-versions", token: root, json: [
                 "version": "1.2.0", "channel": "beta", "platform": "linux", "architecture": "amd64", "file_name": "optralis-agent-1.2.0-linux-amd64",
             ])
