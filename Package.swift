@@ -21,8 +21,8 @@ let sharedLibraries: [Target.Dependency] = [
 
 /// A service is a library (everything testable) plus a thin executable and a test target.
 func service(
-    _ name: String, executable: String, folder: String, dependencies: [Target.Dependency] = [], testDependencies: [Target.Dependency] = [],
-    testExclude: [String] = []
+    _ name: String, executable: String, folder: String, dependencies: [Target.Dependency] = [],
+    executableDependencies: [Target.Dependency] = [], testDependencies: [Target.Dependency] = [], testExclude: [String] = []
 ) -> [Target] {
     [
         .target(
@@ -33,7 +33,7 @@ func service(
         ),
         .executableTarget(
             name: executable,
-            dependencies: [.target(name: name), "OptralisCore", "OptralisServer", argumentParser],
+            dependencies: [.target(name: name), "OptralisCore", "OptralisServer", argumentParser] + executableDependencies,
             path: "\(folder)/Sources/\(executable)",
             swiftSettings: swiftSettings
         ),
@@ -52,7 +52,7 @@ func service(
 let agent: [Target] = [
     .target(
         name: "OptralisAgent",
-        dependencies: ["OptralisCore", "OptralisCurl", logging],
+        dependencies: ["OptralisCore", "OptralisCurl", "OptralisUpdateSigning", logging],
         path: "agent/Sources/OptralisAgent",
         swiftSettings: swiftSettings
     ),
@@ -67,7 +67,7 @@ let agent: [Target] = [
     ),
     .testTarget(
         name: "OptralisAgentTests",
-        dependencies: ["OptralisAgent", "OptralisCore", "OptralisTestSupport"],
+        dependencies: ["OptralisAgent", "OptralisCore", "OptralisUpdateSigning", "OptralisTestSupport"],
         path: "agent/Tests/OptralisAgentTests",
         exclude: ["Fixtures"],
         swiftSettings: swiftSettings
@@ -152,6 +152,13 @@ let package = Package(
             path: "shared/Sources/OptralisCurl",
             swiftSettings: swiftSettings
         ),
+        // The agent update signatures (Ed25519): one format for optralis-ca, which signs, and the agent, which verifies.
+        .target(
+            name: "OptralisUpdateSigning",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "shared/Sources/OptralisUpdateSigning",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "OptralisServer",
             dependencies: [
@@ -174,7 +181,7 @@ let package = Package(
         .testTarget(
             name: "OptralisSharedTests",
             dependencies: sharedLibraries + [
-                "OptralisTestSupport", hummingbird, hummingbirdTesting, postgresNIO,
+                "OptralisTestSupport", "OptralisUpdateSigning", hummingbird, hummingbirdTesting, postgresNIO,
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "shared/Tests/OptralisSharedTests",
@@ -213,6 +220,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                // A build published from the downloads directory needs its .sig (AgentDownloads).
+                "OptralisUpdateSigning",
             ])
         + service(
             "OptralisAI", executable: "optralis-ai", folder: "services/ai",
@@ -229,7 +238,8 @@ let package = Package(
             dependencies: [
                 "COpenSSL", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
-            ])
+            ],
+            executableDependencies: ["OptralisUpdateSigning"])
         + service(
             "OptralisWeb", executable: "optralis-web", folder: "services/web",
             dependencies: [

@@ -31,7 +31,7 @@ public struct AgentApplication: Sendable {
         // One transfer at a time: every post, heartbeat and sync shares one kept-alive connection.
         let http = CurlClient(concurrency: 1)
         let loop = AgentLoop(
-            files: configuration.files, enrolment: configuration.enrolment, http: http, metrics: metrics,
+            files: configuration.files, enrolment: configuration.enrolment, http: http, updateVerifier: configuration.updateVerifier, metrics: metrics,
             licenceRetry: .seconds(configuration.licenceRetrySeconds), logger: logger)
         logger.info(
             "agent started",
@@ -39,6 +39,13 @@ public struct AgentApplication: Sendable {
                 "machine_id": "\(configuration.enrolment.machineID.uuidString.lowercased())", "gateway": "\(configuration.enrolment.agentAPIURL)",
                 "status_address": "\(configuration.statusHost):\(configuration.statusPort)",
             ])
+        if configuration.updateKeysOverridden {
+            logger.warning(
+                "update signing keys replaced by OPTRALIS_UPDATE_PUBLIC_KEYS (tests and development only)",
+                metadata: ["keys": "\(configuration.updateVerifier.keyCount)"])
+        } else if configuration.updateVerifier.keyCount == 0 {
+            logger.warning("no update signing key in this build: every offered update will be refused")
+        }
         await loop.run(until: shutdown)
         status.stop()
         await http.shutdown()

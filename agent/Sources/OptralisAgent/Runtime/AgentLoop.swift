@@ -9,11 +9,13 @@ import Foundation
 import Logging
 import OptralisCore
 import OptralisCurl
+import OptralisUpdateSigning
 
 /// `optralis-agent run`: every collector on its own interval, each post written to the spool
 /// before it is sent; one sender per collector draining its spool in order; the heartbeat (60 s,
 /// 30 s while the machine is loaded); the configuration synced every 5 minutes (intervals,
-/// force-collect); the certificate renewed within 30 days of expiry.
+/// force-collect); the certificate renewed within 30 days of expiry; an offered update installed
+/// once its signature verifies, or refused and reported in a heartbeat at once.
 public struct AgentLoop: Sendable {
     let files: AgentFiles
     let enrolment: AgentFiles.Enrolment
@@ -28,7 +30,7 @@ public struct AgentLoop: Sendable {
     private let state = LoopState()
 
     public init(
-        files: AgentFiles, enrolment: AgentFiles.Enrolment, http: CurlClient, metrics: AgentMetrics = AgentMetrics(),
+        files: AgentFiles, enrolment: AgentFiles.Enrolment, http: CurlClient, updateVerifier: UpdateVerifier, metrics: AgentMetrics = AgentMetrics(),
         licenceRetry: Duration = .seconds(300), logger: Logger
     ) {
         self.files = files
@@ -38,7 +40,7 @@ public struct AgentLoop: Sendable {
             stateDirectory: files.stateDirectory, gateway: url?.host.map { ($0, url?.port ?? 443) })
         spool = Spool(directory: files.spoolDirectory)
         gateway = GatewayClient(files: files, enrolment: enrolment, http: http)
-        updater = Updater(http: http, logger: logger)
+        updater = Updater(http: http, verifier: updateVerifier, logger: logger)
         self.metrics = metrics
         self.licenceRetry = licenceRetry
         self.logger = logger
@@ -139,24 +141,29 @@ public struct AgentLoop: Sendable {
             if let version = facts.osVersion { report["os_version"] = .init(version) }
             if let cpu { report["cpu_percent"] = .init(cpu) }
             if let ram { report["ram_percent"] = .init(ram) }
+            let refusal = await state.takeRefusal()
+            if let refusal { report["update_refused"] = .init(refusal) }
             var next = 60
             if let body = try? AgentJSON.encoder.encode(report) {
                 let (outcome, response) = await gateway.post("/agent/heartbeat", body: body)
                 if outcome == .delivered, let response, let reply = try? JSONDecoder().decode(HeartbeatReply.self, from: Data(response.body)) {
                     next = reply.nextHeartbeatSeconds ?? 60
-                    if let update = reply.update { await self.update(update) }
+                    // A refusal is reported by the next heartbeat, sent at once.
+                    if let update = reply.update, await !self.update(update) { next = 0 }
                 } else {
                     logger.warning("heartbeat failed", metadata: ["outcome": "\(outcome)"])
+                    if let refusal, outcome != .delivered { await state.refused(refusal) }
                 }
             }
             try? await Task.sleep(for: .seconds(next))
         }
     }
 
-    /// Installs an offered version once per run; a failure keeps the current binary.
-    private func update(_ offer: HeartbeatReply.UpdateOffer) async {
+    /// Installs an offered version once per run; a refusal or a failure keeps the current binary,
+    /// is logged and kept for the next heartbeat (then false).
+    private func update(_ offer: HeartbeatReply.UpdateOffer) async -> Bool {
         guard let version = offer.version, let url = offer.downloadURL, let checksum = offer.checksumSHA256, await state.firstOffer(of: version)
-        else { return }
+        else { return true }
         do {
             try await updater.install(version: version, from: url, sha256: checksum)
             if Updater.restartsBySystemd {
@@ -164,9 +171,21 @@ public struct AgentLoop: Sendable {
                 exit(0)
             }
             logger.notice("restart the agent to run the new version", metadata: ["version": "\(version)"])
+            return true
+        } catch let refused as Updater.Refused {
+            logger.error("agent update refused, the running binary stays", metadata: ["version": "\(version)", "reason": "\(refused)"])
+            await state.refused(UpdateRefusal(version: version, reason: refused.description))
         } catch {
-            logger.error("agent update failed", metadata: ["version": "\(version)", "error": "\(error)"])
+            logger.error("agent update failed, the running binary stays", metadata: ["version": "\(version)", "error": "\(error)"])
+            await state.refused(UpdateRefusal(version: version, reason: "\(error)"))
         }
+        return false
+    }
+
+    /// What the heartbeat reports as `update_refused`.
+    struct UpdateRefusal: Encodable, Sendable {
+        let version: String
+        let reason: String
     }
 
     private func syncConfiguration(wake: [AsyncStream<Void>.Continuation]) async {
@@ -257,8 +276,15 @@ actor LoopState {
     private var lastStatusWrite: Date = .distantPast
     private var latestLoad: (Double?, Double?) = (nil, nil)
     private var offered: Set<String> = []
+    private var refusal: AgentLoop.UpdateRefusal?
 
     func firstOffer(of version: String) -> Bool { offered.insert(version).inserted }
+    func refused(_ refusal: AgentLoop.UpdateRefusal) { self.refusal = refusal }
+
+    func takeRefusal() -> AgentLoop.UpdateRefusal? {
+        defer { refusal = nil }
+        return refusal
+    }
 
     func interval(_ kind: String) -> Int { intervals[kind] ?? 300 }
     func isEnabled(_ kind: String) -> Bool { !disabled.contains(kind) }

@@ -187,15 +187,16 @@ public struct APIServer: Sendable {
     /// The routes of the agents' mTLS port.
     public func makeAgentRouter() -> Router<AgentRequestContext> {
         let (client, logger) = (database.client, builder.logger)
+        let activity = ActivityLogger(client: client, logger: logger)
         let catalog = AgentCatalogController(
-            client: client, activity: ActivityLogger(client: client, logger: logger), cache: FleetCache(redis: redis, prefix: configuration.cacheKeyPrefix, logger: logger), logger: logger)
+            client: client, activity: activity, cache: FleetCache(redis: redis, prefix: configuration.cacheKeyPrefix, logger: logger), logger: logger)
         return AgentGateway.router(controller: AgentController(
             statuses: CertificateStatusCache(redis: redis, client: client, logger: logger),
             licences: LicenceStatusCache(clients: ClientRepository(client: client, logger: logger)),
             ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.caServiceToken, http: http),
             heartbeats: HeartbeatService(
                 client: client, catalog: catalog, requirements: RequirementsCache { try await catalog.requirements() }, queues: redis.map(NotificationQueues.init),
-                publicURL: configuration.publicURL, logger: logger),
+                activity: activity, publicURL: configuration.publicURL, logger: logger),
             settings: CollectionSettingsRepository(client: client, logger: logger),
             catalog: catalog,
             committer: CollectCommitter(writer: CollectWriter(client: client, logger: logger), logger: logger),

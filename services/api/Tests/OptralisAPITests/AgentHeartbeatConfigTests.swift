@@ -1,5 +1,6 @@
 import Foundation
 @testable import OptralisAPI
+import OptralisCore
 import OptralisCurl
 import OptralisTestSupport
 import PostgresNIO

@@ -11,6 +11,12 @@ struct AgentVersionsTests {
         defer { try? FileManager.default.removeItem(atPath: downloads) }
         let binary = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         try binary.write(to: URL(fileURLWithPath: "\(downloads)/beta/optralis-agent-1.2.0-linux-amd64"))
+        // Its signature, which agents fetch beside the download (docs/update-signing.md).
+        let signature = Data(repeating: 7, count: 64).base64EncodedString() + "\n"
+        try signature.write(toFile: "\(downloads)/beta/optralis-agent-1.2.0-linux-amd64.sig", atomically: true, encoding: .utf8)
+        try binary.write(to: URL(fileURLWithPath: "\(downloads)/beta/unsigned-1.2.1"))
+        try binary.write(to: URL(fileURLWithPath: "\(downloads)/beta/garbled-1.2.1"))
+        try Data(repeating: 7, count: 63).base64EncodedString().write(toFile: "\(downloads)/beta/garbled-1.2.1.sig", atomically: true, encoding: .utf8)
         let checksum = SHA256.hash(data: binary).map { String(format: "%02x", $0) }.joined()
 
         try await APIHarness.run(environment: ["AGENT_DOWNLOADS_DIR": downloads]) { api in
@@ -28,6 +34,7 @@ struct AgentVersionsTests {
             let firstID = try #require(first.string("id"))
             let served = try await api.send(.get, "/downloads/beta/optralis-agent-1.2.0-linux-amd64")
             #expect(served.status == .ok && served.body.readableBytes == binary.count, "the api serves the downloads directory")
+            #expect(try await api.send(.get, "/downloads/beta/optralis-agent-1.2.0-linux-amd64.sig").text == signature, "and the signature beside")
             #expect(try Self.metadata(downloads, "beta", "linux")?.first?["version"] as? String == "1.2.0")
 
             func latestBeta() async throws -> String? {
@@ -42,6 +49,8 @@ struct AgentVersionsTests {
                   "checksum_sha256": String(repeating: "0", count: 64)], "CHECKSUM_MISMATCH"),
                 (["version": "1.2.1", "channel": "beta", "platform": "linux", "file_name": "../../etc/passwd"], "VALIDATION_ERROR"),
                 (["version": "1.2.1", "channel": "beta", "platform": "linux", "file_name": "missing.bin"], "FILE_NOT_FOUND"),
+                (["version": "1.2.1", "channel": "beta", "platform": "linux", "file_name": "unsigned-1.2.1"], "SIGNATURE_MISSING"),
+                (["version": "1.2.1", "channel": "beta", "platform": "linux", "file_name": "garbled-1.2.1"], "SIGNATURE_INVALID"),
                 (["version": "1.2.1", "platform": "linux"], "VALIDATION_ERROR"),
                 (["version": "1.2.1", "platform": "linux", "download_url": "ftp://x.test/a", "checksum_sha256": checksum, "file_size_bytes": 1], "VALIDATION_ERROR"),
             ]
@@ -49,6 +58,7 @@ struct AgentVersionsTests {
                 let reply = try await api.send(.post, "/api/admin/agent-versions", token: root, json: body)
                 #expect(reply.status == .badRequest && reply.code == code, "\(body): \(reply.text)")
             }
+            for name in ["unsigned-1.2.1", "garbled-1.2.1", "garbled-1.2.1.sig"] { try FileManager.default.removeItem(atPath: "\(downloads)/beta/\(name)") }
             let duplicate = try await api.send(.post, "/api/admin/agent-versions", token: root, json: [
                 "version": "1.2.0", "channel": "beta", "platform": "linux", "architecture": "amd64", "file_name": "optralis-agent-1.2.0-linux-amd64",
             ])
@@ -79,6 +89,7 @@ struct AgentVersionsTests {
             #expect(try await api.send(.delete, "/api/admin/agent-versions/\(firstID)", token: root).status == .ok)
             #expect(try await latestBeta() == "1.3.0-beta.1", "the remaining beta became active")
             #expect(!FileManager.default.fileExists(atPath: "\(downloads)/beta/optralis-agent-1.2.0-linux-amd64"), "its file is gone")
+            #expect(!FileManager.default.fileExists(atPath: "\(downloads)/beta/optralis-agent-1.2.0-linux-amd64.sig"), "its signature too")
             #expect(try await api.send(.delete, "/api/admin/agent-versions/\(secondID)", token: root).status == .ok)
             #expect(!FileManager.default.fileExists(atPath: "\(downloads)/beta/metadata-linux.json"), "no active beta left: no metadata")
             #expect(try await api.send(.get, "/api/public/latest-version?channel=beta&platform=linux").status == .notFound)

@@ -50,4 +50,35 @@ struct CAExecutableTests {
         #expect(result.status == 78)
         #expect(result.output.contains("readable by group or others"), "\(result.output)")
     }
+
+    @Test func agent_signing_keys_are_made_private_never_overwritten_and_a_readable_key_signs_nothing() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signing-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let made = try await ChildProcess.run(binary, ["keygen-agent-signing", "--out", directory + "/keys"])
+        #expect(made.status == 0, "\(made.output)")
+        let key = directory + "/keys/agent-update-signing.key"
+        #expect(try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int == 0o600)
+        #expect(try FileManager.default.attributesOfItem(atPath: directory + "/keys")[.posixPermissions] as? Int == 0o700)
+        let publicKey = try String(contentsOfFile: directory + "/keys/agent-update-signing.pub", encoding: .utf8).trimmingCharacters(in: .newlines)
+        #expect(Data(base64Encoded: publicKey)?.count == 32 && made.output.contains("public key: \(publicKey)"), "\(made.output)")
+        let original = FileManager.default.contents(atPath: key)
+        let again = try await ChildProcess.run(binary, ["keygen-agent-signing", "--out", directory + "/keys"])
+        #expect(again.status != 0 && again.output.contains("never overwritten") && FileManager.default.contents(atPath: key) == original, "\(again.output)")
+
+        let build = directory + "/optralis-agent-1.4.0-linux-amd64"
+        try Data("a build".utf8).write(to: URL(fileURLWithPath: build))
+        let arguments = ["sign-agent", "--key", key, "--version", "1.4.0", "--platform", "linux", "--architecture", "amd64", build]
+        let signed = try await ChildProcess.run(binary, arguments)
+        #expect(signed.status == 0 && signed.output.contains(publicKey), "\(signed.output)")
+        let signature = try String(contentsOfFile: build + ".sig", encoding: .utf8)
+        #expect(signature.hasSuffix("\n") && Data(base64Encoded: String(signature.dropLast()))?.count == 64, "\(signature)")
+
+        let wrongArchitecture = try await ChildProcess.run(binary, Array(arguments.dropLast(2)) + ["x86_64", build])
+        #expect(wrongArchitecture.status != 0 && wrongArchitecture.output.contains("architecture must be amd64 or arm64"), "\(wrongArchitecture.output)")
+        try FileManager.default.removeItem(atPath: build + ".sig")
+        chmod(key, 0o640)
+        let readable = try await ChildProcess.run(binary, arguments)
+        #expect(readable.status != 0 && readable.output.contains("readable by group or others"), "\(readable.output)")
+        #expect(!FileManager.default.fileExists(atPath: build + ".sig"))
+    }
 }

@@ -110,6 +110,7 @@ struct AgentVersionsController {
             if let stated = body.checksumSHA256, stated.lowercased() != file.sha256 {
                 throw AppError.validation("checksum_sha256 does not match the file (\(file.sha256))", code: "CHECKSUM_MISMATCH")
             }
+            try downloads.checkSignature(of: file.path)
             new.filePath = file.path
             new.checksumSHA256 = file.sha256
             new.fileSizeBytes = file.size

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import OptralisCore
+import OptralisUpdateSigning
 
 /// The agent builds on disk (`AGENT_DOWNLOADS_DIR`, served at `/downloads`): one folder per
 /// channel holding the binaries and, per platform, the metadata file that lists the active
@@ -63,10 +64,24 @@ struct AgentDownloads: Sendable {
         return (relative, hash.finalize().map { String(format: "%02x", $0) }.joined(), size)
     }
 
-    /// Removes a version's file, if it is inside the directory.
+    /// A build of the directory is published only with its signature beside it (`<file>.sig`,
+    /// one line of base64 of 64 bytes), since agents refuse a build without one. Whether it
+    /// verifies only agents can tell: the api holds no key (docs/update-signing.md).
+    func checkSignature(of relativePath: String) throws {
+        guard let text = try? String(contentsOfFile: "\(root)/\(relativePath).sig", encoding: .utf8) else {
+            throw AppError.validation(
+                "no signature \(relativePath).sig beside the file: sign the build (optralis-ca sign-agent) and copy its .sig", code: "SIGNATURE_MISSING")
+        }
+        guard UpdateSigningText.signature(text) != nil else {
+            throw AppError.validation("\(relativePath).sig is not one line of base64 of 64 bytes", code: "SIGNATURE_INVALID")
+        }
+    }
+
+    /// Removes a version's file and its signature (`<file>.sig`), if they are inside the directory.
     func remove(relativePath: String) {
         guard !relativePath.contains(".."), !relativePath.hasPrefix("/") else { return }
         try? FileManager.default.removeItem(atPath: "\(root)/\(relativePath)")
+        try? FileManager.default.removeItem(atPath: "\(root)/\(relativePath).sig")
     }
 
     /// Rewrites (or, with no active version, removes) the platform's metadata files of a channel.

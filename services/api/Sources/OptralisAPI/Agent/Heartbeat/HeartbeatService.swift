@@ -9,11 +9,14 @@ import PostgresNIO
 /// (OS, versions, IP), the OS compliance and the certificate it presented; a machine that had
 /// been reported offline is announced back online ("Anti-Spam Machine Offline"); the reply
 /// carries the update to install, if any, and the next heartbeat interval ("Intervalle Dynamique").
+/// An update the agent refused (its signature did not verify, say) is logged and recorded in the
+/// activity log.
 struct HeartbeatService: Sendable {
     let client: PostgresClient
     let catalog: AgentCatalogController
     let requirements: RequirementsCache
     let queues: NotificationQueues?
+    let activity: ActivityLogger
     let publicURL: String
     let logger: Logger
 
@@ -25,10 +28,17 @@ struct HeartbeatService: Sendable {
         var ipAddress: String?
         var cpuPercent: Double?
         var ramPercent: Double?
+        var updateRefused: UpdateRefusal?
+
+        /// The last offered update the agent did not install, and why.
+        struct UpdateRefusal: Decodable, Sendable {
+            var version: String?
+            var reason: String?
+        }
 
         enum CodingKeys: String, CodingKey {
             case os, osVersion = "os_version", agentVersion = "agent_version", ipAddress = "ip_address", cpuPercent = "cpu_percent",
-                ramPercent = "ram_percent"
+                ramPercent = "ram_percent", updateRefused = "update_refused"
         }
 
         static func decode(_ body: Data) throws -> Report {
@@ -105,6 +115,7 @@ struct HeartbeatService: Sendable {
             throw AppError.notFound("the machine no longer exists", code: "MACHINE_NOT_FOUND")
         }
         if wasOffline { try await announceBackOnline(machine, hostname: hostname, clientName: clientName, language: language) }
+        if let refusal = report.updateRefused { await recordRefusal(refusal, machine, hostname: hostname) }
         let update = try await availableUpdate(os: os, installed: agentVersion, channel: channel, architecture: architecture ?? "amd64")
         return Reply(
             serverTime: Date(), nextHeartbeatSeconds: Self.nextInterval(cpuPercent: report.cpuPercent, ramPercent: report.ramPercent),
@@ -124,6 +135,15 @@ struct HeartbeatService: Sendable {
             fileSizeBytes: latest.fileSizeBytes, changelog: latest.changelog)
     }
 
+    private func recordRefusal(_ refusal: Report.UpdateRefusal, _ machine: AgentIdentity, hostname: String) async {
+        let metadata = [
+            "machine_id": machine.machineID.uuidString.lowercased(), "hostname": hostname, "version": clip(refusal.version, 50) ?? "",
+            "reason": clip(refusal.reason, 500) ?? "",
+        ]
+        logger.warning("agent refused an update", metadata: metadata.mapValues { .string($0) })
+        await activity.record(.machine, "Mise à jour agent refusée", level: .warn, metadata: metadata, clientID: machine.clientID)
+    }
+
     private func announceBackOnline(_ machine: AgentIdentity, hostname: String, clientName: String, language: String) async throws {
         guard let queues else { return }
         let channels = try await client.query(
@@ -138,24 +158,5 @@ struct HeartbeatService: Sendable {
         for channel in channels {
             try await queues.enqueue(ChannelDelivery(channelID: channel, clientID: machine.clientID, notification: alert, machineID: machine.machineID))
         }
-    }
-}
-
-/// Agent version numbers: dot-separated integers, an optional leading "v", an optional
-/// pre-release suffix after "-" (which sorts before the release, as in SemVer).
-enum AgentVersion {
-    static func isNewer(_ candidate: String, than installed: String) -> Bool {
-        let (a, b) = (parse(candidate), parse(installed))
-        for index in 0..<max(a.numbers.count, b.numbers.count) {
-            let (x, y) = (index < a.numbers.count ? a.numbers[index] : 0, index < b.numbers.count ? b.numbers[index] : 0)
-            if x != y { return x > y }
-        }
-        return a.isPrerelease == false && b.isPrerelease
-    }
-
-    private static func parse(_ version: String) -> (numbers: [Int], isPrerelease: Bool) {
-        let trimmed = version.hasPrefix("v") ? version.dropFirst() : Substring(version)
-        let parts = trimmed.split(separator: "-", maxSplits: 1)
-        return ((parts.first ?? "").split(separator: ".").map { Int($0) ?? 0 }, parts.count > 1)
     }
 }
