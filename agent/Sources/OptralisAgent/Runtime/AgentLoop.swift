@@ -13,7 +13,8 @@ import OptralisCurl
 /// `optralis-agent run`: every collector on its own interval, each post written to the spool
 /// before it is sent; one sender per collector draining its spool in order; the heartbeat (60 s,
 /// 30 s while the machine is loaded); the configuration synced every 5 minutes (intervals,
-/// force-collect); the certificate renewed within 30 days of expiry.
+/// force-collect); the certificate renewed within 30 days of expiry, or when the heartbeat's reply
+/// says an admin asked for it.
 public struct AgentLoop: Sendable {
     let files: AgentFiles
     let enrolment: AgentFiles.Enrolment
@@ -133,6 +134,7 @@ public struct AgentLoop: Sendable {
                 if outcome == .delivered, let response, let reply = try? JSONDecoder().decode(HeartbeatReply.self, from: Data(response.body)) {
                     next = reply.nextHeartbeatSeconds ?? 60
                     if let update = reply.update { await self.update(update) }
+                    if reply.renewCertificate == true { await renewNow(reason: "requested by an administrator") }
                 } else {
                     logger.warning("heartbeat failed", metadata: ["outcome": "\(outcome)"])
                 }
@@ -185,7 +187,8 @@ public struct AgentLoop: Sendable {
         }
         let nextHeartbeatSeconds: Int?
         let update: UpdateOffer?
-        enum CodingKeys: String, CodingKey { case nextHeartbeatSeconds = "next_heartbeat_seconds", update }
+        let renewCertificate: Bool?
+        enum CodingKeys: String, CodingKey { case nextHeartbeatSeconds = "next_heartbeat_seconds", update, renewCertificate = "renew_certificate" }
     }
 
     struct CollectorConfig: Decodable {
@@ -202,14 +205,22 @@ public struct AgentLoop: Sendable {
     private func renewals() async {
         while !Task.isCancelled {
             if let current = try? files.enrolment(), current.certificateExpiresAt < Date().addingTimeInterval(30 * 86_400) {
-                do {
-                    try await renew(current)
-                } catch {
-                    logger.error("certificate renewal failed", metadata: ["error": "\(error)"])
-                }
+                await renewNow(reason: "expires within 30 days")
             }
             try? await Task.sleep(for: .seconds(86_400))
         }
+    }
+
+    /// One renewal at a time: the daily check and a heartbeat's request may meet.
+    private func renewNow(reason: String) async {
+        guard let current = try? files.enrolment(), await state.beginRenewal() else { return }
+        do {
+            logger.notice("renewing the certificate", metadata: ["reason": "\(reason)"])
+            try await renew(current)
+        } catch {
+            logger.error("certificate renewal failed", metadata: ["error": "\(error)"])
+        }
+        await state.endRenewal()
     }
 
     /// `POST /agent/certificate/renew`; the new files replace the old ones atomically, and the
@@ -245,8 +256,14 @@ actor LoopState {
     private var lastStatusWrite: Date = .distantPast
     private var latestLoad: (Double?, Double?) = (nil, nil)
     private var offered: Set<String> = []
+    private var renewing = false
 
     func firstOffer(of version: String) -> Bool { offered.insert(version).inserted }
+    func beginRenewal() -> Bool {
+        defer { renewing = true }
+        return !renewing
+    }
+    func endRenewal() { renewing = false }
 
     func interval(_ kind: String) -> Int { intervals[kind] ?? 300 }
     func isEnabled(_ kind: String) -> Bool { !disabled.contains(kind) }

@@ -97,6 +97,7 @@ public struct APIServer: Sendable {
             let certificatesController = CertificatesController(
                 certificates: CertificateRepository(client: client, logger: logger), ca: caClient, activity: activity,
                 statuses: CertificateStatusCache(redis: redis, client: client, logger: logger))
+            let revoker = certificatesController.revoker
             certificatesController.addPublicRoutes(to: router)
             let catalog = AgentCatalogController(client: client, activity: activity, cache: cache, logger: logger)
             catalog.addPublicRoutes(to: router)
@@ -132,7 +133,8 @@ public struct APIServer: Sendable {
             MachineExport(queries: machineQueries).addRoutes(to: tenant.group("export"))
             OverviewController(client: client, logger: logger).addRoutes(to: tenant)
             MachinesController(
-                machines: machineRepository, settings: CollectionSettingsRepository(client: client, logger: logger), activity: activity, cache: cache
+                machines: machineRepository, settings: CollectionSettingsRepository(client: client, logger: logger), activity: activity, cache: cache,
+                revoker: revoker
             ).addRoutes(to: tenant.group("machines"))
             let installTokens = InstallTokenRepository(client: client, logger: logger)
             let issuer = InstallTokenIssuer(tokens: installTokens, activity: activity)
@@ -176,6 +178,7 @@ public struct APIServer: Sendable {
         return AgentGateway.router(controller: AgentController(
             statuses: CertificateStatusCache(redis: redis, client: client, logger: logger),
             ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.internalServiceToken, http: http),
+            certificates: CertificateRepository(client: client, logger: logger),
             heartbeats: HeartbeatService(
                 client: client, catalog: catalog, requirements: RequirementsCache { try await catalog.requirements() }, queues: redis.map(NotificationQueues.init),
                 publicURL: configuration.publicURL, logger: logger),

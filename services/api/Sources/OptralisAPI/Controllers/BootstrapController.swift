@@ -58,7 +58,7 @@ struct BootstrapController {
                 clientID: clientID,
                 .init(hostname: hostname, hardwareID: body.hardwareID, os: body.os, osVersion: body.osVersion, architecture: body.arch, agentVersion: body.agentVersion))
             if machine.created { await cache.invalidateMachines(clientID: clientID) }
-            let bundle = try await ca.issue(clientID: clientID, machineID: machine.id, createdBy: nil)
+            let bundle = try await ca.issue(clientID: clientID, machineID: machine.id, createdBy: nil, renewal: false)
             await activity.record(
                 .certificate, machine.created ? "Machine enrôlée" : "Machine ré-enrôlée",
                 metadata: ["hostname": hostname, "serial": bundle.serial], clientID: clientID, ip: context.clientIP)

@@ -1,0 +1,28 @@
+import Foundation
+import OptralisCore
+
+/// Revokes machine certificates through the ca and forgets their cached status, so the gateway
+/// refuses them at the next request rather than within the cache's 5 minutes.
+struct CertificateRevoker: Sendable {
+    let certificates: CertificateRepository
+    let ca: CAClient
+    let statuses: CertificateStatusCache
+
+    /// Revokes the machine's active certificate; nil when it has none. The ca also ends the
+    /// grace of a certificate an earlier renewal superseded.
+    func revokeActive(machineID: UUID, clientID: UUID, reason: RevocationReason) async throws -> String? {
+        guard let serial = try await certificates.activeSerial(machineID: machineID, clientID: clientID) else { return nil }
+        try await ca.revoke(serial: serial, reason: reason)
+        await statuses.invalidate(serials: try await certificates.serials(machineID: machineID, clientID: clientID))
+        return serial
+    }
+
+    /// Revokes every certificate of the machine the gateway would still accept (the active one,
+    /// one in its renewal grace); the serials revoked.
+    func revokeAll(machineID: UUID, clientID: UUID, reason: RevocationReason) async throws -> [String] {
+        let live = try await certificates.liveSerials(machineID: machineID, clientID: clientID)
+        for serial in live { try await ca.revoke(serial: serial, reason: reason) }
+        await statuses.invalidate(serials: try await certificates.serials(machineID: machineID, clientID: clientID))
+        return live
+    }
+}
