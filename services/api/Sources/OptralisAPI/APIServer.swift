@@ -143,9 +143,11 @@ public struct APIServer: Sendable {
             let installers = InstallerController(issuer: issuer, ca: caClient, publicURL: configuration.publicURL)
             installers.addPublicRoutes(to: router)
             installers.addRoutes(to: tenant.group("installer"))
+            let enrolments = EnrolmentRepository(client: client, logger: logger)
             BootstrapController(
-                tokens: installTokens, machines: EnrolmentRepository(client: client, logger: logger),
-                ca: caClient, activity: activity, limiter: RateLimiter(redis: redis, limit: 30, windowSeconds: 900, logger: logger), cache: cache,
+                machines: enrolments, ca: caClient, activity: activity,
+                notice: ReenrolmentNotice(queues: queues, machines: enrolments, activity: activity, logger: logger),
+                limiter: RateLimiter(redis: redis, limit: 30, windowSeconds: 900, logger: logger), cache: cache,
                 agentAPIURL: configuration.agentPublicURL
             ).addRoutes(to: router)
 
