@@ -25,6 +25,14 @@ struct CertificateLifecycleTests {
         return try await bed.api.send(.post, "/api/public/bootstrap", json: ["token": token, "arch": "amd64", "hostname": hostname])
     }
 
+    /// `GET /api/public/crl` as `openssl crl -text` prints it.
+    static func publicCRL(_ bed: AgentTestBed) async throws -> String {
+        let reply = try await bed.api.send(.get, "/api/public/crl")
+        let path = bed.work + "/public-\(UUID().uuidString).crl"
+        try #require(FileManager.default.createFile(atPath: path, contents: Data(buffer: reply.body)))
+        return try await ChildProcess.run(which("openssl") ?? "/usr/bin/openssl", ["crl", "-inform", "DER", "-in", path, "-noout", "-text"]).output
+    }
+
     static func copyIdentity(_ tls: TLSOptions, to prefix: String) throws -> TLSOptions {
         let (certificate, key) = (prefix + ".crt", prefix + ".key")
         try FileManager.default.copyItem(atPath: try #require(tls.clientCertificateFile), toPath: certificate)
@@ -126,6 +134,7 @@ struct CertificateLifecycleTests {
                 try await db.query("SELECT serial FROM client_certificates WHERE machine_id = \(agent.machineID)", logger: testLogger)
                     .decode(String.self).reduce(into: [String]()) { $0.append($1) }.first
             }
+            #expect(try await Self.publicCRL(bed).contains("No Revoked Certificates"), "fetched, so the api caches it")
             let deleted = try await bed.api.send(.delete, "/api/machines/by-hostname/deleted-1", token: agent.adminToken)
             #expect(deleted.status == .ok, "\(deleted.text)")
             #expect(await Self.ping(bed, agent.tls) != 200, "refused now, not when the cache expires")
@@ -136,6 +145,8 @@ struct CertificateLifecycleTests {
                 ).decode(String.self).reduce(into: [String]()) { $0.append($1) }
             }
             #expect(reason == ["cessation_of_operation"], "\(reason)")
+            let listed = try await Self.publicCRL(bed)
+            #expect(listed.lowercased().contains(try #require(serial).lowercased()) && listed.contains("Cessation Of Operation"), "the public CRL at once: \(listed)")
         }
     }
 }

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import OptralisCore
 import OptralisServer
-import Synchronization
 
 /// Machine certificates: the public CRL, an admin's revoke of a machine's certificate and renewal
 /// request, and the super_admin's certificate list, stats, purge and restore.
@@ -12,15 +11,15 @@ final class CertificatesController: Sendable {
     let activity: ActivityLogger
     let statuses: CertificateStatusCache
     let revoker: CertificateRevoker
-    /// `GET /api/public/crl` is cached 5 minutes (and refreshed after a revocation made here).
-    private let crlCache = Mutex<(at: Date, der: [UInt8])?>(nil)
+    let published: PublishedCRL
 
     init(certificates: CertificateRepository, ca: CAClient, activity: ActivityLogger, statuses: CertificateStatusCache) {
         self.certificates = certificates
         self.ca = ca
         self.activity = activity
         self.statuses = statuses
-        revoker = CertificateRevoker(certificates: certificates, ca: ca, statuses: statuses)
+        published = PublishedCRL(ca: ca)
+        revoker = CertificateRevoker(certificates: certificates, ca: ca, statuses: statuses, published: published)
     }
 
     struct Outcome: ResponseEncodable {
@@ -52,7 +51,7 @@ final class CertificatesController: Sendable {
 
     func addPublicRoutes(to router: Router<APIRequestContext>) {
         router.get("/api/public/crl") { _, _ -> Response in
-            let der = try await self.crl()
+            let der = try await self.published.current()
             return Response(
                 status: .ok,
                 headers: [
@@ -61,13 +60,6 @@ final class CertificatesController: Sendable {
                 ],
                 body: .init(byteBuffer: ByteBuffer(bytes: der)))
         }
-    }
-
-    func crl() async throws -> [UInt8] {
-        if let cached = crlCache.withLock({ $0 }), Date().timeIntervalSince(cached.at) < 300 { return cached.der }
-        let der = try await ca.crl()
-        crlCache.withLock { $0 = (Date(), der) }
-        return der
     }
 
     /// `/api/machines/:id/certificate/*` in the tenant group (admins; observers get 403).
@@ -81,7 +73,6 @@ final class CertificatesController: Sendable {
             guard let serial = try await self.revoker.revokeActive(machineID: machine, clientID: clientID, reason: reason) else {
                 throw AppError.notFound("the machine has no active certificate", code: "CERTIFICATE_NOT_FOUND")
             }
-            self.crlCache.withLock { $0 = nil }
             await self.activity.record(
                 .certificate, "Certificat révoqué", level: .warn, metadata: ["serial": serial, "reason": reason.rawValue], clientID: clientID,
                 userID: identity.userID, ip: context.clientIP)
@@ -132,7 +123,7 @@ final class CertificatesController: Sendable {
         group.post("certificates/:serial/restore") { _, context -> Outcome in
             let serial = try context.parameters.decoded("serial")
             try await self.ca.restore(serial: serial)
-            self.crlCache.withLock { $0 = nil }
+            self.published.invalidate()
             await self.statuses.invalidate(serials: [serial])
             await self.activity.record(.certificate, "Certificat restauré", metadata: ["serial": serial], userID: try context.requireIdentity().userID, ip: context.clientIP)
             return Outcome(success: true, message: "Certificate restored", expiresAt: nil)
