@@ -1,5 +1,5 @@
 -- =============================================================================
--- 0005_certificate_lifecycle.sql — renewal grace and admin renewal requests
+-- 0006_certificate_lifecycle.sql — renewal grace and admin renewal requests
 -- =============================================================================
 -- The 24 h grace of a certificate superseded by a renewal used to be derived from
 -- revocation_reason = 'superseded' and machines.cert_revoked_at IS NULL: an admin

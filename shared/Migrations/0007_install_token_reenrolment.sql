@@ -1,5 +1,5 @@
 -- =============================================================================
--- 0006_install_token_reenrolment.sql — single-use install tokens, re-enrolment opt-in
+-- 0007_install_token_reenrolment.sql — single-use install tokens, re-enrolment opt-in
 -- =============================================================================
 -- An install token used to be unlimited unless asked otherwise, and any token re-bound an
 -- existing machine (found by hardware id, then host name) to whoever presented it: a live
