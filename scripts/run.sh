@@ -115,7 +115,7 @@ start_all() {
     token=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')
     psql -X -q -At "$DATABASE_URL" -c "INSERT INTO install_tokens (client_id, token_hash, name, platform, max_usage)
       VALUES ('$client', '$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)', 'make run', 'linux', 1)" >/dev/null
-    "$bin/optralis-agent" install --token "$token" --server "http://127.0.0.1:$PORT" --no-service >>"$logs/agent.log" 2>&1 \
+    OPTRALIS_INSTALL_TOKEN=$token "$bin/optralis-agent" install --server "http://127.0.0.1:$PORT" --no-service >>"$logs/agent.log" 2>&1 \
       || echo "  agent enrolment failed — see .local/logs/agent.log" >&2
   fi
   if ! running agent; then

@@ -31,7 +31,7 @@ for _ in $(seq 1 150); do curl -fsS -o /dev/null http://127.0.0.1:$api_port/heal
 client=$(psql -X -q -At "$db" -c "INSERT INTO clients (name) VALUES ('Agent footprint') RETURNING id" | head -1)
 secret=$(openssl rand -hex 24)
 psql -X -q "$db" -c "INSERT INTO install_tokens (client_id, token_hash, max_usage) VALUES ('$client', '$(printf '%s' "$secret" | sha256sum | cut -d' ' -f1)', 1)"
-"$agent_bin" install --token "$secret" --server http://127.0.0.1:$api_port --config-dir "$dir/etc" --state-dir "$dir/state" --no-service >/dev/null
+OPTRALIS_INSTALL_TOKEN=$secret "$agent_bin" install --server http://127.0.0.1:$api_port --config-dir "$dir/etc" --state-dir "$dir/state" --no-service >/dev/null
 GNUTLS_NO_IMPLICIT_INIT=1 MALLOC_ARENA_MAX=1 AGENT_STATUS_PORT=$status_port LOG_LEVEL=warning "$agent_bin" run --config-dir "$dir/etc" --state-dir "$dir/state" >"$dir/agent.log" 2>&1 &
 agent=$!
 pids+=($agent)

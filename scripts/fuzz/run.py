@@ -314,8 +314,9 @@ def bootstrap(stack: Stack) -> dict:
                  "AGENT_STATUS_PORT": str(stack.ports["agent"]), "LOG_LEVEL": "info",
                  "GNUTLS_NO_IMPLICIT_INIT": "1", "MALLOC_ARENA_MAX": "1",
                  "OPTRALIS_CONFIG_DIR": str(etc), "OPTRALIS_STATE_DIR": str(state)}
-    run_checked([str(BIN / "optralis-agent"), "install", f"--token={install_token}", "--server", api,
-                 "--config-dir", str(etc), "--state-dir", str(state), "--no-service"], agent_env, "optralis-agent install")
+    run_checked([str(BIN / "optralis-agent"), "install", "--server", api,
+                 "--config-dir", str(etc), "--state-dir", str(state), "--no-service"],
+                {**agent_env, "OPTRALIS_INSTALL_TOKEN": install_token}, "optralis-agent install")
     enrolment = json.loads((etc / "agent.json").read_text())
     stack.start("agent", ["run", "--config-dir", str(etc), "--state-dir", str(state)], env=agent_env)
     if not stack.wait_healthy("agent"):

@@ -40,14 +40,20 @@ struct AgentCommand: AsyncParsableCommand {
     }
 
     struct Install: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enrol this machine with an install token and start the service.")
+        static let configuration = CommandConfiguration(
+            abstract: "Enrol this machine with an install token and start the service.",
+            discussion: "The token comes from OPTRALIS_INSTALL_TOKEN, else from standard input (asked for, without echo, on a terminal).")
         // Unconditional: a base64url token starts with "-" one time in 64, and was then read as an option.
-        @Option(parsing: .unconditional, help: "The install token (Machines → Add a machine).") var token: String
+        @Option(
+            parsing: .unconditional,
+            help: "Deprecated: the install token on the command line shows in ps and shell history. Set OPTRALIS_INSTALL_TOKEN, or give it on standard input.")
+        var token: String?
         @Option(help: "The server's public URL, e.g. https://monitoring.example.com.") var server: String
         @OptionGroup var directories: Directories
         @Flag(help: "Do not install the systemd unit.") var noService = false
 
         func run() async throws {
+            let token = try InstallToken.read(option: self.token)
             let http = CurlClient(concurrency: 1)
             defer { Task { await http.shutdown() } }
             let enroller = Enroller(files: directories.files, http: http)

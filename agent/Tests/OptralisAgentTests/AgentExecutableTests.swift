@@ -47,6 +47,26 @@ struct AgentExecutableTests {
             environment: ["PATH": "/usr/bin:/bin"])
         #expect(result.status != 64 && !result.output.contains("Missing value"), "the token was read as an option: \(result.output)")
         #expect(result.status != 0, "no server answers, so the install fails: \(result.output)")
+        #expect(result.output.contains("--token shows the install token in ps"), "the old option still works, with a warning")
+    }
+
+    /// Issue 17, item 3: the token stays out of `ps` and shell history: `install` reads it from
+    /// `OPTRALIS_INSTALL_TOKEN` or standard input, and says so when it has none.
+    @Test func install_reads_the_token_from_the_environment_or_standard_input() async throws {
+        let binary = TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("agent-\(UUID().uuidString)").path
+        let arguments = "install --server http://127.0.0.1:\(try freePort()) --config-dir \(root)/etc --state-dir \(root)/state --no-service"
+        let fromEnvironment = try await ChildProcess.run(
+            "/bin/sh", ["-c", "exec \(binary) \(arguments) </dev/null"], environment: ["PATH": "/usr/bin:/bin", "OPTRALIS_INSTALL_TOKEN": "-Zm9vYmFy-token"])
+        let fromInput = try await ChildProcess.run(
+            "/bin/sh", ["-c", "printf '%s\\n' '-Zm9vYmFy-token' | \(binary) \(arguments)"], environment: ["PATH": "/usr/bin:/bin"])
+        for result in [fromEnvironment, fromInput] {
+            #expect(result.status != 64 && !result.output.contains("no install token") && !result.output.contains("Missing"), "\(result.output)")
+            #expect(result.status != 0, "no server answers, so the install fails after reading the token: \(result.output)")
+            #expect(!result.output.contains("--token shows"), "no warning without --token")
+        }
+        let without = try await ChildProcess.run("/bin/sh", ["-c", "exec \(binary) \(arguments) </dev/null"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(without.status == 64 && without.output.contains("OPTRALIS_INSTALL_TOKEN"), "\(without.status) \(without.output)")
     }
 
     @Test func refuses_to_start_when_not_enrolled() async throws {

@@ -14,8 +14,9 @@ import OptralisUpdateSigning
 /// `optralis-agent run`: every collector on its own interval, each post written to the spool
 /// before it is sent; one sender per collector draining its spool in order; the heartbeat (60 s,
 /// 30 s while the machine is loaded); the configuration synced every 5 minutes (intervals,
-/// force-collect); the certificate renewed within 30 days of expiry; an offered update installed
-/// once its signature verifies, or refused and reported in a heartbeat at once.
+/// force-collect); the certificate renewed within 30 days of expiry, or when the heartbeat's reply
+/// says an admin asked for it; an offered update installed once its signature verifies, or
+/// refused and reported in a heartbeat at once.
 public struct AgentLoop: Sendable {
     let files: AgentFiles
     let enrolment: AgentFiles.Enrolment
@@ -150,6 +151,7 @@ public struct AgentLoop: Sendable {
                     next = reply.nextHeartbeatSeconds ?? 60
                     // A refusal is reported by the next heartbeat, sent at once.
                     if let update = reply.update, await !self.update(update) { next = 0 }
+                    if reply.renewCertificate == true { await renewNow(reason: "requested by an administrator") }
                 } else {
                     logger.warning("heartbeat failed", metadata: ["outcome": "\(outcome)"])
                     if let refusal, outcome != .delivered { await state.refused(refusal) }
@@ -216,7 +218,8 @@ public struct AgentLoop: Sendable {
         }
         let nextHeartbeatSeconds: Int?
         let update: UpdateOffer?
-        enum CodingKeys: String, CodingKey { case nextHeartbeatSeconds = "next_heartbeat_seconds", update }
+        let renewCertificate: Bool?
+        enum CodingKeys: String, CodingKey { case nextHeartbeatSeconds = "next_heartbeat_seconds", update, renewCertificate = "renew_certificate" }
     }
 
     struct CollectorConfig: Decodable {
@@ -233,14 +236,22 @@ public struct AgentLoop: Sendable {
     private func renewals() async {
         while !Task.isCancelled {
             if let current = try? files.enrolment(), current.certificateExpiresAt < Date().addingTimeInterval(30 * 86_400) {
-                do {
-                    try await renew(current)
-                } catch {
-                    logger.error("certificate renewal failed", metadata: ["error": "\(error)"])
-                }
+                await renewNow(reason: "expires within 30 days")
             }
             try? await Task.sleep(for: .seconds(86_400))
         }
+    }
+
+    /// One renewal at a time: the daily check and a heartbeat's request may meet.
+    private func renewNow(reason: String) async {
+        guard let current = try? files.enrolment(), await state.beginRenewal() else { return }
+        do {
+            logger.notice("renewing the certificate", metadata: ["reason": "\(reason)"])
+            try await renew(current)
+        } catch {
+            logger.error("certificate renewal failed", metadata: ["error": "\(error)"])
+        }
+        await state.endRenewal()
     }
 
     /// `POST /agent/certificate/renew`; the new files replace the old ones atomically, and the
@@ -277,6 +288,7 @@ actor LoopState {
     private var latestLoad: (Double?, Double?) = (nil, nil)
     private var offered: Set<String> = []
     private var refusal: AgentLoop.UpdateRefusal?
+    private var renewing = false
 
     func firstOffer(of version: String) -> Bool { offered.insert(version).inserted }
     func refused(_ refusal: AgentLoop.UpdateRefusal) { self.refusal = refusal }
@@ -285,6 +297,12 @@ actor LoopState {
         defer { refusal = nil }
         return refusal
     }
+
+    func beginRenewal() -> Bool {
+        defer { renewing = true }
+        return !renewing
+    }
+    func endRenewal() { renewing = false }
 
     func interval(_ kind: String) -> Int { intervals[kind] ?? 300 }
     func isEnabled(_ kind: String) -> Bool { !disabled.contains(kind) }

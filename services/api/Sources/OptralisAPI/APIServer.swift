@@ -113,6 +113,7 @@ public struct APIServer: Sendable {
             let certificatesController = CertificatesController(
                 certificates: CertificateRepository(client: client, logger: logger), ca: caClient, activity: activity,
                 statuses: CertificateStatusCache(redis: redis, client: client, logger: logger))
+            let revoker = certificatesController.revoker
             certificatesController.addPublicRoutes(to: router)
             let catalog = AgentCatalogController(client: client, activity: activity, cache: cache, logger: logger)
             catalog.addPublicRoutes(to: router)
@@ -148,7 +149,8 @@ public struct APIServer: Sendable {
             MachineExport(queries: machineQueries).addRoutes(to: tenant.group("export"))
             OverviewController(client: client, logger: logger).addRoutes(to: tenant)
             MachinesController(
-                machines: machineRepository, settings: CollectionSettingsRepository(client: client, logger: logger), activity: activity, cache: cache
+                machines: machineRepository, settings: CollectionSettingsRepository(client: client, logger: logger), activity: activity, cache: cache,
+                revoker: revoker
             ).addRoutes(to: tenant.group("machines"))
             let installTokens = InstallTokenRepository(client: client, logger: logger)
             let issuer = InstallTokenIssuer(tokens: installTokens, activity: activity)
@@ -157,9 +159,11 @@ public struct APIServer: Sendable {
             let installers = InstallerController(issuer: issuer, ca: caClient, publicURL: configuration.publicURL)
             installers.addPublicRoutes(to: router)
             installers.addRoutes(to: tenant.group("installer"))
+            let enrolments = EnrolmentRepository(client: client, logger: logger)
             BootstrapController(
-                tokens: installTokens, machines: EnrolmentRepository(client: client, logger: logger),
-                ca: caClient, activity: activity, limiter: RateLimiter(redis: redis, limit: 30, windowSeconds: 900, logger: logger, fallback: localLimits), cache: cache,
+                machines: enrolments, ca: caClient, activity: activity,
+                notice: ReenrolmentNotice(queues: queues, machines: enrolments, activity: activity, logger: logger),
+                limiter: RateLimiter(redis: redis, limit: 30, windowSeconds: 900, logger: logger, fallback: localLimits), cache: cache,
                 agentAPIURL: configuration.agentPublicURL
             ).addRoutes(to: router)
 
@@ -194,6 +198,7 @@ public struct APIServer: Sendable {
             statuses: CertificateStatusCache(redis: redis, client: client, logger: logger),
             licences: LicenceStatusCache(clients: ClientRepository(client: client, logger: logger)),
             ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.caServiceToken, http: http),
+            certificates: CertificateRepository(client: client, logger: logger),
             heartbeats: HeartbeatService(
                 client: client, catalog: catalog, requirements: RequirementsCache { try await catalog.requirements() }, queues: redis.map(NotificationQueues.init),
                 activity: activity, publicURL: configuration.publicURL, logger: logger),

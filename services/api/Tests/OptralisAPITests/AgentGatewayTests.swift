@@ -92,12 +92,14 @@ struct AgentGatewayTests {
             let root = try await api.login(try await api.seedUser(client: nil, role: "super_admin").email).access
             func backdateSupersession(hours: Int) async throws {
                 try await api.sql("""
-                    UPDATE client_certificates SET revoked_at = now() - \(hours) * interval '1 hour'
+                    UPDATE client_certificates SET revoked_at = now() - \(hours) * interval '1 hour', grace_until = now() + (24 - \(hours)) * interval '1 hour'
                     WHERE machine_id = \(UUID(uuidString: machine)!) AND revocation_reason = 'superseded'
                     """)
                 #expect(try await api.send(.post, "/api/admin/certificates/refresh-cache", token: root).status == .ok)
             }
             #expect(try await api.send(.post, "/api/machines/\(machine)/certificate/renew", token: admin).status == .ok)
+            let renewal = try await curl.send(OutboundRequest(method: .post, url: "\(base)/agent/certificate/renew", tls: agentTLS))
+            #expect(renewal.status == 200, "an admin asked for it: \(renewal.bodyText)")
             #expect(try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: agentTLS)).status == 200, "superseded, in its grace")
             try await backdateSupersession(hours: 25)
             let expired = try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: agentTLS))

@@ -55,7 +55,7 @@ struct AgentRenewalTests {
 
             // The old certificate past its 24 h grace: refused, and the agent still posts.
             try await bed.api.sql("""
-                UPDATE client_certificates SET revoked_at = now() - interval '25 hours'
+                UPDATE client_certificates SET revoked_at = now() - interval '25 hours', grace_until = now() - interval '1 hour'
                 WHERE machine_id = \(machine) AND revocation_reason = 'superseded'
                 """)
             let root = try await bed.api.login(try await bed.api.seedUser(client: nil, role: "super_admin").email).access
@@ -67,6 +67,39 @@ struct AgentRenewalTests {
             }
             let before = await rows()
             #expect(await eventually(timeout: .seconds(40)) { await rows() >= before + 2 }, "\(running.output.suffix(1500))")
+            running.signal(SIGTERM)
+            #expect(await running.waitForExit(timeout: .seconds(15)) == 0)
+        }
+    }
+
+    /// Issue 17, item 6: an admin's renewal is the agent's own. The request waits for the next
+    /// heartbeat, whose reply tells the agent to renew; the new key is made for the agent and
+    /// written by it, as in a renewal before expiry.
+    @Test func an_admin_renewal_request_reaches_the_running_agent_at_its_next_heartbeat() async throws {
+        try await AgentTestBed.runWithAgent { bed, installed in
+            let config = installed.config, machine = installed.machine
+            let before = try Data(contentsOf: URL(fileURLWithPath: config + "/agent.crt"))
+            let client = try #require(try await bed.api.database.withClient { db in
+                try await db.query("SELECT client_id FROM machines WHERE id = \(machine)", logger: testLogger).decode(UUID.self)
+                    .reduce(into: [UUID]()) { $0.append($1) }.first
+            })
+            let admin = try await bed.api.login(try await bed.api.seedUser(client: client, role: "admin").email).access
+            let requested = try await bed.api.send(.post, "/api/machines/\(machine)/certificate/renew", token: admin)
+            #expect(requested.status == .ok, "\(requested.text)")
+
+            let running = try installed.run()
+            let renewed = await eventually(timeout: .seconds(30)) { running.output.contains("certificate renewed") }
+            #expect(renewed, "\(running.output.suffix(1500))")
+            #expect(running.output.contains("requested by an administrator"), "\(running.output.suffix(1500))")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: config + "/agent.crt")) != before)
+            #expect(try await bed.count("SELECT count(*)::int FROM machines WHERE id = \(machine) AND cert_renewal_requested_at IS NULL") == 1, "answered")
+            #expect(try await bed.count("SELECT count(*)::int FROM client_certificates WHERE machine_id = \(machine)") == 2, "the enrolment's and the renewal's")
+            // The agent goes on posting with its new certificate.
+            func rows() async -> Int {
+                (try? await bed.count("SELECT count(*)::int FROM metrics WHERE machine_id = \(machine)")) ?? -1
+            }
+            let posted = await rows()
+            #expect(await eventually(timeout: .seconds(40)) { await rows() > posted }, "\(running.output.suffix(1500))")
             running.signal(SIGTERM)
             #expect(await running.waitForExit(timeout: .seconds(15)) == 0)
         }

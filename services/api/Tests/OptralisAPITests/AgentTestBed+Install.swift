@@ -34,7 +34,9 @@ extension AgentTestBed {
         let token = try await installToken()
         let config = work + "/etc", state = work + "/state"
         let server = "http://127.0.0.1:\(try #require(api.client.port))"
-        let installed = try await ChildProcess.run(binary, ["install", "--token", token, "--server", server, "--config-dir", config, "--state-dir", state, "--no-service"])
+        let installed = try await ChildProcess.run(
+            binary, ["install", "--server", server, "--config-dir", config, "--state-dir", state, "--no-service"],
+            environment: ProcessInfo.processInfo.environment.merging(["OPTRALIS_INSTALL_TOKEN": token]) { $1 })
         try #require(installed.status == 0, "\(installed.output)")
         let enrolment = try String(contentsOfFile: config + "/agent.json", encoding: .utf8)
         let machine = try #require(enrolment.firstMatch(of: /"machine_id" : "([0-9A-Fa-f-]{36})"/).flatMap { UUID(uuidString: String($0.1)) }, "\(enrolment)")

@@ -38,8 +38,10 @@ struct CertificateRoutesTests {
             #expect(try await crlText().contains(try #require(serial).lowercased()), "the public CRL shows the revocation at once")
             #expect(try await api.send(.post, "/api/machines/\(machine)/certificate/revoke", token: admin).code == "CERTIFICATE_NOT_FOUND", "nothing active left")
 
-            let renewed = try await api.send(.post, "/api/machines/\(machine)/certificate/renew", token: admin)
-            #expect(renewed.status == .ok && renewed.string("expires_at") != nil)
+            // Re-installed: a new certificate for the same machine.
+            let reinstallToken = try #require((try await api.send(.post, "/api/install-tokens", token: admin, json: [:]).json["token"] as? [String: Any])?["token"] as? String)
+            let reinstalled = try await api.send(.post, "/api/public/bootstrap", json: ["token": reinstallToken, "arch": "arm64", "hostname": "edge-01"])
+            #expect(reinstalled.status == .ok && reinstalled.string("machine_id") == machine, "\(reinstalled.text)")
 
             #expect(try await api.send(.get, "/api/admin/certificates", token: admin).status == .forbidden)
             let listed = try await api.send(.get, "/api/admin/certificates?status=revoked", token: root)
@@ -48,7 +50,7 @@ struct CertificateRoutesTests {
             let stats = try await api.send(.get, "/api/admin/certificates/stats", token: root)
             let counts = stats.json["counts"] as? [String: Int] ?? [:]
             #expect(counts["revoked"] == 1 && counts["valid"] == 1 && counts["total"] == 2)
-            #expect(try await api.send(.post, "/api/admin/certificates/\(serial!)/restore", token: root).code == "CERTIFICATE_CONFLICT", "the machine already has the renewed certificate")
+            #expect(try await api.send(.post, "/api/admin/certificates/\(serial!)/restore", token: root).code == "CERTIFICATE_CONFLICT", "the machine already has the re-installed certificate")
             #expect(try await api.send(.post, "/api/admin/certificates/refresh-cache", token: root).status == .ok)
             #expect(try await api.send(.post, "/api/admin/certificates/refresh-cache", token: admin).status == .forbidden)
             let purged = try await api.send(.delete, "/api/admin/certificates/purge", token: root)

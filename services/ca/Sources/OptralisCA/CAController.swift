@@ -24,7 +24,9 @@ final class CAController: Sendable {
         let clientID: UUID
         let machineID: UUID
         let createdBy: UUID?
-        enum CodingKeys: String, CodingKey { case clientID = "client_id", machineID = "machine_id", createdBy = "created_by" }
+        /// True for an agent's renewal: the superseded certificate keeps its grace.
+        let renewal: Bool?
+        enum CodingKeys: String, CodingKey { case clientID = "client_id", machineID = "machine_id", createdBy = "created_by", renewal }
     }
     struct IssueResponse: ResponseEncodable {
         let certificate: String
@@ -44,7 +46,7 @@ final class CAController: Sendable {
         let group = router.group("internal").add(middleware: InternalTokenMiddleware<Context>(token: token))
         group.post("certificates") { request, context -> Response in
             let body = try await request.decode(as: IssueRequest.self, context: context)
-            var response = try await self.issue(clientID: body.clientID, machineID: body.machineID, createdBy: body.createdBy)
+            var response = try await self.issue(clientID: body.clientID, machineID: body.machineID, createdBy: body.createdBy, renewal: body.renewal ?? false)
                 .response(from: request, context: context)
             response.status = .created
             return response
@@ -54,15 +56,19 @@ final class CAController: Sendable {
             guard let existing = try await self.store.find(serial: serial), let machine = existing.machineID else {
                 throw AppError.notFound("certificate \(serial) not found", code: "CERTIFICATE_NOT_FOUND")
             }
-            return try await self.issue(clientID: existing.clientID, machineID: machine, createdBy: nil)
+            return try await self.issue(clientID: existing.clientID, machineID: machine, createdBy: nil, renewal: true)
         }
         group.post("certificates/:serial/revoke") { request, context -> Done in
             let serial = try context.parameters.decoded("serial")
             let body = try? await request.decode(as: RevokeRequest.self, context: context)
+            let reason = try body?.reason.map {
+                guard let reason = RevocationReason(rawValue: $0) else { throw AppError.validation("reason must be one of \(RevocationReason.list)") }
+                return reason
+            } ?? .unspecified
             guard try await self.store.find(serial: serial) != nil else { throw AppError.notFound("certificate \(serial) not found", code: "CERTIFICATE_NOT_FOUND") }
-            try await self.store.revoke(serial: serial, reason: body?.reason ?? "unspecified")
+            try await self.store.revoke(serial: serial, reason: reason)
             try await self.rebuildCRL()
-            self.logger.notice("certificate revoked", metadata: ["serial": "\(serial)", "reason": "\(body?.reason ?? "unspecified")"])
+            self.logger.notice("certificate revoked", metadata: ["serial": "\(serial)", "reason": "\(reason.rawValue)"])
             return Done(serial: serial, status: "revoked")
         }
         group.post("certificates/:serial/restore") { _, context -> Done in
@@ -83,9 +89,9 @@ final class CAController: Sendable {
         }
     }
 
-    func issue(clientID: UUID, machineID: UUID, createdBy: UUID?) async throws -> IssueResponse {
+    func issue(clientID: UUID, machineID: UUID, createdBy: UUID?, renewal: Bool) async throws -> IssueResponse {
         let issued = try authority.issue(clientID: clientID, machineID: machineID)
-        try await store.record(issued, clientID: clientID, machineID: machineID, createdBy: createdBy)
+        try await store.record(issued, clientID: clientID, machineID: machineID, createdBy: createdBy, renewal: renewal)
         try await rebuildCRL()  // a superseded certificate joins the CRL
         logger.info("certificate issued", metadata: ["serial": "\(issued.serialHex)", "optralis.client_id": "\(clientID)", "optralis.machine_id": "\(machineID)"])
         return IssueResponse(

@@ -26,17 +26,27 @@ struct CertificateStore: Sendable {
         return nil
     }
 
+    /// How long a certificate superseded by a renewal stays usable (the spec's soft-revoke), so an
+    /// agent that lost its new files before saving them can still call in and renew again.
+    static let renewalGraceHours = 24
+
     /// Records a new certificate; the machine's previous active one is revoked (superseded) in
-    /// the same transaction, so the one-active-certificate index always holds.
-    func record(_ issued: CertificateAuthority.Issued, clientID: UUID, machineID: UUID, createdBy: UUID?) async throws {
+    /// the same transaction, so the one-active-certificate index always holds. Only a `renewal`
+    /// leaves the superseded certificate its grace; a re-enrolment cuts it off at once. Any new
+    /// certificate answers a pending admin renewal request.
+    func record(_ issued: CertificateAuthority.Issued, clientID: UUID, machineID: UUID, createdBy: UUID?, renewal: Bool) async throws {
         try await client.transaction(logger: logger) { connection in
             let machines = try await connection.query(
                 "SELECT count(*)::int FROM machines WHERE id = \(machineID) AND client_id = \(clientID)", logger: logger
             ).decode(Int.self).reduce(0, +)
             guard machines == 1 else { throw AppError.notFound("machine \(machineID) of client \(clientID) not found", code: "MACHINE_NOT_FOUND") }
+            // Only the certificate this renewal supersedes has a grace; any earlier one ends now.
+            try await connection.query(
+                "UPDATE client_certificates SET grace_until = NULL WHERE machine_id = \(machineID) AND grace_until IS NOT NULL", logger: logger)
             try await connection.query(
                 """
-                UPDATE client_certificates SET revoked_at = now(), revocation_reason = 'superseded'
+                UPDATE client_certificates SET revoked_at = now(), revocation_reason = 'superseded',
+                    grace_until = CASE WHEN \(renewal) THEN LEAST(expires_at, now() + \(Self.renewalGraceHours) * INTERVAL '1 hour') END
                 WHERE machine_id = \(machineID) AND revoked_at IS NULL
                 """, logger: logger)
             try await connection.query(
@@ -47,16 +57,25 @@ struct CertificateStore: Sendable {
             try await connection.query(
                 """
                 UPDATE machines SET cert_serial = \(issued.serialHex), cert_issued_at = \(issued.issuedAt), cert_expires_at = \(issued.expiresAt),
-                    cert_revoked_at = NULL WHERE id = \(machineID)
+                    cert_revoked_at = NULL, cert_renewal_requested_at = NULL WHERE id = \(machineID)
                 """, logger: logger)
         }
     }
 
-    func revoke(serial: String, reason: String) async throws {
+    /// Revokes a certificate, and ends the renewal grace of every certificate of its machine: a
+    /// revocation is never softened by an earlier renewal, nor undone by a later enrolment.
+    func revoke(serial: String, reason: RevocationReason) async throws {
         try await client.transaction(logger: logger) { connection in
             try await connection.query(
-                "UPDATE client_certificates SET revoked_at = COALESCE(revoked_at, now()), revocation_reason = \(reason) WHERE serial = \(serial)",
-                logger: logger)
+                """
+                UPDATE client_certificates SET revoked_at = COALESCE(revoked_at, now()), revocation_reason = \(reason.rawValue), grace_until = NULL
+                WHERE serial = \(serial)
+                """, logger: logger)
+            try await connection.query(
+                """
+                UPDATE client_certificates SET grace_until = NULL
+                WHERE grace_until IS NOT NULL AND machine_id = (SELECT machine_id FROM client_certificates WHERE serial = \(serial))
+                """, logger: logger)
             try await connection.query("UPDATE machines SET cert_revoked_at = now() WHERE cert_serial = \(serial)", logger: logger)
         }
     }
@@ -84,16 +103,10 @@ struct CertificateStore: Sendable {
         }
     }
 
-    /// RFC 5280 CRLReason for the reasons the api and the ca write.
+    /// RFC 5280 CRLReason of a stored reason; `machine_deleted`, written before the reasons were
+    /// checked, is a cessation of operation.
     static func reasonCode(_ reason: String) -> Int32 {
-        switch reason {
-        case "key_compromise": 1
-        case "ca_compromise": 2
-        case "affiliation_changed": 3
-        case "superseded": 4
-        case "cessation_of_operation", "machine_deleted": 5
-        case "certificate_hold": 6
-        default: 0
-        }
+        if reason == "machine_deleted" { return RevocationReason.cessationOfOperation.code }
+        return RevocationReason(rawValue: reason)?.code ?? RevocationReason.unspecified.code
     }
 }

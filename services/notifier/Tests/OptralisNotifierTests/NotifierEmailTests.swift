@@ -40,7 +40,11 @@ struct NotifierEmailTests {
                     try await queues.enqueue(EmailJob(type: type, email: "\(type).\(language)@acme.test", language: language, data: data))
                 }
             }
-            let expected = 3 + types.count * 2
+            // A job that carries its own subject and text, as the api's re-enrolment notice.
+            try await queues.enqueue(EmailJob(
+                type: "security_notice", email: "security.notice@acme.test", language: "en",
+                data: ["subject": "Optralis: machine prod-db-1 was re-enrolled", "textBody": "The machine prod-db-1 was re-enrolled."]))
+            let expected = 4 + types.count * 2
 
             let arrived = await eventually(timeout: .seconds(60)) { ((try? smtp.received()) ?? []).count >= expected }
             let mails = try smtp.received()
@@ -50,7 +54,10 @@ struct NotifierEmailTests {
                     #expect(mails.contains { $0.rcptTos == ["\(type).\(language)@acme.test"] }, "\(type) in \(language) did not arrive")
                 }
             }
-            for mail in mails {
+            let notice = try #require(mails.first { $0.rcptTos == ["security.notice@acme.test"] }, "the security notice arrived")
+            #expect(notice.data.contains("Subject: Optralis: machine prod-db-1 was re-enrolled"), "\(notice.data.prefix(800))")
+            #expect((notice.data + Self.decodedBodies(notice.data)).contains("The machine prod-db-1 was re-enrolled."))
+            for mail in mails where mail.rcptTos != ["security.notice@acme.test"] {
                 #expect(mail.tls, "sent after STARTTLS")
                 #expect(mail.authenticatedAs == "mailer")
                 #expect(mail.mailFrom == "alerts@optralis.test")

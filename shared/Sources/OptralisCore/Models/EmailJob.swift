@@ -10,7 +10,8 @@ import Foundation
 public struct EmailJob: Codable, Sendable, Equatable {
     /// The idempotency key: a job recovered after it was delivered is not sent again.
     public var id: String
-    /// `welcome`, `password_reset`, `new_password`, `routine_notification`, `report_notification`.
+    /// `welcome`, `password_reset`, `new_password`, `routine_notification`, `report_notification`,
+    /// `security_notice` (the last three carry their own `subject` and `textBody` in `data`).
     public var type: String
     public var email: String
     public var language: String

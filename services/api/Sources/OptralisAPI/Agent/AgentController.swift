@@ -10,6 +10,7 @@ struct AgentController {
     let statuses: CertificateStatusCache
     let licences: LicenceStatusCache
     let ca: CAClient
+    let certificates: CertificateRepository
     let heartbeats: HeartbeatService
     let settings: CollectionSettingsRepository
     let catalog: AgentCatalogController
@@ -93,10 +94,16 @@ struct AgentController {
                 .increment()
             return Collected(status: stored ? "stored" : "duplicate", collector: payload.kind.rawValue, sequence: payload.sequence)
         }
+        // Within 30 days of expiry, or earlier when an admin asked for it (the heartbeat's
+        // `renew_certificate`); the old certificate keeps a 24 h grace.
         agent.post("certificate/renew") { _, context -> Renewed in
             let machine = try context.requireAgent()
-            guard machine.expiresAt < Date().addingTimeInterval(30 * 86_400) else { throw AgentError.renewalTooEarly }
-            let bundle = try await ca.issue(clientID: machine.clientID, machineID: machine.machineID, createdBy: nil)
+            if machine.expiresAt >= Date().addingTimeInterval(30 * 86_400),
+                try await !certificates.renewalRequested(machineID: machine.machineID, clientID: machine.clientID)
+            {
+                throw AgentError.renewalTooEarly
+            }
+            let bundle = try await ca.issue(clientID: machine.clientID, machineID: machine.machineID, createdBy: nil, renewal: true)
             await statuses.invalidate(serials: [machine.serial])
             return Renewed(certificate: bundle.certificate, privateKey: bundle.privateKey, caCertificate: bundle.caCertificate, expiresAt: bundle.expiresAt)
         }

@@ -2,32 +2,44 @@ import Foundation
 import Hummingbird
 import OptralisCore
 import OptralisServer
-import Synchronization
 
-/// Machine certificates: the public CRL, an admin's revoke/renew of a machine's certificate,
-/// and the super_admin's certificate list, stats, purge and restore.
+/// Machine certificates: the public CRL, an admin's revoke of a machine's certificate and renewal
+/// request, and the super_admin's certificate list, stats, purge and restore.
 final class CertificatesController: Sendable {
     let certificates: CertificateRepository
     let ca: CAClient
     let activity: ActivityLogger
     let statuses: CertificateStatusCache
-    /// `GET /api/public/crl` is cached 5 minutes (and refreshed after a revocation made here).
-    private let crlCache = Mutex<(at: Date, der: [UInt8])?>(nil)
+    let revoker: CertificateRevoker
+    let published: PublishedCRL
 
     init(certificates: CertificateRepository, ca: CAClient, activity: ActivityLogger, statuses: CertificateStatusCache) {
         self.certificates = certificates
         self.ca = ca
         self.activity = activity
         self.statuses = statuses
+        published = PublishedCRL(ca: ca)
+        revoker = CertificateRevoker(certificates: certificates, ca: ca, statuses: statuses, published: published)
     }
 
     struct Outcome: ResponseEncodable {
         let success: Bool
         let message: String
         let expiresAt: Date?
-        enum CodingKeys: String, CodingKey { case success, message, expiresAt = "expires_at" }
+        var renewalRequestedAt: Date? = nil
+        enum CodingKeys: String, CodingKey { case success, message, expiresAt = "expires_at", renewalRequestedAt = "renewal_requested_at" }
     }
     struct RevokeRequest: Decodable { let reason: String? }
+
+    /// The body's RFC 5280 reason (`unspecified` without a body or a reason); any other value is a 400.
+    static func reason(of request: Request, context: APIRequestContext) async throws -> RevocationReason {
+        let body = try await request.body.collect(upTo: 4096)
+        guard body.readableBytes > 0, let text = try OptralisRequestDecoder.decode(RevokeRequest.self, from: Data(buffer: body)).reason else {
+            return .unspecified
+        }
+        guard let reason = RevocationReason(rawValue: text) else { throw APIError.validation("reason must be one of \(RevocationReason.list)") }
+        return reason
+    }
     struct Page: ResponseEncodable {
         let certificates: [CertificateRepository.Entry]
         let total: Int
@@ -39,7 +51,7 @@ final class CertificatesController: Sendable {
 
     func addPublicRoutes(to router: Router<APIRequestContext>) {
         router.get("/api/public/crl") { _, _ -> Response in
-            let der = try await self.crl()
+            let der = try await self.published.current()
             return Response(
                 status: .ok,
                 headers: [
@@ -50,13 +62,6 @@ final class CertificatesController: Sendable {
         }
     }
 
-    func crl() async throws -> [UInt8] {
-        if let cached = crlCache.withLock({ $0 }), Date().timeIntervalSince(cached.at) < 300 { return cached.der }
-        let der = try await ca.crl()
-        crlCache.withLock { $0 = (Date(), der) }
-        return der
-    }
-
     /// `/api/machines/:id/certificate/*` in the tenant group (admins; observers get 403).
     func addMachineRoutes(to group: RouterGroup<APIRequestContext>) {
         group.post(":id/certificate/revoke") { request, context -> Outcome in
@@ -64,28 +69,29 @@ final class CertificatesController: Sendable {
             let clientID = try identity.requireClient()
             let machine = try context.parameters.require("id", as: UUID.self)
             guard try await self.certificates.machineExists(id: machine, clientID: clientID) else { throw APIError.notFound("machine") }
-            guard let serial = try await self.certificates.activeSerial(machineID: machine, clientID: clientID) else {
+            let reason = try await Self.reason(of: request, context: context)
+            guard let serial = try await self.revoker.revokeActive(machineID: machine, clientID: clientID, reason: reason) else {
                 throw AppError.notFound("the machine has no active certificate", code: "CERTIFICATE_NOT_FOUND")
             }
-            let reason = (try? await request.decode(as: RevokeRequest.self, context: context))?.reason ?? "unspecified"
-            try await self.ca.revoke(serial: serial, reason: reason)
-            self.crlCache.withLock { $0 = nil }
-            // Superseded certificates still in their grace period lose it too.
-            await self.statuses.invalidate(serials: try await self.certificates.serials(machineID: machine, clientID: clientID))
-            await self.activity.record(.certificate, "Certificat révoqué", level: .warn, metadata: ["serial": serial, "reason": reason], clientID: clientID, userID: identity.userID, ip: context.clientIP)
+            await self.activity.record(
+                .certificate, "Certificat révoqué", level: .warn, metadata: ["serial": serial, "reason": reason.rawValue], clientID: clientID,
+                userID: identity.userID, ip: context.clientIP)
             return Outcome(success: true, message: "Certificate revoked", expiresAt: nil)
         }
+        // The agent renews at its next heartbeat (`renew_certificate`), through its own
+        // `/agent/certificate/renew`, so the new key goes to the machine and nowhere else.
         group.post(":id/certificate/renew") { _, context -> Outcome in
             let identity = try context.requireIdentity()
             let clientID = try identity.requireClient()
             let machine = try context.parameters.require("id", as: UUID.self)
             guard try await self.certificates.machineExists(id: machine, clientID: clientID) else { throw APIError.notFound("machine") }
-            let previous = try await self.certificates.activeSerial(machineID: machine, clientID: clientID)
-            let bundle = try await self.ca.issue(clientID: clientID, machineID: machine, createdBy: identity.userID)
-            self.crlCache.withLock { $0 = nil }
-            await self.statuses.invalidate(serials: previous.map { [$0] } ?? [])
-            await self.activity.record(.certificate, "Certificat renouvelé", metadata: ["serial": bundle.serial], clientID: clientID, userID: identity.userID, ip: context.clientIP)
-            return Outcome(success: true, message: "Certificate renewed successfully", expiresAt: bundle.expiresAt)
+            guard let requestedAt = try await self.certificates.requestRenewal(machineID: machine, clientID: clientID) else {
+                throw AppError.notFound("the machine has no active certificate: re-install the agent with an install token", code: "CERTIFICATE_NOT_FOUND")
+            }
+            await self.activity.record(.certificate, "Renouvellement du certificat demandé", clientID: clientID, userID: identity.userID, ip: context.clientIP)
+            return Outcome(
+                success: true, message: "Certificate renewal requested: the agent renews it at its next heartbeat", expiresAt: nil,
+                renewalRequestedAt: requestedAt)
         }
     }
 
@@ -117,7 +123,7 @@ final class CertificatesController: Sendable {
         group.post("certificates/:serial/restore") { _, context -> Outcome in
             let serial = try context.parameters.decoded("serial")
             try await self.ca.restore(serial: serial)
-            self.crlCache.withLock { $0 = nil }
+            self.published.invalidate()
             await self.statuses.invalidate(serials: [serial])
             await self.activity.record(.certificate, "Certificat restauré", metadata: ["serial": serial], userID: try context.requireIdentity().userID, ip: context.clientIP)
             return Outcome(success: true, message: "Certificate restored", expiresAt: nil)

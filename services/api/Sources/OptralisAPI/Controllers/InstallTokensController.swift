@@ -2,8 +2,11 @@ import Foundation
 import Hummingbird
 import OptralisCore
 
-/// `/api/install-tokens`: an admin makes a short-lived token an installer uses once (or a few
-/// times) to enrol machines. The token is shown once; only its SHA-256 is kept.
+/// `/api/install-tokens`: an admin makes a short-lived token an installer uses once (or as many
+/// times as `max_usage` says) to enrol machines. The token is shown once; only its SHA-256 is
+/// kept. Only a token made with `allow_reenrolment` may re-bind a live machine (see
+/// ``BootstrapController``). The install command never carries the token: the script asks for it
+/// on the terminal (or reads `OPTRALIS_INSTALL_TOKEN`), so it stays out of `ps` and shell history.
 struct InstallTokensController {
     let tokens: InstallTokenRepository
     let issuer: InstallTokenIssuer
@@ -15,7 +18,10 @@ struct InstallTokensController {
         let durationMinutes: Int?
         let maxUsage: Int?
         let platform: String?
-        enum CodingKeys: String, CodingKey { case name, platform, durationMinutes = "duration_minutes", maxUsage = "max_usage" }
+        let allowReenrolment: Bool?
+        enum CodingKeys: String, CodingKey {
+            case name, platform, durationMinutes = "duration_minutes", maxUsage = "max_usage", allowReenrolment = "allow_reenrolment"
+        }
     }
     struct CreatedToken: Encodable {
         let id: UUID
@@ -25,8 +31,10 @@ struct InstallTokensController {
         let expiresAt: Date
         let maxUsage: Int
         let usageCount: Int
+        let allowReenrolment: Bool
         enum CodingKeys: String, CodingKey {
             case id, token, name, platform, expiresAt = "expires_at", maxUsage = "max_usage", usageCount = "usage_count"
+            case allowReenrolment = "allow_reenrolment"
         }
     }
     struct Created: ResponseEncodable {
@@ -45,19 +53,20 @@ struct InstallTokensController {
             let body = try await request.decode(as: CreateRequest.self, context: context)
             let minutes = body.durationMinutes ?? 15
             guard (1...60).contains(minutes) else { throw APIError.validation("duration_minutes must be between 1 and 60") }
-            let maxUsage = body.maxUsage ?? 0
+            let maxUsage = body.maxUsage ?? 1
             guard (0...10_000).contains(maxUsage) else { throw APIError.validation("max_usage must be between 0 (unlimited) and 10000") }
             let platform = body.platform ?? "any"
             guard ["any", "linux", "windows"].contains(platform) else { throw APIError.validation("platform must be any, linux or windows") }
             let name = try Validation.name(body.name, field: "name") ?? ""
             let minted = try await issuer.mint(
-                clientID: clientID, userID: identity.userID, name: name, platform: platform, minutes: minutes, maxUsage: maxUsage, ip: context.clientIP)
+                clientID: clientID, userID: identity.userID, name: name, platform: platform, minutes: minutes, maxUsage: maxUsage,
+                allowReenrolment: body.allowReenrolment ?? false, ip: context.clientIP)
             let (secret, stored) = (minted.secret, minted.stored)
             return Created(
                 token: CreatedToken(
                     id: stored.id, token: secret, name: stored.name, platform: stored.platform, expiresAt: stored.expiresAt, maxUsage: stored.maxUsage,
-                    usageCount: stored.usageCount),
-                curlCommand: "curl -fsSL \(publicURL)/install.sh | sudo bash -s -- \(secret)",
+                    usageCount: stored.usageCount, allowReenrolment: stored.allowReenrolment),
+                curlCommand: "curl -fsSL \(publicURL)/install.sh | sudo sh",
                 powershellCommand: "irm \(publicURL)/install.ps1 -OutFile install.ps1; .\\install.ps1 -Token \"\(secret)\"")
         }
         group.delete(":id") { _, context -> HTTPResponse.Status in

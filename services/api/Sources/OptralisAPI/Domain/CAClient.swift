@@ -20,8 +20,10 @@ struct CAClient: Sendable {
         }
     }
 
-    func issue(clientID: UUID, machineID: UUID, createdBy: UUID?) async throws -> Bundle {
-        var body: [String: String] = ["client_id": clientID.uuidString, "machine_id": machineID.uuidString]
+    /// A new certificate for the machine; its previous one is superseded, with the 24 h grace
+    /// only for an agent's `renewal`.
+    func issue(clientID: UUID, machineID: UUID, createdBy: UUID?, renewal: Bool) async throws -> Bundle {
+        var body: [String: Any] = ["client_id": clientID.uuidString, "machine_id": machineID.uuidString, "renewal": renewal]
         if let createdBy { body["created_by"] = createdBy.uuidString }
         let request = OutboundRequest(
             method: .post, url: "\(baseURL)/internal/certificates",
@@ -41,9 +43,9 @@ struct CAClient: Sendable {
         return try decoder.decode(Bundle.self, from: Data(response.body))
     }
 
-    /// Revokes a certificate (RFC 5280 reason names: key_compromise, superseded, …).
-    func revoke(serial: String, reason: String) async throws {
-        try await post("/internal/certificates/\(serial)/revoke", body: ["reason": reason], expecting: 200)
+    /// Revokes a certificate; the ca also ends the renewal grace of the machine's other ones.
+    func revoke(serial: String, reason: RevocationReason) async throws {
+        try await post("/internal/certificates/\(serial)/revoke", body: ["reason": reason.rawValue], expecting: 200)
     }
 
     func restore(serial: String) async throws {

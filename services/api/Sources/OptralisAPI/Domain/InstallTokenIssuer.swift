@@ -11,15 +11,18 @@ struct InstallTokenIssuer: Sendable {
         let stored: InstallTokenRepository.Token
     }
 
+    /// `maxUsage` 0 is unlimited; `allowReenrolment` lets the token re-bind a live machine.
     func mint(
-        clientID: UUID, userID: UUID, name: String, platform: String, minutes: Int, maxUsage: Int, ip: String?
+        clientID: UUID, userID: UUID, name: String, platform: String, minutes: Int, maxUsage: Int, allowReenrolment: Bool = false, ip: String?
     ) async throws -> Minted {
         let secret = SecureToken.random(bytes: 32)
         let stored = try await tokens.insert(
             clientID: clientID, tokenHash: SecureToken.sha256Hex(secret), name: name, platform: platform, minutes: minutes, maxUsage: maxUsage,
-            createdBy: userID)
+            allowReenrolment: allowReenrolment, createdBy: userID)
         await activity.record(
-            .machine, "Token d'installation créé", metadata: ["name": name, "minutes": String(minutes)], clientID: clientID, userID: userID, ip: ip)
+            .machine, "Token d'installation créé",
+            metadata: ["name": name, "minutes": String(minutes), "max_usage": String(maxUsage), "allow_reenrolment": String(allowReenrolment)],
+            clientID: clientID, userID: userID, ip: ip)
         return Minted(secret: secret, stored: stored)
     }
 }

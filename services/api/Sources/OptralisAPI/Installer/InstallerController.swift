@@ -3,10 +3,11 @@ import Hummingbird
 import OptralisCore
 import OptralisServer
 
-/// The Linux installers (spec "Installeur Personnalisé"): `GET /install.sh`, public, takes the
-/// install token as its argument; `GET /api/installer/linux/:arch` (admins) is the same
-/// script with a fresh token of the user's client (60 minutes, unlimited uses, so one download
-/// can enrol a batch of machines), the architecture and the agents' CA written in.
+/// The Linux installers (spec "Installeur Personnalisé"): `GET /install.sh`, public, asks for
+/// the install token (or reads `OPTRALIS_INSTALL_TOKEN`); `GET /api/installer/linux/:arch`
+/// (admins) is the same script with a fresh token of the user's client (60 minutes, single use
+/// unless `?max_usage=` asks for more, 0 for unlimited), the architecture and the agents' CA
+/// written in.
 struct InstallerController {
     let issuer: InstallTokenIssuer
     let ca: CAClient
@@ -17,7 +18,7 @@ struct InstallerController {
     }
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
-        group.get("linux/:arch") { _, context -> Response in
+        group.get("linux/:arch") { request, context -> Response in
             let identity = try context.requireIdentity()
             let clientID = try identity.requireClient()
             // A GET, so the observers' read-only rule does not stop it, but it mints a token.
@@ -26,10 +27,11 @@ struct InstallerController {
             guard AgentCatalogController.architectures.contains(architecture) else {
                 throw APIError.validation("architecture must be amd64 or arm64")
             }
+            let maxUsage = try request.uri.queryParameters.integer("max_usage", default: 1, in: 0...10_000)
             let authority = try await ca.certificate()
             let minted = try await issuer.mint(
-                clientID: clientID, userID: identity.userID, name: "Installer linux/\(architecture)", platform: "linux", minutes: 60, maxUsage: 0,
-                ip: context.clientIP)
+                clientID: clientID, userID: identity.userID, name: "Installer linux/\(architecture)", platform: "linux", minutes: 60,
+                maxUsage: maxUsage, ip: context.clientIP)
             return script(
                 LinuxInstallerScript.render(server: publicURL, token: minted.secret, architecture: architecture, caCertificate: authority),
                 filename: "optralis-install-linux-\(architecture).sh")

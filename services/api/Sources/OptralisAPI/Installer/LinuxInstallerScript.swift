@@ -4,8 +4,11 @@
 /// `optralis-agent install`, which enrols the machine with the token (`POST
 /// /api/public/bootstrap`) and starts the systemd unit.
 ///
-/// The generic script takes the token as its first argument; a downloaded one carries its token,
-/// architecture and the agents' CA. `OPTRALIS_PREFIX` installs under another root (tests,
+/// The token never goes on a command line, where `ps` and shell history would show it: the script
+/// reads `OPTRALIS_INSTALL_TOKEN`, else asks for it on the terminal (without echo), and hands it
+/// to the agent in the same environment variable. A downloaded script carries its token,
+/// architecture and the agents' CA. A first argument is still read as the token, for commands
+/// copied before (with a warning). `OPTRALIS_PREFIX` installs under another root (tests,
 /// packaging), without needing root; `OPTRALIS_SERVER` replaces the server's public URL (a machine
 /// that reaches it by another name).
 enum LinuxInstallerScript {
@@ -25,19 +28,31 @@ enum LinuxInstallerScript {
     private static let template = #"""
         #!/bin/sh
         # Optralis agent installer for Linux (amd64, arm64).
-        #   curl -fsSL <server>/install.sh | sudo bash -s -- <install token>
+        #   curl -fsSL <server>/install.sh | sudo sh          (asks for the install token)
+        #   OPTRALIS_INSTALL_TOKEN=... sh install.sh           (unattended; under sudo: sudo --preserve-env=OPTRALIS_INSTALL_TOKEN)
         set -eu
 
         SERVER=${OPTRALIS_SERVER:-@SERVER@}
-        TOKEN=${1:-@TOKEN@}
+        TOKEN=${OPTRALIS_INSTALL_TOKEN:-@TOKEN@}
         ARCH=@ARCH@
         CA_PEM=@CA_PEM@
         PREFIX=${OPTRALIS_PREFIX:-}
 
         fail() { code=$1; shift; echo "optralis installer: $*" >&2; exit "$code"; }
 
-        [ -n "$TOKEN" ] || fail 64 "usage: install.sh <install token> (create one in Optralis: Machines, Add a machine)"
-        [ -n "$PREFIX" ] || [ "$(id -u)" = 0 ] || fail 77 "run as root (sudo bash -s -- <token>)"
+        if [ $# -gt 0 ]; then
+            echo "optralis installer: a token on the command line shows in ps and shell history; use OPTRALIS_INSTALL_TOKEN or the prompt" >&2
+            [ -n "${OPTRALIS_INSTALL_TOKEN:-}" ] || TOKEN=$1
+        fi
+        if [ -z "$TOKEN" ] && (: </dev/tty) 2>/dev/null; then
+            printf 'Install token (Optralis: Machines, Add a machine): ' >/dev/tty
+            stty -echo </dev/tty 2>/dev/null || true
+            IFS= read -r TOKEN </dev/tty || true
+            stty echo </dev/tty 2>/dev/null || true
+            printf '\n' >/dev/tty
+        fi
+        [ -n "$TOKEN" ] || fail 64 "no install token: set OPTRALIS_INSTALL_TOKEN or run from a terminal (create one in Optralis: Machines, Add a machine)"
+        [ -n "$PREFIX" ] || [ "$(id -u)" = 0 ] || fail 77 "run as root (curl -fsSL $SERVER/install.sh | sudo sh)"
         command -v curl >/dev/null 2>&1 || fail 69 "curl is required"
         command -v sha256sum >/dev/null 2>&1 || fail 69 "sha256sum is required (coreutils)"
         if [ -z "$ARCH" ]; then
@@ -68,7 +83,9 @@ enum LinuxInstallerScript {
             (umask 077 && printf '%s\n' "$CA_PEM" > "$PREFIX/etc/optralis/ca.crt")
         fi
         echo "Installed $PREFIX/usr/local/bin/optralis-agent; enrolling this machine"
-        exec "$PREFIX/usr/local/bin/optralis-agent" install --token "$TOKEN" --server "$SERVER" --config-dir "$PREFIX/etc/optralis"
+        OPTRALIS_INSTALL_TOKEN=$TOKEN
+        export OPTRALIS_INSTALL_TOKEN
+        exec "$PREFIX/usr/local/bin/optralis-agent" install --server "$SERVER" --config-dir "$PREFIX/etc/optralis"
 
         """#
 }

@@ -5,12 +5,15 @@ import OptralisServer
 
 /// Machine administration of the fleet API: effective intervals, maintenance mode, update
 /// channel, force-collect and deletion. Writes are refused to observers by the tenant gate;
-/// each one invalidates the client's cached machine list and count.
+/// each one invalidates the client's cached machine list and count. Deleting a machine first
+/// revokes its certificates (`cessation_of_operation`) and forgets their cached status, so its
+/// agent is refused at once and the CRL lists them; with the ca unreachable nothing is deleted.
 struct MachinesController {
     let machines: MachineRepository
     let settings: CollectionSettingsRepository
     let activity: ActivityLogger
     let cache: FleetCache
+    let revoker: CertificateRevoker
 
     struct EffectiveIntervals: ResponseEncodable {
         let machineID: UUID
@@ -70,8 +73,9 @@ struct MachinesController {
         }
         group.delete("by-hostname/:hostname") { _, context -> Done in
             let (clientID, machine, hostname) = try await target(context, byHostname: true)
+            let revoked = try await revoker.revokeAll(machineID: machine, clientID: clientID, reason: .cessationOfOperation)
             try await machines.delete(id: machine, clientID: clientID)
-            try await record(context, "Machine supprimée", hostname: hostname, level: .warn)
+            try await record(context, "Machine supprimée", hostname: hostname, extra: ["revoked_certificates": revoked.joined(separator: ",")], level: .warn)
             return Done(message: "Machine deleted")
         }
     }

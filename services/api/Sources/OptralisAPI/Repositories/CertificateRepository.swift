@@ -85,6 +85,38 @@ struct CertificateRepository: Sendable {
         return nil
     }
 
+    /// The machine's certificates the gateway still accepts: the active one, one in its renewal grace.
+    func liveSerials(machineID: UUID, clientID: UUID) async throws -> [String] {
+        try await client.query(
+            """
+            SELECT serial FROM client_certificates WHERE machine_id = \(machineID) AND client_id = \(clientID) AND expires_at > now()
+              AND (revoked_at IS NULL OR grace_until > now())
+            """, logger: logger
+        ).decode(String.self).reduce(into: []) { $0.append($1) }
+    }
+
+    /// Asks the machine's agent to renew its certificate at its next heartbeat; when it was asked
+    /// first, or nil when the machine has no active certificate to renew with.
+    func requestRenewal(machineID: UUID, clientID: UUID) async throws -> Date? {
+        for try await at in try await client.query(
+            """
+            UPDATE machines m SET cert_renewal_requested_at = COALESCE(m.cert_renewal_requested_at, now())
+            WHERE m.id = \(machineID) AND m.client_id = \(clientID) AND EXISTS (
+                SELECT 1 FROM client_certificates c WHERE c.machine_id = m.id AND c.revoked_at IS NULL AND c.expires_at > now())
+            RETURNING m.cert_renewal_requested_at
+            """, logger: logger
+        ).decode(Date.self) { return at }
+        return nil
+    }
+
+    /// Whether an admin asked this machine to renew its certificate (and no certificate was issued since).
+    func renewalRequested(machineID: UUID, clientID: UUID) async throws -> Bool {
+        try await client.query(
+            "SELECT count(*)::int FROM machines WHERE id = \(machineID) AND client_id = \(clientID) AND cert_renewal_requested_at IS NOT NULL",
+            logger: logger
+        ).decode(Int.self).reduce(0, +) == 1
+    }
+
     /// Every certificate serial of a machine of this client, superseded ones included.
     func serials(machineID: UUID, clientID: UUID) async throws -> [String] {
         try await client.query("SELECT serial FROM client_certificates WHERE machine_id = \(machineID) AND client_id = \(clientID)", logger: logger)

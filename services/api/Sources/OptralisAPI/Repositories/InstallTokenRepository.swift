@@ -3,7 +3,8 @@ import Logging
 import OptralisPostgres
 import PostgresNIO
 
-/// `install_tokens`: short-lived enrolment tokens, stored as SHA-256 only.
+/// `install_tokens`: short-lived enrolment tokens, stored as SHA-256 only (their use is in
+/// ``EnrolmentRepository``, in the enrolment's transaction).
 struct InstallTokenRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -15,21 +16,26 @@ struct InstallTokenRepository: Sendable {
         let expiresAt: Date
         let maxUsage: Int
         let usageCount: Int
+        let allowReenrolment: Bool
         let createdAt: Date
         enum CodingKeys: String, CodingKey {
             case id, name, platform, expiresAt = "expires_at", maxUsage = "max_usage", usageCount = "usage_count", createdAt = "created_at"
+            case allowReenrolment = "allow_reenrolment"
         }
     }
 
-    func insert(clientID: UUID, tokenHash: String, name: String, platform: String, minutes: Int, maxUsage: Int, createdBy: UUID) async throws -> Token {
+    func insert(
+        clientID: UUID, tokenHash: String, name: String, platform: String, minutes: Int, maxUsage: Int, allowReenrolment: Bool, createdBy: UUID
+    ) async throws -> Token {
         for try await row in try await client.query(
             """
-            INSERT INTO install_tokens (client_id, token_hash, name, platform, expires_at, max_usage, created_by)
-            VALUES (\(clientID), \(tokenHash), \(name), \(platform), now() + \(minutes) * INTERVAL '1 minute', \(maxUsage), \(createdBy))
-            RETURNING id, name, platform, expires_at, max_usage, usage_count, created_at
+            INSERT INTO install_tokens (client_id, token_hash, name, platform, expires_at, max_usage, allow_reenrolment, created_by)
+            VALUES (\(clientID), \(tokenHash), \(name), \(platform), now() + \(minutes) * INTERVAL '1 minute', \(maxUsage), \(allowReenrolment), \(createdBy))
+            RETURNING id, name, platform, expires_at, max_usage, usage_count, allow_reenrolment, created_at
             """, logger: logger
-        ).decode((UUID, String, String, Date, Int, Int, Date).self) {
-            return Token(id: row.0, name: row.1, platform: row.2, expiresAt: row.3, maxUsage: row.4, usageCount: row.5, createdAt: row.6)
+        ).decode((UUID, String, String, Date, Int, Int, Bool, Date).self) {
+            return Token(
+                id: row.0, name: row.1, platform: row.2, expiresAt: row.3, maxUsage: row.4, usageCount: row.5, allowReenrolment: row.6, createdAt: row.7)
         }
         throw APIError.notFound("install token")
     }
@@ -38,12 +44,13 @@ struct InstallTokenRepository: Sendable {
     func active(clientID: UUID) async throws -> [Token] {
         try await client.query(
             """
-            SELECT id, name, platform, expires_at, max_usage, usage_count, created_at FROM install_tokens
+            SELECT id, name, platform, expires_at, max_usage, usage_count, allow_reenrolment, created_at FROM install_tokens
             WHERE client_id = \(clientID) AND revoked_at IS NULL AND expires_at > now() AND (max_usage = 0 OR usage_count < max_usage)
             ORDER BY created_at DESC
             """, logger: logger
-        ).decode((UUID, String, String, Date, Int, Int, Date).self).reduce(into: [Token]()) {
-            $0.append(Token(id: $1.0, name: $1.1, platform: $1.2, expiresAt: $1.3, maxUsage: $1.4, usageCount: $1.5, createdAt: $1.6))
+        ).decode((UUID, String, String, Date, Int, Int, Bool, Date).self).reduce(into: [Token]()) {
+            $0.append(Token(
+                id: $1.0, name: $1.1, platform: $1.2, expiresAt: $1.3, maxUsage: $1.4, usageCount: $1.5, allowReenrolment: $1.6, createdAt: $1.7))
         }
     }
 
@@ -53,18 +60,5 @@ struct InstallTokenRepository: Sendable {
             logger: logger)
         for try await _ in rows.decode(UUID.self) { return true }
         return false
-    }
-
-    /// Uses a token once, atomically; the client it enrols into, or nil when the token is
-    /// unknown, revoked, expired or used up.
-    func consume(tokenHash: String) async throws -> UUID? {
-        for try await clientID in try await client.query(
-            """
-            UPDATE install_tokens SET usage_count = usage_count + 1, last_used_at = now(), updated_at = now()
-            WHERE token_hash = \(tokenHash) AND revoked_at IS NULL AND expires_at > now() AND (max_usage = 0 OR usage_count < max_usage)
-            RETURNING client_id
-            """, logger: logger
-        ).decode(UUID.self) { return clientID }
-        return nil
     }
 }

@@ -17,7 +17,9 @@ struct Mailer: Sendable {
     func send(_ job: EmailJob) async -> JobOutcome {
         let rendered: RenderedEmail
         switch job.type {
-        case "routine_notification", "report_notification":
+        // Jobs that carry their own text: the AI's routines and reports, the api's security
+        // notices (a machine re-enrolled).
+        case "routine_notification", "report_notification", "security_notice":
             guard let subject = job.data["subject"], let text = job.data["textBody"] else {
                 return .failed(error: "\(job.type) job without subject or textBody")
             }

@@ -40,7 +40,7 @@ public enum EmailRenderer {
     /// The template of an `email:queue` job type: `welcome`, `password_reset`, `new_password`,
     /// `password_expiration`, `license_expiration`, `license_extended`, `certificate_expiration`,
     /// `contact_confirmation`, `contact_notification`, `machine_alert`. Nil for any other type,
-    /// including `routine_notification` and `report_notification`, whose `data` carries its own
+    /// including `routine_notification`, `report_notification` and `security_notice`, whose `data` carries its own
     /// `subject`, `textBody` and `htmlBody`.
     public static func template(forJobType type: String) -> EmailTemplate? {
         EmailTemplate.allCases.first { $0.jobType == type }

@@ -53,10 +53,12 @@ struct HeartbeatService: Sendable {
         let isOSCompliant: Bool
         let updateAvailable: Bool
         let update: Update?
+        /// An admin asked for a new certificate: the agent calls `/agent/certificate/renew`.
+        let renewCertificate: Bool
 
         enum CodingKeys: String, CodingKey {
             case status, serverTime = "server_time", nextHeartbeatSeconds = "next_heartbeat_seconds", isOSCompliant = "is_os_compliant",
-                updateAvailable = "update_available", update
+                updateAvailable = "update_available", update, renewCertificate = "renew_certificate"
         }
     }
 
@@ -88,7 +90,7 @@ struct HeartbeatService: Sendable {
             if report.os != nil || report.osVersion != nil {
                 OSCompliance.isCompliant(os: report.os, osVersion: report.osVersion, requirements: try await requirements.current())
             } else { nil }
-        typealias Row = (String, String, String, Bool, Bool, String?, String?, String, String?)
+        typealias Row = (String, String, String, Bool, Bool, String?, String?, String, String?, Bool)
         let rows = try await client.query(
             """
             WITH previous AS (
@@ -108,10 +110,11 @@ struct HeartbeatService: Sendable {
                 cert_revoked_at = CASE WHEN EXISTS (SELECT 1 FROM presented) THEN (SELECT revoked_at FROM presented) ELSE m.cert_revoked_at END
             FROM clients c, previous p
             WHERE m.id = \(machine.machineID) AND m.client_id = \(machine.clientID) AND c.id = m.client_id
-            RETURNING m.hostname, c.name, c.language, p.was_offline, m.is_os_compliant, m.os, m.agent_version, m.update_channel, m.architecture
+            RETURNING m.hostname, c.name, c.language, p.was_offline, m.is_os_compliant, m.os, m.agent_version, m.update_channel, m.architecture,
+                m.cert_renewal_requested_at IS NOT NULL
             """, logger: logger
         ).decode(Row.self).reduce(into: [Row]()) { $0.append($1) }
-        guard let (hostname, clientName, language, wasOffline, isCompliant, os, agentVersion, channel, architecture) = rows.first else {
+        guard let (hostname, clientName, language, wasOffline, isCompliant, os, agentVersion, channel, architecture, renew) = rows.first else {
             throw AppError.notFound("the machine no longer exists", code: "MACHINE_NOT_FOUND")
         }
         if wasOffline { try await announceBackOnline(machine, hostname: hostname, clientName: clientName, language: language) }
@@ -119,7 +122,7 @@ struct HeartbeatService: Sendable {
         let update = try await availableUpdate(os: os, installed: agentVersion, channel: channel, architecture: architecture ?? "amd64")
         return Reply(
             serverTime: Date(), nextHeartbeatSeconds: Self.nextInterval(cpuPercent: report.cpuPercent, ramPercent: report.ramPercent),
-            isOSCompliant: isCompliant, updateAvailable: update != nil, update: update)
+            isOSCompliant: isCompliant, updateAvailable: update != nil, update: update, renewCertificate: renew)
     }
 
     /// The newest active version of the machine's channel, platform and architecture, when it is
