@@ -4,6 +4,10 @@ import Testing
 
 @Suite("Public status page")
 struct StatusPageTests {
+    /// The start of the current half-day, as the status query cuts them: checks "a minute ago"
+    /// fall into the previous half-day during the first minute after 00:00 and 12:00.
+    static let halfDayStart = "(date_trunc('day', now()) + CASE WHEN extract(hour FROM now()) >= 12 THEN INTERVAL '12 hours' ELSE INTERVAL '0' END)"
+
     @Test func status_reports_services_uptime_fleet_and_incidents_without_authentication() async throws {
         try await APIHarness.run { api in
             let client = try await api.seedClient()
@@ -13,7 +17,8 @@ struct StatusPageTests {
                 """)
             try await api.sql("""
                 INSERT INTO service_uptime (service_name, status, response_time_ms, checked_at) VALUES
-                ('ai', 'offline', NULL, now() - INTERVAL '1 minute'), ('ai', 'online', 120, now() - INTERVAL '30 seconds'),
+                ('ai', 'offline', NULL, GREATEST(now() - INTERVAL '1 minute', \(unescaped: Self.halfDayStart))),
+                ('ai', 'online', 120, GREATEST(now() - INTERVAL '30 seconds', \(unescaped: Self.halfDayStart) + INTERVAL '1 millisecond')),
                 ('ai', 'offline', NULL, now() - INTERVAL '10 days')
                 """)
             try await api.sql("INSERT INTO service_incidents (service_name, status, started_at, resolved_at) VALUES ('ai', 'offline', now() - INTERVAL '2 minutes', now() - INTERVAL '30 seconds')")

@@ -45,13 +45,15 @@ struct RollupJobTests {
             #expect(counts["metrics_hourly"] == 8, "4 completed hours × 2 machines; the current hour waits: \(counts)")
             #expect(counts["disk_hourly"] == 16)
 
+            // Hours are cut at the test's own `now`, which the job was given, not PostgreSQL's: a run
+            // across an hour boundary would otherwise compare different hours.
             func mismatches() async throws -> Int {
                 try await db.query(
                     """
                     WITH direct AS (
                         SELECT machine_id, date_trunc('hour', recorded_at) AS bucket, avg(cpu_percent) a, min(cpu_percent) mi, max(cpu_percent) ma,
                                avg(ram_percent) r, max(cpu_temp) t, max(latency_ms) l, avg(disk_latency_ms) dl, max(disk_latency_ms) dm, count(*) n
-                        FROM metrics WHERE recorded_at < date_trunc('hour', now()) GROUP BY 1, 2
+                        FROM metrics WHERE recorded_at < date_trunc('hour', \(now)::timestamptz) GROUP BY 1, 2
                     )
                     SELECT count(*)::int FROM direct d FULL JOIN metrics_hourly h USING (machine_id, bucket)
                     LEFT JOIN network_hourly n USING (machine_id, bucket)
@@ -66,7 +68,7 @@ struct RollupJobTests {
                 """
                 SELECT count(*)::int FROM (
                     SELECT machine_id, date_trunc('hour', recorded_at) AS bucket, mount_point, avg(used_percent)::float8 a, max(used_percent)::float8 m
-                    FROM disk_info WHERE recorded_at < date_trunc('hour', now()) GROUP BY 1, 2, 3) d
+                    FROM disk_info WHERE recorded_at < date_trunc('hour', \(now)::timestamptz) GROUP BY 1, 2, 3) d
                 FULL JOIN disk_hourly h USING (machine_id, bucket, mount_point)
                 WHERE h.machine_id IS NULL OR d.machine_id IS NULL OR abs(d.a - h.disk_usage_avg) > 1e-9 OR d.m <> h.disk_usage_max
                 """, logger: testLogger
