@@ -246,6 +246,6 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
-            testDependencies: [.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")])
+            testDependencies: [.product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "Crypto", package: "swift-crypto")])
         + agent
 )

@@ -11,11 +11,12 @@ die() { echo "deps.sh: $*" >&2; exit 1; }
 
 # Debian packages the suite needs. pkg-config lets SwiftPM find the system libraries; chromium
 # renders the AI reports headless in their test; prometheus brings promtool, which lints every
-# service's /metrics in the fuzz suite; caddy runs deploy/Caddyfile in scripts/check-deploy.py.
+# service's /metrics in the fuzz suite; caddy runs deploy/Caddyfile in scripts/check-deploy.py;
+# chromium-driver lets selenium drive chromium in the dashboard's browser tests.
 packages=(
   libpq-dev libhiredis-dev libssl-dev libcurl4-openssl-dev libnghttp2-dev
   redis-server postgresql docker-compose smartmontools pkg-config wrk
-  chromium prometheus caddy
+  chromium chromium-driver prometheus caddy
 )
 
 # Root runs apt directly; anybody else goes through sudo.
@@ -103,6 +104,25 @@ if ! { command -v schemathesis >/dev/null 2>&1 && schemathesis --version 2>/dev/
         || { cat "$log" >&2; rm -f "$log"; die "pip install schemathesis into $venv failed"; }
     else
       cat "$log" >&2; rm -f "$log"; die "pip install schemathesis failed"
+    fi
+  fi
+  rm -f "$log"
+fi
+
+# selenium (pinned) for the dashboard's browser tests (scripts/browser/dashboard.py): the same
+# way, into the python3 on PATH or .local/venv.
+selenium_version=4.27.1
+has_selenium() { "$1" -c "import selenium, sys; sys.exit(selenium.__version__ != '$selenium_version')" >/dev/null 2>&1; }
+if ! has_selenium python3 && ! has_selenium "$venv/bin/python"; then
+  echo "deps.sh: installing selenium $selenium_version" >&2
+  log=$(mktemp)
+  if ! python3 -m pip install --quiet --disable-pip-version-check "selenium==$selenium_version" >"$log" 2>&1; then
+    if grep -q 'externally-managed-environment' "$log"; then
+      [ -x "$venv/bin/python" ] || python3 -m venv "$venv" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; die "python3 -m venv $venv failed"; }
+      "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "selenium==$selenium_version" >"$log" 2>&1 \
+        || { cat "$log" >&2; rm -f "$log"; die "pip install selenium into $venv failed"; }
+    else
+      cat "$log" >&2; rm -f "$log"; die "pip install selenium failed"
     fi
   fi
   rm -f "$log"

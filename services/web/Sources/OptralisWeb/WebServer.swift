@@ -33,7 +33,12 @@ public struct WebServer: Sendable {
             router.add(middleware: SessionMiddleware(store: sessions))
             StatusPageController(api: api, renderer: renderer).addRoutes(to: router)
             LoginController(api: api, sessions: sessions, renderer: renderer, production: production).addRoutes(to: router)
-            DashboardController(api: api, renderer: renderer).addRoutes(to: router.group().add(middleware: RequireSession()))
+            let passwords = PasswordController(api: api, sessions: sessions, renderer: renderer, production: production)
+            passwords.addPublicRoutes(to: router)
+            let signedIn = router.group().add(middleware: RequireSession())
+            DashboardController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            passwords.addRoutes(to: signedIn)
+            MachineController(api: api, renderer: renderer).addRoutes(to: signedIn)
         }
     }
 

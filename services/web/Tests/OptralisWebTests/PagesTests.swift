@@ -68,7 +68,25 @@ struct PagesTests {
             let list = try await web.get("/machines?search=web", as: browser)
             #expect(list.text.contains("web-01") && !list.text.contains("db-02"), "the api's search")
             let id = try #require(list.text.firstMatch(of: /href="\/machines\/([0-9a-f-]{36})"/)?.1)
-            #expect(!id.isEmpty)
+
+            // The machine page: its header and charts, with a gap where samples are missing.
+            try await web.sql(
+                """
+                INSERT INTO metrics (machine_id, recorded_at, cpu_percent, ram_percent)
+                SELECT \(UUID(uuidString: String(id))!), t, 20 + extract(minute FROM t)::int % 7, 55
+                FROM generate_series(now() - interval '6 hours', now(), interval '5 minutes') t
+                WHERE t < now() - interval '4 hours' OR t > now() - interval '2 hours'
+                """)
+            let machine = try await web.get("/machines/\(id)", as: browser)
+            #expect(machine.status == .ok, "\(machine.text.prefix(400))")
+            #expect(machine.text.contains("<h1>web-01") && machine.text.contains("1.4.0"), "the header")
+            let cpuChart = try #require(machine.text.firstMatch(of: /<figcaption>CPU<\/figcaption>(<svg.*?<\/svg>)/)?.1)
+            #expect(cpuChart.matches(of: /<polyline/).count == 2, "one line each side of the two missing hours: \(cpuChart.prefix(300))")
+            #expect(cpuChart.contains("<title>") && cpuChart.contains(" %"), "hover values with their unit")
+            #expect(machine.text.contains("No data over this range"), "no temperature sample: said, not drawn")
+            let week = try await web.get("/machines/\(id)?range=7d", as: browser)
+            #expect(week.status == .ok && week.text.contains("aria-current=\"true\">7d"))
+            #expect(try await web.get("/machines/\(UUID())", as: browser).status == .notFound, "another client's or no machine")
             let rows = try await web.get("/machines/rows?status=offline", as: browser)
             #expect(rows.status == .ok && rows.text.contains("db-02") && !rows.text.contains("<html"), "a fragment: \(rows.text.prefix(300))")
 

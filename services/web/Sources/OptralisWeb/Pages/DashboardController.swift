@@ -120,6 +120,9 @@ struct DashboardController: Sendable {
     }
 
     private func failure(_ reply: APIClient.Reply, request: Request, session: WebSession) -> Response {
+        if reply.code == "PASSWORD_CHANGE_REQUIRED" || reply.code == "PASSWORD_EXPIRED" {
+            return .redirect(to: "/settings/password", type: .found)
+        }
         let language = PageRenderer.language(of: request, session: session)
         let status = HTTPResponse.Status(code: reply.status == 403 || reply.status == 404 || reply.status == 400 ? reply.status : 502)
         return renderer.page(

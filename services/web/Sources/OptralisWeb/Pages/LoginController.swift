@@ -16,7 +16,8 @@ struct LoginController: Sendable {
     func addRoutes(to router: Router<WebRequestContext>) {
         router.get("/login") { request, context -> Response in
             if context.session != nil { return .redirect(to: Forms.safeNext(request.uri.queryParameters["next"].map(String.init)), type: .found) }
-            return loginPage(request, error: request.uri.queryParameters["expired"] != nil ? "session_expired" : nil)
+            let notice = request.uri.queryParameters["reset"] != nil ? "password_reset_done" : nil
+            return loginPage(request, error: request.uri.queryParameters["expired"] != nil ? "session_expired" : nil, notice: notice)
         }
         router.post("/login") { request, context -> Response in
             let form = try await Forms.read(request, context: context)
@@ -86,7 +87,9 @@ struct LoginController: Sendable {
         }
         let id = SessionStore.newID()
         try await sessions.save(WebSession(accessToken: access, refreshToken: refresh, csrfToken: SessionStore.randomToken(), user: user), id: id)
-        var response = Response.redirect(to: Forms.safeNext(next), type: .normal)
+        // A first login, an admin's reset or an expired password: the change comes first.
+        let target = user.mustChangePassword == true ? "/settings/password" : Forms.safeNext(next)
+        var response = Response.redirect(to: target, type: .normal)
         response.setCookie(sessionCookie(id, maxAge: SessionStore.lifetimeSeconds))
         response.setCookie(.init(name: Self.mfaCookie, value: "", maxAge: 0, path: "/login", secure: production, httpOnly: true, sameSite: .strict))
         return response
@@ -109,11 +112,12 @@ struct LoginController: Sendable {
         .init(name: SessionStore.cookie, value: value, maxAge: maxAge, path: "/", secure: production, httpOnly: true, sameSite: .strict)
     }
 
-    private func loginPage(_ request: Request, error: String?, status: HTTPResponse.Status = .ok) -> Response {
+    private func loginPage(_ request: Request, error: String?, notice: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         let token = request.cookies[Self.loginCSRFCookie]?.value ?? SessionStore.randomToken()
         let language = PageRenderer.language(of: request, session: nil)
         var values: [String: Any] = ["csrf": token, "next": Forms.safeNext(request.uri.queryParameters["next"].map(String.init))]
         if let error { values["error"] = renderer.text(error, language) }
+        if let notice { values["notice"] = renderer.text(notice, language) }
         var response = renderer.page("login", title: renderer.text("login_title", language), values, request: request, session: nil, status: status)
         response.setCookie(.init(name: Self.loginCSRFCookie, value: token, maxAge: 3600, path: "/login", secure: production, httpOnly: true, sameSite: .strict))
         return response

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""The dashboard in a real headless Chromium (selenium + Debian's chromium-driver).
+
+Run by the Swift test BrowserTests against a web service and api it started, with:
+  WEB_URL          the dashboard, e.g. http://127.0.0.1:40123
+  ADMIN_EMAIL, OBSERVER_EMAIL, MFA_EMAIL, PASSWORD, MFA_SECRET (base32), MACHINE (a hostname)
+  SCREENSHOTS      where each page's screenshot goes (.local/screenshots)
+
+Each check prints "ok <name>" or "FAIL <name>: <why>"; the exit status is the number of failures.
+"""
+import base64
+import hashlib
+import hmac
+import os
+import struct
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+base = os.environ["WEB_URL"].rstrip("/")
+shots = os.environ["SCREENSHOTS"]
+os.makedirs(shots, exist_ok=True)
+failures = 0
+
+
+def check(name, condition, why=""):
+    global failures
+    if condition:
+        print(f"ok {name}", flush=True)
+    else:
+        failures += 1
+        print(f"FAIL {name}: {why}", flush=True)
+
+
+def browser(width=1280, height=900):
+    options = webdriver.ChromeOptions()
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}",
+                 "--lang=en-GB", "--disable-extensions", "--no-first-run", "--disable-background-networking"]:
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "en-GB,en"})
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+def totp(secret):
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    counter = struct.pack(">Q", int(time.time()) // 30)
+    digest = hmac.new(key, counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+def external_requests(driver):
+    """URLs the page asked for that are not the dashboard's own."""
+    seen = []
+    for entry in driver.get_log("performance"):
+        message = entry.get("message", "")
+        if '"Network.requestWillBeSent"' in message:
+            start = message.find('"url":"')
+            if start >= 0:
+                url = message[start + 7:message.find('"', start + 7)]
+                if url.startswith("http") and not url.startswith(base):
+                    seen.append(url)
+    return seen
+
+
+def log_in(driver, email, password):
+    driver.get(base + "/login")
+    driver.find_element(By.NAME, "email").send_keys(email)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+
+
+def shot(driver, name):
+    driver.save_screenshot(os.path.join(shots, name + ".png"))
+
+
+driver = browser()
+try:
+    # A logged-out browser is sent to the login page, which works with the keyboard alone.
+    driver.get(base + "/machines")
+    check("logged-out browser goes to /login", "/login" in driver.current_url, driver.current_url)
+    shot(driver, "login")
+
+    # The status page renders without a session.
+    driver.get(base + "/status")
+    check("status page without a session", len(driver.find_elements(By.CSS_SELECTOR, ".bars")) >= 3, driver.page_source[:300])
+    shot(driver, "status")
+
+    # An admin logs in and sees the overview, then the machine and its chart.
+    log_in(driver, os.environ["ADMIN_EMAIL"], os.environ["PASSWORD"])
+    check("admin lands on the overview", driver.current_url.rstrip("/") == base and "Overview" in driver.page_source, driver.current_url)
+    shot(driver, "overview")
+    driver.get(base + "/machines")
+    links = driver.find_elements(By.LINK_TEXT, os.environ["MACHINE"])
+    check("the machine is listed", len(links) == 1, driver.page_source[:500])
+    if links:
+        links[0].click()
+        charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart polyline")
+        check("its page draws a chart", len(charts) >= 1, driver.page_source[:500])
+        shot(driver, "machine")
+    check("no request leaves the site", external_requests(driver) == [], str(external_requests(driver)))
+
+    # On a phone the page fits: no sideways scrolling of the page itself.
+    driver.set_window_size(375, 800)
+    driver.get(base + "/machines")
+    overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    check("375 px wide: the page does not scroll sideways", overflow <= 1, f"{overflow} px too wide")
+    shot(driver, "machines-phone")
+    driver.set_window_size(1280, 900)
+
+    driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+    driver.get(base + "/")
+    check("logged out", "/login" in driver.current_url, driver.current_url)
+
+    # An observer finds no admin action (the api refuses them anyway).
+    log_in(driver, os.environ["OBSERVER_EMAIL"], os.environ["PASSWORD"])
+    driver.get(base + "/machines")
+    links = driver.find_elements(By.LINK_TEXT, os.environ["MACHINE"])
+    if links:
+        links[0].click()
+    actions = driver.find_elements(By.CSS_SELECTOR, "[data-admin-action], form[method=post]:not([action='/logout'])")
+    check("an observer sees no admin action", links != [] and actions == [], f"{len(actions)} actions")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+
+    # MFA: the password, then the code.
+    log_in(driver, os.environ["MFA_EMAIL"], os.environ["PASSWORD"])
+    check("MFA step asked", "/login/mfa" in driver.current_url, driver.current_url)
+    shot(driver, "login-mfa")
+    driver.find_element(By.NAME, "code").send_keys(totp(os.environ["MFA_SECRET"]))
+    driver.find_element(By.CSS_SELECTOR, "form[action='/login/mfa'] button[type=submit]").click()
+    check("logged in with MFA", driver.current_url.rstrip("/") == base, driver.current_url)
+finally:
+    driver.quit()
+
+sys.exit(failures)

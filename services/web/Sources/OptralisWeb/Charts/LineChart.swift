@@ -1,0 +1,106 @@
+import Foundation
+import OptralisCore
+
+/// A time-series line drawn as inline SVG on the server: time on x over the whole range, values
+/// on y with ticks and a unit, a gap wherever samples are missing (never a line across it), and a
+/// `<title>` on each point for the value under the pointer. No script, no external resource.
+struct LineChart: Sendable {
+    struct Point: Sendable {
+        let time: Date
+        let value: Double?
+    }
+
+    var title: String
+    var unit: String
+    var start: Date
+    var end: Date
+    /// Fixed upper bound (100 for percentages); nil: from the data, rounded up.
+    var maximum: Double?
+    /// Two samples further apart than this are not joined.
+    var gap: TimeInterval
+    var points: [Point]
+    var language: String
+    var empty: String
+
+    static let width = 720.0, height = 200.0
+    static let left = 44.0, right = 12.0, top = 14.0, bottom = 26.0
+
+    var svg: String {
+        let plotWidth = Self.width - Self.left - Self.right, plotHeight = Self.height - Self.top - Self.bottom
+        let values = points.compactMap(\.value)
+        let top = maximum ?? Self.niceCeiling(values.max() ?? 1)
+        let span = max(end.timeIntervalSince(start), 1)
+        func x(_ time: Date) -> Double { Self.left + plotWidth * min(max(time.timeIntervalSince(start) / span, 0), 1) }
+        func y(_ value: Double) -> Double { Self.top + plotHeight * (1 - min(max(value, 0), top) / top) }
+
+        var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" role=\"img\" aria-label=\"\(Self.escape(title))\">"
+        for step in 0...4 {
+            let value = top * Double(step) / 4
+            let lineY = y(value)
+            svg += "<line class=\"grid\" x1=\"\(f(Self.left))\" y1=\"\(f(lineY))\" x2=\"\(f(Self.left + plotWidth))\" y2=\"\(f(lineY))\"/>"
+            svg += "<text class=\"tick\" x=\"\(f(Self.left - 6))\" y=\"\(f(lineY + 4))\" text-anchor=\"end\">\(Self.number(value))\(Self.escape(unit))</text>"
+        }
+        for index in 0...4 {
+            let time = start.addingTimeInterval(span * Double(index) / 4)
+            let anchor = index == 0 ? "start" : (index == 4 ? "end" : "middle")
+            svg += "<text class=\"tick\" x=\"\(f(x(time)))\" y=\"\(f(Self.height - 6))\" text-anchor=\"\(anchor)\">\(Self.escape(label(time, span: span)))</text>"
+        }
+        guard !values.isEmpty else {
+            svg += "<text class=\"empty\" x=\"\(f(Self.left + plotWidth / 2))\" y=\"\(f(Self.top + plotHeight / 2))\" text-anchor=\"middle\">\(Self.escape(empty))</text>"
+            return svg + "</svg>"
+        }
+        // Runs of consecutive samples, each its own polyline.
+        var runs: [[(Double, Double)]] = [[]]
+        var previous: Date?
+        for point in points.sorted(by: { $0.time < $1.time }) {
+            guard let value = point.value else {
+                runs.append([])
+                previous = nil
+                continue
+            }
+            if let previous, point.time.timeIntervalSince(previous) > gap { runs.append([]) }
+            runs[runs.count - 1].append((x(point.time), y(value)))
+            previous = point.time
+        }
+        for run in runs where !run.isEmpty {
+            if run.count == 1 {
+                svg += "<circle class=\"line\" cx=\"\(f(run[0].0))\" cy=\"\(f(run[0].1))\" r=\"2\"/>"
+            } else {
+                svg += "<polyline class=\"line\" points=\"\(run.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>"
+            }
+        }
+        for point in points {
+            guard let value = point.value else { continue }
+            svg += "<circle class=\"hover\" cx=\"\(f(x(point.time)))\" cy=\"\(f(y(value)))\" r=\"5\"><title>\(Self.escape(label(point.time, span: 0))) — \(Self.number(value, decimals: 1))\(Self.escape(unit))</title></circle>"
+        }
+        return svg + "</svg>"
+    }
+
+    /// 1, 2 or 5 × a power of ten, at or above `value`.
+    static func niceCeiling(_ value: Double) -> Double {
+        guard value.isFinite, value > 0 else { return 1 }
+        let magnitude = pow(10, floor(log10(value)))
+        for factor in [1.0, 2.0, 5.0, 10.0] where factor * magnitude >= value { return factor * magnitude }
+        return 10 * magnitude
+    }
+
+    private func label(_ time: Date, span: TimeInterval) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: language == "en" ? "en_GB" : "fr_FR")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = span > 2 * 86400 ? "dd/MM" : (span == 0 ? "dd/MM HH:mm" : "HH:mm")
+        return formatter.string(from: time)
+    }
+
+    private func f(_ value: Double) -> String { Figure.oneDecimal(value) ?? "0" }
+
+    static func number(_ value: Double, decimals: Int = 0) -> String {
+        guard value.isFinite else { return "—" }
+        return String(format: "%.\(decimals)f", value)
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import OptralisTestSupport
+import Testing
+
+/// The dashboard in a real headless Chromium, driven by selenium (`scripts/browser/dashboard.py`,
+/// installed by `make test`'s scripts/deps.sh with Debian's chromium and chromium-driver), against
+/// this suite's web service and the real api. Each page's screenshot is kept under
+/// `.local/screenshots/`.
+@Suite("Dashboard in a real browser")
+struct BrowserTests {
+    static let mfaSecret = "JBSWY3DPEHPK3PXP"
+
+    /// The python with selenium: the project's venv (where Debian's python refuses pip), else python3.
+    static var python: String {
+        let venv = TestEnvironment.repositoryRoot.appendingPathComponent(".local/venv/bin/python").path
+        if FileManager.default.isExecutableFile(atPath: venv) { return venv }
+        return which("python3") ?? "/usr/bin/python3"
+    }
+
+    @Test func log_in_with_and_without_mfa_see_the_machine_and_its_chart_as_admin_and_observer() async throws {
+        try await WebHarness.run { web in
+            let client = try await web.seedClient()
+            let admin = try await web.seedUser(client: client)
+            let observer = try await web.seedUser(client: client, role: "observer")
+            let mfa = try await web.seedUser(client: client)
+            try await web.sql("UPDATE users SET mfa_enabled = true, mfa_secret = \(Self.mfaSecret) WHERE email = \(mfa)")
+            try await web.sql("INSERT INTO machines (client_id, hostname, os, last_seen, agent_version) VALUES (\(client), 'browser-01', 'linux', now(), '1.4.0')")
+            try await web.sql(
+                """
+                INSERT INTO metrics (machine_id, recorded_at, cpu_percent, ram_percent)
+                SELECT m.id, t, 30 + extract(minute FROM t)::int % 11, 60 FROM machines m,
+                     generate_series(now() - interval '3 hours', now(), interval '5 minutes') t WHERE m.hostname = 'browser-01'
+                """)
+            let port = try #require(web.client.port)
+            let script = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/browser/dashboard.py").path
+            let result = try await ChildProcess.run(
+                Self.python, [script],
+                environment: [
+                    "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path, "WEB_URL": "http://127.0.0.1:\(port)",
+                    "ADMIN_EMAIL": admin, "OBSERVER_EMAIL": observer, "MFA_EMAIL": mfa, "PASSWORD": WebHarness.password,
+                    "MFA_SECRET": Self.mfaSecret, "MACHINE": "browser-01",
+                    "SCREENSHOTS": TestEnvironment.repositoryRoot.appendingPathComponent(".local/screenshots").path,
+                ],
+                timeout: .seconds(240))
+            let checks = result.output.split(separator: "\n").filter { $0.hasPrefix("ok ") || $0.hasPrefix("FAIL ") }
+            #expect(result.status == 0 && checks.count >= 11, "\(result.output.suffix(3000))")
+            for failure in checks where failure.hasPrefix("FAIL ") { Issue.record("\(failure)") }
+        }
+    }
+}
