@@ -19,6 +19,7 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 base = os.environ["WEB_URL"].rstrip("/")
 shots = os.environ["SCREENSHOTS"]
@@ -74,6 +75,8 @@ def log_in(driver, email, password):
     driver.find_element(By.NAME, "email").send_keys(email)
     driver.find_element(By.NAME, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+    # The click returns before the post's answer: wait until the browser has left the form.
+    WebDriverWait(driver, 15).until(lambda d: not d.current_url.split("?")[0].endswith("/login"))
 
 
 def shot(driver, name):
@@ -101,6 +104,7 @@ try:
     check("the machine is listed", len(links) == 1, driver.page_source[:500])
     if links:
         links[0].click()
+        WebDriverWait(driver, 15).until(lambda d: "/machines/" in d.current_url)
         charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart polyline")
         check("its page draws a chart", len(charts) >= 1, driver.page_source[:500])
         shot(driver, "machine")
@@ -115,6 +119,7 @@ try:
     driver.set_window_size(1280, 900)
 
     driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+    WebDriverWait(driver, 15).until(lambda d: "/login" in d.current_url)
     driver.get(base + "/")
     check("logged out", "/login" in driver.current_url, driver.current_url)
 
@@ -124,9 +129,12 @@ try:
     links = driver.find_elements(By.LINK_TEXT, os.environ["MACHINE"])
     if links:
         links[0].click()
+        WebDriverWait(driver, 15).until(lambda d: "/machines/" in d.current_url)
     actions = driver.find_elements(By.CSS_SELECTOR, "[data-admin-action], form[method=post]:not([action='/logout'])")
-    check("an observer sees no admin action", links != [] and actions == [], f"{len(actions)} actions")
+    shot(driver, "machine-observer")
+    check("an observer sees no admin action", links != [] and actions == [], f"{len(links)} links, {len(actions)} actions at {driver.current_url}")
     driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+    WebDriverWait(driver, 15).until(lambda d: "/login" in d.current_url)
 
     # MFA: the password, then the code.
     log_in(driver, os.environ["MFA_EMAIL"], os.environ["PASSWORD"])
@@ -134,6 +142,7 @@ try:
     shot(driver, "login-mfa")
     driver.find_element(By.NAME, "code").send_keys(totp(os.environ["MFA_SECRET"]))
     driver.find_element(By.CSS_SELECTOR, "form[action='/login/mfa'] button[type=submit]").click()
+    WebDriverWait(driver, 15).until(lambda d: "/login" not in d.current_url)
     check("logged in with MFA", driver.current_url.rstrip("/") == base, driver.current_url)
 finally:
     driver.quit()

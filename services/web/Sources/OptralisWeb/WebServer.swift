@@ -30,6 +30,7 @@ public struct WebServer: Sendable {
             router.add(middleware: PageSecurityHeaders(production: production))
         } routes: { router in
             assets.addRoutes(to: router)
+            router.add(middleware: ClientAddressMiddleware(trustProxyHeaders: configuration.trustProxyHeaders))
             router.add(middleware: SessionMiddleware(store: sessions))
             StatusPageController(api: api, renderer: renderer).addRoutes(to: router)
             LoginController(api: api, sessions: sessions, renderer: renderer, production: production).addRoutes(to: router)
@@ -39,6 +40,7 @@ public struct WebServer: Sendable {
             DashboardController(api: api, renderer: renderer).addRoutes(to: signedIn)
             passwords.addRoutes(to: signedIn)
             MachineController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            MachineActionsController(api: api, renderer: renderer).addRoutes(to: signedIn)
         }
     }
 

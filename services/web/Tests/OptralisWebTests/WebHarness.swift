@@ -18,6 +18,9 @@ import Testing
 struct WebHarness: Sendable {
     let database: TestDatabase
     let client: any TestClientProtocol
+    /// Every request of this harness comes from this address (`X-Real-IP`, as Caddy sets it), so
+    /// the api's per-address limits count this test alone.
+    let ip = "10.\(Int.random(in: 0...255)).\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
     static let password = "Correct-Horse-9!"
     static let passwordHash = Bcrypt.hash(password, cost: 8)
 
@@ -48,7 +51,7 @@ struct WebHarness: Sendable {
         do {
             let configuration = try WebConfiguration(environment: [
                 "API_SERVICE_URL": "http://127.0.0.1:\(apiPort)", "REDIS_URL": try TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL"),
-                "WEB_PORT": "0", "BIND_ADDRESS": "127.0.0.1",
+                "WEB_PORT": "0", "BIND_ADDRESS": "127.0.0.1", "TRUST_PROXY_HEADERS": "true",
             ])
             var logger = Logger(label: "web-test")
             logger.logLevel = .critical
@@ -134,7 +137,7 @@ struct WebHarness: Sendable {
     }
 
     private func send(_ method: HTTPRequest.Method, _ path: String, form: [String: String]?, browser: Browser?) async throws -> Page {
-        var headers: HTTPFields = [:]
+        var headers: HTTPFields = [HTTPField.Name("X-Real-IP")!: ip]
         if let browser, !browser.header.isEmpty { headers[.cookie] = browser.header }
         var body: ByteBuffer?
         if let form {

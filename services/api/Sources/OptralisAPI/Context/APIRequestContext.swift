@@ -5,7 +5,7 @@ import NIOCore
 
 /// The api's request context: the 10 MB body limit of the spec, the caller's address, and the
 /// identity the auth middleware establishes.
-public struct APIRequestContext: RequestContext {
+public struct APIRequestContext: ClientAddressContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer's IP address.
     public let remoteAddress: String?

@@ -12,8 +12,8 @@ struct DashboardController: Sendable {
         router.get("/") { request, context -> Response in
             let id = try Self.sessionID(context)
             var session = try Self.session(context)
-            let overview = try await api.call(.get, "/api/overview", session: &session, id: id, clientIP: context.remoteAddress)
-            let history = try await api.call(.get, "/api/alert-rules/history?limit=10", session: &session, id: id, clientIP: context.remoteAddress)
+            let overview = try await api.call(.get, "/api/overview", session: &session, id: id, clientIP: context.clientIP)
+            let history = try await api.call(.get, "/api/alert-rules/history?limit=10", session: &session, id: id, clientIP: context.clientIP)
             let language = PageRenderer.language(of: request, session: session)
             guard overview.ok else { return failure(overview, request: request, session: session) }
             let o = overview.json
@@ -45,7 +45,7 @@ struct DashboardController: Sendable {
         router.get("/machines") { request, context -> Response in
             let id = try Self.sessionID(context)
             var session = try Self.session(context)
-            let reply = try await api.call(.get, "/api/machines" + Self.listQuery(request), session: &session, id: id, clientIP: context.remoteAddress)
+            let reply = try await api.call(.get, "/api/machines" + Self.listQuery(request), session: &session, id: id, clientIP: context.clientIP)
             guard reply.ok else { return failure(reply, request: request, session: session) }
             return renderer.page(
                 "machines", title: renderer.text("nav_machines", PageRenderer.language(of: request, session: session)),
@@ -54,7 +54,7 @@ struct DashboardController: Sendable {
         router.get("/machines/rows") { request, context -> Response in
             let id = try Self.sessionID(context)
             var session = try Self.session(context)
-            let reply = try await api.call(.get, "/api/machines" + Self.listQuery(request), session: &session, id: id, clientIP: context.remoteAddress)
+            let reply = try await api.call(.get, "/api/machines" + Self.listQuery(request), session: &session, id: id, clientIP: context.clientIP)
             guard reply.ok else { return failure(reply, request: request, session: session) }
             return renderer.fragment("machine-rows", listValues(reply, request: request, session: session), request: request, session: session)
         }

@@ -25,7 +25,7 @@ struct LoginController: Sendable {
                 return loginPage(request, error: "form_expired", status: .forbidden)
             }
             let reply = try await api.anonymous(
-                .post, "/auth/login", json: ["email": form["email"] ?? "", "password": form["password"] ?? ""], clientIP: context.remoteAddress)
+                .post, "/auth/login", json: ["email": form["email"] ?? "", "password": form["password"] ?? ""], clientIP: context.clientIP)
             return try await finish(reply, next: form["next"], request: request, step: .password)
         }
         router.get("/login/mfa") { request, context -> Response in
@@ -38,14 +38,14 @@ struct LoginController: Sendable {
                 Forms.sameToken(form["_csrf"], stored["csrf"] ?? "")
             else { return .redirect(to: "/login?expired=1", type: .normal) }
             let reply = try await api.anonymous(
-                .post, "/auth/mfa/verify", json: ["mfa_session_id": stored["mfa_session_id"] ?? "", "code": form["code"] ?? ""], clientIP: context.remoteAddress)
+                .post, "/auth/mfa/verify", json: ["mfa_session_id": stored["mfa_session_id"] ?? "", "code": form["code"] ?? ""], clientIP: context.clientIP)
             if reply.ok { _ = try? await sessions.redis.delete("web:mfa:" + pendingID) }
             return try await finish(reply, next: stored["next"], request: request, step: .mfa(csrf: stored["csrf"] ?? ""))
         }
         router.post("/logout") { request, context -> Response in
             let form = try await Forms.read(request, context: context)
             if var session = context.session, let id = context.sessionID, Forms.sameToken(form["_csrf"], session.csrfToken) {
-                _ = try? await api.call(.post, "/auth/logout", session: &session, id: id, clientIP: context.remoteAddress)
+                _ = try? await api.call(.post, "/auth/logout", session: &session, id: id, clientIP: context.clientIP)
                 await sessions.delete(id)
             }
             var response = Response.redirect(to: "/login", type: .normal)

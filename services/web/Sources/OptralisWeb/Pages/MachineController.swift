@@ -2,12 +2,15 @@ import Foundation
 import Hummingbird
 
 /// `/machines/{id}`: the machine's header (status, system, agent, last seen, health, group,
-/// labels, maintenance) and its CPU, RAM and temperature over the chosen range (`?range=1h`,
-/// `24h`, `7d`, `30d`), from `GET /api/machines/{id}` and the history route. The storage,
-/// services, security, software, patches and events tabs come next (issue 18).
+/// labels, maintenance), then one tab (`?tab=`, each a URL): the CPU, RAM and temperature over
+/// the chosen range (`?range=1h`, `24h`, `7d`, `30d`, the default tab), storage (volumes and
+/// S.M.A.R.T. per disk) and services (failed first), from
+/// `GET /api/machines/{id}` (its collectors' latest data) and the history route. Admins get the
+/// actions' forms (``MachineActionsController``).
 struct MachineController: Sendable {
     let api: APIClient
     let renderer: PageRenderer
+    static let tabs = ["charts", "storage", "services"]
     static let ranges: [(key: String, seconds: TimeInterval, gap: TimeInterval)] = [
         ("1h", 3600, 180), ("24h", 86400, 900), ("7d", 7 * 86400, 3 * 3600), ("30d", 30 * 86400, 3 * 3600),
     ]
@@ -19,17 +22,21 @@ struct MachineController: Sendable {
             let language = PageRenderer.language(of: request, session: session)
             guard let machineID = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw HTTPError(.notFound) }
             let range = Self.ranges.first { $0.key == request.uri.queryParameters["range"].map(String.init) } ?? Self.ranges[1]
-            let detail = try await api.call(.get, "/api/machines/\(machineID.uuidString.lowercased())", session: &session, id: id, clientIP: context.remoteAddress)
+            let detail = try await api.call(.get, "/api/machines/\(machineID.uuidString.lowercased())", session: &session, id: id, clientIP: context.clientIP)
             guard detail.ok, let machine = detail.json["machine"] as? [String: Any], let hostname = machine["hostname"] as? String else {
                 if detail.code == "PASSWORD_CHANGE_REQUIRED" || detail.code == "PASSWORD_EXPIRED" { return .redirect(to: "/settings/password", type: .found) }
                 return renderer.page(
                     "error", title: renderer.text("error_title", language), ["message": detail.error ?? renderer.text("api_unavailable", language)],
                     request: request, session: session, status: detail.status == 404 ? .notFound : .badGateway)
             }
-            let encodedHost = hostname.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? hostname
-            let history = try await api.call(
-                .get, "/api/machines/by-hostname/\(encodedHost)/metrics?range=\(range.key)", session: &session, id: id, clientIP: context.remoteAddress)
-            let points = history.ok ? history.json["points"] as? [[String: Any]] ?? [] : []
+            let tab = Self.tabs.contains(request.uri.queryParameters["tab"].map(String.init) ?? "") ? String(request.uri.queryParameters["tab"]!) : "charts"
+            var points: [[String: Any]] = []
+            if tab == "charts" {
+                let history = try await api.call(
+                    .get, "/api/machines/by-hostname/\(MachineActionsController.pathComponent(hostname))/metrics?range=\(range.key)", session: &session, id: id,
+                    clientIP: context.clientIP)
+                points = history.ok ? history.json["points"] as? [[String: Any]] ?? [] : []
+            }
             let end = Date(), start = end.addingTimeInterval(-range.seconds)
             func series(_ key: String) -> [LineChart.Point] {
                 points.compactMap { point in
@@ -65,6 +72,19 @@ struct MachineController: Sendable {
                 "nav_machines": true,
             ]
             if machine["maintenance_mode"] as? Bool == true { values["maintenance"] = true }
+            values["tabs"] = Self.tabs.map { ["key": $0, "label": renderer.text("tab_\($0)", language), "current": $0 == tab] as [String: Any] }
+            values["tab_\(tab)"] = true
+            let collectors = detail.json["collectors"] as? [String: Any] ?? [:]
+            values.merge(MachineTabs.values(tab: tab, collectors: collectors, language: language, renderer: renderer)) { $1 }
+            if session.user.role == "admin" {
+                values["admin"] = ["csrf": session.csrfToken, "maintenance_next": machine["maintenance_mode"] as? Bool == true ? "false" : "true",
+                                   "maintenance_label": renderer.text(machine["maintenance_mode"] as? Bool == true ? "maintenance_stop" : "maintenance_start", language),
+                                   "beta": machine["update_channel"] as? String == "beta", "hostname_query": MachineActionsController.pathComponent(hostname)]
+            }
+            if request.uri.queryParameters["done"] != nil { values["done"] = renderer.text("action_done", language) }
+            if let failed = request.uri.queryParameters["failed"] {
+                values["failed"] = renderer.text("action_failed", language) + " (" + String(failed.prefix(40).filter { $0.isUppercase || $0 == "_" }) + ")"
+            }
             return renderer.page("machine", title: hostname, values, request: request, session: session)
         }
     }

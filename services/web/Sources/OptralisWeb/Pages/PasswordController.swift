@@ -20,7 +20,7 @@ struct PasswordController: Sendable {
             guard Forms.sameToken(form["_csrf"], request.cookies[Self.formCookie]?.value ?? "") else {
                 return page("forgot-password", "forgot_title", request: request, values: ["csrf": Self.formToken(request), "error": text("form_expired", request)], status: .forbidden)
             }
-            let reply = try await api.anonymous(.post, "/auth/request-password-reset", json: ["email": form["email"] ?? ""], clientIP: context.remoteAddress)
+            let reply = try await api.anonymous(.post, "/auth/request-password-reset", json: ["email": form["email"] ?? ""], clientIP: context.clientIP)
             // The api answers the same whether the address has an account or not; so does this page.
             if reply.ok { return page("forgot-password", "forgot_title", request: request, values: ["sent": true]) }
             return page(
@@ -41,7 +41,7 @@ struct PasswordController: Sendable {
                 return page("reset-password", "reset_title", request: request, values: values.merging(["error": text("passwords_differ", request)]) { $1 }, status: .badRequest)
             }
             let reply = try await api.anonymous(
-                .post, "/auth/reset-password", json: ["token": form["token"] ?? "", "new_password": form["new_password"] ?? ""], clientIP: context.remoteAddress)
+                .post, "/auth/reset-password", json: ["token": form["token"] ?? "", "new_password": form["new_password"] ?? ""], clientIP: context.clientIP)
             if reply.ok { return .redirect(to: "/login?reset=1", type: .normal) }
             return page(
                 "reset-password", "reset_title", request: request,
@@ -67,7 +67,7 @@ struct PasswordController: Sendable {
             }
             let reply = try await api.call(
                 .post, "/api/change-password", json: ["current_password": form["current_password"] ?? "", "new_password": form["new_password"] ?? ""],
-                session: &session, id: id, clientIP: context.remoteAddress)
+                session: &session, id: id, clientIP: context.clientIP)
             guard reply.ok, let access = reply.json["access_token"] as? String, let refresh = reply.json["refresh_token"] as? String else {
                 return page(
                     "change-password", "change_password_title", request: request,

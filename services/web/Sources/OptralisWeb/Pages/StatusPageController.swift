@@ -10,8 +10,8 @@ struct StatusPageController: Sendable {
     func addRoutes(to router: Router<WebRequestContext>) {
         router.get("/status") { request, context -> Response in
             let language = PageRenderer.language(of: request, session: nil)
-            let status = try await api.anonymous(.get, "/status", clientIP: context.remoteAddress)
-            let incidents = try await api.anonymous(.get, "/status/incidents", clientIP: context.remoteAddress)
+            let status = try await api.anonymous(.get, "/status", clientIP: context.clientIP)
+            let incidents = try await api.anonymous(.get, "/status/incidents", clientIP: context.clientIP)
             guard status.ok else {
                 return renderer.page(
                     "error", title: renderer.text("error_title", language), ["message": renderer.text("api_unavailable", language)],

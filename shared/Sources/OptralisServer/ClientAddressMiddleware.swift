@@ -1,15 +1,23 @@
 import Foundation
-import OptralisCore
 import HTTPTypes
 import Hummingbird
+import OptralisCore
+
+/// A request context that knows the client's IP (for rate limits and logs).
+public protocol ClientAddressContext: RequestContext {
+    var clientIP: String? { get set }
+}
 
 /// Resolves the client's IP for rate limits and logs. Proxy headers are believed only when
 /// `TRUST_PROXY_HEADERS` says a proxy (Caddy in the compose deployment) sets them.
-struct ClientAddressMiddleware: RouterMiddleware {
-    typealias Context = APIRequestContext
+public struct ClientAddressMiddleware<Context: ClientAddressContext>: RouterMiddleware {
     let trustProxyHeaders: Bool
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public init(trustProxyHeaders: Bool) {
+        self.trustProxyHeaders = trustProxyHeaders
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if trustProxyHeaders {
             let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
