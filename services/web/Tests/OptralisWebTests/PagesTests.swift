@@ -72,8 +72,8 @@ struct PagesTests {
             // The machine page: its header and charts, with a gap where samples are missing.
             try await web.sql(
                 """
-                INSERT INTO metrics (machine_id, recorded_at, cpu_percent, ram_percent)
-                SELECT \(UUID(uuidString: String(id))!), t, 20 + extract(minute FROM t)::int % 7, 55
+                INSERT INTO metrics (machine_id, recorded_at, cpu_percent, ram_percent, bytes_recv, latency_ms)
+                SELECT \(UUID(uuidString: String(id))!), t, 20 + extract(minute FROM t)::int % 7, 55, 250000, 12
                 FROM generate_series(now() - interval '6 hours', now(), interval '5 minutes') t
                 WHERE t < now() - interval '4 hours' OR t > now() - interval '2 hours'
                 """)
@@ -84,6 +84,8 @@ struct PagesTests {
             #expect(cpuChart.matches(of: /<polyline/).count == 2, "one line each side of the two missing hours: \(cpuChart.prefix(300))")
             #expect(cpuChart.contains("<title>") && cpuChart.contains(" %"), "hover values with their unit")
             #expect(machine.text.contains("No data over this range"), "no temperature sample: said, not drawn")
+            let inbound = try #require(machine.text.firstMatch(of: /<figcaption>Network in<\/figcaption>(<svg.*?<\/svg>)/)?.1)
+            #expect(inbound.contains("250 kB/s"), "bytes per second shown in kB/s: \(inbound.prefix(300))")
             let week = try await web.get("/machines/\(id)?range=7d", as: browser)
             #expect(week.status == .ok && week.text.contains("aria-current=\"true\">7d"))
             #expect(try await web.get("/machines/\(UUID())", as: browser).status == .notFound, "another client's or no machine")

@@ -3,7 +3,8 @@ import Hummingbird
 
 /// `/machines/{id}`: the machine's header (status, system, agent, last seen, health, group,
 /// labels, maintenance), then one tab (`?tab=`, each a URL): the CPU, RAM and temperature over
-/// the chosen range (`?range=1h`, `24h`, `7d`, `30d`, the default tab), storage (volumes and
+/// the chosen range (`?range=1h`, `24h`, `7d`, `30d`, the default tab) with the network's
+/// traffic and latency, storage (volumes and
 /// S.M.A.R.T. per disk) and services (failed first), from
 /// `GET /api/machines/{id}` (its collectors' latest data) and the history route. Admins get the
 /// actions' forms (``MachineActionsController``).
@@ -30,24 +31,29 @@ struct MachineController: Sendable {
                     request: request, session: session, status: detail.status == 404 ? .notFound : .badGateway)
             }
             let tab = Self.tabs.contains(request.uri.queryParameters["tab"].map(String.init) ?? "") ? String(request.uri.queryParameters["tab"]!) : "charts"
-            var points: [[String: Any]] = []
+            var points: [[String: Any]] = [], network: [[String: Any]] = []
             if tab == "charts" {
-                let history = try await api.call(
-                    .get, "/api/machines/by-hostname/\(MachineActionsController.pathComponent(hostname))/metrics?range=\(range.key)", session: &session, id: id,
-                    clientIP: context.clientIP)
+                let base = "/api/machines/by-hostname/\(MachineActionsController.pathComponent(hostname))"
+                let history = try await api.call(.get, "\(base)/metrics?range=\(range.key)", session: &session, id: id, clientIP: context.clientIP)
                 points = history.ok ? history.json["points"] as? [[String: Any]] ?? [] : []
+                let traffic = try await api.call(.get, "\(base)/network-metrics?range=\(range.key)", session: &session, id: id, clientIP: context.clientIP)
+                network = traffic.ok ? traffic.json["points"] as? [[String: Any]] ?? [] : []
             }
             let end = Date(), start = end.addingTimeInterval(-range.seconds)
-            func series(_ key: String) -> [LineChart.Point] {
+            /// One value of the api's points, divided by `scale` (bytes/s shown as kB/s).
+            func series(_ key: String, in points: [[String: Any]], scale: Double) -> [LineChart.Point] {
                 points.compactMap { point in
                     guard let time = (point["time"] as? String).flatMap({ try? Date($0, strategy: .iso8601) }) else { return nil }
-                    return LineChart.Point(time: time, value: point[key] as? Double)
+                    return LineChart.Point(time: time, value: (point[key] as? Double).map { $0 / scale })
                 }
             }
-            func chart(_ key: String, _ titleKey: String, unit: String, maximum: Double?) -> [String: Any] {
+            func chart(
+                _ key: String, _ titleKey: String, unit: String, maximum: Double?, from source: [[String: Any]]? = nil, scale: Double = 1
+            ) -> [String: Any] {
                 let title = renderer.text(titleKey, language)
                 let svg = LineChart(
-                    title: title, unit: unit, start: start, end: end, maximum: maximum, gap: range.gap, points: series(key), language: language,
+                    title: title, unit: unit, start: start, end: end, maximum: maximum, gap: range.gap,
+                    points: series(key, in: source ?? points, scale: scale), language: language,
                     empty: renderer.text("no_data", language)
                 ).svg
                 return ["title": title, "svg": svg]
@@ -67,6 +73,9 @@ struct MachineController: Sendable {
                 "charts": [
                     chart("cpu_percent", "chart_cpu", unit: " %", maximum: 100), chart("ram_percent", "chart_ram", unit: " %", maximum: 100),
                     chart("cpu_temp", "chart_temperature", unit: " °C", maximum: nil),
+                    chart("bytes_recv", "chart_network_in", unit: " kB/s", maximum: nil, from: network, scale: 1000),
+                    chart("bytes_sent", "chart_network_out", unit: " kB/s", maximum: nil, from: network, scale: 1000),
+                    chart("latency_ms", "chart_latency", unit: " ms", maximum: nil, from: network),
                 ],
                 "ranges": Self.ranges.map { ["key": $0.key, "current": $0.key == range.key] as [String: Any] },
                 "nav_machines": true,
