@@ -120,6 +120,10 @@ let package = Package(
             name: "CCurl", path: "shared/Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CQRencode", path: "shared/Sources/CQRencode", pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
 
         .target(
             name: "OptralisCore",
@@ -152,6 +156,13 @@ let package = Package(
             path: "shared/Sources/OptralisCurl",
             swiftSettings: swiftSettings
         ),
+        // QR codes (libqrencode): the dashboard's MFA set-up.
+        .target(
+            name: "OptralisQR",
+            dependencies: ["CQRencode"],
+            path: "shared/Sources/OptralisQR",
+            swiftSettings: swiftSettings
+        ),
         // The agent update signatures (Ed25519): one format for optralis-ca, which signs, and the agent, which verifies.
         .target(
             name: "OptralisUpdateSigning",
@@ -181,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "OptralisSharedTests",
             dependencies: sharedLibraries + [
-                "OptralisTestSupport", "OptralisUpdateSigning", hummingbird, hummingbirdTesting, postgresNIO,
+                "OptralisTestSupport", "OptralisUpdateSigning", "OptralisQR", hummingbird, hummingbirdTesting, postgresNIO,
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "shared/Tests/OptralisSharedTests",
@@ -244,7 +255,7 @@ let package = Package(
             "OptralisWeb", executable: "optralis-web", folder: "services/web",
             dependencies: [
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), "OptralisQR",
             ],
             testDependencies: [.product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "Crypto", package: "swift-crypto")])
         + agent
