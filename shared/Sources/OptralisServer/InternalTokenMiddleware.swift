@@ -9,17 +9,14 @@ extension HTTPField.Name {
 /// Guards the internal routes services call on each other: `X-Internal-Token` must equal
 /// `INTERNAL_SERVICE_TOKEN` (compared in constant time), else 401.
 public struct InternalTokenMiddleware<Context: RequestContext>: RouterMiddleware {
-    private let token: [UInt8]
+    private let token: String
 
     public init(token: String) {
-        self.token = Array(token.utf8)
+        self.token = token
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let presented = Array((request.headers[.internalToken] ?? "").utf8)
-        var difference = UInt8(presented.count == token.count ? 0 : 1)
-        for index in token.indices { difference |= token[index] ^ (index < presented.count ? presented[index] : 0) }
-        guard difference == 0 else { throw AppError.unauthorized("internal token required", code: "INVALID_INTERNAL_TOKEN") }
+        guard ConstantTime.equals(request.headers[.internalToken] ?? "", token) else { throw AppError.unauthorized("internal token required", code: "INVALID_INTERNAL_TOKEN") }
         return try await next(request, context)
     }
 }

@@ -22,15 +22,6 @@ enum SecureToken {
             .map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Compares in time independent of where the strings differ (CSRF tokens).
-    static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8), right = Array(rhs.utf8)
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
-    }
-
     /// An 8-digit code drawn uniformly (MFA backup codes).
     static func digits(_ count: Int) -> String {
         var generator = SystemRandomNumberGenerator()

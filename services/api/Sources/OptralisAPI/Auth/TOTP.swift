@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OptralisCore
 
 /// Time-based one-time passwords (RFC 6238 over RFC 4226's HOTP).
 /// Optralis uses HMAC-SHA1, 30-second steps and 6 digits, and accepts one step either side.
@@ -46,7 +47,7 @@ struct TOTP: Sendable {
         var matched: UInt64?
         for step in -Int64(window)...Int64(window) where counter + step >= 0 {
             // No early exit: every candidate is computed, whichever matches.
-            if SecureToken.constantTimeEquals(self.code(counter: UInt64(counter + step)), trimmed) { matched = UInt64(counter + step) }
+            if ConstantTime.equals(self.code(counter: UInt64(counter + step)), trimmed) { matched = UInt64(counter + step) }
         }
         return matched
     }

@@ -26,7 +26,7 @@ struct AuthMiddleware: RouterMiddleware {
         let viaCookie = bearer == nil
         if viaCookie && ![.get, .head, .options].contains(request.method) {
             guard let header = request.headers[.csrfToken], let expected = request.cookies[AuthCookies.csrf]?.value,
-                SecureToken.constantTimeEquals(header, expected)
+                ConstantTime.equals(header, expected)
             else { throw APIError.csrf }
         }
         guard try await !blacklist.isRevoked(tokenID: claims.jti.value) else { throw APIError.revokedToken }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import OptralisCore
 
 /// Reading the dashboard's HTML forms (`application/x-www-form-urlencoded`) and checking their
 /// CSRF token.
@@ -16,12 +17,10 @@ enum Forms {
         return fields
     }
 
-    /// Compares in time independent of where the strings differ.
+    /// The form's token against the expected one (never an empty one), in constant time.
     static func sameToken(_ presented: String?, _ expected: String) -> Bool {
         guard let presented, !expected.isEmpty else { return false }
-        let left = Array(presented.utf8), right = Array(expected.utf8)
-        guard left.count == right.count else { return false }
-        return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        return ConstantTime.equals(presented, expected)
     }
 
     /// Where to go after logging in: a path of this site only (`/machines/…`), never `//evil`.
