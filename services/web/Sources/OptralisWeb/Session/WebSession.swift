@@ -23,6 +23,4 @@ struct WebSession: Codable, Sendable {
             case firstName = "first_name", lastName = "last_name", clientName = "client_name", mustChangePassword = "must_change_password"
         }
     }
-
-    var isAdmin: Bool { user.role == "admin" || user.role == "super_admin" }
 }
