@@ -144,6 +144,15 @@ try:
     driver.find_element(By.CSS_SELECTOR, "form[action='/login/mfa'] button[type=submit]").click()
     WebDriverWait(driver, 15).until(lambda d: "/login" not in d.current_url)
     check("logged in with MFA", driver.current_url.rstrip("/") == base, driver.current_url)
+
+    # The same pages in French (the switch every page carries; remembered in a cookie).
+    driver.get(base + "/?lang=fr")
+    check("the overview in French", "Vue d'ensemble" in driver.page_source and driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr",
+          driver.page_source[:300])
+    shot(driver, "overview-fr")
+    driver.get(base + "/status")
+    check("the status page in French", "État du service" in driver.page_source, driver.page_source[:300])
+    shot(driver, "status-fr")
 finally:
     driver.quit()
 

@@ -33,6 +33,8 @@ struct LineChart: Sendable {
         func x(_ time: Date) -> Double { Self.left + plotWidth * min(max(time.timeIntervalSince(start) / span, 0), 1) }
         func y(_ value: Double) -> Double { Self.top + plotHeight * (1 - min(max(value, 0), top) / top) }
 
+        // One formatter per kind of label, not one per sample: a month of samples is hundreds.
+        let axis = formatter(span > 2 * 86400 ? "dd/MM" : "HH:mm"), hover = formatter("dd/MM HH:mm")
         var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" role=\"img\" aria-label=\"\(Self.escape(title))\">"
         for step in 0...4 {
             let value = top * Double(step) / 4
@@ -43,7 +45,7 @@ struct LineChart: Sendable {
         for index in 0...4 {
             let time = start.addingTimeInterval(span * Double(index) / 4)
             let anchor = index == 0 ? "start" : (index == 4 ? "end" : "middle")
-            svg += "<text class=\"tick\" x=\"\(f(x(time)))\" y=\"\(f(Self.height - 6))\" text-anchor=\"\(anchor)\">\(Self.escape(label(time, span: span)))</text>"
+            svg += "<text class=\"tick\" x=\"\(f(x(time)))\" y=\"\(f(Self.height - 6))\" text-anchor=\"\(anchor)\">\(Self.escape(axis.string(from: time)))</text>"
         }
         guard !values.isEmpty else {
             svg += "<text class=\"empty\" x=\"\(f(Self.left + plotWidth / 2))\" y=\"\(f(Self.top + plotHeight / 2))\" text-anchor=\"middle\">\(Self.escape(empty))</text>"
@@ -71,7 +73,7 @@ struct LineChart: Sendable {
         }
         for point in points {
             guard let value = point.value else { continue }
-            svg += "<circle class=\"hover\" cx=\"\(f(x(point.time)))\" cy=\"\(f(y(value)))\" r=\"5\"><title>\(Self.escape(label(point.time, span: 0))) — \(Self.number(value, decimals: 1))\(Self.escape(unit))</title></circle>"
+            svg += "<circle class=\"hover\" cx=\"\(f(x(point.time)))\" cy=\"\(f(y(value)))\" r=\"5\"><title>\(Self.escape(hover.string(from: point.time))) — \(Self.number(value, decimals: 1))\(Self.escape(unit))</title></circle>"
         }
         return svg + "</svg>"
     }
@@ -84,12 +86,12 @@ struct LineChart: Sendable {
         return 10 * magnitude
     }
 
-    private func label(_ time: Date, span: TimeInterval) -> String {
+    private func formatter(_ format: String) -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: language == "en" ? "en_GB" : "fr_FR")
         formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = span > 2 * 86400 ? "dd/MM" : (span == 0 ? "dd/MM HH:mm" : "HH:mm")
-        return formatter.string(from: time)
+        formatter.dateFormat = format
+        return formatter
     }
 
     private func f(_ value: Double) -> String { Figure.oneDecimal(value) ?? "0" }

@@ -43,9 +43,8 @@ struct StatusPageController: Sendable {
             }
             values["incidents"] = Array(recent)
             values["has_incidents"] = !recent.isEmpty
-            var response = renderer.page("status", title: renderer.text("status_title", language), values, request: request, session: nil)
-            response.headers[.cacheControl] = "public, max-age=30"
-            return response
+            // Not cacheable: the page is in the visitor's language (the api caches its data 60 s).
+            return renderer.page("status", title: renderer.text("status_title", language), values, request: request, session: nil)
         }
     }
 
