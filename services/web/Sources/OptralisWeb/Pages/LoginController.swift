@@ -39,7 +39,7 @@ struct LoginController: Sendable {
             else { return .redirect(to: "/login?expired=1", type: .normal) }
             let reply = try await api.anonymous(
                 .post, "/auth/mfa/verify", json: ["mfa_session_id": stored["mfa_session_id"] ?? "", "code": form["code"] ?? ""], clientIP: context.clientIP)
-            if reply.ok { _ = try? await sessions.redis.delete("web:mfa:" + pendingID) }
+            if reply.ok { await sessions.deletePendingMFA(pendingID) }
             return try await finish(reply, next: stored["next"], request: request, step: .mfa(csrf: stored["csrf"] ?? ""))
         }
         router.post("/logout") { request, context -> Response in
@@ -61,8 +61,8 @@ struct LoginController: Sendable {
 
     /// The MFA step in progress for this browser, if any.
     private func pending(_ request: Request) async throws -> [String: String]? {
-        guard let id = request.cookies[Self.mfaCookie]?.value, id.count == 43, let stored = try await sessions.redis.get("web:mfa:" + id) else { return nil }
-        return try? JSONDecoder().decode([String: String].self, from: Data(stored.utf8))
+        guard let id = request.cookies[Self.mfaCookie]?.value else { return nil }
+        return try await sessions.pendingMFA(id)
     }
 
     private func finish(_ reply: APIClient.Reply, next: String?, request: Request, step: Step) async throws -> Response {
@@ -70,8 +70,7 @@ struct LoginController: Sendable {
         if reply.ok, json["mfa_required"] as? Bool == true, let mfaSession = json["mfa_session_id"] as? String {
             let pendingID = SessionStore.newID()
             let pending = ["mfa_session_id": mfaSession, "next": Forms.safeNext(next), "csrf": SessionStore.randomToken()]
-            try await sessions.redis.set(
-                "web:mfa:" + pendingID, String(decoding: try JSONEncoder().encode(pending), as: UTF8.self), expireSeconds: 300)
+            try await sessions.savePendingMFA(pending, id: pendingID)
             var response = Response.redirect(to: "/login/mfa", type: .normal)
             response.setCookie(.init(name: Self.mfaCookie, value: pendingID, maxAge: 300, path: "/login", secure: production, httpOnly: true, sameSite: .strict))
             return response

@@ -38,4 +38,19 @@ struct SessionStore: Sendable {
     func delete(_ id: String) async {
         _ = try? await redis.delete(key(id))
     }
+
+    /// A login waiting for its MFA code (`web:mfa:<id>`, 5 minutes): the api's `mfa_session_id`,
+    /// where to go next, and the MFA form's CSRF token.
+    func savePendingMFA(_ pending: [String: String], id: String) async throws {
+        try await redis.set("web:mfa:" + id, String(decoding: try Self.encoder.encode(pending), as: UTF8.self), expireSeconds: 300)
+    }
+
+    func pendingMFA(_ id: String) async throws -> [String: String]? {
+        guard id.count == 43, let stored = try await redis.get("web:mfa:" + id) else { return nil }
+        return try? Self.decoder.decode([String: String].self, from: Data(stored.utf8))
+    }
+
+    func deletePendingMFA(_ id: String) async {
+        _ = try? await redis.delete("web:mfa:" + id)
+    }
 }
