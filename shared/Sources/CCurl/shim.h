@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 typedef size_t (*optralis_curl_data_callback)(char *buffer, size_t size, size_t count, void *userdata);
+typedef int (*optralis_curl_progress_callback)(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
 
 static inline CURLcode optralis_curl_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
@@ -24,6 +25,9 @@ static inline CURLcode optralis_curl_setopt_offset(CURL *handle, CURLoption opti
 }
 static inline CURLcode optralis_curl_setopt_callback(CURL *handle, CURLoption option, optralis_curl_data_callback value) {
     return curl_easy_setopt(handle, option, value);
+}
+static inline CURLcode optralis_curl_setopt_progress(CURL *handle, optralis_curl_progress_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, value);
 }
 static inline CURLcode optralis_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);

@@ -30,17 +30,42 @@ public final class CurlClient: Sendable {
 
     /// Sends a request and returns the response whatever its status (a 500 is an answer);
     /// throws ``CurlError`` when there is no answer (DNS, connection, TLS, timeout).
+    /// Cancelling the calling task stops the transfer within about a second and throws
+    /// `CancellationError`.
     public func send(_ request: OutboundRequest) async throws -> OutboundResponse {
-        try await workers.run { worker in
-            try Self.perform(request, easy: try worker.reusableEasy())
+        try await abortable { worker, abort in
+            let easy = try worker.reusableEasy()
+            try easy.setAbort(abort)
+            return try Self.perform(request, easy: easy)
         }
     }
 
     /// Sends one message over SMTP: EHLO, STARTTLS or TLS as configured, AUTH when a user is
-    /// set, MAIL FROM, RCPT TO for each recipient, DATA. Throws when the server refuses.
+    /// set, MAIL FROM, RCPT TO for each recipient, DATA. Throws when the server refuses, and
+    /// `CancellationError` when the calling task is cancelled.
     public func sendMail(_ envelope: SMTPEnvelope, via settings: SMTPSettings) async throws {
-        try await workers.run { _ in
-            try Self.performSMTP(envelope, settings)
+        try await abortable { _, abort in
+            try Self.performSMTP(envelope, settings, abort: abort)
+        }
+    }
+
+    /// Runs `body` on a worker thread; cancelling the task raises the flag the transfer checks.
+    /// A transfer stopped that way, or not yet started when the task was cancelled, throws
+    /// `CancellationError` rather than curl's error.
+    private func abortable<T: Sendable>(_ body: @escaping @Sendable (CurlWorker, CurlAbort) throws -> T) async throws -> T {
+        let abort = CurlAbort()
+        return try await withTaskCancellationHandler {
+            try await workers.run { worker in
+                if abort.isRaised { throw CancellationError() }
+                do {
+                    return try body(worker, abort)
+                } catch {
+                    if abort.isRaised { throw CancellationError() }
+                    throw error
+                }
+            }
+        } onCancel: {
+            abort.raise()
         }
     }
 
@@ -84,9 +109,10 @@ public final class CurlClient: Sendable {
         return OutboundResponse(status: easy.responseCode(), headers: parseHeaders(easy.sink.headerLines), body: easy.sink.body)
     }
 
-    private static func performSMTP(_ envelope: SMTPEnvelope, _ settings: SMTPSettings) throws {
+    private static func performSMTP(_ envelope: SMTPEnvelope, _ settings: SMTPSettings, abort: CurlAbort) throws {
         guard !envelope.recipients.isEmpty else { throw CurlError(code: -1, message: "an email needs at least one recipient") }
         let easy = try CurlEasy()
+        try easy.setAbort(abort)
         try easy.set(CURLOPT_URL, settings.url)
         try easy.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
         try applyTimeouts(settings.timeout, easy)

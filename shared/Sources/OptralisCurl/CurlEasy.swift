@@ -5,6 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import OptralisCore
+import Synchronization
 
 /// One `CURL*` easy handle, one transfer at a time: the only type that touches libcurl pointers.
 /// Created, used and freed on a single worker thread, so it never crosses threads (HTTP keeps
@@ -17,6 +18,8 @@ final class CurlEasy {
     let sink = CurlSink()
     /// Bytes to upload (SMTP message), read through the C read callback.
     var upload: CurlUpload?
+    /// Checked by the progress callback; kept here so it outlives the transfer that reads it.
+    private var abort: CurlAbort?
 
     init() throws(CurlError) {
         CurlGlobal.initialise()
@@ -37,6 +40,7 @@ final class CurlEasy {
         lists.forEach { curl_slist_free_all($0) }
         lists = []
         upload = nil
+        abort = nil
         sink.body = []
         sink.headerLines = []
         sink.maximumBodyBytes = .max
@@ -99,6 +103,16 @@ final class CurlEasy {
         try set(CURLOPT_READDATA, pointer: Unmanaged.passUnretained(upload).toOpaque())
         try set(CURLOPT_UPLOAD, 1)
         try set(CURLOPT_INFILESIZE_LARGE, offset: Int64(bytes.count))
+    }
+
+    /// Lets `flag` stop the transfer: libcurl calls the progress callback at least once a second,
+    /// even while it waits to connect or for an answer, and a raised flag ends the transfer there
+    /// with `CURLE_ABORTED_BY_CALLBACK`.
+    func setAbort(_ flag: CurlAbort) throws(CurlError) {
+        abort = flag
+        try set(CURLOPT_NOPROGRESS, 0)
+        try check(optralis_curl_setopt_progress(handle, curlProgress), CURLOPT_XFERINFOFUNCTION)
+        try set(CURLOPT_XFERINFODATA, pointer: Unmanaged.passUnretained(flag).toOpaque())
     }
 
     /// Runs the transfer on the calling thread (blocking).
@@ -169,6 +183,20 @@ private func curlReadUpload(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int,
     }
     upload.offset += length
     return length
+}
+
+private func curlProgress(_ clientp: UnsafeMutableRawPointer?, _: curl_off_t, _: curl_off_t, _: curl_off_t, _: curl_off_t) -> Int32 {
+    guard let clientp else { return 0 }
+    return Unmanaged<CurlAbort>.fromOpaque(clientp).takeUnretainedValue().isRaised ? 1 : 0
+}
+
+/// Raised from any thread (the cancelled task's) to stop a transfer running on a worker thread.
+final class CurlAbort: Sendable {
+    private let raised = Atomic<Bool>(false)
+
+    var isRaised: Bool { raised.load(ordering: .acquiring) }
+
+    func raise() { raised.store(true, ordering: .releasing) }
 }
 
 /// `curl_global_init` must run once, before any other thread uses libcurl.

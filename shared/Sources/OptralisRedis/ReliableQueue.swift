@@ -64,6 +64,28 @@ public struct ReliableQueue: Sendable {
         ])
     }
 
+    /// Gives a held job back, unchanged and next in line, atomically: a delivery interrupted by
+    /// a shutdown is not an attempt.
+    public func release(_ payload: String, consumer: String) async throws(RedisError) {
+        try await redis.command([
+            "EVAL", "if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then redis.call('RPUSH', KEYS[2], ARGV[1]) end return 0",
+            "2", processingKey(consumer), name, payload,
+        ])
+    }
+
+    /// Gives back everything `consumer`'s processing list holds: a replica that restarts under
+    /// the same name holds nothing yet, so what its list has was its previous life's.
+    @discardableResult
+    public func releaseAll(consumer: String) async throws(RedisError) -> Int {
+        let script = """
+            local moved = 0
+            while redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT') do moved = moved + 1 end
+            return moved
+            """
+        let reply = try await redis.command(["EVAL", script, "2", processingKey(consumer), name])
+        return Int(reply.integer ?? 0)
+    }
+
     /// Moves retries that are due back to the queue; returns how many.
     @discardableResult
     public func promoteDueRetries(now: Date = Date(), limit: Int = 500) async throws(RedisError) -> Int {

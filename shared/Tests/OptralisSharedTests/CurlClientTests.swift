@@ -115,6 +115,39 @@ struct CurlClientTests {
         await curl.shutdown()
     }
 
+    /// A hung webhook or mail server must not hold a stopping service for the transfer's whole
+    /// timeout: cancelling the task stops the transfer (the notifier's SIGTERM relies on it).
+    @Test func cancelling_the_task_stops_a_hung_transfer_within_seconds() async throws {
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let curl = CurlClient(concurrency: 2)
+        let transfers: [@Sendable () async throws -> Void] = [
+            { _ = try await curl.send(OutboundRequest(url: "http://127.0.0.1:\(silent.port)/hook", timeout: .seconds(60))) },
+            {
+                let message = EmailMessage(from: "a@optralis.test", fromName: "A", to: ["b@example.com"], subject: "s", text: "t", html: "<p>t</p>")
+                try await curl.sendMail(message.envelope, via: SMTPSettings(host: "127.0.0.1", port: silent.port, security: .none, timeout: .seconds(60)))
+            },
+        ]
+        for transfer in transfers {
+            let task = Task { try await transfer() }
+            try await Task.sleep(for: .milliseconds(500))
+            let cancelled = ContinuousClock.now
+            task.cancel()
+            let outcome = await task.result
+            let waited = ContinuousClock.now - cancelled
+            #expect(throws: CancellationError.self) { try outcome.get() }
+            #expect(waited < .seconds(3), "the transfer went on \(waited) after the cancellation")
+        }
+        // A task cancelled before its transfer starts does not start it.
+        let early = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            _ = try await curl.send(OutboundRequest(url: "http://127.0.0.1:\(silent.port)/hook", timeout: .seconds(60)))
+        }
+        let earlyOutcome = await early.result
+        #expect(throws: CancellationError.self) { try earlyOutcome.get() }
+        await curl.shutdown()
+    }
+
     @Test func nobody_listening_is_a_connection_error() async throws {
         let curl = CurlClient(concurrency: 1)
         let port = try freePort()

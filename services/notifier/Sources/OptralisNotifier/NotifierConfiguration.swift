@@ -22,6 +22,9 @@ public struct NotifierConfiguration: Sendable {
     public var publicURL: String
     /// Retry backoff base (`NOTIFIER_RETRY_BASE_MS`, default 2000): attempts wait 2, 4, 8 s.
     public var retryBase: Duration
+    /// How long a delivery in hand may go on after SIGTERM before it is cancelled and its job
+    /// given back (`NOTIFIER_SHUTDOWN_GRACE_SECONDS`, default 4: inside `docker stop`'s 10 s).
+    public var shutdownGrace: Duration
 
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         var reader = EnvironmentReader(variables)
@@ -33,6 +36,7 @@ public struct NotifierConfiguration: Sendable {
         consumerID = reader.value("NOTIFIER_ID")
             ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())"
         retryBase = .milliseconds(reader.int("NOTIFIER_RETRY_BASE_MS", default: 2000, range: 1...600_000))
+        shutdownGrace = .seconds(reader.int("NOTIFIER_SHUTDOWN_GRACE_SECONDS", default: 4, range: 0...300))
         publicURL = reader.string("PUBLIC_URL", default: "http://localhost:3000")
         let from = reader.string("SMTP_FROM", default: "Optralis <noreply@optralis.local>")
         (smtpFromName, smtpFrom) = Self.splitAddress(from)

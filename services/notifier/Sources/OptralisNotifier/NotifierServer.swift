@@ -57,6 +57,10 @@ public struct NotifierServer: Sendable {
             concurrency: configuration.concurrency, handler: deliveries, logger: logger)
         emailConsumer.baseBackoff = configuration.retryBase
         deliveryConsumer.baseBackoff = configuration.retryBase
-        return builder.application(router: makeRouter(), workers: [emailConsumer, deliveryConsumer, CurlService(client: curl)])
+        emailConsumer.shutdownGrace = configuration.shutdownGrace
+        deliveryConsumer.shutdownGrace = configuration.shutdownGrace
+        // Services stop in reverse order: the consumers before the HTTP client they deliver with.
+        return builder.application(
+            router: makeRouter(), workers: [CurlService(client: curl), QueueConsumers(consumers: [emailConsumer, deliveryConsumer])])
     }
 }

@@ -136,6 +136,60 @@ struct NotifierDeliveryTests {
         }
     }
 
+    /// A webhook that hangs used to hold SIGTERM for its 15 s timeout (the fuzz suite's stop
+    /// check, and `docker stop`, kill after 10 s). Now the delivery is cancelled after the grace
+    /// and its job given back untouched.
+    @Test func sigterm_during_a_hung_delivery_exits_after_the_grace_and_the_job_is_sent_on_the_next_start() async throws {
+        let sink = WebhookSink(firstDelay: .seconds(20))
+        try await NotifierHarness.run(sink: sink) { notifier in
+            let first = try notifier.launch(name: "solo", environment: ["NOTIFIER_SHUTDOWN_GRACE_SECONDS": "2"])
+            try await notifier.enqueue(1)
+            #expect(await eventually(timeout: .seconds(30)) { sink.arrivals.withLock { $0 } == 1 })
+            let signalled = ContinuousClock.now
+            first.child.signal(SIGTERM)
+            let status = await first.child.waitForExit(timeout: .seconds(20))
+            let took = ContinuousClock.now - signalled
+            #expect(status == 0, "\(first.child.output.suffix(800))")
+            #expect(took >= .seconds(2) && took < .seconds(6), "stopped \(took) after SIGTERM, with a 2 s grace")
+
+            let redis = try notifier.redisClient()
+            #expect(try await redis.listLength("notification:queue") == 1, "the job is back in the queue")
+            #expect(try await redis.listLength("notification:queue:processing:solo") == 0)
+            #expect(try await redis.command("ZCARD", "notification:queue:delayed").integer == 0, "not scheduled as a retry")
+            #expect(try await notifier.history(atLeast: 0, timeout: .zero).isEmpty, "an interrupted delivery is not an attempt")
+
+            let second = try notifier.launch(name: "solo")
+            #expect(await waitFor(sink, count: 1, timeout: .seconds(30)))
+            let history = try await notifier.history(atLeast: 1)
+            #expect(history.map(\.status) == ["sent"] && history.map(\.attempts) == [1], "\(history)")
+            await redis.shutdown()
+            await stop([second])
+        }
+    }
+
+    /// A replica killed mid-delivery and started again under the same `NOTIFIER_ID` (a fixed
+    /// name in compose or a StatefulSet): other replicas skip a live name's list, so without the
+    /// start-up release its jobs stayed held for good when it ran alone.
+    @Test func a_replica_restarted_under_its_name_after_kill_9_sends_what_it_held() async throws {
+        let sink = WebhookSink(firstDelay: .seconds(20))
+        try await NotifierHarness.run(sink: sink) { notifier in
+            let first = try notifier.launch(name: "fixed")
+            try await notifier.enqueue(1)
+            #expect(await eventually(timeout: .seconds(30)) { sink.arrivals.withLock { $0 } == 1 })
+            first.child.signal(SIGKILL)
+            _ = await first.child.waitForExit(timeout: .seconds(10))
+            let redis = try notifier.redisClient()
+            #expect(try await redis.listLength("notification:queue:processing:fixed") == 1, "the kill left the job held")
+            let started = ContinuousClock.now
+            let second = try notifier.launch(name: "fixed")
+            #expect(await waitFor(sink, count: 1, timeout: .seconds(30)))
+            #expect(ContinuousClock.now - started < .seconds(10), "given back at start, not after a heartbeat expiry")
+            #expect(try await redis.listLength("notification:queue:processing:fixed") == 0)
+            await redis.shutdown()
+            await stop([second])
+        }
+    }
+
     @Test func consumers_reconnect_after_redis_restarts_and_finish() async throws {
         let sink = WebhookSink(delay: .milliseconds(5))
         try await NotifierHarness.run(sink: sink, appendOnlyRedis: true) { notifier in

@@ -16,12 +16,20 @@ final class WebhookSink: Sendable {
     let accepted = Mutex<[String: Int]>([:])
     let attempts = Mutex<[String: [Date]]>([:])
     let bodies = Mutex<[String]>([])
+    /// Requests received, counted before any delay.
+    let arrivals = Mutex(0)
     let respond: @Sendable (_ key: String, _ attempt: Int) -> (HTTPResponse.Status, HTTPFields)
     let delay: Duration
+    /// The first request alone waits this long: a platform that hangs once.
+    let firstDelay: Duration
 
-    init(delay: Duration = .zero, respond: @escaping @Sendable (String, Int) -> (HTTPResponse.Status, HTTPFields) = { _, _ in (.ok, [:]) }) {
+    init(
+        delay: Duration = .zero, firstDelay: Duration = .zero,
+        respond: @escaping @Sendable (String, Int) -> (HTTPResponse.Status, HTTPFields) = { _, _ in (.ok, [:]) }
+    ) {
         self.respond = respond
         self.delay = delay
+        self.firstDelay = firstDelay
     }
 
     static func key(in body: String) -> String? {
@@ -35,6 +43,11 @@ final class WebhookSink: Sendable {
         let router = Router()
         router.post("/hook") { request, _ -> Response in
             let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
+            let arrival = self.arrivals.withLock { count in
+                count += 1
+                return count
+            }
+            if arrival == 1 && self.firstDelay > .zero { try await Task.sleep(for: self.firstDelay) }
             if self.delay > .zero { try await Task.sleep(for: self.delay) }
             let key = Self.key(in: body) ?? "unknown"
             let attempt = self.attempts.withLock { attempts -> Int in

@@ -33,6 +33,8 @@ struct ChannelDeliveryHandler: JobHandler {
         default:
             outcome = .failed(error: "unknown channel type \(channel.type)")
         }
+        // Stopped by a shutdown: not an attempt, the job goes back to the queue.
+        if Task.isCancelled && outcome != .delivered { return outcome }
         let record = Self.record(delivery, job: job)
         switch outcome {
         case .delivered:

@@ -24,7 +24,10 @@ protocol JobHandler: Sendable {
 /// a job stays in this consumer's processing list until it is acknowledged, scheduled for a
 /// retry (exponential backoff, `maximumRetries` as the spec says) or dead-lettered. A heartbeat
 /// marks the consumer alive; every consumer regularly gives back the jobs of dead ones and
-/// promotes due retries. On graceful shutdown the workers finish the job in hand and stop.
+/// promotes due retries. On graceful shutdown the workers take no new job and give the job in
+/// hand `shutdownGrace` to finish; past it the delivery is cancelled (a hung webhook would
+/// otherwise hold the process for its whole timeout, and `docker stop` kills after 10 s) and the
+/// job goes back to the queue unchanged, for the next replica or the next start.
 struct QueueConsumer: Service {
     let queue: ReliableQueue
     let consumerID: String
@@ -34,9 +37,13 @@ struct QueueConsumer: Service {
     var maximumRetries = 3
     var baseBackoff: Duration = .seconds(2)
     var heartbeatSeconds = 15
+    var shutdownGrace: Duration = .seconds(4)
 
     func run() async throws {
         try? await queue.beat(consumer: consumerID, ttlSeconds: heartbeatSeconds)
+        if let released = try? await queue.releaseAll(consumer: consumerID), released > 0 {
+            logger.notice("gave back the jobs this consumer's name held before a restart", metadata: ["queue": "\(queue.name)", "jobs": "\(released)"])
+        }
         if let recovered = try? await queue.recoverAbandoned(except: consumerID), recovered > 0 {
             logger.notice("recovered jobs of dead consumers", metadata: ["queue": "\(queue.name)", "jobs": "\(recovered)"])
         }
@@ -105,7 +112,12 @@ struct QueueConsumer: Service {
             return
         }
         let attempt = job.retries + 1
-        let outcome = await handler.handle(job, attempt: attempt)
+        guard let outcome = await handleWithinShutdownGrace(job, attempt: attempt) else {
+            logger.notice("delivery interrupted by the shutdown, job given back", metadata: ["queue": "\(queue.name)", "job_id": "\(job.id)"])
+            await persist { try await queue.release(payload, consumer: consumerID) }
+            count("interrupted")
+            return
+        }
         switch outcome {
         case .delivered:
             await persist { try await queue.acknowledge(payload, jobID: job.id, consumer: consumerID) }
@@ -122,6 +134,33 @@ struct QueueConsumer: Service {
             await handler.buried(job, error: error, attempts: attempt)
             await persist { try await queue.bury(payload, as: job.buried(error: error), consumer: consumerID) }
             count("dead_letter")
+        }
+    }
+
+    /// The handler's outcome, or nil when a graceful shutdown's grace ran out first and the
+    /// delivery was cancelled without completing (a delivery that completed is kept as such).
+    private func handleWithinShutdownGrace(_ job: JobEnvelope, attempt: Int) async -> JobOutcome? {
+        await withTaskGroup(of: JobOutcome?.self) { group in
+            group.addTask { await handler.handle(job, attempt: attempt) }
+            group.addTask { [shutdownGrace] in
+                // Returns once the grace after a shutdown has passed, or at once when cancelled.
+                do {
+                    try await gracefulShutdown()
+                    try await Task.sleep(for: shutdownGrace)
+                } catch {}
+                return nil
+            }
+            var interrupted = false
+            while let next = await group.next() {
+                guard let outcome = next else {
+                    interrupted = true
+                    group.cancelAll()
+                    continue
+                }
+                group.cancelAll()
+                return interrupted && outcome != .delivered ? nil : outcome
+            }
+            return nil
         }
     }
 
