@@ -121,6 +121,8 @@ public struct APIServer: Sendable {
             let machineRepository = MachineRepository(client: client, logger: logger)
             MachineHistoryController(history: MachineHistoryRepository(client: client, logger: logger), machines: machineRepository)
                 .addRoutes(to: tenant.group("machines"))
+            MachineEventsController(events: MachineEventRepository(client: client, logger: logger), machines: machineRepository)
+                .addRoutes(to: tenant.group("machines"))
             RiskOverridesController(overrides: RiskOverrideRepository(client: client, logger: logger), machines: machineRepository, activity: activity)
                 .addRoutes(to: tenant.group("machines"))
             let clientSettings = ClientSettingsReader(client: client, cache: cache, logger: logger)

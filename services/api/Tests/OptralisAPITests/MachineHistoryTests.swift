@@ -65,4 +65,88 @@ struct MachineHistoryTests {
             #expect(hidden.status == .notFound)
         }
     }
+
+    @Test func disk_history_is_per_mount_point_with_the_same_ranges() async throws {
+        try await APIHarness.run { api in
+            let client = try await api.seedClient()
+            let viewer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
+            let machine = try await api.database.withClient { db in
+                try await db.query("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'db-01') RETURNING id", logger: testLogger)
+                    .decode(UUID.self).reduce(into: UUID()) { $0 = $1 }
+            }
+            // Two mounts, a sample every 10 minutes for 3 hours; / fills up, /data stays at 40 %.
+            try await api.sql("""
+                INSERT INTO disk_info (machine_id, recorded_at, mount_point, used_percent)
+                SELECT \(machine), now() - m * interval '10 minutes', mount, CASE WHEN mount = '/' THEN 90 - m ELSE 40 END
+                FROM generate_series(1, 18) AS m, (VALUES ('/'), ('/data')) AS mounts(mount)
+                """)
+            let hour = try await api.send(.get, "/api/machines/by-hostname/db-01/disk-metrics?range=1h", token: viewer)
+            #expect(hour.status == .ok, "\(hour.text)")
+            let hourPoints = hour.json["points"] as? [[String: Any]] ?? []
+            #expect(hourPoints.count == 10, "five samples per mount in the last hour: \(hour.text.prefix(400))")
+            #expect(hourPoints.last?["mount_point"] as? String == "/data" && hourPoints.last?["used_percent"] as? Double == 40)
+            #expect(hourPoints.first(where: { $0["mount_point"] as? String == "/" })?["used_percent"] as? Double == 85)
+
+            let day = try await api.send(.get, "/api/machines/by-hostname/db-01/disk-metrics", token: viewer)
+            let dayPoints = day.json["points"] as? [[String: Any]] ?? []
+            #expect(day.string("range") == "24h" && day.string("source") == "raw")
+            #expect(Set(dayPoints.compactMap { $0["mount_point"] as? String }) == ["/", "/data"])
+            #expect(dayPoints.filter { $0["mount_point"] as? String == "/" }.allSatisfy { ($0["used_percent_max"] as? Double ?? 0) >= ($0["used_percent"] as? Double ?? 100) })
+
+            try await api.sql("""
+                INSERT INTO disk_hourly (machine_id, bucket, mount_point, disk_usage_avg, disk_usage_max, sample_count)
+                SELECT \(machine), date_trunc('hour', now()) - h * interval '1 hour', '/', 70, 75, 6 FROM generate_series(1, 6) AS h
+                """)
+            let week = try await api.send(.get, "/api/machines/by-hostname/db-01/disk-metrics?range=7d", token: viewer)
+            let weekPoints = week.json["points"] as? [[String: Any]] ?? []
+            #expect(week.string("source") == "hourly" && weekPoints.count == 6 && weekPoints.first?["used_percent_max"] as? Double == 75, "\(week.text.prefix(300))")
+
+            let other = try await api.seedClient()
+            let stranger = try await api.login(try await api.seedUser(client: other, role: "admin").email).access
+            #expect(try await api.send(.get, "/api/machines/by-hostname/db-01/disk-metrics", token: stranger).status == .notFound)
+        }
+    }
+
+    @Test func events_are_newest_first_filtered_by_severity_and_paged() async throws {
+        try await APIHarness.run { api in
+            let client = try await api.seedClient()
+            let viewer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
+            let machine = try await api.database.withClient { db in
+                try await db.query("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'app-01') RETURNING id", logger: testLogger)
+                    .decode(UUID.self).reduce(into: UUID()) { $0 = $1 }
+            }
+            // 40 events, one a minute, cycling through the four levels (newest: i = 1, critical).
+            try await api.sql("""
+                INSERT INTO event_logs (machine_id, recorded_at, log_name, source, level, message)
+                SELECT \(machine), now() - i * interval '1 minute', 'journal', 'sshd',
+                    (ARRAY['info', 'critical', 'error', 'warning'])[i % 4 + 1], 'event ' || i
+                FROM generate_series(1, 40) AS i
+                """)
+            let path = "/api/machines/\(machine.uuidString.lowercased())/events"
+            let all = try await api.send(.get, path, token: viewer)
+            #expect(all.status == .ok, "\(all.text)")
+            let events = all.json["events"] as? [[String: Any]] ?? []
+            #expect(events.count == 40 && events.first?["message"] as? String == "event 1" && events.first?["level"] as? String == "critical")
+            #expect(all.json["next_before"] == nil, "one page holds them all")
+
+            let serious = try await api.send(.get, "\(path)?level=error", token: viewer)
+            let seriousLevels = (serious.json["events"] as? [[String: Any]] ?? []).compactMap { $0["level"] as? String }
+            #expect(seriousLevels.count == 20 && Set(seriousLevels) == ["critical", "error"], "error keeps errors and critical events")
+
+            let first = try await api.send(.get, "\(path)?limit=15", token: viewer)
+            let next = try #require(first.string("next_before"))
+            let second = try await api.send(.get, "\(path)?limit=15&before=\(next.replacingOccurrences(of: "+", with: "%2B"))", token: viewer)
+            let secondMessages = (second.json["events"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+            #expect(secondMessages.first == "event 16" && secondMessages.count == 15, "\(second.text.prefix(300))")
+
+            for bad in ["?level=debug", "?limit=0", "?limit=501", "?before=yesterday"] {
+                let refused = try await api.send(.get, path + bad, token: viewer)
+                #expect(refused.status == .badRequest && refused.code == "VALIDATION_ERROR", "\(bad): \(refused.text)")
+            }
+            #expect(try await api.send(.get, "/api/machines/not-a-uuid/events", token: viewer).status == .badRequest)
+            let other = try await api.seedClient()
+            let stranger = try await api.login(try await api.seedUser(client: other, role: "admin").email).access
+            #expect(try await api.send(.get, path, token: stranger).status == .notFound, "another tenant learns nothing")
+        }
+    }
 }

@@ -3,7 +3,7 @@ import Hummingbird
 import OptralisCore
 import OptralisServer
 
-/// `GET /api/machines/by-hostname/:hostname/metrics` and `/network-metrics` (`?range=1h|24h|7d|30d`,
+/// `GET /api/machines/by-hostname/:hostname/metrics`, `/network-metrics` and `/disk-metrics` (`?range=1h|24h|7d|30d`,
 /// default 24h): 1 h every raw sample, 24 h raw samples in 5-minute buckets, 7 and 30 days the
 /// hourly roll-ups — or one raw sample per hour while the roll-ups hold fewer than 5 points.
 struct MachineHistoryController {
@@ -27,6 +27,11 @@ struct MachineHistoryController {
         group.get("by-hostname/:hostname/network-metrics") { request, context -> History<MachineHistoryRepository.NetworkPoint> in
             let (hostname, machine, range) = try await target(request, context)
             let (source, points) = try await history.network(machineID: machine, range: range)
+            return History(hostname: hostname, range: range.rawValue, source: source, points: points)
+        }
+        group.get("by-hostname/:hostname/disk-metrics") { request, context -> History<MachineHistoryRepository.DiskPoint> in
+            let (hostname, machine, range) = try await target(request, context)
+            let (source, points) = try await history.disks(machineID: machine, range: range)
             return History(hostname: hostname, range: range.rawValue, source: source, points: points)
         }
     }

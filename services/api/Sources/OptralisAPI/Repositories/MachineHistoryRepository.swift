@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The metrics and network history of one machine (`metrics`, `metrics_hourly`,
-/// `network_hourly`). Every query is scoped by the machine, itself found within the client.
+/// The metrics, network and disk history of one machine (`metrics`, `disk_info` and their
+/// hourly roll-ups). Every query is scoped by the machine, itself found within the client.
 struct MachineHistoryRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -62,6 +62,51 @@ struct MachineHistoryRepository: Sendable {
         return (source, rows.map {
             NetworkPoint(time: $0.0, bytesRecv: $0.1, bytesSent: $0.2, packetLoss: $0.3, latencyMs: $0.4, bytesRecvMax: $0.5, bytesSentMax: $0.6, latencyMax: $0.7)
         })
+    }
+
+    struct DiskPoint: Encodable, Sendable {
+        let time: Date
+        let mountPoint: String
+        let usedPercent, usedPercentMax: Double?
+        enum CodingKeys: String, CodingKey {
+            case time, mountPoint = "mount_point", usedPercent = "used_percent", usedPercentMax = "used_percent_max"
+        }
+    }
+
+    /// Each mount point's usage, with the same ranges, buckets and roll-up fallback as the
+    /// other histories (`disk_info`, `disk_hourly`).
+    func disks(machineID: UUID, range: HistoryRange) async throws -> (String, [DiskPoint]) {
+        func rows(_ sql: String) async throws -> [DiskPoint] {
+            var binds = PostgresBindings()
+            binds.append(machineID)
+            binds.append(range.hours)
+            return try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+                .decode((Date, String, Double?, Double?).self)
+                .reduce(into: []) { $0.append(DiskPoint(time: $1.0, mountPoint: $1.1, usedPercent: $1.2, usedPercentMax: $1.3)) }
+        }
+        let raw = "FROM disk_info WHERE machine_id = $1 AND recorded_at > now() - $2 * interval '1 hour'"
+        if range.usesRollups {
+            let hourly = try await rows(
+                """
+                SELECT bucket, mount_point, disk_usage_avg, disk_usage_max FROM disk_hourly
+                WHERE machine_id = $1 AND bucket > now() - $2 * interval '1 hour' ORDER BY bucket, mount_point
+                """)
+            if Set(hourly.map(\.time)).count >= HistoryRange.minimumRollupPoints { return ("hourly", hourly) }
+            return ("raw", try await rows(
+                """
+                SELECT DISTINCT ON (date_trunc('hour', recorded_at), mount_point) recorded_at, mount_point, used_percent::float8, NULL::float8 \(raw)
+                ORDER BY date_trunc('hour', recorded_at), mount_point, recorded_at DESC
+                """))
+        }
+        if range.rawBucketSeconds == 0 {
+            return ("raw", try await rows("SELECT recorded_at, mount_point, used_percent::float8, NULL::float8 \(raw) ORDER BY recorded_at, mount_point"))
+        }
+        return ("raw", try await rows(
+            """
+            SELECT date_bin(interval '\(range.rawBucketSeconds) seconds', recorded_at, TIMESTAMPTZ '2000-01-01') AS t, mount_point,
+                avg(used_percent)::float8, max(used_percent)::float8
+            \(raw) GROUP BY t, mount_point ORDER BY t, mount_point
+            """))
     }
 
     /// (source, rows): `hourly` roll-ups for long ranges when they hold enough points, else `raw`.
