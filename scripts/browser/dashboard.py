@@ -108,6 +108,20 @@ try:
         charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart polyline")
         check("its page draws a chart", len(charts) >= 1, driver.page_source[:500])
         shot(driver, "machine")
+        # The facts refresh by themselves: a mark put on the shown card is gone once the script
+        # has swapped in the fragment fetched 10 s later, and the new card has the facts.
+        driver.execute_script("window.noReload = true; document.querySelector('#machine-facts .card').setAttribute('data-mark', '1')")
+        try:
+            WebDriverWait(driver, 25).until(lambda d: d.execute_script(
+                "var card = document.querySelector('#machine-facts .card'); return card && !card.hasAttribute('data-mark')"))
+            refreshed = True
+        except Exception:
+            refreshed = False
+        check("the machine's facts refresh every 10 s without a reload", refreshed and driver.execute_script("return window.noReload === true")
+              and len(driver.find_elements(By.CSS_SELECTOR, "#machine-facts dl.facts dd")) >= 8, driver.page_source[:300])
+        driver.find_element(By.CSS_SELECTOR, "nav.tabs a[href='?tab=security']").click()
+        WebDriverWait(driver, 15).until(lambda d: "tab=security" in d.current_url)
+        shot(driver, "machine-security")
     check("no request leaves the site", external_requests(driver) == [], str(external_requests(driver)))
 
     # On a phone the page fits: no sideways scrolling of the page itself.

@@ -80,6 +80,14 @@ struct APIHarness: Sendable {
         }
     }
 
+    /// A machine row of `client` (no certificate, never seen).
+    func seedMachine(client clientID: UUID, hostname: String) async throws -> UUID {
+        try await database.withClient { client in
+            try await client.query("INSERT INTO machines (client_id, hostname) VALUES (\(clientID), \(hostname)) RETURNING id", logger: testLogger)
+                .decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }.first!
+        }
+    }
+
     /// A user with ``password``, no forced change unless asked.
     func seedUser(client clientID: UUID?, role: String, email: String? = nil, mustChange: Bool = false) async throws -> (id: UUID, email: String) {
         let email = email ?? "\(role)-\(UUID().uuidString.prefix(8).lowercased())@example.com"

@@ -8,10 +8,7 @@ struct MachineHistoryTests {
         try await APIHarness.run { api in
             let client = try await api.seedClient()
             let viewer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
-            let machine = try await api.database.withClient { db in
-                try await db.query("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'Web-01') RETURNING id", logger: testLogger)
-                    .decode(UUID.self).reduce(into: UUID()) { $0 = $1 }
-            }
+            let machine = try await api.seedMachine(client: client, hostname: "Web-01")
             // Four hours of samples, three an hour (metrics rows, and network rows with no CPU).
             try await api.sql("""
                 INSERT INTO metrics (machine_id, recorded_at, cpu_percent, ram_percent, cpu_temp)
@@ -70,10 +67,7 @@ struct MachineHistoryTests {
         try await APIHarness.run { api in
             let client = try await api.seedClient()
             let viewer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
-            let machine = try await api.database.withClient { db in
-                try await db.query("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'db-01') RETURNING id", logger: testLogger)
-                    .decode(UUID.self).reduce(into: UUID()) { $0 = $1 }
-            }
+            let machine = try await api.seedMachine(client: client, hostname: "db-01")
             // Two mounts, a sample every 10 minutes for 3 hours; / fills up, /data stays at 40 %.
             try await api.sql("""
                 INSERT INTO disk_info (machine_id, recorded_at, mount_point, used_percent)
@@ -111,10 +105,7 @@ struct MachineHistoryTests {
         try await APIHarness.run { api in
             let client = try await api.seedClient()
             let viewer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
-            let machine = try await api.database.withClient { db in
-                try await db.query("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'app-01') RETURNING id", logger: testLogger)
-                    .decode(UUID.self).reduce(into: UUID()) { $0 = $1 }
-            }
+            let machine = try await api.seedMachine(client: client, hostname: "app-01")
             // 40 events, one a minute, cycling through the four levels (newest: i = 1, critical).
             try await api.sql("""
                 INSERT INTO event_logs (machine_id, recorded_at, log_name, source, level, message)

@@ -56,6 +56,25 @@ struct APIClient: Sendable {
         return second
     }
 
+    /// GETs `paths` at once (a page's independent reads), in order. A 401 among them means the
+    /// access token expired meanwhile: that call alone is made again through ``call`` (one
+    /// refresh), never several refreshes racing with the same rotating refresh token.
+    func getAll(_ paths: [String], session: inout WebSession, id: String, clientIP: String?) async throws -> [Reply] {
+        let token = session.accessToken
+        var replies = try await withThrowingTaskGroup(of: (Int, Reply).self) { group in
+            for (index, path) in paths.enumerated() {
+                group.addTask { (index, try await send(.get, path, json: nil, token: token, clientIP: clientIP)) }
+            }
+            var replies = [Reply?](repeating: nil, count: paths.count)
+            for try await (index, reply) in group { replies[index] = reply }
+            return replies.compactMap { $0 }
+        }
+        for index in replies.indices where replies[index].status == 401 {
+            replies[index] = try await call(.get, paths[index], session: &session, id: id, clientIP: clientIP)
+        }
+        return replies
+    }
+
     private func send(_ method: OutboundRequest.Method, _ path: String, json: [String: Any]?, token: String?, clientIP: String?) async throws -> Reply {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         if let token { headers.append(("Authorization", "Bearer \(token)")) }

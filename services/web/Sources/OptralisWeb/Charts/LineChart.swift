@@ -4,10 +4,18 @@ import OptralisCore
 /// A time-series line drawn as inline SVG on the server: time on x over the whole range, values
 /// on y with ticks and a unit, a gap wherever samples are missing (never a line across it), and a
 /// `<title>` on each point for the value under the pointer. No script, no external resource.
+/// Several series (a disk's mount points) differ by dash pattern as well as colour, and are
+/// named in a legend, so they read without colour.
 struct LineChart: Sendable {
     struct Point: Sendable {
         let time: Date
         let value: Double?
+    }
+
+    struct Series: Sendable {
+        /// Shown in the legend and the hover text when the chart has more than one series.
+        var name: String
+        var points: [Point]
     }
 
     var title: String
@@ -18,16 +26,19 @@ struct LineChart: Sendable {
     var maximum: Double?
     /// Two samples further apart than this are not joined.
     var gap: TimeInterval
-    var points: [Point]
+    var series: [Series]
     var language: String
     var empty: String
 
+    /// At most this many series are drawn, each with its own class (`s0`…).
+    static let maximumSeries = 4
     static let width = 720.0, height = 200.0
     static let left = 44.0, right = 12.0, top = 14.0, bottom = 26.0
 
     var svg: String {
         let plotWidth = Self.width - Self.left - Self.right, plotHeight = Self.height - Self.top - Self.bottom
-        let values = points.compactMap(\.value)
+        let drawn = Array(series.prefix(Self.maximumSeries))
+        let values = drawn.flatMap { $0.points.compactMap(\.value) }
         let top = maximum ?? Self.niceCeiling(values.max() ?? 1)
         let span = max(end.timeIntervalSince(start), 1)
         func x(_ time: Date) -> Double { Self.left + plotWidth * min(max(time.timeIntervalSince(start) / span, 0), 1) }
@@ -51,31 +62,52 @@ struct LineChart: Sendable {
             svg += "<text class=\"empty\" x=\"\(f(Self.left + plotWidth / 2))\" y=\"\(f(Self.top + plotHeight / 2))\" text-anchor=\"middle\">\(Self.escape(empty))</text>"
             return svg + "</svg>"
         }
-        // Runs of consecutive samples, each its own polyline.
-        var runs: [[(Double, Double)]] = [[]]
-        var previous: Date?
-        for point in points.sorted(by: { $0.time < $1.time }) {
-            guard let value = point.value else {
-                runs.append([])
-                previous = nil
-                continue
+        let named = drawn.count > 1
+        for (index, line) in drawn.enumerated() {
+            let style = "line s\(index)"
+            // Runs of consecutive samples, each its own polyline.
+            var runs: [[(Double, Double)]] = [[]]
+            var previous: Date?
+            for point in line.points.sorted(by: { $0.time < $1.time }) {
+                guard let value = point.value else {
+                    runs.append([])
+                    previous = nil
+                    continue
+                }
+                if let previous, point.time.timeIntervalSince(previous) > gap { runs.append([]) }
+                runs[runs.count - 1].append((x(point.time), y(value)))
+                previous = point.time
             }
-            if let previous, point.time.timeIntervalSince(previous) > gap { runs.append([]) }
-            runs[runs.count - 1].append((x(point.time), y(value)))
-            previous = point.time
-        }
-        for run in runs where !run.isEmpty {
-            if run.count == 1 {
-                svg += "<circle class=\"line\" cx=\"\(f(run[0].0))\" cy=\"\(f(run[0].1))\" r=\"2\"/>"
-            } else {
-                svg += "<polyline class=\"line\" points=\"\(run.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>"
+            for run in runs where !run.isEmpty {
+                if run.count == 1 {
+                    svg += "<circle class=\"\(style)\" cx=\"\(f(run[0].0))\" cy=\"\(f(run[0].1))\" r=\"2\"/>"
+                } else {
+                    svg += "<polyline class=\"\(style)\" points=\"\(run.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>"
+                }
+            }
+            let prefix = named ? Self.escape(line.name) + " · " : ""
+            for point in line.points {
+                guard let value = point.value else { continue }
+                svg += "<circle class=\"hover\" cx=\"\(f(x(point.time)))\" cy=\"\(f(y(value)))\" r=\"5\"><title>\(prefix)\(Self.escape(hover.string(from: point.time))) — \(Self.number(value, decimals: 1))\(Self.escape(unit))</title></circle>"
             }
         }
-        for point in points {
-            guard let value = point.value else { continue }
-            svg += "<circle class=\"hover\" cx=\"\(f(x(point.time)))\" cy=\"\(f(y(value)))\" r=\"5\"><title>\(Self.escape(hover.string(from: point.time))) — \(Self.number(value, decimals: 1))\(Self.escape(unit))</title></circle>"
-        }
+        if named { svg += legend(drawn) }
         return svg + "</svg>"
+    }
+
+    /// A row of "sample line + name" along the top of the plot, right-aligned.
+    private func legend(_ drawn: [Series]) -> String {
+        var legend = "<g class=\"legend\">"
+        var right = Self.width - Self.right
+        for (index, line) in drawn.enumerated().reversed() {
+            let name = String(line.name.prefix(24))
+            let textWidth = Double(name.count) * 6 + 4
+            let start = right - textWidth - 20
+            legend += "<line class=\"line s\(index)\" x1=\"\(f(start))\" y1=\"8\" x2=\"\(f(start + 16))\" y2=\"8\"/>"
+            legend += "<text class=\"tick\" x=\"\(f(start + 20))\" y=\"11\">\(Self.escape(name))</text>"
+            right = start - 10
+        }
+        return legend + "</g>"
     }
 
     /// 1, 2 or 5 × a power of ten, at or above `value`.

@@ -1,12 +1,13 @@
 import Foundation
 
-/// The machine page's tabs built from its collectors' latest data (`collectors` in
-/// `GET /api/machines/{id}`): the payload each collector last posted.
+/// The machine page's live tabs, built from its collectors' latest data alone (`collectors` in
+/// `GET /api/machines/{id}`: the payload each collector last posted).
 enum MachineTabs {
     static func values(tab: String, collectors: [String: Any], language: String, renderer: PageRenderer) -> [String: Any] {
         switch tab {
         case "storage": storage(collectors, language: language, renderer: renderer)
         case "services": services(collectors, language: language, renderer: renderer)
+        case "patches": MachineInventoryTabs.patches(collectors, language: language, renderer: renderer)
         default: [:]
         }
     }
