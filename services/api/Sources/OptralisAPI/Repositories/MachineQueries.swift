@@ -30,6 +30,11 @@ struct MachineQueries: Sendable {
         let certStatus: String
         let certExpiresAt: Date?
         let lastConfigSync: Date?
+        /// The latest CPU and RAM sample and the fullest disk, within the last hour (nil when
+        /// the agent sent none: an offline machine shows no stale figure).
+        let cpuPercent: Double?
+        let ramPercent: Double?
+        let diskPercent: Double?
 
         enum CodingKeys: String, CodingKey {
             case id, hostname, os, status
@@ -37,7 +42,7 @@ struct MachineQueries: Sendable {
                 healthScore = "health_score", isOSCompliant = "is_os_compliant", groupID = "group_id", groupName = "group_name",
                 maintenanceMode = "maintenance_mode",
                 updateChannel = "update_channel", certStatus = "cert_status", certExpiresAt = "cert_expires_at",
-                lastConfigSync = "last_config_sync"
+                lastConfigSync = "last_config_sync", cpuPercent = "cpu_percent", ramPercent = "ram_percent", diskPercent = "disk_percent"
         }
     }
 
@@ -80,16 +85,21 @@ struct MachineQueries: Sendable {
         CASE WHEN m.cert_serial IS NULL THEN 'none' WHEN m.cert_revoked_at IS NOT NULL THEN 'revoked'
              WHEN m.cert_expires_at <= now() THEN 'expired' WHEN m.cert_expires_at <= now() + interval '7 days' THEN 'expiring'
              WHEN m.cert_expires_at <= now() + interval '30 days' THEN 'expiring_soon' ELSE 'valid' END,
-        m.cert_expires_at, m.last_config_sync
+        m.cert_expires_at, m.last_config_sync,
+        (SELECT x.cpu_percent FROM metrics x WHERE x.machine_id = m.id AND x.cpu_percent IS NOT NULL AND x.recorded_at > now() - interval '1 hour'
+         ORDER BY x.recorded_at DESC LIMIT 1),
+        (SELECT x.ram_percent FROM metrics x WHERE x.machine_id = m.id AND x.ram_percent IS NOT NULL AND x.recorded_at > now() - interval '1 hour'
+         ORDER BY x.recorded_at DESC LIMIT 1),
+        (SELECT max(d.used_percent)::float8 FROM disk_info d WHERE d.machine_id = m.id AND d.recorded_at > now() - interval '1 hour')
         """
 
-    private typealias Row = (UUID, String, String?, String?, String?, String?, Date?, String, Int?, Bool, UUID?, String?, Bool, String, String, Date?, Date?)
+    private typealias Row = (UUID, String, String?, String?, String?, String?, Date?, String, Int?, Bool, UUID?, String?, Bool, String, String, Date?, Date?, Double?, Double?, Double?)
 
     private static func summary(_ row: Row) -> Summary {
         Summary(
             id: row.0, hostname: row.1, os: row.2, osVersion: row.3, ipAddress: row.4, agentVersion: row.5, lastSeen: row.6, status: row.7,
             healthScore: row.8, isOSCompliant: row.9, groupID: row.10, groupName: row.11, maintenanceMode: row.12, updateChannel: row.13,
-            certStatus: row.14, certExpiresAt: row.15, lastConfigSync: row.16)
+            certStatus: row.14, certExpiresAt: row.15, lastConfigSync: row.16, cpuPercent: row.17, ramPercent: row.18, diskPercent: row.19)
     }
 
     /// An ILIKE pattern matching `text` anywhere, its `\`, `%` and `_` taken literally.
@@ -134,11 +144,11 @@ struct MachineQueries: Sendable {
         var machines: [Summary] = []
         var total = 0
         for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(
-            (UUID, String, String?, String?, String?, String?, Date?, String, Int?, Bool, UUID?, String?, Bool, String, String, Date?, Date?, Int).self)
+            (UUID, String, String?, String?, String?, String?, Date?, String, Int?, Bool, UUID?, String?, Bool, String, String, Date?, Date?, Double?, Double?, Double?, Int).self)
         {
             machines.append(Self.summary((
-                row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16)))
-            total = row.17
+                row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16, row.17, row.18, row.19)))
+            total = row.20
         }
         if machines.isEmpty, filter.page > 1 {
             // Past the last page: still report how many there are.

@@ -16,6 +16,8 @@ struct APIClient: Sendable {
         let status: Int
         let body: [UInt8]
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
+        /// A body that is an array of objects (`GET /api/groups`); empty otherwise.
+        var list: [[String: Any]] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [[String: Any]] ?? [] }
         var code: String? { json["code"] as? String }
         var error: String? { json["error"] as? String }
         var ok: Bool { (200..<300).contains(status) }

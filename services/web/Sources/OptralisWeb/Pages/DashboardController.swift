@@ -45,11 +45,14 @@ struct DashboardController: Sendable {
         router.get("/machines") { request, context -> Response in
             let id = try Self.sessionID(context)
             var session = try Self.session(context)
-            let reply = try await api.call(.get, "/api/machines" + Self.listQuery(request), session: &session, id: id, clientIP: context.clientIP)
+            let replies = try await api.getAll(["/api/machines" + Self.listQuery(request), "/api/groups"], session: &session, id: id, clientIP: context.clientIP)
+            let reply = replies[0]
             guard reply.ok else { return failure(reply, request: request, session: session) }
+            var values = listValues(reply, request: request, session: session)
+            values.merge(filterValues(request, groups: replies[1].ok ? replies[1].list : [], session: session)) { $1 }
             return renderer.page(
                 "machines", title: renderer.text("nav_machines", PageRenderer.language(of: request, session: session)),
-                listValues(reply, request: request, session: session), request: request, session: session)
+                values, request: request, session: session)
         }
         router.get("/machines/rows") { request, context -> Response in
             let id = try Self.sessionID(context)
@@ -71,17 +74,61 @@ struct DashboardController: Sendable {
     }
 
     /// The list's filters as the api takes them, passed through (the api bounds and checks them).
+    /// The form's one `label` field takes `key` or `key=value`, split here into the api's two.
     static let listParameters = ["search", "status", "group_id", "label", "label_value", "os", "sort", "order", "page", "limit"]
+    /// The columns the list sorts by (the api's `sort` values).
+    static let sortable = ["hostname", "os", "last_seen", "health_score"]
+    static let systems = ["linux", "windows", "macos"]
 
-    static func listQuery(_ request: Request) -> String {
+    static func listQuery(_ request: Request, replacing overrides: [String: String?] = [:]) -> String {
+        var values: [String: String] = [:]
+        for name in listParameters {
+            if let value = request.uri.queryParameters[Substring(name)], !value.isEmpty { values[name] = String(value) }
+        }
+        if let label = values["label"], values["label_value"] == nil, let equals = label.firstIndex(of: "=") {
+            values["label_value"] = String(label[label.index(after: equals)...])
+            values["label"] = String(label[..<equals])
+        }
+        for (name, value) in overrides { values[name] = value }
         let items = listParameters.compactMap { name -> URLQueryItem? in
-            guard let value = request.uri.queryParameters[Substring(name)], !value.isEmpty else { return nil }
-            return URLQueryItem(name: name, value: String(value))
+            guard let value = values[name], !value.isEmpty else { return nil }
+            return URLQueryItem(name: name, value: value)
         }
         guard !items.isEmpty else { return "" }
         var components = URLComponents()
         components.queryItems = items
         return "?" + (components.percentEncodedQuery ?? "")
+    }
+
+    /// The filter form's current choices, and the column headers' sort links (a second click on
+    /// the sorted column reverses it).
+    private func filterValues(_ request: Request, groups: [[String: Any]], session: WebSession) -> [String: Any] {
+        let language = PageRenderer.language(of: request, session: session)
+        let query = request.uri.queryParameters
+        let group = query["group_id"].map(String.init) ?? "", os = query["os"].map(String.init) ?? ""
+        var label = query["label"].map(String.init) ?? ""
+        if let value = query["label_value"], !value.isEmpty { label += "=" + value }
+        return [
+            "groups": groups.map { ["id": $0["id"] as? String ?? "", "name": $0["name"] as? String ?? "", "current": ($0["id"] as? String) == group] as [String: Any] },
+            "has_groups": !groups.isEmpty,
+            "systems": Self.systems.map { ["key": $0, "label": renderer.text("os_\($0)", language), "current": $0 == os] as [String: Any] },
+            "label_filter": label,
+        ]
+    }
+
+    private func sortLinks(_ request: Request) -> [String: Any] {
+        let current = request.uri.queryParameters["sort"].map(String.init) ?? "hostname"
+        let descending = request.uri.queryParameters["order"] == "desc"
+        var links: [String: Any] = [:]
+        for column in Self.sortable {
+            let reverse = column == current && !descending
+            links[column] = [
+                "href": "/machines" + Self.listQuery(request, replacing: ["sort": column, "order": reverse ? "desc" : nil, "page": nil]),
+                "sorted": column == current ? (descending ? "descending" : "ascending") : "none",
+                "arrow": column == current ? (descending ? "↓" : "↑") : "",
+            ] as [String: Any]
+        }
+        return links
     }
 
     private func listValues(_ reply: APIClient.Reply, request: Request, session: WebSession) -> [String: Any] {
@@ -94,6 +141,7 @@ struct DashboardController: Sendable {
                 "agent_version": machine["agent_version"] as? String ?? "—",
                 "last_seen": Display.dateTime(machine["last_seen"] as? String, language: language),
                 "health": (machine["health_score"] as? Int).map(String.init) ?? "—",
+                "cpu": Self.percent(machine["cpu_percent"]), "ram": Self.percent(machine["ram_percent"]), "disk": Self.percent(machine["disk_percent"]),
                 "pill": Pill.make(status, language: language, renderer: renderer),
             ]
         }
@@ -101,7 +149,7 @@ struct DashboardController: Sendable {
         var values: [String: Any] = [
             "total": total, "page": page, "pages": max(1, (total + limit - 1) / limit),
             "search": request.uri.queryParameters["search"].map(String.init) ?? "",
-            "query": Self.listQuery(request), "nav_machines": true,
+            "query": Self.listQuery(request), "nav_machines": true, "sort": sortLinks(request),
         ]
         for status in ["online", "offline"] where request.uri.queryParameters["status"] == Substring(status) { values["status_\(status)"] = true }
         values["machines"] = machines
@@ -112,11 +160,12 @@ struct DashboardController: Sendable {
     }
 
     static func pageLink(_ request: Request, _ page: Int) -> String {
-        var components = URLComponents(string: "/machines" + listQuery(request)) ?? URLComponents()
-        var items = (components.queryItems ?? []).filter { $0.name != "page" }
-        items.append(URLQueryItem(name: "page", value: String(page)))
-        components.queryItems = items
-        return components.string ?? "/machines"
+        "/machines" + listQuery(request, replacing: ["page": String(page)])
+    }
+
+    static func percent(_ value: Any?) -> String {
+        guard let value = value as? Double else { return "—" }
+        return LineChart.number(value) + " %"
     }
 
     private func failure(_ reply: APIClient.Reply, request: Request, session: WebSession) -> Response {
