@@ -24,7 +24,8 @@
 # gateway, beside prometheus-node-exporter (scripts/bench/agent-footprint.sh).
 #
 # fleet: p50/p99 of the machine list, machine detail and 30-day CPU history on 10,000 seeded
-# machines, beside the equivalent SQL through psql (scripts/bench/fleet-read.sh).
+# machines, beside the equivalent SQL through psql, then of the dashboard's /machines and machine
+# page beside the api calls they make, with each page's weight (scripts/bench/fleet-read.sh).
 #
 # ai: health-score + drift + trends of one machine with 30 days of 10-second metrics, and routine
 # runs over 1,000 machines, on a release optralis-ai (scripts/bench/ai.sh).
@@ -53,6 +54,9 @@ want() { [[ ",${BENCH_ONLY:-auth,notifier,rules,ingest,agent,fleet,ai}," == *",$
 
 echo "==> swift build -c release"
 swift build -c release --product optralis-api 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
+if want fleet; then
+  swift build -c release --product optralis-web 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
+fi
 bin=$(swift build -c release --show-bin-path)
 
 if want auth; then

@@ -8,7 +8,9 @@
 #   - the machine detail (random machine);
 #   - the 30-day CPU history (random machine of the 100);
 # each beside the same data fetched by the equivalent hand-written SQL through psql (\timing,
-# one session, random targets) in the same run.
+# one session, random targets) in the same run. Then the dashboard (a release optralis-web over
+# the cached api): p50/p99 of /machines (random page) and of a machine page with 30 days of
+# charts, beside the api calls they make, and each page's weight and request count.
 # Called by scripts/bench.sh with: bin admin_url redis_url out.
 set -euo pipefail
 bin=$1 admin_url=$2 redis_url=$3 out=$4
@@ -72,6 +74,12 @@ INSERT INTO metrics_hourly (machine_id, bucket, cpu_avg, cpu_min, cpu_max, ram_a
   SELECT machine_id, date_trunc('hour', recorded_at), avg(cpu_percent), min(cpu_percent), max(cpu_percent), avg(ram_percent), min(ram_percent),
          max(ram_percent), avg(cpu_temp), min(cpu_temp), max(cpu_temp), count(*)
   FROM metrics GROUP BY 1, 2;
+-- The dashboard's other 30-day charts read these roll-ups: traffic, latency, two volumes.
+INSERT INTO network_hourly (machine_id, bucket, bytes_recv_avg, bytes_recv_max, bytes_sent_avg, bytes_sent_max, packet_loss_avg,
+                            packet_loss_max, latency_avg, latency_max, sample_count)
+  SELECT machine_id, bucket, 2e5 + random() * 1e5, 6e5, 5e4 + random() * 5e4, 2e5, 0, 0.5, 8 + random() * 4, 30, sample_count FROM metrics_hourly;
+INSERT INTO disk_hourly (machine_id, bucket, mount_point, disk_usage_avg, disk_usage_max, sample_count)
+  SELECT machine_id, bucket, mount, base + random(), base + 1, sample_count FROM metrics_hourly, (VALUES ('/', 62.0), ('/var', 81.0)) v(mount, base);
 VACUUM ANALYZE;
 SQL
 rows=$(psql -X -q -At "$db" -c "SELECT count(*) FROM metrics")
@@ -172,3 +180,74 @@ print(f'  {name:<24} p50 {float(a50):6.2f} ms  p99 {float(a99):6.2f} ms  ({float
   row "machine detail" "$detail_p50" "$detail_p99" "$detail_rps" "$sql_detail_p50" "$sql_detail_p99" 15
   row "30-day CPU history" "$history_p50" "$history_p99" "$history_rps" "$sql_history_p50" "$sql_history_p99" 50
 } | tee "$out/fleet.txt"
+
+# The dashboard (optralis-web, release) over the cached api above: the machine list and a machine
+# page with 30 days of history, each beside the api calls it makes, in the same run; what each
+# page weighs and how many requests it needs.
+echo "==> dashboard: optralis-web on the cached api"
+REDIS_URL=$redis_url API_SERVICE_URL=http://127.0.0.1:3187 WEB_PORT=3189 OPTRALIS_WEB_DIR="$root/services/web/Resources" \
+  "$bin/optralis-web" >"$dir/web.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 150); do curl -fsS -o /dev/null http://127.0.0.1:3189/health 2>/dev/null && break; sleep 0.2; done
+jar="$dir/cookies.txt"
+csrf=$(curl -fsS -c "$jar" http://127.0.0.1:3189/login | python3 -c 'import re,sys; print(re.search(r"name=\"_csrf\" value=\"([^\"]+)\"", sys.stdin.read()).group(1))')
+curl -fsS -o /dev/null -b "$jar" -c "$jar" --data-urlencode "_csrf=$csrf" --data-urlencode "email=fleet-admin@optralis.local" \
+  --data-urlencode "password=$password" http://127.0.0.1:3189/login
+session=$(awk '$6 == "optralis_session" { print $7 }' "$jar")
+[ -n "$session" ] || { echo "dashboard login failed" >&2; cat "$dir/web.log" >&2; exit 1; }
+psql -X -q -At "$db" -c "SELECT m.id FROM machines m JOIN (SELECT DISTINCT machine_id FROM metrics_hourly) h ON h.machine_id = m.id" \
+  | sed 's|^|/machines/|; s|$|?range=30d|' >"$dir/web-machine.paths"
+sed 's|^|/machines?page=|' "$dir/pages.txt" >"$dir/web-list.paths"
+web_latency() {
+  wrk -t1 -c1 -d"${seconds}s" --latency -H "Cookie: optralis_session=$session" -s "$dir/paths.lua" http://127.0.0.1:3189 -- "$1" >"$dir/wrk.out"
+  grep -q "Non-2xx" "$dir/wrk.out" && { echo "non-2xx answers for $1:" >&2; cat "$dir/wrk.out" >&2; exit 1; }
+  python3 - "$dir/wrk.out" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(label):
+    value, unit = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+print(f"{ms(50):.2f} {ms(99):.2f} {re.search(r'Requests/sec:\s+([\d.]+)', text).group(1)}")
+PY
+}
+echo "/api/groups" >"$dir/groups.paths"
+read -r groups_p50 groups_p99 groups_rps < <(api_latency 3187 "$token" "$dir/groups.paths")
+sed 's|^/machines/\([^?]*\)?range=30d|/api/machines/\1|' "$dir/web-machine.paths" >"$dir/history-detail.paths"
+read -r hdetail_p50 hdetail_p99 hdetail_rps < <(api_latency 3187 "$token" "$dir/history-detail.paths")
+read -r web_list_p50 web_list_p99 web_list_rps < <(web_latency "$dir/web-list.paths")
+read -r web_machine_p50 web_machine_p99 web_machine_rps < <(web_latency "$dir/web-machine.paths")
+
+# Weight: the page, then what it loads (stylesheet, script), raw and as Caddy sends it (gzip).
+page_weight() {
+  python3 - "$1" "$session" <<'PY'
+import gzip, re, sys, urllib.request
+base = "http://127.0.0.1:3189"
+def get(path):
+    request = urllib.request.Request(base + path, headers={"Cookie": "optralis_session=" + sys.argv[2]})
+    with urllib.request.urlopen(request) as response:
+        return response.read()
+html = get(sys.argv[1])
+refs = re.findall(r'(?:src|href)="([^"]+)"', html.decode())
+loads = [r for r in re.findall(r'<(?:script|img|link)[^>]+(?:src|href)="([^"]+)"', html.decode())]
+external = [r for r in refs if re.match(r"^(https?:)?//", r) and not r.startswith(base)]
+assets = [get(path) for path in loads]
+raw = len(html) + sum(map(len, assets))
+packed = len(gzip.compress(html)) + sum(len(gzip.compress(a)) for a in assets)
+print(f"{len(html)} {raw} {packed} {1 + len(loads)} {len(external)}")
+PY
+}
+list_page=$(head -1 "$dir/web-list.paths"); machine_page=$(head -1 "$dir/web-machine.paths")
+read -r list_html list_raw list_gzip list_requests list_external < <(page_weight "$list_page")
+read -r machine_html machine_raw machine_gzip machine_requests machine_external < <(page_weight "$machine_page")
+{
+  python3 - "$web_list_p50" "$web_list_p99" "$web_list_rps" "$list_p99" "$groups_p99" \
+    "$web_machine_p50" "$web_machine_p99" "$web_machine_rps" "$hdetail_p99" "$history_p99" <<'PY'
+import sys
+(l50, l99, lrps, api_list99, groups99, m50, m99, mrps, detail99, history99) = map(float, sys.argv[1:])
+def verdict(value, target): return "met" if value < target else "MISSED"
+print(f"  {'dashboard /machines':<24} p50 {l50:6.2f} ms  p99 {l99:6.2f} ms  ({lrps:7.1f} req/s)   its api calls at once: list p99 {api_list99:.2f} ms, groups p99 {groups99:.2f} ms   target p99 < 50 ms: {verdict(l99, 50)}")
+print(f"  {'dashboard /machines/{id}':<24} p50 {m50:6.2f} ms  p99 {m99:6.2f} ms  ({mrps:7.1f} req/s)   its api calls: detail p99 {detail99:.2f} ms, then 3 histories at once (30-day CPU p99 {history99:.2f} ms)   target p99 < 50 ms: {verdict(m99, 50)}")
+PY
+  echo "  dashboard page weight: /machines $list_html B of HTML, $list_raw B with its CSS and JS ($list_gzip B gzipped), $list_requests requests, $list_external external"
+  echo "  dashboard page weight: a machine page (30 days) $machine_html B of HTML, $machine_raw B with its CSS and JS ($machine_gzip B gzipped, as Caddy sends it), $machine_requests requests, $machine_external external; target < 150 KB transferred: $( [ "$machine_gzip" -lt 153600 ] && echo met || echo MISSED)"
+} | tee -a "$out/fleet.txt"

@@ -98,6 +98,23 @@ struct PagesTests {
         }
     }
 
+    @Test func a_super_admin_sees_the_platform_totals_and_no_client_page() async throws {
+        try await WebHarness.run { web in
+            let client = try await web.seedClient()
+            try await web.sql("INSERT INTO machines (client_id, hostname, last_seen, agent_version) VALUES (\(client), 'a-01', now(), '1.5.0'), (\(client), 'a-02', NULL, '1.5.0')")
+            let root = try await web.seedUser(client: nil, role: "super_admin")
+            let browser = WebHarness.Browser()
+            #expect(try await web.logIn(root, as: browser).location == "/")
+            let page = try await web.get("/", as: browser)
+            #expect(page.status == .ok && page.text.contains("<h1>Platform</h1>"), "\(page.text.prefix(400))")
+            #expect(page.text.contains(">1.5.0</td><td class=\"num\">2<"), "agent versions across clients")
+            #expect(!page.text.contains("href=\"/machines\""), "no client page in the navigation")
+            let observer = WebHarness.Browser()
+            #expect(try await web.logIn(try await web.seedUser(client: client, role: "observer"), as: observer).location == "/")
+            #expect(try await web.get("/", as: observer).text.contains("href=\"/machines\""))
+        }
+    }
+
     @Test func an_expired_access_token_is_refreshed_and_a_refused_refresh_ends_the_session() async throws {
         try await WebHarness.run { web in
             let client = try await web.seedClient()

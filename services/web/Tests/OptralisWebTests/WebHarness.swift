@@ -73,7 +73,8 @@ struct WebHarness: Sendable {
         }
     }
 
-    func seedUser(client: UUID, role: String = "admin") async throws -> String {
+    /// `client` nil: a super_admin, who belongs to no client.
+    func seedUser(client: UUID?, role: String = "admin") async throws -> String {
         let email = "\(role)-\(UUID().uuidString.prefix(8).lowercased())@example.com"
         let hash = Self.passwordHash
         try await database.withClient { db in

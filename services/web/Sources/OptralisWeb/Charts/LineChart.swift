@@ -32,6 +32,8 @@ struct LineChart: Sendable {
 
     /// At most this many series are drawn, each with its own class (`s0`…).
     static let maximumSeries = 4
+    /// Samples of one series that get a hover target (with its `<title>`).
+    static let maximumHoverPoints = 120
     static let width = 720.0, height = 200.0
     static let left = 44.0, right = 12.0, top = 14.0, bottom = 26.0
 
@@ -86,7 +88,11 @@ struct LineChart: Sendable {
                 }
             }
             let prefix = named ? Self.escape(line.name) + " · " : ""
-            for point in line.points {
+            // Hover targets for every sample would weigh ~150 bytes each (a month of hourly
+            // points: 100 KB a chart) for more targets than the plot has room for; every n-th.
+            let valued = line.points.filter { $0.value != nil }
+            let step = max(1, (valued.count + Self.maximumHoverPoints - 1) / Self.maximumHoverPoints)
+            for (index, point) in valued.enumerated() where index % step == 0 || index == valued.count - 1 {
                 guard let value = point.value else { continue }
                 svg += "<circle class=\"hover\" cx=\"\(f(x(point.time)))\" cy=\"\(f(y(value)))\" r=\"5\"><title>\(prefix)\(Self.escape(hover.string(from: point.time))) — \(Self.number(value, decimals: 1))\(Self.escape(unit))</title></circle>"
             }
