@@ -110,10 +110,10 @@ function request()
 end
 LUA
 
-# p50 and p99 in ms from wrk's --latency distribution.
-api_latency() {
-  local port=$1 bearer=$2 paths=$3
-  wrk -t1 -c1 -d"${seconds}s" --latency -H "Authorization: Bearer $bearer" -s "$dir/paths.lua" "http://127.0.0.1:$port" -- "$paths" >"$dir/wrk.out"
+# p50 and p99 in ms, and requests/s, from wrk's --latency distribution: port, header, paths file.
+latency() {
+  local port=$1 header=$2 paths=$3
+  wrk -t1 -c1 -d"${seconds}s" --latency -H "$header" -s "$dir/paths.lua" "http://127.0.0.1:$port" -- "$paths" >"$dir/wrk.out"
   grep -q "Non-2xx" "$dir/wrk.out" && { echo "non-2xx answers for $paths:" >&2; cat "$dir/wrk.out" >&2; exit 1; }
   python3 - "$dir/wrk.out" <<'PY'
 import re, sys
@@ -125,6 +125,7 @@ requests = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
 print(f"{ms(50):.2f} {ms(99):.2f} {requests}")
 PY
 }
+api_latency() { latency "$1" "Authorization: Bearer $2" "$3"; }
 
 # p50 and p99 in ms of psql's \timing over a file of statements.
 sql_latency() {
@@ -198,18 +199,7 @@ session=$(awk '$6 == "optralis_session" { print $7 }' "$jar")
 psql -X -q -At "$db" -c "SELECT m.id FROM machines m JOIN (SELECT DISTINCT machine_id FROM metrics_hourly) h ON h.machine_id = m.id" \
   | sed 's|^|/machines/|; s|$|?range=30d|' >"$dir/web-machine.paths"
 sed 's|^|/machines?page=|' "$dir/pages.txt" >"$dir/web-list.paths"
-web_latency() {
-  wrk -t1 -c1 -d"${seconds}s" --latency -H "Cookie: optralis_session=$session" -s "$dir/paths.lua" http://127.0.0.1:3189 -- "$1" >"$dir/wrk.out"
-  grep -q "Non-2xx" "$dir/wrk.out" && { echo "non-2xx answers for $1:" >&2; cat "$dir/wrk.out" >&2; exit 1; }
-  python3 - "$dir/wrk.out" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-def ms(label):
-    value, unit = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-print(f"{ms(50):.2f} {ms(99):.2f} {re.search(r'Requests/sec:\s+([\d.]+)', text).group(1)}")
-PY
-}
+web_latency() { latency 3189 "Cookie: optralis_session=$session" "$1"; }
 echo "/api/groups" >"$dir/groups.paths"
 read -r groups_p50 groups_p99 groups_rps < <(api_latency 3187 "$token" "$dir/groups.paths")
 sed 's|^/machines/\([^?]*\)?range=30d|/api/machines/\1|' "$dir/web-machine.paths" >"$dir/history-detail.paths"
