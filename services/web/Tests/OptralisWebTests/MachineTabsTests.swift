@@ -100,6 +100,14 @@ struct MachineTabsTests {
             #expect(tab.status == .ok && tab.text.contains("openssl 3.0.15") && !tab.text.contains("<nav"))
             #expect(try await web.get("/machines/\(id)/live?part=tab&tab=events", as: browser).status == .notFound)
             #expect(try await web.get("/machines/\(UUID().uuidString.lowercased())/live?part=facts", as: browser).status == .notFound)
+
+            // A second visit asks for the histories with the machine (the name is remembered);
+            // after a rename the remembered name is wrong, and the histories are asked for again.
+            let again = try await web.get("/machines/\(id)", as: browser)
+            #expect(again.text.contains(">/srv</text>") && again.text.contains("class=\"line s1\""))
+            try await web.sql("UPDATE machines SET hostname = 'app-03-renamed' WHERE hostname = 'app-03'")
+            let renamed = try await web.get("/machines/\(id)", as: browser)
+            #expect(renamed.text.contains("app-03-renamed") && renamed.text.contains(">/srv</text>"), "the charts follow the new name")
         }
     }
 }

@@ -37,9 +37,15 @@ struct MachineListController {
                 return Page(machines: machines, total: total, page: filter.page, limit: filter.limit)
             }
         }
-        group.get(":id") { _, context -> Response in
+        group.get(":id") { request, context -> Response in
             let clientID = try context.requireIdentity().requireClient()
-            return try await detail(id: try Validation.pathID(context), clientID: clientID)
+            let withCollectors: Bool
+            switch request.uri.queryParameters["collectors"] {
+            case nil, "true": withCollectors = true
+            case "false": withCollectors = false
+            default: throw APIError.validation("collectors must be true or false")
+            }
+            return try await detail(id: try Validation.pathID(context), clientID: clientID, collectors: withCollectors)
         }
         group.get("by-hostname/:hostname") { _, context -> Response in
             let clientID = try context.requireIdentity().requireClient()
@@ -55,10 +61,11 @@ struct MachineListController {
         }
     }
 
-    private func detail(id: UUID, clientID: UUID) async throws -> Response {
+    /// `collectors: false` skips the snapshots (the dashboard's charts need the machine alone).
+    private func detail(id: UUID, clientID: UUID, collectors: Bool = true) async throws -> Response {
         async let summary = queries.summary(id: id, clientID: clientID)
         async let labels = queries.labels(machineID: id, clientID: clientID)
-        async let snapshots = queries.snapshots(machineID: id, clientID: clientID)
+        async let snapshots = collectors ? queries.snapshots(machineID: id, clientID: clientID) : [:]
         guard let machine = try await summary else { throw APIError.notFound("machine") }
         return try SplicedJSON.response(DetailHead(machine: machine, labels: try await labels), member: "collectors", rawValues: try await snapshots)
     }

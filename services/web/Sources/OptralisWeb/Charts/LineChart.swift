@@ -1,5 +1,4 @@
 import Foundation
-import OptralisCore
 
 /// A time-series line drawn as inline SVG on the server: time on x over the whole range, values
 /// on y with ticks and a unit, a gap wherever samples are missing (never a line across it), and a
@@ -27,7 +26,6 @@ struct LineChart: Sendable {
     /// Two samples further apart than this are not joined.
     var gap: TimeInterval
     var series: [Series]
-    var language: String
     var empty: String
 
     /// At most this many series are drawn, each with its own class (`s0`…).
@@ -46,19 +44,19 @@ struct LineChart: Sendable {
         func x(_ time: Date) -> Double { Self.left + plotWidth * min(max(time.timeIntervalSince(start) / span, 0), 1) }
         func y(_ value: Double) -> Double { Self.top + plotHeight * (1 - min(max(value, 0), top) / top) }
 
-        // One formatter per kind of label, not one per sample: a month of samples is hundreds.
-        let axis = formatter(span > 2 * 86400 ? "dd/MM" : "HH:mm"), hover = formatter("dd/MM HH:mm")
+        let axis: UTCTimestamp.Pattern = span > 2 * 86400 ? .dayMonth : .time
+        let unit = Self.escape(self.unit)
         var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" role=\"img\" aria-label=\"\(Self.escape(title))\">"
         for step in 0...4 {
             let value = top * Double(step) / 4
             let lineY = y(value)
             svg += "<line class=\"grid\" x1=\"\(f(Self.left))\" y1=\"\(f(lineY))\" x2=\"\(f(Self.left + plotWidth))\" y2=\"\(f(lineY))\"/>"
-            svg += "<text class=\"tick\" x=\"\(f(Self.left - 6))\" y=\"\(f(lineY + 4))\" text-anchor=\"end\">\(Self.number(value))\(Self.escape(unit))</text>"
+            svg += "<text class=\"tick\" x=\"\(f(Self.left - 6))\" y=\"\(f(lineY + 4))\" text-anchor=\"end\">\(Self.number(value))\(unit)</text>"
         }
         for index in 0...4 {
             let time = start.addingTimeInterval(span * Double(index) / 4)
             let anchor = index == 0 ? "start" : (index == 4 ? "end" : "middle")
-            svg += "<text class=\"tick\" x=\"\(f(x(time)))\" y=\"\(f(Self.height - 6))\" text-anchor=\"\(anchor)\">\(Self.escape(axis.string(from: time)))</text>"
+            svg += "<text class=\"tick\" x=\"\(f(x(time)))\" y=\"\(f(Self.height - 6))\" text-anchor=\"\(anchor)\">\(UTCTimestamp.format(time, axis))</text>"
         }
         guard !values.isEmpty else {
             svg += "<text class=\"empty\" x=\"\(f(Self.left + plotWidth / 2))\" y=\"\(f(Self.top + plotHeight / 2))\" text-anchor=\"middle\">\(Self.escape(empty))</text>"
@@ -94,7 +92,7 @@ struct LineChart: Sendable {
             let step = max(1, (valued.count + Self.maximumHoverPoints - 1) / Self.maximumHoverPoints)
             for (index, point) in valued.enumerated() where index % step == 0 || index == valued.count - 1 {
                 guard let value = point.value else { continue }
-                svg += "<circle class=\"hover\" cx=\"\(f(x(point.time)))\" cy=\"\(f(y(value)))\" r=\"5\"><title>\(prefix)\(Self.escape(hover.string(from: point.time))) — \(Self.number(value, decimals: 1))\(Self.escape(unit))</title></circle>"
+                svg += "<circle class=\"hover\" cx=\"\(f(x(point.time)))\" cy=\"\(f(y(value)))\" r=\"5\"><title>\(prefix)\(UTCTimestamp.format(point.time, .dayMonthTime)) — \(Self.number(value, decimals: 1))\(unit)</title></circle>"
             }
         }
         if named { svg += legend(drawn) }
@@ -124,23 +122,26 @@ struct LineChart: Sendable {
         return 10 * magnitude
     }
 
-    private func formatter(_ format: String) -> DateFormatter {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: language == "en" ? "en_GB" : "fr_FR")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = format
-        return formatter
+    /// A coordinate with at most one decimal, by integer arithmetic (thousands per page).
+    private func f(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e9 else { return "0" }
+        let tenths = Int((value * 10).rounded())
+        let whole = "\(tenths < 0 ? "-" : "")\(abs(tenths) / 10)"
+        return tenths % 10 == 0 ? whole : whole + ".\(abs(tenths) % 10)"
     }
 
-    private func f(_ value: Double) -> String { Figure.oneDecimal(value) ?? "0" }
-
+    /// `value` with no or one decimal (what the charts and tables show); `String(format:)` was
+    /// a noticeable part of a machine page.
     static func number(_ value: Double, decimals: Int = 0) -> String {
-        guard value.isFinite else { return "—" }
-        return String(format: "%.\(decimals)f", value)
+        guard value.isFinite, abs(value) < 1e15 else { return "—" }
+        guard decimals > 0 else { return String(Int(value.rounded())) }
+        let tenths = Int((value * 10).rounded())
+        return (tenths < 0 ? "-" : "") + "\(abs(tenths) / 10).\(abs(tenths) % 10)"
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        guard text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 }) else { return text }  // & < > "
+        return text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
             .replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

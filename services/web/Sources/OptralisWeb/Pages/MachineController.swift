@@ -16,6 +16,9 @@ import Hummingbird
 struct MachineController: Sendable {
     let api: APIClient
     let renderer: PageRenderer
+    let names = MachineNames()
+    /// The tabs that show no collector's data ask the api for the machine alone.
+    static let tabsWithoutCollectors: Set = ["charts", "events"]
     static let tabs = ["charts", "storage", "services", "security", "software", "patches", "events"]
     /// Built from the detail call alone, so cheap enough to refresh every 10 s.
     static let liveTabs: Set = ["storage", "services", "patches"]
@@ -41,19 +44,34 @@ struct MachineController: Sendable {
         guard let machineID = context.parameters.get("id").flatMap(UUID.init(uuidString:))?.uuidString.lowercased() else { throw HTTPError(.notFound) }
         let query = request.uri.queryParameters
         let tab = query["tab"].map(String.init).flatMap { Self.tabs.contains($0) ? $0 : nil } ?? "charts"
-        let detail = try await api.call(.get, "/api/machines/\(machineID)", session: &session, id: id, clientIP: context.clientIP)
-        guard detail.ok, let machine = detail.json["machine"] as? [String: Any], let hostname = machine["hostname"] as? String else {
+        let range = Self.ranges.first { $0.key == query["range"].map(String.init) } ?? Self.ranges[1]
+        let withCollectors = part == .tab || (part == .page && !Self.tabsWithoutCollectors.contains(tab))
+        let detailPath = "/api/machines/\(machineID)" + (withCollectors ? "" : "?collectors=false")
+        // A machine seen before: its charts' histories are asked for with it, not after it.
+        let knownName = part == .page && tab == "charts" ? names.hostname(of: machineID) : nil
+        let detail: APIClient.Reply
+        var histories: [APIClient.Reply] = []
+        if let knownName {
+            let replies = try await api.getAll([detailPath] + Self.historyPaths(knownName, range: range.key), session: &session, id: id, clientIP: context.clientIP)
+            detail = replies[0]
+            histories = Array(replies.dropFirst())
+        } else {
+            detail = try await api.call(.get, detailPath, session: &session, id: id, clientIP: context.clientIP)
+        }
+        let detailJSON = detail.json  // parsed once
+        guard detail.ok, let machine = detailJSON["machine"] as? [String: Any], let hostname = machine["hostname"] as? String else {
             if part != .page { return Response(status: .init(code: detail.ok ? 502 : detail.status)) }  // the script keeps what it shows
             if detail.code == "PASSWORD_CHANGE_REQUIRED" || detail.code == "PASSWORD_EXPIRED" { return .redirect(to: "/settings/password", type: .found) }
             return renderer.page(
                 "error", title: renderer.text("error_title", language), ["message": detail.error ?? renderer.text("api_unavailable", language)],
                 request: request, session: session, status: detail.status == 404 ? .notFound : .badGateway)
         }
-        var values = facts(machine, labels: detail.json["labels"] as? [[String: Any]] ?? [], language: language)
+        names.remember(hostname, for: machineID)
+        var values = facts(machine, labels: detailJSON["labels"] as? [[String: Any]] ?? [], language: language)
         values["id"] = machineID
         values["tab"] = tab
         values["tab_\(tab)"] = true
-        let collectors = detail.json["collectors"] as? [String: Any] ?? [:]
+        let collectors = detailJSON["collectors"] as? [String: Any] ?? [:]
         switch part {
         case .facts:
             return renderer.fragment("machine-facts", values, request: request, session: session)
@@ -67,13 +85,12 @@ struct MachineController: Sendable {
         let hostPath = "/api/machines/by-hostname/\(MachineActionsController.pathComponent(hostname))"
         switch tab {
         case "charts":
-            let range = Self.ranges.first { $0.key == query["range"].map(String.init) } ?? Self.ranges[1]
-            let replies = try await api.getAll(
-                ["\(hostPath)/metrics?range=\(range.key)", "\(hostPath)/network-metrics?range=\(range.key)", "\(hostPath)/disk-metrics?range=\(range.key)"],
-                session: &session, id: id, clientIP: context.clientIP)
-            let points = replies.map { $0.ok ? $0.json["points"] as? [[String: Any]] ?? [] : [] }
+            if knownName != hostname {
+                histories = try await api.getAll(Self.historyPaths(hostname, range: range.key), session: &session, id: id, clientIP: context.clientIP)
+            }
+            let replies = histories
             values["charts"] = MachineCharts(range: range, language: language, renderer: renderer)
-                .charts(metrics: points[0], network: points[1], disks: points[2])
+                .charts(metrics: HistoryPoints(replies[0]), network: HistoryPoints(replies[1]), disks: HistoryPoints(replies[2]))
             values["ranges"] = Self.ranges.map { ["key": $0.key, "current": $0.key == range.key] as [String: Any] }
         case "security":
             let overrides = try await api.call(.get, "\(hostPath)/risk-overrides", session: &session, id: id, clientIP: context.clientIP)
@@ -104,6 +121,11 @@ struct MachineController: Sendable {
             values["failed"] = renderer.text("action_failed", language) + " (" + String(failed.prefix(40).filter { $0.isUppercase || $0 == "_" }) + ")"
         }
         return renderer.page("machine", title: hostname, values, request: request, session: session)
+    }
+
+    static func historyPaths(_ hostname: String, range: String) -> [String] {
+        let base = "/api/machines/by-hostname/\(MachineActionsController.pathComponent(hostname))"
+        return ["\(base)/metrics?range=\(range)", "\(base)/network-metrics?range=\(range)", "\(base)/disk-metrics?range=\(range)"]
     }
 
     /// The header card's values.
@@ -140,7 +162,8 @@ struct MachineController: Sendable {
         components.queryItems = items
         let path = "/api/machines/\(machineID)/events?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         let reply = try await api.call(.get, path, session: &session, id: id, clientIP: context.clientIP)
-        let events = (reply.ok ? reply.json["events"] as? [[String: Any]] ?? [] : []).map { event -> [String: Any] in
+        let page = reply.ok ? reply.json : [:]
+        let events = (page["events"] as? [[String: Any]] ?? []).map { event -> [String: Any] in
             let severity = event["level"] as? String ?? "info"
             return [
                 "at": Display.dateTime(event["time"] as? String, language: language),
@@ -156,7 +179,7 @@ struct MachineController: Sendable {
                 ["key": key, "label": renderer.text(key.isEmpty ? "all" : "level_\(key)", language), "current": key == (level ?? "")]
             },
         ]
-        if let next = reply.json["next_before"] as? String {
+        if let next = page["next_before"] as? String {
             var older = URLComponents()
             older.queryItems = [URLQueryItem(name: "tab", value: "events"), URLQueryItem(name: "before", value: next)] + (level.map { [URLQueryItem(name: "level", value: $0)] } ?? [])
             values["events_older"] = "?" + (older.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
