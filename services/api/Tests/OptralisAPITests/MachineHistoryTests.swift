@@ -1,6 +1,10 @@
 import Foundation
+import OptralisCore
+import OptralisServer
 import OptralisTestSupport
 import Testing
+
+@testable import OptralisAPI
 
 @Suite("Machine metrics history")
 struct MachineHistoryTests {
@@ -138,6 +142,53 @@ struct MachineHistoryTests {
             let other = try await api.seedClient()
             let stranger = try await api.login(try await api.seedUser(client: other, role: "admin").email).access
             #expect(try await api.send(.get, path, token: stranger).status == .notFound, "another tenant learns nothing")
+        }
+    }
+}
+
+@Suite("History answers written byte by byte")
+struct HistoryJSONTests {
+    struct Answer<Point: Encodable>: Encodable {
+        let hostname: String
+        let range: String
+        let source: String
+        let points: [Point]
+    }
+
+    func same(_ written: [UInt8], _ encoded: Data) throws -> Bool {
+        let left = try JSONSerialization.jsonObject(with: Data(written)) as? NSDictionary
+        let right = try JSONSerialization.jsonObject(with: encoded) as? NSDictionary
+        return left != nil && left == right
+    }
+
+    @Test func the_bytes_say_what_the_json_encoder_says() throws {
+        var generator = SystemRandomNumberGenerator()
+        func value() -> Double? {
+            switch Int.random(in: 0..<4, using: &generator) {
+            case 0: nil
+            case 1: Double(Int.random(in: -5...100, using: &generator))
+            case 2: Double.random(in: 0...100, using: &generator)
+            default: Double.random(in: -1e12...1e12, using: &generator)
+            }
+        }
+        func time() -> Date { Date(timeIntervalSince1970: Double(Int.random(in: 0...4_000_000_000, using: &generator)) + 0.75) }
+        for round in 0..<50 {
+            let metrics = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
+                MachineHistoryRepository.MetricPoint(
+                    time: time(), cpuPercent: value(), ramPercent: value(), cpuTemp: value(), cpuMin: value(), cpuMax: value(), ramMin: value(), ramMax: value())
+            }
+            let disks = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
+                MachineHistoryRepository.DiskPoint(
+                    time: time(), mountPoint: ["/", "C:\\", "/mnt/\"q\"", "/tab\there", "/é", "/\u{1}"].randomElement(using: &generator)!,
+                    usedPercent: value(), usedPercentMax: value())
+            }
+            let host = "srv-\"\(round)\"\\é"
+            #expect(try same(
+                HistoryJSON.encode(hostname: host, range: "30d", source: "hourly", points: metrics),
+                ResponseJSON.encode(Answer(hostname: host, range: "30d", source: "hourly", points: metrics))), "round \(round)")
+            #expect(try same(
+                HistoryJSON.encode(hostname: host, range: "1h", source: "raw", points: disks),
+                ResponseJSON.encode(Answer(hostname: host, range: "1h", source: "raw", points: disks))), "round \(round)")
         }
     }
 }

@@ -10,29 +10,21 @@ struct MachineHistoryController {
     let history: MachineHistoryRepository
     let machines: MachineRepository
 
-    struct History<Point: Encodable & Sendable>: ResponseEncodable {
-        let hostname: String
-        let range: String
-        /// `raw` or `hourly`.
-        let source: String
-        let points: [Point]
-    }
-
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
-        group.get("by-hostname/:hostname/metrics") { request, context -> History<MachineHistoryRepository.MetricPoint> in
+        group.get("by-hostname/:hostname/metrics") { request, context -> Response in
             let (hostname, machine, range) = try await target(request, context)
             let (source, points) = try await history.metrics(machineID: machine, range: range)
-            return History(hostname: hostname, range: range.rawValue, source: source, points: points)
+            return HistoryJSON.response(hostname: hostname, range: range.rawValue, source: source, points: points)
         }
-        group.get("by-hostname/:hostname/network-metrics") { request, context -> History<MachineHistoryRepository.NetworkPoint> in
+        group.get("by-hostname/:hostname/network-metrics") { request, context -> Response in
             let (hostname, machine, range) = try await target(request, context)
             let (source, points) = try await history.network(machineID: machine, range: range)
-            return History(hostname: hostname, range: range.rawValue, source: source, points: points)
+            return HistoryJSON.response(hostname: hostname, range: range.rawValue, source: source, points: points)
         }
-        group.get("by-hostname/:hostname/disk-metrics") { request, context -> History<MachineHistoryRepository.DiskPoint> in
+        group.get("by-hostname/:hostname/disk-metrics") { request, context -> Response in
             let (hostname, machine, range) = try await target(request, context)
             let (source, points) = try await history.disks(machineID: machine, range: range)
-            return History(hostname: hostname, range: range.rawValue, source: source, points: points)
+            return HistoryJSON.response(hostname: hostname, range: range.rawValue, source: source, points: points)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OptralisCore
 
 /// Dates as the webhook bodies show them, computed with integer arithmetic (no locale, no time zone
 /// database, so the same everywhere):
@@ -72,26 +73,14 @@ enum WebhookDates {
         return lastDay - weekday
     }
 
-    // Howard Hinnant's proleptic Gregorian calendar algorithms.
+    // Howard Hinnant's proleptic Gregorian calendar algorithms, shared in OptralisCore.
     static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = floorDivide(y, 400)
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        Int64(UTCTimestamp.daysFromCivil(Int(year), Int(month), Int(day)))
     }
 
     static func civilFromDays(_ days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = floorDivide(z, 146_097)
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let (year, month, day) = UTCTimestamp.civilFromDays(Int(days))
+        return (Int64(year), Int64(month), Int64(day))
     }
 
     private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {

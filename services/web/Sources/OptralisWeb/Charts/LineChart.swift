@@ -1,4 +1,5 @@
 import Foundation
+import OptralisCore
 
 /// A time-series line drawn as inline SVG on the server: time on x over the whole range, values
 /// on y with ticks and a unit, a gap wherever samples are missing (never a line across it), and a

@@ -1,4 +1,5 @@
 import Foundation
+import OptralisCore
 
 /// The machine page's charts from the api's history points: CPU, RAM, temperature, the disks'
 /// usage (the fullest mount points, one line each), network traffic in and out, and latency.

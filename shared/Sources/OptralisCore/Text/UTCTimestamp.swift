@@ -1,11 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The api's timestamps (`2026-12-06T13:00:00Z`, optionally with a fraction) read and written
-/// by arithmetic: a machine page's month of hourly points is thousands of them, and the general
-/// ISO 8601 parser and `DateFormatter` were a tenth of its rendering time.
-enum UTCTimestamp {
+/// by arithmetic: a month of hourly points is thousands of them, and the general ISO 8601
+/// parser, `ISO8601FormatStyle` and `DateFormatter` were a tenth of a dashboard page's time.
+public enum UTCTimestamp {
     /// Nil for anything but `YYYY-MM-DDTHH:MM:SS[.fff…](Z|+00:00)`.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         var utf8 = text.utf8.makeIterator()
         func digits(_ count: Int) -> Int? {
             var value = 0
@@ -40,9 +44,9 @@ enum UTCTimestamp {
     }
 
     /// `dd/MM HH:mm`, or `pattern` `.dayMonth` (`dd/MM`) or `.time` (`HH:mm`), in UTC.
-    enum Pattern { case dayMonthTime, dayMonth, time }
+    public enum Pattern: Sendable { case dayMonthTime, dayMonth, time }
 
-    static func format(_ date: Date, _ pattern: Pattern) -> String {
+    public static func format(_ date: Date, _ pattern: Pattern) -> String {
         let total = Int(date.timeIntervalSince1970.rounded(.down))
         let days = total >= 0 ? total / 86400 : (total - 86399) / 86400
         let secondOfDay = total - days * 86400
@@ -55,8 +59,19 @@ enum UTCTimestamp {
         }
     }
 
+    /// `2026-12-06T13:00:00Z`: what `JSONEncoder`'s `.iso8601` writes (whole seconds, rounded down).
+    public static func iso8601(_ date: Date) -> String {
+        let total = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = total >= 0 ? total / 86400 : (total - 86399) / 86400
+        let secondOfDay = total - days * 86400
+        let (year, month, day) = civilFromDays(days)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        let yearText = year < 1000 ? String(repeating: "0", count: year < 10 ? 3 : (year < 100 ? 2 : 1)) + String(year) : String(year)
+        return "\(yearText)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60))Z"
+    }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+    public static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -65,7 +80,7 @@ enum UTCTimestamp {
         return era * 146097 + dayOfEra - 719468
     }
 
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+    public static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let dayOfEra = z - era * 146097
