@@ -99,6 +99,11 @@ try:
     log_in(driver, os.environ["ADMIN_EMAIL"], os.environ["PASSWORD"])
     check("admin lands on the overview", driver.current_url.rstrip("/") == base and "Overview" in driver.page_source, driver.current_url)
     shot(driver, "overview")
+    driver.find_element(By.CSS_SELECTOR, "nav.rail a[href='/alerts']").click()
+    WebDriverWait(driver, 15).until(lambda d: d.current_url.endswith("/alerts"))
+    check("the alerts page opens from the navigation, with the rule form's link for an admin",
+          len(driver.find_elements(By.CSS_SELECTOR, "a[href='/alerts/new']")) == 1, driver.page_source[:300])
+    shot(driver, "alerts")
     driver.get(base + "/machines")
     links = driver.find_elements(By.LINK_TEXT, os.environ["MACHINE"])
     check("the machine is listed", len(links) == 1, driver.page_source[:500])

@@ -41,6 +41,7 @@ public struct WebServer: Sendable {
             passwords.addRoutes(to: signedIn)
             MachineController(api: api, renderer: renderer).addRoutes(to: signedIn)
             MachineActionsController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            AlertsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             SecurityController(api: api, renderer: renderer).addRoutes(to: signedIn)
         }
     }

@@ -5,16 +5,22 @@ import OptralisCore
 /// Reading the dashboard's HTML forms (`application/x-www-form-urlencoded`) and checking their
 /// CSRF token.
 enum Forms {
+    /// The fields by name; of a name sent several times (checkboxes), the last.
     static func read(_ request: Request, context: WebRequestContext) async throws -> [String: String] {
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
         var fields: [String: String] = [:]
-        for pair in String(buffer: body).split(separator: "&") {
+        for (name, value) in try await pairs(request, context: context) { fields[name] = value }
+        return fields
+    }
+
+    /// Every field in order, repeated names included.
+    static func pairs(_ request: Request, context: WebRequestContext) async throws -> [(name: String, value: String)] {
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        return String(buffer: body).split(separator: "&").compactMap { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ text: Substring) -> String { String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            guard let name = parts.first else { continue }
-            fields[decode(name)] = parts.count > 1 ? decode(parts[1]) : ""
+            guard let name = parts.first else { return nil }
+            return (decode(name), parts.count > 1 ? decode(parts[1]) : "")
         }
-        return fields
     }
 
     /// The form's token against the expected one (never an empty one), in constant time.
