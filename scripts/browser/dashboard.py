@@ -172,6 +172,17 @@ try:
     driver.get(base + "/status")
     check("the status page in French", "État du service" in driver.page_source, driver.page_source[:300])
     shot(driver, "status-fr")
+    driver.get(base + "/machines")
+    links = driver.find_elements(By.LINK_TEXT, os.environ["MACHINE"])
+    if links:
+        links[0].click()
+        WebDriverWait(driver, 15).until(lambda d: "/machines/" in d.current_url)
+    check("the machine page in French", links != [] and "Graphiques" in driver.page_source and "Dernière synchro de config" in driver.page_source,
+          driver.page_source[:300])
+    shot(driver, "machine-fr")
+    driver.get(base + "/alerts")
+    check("the alerts page in French", "Règles d'alerte" in driver.page_source and "Nouvelle règle" in driver.page_source, driver.page_source[:300])
+    shot(driver, "alerts-fr")
 finally:
     driver.quit()
 

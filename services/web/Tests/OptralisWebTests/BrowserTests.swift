@@ -43,7 +43,7 @@ struct BrowserTests {
                 ],
                 timeout: .seconds(240))
             let checks = result.output.split(separator: "\n").filter { $0.hasPrefix("ok ") || $0.hasPrefix("FAIL ") }
-            #expect(result.status == 0 && checks.count >= 15, "\(result.output.suffix(3000))")
+            #expect(result.status == 0 && checks.count >= 17, "\(result.output.suffix(3000))")
             for failure in checks where failure.hasPrefix("FAIL ") { Issue.record("\(failure)") }
         }
     }

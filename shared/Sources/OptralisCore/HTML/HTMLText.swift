@@ -3,6 +3,8 @@
 public enum HTMLText {
     /// Escapes `& < > " '`, the five characters that matter in text and in quoted attributes.
     public static func escape(_ value: String) -> String {
+        // Most text has none of them (a chart escapes hundreds of labels): no copy then.
+        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return value }
         var result = ""
         result.reserveCapacity(value.utf8.count)
         for character in value {

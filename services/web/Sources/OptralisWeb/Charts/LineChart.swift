@@ -46,8 +46,8 @@ struct LineChart: Sendable {
         func y(_ value: Double) -> Double { Self.top + plotHeight * (1 - min(max(value, 0), top) / top) }
 
         let axis: UTCTimestamp.Pattern = span > 2 * 86400 ? .dayMonth : .time
-        let unit = Self.escape(self.unit)
-        var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" role=\"img\" aria-label=\"\(Self.escape(title))\">"
+        let unit = HTMLText.escape(self.unit)
+        var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\">"
         for step in 0...4 {
             let value = top * Double(step) / 4
             let lineY = y(value)
@@ -60,7 +60,7 @@ struct LineChart: Sendable {
             svg += "<text class=\"tick\" x=\"\(f(x(time)))\" y=\"\(f(Self.height - 6))\" text-anchor=\"\(anchor)\">\(UTCTimestamp.format(time, axis))</text>"
         }
         guard !values.isEmpty else {
-            svg += "<text class=\"empty\" x=\"\(f(Self.left + plotWidth / 2))\" y=\"\(f(Self.top + plotHeight / 2))\" text-anchor=\"middle\">\(Self.escape(empty))</text>"
+            svg += "<text class=\"empty\" x=\"\(f(Self.left + plotWidth / 2))\" y=\"\(f(Self.top + plotHeight / 2))\" text-anchor=\"middle\">\(HTMLText.escape(empty))</text>"
             return svg + "</svg>"
         }
         let named = drawn.count > 1
@@ -86,7 +86,7 @@ struct LineChart: Sendable {
                     svg += "<polyline class=\"\(style)\" points=\"\(run.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>"
                 }
             }
-            let prefix = named ? Self.escape(line.name) + " · " : ""
+            let prefix = named ? HTMLText.escape(line.name) + " · " : ""
             // Hover targets for every sample would weigh ~150 bytes each (a month of hourly
             // points: 100 KB a chart) for more targets than the plot has room for; every n-th.
             let valued = line.points.filter { $0.value != nil }
@@ -109,7 +109,7 @@ struct LineChart: Sendable {
             let textWidth = Double(name.count) * 6 + 4
             let start = right - textWidth - 20
             legend += "<line class=\"line s\(index)\" x1=\"\(f(start))\" y1=\"8\" x2=\"\(f(start + 16))\" y2=\"8\"/>"
-            legend += "<text class=\"tick\" x=\"\(f(start + 20))\" y=\"11\">\(Self.escape(name))</text>"
+            legend += "<text class=\"tick\" x=\"\(f(start + 20))\" y=\"11\">\(HTMLText.escape(name))</text>"
             right = start - 10
         }
         return legend + "</g>"
@@ -138,11 +138,5 @@ struct LineChart: Sendable {
         guard decimals > 0 else { return String(Int(value.rounded())) }
         let tenths = Int((value * 10).rounded())
         return (tenths < 0 ? "-" : "") + "\(abs(tenths) / 10).\(abs(tenths) % 10)"
-    }
-
-    static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 }) else { return text }  // & < > "
-        return text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -21,7 +21,7 @@ struct AlertsController: Sendable {
             let replies = try await api.getAll(
                 ["/api/alert-rules", "/api/alert-rules/history?limit=50" + (rule.map { "&rule_id=\($0)" } ?? ""), "/api/notifications/channels", "/api/groups"],
                 session: &session, id: id, clientIP: context.clientIP)
-            guard replies[0].ok else { return failure(replies[0], request: request, session: session) }
+            guard replies[0].ok else { return renderer.failure(replies[0], request: request, session: session) }
             let channels = Dictionary((replies[2].json["channels"] as? [[String: Any]] ?? []).compactMap { channel in
                 (channel["id"] as? String).map { ($0, channel["name"] as? String ?? "") }
             }, uniquingKeysWith: { first, _ in first })
@@ -35,7 +35,7 @@ struct AlertsController: Sendable {
                 return [
                     "id": rule["id"] as? String ?? "", "name": rule["name"] as? String ?? "",
                     "condition": Self.condition(rule, language: language, renderer: renderer),
-                    "severity": Pill.make(Self.pillClass(rule["severity"] as? String), language: language, renderer: renderer),
+                    "severity": Pill.make(rule["severity"] as? String ?? "warning", language: language, renderer: renderer),
                     "severity_label": renderer.text("severity_\(rule["severity"] as? String ?? "warning")", language),
                     "state": Pill.make(enabled ? "online" : "offline", language: language, renderer: renderer),
                     "state_label": renderer.text(enabled ? "rule_on" : "rule_off", language),
@@ -50,7 +50,7 @@ struct AlertsController: Sendable {
                     "rule": entry["rule_name"] as? String ?? "", "at": Display.dateTime(entry["triggered_at"] as? String, language: language),
                     "value": (entry["triggered_value"] as? Double).map { LineChart.number($0, decimals: 1) } ?? "—",
                     "condition": Self.condition(entry, language: language, renderer: renderer),
-                    "pill": Pill.make(entry["resolved_at"] is String ? "resolved" : Self.pillClass(entry["severity"] as? String), language: language, renderer: renderer),
+                    "pill": Pill.make(entry["resolved_at"] is String ? "resolved" : (entry["severity"] as? String ?? "warning"), language: language, renderer: renderer),
                 ]
             }
             var values: [String: Any] = [
@@ -115,7 +115,7 @@ struct AlertsController: Sendable {
         var paths = ["/api/notifications/channels", "/api/groups"]
         if let ruleID, posted == nil { paths.append("/api/alert-rules/\(ruleID)") }
         let replies = try await api.getAll(paths, session: &session, id: id, clientIP: context.clientIP)
-        if paths.count == 3, !replies[2].ok { return failure(replies[2], request: request, session: session) }
+        if paths.count == 3, !replies[2].ok { return renderer.failure(replies[2], request: request, session: session) }
         let rule = posted ?? (paths.count == 3 ? replies[2].json : ["metric": "cpu", "operator": ">", "severity": "warning", "cooldown_minutes": 60, "enabled": true])
         let chosen = Set(rule["channel_ids"] as? [String] ?? [])
         func options(_ keys: [String], selected: String?, label: (String) -> String) -> [[String: Any]] {
@@ -167,7 +167,7 @@ struct AlertsController: Sendable {
         var posted = body
         posted["threshold"] = form["threshold"] ?? ""
         posted["cooldown_minutes"] = form["cooldown_minutes"] ?? ""
-        return try await self.form(request, context, ruleID: ruleID, posted: posted, error: reply.error ?? renderer.text("api_unavailable", "en"))
+        return try await self.form(request, context, ruleID: ruleID, posted: posted, error: reply.error ?? renderer.text("api_unavailable", PageRenderer.language(of: request, session: session)))
     }
 
     /// The api's rule as the body of its `PUT` (which replaces the whole rule).
@@ -185,14 +185,6 @@ struct AlertsController: Sendable {
         return "\(metric) \(rule["operator"] as? String ?? "") \(threshold)"
     }
 
-    static func pillClass(_ severity: String?) -> String {
-        switch severity {
-        case "critical": "critical"
-        case "low": "info"
-        default: "warning"
-        }
-    }
-
     static func ruleID(_ context: WebRequestContext) throws -> String {
         guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw HTTPError(.notFound) }
         return id.uuidString.lowercased()
@@ -205,12 +197,5 @@ struct AlertsController: Sendable {
         let form = try await Forms.read(request, context: context)
         guard Forms.sameToken(form["_csrf"], session.csrfToken) else { throw HTTPError(.forbidden) }
         return (try ruleID(context), form, sessionID, session)
-    }
-
-    private func failure(_ reply: APIClient.Reply, request: Request, session: WebSession) -> Response {
-        let language = PageRenderer.language(of: request, session: session)
-        return renderer.page(
-            "error", title: renderer.text("error_title", language), ["message": reply.error ?? renderer.text("api_unavailable", language)],
-            request: request, session: session, status: reply.status == 404 ? .notFound : .badGateway)
     }
 }

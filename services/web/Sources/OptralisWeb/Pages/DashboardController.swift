@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import OptralisCore
 
 /// The pages behind a login: `/` (the overview) and `/machines` (the list), each built from the
 /// api's routes with the user's tokens. `/machines/rows` is the list's body alone, which the
@@ -16,7 +17,7 @@ struct DashboardController: Sendable {
             let overview = try await api.call(.get, "/api/overview", session: &session, id: id, clientIP: context.clientIP)
             let history = try await api.call(.get, "/api/alert-rules/history?limit=10", session: &session, id: id, clientIP: context.clientIP)
             let language = PageRenderer.language(of: request, session: session)
-            guard overview.ok else { return failure(overview, request: request, session: session) }
+            guard overview.ok else { return renderer.failure(overview, request: request, session: session) }
             let o = overview.json
             var values: [String: Any] = [
                 "total": o["total"] as? Int ?? 0, "online": o["online"] as? Int ?? 0, "offline": o["offline"] as? Int ?? 0,
@@ -48,7 +49,7 @@ struct DashboardController: Sendable {
             var session = try Self.session(context)
             let replies = try await api.getAll(["/api/machines" + Self.listQuery(request), "/api/groups"], session: &session, id: id, clientIP: context.clientIP)
             let reply = replies[0]
-            guard reply.ok else { return failure(reply, request: request, session: session) }
+            guard reply.ok else { return renderer.failure(reply, request: request, session: session) }
             var values = listValues(reply, request: request, session: session)
             values.merge(filterValues(request, groups: replies[1].ok ? replies[1].list : [], session: session)) { $1 }
             return renderer.page(
@@ -59,7 +60,7 @@ struct DashboardController: Sendable {
             let id = try Self.sessionID(context)
             var session = try Self.session(context)
             let reply = try await api.call(.get, "/api/machines" + Self.listQuery(request), session: &session, id: id, clientIP: context.clientIP)
-            guard reply.ok else { return failure(reply, request: request, session: session) }
+            guard reply.ok else { return renderer.failure(reply, request: request, session: session) }
             return renderer.fragment("machine-rows", listValues(reply, request: request, session: session), request: request, session: session)
         }
     }
@@ -68,7 +69,7 @@ struct DashboardController: Sendable {
     /// (`GET /api/admin/dashboard`). The client pages and the admin panel are issue 19's.
     private func platform(_ request: Request, context: WebRequestContext, session: inout WebSession, id: String) async throws -> Response {
         let reply = try await api.call(.get, "/api/admin/dashboard", session: &session, id: id, clientIP: context.clientIP)
-        guard reply.ok else { return failure(reply, request: request, session: session) }
+        guard reply.ok else { return renderer.failure(reply, request: request, session: session) }
         let totals = reply.json
         let language = PageRenderer.language(of: request, session: session)
         func count(_ key: String) -> Int { totals[key] as? Int ?? 0 }
@@ -190,18 +191,6 @@ struct DashboardController: Sendable {
         guard let value = value as? Double else { return "—" }
         return LineChart.number(value) + " %"
     }
-
-    private func failure(_ reply: APIClient.Reply, request: Request, session: WebSession) -> Response {
-        if reply.code == "PASSWORD_CHANGE_REQUIRED" || reply.code == "PASSWORD_EXPIRED" {
-            return .redirect(to: "/settings/password", type: .found)
-        }
-        let language = PageRenderer.language(of: request, session: session)
-        let status = HTTPResponse.Status(code: reply.status == 403 || reply.status == 404 || reply.status == 400 ? reply.status : 502)
-        return renderer.page(
-            "error", title: renderer.text("error_title", language),
-            ["message": reply.error ?? renderer.text("api_unavailable", language), "code": reply.code ?? ""],
-            request: request, session: session, status: status)
-    }
 }
 
 /// A status pill: an icon, a word and a colour class, so colour is never the only signal.
@@ -226,7 +215,7 @@ enum Display {
     })
 
     static func dateTime(_ iso: String?, language: String) -> String {
-        guard let iso, let date = try? Date(iso, strategy: .iso8601), let style = styles[language] ?? styles["fr"] else { return "—" }
+        guard let iso, let date = UTCTimestamp.parse(iso), let style = styles[language] ?? styles["fr"] else { return "—" }
         return date.formatted(style) + " UTC"
     }
 }

@@ -61,10 +61,7 @@ struct MachineController: Sendable {
         let detailJSON = detail.json  // parsed once
         guard detail.ok, let machine = detailJSON["machine"] as? [String: Any], let hostname = machine["hostname"] as? String else {
             if part != .page { return Response(status: .init(code: detail.ok ? 502 : detail.status)) }  // the script keeps what it shows
-            if detail.code == "PASSWORD_CHANGE_REQUIRED" || detail.code == "PASSWORD_EXPIRED" { return .redirect(to: "/settings/password", type: .found) }
-            return renderer.page(
-                "error", title: renderer.text("error_title", language), ["message": detail.error ?? renderer.text("api_unavailable", language)],
-                request: request, session: session, status: detail.status == 404 ? .notFound : .badGateway)
+            return renderer.failure(detail, request: request, session: session)
         }
         names.remember(hostname, for: machineID)
         var values = facts(machine, labels: detailJSON["labels"] as? [[String: Any]] ?? [], language: language)
