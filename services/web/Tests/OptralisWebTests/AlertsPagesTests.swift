@@ -28,9 +28,17 @@ struct AlertsPagesTests {
                 "_csrf": token, "name": "Hot CPU", "metric": "cpu", "operator": ">", "threshold": "lots", "severity": "critical",
                 "cooldown_minutes": "30", "group_id": group, "channel_ids": channel, "enabled": "on",
             ], as: admins)
-            let reason = refused.text.firstMatch(of: /<p class="alert" role="alert">([^<]+)<\/p>/).map { String($0.1) } ?? ""
-            #expect(refused.status == .badRequest && reason.contains("threshold") && refused.text.contains("value=\"Hot CPU\""), "\(reason)")
+            let reason = refused.text.firstMatch(of: /<p class="field-error" id="threshold-error">([^<]+)<\/p>/).map { String($0.1) } ?? ""
+            #expect(refused.status == .badRequest && reason == "must be a number" && refused.text.contains("value=\"Hot CPU\""), "\(reason)")
+            #expect(refused.text.contains("aria-describedby=\"threshold-error\""))
             #expect(refused.text.contains("value=\"lots\""), "what was typed is kept")
+            admins.set("optralis_lang", "fr")
+            let enFrancais = try await web.post("/alerts", form: [
+                "_csrf": token, "name": "Hot CPU", "metric": "cpu", "operator": ">", "threshold": "90", "severity": "critical",
+                "cooldown_minutes": "2", "channel_ids": channel,
+            ], as: admins)
+            #expect(enFrancais.text.contains("<p class=\"field-error\" id=\"cooldown-error\">doit être entre 5 et 10080</p>"), "\(enFrancais.text.prefix(3000))")
+            admins.set("optralis_lang", "en")
 
             let created = try await web.post("/alerts", form: [
                 "_csrf": token, "name": "Hot CPU", "metric": "cpu", "operator": ">", "threshold": "92,5", "severity": "critical",

@@ -1,0 +1,51 @@
+import Foundation
+
+/// The api's refusal of a form, put next to the field it is about and said in the user's
+/// language. The api's messages are English and start with the field's name
+/// (`cooldown_minutes must be between 5 and 10080`, `config.webhook_url is required`): that name,
+/// when the form has such a field, places the message; the rest is translated from a few
+/// shapes the api uses. A message of another shape is shown as the api wrote it, above the form.
+enum FieldErrors {
+    /// `errors` (the message of each field, for `{{#errors.<field>}}` in templates) and `error`
+    /// (one that names no field of the form).
+    static func values(_ reply: APIClient.Reply, fields: Set<String>, language: String, renderer: PageRenderer) -> [String: Any] {
+        guard let message = reply.error, !message.isEmpty else { return ["error": renderer.text("api_unavailable", language)] }
+        let head = message.prefix { $0 != " " && $0 != ":" }
+        let field = head.hasPrefix("config.") ? String(head.dropFirst(7)) : String(head)
+        guard fields.contains(field) else { return ["error": translated(message, language: language, renderer: renderer)] }
+        let rest = String(message.dropFirst(head.count)).trimmingCharacters(in: CharacterSet(charactersIn: " :"))
+        return ["errors": [field: translated(rest, language: language, renderer: renderer)], "has_errors": true]
+    }
+
+    /// The French of the api's usual shapes; English as it came.
+    static func translated(_ text: String, language: String, renderer: PageRenderer) -> String {
+        guard language == "fr" else { return text }
+        for (pattern, key) in shapes {
+            // Compiled here: only a refused form comes this way, and a Regex is not Sendable.
+            if let regex = try? Regex(pattern), let match = text.wholeMatch(of: regex) {
+                return renderer.text(key, language)
+                    .replacingOccurrences(of: "{a}", with: match.output.count > 1 ? String(match.output[1].substring ?? "") : "")
+                    .replacingOccurrences(of: "{b}", with: match.output.count > 2 ? String(match.output[2].substring ?? "") : "")
+            }
+        }
+        return renderer.text("refused_by_server", language) + " " + text
+    }
+
+    private static let shapes: [(String, String)] = [
+        (#"must be between (\S+) and (\S+) seconds"#, "err_between_seconds"),
+        (#"must be between (\S+)(?: \(unlimited\))? and (\S+)"#, "err_between"),
+        (#"must be from (\S+) to (\S+)"#, "err_between"),
+        (#"must be 1 to (\d+) characters"#, "err_length"),
+        (#"is required \(1 to (\d+) characters\)"#, "err_length"),
+        (#"must be at most (\d+) characters"#, "err_at_most"),
+        (#"must be a number"#, "err_number"),
+        (#"is required.*"#, "err_required"),
+        (#"(?:must be a valid (?:email|address)|is not a valid email address)"#, "err_email"),
+        (#"must hold 1 to (\d+) addresses"#, "err_addresses"),
+        (#"must be one of (.+)"#, "err_one_of"),
+        (#"must be (\S+) or (\S+)"#, "err_either"),
+        (#"must be #RRGGBB"#, "err_color"),
+        (#"must be in the future"#, "err_future"),
+        (#"refused: (.+)"#, "err_refused"),
+    ]
+}
