@@ -42,6 +42,7 @@ public struct WebServer: Sendable {
             MachineController(api: api, renderer: renderer).addRoutes(to: signedIn)
             MachineActionsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             AlertsController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            NotificationsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             SecurityController(api: api, renderer: renderer).addRoutes(to: signedIn)
         }
     }

@@ -24,10 +24,13 @@ struct WebHarness: Sendable {
     static let password = "Correct-Horse-9!"
     static let passwordHash = Bcrypt.hash(password, cost: 8)
 
-    static func run(_ body: @Sendable (WebHarness) async throws -> Void) async throws {
+    /// `redisURL`: a Redis of the test's own (a notifier it starts then consumes only this test's
+    /// queue); the shared test Redis otherwise.
+    static func run(redisURL: String? = nil, _ body: @Sendable (WebHarness) async throws -> Void) async throws {
         let database = try await TestDatabase.create()
         let apiPort = try freePort()
         var environment = try ServiceLifecycleCheck.serverEnvironment(database: database)
+        if let redisURL { environment["REDIS_URL"] = redisURL }
         environment["PORT"] = String(apiPort)
         environment["BIND_ADDRESS"] = "127.0.0.1"
         environment["LOG_LEVEL"] = "warning"
@@ -50,7 +53,7 @@ struct WebHarness: Sendable {
         }
         do {
             let configuration = try WebConfiguration(environment: [
-                "API_SERVICE_URL": "http://127.0.0.1:\(apiPort)", "REDIS_URL": try TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL"),
+                "API_SERVICE_URL": "http://127.0.0.1:\(apiPort)", "REDIS_URL": try redisURL ?? TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL"),
                 "WEB_PORT": "0", "BIND_ADDRESS": "127.0.0.1", "TRUST_PROXY_HEADERS": "true",
             ])
             var logger = Logger(label: "web-test")

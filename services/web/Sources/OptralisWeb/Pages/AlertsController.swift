@@ -82,11 +82,9 @@ struct AlertsController: Sendable {
         }
         router.get("/alerts/:id/delete") { request, context -> Response in
             let call = try PageCall(request, context, api: api, renderer: renderer)
-            let name = String((request.uri.queryParameters["name"] ?? "").prefix(100))
-            return call.page(
-                "alert-delete", title: call.text("rule_delete"),
-                ["id": try call.id(), "csrf": call.session.csrfToken, "nav_alerts": true,
-                 "question": call.text("rule_delete_question").replacingOccurrences(of: "{name}", with: name)])
+            return call.confirm(
+                heading: "rule_delete", question: "rule_delete_question", action: "/alerts/\(try call.id())/delete", back: "/alerts",
+                backLabel: "nav_alerts", nav: "nav_alerts")
         }
         router.post("/alerts/:id/delete") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)

@@ -55,6 +55,16 @@ struct PageCall {
         renderer.page(name, title: title, values, request: request, session: session, status: status)
     }
 
+    /// The page asking before a deletion: `question` names what goes (`{name}` in its text is
+    /// replaced by `?name=`, capped), the button posts to `action`, cancel goes `back`.
+    func confirm(heading: String, question: String, action: String, back: String, backLabel: String, nav: String) -> Response {
+        let name = String((request.uri.queryParameters["name"] ?? "").prefix(100))
+        return page("confirm", title: text(heading), [
+            "heading": text(heading), "question": text(question).replacingOccurrences(of: "{name}", with: name), "action": action,
+            "back": back, "back_label": text(backLabel), "button": text("delete"), "csrf": session.csrfToken, nav: true,
+        ])
+    }
+
     func failure(_ reply: APIClient.Reply) -> Response {
         renderer.failure(reply, request: request, session: session)
     }
