@@ -8,6 +8,17 @@
     var button = form.querySelector("button[type=submit]");
     if (button) setTimeout(function () { button.disabled = true; }, 0);
   });
+  // A button with data-copy="<id>" copies that element's text; the text stays selectable without it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-copy]") : null;
+    if (!button || !navigator.clipboard) return;
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) return;
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      button.setAttribute("data-copied", "");
+      setTimeout(function () { button.removeAttribute("data-copied"); }, 2000);
+    });
+  });
   // An element with data-refresh is replaced every 10 s by the HTML fragment at that URL.
   document.querySelectorAll("[data-refresh]").forEach(function (element) {
     var url = element.getAttribute("data-refresh");

@@ -27,6 +27,8 @@ struct FieldErrorsTests {
             == ["webhook_url": "refusée : the host resolves to a private address"])
         #expect(errors("name must be 1 to 100 characters", "fr") == ["name": "doit compter de 1 à 100 caractères"])
         #expect(errors("config.emails must hold 1 to 50 addresses", "fr") == ["emails": "doit contenir de 1 à 50 adresses"])
+        let inside = FieldErrors.values(refusal("a valid email is required"), fields: ["email", "role"], language: "fr", renderer: renderer)
+        #expect(inside["errors"] as? [String: String] == ["email": "n’est pas une adresse e-mail valide"], "a field named inside the sentence")
         // A shape with no French yet: the api's words, said to be the server's.
         #expect(errors("name collides with a reserved word", "fr") == ["name": "Refusé : collides with a reserved word"])
     }

@@ -8,11 +8,25 @@ import Foundation
 enum FieldErrors {
     /// `errors` (the message of each field, for `{{#errors.<field>}}` in templates) and `error`
     /// (one that names no field of the form).
-    static func values(_ reply: APIClient.Reply, fields: Set<String>, language: String, renderer: PageRenderer) -> [String: Any] {
+    /// `codes` places refusals whose message names no field (`EMAIL_EXISTS` on `email`), said by
+    /// the dashboard's text `code_<CODE>`.
+    static func values(
+        _ reply: APIClient.Reply, fields: Set<String>, codes: [String: String] = [:], language: String, renderer: PageRenderer
+    ) -> [String: Any] {
+        if let code = reply.code, let field = codes[code] {
+            return ["errors": [field: renderer.text("code_\(code)", language)], "has_errors": true]
+        }
         guard let message = reply.error, !message.isEmpty else { return ["error": renderer.text("api_unavailable", language)] }
         let head = message.prefix { $0 != " " && $0 != ":" }
         let field = head.hasPrefix("config.") ? String(head.dropFirst(7)) : String(head)
-        guard fields.contains(field) else { return ["error": translated(message, language: language, renderer: renderer)] }
+        guard fields.contains(field) else {
+            // "a valid email is required": a field named inside the sentence.
+            let words = Set(message.split(whereSeparator: { !$0.isLetter && $0 != "_" }).map(String.init))
+            if let named = fields.sorted().first(where: words.contains) {
+                return ["errors": [named: translated(message, language: language, renderer: renderer)], "has_errors": true]
+            }
+            return ["error": translated(message, language: language, renderer: renderer)]
+        }
         let rest = String(message.dropFirst(head.count)).trimmingCharacters(in: CharacterSet(charactersIn: " :"))
         return ["errors": [field: translated(rest, language: language, renderer: renderer)], "has_errors": true]
     }
@@ -40,7 +54,7 @@ enum FieldErrors {
         (#"must be at most (\d+) characters"#, "err_at_most"),
         (#"must be a number"#, "err_number"),
         (#"is required.*"#, "err_required"),
-        (#"(?:must be a valid (?:email|address)|is not a valid email address)"#, "err_email"),
+        (#"(?:must be a valid (?:email|address)|is not a valid email address|a valid email is required)"#, "err_email"),
         (#"must hold 1 to (\d+) addresses"#, "err_addresses"),
         (#"must be one of (.+)"#, "err_one_of"),
         (#"must be (\S+) or (\S+)"#, "err_either"),
