@@ -80,18 +80,7 @@ struct AlertsController: Sendable {
             body["enabled"] = form["enabled"] == "true"
             return call.after(try await call.call(.put, "/api/alert-rules/\(rule)", json: body), to: "/alerts")
         }
-        router.get("/alerts/:id/delete") { request, context -> Response in
-            let call = try PageCall(request, context, api: api, renderer: renderer)
-            return call.confirm(
-                heading: "rule_delete", question: "rule_delete_question", action: "/alerts/\(try call.id())/delete", back: "/alerts",
-                backLabel: "nav_alerts", nav: "nav_alerts")
-        }
-        router.post("/alerts/:id/delete") { request, context -> Response in
-            var call = try PageCall(request, context, api: api, renderer: renderer)
-            let rule = try call.id()
-            _ = try await call.form()
-            return call.after(try await call.call(.delete, "/api/alert-rules/\(rule)"), to: "/alerts", done: "deleted")
-        }
+        DeleteRoutes(api: api, renderer: renderer).add(to: router, page: "/alerts", apiPath: "/api/alert-rules", texts: "rule", nav: "nav_alerts")
     }
 
     /// The create or edit form, filled from the rule (edit), or from what was posted when the api

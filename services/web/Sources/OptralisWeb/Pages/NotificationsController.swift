@@ -49,18 +49,8 @@ struct NotificationsController: Sendable {
             let reply = try await call.call(.post, "/api/notifications/channels/\(id)/test")
             return try await list(&call, outcome: outcome(reply, call: call))
         }
-        router.get("/notifications/:id/delete") { request, context -> Response in
-            let call = try PageCall(request, context, api: api, renderer: renderer)
-            return call.confirm(
-                heading: "channel_delete", question: "channel_delete_question", action: "/notifications/\(try call.id())/delete",
-                back: "/notifications", backLabel: "nav_notifications", nav: "nav_notifications")
-        }
-        router.post("/notifications/:id/delete") { request, context -> Response in
-            var call = try PageCall(request, context, api: api, renderer: renderer)
-            let id = try call.id()
-            _ = try await call.form()
-            return call.after(try await call.call(.delete, "/api/notifications/channels/\(id)"), to: "/notifications", done: "deleted")
-        }
+        DeleteRoutes(api: api, renderer: renderer).add(
+            to: router, page: "/notifications", apiPath: "/api/notifications/channels", texts: "channel", nav: "nav_notifications")
     }
 
     /// The channels, and a page of the delivery history filtered by channel and status. A test's

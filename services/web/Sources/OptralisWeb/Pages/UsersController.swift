@@ -45,18 +45,7 @@ struct UsersController: Sendable {
             guard reply.ok else { return call.after(reply, to: "/users") }
             return try await list(&call, extra: password(reply.json["temporary_password"] as? String, for: form["email"], call: call, sent: reply.json["email_queued"] as? Bool))
         }
-        router.get("/users/:id/delete") { request, context -> Response in
-            let call = try PageCall(request, context, api: api, renderer: renderer)
-            return call.confirm(
-                heading: "user_delete", question: "user_delete_question", action: "/users/\(try call.id())/delete", back: "/users",
-                backLabel: "nav_users", nav: "nav_users")
-        }
-        router.post("/users/:id/delete") { request, context -> Response in
-            var call = try PageCall(request, context, api: api, renderer: renderer)
-            let id = try call.id()
-            _ = try await call.form()
-            return call.after(try await call.call(.delete, "/api/users/\(id)"), to: "/users", done: "deleted")
-        }
+        DeleteRoutes(api: api, renderer: renderer).add(to: router, page: "/users", apiPath: "/api/users", texts: "user", nav: "nav_users")
     }
 
     private func list(_ call: inout PageCall, extra: [String: Any]) async throws -> Response {
