@@ -23,7 +23,8 @@
   document.querySelectorAll("[data-refresh]").forEach(function (element) {
     var url = element.getAttribute("data-refresh");
     setInterval(function () {
-      if (document.hidden) return;
+      // Not while the page is hidden, nor while rows are ticked for a batch action.
+      if (document.hidden || element.querySelector("input[type=checkbox]:checked")) return;
       fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
         .then(function (response) {
           if (response.redirected || !response.ok) throw new Error("refresh " + response.status);

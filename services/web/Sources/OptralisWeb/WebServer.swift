@@ -44,6 +44,8 @@ public struct WebServer: Sendable {
             AlertsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             NotificationsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             UsersController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            MachineSetsController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            MachineBatchController(api: api, renderer: renderer).addRoutes(to: signedIn)
             SecurityController(api: api, renderer: renderer).addRoutes(to: signedIn)
         }
     }

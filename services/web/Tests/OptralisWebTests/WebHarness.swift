@@ -137,17 +137,23 @@ struct WebHarness: Sendable {
 
     @discardableResult
     func post(_ path: String, form: [String: String], as browser: Browser? = nil) async throws -> Page {
-        try await send(.post, path, form: form, browser: browser)
+        try await send(.post, path, form: form.map { ($0.key, $0.value) }, browser: browser)
     }
 
-    private func send(_ method: HTTPRequest.Method, _ path: String, form: [String: String]?, browser: Browser?) async throws -> Page {
+    /// A form with repeated fields (ticked checkboxes), in order.
+    @discardableResult
+    func post(_ path: String, fields: [(String, String)], as browser: Browser? = nil) async throws -> Page {
+        try await send(.post, path, form: fields, browser: browser)
+    }
+
+    private func send(_ method: HTTPRequest.Method, _ path: String, form: [(String, String)]?, browser: Browser?) async throws -> Page {
         var headers: HTTPFields = [HTTPField.Name("X-Real-IP")!: ip]
         if let browser, !browser.header.isEmpty { headers[.cookie] = browser.header }
         var body: ByteBuffer?
         if let form {
             headers[.contentType] = "application/x-www-form-urlencoded"
             var components = URLComponents()
-            components.queryItems = form.map { URLQueryItem(name: $0.key, value: $0.value) }
+            components.queryItems = form.map { URLQueryItem(name: $0.0, value: $0.1) }
             body = ByteBuffer(string: components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B") ?? "")
         }
         let page = try await client.execute(uri: path, method: method, headers: headers, body: body) { response in

@@ -45,23 +45,27 @@ struct DashboardController: Sendable {
             return renderer.page("overview", title: renderer.text("nav_overview", language), values, request: request, session: session)
         }
         router.get("/machines") { request, context -> Response in
-            let id = try Self.sessionID(context)
-            var session = try Self.session(context)
-            let replies = try await api.getAll(["/api/machines" + Self.listQuery(request), "/api/groups"], session: &session, id: id, clientIP: context.clientIP)
-            let reply = replies[0]
-            guard reply.ok else { return renderer.failure(reply, request: request, session: session) }
-            var values = listValues(reply, request: request, session: session)
-            values.merge(filterValues(request, groups: replies[1].ok ? replies[1].list : [], session: session)) { $1 }
-            return renderer.page(
-                "machines", title: renderer.text("nav_machines", PageRenderer.language(of: request, session: session)),
-                values, request: request, session: session)
+            var call = try PageCall(request, context, api: api, renderer: renderer)
+            let replies = try await call.get(["/api/machines" + Self.listQuery(request), "/api/groups"] + (call.isAdmin ? ["/api/labels"] : []))
+            guard replies[0].ok else { return call.failure(replies[0]) }
+            let groups = replies[1].ok ? replies[1].list : []
+            var values = listValues(replies[0], request: request, session: call.session)
+            values.merge(filterValues(request, groups: groups, session: call.session)) { $1 }
+            if call.isAdmin {
+                values["batch"] = MachineBatchController.formValues(
+                    groups: groups, labels: replies[2].ok ? replies[2].list : [], back: "/machines" + Self.listQuery(request), call: call)
+            }
+            values.merge(call.notices(["batch": "batch_done"])) { $1 }
+            return call.page("machines", title: call.text("nav_machines"), values)
         }
         router.get("/machines/rows") { request, context -> Response in
             let id = try Self.sessionID(context)
             var session = try Self.session(context)
             let reply = try await api.call(.get, "/api/machines" + Self.listQuery(request), session: &session, id: id, clientIP: context.clientIP)
             guard reply.ok else { return renderer.failure(reply, request: request, session: session) }
-            return renderer.fragment("machine-rows", listValues(reply, request: request, session: session), request: request, session: session)
+            var values = listValues(reply, request: request, session: session)
+            if session.user.role == "admin" { values["batch"] = true }
+            return renderer.fragment("machine-rows", values, request: request, session: session)
         }
     }
 
