@@ -46,6 +46,8 @@ public struct WebServer: Sendable {
             UsersController(api: api, renderer: renderer).addRoutes(to: signedIn)
             MachineSetsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             MachineBatchController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            let admin = signedIn.group().add(middleware: RequirePlatformRole())
+            AdminDashboardController(api: api, renderer: renderer).addRoutes(to: admin)
             SecurityController(api: api, renderer: renderer).addRoutes(to: signedIn)
         }
     }

@@ -39,8 +39,22 @@ struct APIClient: Sendable {
     func call(
         _ method: OutboundRequest.Method, _ path: String, json: [String: Any]? = nil, session: inout WebSession, id: String, clientIP: String?
     ) async throws -> Reply {
-        let first = try await send(method, path, json: json, token: session.accessToken, clientIP: clientIP)
+        let token = session.token(for: path)
+        let first = try await send(method, path, json: json, token: token, clientIP: clientIP)
         guard first.status == 401 else { return first }
+        if let acting = session.acting, token == acting.accessToken {
+            // The acting token lasts 15 minutes and has no refresh: ask for another with the
+            // super_admin's own session (logged by the api like the first), or stop acting.
+            let renewed = try await call(.post, "/api/admin/impersonate/\(acting.clientID)", session: &session, id: id, clientIP: clientIP)
+            guard renewed.ok, let access = renewed.json["access_token"] as? String else {
+                session.acting = nil
+                try await sessions.save(session, id: id)
+                return renewed
+            }
+            session.acting?.accessToken = access
+            try await sessions.save(session, id: id)
+            return try await send(method, path, json: json, token: access, clientIP: clientIP)
+        }
         let refreshed = try await send(.post, "/auth/refresh", json: ["refresh_token": session.refreshToken], token: nil, clientIP: clientIP)
         guard refreshed.ok, let access = refreshed.json["access_token"] as? String, let refresh = refreshed.json["refresh_token"] as? String else {
             logger.info("session ended: refresh refused", metadata: ["status": "\(refreshed.status)", "code": "\(refreshed.code ?? "")"])
@@ -62,10 +76,10 @@ struct APIClient: Sendable {
     /// access token expired meanwhile: that call alone is made again through ``call`` (one
     /// refresh), never several refreshes racing with the same rotating refresh token.
     func getAll(_ paths: [String], session: inout WebSession, id: String, clientIP: String?) async throws -> [Reply] {
-        let token = session.accessToken
+        let tokens = paths.map(session.token(for:))
         var replies = try await withThrowingTaskGroup(of: (Int, Reply).self) { group in
             for (index, path) in paths.enumerated() {
-                group.addTask { (index, try await send(.get, path, json: nil, token: token, clientIP: clientIP)) }
+                group.addTask { (index, try await send(.get, path, json: nil, token: tokens[index], clientIP: clientIP)) }
             }
             var replies = [Reply?](repeating: nil, count: paths.count)
             for try await (index, reply) in group { replies[index] = reply }

@@ -13,7 +13,7 @@ struct DashboardController: Sendable {
         router.get("/") { request, context -> Response in
             let id = try Self.sessionID(context)
             var session = try Self.session(context)
-            if session.user.role == "super_admin" { return try await platform(request, context: context, session: &session, id: id) }
+            if session.isPlatform { return .redirect(to: "/admin", type: .found) }
             let overview = try await api.call(.get, "/api/overview", session: &session, id: id, clientIP: context.clientIP)
             let history = try await api.call(.get, "/api/alert-rules/history?limit=10", session: &session, id: id, clientIP: context.clientIP)
             let language = PageRenderer.language(of: request, session: session)
@@ -64,31 +64,9 @@ struct DashboardController: Sendable {
             let reply = try await api.call(.get, "/api/machines" + Self.listQuery(request), session: &session, id: id, clientIP: context.clientIP)
             guard reply.ok else { return renderer.failure(reply, request: request, session: session) }
             var values = listValues(reply, request: request, session: session)
-            if session.user.role == "admin" { values["batch"] = true }
+            if session.role == "admin" { values["batch"] = true }
             return renderer.fragment("machine-rows", values, request: request, session: session)
         }
-    }
-
-    /// A super_admin belongs to no client: their overview is the platform's totals
-    /// (`GET /api/admin/dashboard`). The client pages and the admin panel are issue 19's.
-    private func platform(_ request: Request, context: WebRequestContext, session: inout WebSession, id: String) async throws -> Response {
-        let reply = try await api.call(.get, "/api/admin/dashboard", session: &session, id: id, clientIP: context.clientIP)
-        guard reply.ok else { return renderer.failure(reply, request: request, session: session) }
-        let totals = reply.json
-        let language = PageRenderer.language(of: request, session: session)
-        func count(_ key: String) -> Int { totals[key] as? Int ?? 0 }
-        let versions = (totals["agent_versions"] as? [String: Int] ?? [:]).sorted { $0.value > $1.value }.map { ["version": $0.key, "count": $0.value] as [String: Any] }
-        let licences = (totals["machines_by_license"] as? [String: Int] ?? [:]).sorted { $0.key < $1.key }.map { ["licence": $0.key, "count": $0.value] as [String: Any] }
-        let values: [String: Any] = [
-            "clients": count("total_clients"), "active_clients": count("active_clients"), "expiring_licences": count("expiring_licenses"),
-            "users": count("total_users"), "machines": count("total_machines"), "online": count("online_machines"),
-            "offline": count("offline_machines"), "maintenance": count("machines_in_maintenance"),
-            "certificates_expiring": count("certificates_expiring_soon"),
-            "health": (totals["average_health_score"] as? Double).map { String(Int($0.rounded())) } ?? "—",
-            "versions": versions, "has_versions": !versions.isEmpty, "licences": licences, "has_licences": !licences.isEmpty,
-            "nav_overview": true,
-        ]
-        return renderer.page("platform", title: renderer.text("platform_title", language), values, request: request, session: session)
     }
 
     static func session(_ context: WebRequestContext) throws -> WebSession {

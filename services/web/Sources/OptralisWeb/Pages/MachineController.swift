@@ -105,7 +105,7 @@ struct MachineController: Sendable {
         }
         values["tabs"] = Self.tabs.map { ["key": $0, "label": renderer.text("tab_\($0)", language), "current": $0 == tab] as [String: Any] }
         values["nav_machines"] = true
-        if session.user.role == "admin" {
+        if session.role == "admin" {
             let inMaintenance = machine["maintenance_mode"] as? Bool == true
             values["admin"] = [
                 "csrf": session.csrfToken, "maintenance_next": inMaintenance ? "false" : "true",

@@ -24,8 +24,7 @@ struct PageCall {
         language = PageRenderer.language(of: request, session: session)
     }
 
-    var isAdmin: Bool { session.user.role == "admin" }
-    var isSuperAdmin: Bool { session.user.role == "super_admin" }
+    var isAdmin: Bool { session.role == "admin" }
 
     func text(_ key: String) -> String { renderer.text(key, language) }
 

@@ -55,7 +55,8 @@ struct PageRenderer: Sendable {
         if let session {
             layout["user"] = [
                 "email": session.user.email, "name": [session.user.firstName, session.user.lastName].compactMap { $0 }.joined(separator: " "),
-                "client": session.user.clientName ?? "", "csrf": session.csrfToken, "has_client": session.user.role != "super_admin",
+                "client": session.clientName ?? "", "csrf": session.csrfToken, "has_client": !session.isPlatform,
+                "platform": session.user.role == "super_admin", "acting": session.acting != nil,
             ]
         }
         let html = library.render(layout, withTemplate: session == nil ? "layout-public" : "layout") ?? content
