@@ -48,6 +48,7 @@ public struct WebServer: Sendable {
             MachineBatchController(api: api, renderer: renderer).addRoutes(to: signedIn)
             let admin = signedIn.group().add(middleware: RequirePlatformRole())
             AdminDashboardController(api: api, renderer: renderer).addRoutes(to: admin)
+            AdminClientsController(api: api, renderer: renderer).addRoutes(to: admin)
             SecurityController(api: api, renderer: renderer).addRoutes(to: signedIn)
         }
     }

@@ -2,14 +2,13 @@ import Foundation
 
 /// The api's refusal of a form, put next to the field it is about and said in the user's
 /// language. The api's messages are English and start with the field's name
-/// (`cooldown_minutes must be between 5 and 10080`, `config.webhook_url is required`): that name,
-/// when the form has such a field, places the message; the rest is translated from a few
-/// shapes the api uses. A message of another shape is shown as the api wrote it, above the form.
+/// (`cooldown_minutes must be between 5 and 10080`, `config.webhook_url is required`): that name
+/// (its last part), when the form has such a field, places the message; the rest is translated
+/// from a few shapes the api uses. A message of another shape is shown as the api wrote it, above the form.
 enum FieldErrors {
     /// `errors` (the message of each field, for `{{#errors.<field>}}` in templates) and `error`
-    /// (one that names no field of the form).
-    /// `codes` places refusals whose message names no field (`EMAIL_EXISTS` on `email`), said by
-    /// the dashboard's text `code_<CODE>`.
+    /// (one that names no field of the form). `codes` places refusals whose message names no
+    /// field (`EMAIL_EXISTS` on `email`), said by the dashboard's text `code_<CODE>`.
     static func values(
         _ reply: APIClient.Reply, fields: Set<String>, codes: [String: String] = [:], language: String, renderer: PageRenderer
     ) -> [String: Any] {
@@ -18,7 +17,8 @@ enum FieldErrors {
         }
         guard let message = reply.error, !message.isEmpty else { return ["error": renderer.text("api_unavailable", language)] }
         let head = message.prefix { $0 != " " && $0 != ":" }
-        let field = head.hasPrefix("config.") ? String(head.dropFirst(7)) : String(head)
+        // `config.webhook_url`, `admin.email`: the form's field is the last part.
+        let field = head.split(separator: ".").last.map(String.init) ?? String(head)
         guard fields.contains(field) else {
             // "a valid email is required": a field named inside the sentence.
             let words = Set(message.split(whereSeparator: { !$0.isLetter && $0 != "_" }).map(String.init))
