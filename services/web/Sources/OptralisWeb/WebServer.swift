@@ -49,6 +49,7 @@ public struct WebServer: Sendable {
             let admin = signedIn.group().add(middleware: RequirePlatformRole())
             AdminDashboardController(api: api, renderer: renderer).addRoutes(to: admin)
             AdminClientsController(api: api, renderer: renderer).addRoutes(to: admin)
+            AdminLicenceTypesController(api: api, renderer: renderer).addRoutes(to: admin)
             SecurityController(api: api, renderer: renderer).addRoutes(to: signedIn)
         }
     }
