@@ -42,6 +42,10 @@ public struct WebServer: Sendable {
             MachineController(api: api, renderer: renderer).addRoutes(to: signedIn)
             MachineActionsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             AlertsController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            AIOverviewController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            AIReportsController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            AIAutomationController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            AISettingsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             SecurityController(api: api, renderer: renderer).addRoutes(to: signedIn)
         }
     }

@@ -11,7 +11,8 @@ enum FieldErrors {
     static func values(_ reply: APIClient.Reply, fields: Set<String>, language: String, renderer: PageRenderer) -> [String: Any] {
         guard let message = reply.error, !message.isEmpty else { return ["error": renderer.text("api_unavailable", language)] }
         let head = message.prefix { $0 != " " && $0 != ":" }
-        let field = head.hasPrefix("config.") ? String(head.dropFirst(7)) : String(head)
+        // `config.x`, `conditions.x`, `actions.x`: a member of a JSON object the form's fields make up.
+        let field = ["config.", "conditions.", "actions."].first { head.hasPrefix($0) }.map { String(head.dropFirst($0.count)) } ?? String(head)
         guard fields.contains(field) else { return ["error": translated(message, language: language, renderer: renderer)] }
         let rest = String(message.dropFirst(head.count)).trimmingCharacters(in: CharacterSet(charactersIn: " :"))
         return ["errors": [field: translated(rest, language: language, renderer: renderer)], "has_errors": true]
@@ -35,6 +36,13 @@ enum FieldErrors {
         (#"must be between (\S+) and (\S+) seconds"#, "err_between_seconds"),
         (#"must be between (\S+)(?: \(unlimited\))? and (\S+)"#, "err_between"),
         (#"must be from (\S+) to (\S+)"#, "err_between"),
+        (#"must be a number from (\S+) to (\S+)"#, "err_between"),
+        (#"must be (\S+) or (\S+) \(got .*\)"#, "err_either"),
+        (#"must hold at most (\d+) email addresses"#, "err_at_most_addresses"),
+        (#"does not apply to (\S+) \((.*)\)"#, "err_not_applicable"),
+        (#"needs at least one of (.+)"#, "err_needs_one_of"),
+        (#"invalid cron expression "(.*)": expected 5 fields .*, got (\d+)"#, "err_cron_fields"),
+        (#"invalid cron expression "(.*)": (.+)"#, "err_cron"),
         (#"must be 1 to (\d+) characters"#, "err_length"),
         (#"is required \(1 to (\d+) characters\)"#, "err_length"),
         (#"must be at most (\d+) characters"#, "err_at_most"),
