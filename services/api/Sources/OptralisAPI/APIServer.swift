@@ -134,6 +134,7 @@ public struct APIServer: Sendable {
             ).addRoutes(to: tenant.group("ai"))
             AIConfigController(configs: AIConfigRepository(client: client, logger: logger), gate: gate, activity: activity)
                 .addRoutes(to: tenant.group("ai-config"))
+            AIAnalysesController(analyses: AIAnalysisRepository(client: client, logger: logger)).addRoutes(to: tenant.group("ai/analyses"))
             AIProxyController(baseURL: configuration.aiServiceURL, token: configuration.internalServiceToken, http: aiHTTP)
                 .addRoutes(tenant: tenant, gated: gated)
             let windowsBuilds = WindowsBuildsController(

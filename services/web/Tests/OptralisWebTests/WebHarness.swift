@@ -24,13 +24,28 @@ struct WebHarness: Sendable {
     static let password = "Correct-Horse-9!"
     static let passwordHash = Bcrypt.hash(password, cost: 8)
 
+    /// `claude`: the address of a Messages API double (``ClaudeDouble``); given, the real
+    /// `optralis-ai` runs too, on the same database, behind the api (`AI_SERVICE_URL`), and
+    /// writes its narratives with that double. Without it the api has no AI service to reach.
     /// `redisURL`: a Redis of the test's own (a notifier it starts then consumes only this test's
     /// queue); the shared test Redis otherwise.
-    static func run(redisURL: String? = nil, _ body: @Sendable (WebHarness) async throws -> Void) async throws {
+    static func run(claude: String? = nil, redisURL: String? = nil, _ body: @Sendable (WebHarness) async throws -> Void) async throws {
         let database = try await TestDatabase.create()
         let apiPort = try freePort()
         var environment = try ServiceLifecycleCheck.serverEnvironment(database: database)
         if let redisURL { environment["REDIS_URL"] = redisURL }
+        var ai: ServiceProcess?
+        if let claude {
+            let aiPort = try freePort()
+            var aiEnvironment = environment
+            aiEnvironment.merge([
+                "AI_PORT": String(aiPort), "LOG_LEVEL": "warning", "ANTHROPIC_API_KEY": ClaudeDouble.apiKey, "ANTHROPIC_BASE_URL": claude,
+                // Suites share one Redis: no reply another test's double gave may answer for this one.
+                "AI_CACHE_TTL_MINUTES": "0",
+            ]) { _, new in new }
+            ai = try ServiceProcess.launch("optralis-ai", environment: aiEnvironment, port: aiPort)
+            environment["AI_SERVICE_URL"] = "http://127.0.0.1:\(aiPort)"
+        }
         environment["PORT"] = String(apiPort)
         environment["BIND_ADDRESS"] = "127.0.0.1"
         environment["LOG_LEVEL"] = "warning"
@@ -40,15 +55,23 @@ struct WebHarness: Sendable {
         let api = try ServiceProcess.launch("optralis-api", environment: environment, port: apiPort)
         let curl = CurlClient(concurrency: 1)
         let serving = await api.waitUntilServing(client: curl)
+        let aiServing = await ai?.waitUntilServing(client: curl)
         await curl.shutdown()
         func stop() async {
-            api.child.signal(SIGTERM)
-            _ = await api.child.waitForExit(timeout: .seconds(10))
+            for process in [api, ai].compactMap({ $0 }) {
+                process.child.signal(SIGTERM)
+                _ = await process.child.waitForExit(timeout: .seconds(10))
+            }
             try? await database.drop()
         }
         guard serving != nil else {
             await stop()
             Issue.record("optralis-api did not start: \(api.child.output.suffix(800))")
+            return
+        }
+        if let ai, aiServing == nil {
+            await stop()
+            Issue.record("optralis-ai did not start: \(ai.child.output.suffix(800))")
             return
         }
         do {

@@ -15,12 +15,15 @@ struct APIClient: Sendable {
     struct Reply: Sendable {
         let status: Int
         let body: [UInt8]
+        /// Its headers (a download's type and file name, a 304's `X-Optralis-Code`).
+        var headers: [(name: String, value: String)] = []
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
         /// A body that is an array of objects (`GET /api/groups`); empty otherwise.
         var list: [[String: Any]] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [[String: Any]] ?? [] }
         var code: String? { json["code"] as? String }
         var error: String? { json["error"] as? String }
         var ok: Bool { (200..<300).contains(status) }
+        func header(_ name: String) -> String? { headers.last { $0.name.lowercased() == name.lowercased() }?.value }
     }
 
     enum Failure: Error {
@@ -102,7 +105,7 @@ struct APIClient: Sendable {
         }
         do {
             let response = try await http.send(OutboundRequest(method: method, url: baseURL + path, headers: headers, body: body, timeout: .seconds(15)))
-            return Reply(status: response.status, body: response.body)
+            return Reply(status: response.status, body: response.body, headers: response.headers)
         } catch {
             logger.warning("api unreachable", metadata: ["path": "\(path)", "error": "\(error)"])
             throw Failure.unavailable("\(error)")
