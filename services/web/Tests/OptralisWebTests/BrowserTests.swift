@@ -1,5 +1,8 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import OptralisTestSupport
+import Synchronization
 import Testing
 
 /// The dashboard in a real headless Chromium, driven by selenium (`scripts/browser/dashboard.py`,
@@ -46,5 +49,53 @@ struct BrowserTests {
             #expect(result.status == 0 && checks.count >= 17, "\(result.output.suffix(3000))")
             for failure in checks where failure.hasPrefix("FAIL ") { Issue.record("\(failure)") }
         }
+    }
+
+    /// Issue 19's tasks through the forms (`scripts/browser/tasks.py`): an alert rule, a Slack
+    /// channel whose test the real notifier delivers to this test's sink, an invitation, a group
+    /// and a label put on ticked machines; an observer reading the same pages without a form; a
+    /// super_admin acting as the client and leaving.
+    @Test func an_admin_does_the_tasks_through_the_forms_an_observer_reads_and_a_super_admin_acts_as_the_client() async throws {
+        let redis = try RedisServerProcess()
+        try await redis.start()
+        let received = Mutex<Int>(0)
+        let sinkRouter = Router()
+        sinkRouter.post("/hook") { _, _ -> HTTPResponse.Status in
+            received.withLock { $0 += 1 }
+            return .ok
+        }
+        let sink = Application(router: sinkRouter, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await sink.test(.live) { sinkClient in
+            try await WebHarness.run(redisURL: redis.url) { web in
+                let client = try await web.seedClient("Initech")
+                let admin = try await web.seedUser(client: client)
+                let observer = try await web.seedUser(client: client, role: "observer")
+                let root = try await web.seedUser(client: nil, role: "super_admin")
+                for host in ["tasks-db-01", "tasks-db-02", "tasks-web-01"] {
+                    try await web.sql("INSERT INTO machines (client_id, hostname, os, last_seen) VALUES (\(client), \(host), 'linux', now())")
+                }
+                let notifier = try ServiceProcess.launch(
+                    "optralis-notifier",
+                    environment: ["DATABASE_URL": web.database.url.urlString, "REDIS_URL": redis.url, "NOTIFIER_PORT": "0", "LOG_LEVEL": "warning"],
+                    port: 0)
+                let port = try #require(web.client.port)
+                let result = try await ChildProcess.run(
+                    Self.python, [TestEnvironment.repositoryRoot.appendingPathComponent("scripts/browser/tasks.py").path],
+                    environment: [
+                        "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path, "WEB_URL": "http://127.0.0.1:\(port)",
+                        "ADMIN_EMAIL": admin, "OBSERVER_EMAIL": observer, "ROOT_EMAIL": root, "PASSWORD": WebHarness.password, "CLIENT": "Initech",
+                        "SINK_URL": "http://127.0.0.1:\(sinkClient.port!)/hook", "MACHINES": "tasks-db-01,tasks-db-02,tasks-web-01",
+                        "SCREENSHOTS": TestEnvironment.repositoryRoot.appendingPathComponent(".local/screenshots").path,
+                    ],
+                    timeout: .seconds(300))
+                notifier.child.signal(SIGTERM)
+                _ = await notifier.child.waitForExit(timeout: .seconds(10))
+                let checks = result.output.split(separator: "\n").filter { $0.hasPrefix("ok ") || $0.hasPrefix("FAIL ") }
+                #expect(result.status == 0 && checks.count >= 16, "\(result.output.suffix(3000))")
+                for failure in checks where failure.hasPrefix("FAIL ") { Issue.record("\(failure)") }
+                #expect(received.withLock { $0 } == 1, "the sink got the channel's test")
+            }
+        }
+        await redis.stop()
     }
 }
