@@ -60,6 +60,11 @@ struct MachineSetsPagesTests {
             #expect(labels.text.contains("<a href=\"/machines?label=env\">2</a>"), "\(labels.text.prefix(3000))")
             let prod = try await web.get("/machines?label=env%3Dprod", as: admins)
             #expect(prod.text.contains(">db-01<") && prod.text.contains(">db-02<") && !prod.text.contains(">web-01<"))
+            // The list as filtered, exported: the api's CSV, passed on as a download.
+            #expect(prod.text.contains("href=\"/machines/export?label=env&amp;label_value=prod\""), "\(prod.text.prefix(2000))")
+            let csv = try await web.get("/machines/export?label=env&label_value=prod", as: admins)
+            #expect(csv.status == .ok && csv.headers[.contentType]?.hasPrefix("text/csv") == true && csv.headers[.contentDisposition]?.contains("attachment") == true)
+            #expect(csv.text.contains("db-01") && csv.text.contains("db-02") && !csv.text.contains("web-01"), "\(csv.text.prefix(500))")
 
             // Renamed; deleted after a confirmation, its machines staying.
             #expect(try await web.post("/groups/\(group)", form: ["_csrf": token, "name": "Databases (prod)", "color": "#aa3355"], as: admins).location == "/groups?done=1")

@@ -64,11 +64,7 @@ struct AIReportsController: Sendable {
         }
         router.get("/ai/reports/:id/download") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
-            let reply = try await call.call(.get, "/api/ai/reports/\(try call.id())/download")
-            guard reply.ok else { return call.failure(reply) }
-            var headers: HTTPFields = [.contentType: reply.header("Content-Type") ?? "application/octet-stream", .cacheControl: "no-store"]
-            if let disposition = reply.header("Content-Disposition") { headers[.contentDisposition] = disposition }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+            return call.download(try await call.call(.get, "/api/ai/reports/\(try call.id())/download"))
         }
     }
 

@@ -58,6 +58,10 @@ struct DashboardController: Sendable {
             values.merge(call.notices(["batch": "batch_done"])) { $1 }
             return call.page("machines", title: call.text("nav_machines"), values)
         }
+        router.get("/machines/export") { request, context -> Response in
+            var call = try PageCall(request, context, api: api, renderer: renderer)
+            return call.download(try await call.call(.get, "/api/export/machines" + Self.listQuery(request, replacing: ["page": nil, "limit": nil])))
+        }
         router.get("/machines/rows") { request, context -> Response in
             let id = try Self.sessionID(context)
             var session = try Self.session(context)

@@ -64,6 +64,15 @@ struct PageCall {
         ])
     }
 
+    /// A file the api answered, passed on as a download (its type and file name kept), or the
+    /// error page when it refused.
+    func download(_ reply: APIClient.Reply) -> Response {
+        guard reply.ok else { return failure(reply) }
+        var headers: HTTPFields = [.contentType: reply.header("Content-Type") ?? "application/octet-stream", .cacheControl: "no-store"]
+        if let disposition = reply.header("Content-Disposition") { headers[.contentDisposition] = disposition }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+    }
+
     func failure(_ reply: APIClient.Reply) -> Response {
         renderer.failure(reply, request: request, session: session)
     }
