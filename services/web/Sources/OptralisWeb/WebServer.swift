@@ -43,6 +43,9 @@ public struct WebServer: Sendable {
             MachineActionsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             AlertsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             SecurityController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            InstallController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            SettingsController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            CollectionSettingsController(api: api, renderer: renderer).addRoutes(to: signedIn)
         }
     }
 

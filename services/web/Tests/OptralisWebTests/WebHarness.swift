@@ -24,10 +24,18 @@ struct WebHarness: Sendable {
     static let password = "Correct-Horse-9!"
     static let passwordHash = Bcrypt.hash(password, cost: 8)
 
-    static func run(_ body: @Sendable (WebHarness) async throws -> Void) async throws {
+    /// `withCA`: the real `optralis-ca` beside the api, on its database (the installers carry
+    /// the agents' CA certificate, which the api asks it for).
+    static func run(withCA: Bool = false, _ body: @Sendable (WebHarness) async throws -> Void) async throws {
         let database = try await TestDatabase.create()
         let apiPort = try freePort()
+        let caPort = try freePort()
+        let caToken = String(repeating: "c", count: 40)
         var environment = try ServiceLifecycleCheck.serverEnvironment(database: database)
+        if withCA {
+            environment["CA_SERVICE_URL"] = "http://127.0.0.1:\(caPort)"
+            environment["CA_SERVICE_TOKEN"] = caToken
+        }
         environment["PORT"] = String(apiPort)
         environment["BIND_ADDRESS"] = "127.0.0.1"
         environment["LOG_LEVEL"] = "warning"
@@ -35,17 +43,28 @@ struct WebHarness: Sendable {
         environment["TRUST_PROXY_HEADERS"] = "true"
         environment["CACHE_KEY_PREFIX"] = "w\(UUID().uuidString.prefix(8).lowercased()):"
         let api = try ServiceProcess.launch("optralis-api", environment: environment, port: apiPort)
+        let ca = withCA
+            ? try ServiceProcess.launch(
+                "optralis-ca",
+                environment: [
+                    "DATABASE_URL": database.url.urlString, "CA_SERVICE_TOKEN": caToken, "CA_PORT": String(caPort), "LOG_LEVEL": "warning",
+                    "CA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("web-ca-\(UUID().uuidString)").path,
+                ], port: caPort)
+            : nil
         let curl = CurlClient(concurrency: 1)
         let serving = await api.waitUntilServing(client: curl)
+        let caServing = await ca?.waitUntilServing(client: curl)
         await curl.shutdown()
         func stop() async {
-            api.child.signal(SIGTERM)
-            _ = await api.child.waitForExit(timeout: .seconds(10))
+            for process in [api, ca].compactMap({ $0 }) {
+                process.child.signal(SIGTERM)
+                _ = await process.child.waitForExit(timeout: .seconds(10))
+            }
             try? await database.drop()
         }
-        guard serving != nil else {
+        guard serving != nil, ca == nil || caServing != nil else {
             await stop()
-            Issue.record("optralis-api did not start: \(api.child.output.suffix(800))")
+            Issue.record("optralis-api or optralis-ca did not start: \(api.child.output.suffix(800)) \(ca?.child.output.suffix(800) ?? "")")
             return
         }
         do {

@@ -15,6 +15,8 @@ struct APIClient: Sendable {
     struct Reply: Sendable {
         let status: Int
         let body: [UInt8]
+        /// The api's `Content-Disposition`, for a download passed through (the installer).
+        var contentDisposition: String? = nil
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
         /// A body that is an array of objects (`GET /api/groups`); empty otherwise.
         var list: [[String: Any]] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [[String: Any]] ?? [] }
@@ -88,7 +90,7 @@ struct APIClient: Sendable {
         }
         do {
             let response = try await http.send(OutboundRequest(method: method, url: baseURL + path, headers: headers, body: body, timeout: .seconds(15)))
-            return Reply(status: response.status, body: response.body)
+            return Reply(status: response.status, body: response.body, contentDisposition: response.header("Content-Disposition"))
         } catch {
             logger.warning("api unreachable", metadata: ["path": "\(path)", "error": "\(error)"])
             throw Failure.unavailable("\(error)")

@@ -80,20 +80,10 @@ struct AlertsController: Sendable {
             body["enabled"] = form["enabled"] == "true"
             return call.after(try await call.call(.put, "/api/alert-rules/\(rule)", json: body), to: "/alerts")
         }
-        router.get("/alerts/:id/delete") { request, context -> Response in
-            let call = try PageCall(request, context, api: api, renderer: renderer)
-            let name = String((request.uri.queryParameters["name"] ?? "").prefix(100))
-            return call.page(
-                "alert-delete", title: call.text("rule_delete"),
-                ["id": try call.id(), "csrf": call.session.csrfToken, "nav_alerts": true,
-                 "question": call.text("rule_delete_question").replacingOccurrences(of: "{name}", with: name)])
-        }
-        router.post("/alerts/:id/delete") { request, context -> Response in
-            var call = try PageCall(request, context, api: api, renderer: renderer)
-            let rule = try call.id()
-            _ = try await call.form()
-            return call.after(try await call.call(.delete, "/api/alert-rules/\(rule)"), to: "/alerts", done: "deleted")
-        }
+        ConfirmedDelete(
+            list: "/alerts", back: "/alerts", apiPath: "/api/alert-rules", title: "rule_delete", question: "rule_delete_question", button: "delete",
+            backLabel: "nav_alerts", rail: "nav_alerts", done: "deleted"
+        ).addRoutes(to: router, api: api, renderer: renderer)
     }
 
     /// The create or edit form, filled from the rule (edit), or from what was posted when the api

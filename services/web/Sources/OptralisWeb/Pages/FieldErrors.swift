@@ -2,7 +2,8 @@ import Foundation
 
 /// The api's refusal of a form, put next to the field it is about and said in the user's
 /// language. The api's messages are English and start with the field's name
-/// (`cooldown_minutes must be between 5 and 10080`, `config.webhook_url is required`): that name,
+/// (`cooldown_minutes must be between 5 and 10080`, `config.webhook_url is required`,
+/// `intervals.metrics must be an integer`): that name,
 /// when the form has such a field, places the message; the rest is translated from a few
 /// shapes the api uses. A message of another shape is shown as the api wrote it, above the form.
 enum FieldErrors {
@@ -11,7 +12,7 @@ enum FieldErrors {
     static func values(_ reply: APIClient.Reply, fields: Set<String>, language: String, renderer: PageRenderer) -> [String: Any] {
         guard let message = reply.error, !message.isEmpty else { return ["error": renderer.text("api_unavailable", language)] }
         let head = message.prefix { $0 != " " && $0 != ":" }
-        let field = head.hasPrefix("config.") ? String(head.dropFirst(7)) : String(head)
+        let field = containers.first { head.hasPrefix($0) }.map { String(head.dropFirst($0.count)) } ?? String(head)
         guard fields.contains(field) else { return ["error": translated(message, language: language, renderer: renderer)] }
         let rest = String(message.dropFirst(head.count)).trimmingCharacters(in: CharacterSet(charactersIn: " :"))
         return ["errors": [field: translated(rest, language: language, renderer: renderer)], "has_errors": true]
@@ -31,14 +32,19 @@ enum FieldErrors {
         return renderer.text("refused_by_server", language) + " " + text
     }
 
+    /// Objects whose keys are fields of a form: `config.webhook_url`, `intervals.metrics`.
+    private static let containers = ["config.", "intervals."]
+
     private static let shapes: [(String, String)] = [
-        (#"must be between (\S+) and (\S+) seconds"#, "err_between_seconds"),
+        (#"(?:interval )?must be between (\S+) and (\S+) seconds"#, "err_between_seconds"),
         (#"must be between (\S+)(?: \(unlimited\))? and (\S+)"#, "err_between"),
         (#"must be from (\S+) to (\S+)"#, "err_between"),
         (#"must be 1 to (\d+) characters"#, "err_length"),
         (#"is required \(1 to (\d+) characters\)"#, "err_length"),
         (#"must be at most (\d+) characters"#, "err_at_most"),
         (#"must be a number"#, "err_number"),
+        (#"must be an integer"#, "err_integer"),
+        (#"must be a UUID"#, "err_choose"),
         (#"is required.*"#, "err_required"),
         (#"(?:must be a valid (?:email|address)|is not a valid email address)"#, "err_email"),
         (#"must hold 1 to (\d+) addresses"#, "err_addresses"),
