@@ -38,6 +38,19 @@ try:
     check("the alerts page opens from the navigation, with the rule form's link for an admin",
           len(driver.find_elements(By.CSS_SELECTOR, "a[href='/alerts/new']")) == 1, driver.page_source[:300])
     shot(driver, "alerts")
+    # The install page: a token made through the form; its commands with the script's copy buttons.
+    driver.find_element(By.CSS_SELECTOR, "nav.rail a[href='/install']").click()
+    WebDriverWait(driver, 15).until(lambda d: d.current_url.endswith("/install"))
+    driver.find_element(By.ID, "name").send_keys("Browser rack")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/install/tokens'] button[type=submit]").click()
+    WebDriverWait(driver, 15).until(lambda d: len(d.find_elements(By.ID, "install-linux")) == 1)
+    copies = [b for b in driver.find_elements(By.CSS_SELECTOR, "button[data-copy]") if b.is_displayed()]
+    check("a new install token shows its commands, with copy buttons", len(copies) == 3 and "sudo sh" in driver.find_element(By.ID, "install-linux").text,
+          driver.page_source[:500])
+    shot(driver, "install-token")
+    for page in ["/install", "/settings", "/collection-settings"]:
+        driver.get(base + page)
+        shot(driver, page.strip("/"))
     driver.get(base + "/machines")
     links = driver.find_elements(By.LINK_TEXT, os.environ["MACHINE"])
     check("the machine is listed", len(links) == 1, driver.page_source[:500])
@@ -69,6 +82,10 @@ try:
     overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
     check("375 px wide: the page does not scroll sideways", overflow <= 1, f"{overflow} px too wide")
     shot(driver, "machines-phone")
+    for page in ["/install", "/settings", "/collection-settings/new"]:
+        driver.get(base + page)
+        overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        check(f"375 px wide: {page} does not scroll sideways", overflow <= 1, f"{overflow} px too wide")
     driver.set_window_size(1280, 900)
 
     driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()

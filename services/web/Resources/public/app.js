@@ -8,17 +8,22 @@
     var button = form.querySelector("button[type=submit]");
     if (button) setTimeout(function () { button.disabled = true; }, 0);
   });
-  // A button with data-copy="<id>" copies that element's text; the text stays selectable without it.
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest ? event.target.closest("[data-copy]") : null;
-    if (!button || !navigator.clipboard) return;
-    var source = document.getElementById(button.getAttribute("data-copy"));
-    if (!source) return;
-    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
-      button.setAttribute("data-copied", "");
-      setTimeout(function () { button.removeAttribute("data-copied"); }, 2000);
+  // A button with data-copy="<id>" copies that element's text. Such buttons are hidden until the
+  // browser can copy; the text stays selectable by hand without the script. An element with
+  // data-copied="<text>" then says it was copied.
+  if (navigator.clipboard && window.isSecureContext) {
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var source = document.getElementById(button.getAttribute("data-copy"));
+        var status = document.querySelector("[data-copied]");
+        if (!source) return;
+        navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+          if (status) status.textContent = status.getAttribute("data-copied");
+        });
+      });
     });
-  });
+  }
   // An element with data-refresh is replaced every 10 s by the HTML fragment at that URL.
   document.querySelectorAll("[data-refresh]").forEach(function (element) {
     var url = element.getAttribute("data-refresh");

@@ -55,6 +55,9 @@ public struct WebServer: Sendable {
             AdminClientsController(api: api, renderer: renderer).addRoutes(to: admin)
             AdminLicenceTypesController(api: api, renderer: renderer).addRoutes(to: admin)
             SecurityController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            InstallController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            SettingsController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            CollectionSettingsController(api: api, renderer: renderer).addRoutes(to: signedIn)
         }
     }
 

@@ -33,6 +33,17 @@ struct FieldErrorsTests {
         #expect(errors("name collides with a reserved word", "fr") == ["name": "Refusé : collides with a reserved word"])
     }
 
+    @Test func a_collectors_interval_is_placed_by_its_collector() async throws {
+        let renderer = try await renderer()
+        func errors(_ message: String, _ language: String) -> [String: String] {
+            FieldErrors.values(refusal(message), fields: ["metrics", "priority"], language: language, renderer: renderer)["errors"] as? [String: String] ?? [:]
+        }
+        #expect(errors("metrics interval must be between 5 and 300 seconds", "fr") == ["metrics": "doit être entre 5 et 300 secondes"])
+        #expect(errors("intervals.metrics must be an integer", "fr") == ["metrics": "doit être un nombre entier"])
+        #expect(errors("intervals.metrics must be an integer", "en") == ["metrics": "must be an integer"])
+        #expect(errors("priority must be from -2147483647 to 2147483647", "fr") == ["priority": "doit être entre -2147483647 et 2147483647"])
+    }
+
     @Test func a_message_naming_no_field_of_the_form_goes_above_it() async throws {
         let renderer = try await renderer()
         let values = FieldErrors.values(refusal("a rule targets a machine or a group, not both"), fields: ["name"], language: "en", renderer: renderer)

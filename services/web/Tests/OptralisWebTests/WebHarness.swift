@@ -28,12 +28,28 @@ struct WebHarness: Sendable {
     /// `optralis-ai` runs too, on the same database, behind the api (`AI_SERVICE_URL`), and
     /// writes its narratives with that double. Without it the api has no AI service to reach.
     /// `redisURL`: a Redis of the test's own (a notifier it starts then consumes only this test's
-    /// queue); the shared test Redis otherwise.
-    static func run(claude: String? = nil, redisURL: String? = nil, _ body: @Sendable (WebHarness) async throws -> Void) async throws {
+    /// queue); the shared test Redis otherwise. `withCA`: the real `optralis-ca` beside the api, on
+    /// its database (the installers carry the agents' CA certificate, which the api asks it for).
+    static func run(
+        claude: String? = nil, redisURL: String? = nil, withCA: Bool = false, _ body: @Sendable (WebHarness) async throws -> Void
+    ) async throws {
         let database = try await TestDatabase.create()
         let apiPort = try freePort()
         var environment = try ServiceLifecycleCheck.serverEnvironment(database: database)
         if let redisURL { environment["REDIS_URL"] = redisURL }
+        var ca: ServiceProcess?
+        if withCA {
+            let caPort = try freePort()
+            let caToken = String(repeating: "c", count: 40)
+            ca = try ServiceProcess.launch(
+                "optralis-ca",
+                environment: [
+                    "DATABASE_URL": database.url.urlString, "CA_SERVICE_TOKEN": caToken, "CA_PORT": String(caPort), "LOG_LEVEL": "warning",
+                    "CA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("web-ca-\(UUID().uuidString)").path,
+                ], port: caPort)
+            environment["CA_SERVICE_URL"] = "http://127.0.0.1:\(caPort)"
+            environment["CA_SERVICE_TOKEN"] = caToken
+        }
         var ai: ServiceProcess?
         if let claude {
             let aiPort = try freePort()
@@ -56,9 +72,10 @@ struct WebHarness: Sendable {
         let curl = CurlClient(concurrency: 1)
         let serving = await api.waitUntilServing(client: curl)
         let aiServing = await ai?.waitUntilServing(client: curl)
+        let caServing = await ca?.waitUntilServing(client: curl)
         await curl.shutdown()
         func stop() async {
-            for process in [api, ai].compactMap({ $0 }) {
+            for process in [api, ai, ca].compactMap({ $0 }) {
                 process.child.signal(SIGTERM)
                 _ = await process.child.waitForExit(timeout: .seconds(10))
             }
@@ -72,6 +89,11 @@ struct WebHarness: Sendable {
         if let ai, aiServing == nil {
             await stop()
             Issue.record("optralis-ai did not start: \(ai.child.output.suffix(800))")
+            return
+        }
+        if let ca, caServing == nil {
+            await stop()
+            Issue.record("optralis-ca did not start: \(ca.child.output.suffix(800))")
             return
         }
         do {

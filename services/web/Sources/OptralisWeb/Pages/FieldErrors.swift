@@ -46,7 +46,7 @@ enum FieldErrors {
     }
 
     private static let shapes: [(String, String)] = [
-        (#"must be between (\S+) and (\S+) seconds"#, "err_between_seconds"),
+        (#"(?:interval )?must be between (\S+) and (\S+) seconds"#, "err_between_seconds"),
         (#"must be between (\S+)(?: \(unlimited\))? and (\S+)"#, "err_between"),
         (#"must be from (\S+) to (\S+)"#, "err_between"),
         (#"must be a number from (\S+) to (\S+)"#, "err_between"),
@@ -60,6 +60,8 @@ enum FieldErrors {
         (#"is required \(1 to (\d+) characters\)"#, "err_length"),
         (#"must be at most (\d+) characters"#, "err_at_most"),
         (#"must be a number"#, "err_number"),
+        (#"must be an integer"#, "err_integer"),
+        (#"must be a UUID"#, "err_choose"),
         (#"is required.*"#, "err_required"),
         (#"(?:must be a valid (?:email|address)|is not a valid email address|a valid email is required)"#, "err_email"),
         (#"must hold 1 to (\d+) addresses"#, "err_addresses"),

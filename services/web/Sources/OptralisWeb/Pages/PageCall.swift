@@ -56,11 +56,11 @@ struct PageCall {
 
     /// The page asking before a deletion: `question` names what goes (`{name}` in its text is
     /// replaced by `?name=`, capped), the button posts to `action`, cancel goes `back`.
-    func confirm(heading: String, question: String, action: String, back: String, backLabel: String, nav: String) -> Response {
+    func confirm(heading: String, question: String, button: String, action: String, back: String, backLabel: String, nav: String) -> Response {
         let name = String((request.uri.queryParameters["name"] ?? "").prefix(100))
         return page("confirm", title: text(heading), [
             "heading": text(heading), "question": text(question).replacingOccurrences(of: "{name}", with: name), "action": action,
-            "back": back, "back_label": text(backLabel), "button": text("delete"), "csrf": session.csrfToken, nav: true,
+            "back": back, "back_label": text(backLabel), "button": text(button), "csrf": session.csrfToken, nav: true,
         ])
     }
 
