@@ -41,6 +41,7 @@ public struct WebServer: Sendable {
             passwords.addRoutes(to: signedIn)
             MachineController(api: api, renderer: renderer).addRoutes(to: signedIn)
             MachineActionsController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            MachineSecurityController(api: api, renderer: renderer).addRoutes(to: signedIn)
             AlertsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             NotificationsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             UsersController(api: api, renderer: renderer).addRoutes(to: signedIn)

@@ -93,7 +93,11 @@ struct AlertsController: Sendable {
         if let ruleID, posted == nil { paths.append("/api/alert-rules/\(ruleID)") }
         let replies = try await call.get(paths)
         if paths.count == 3, !replies[2].ok { return call.failure(replies[2]) }
-        let rule = posted ?? (paths.count == 3 ? replies[2].json : ["metric": "cpu", "operator": ">", "severity": "warning", "cooldown_minutes": 60, "enabled": true])
+        // A new rule from a machine's page targets that machine.
+        let machine = call.request.uri.queryParameters["machine_id"].flatMap { UUID(uuidString: String($0)) }?.uuidString.lowercased()
+        let rule = posted ?? (paths.count == 3 ? replies[2].json : [
+            "metric": "cpu", "operator": ">", "severity": "warning", "cooldown_minutes": 60, "enabled": true, "machine_id": machine as Any,
+        ])
         let chosen = Set(rule["channel_ids"] as? [String] ?? [])
         func options(_ keys: [String], selected: String?, label: (String) -> String) -> [[String: Any]] {
             keys.map { ["key": $0, "label": label($0), "current": $0 == selected] }

@@ -113,10 +113,8 @@ struct MachineController: Sendable {
                 "beta": machine["update_channel"] as? String == "beta", "hostname_query": MachineActionsController.pathComponent(hostname),
             ]
         }
-        if query["done"] != nil { values["done"] = renderer.text("action_done", language) }
-        if let failed = query["failed"] {
-            values["failed"] = renderer.text("action_failed", language) + " (" + String(failed.prefix(40).filter { $0.isUppercase || $0 == "_" }) + ")"
-        }
+        values.merge(try PageCall(request, context, api: api, renderer: renderer).notices(
+            ["renewal": "certificate_renewal_requested", "revoked": "certificate_revoked"])) { $1 }
         return renderer.page("machine", title: hostname, values, request: request, session: session)
     }
 

@@ -55,7 +55,7 @@ enum MachineInventoryTabs {
         }
         let accepted = overrides.map { entry -> [String: Any] in
             [
-                "type": entry["risk_type"] as? String ?? "", "key": (entry["risk_key"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? "*",
+                "override_id": entry["id"] as? String ?? "", "type": entry["risk_type"] as? String ?? "", "key": (entry["risk_key"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? "*",
                 "status": renderer.text("override_\(entry["status"] as? String ?? "accepted")", language),
                 "reason": entry["reason"] as? String ?? "",
                 "expires": Display.dateTime(entry["expires_at"] as? String, language: language),
