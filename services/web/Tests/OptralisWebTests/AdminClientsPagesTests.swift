@@ -68,4 +68,29 @@ struct AdminClientsPagesTests {
             #expect(!(try await web.get("/admin/clients", as: roots).text.contains("Globex")))
         }
     }
+
+    /// The client page sets a custom AI quota through the api and the real AI service.
+    @Test func a_super_admin_sets_a_clients_ai_quota_and_a_limit_out_of_bounds_is_said_beside_its_field() async throws {
+        try await ClaudeDouble.serve(narrative: "unused") { claudeURL, _ in
+            try await WebHarness.run(claude: claudeURL) { web in
+                let client = try await web.seedClient()
+                let root = try await web.seedUser(client: nil, role: "super_admin")
+                let roots = WebHarness.Browser()
+                #expect(try await web.logIn(root, as: roots).location == "/")
+                let page = try await web.get("/admin/clients/\(client.uuidString.lowercased())", as: roots)
+                let token = try #require(page.field("_csrf"))
+                #expect(page.text.contains("replacing its licence&#39;s: 50."), "the trial licence's quota: \(page.text.prefix(3000))")
+                let path = "/admin/clients/\(client.uuidString.lowercased())/ai-quota"
+                roots.set("optralis_lang", "fr")
+                let tooMany = try await web.post(path, form: ["_csrf": token, "monthly_limit": "200000"], as: roots)
+                #expect(tooMany.status == .badRequest && tooMany.text.contains("id=\"quota-error\">doit être"), "\(tooMany.text.prefix(3000))")
+                roots.set("optralis_lang", "en")
+                #expect(try await web.post(path, form: ["_csrf": token, "monthly_limit": "500"], as: roots).location == "/admin/clients/\(client.uuidString.lowercased())?done=quota")
+                let limits = try await web.database.withClient { db in
+                    try await db.query("SELECT monthly_limit FROM ai_quotas WHERE client_id = \(client)", logger: testLogger).decode(Int.self).reduce(into: [Int]()) { $0.append($1) }
+                }
+                #expect(limits == [500])
+            }
+        }
+    }
 }

@@ -9,7 +9,9 @@ import Hummingbird
 struct AdminClientsController: Sendable {
     let api: APIClient
     let renderer: PageRenderer
-    static let fields: Set<String> = ["name", "license_type", "license_status", "license_expires_at", "language", "email", "first_name", "last_name", "days"]
+    static let fields: Set<String> = [
+        "name", "license_type", "license_status", "license_expires_at", "language", "email", "first_name", "last_name", "days", "monthly_limit",
+    ]
     static let statuses = ["active", "suspended", "expired"]
 
     func addRoutes(to router: RouterGroup<WebRequestContext>) {
@@ -63,7 +65,7 @@ struct AdminClientsController: Sendable {
         router.get("/admin/clients/:id") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
             let id = try call.id()
-            return try await client(&call, id: id, extra: call.notices(["extended": "client_extended", "key": "client_key_replaced"]))
+            return try await client(&call, id: id, extra: call.notices(["extended": "client_extended", "key": "client_key_replaced", "quota": "client_quota_set"]))
         }
         router.post("/admin/clients/:id") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
@@ -86,6 +88,13 @@ struct AdminClientsController: Sendable {
             let (id, form) = (try call.id(), try await call.form())
             let reply = try await call.call(.put, "/api/admin/clients/\(id)/extend", json: ["days": form.integer("days")])
             if reply.ok || reply.status == 403 || reply.status == 404 { return call.after(reply, to: "/admin/clients/\(id)", done: "extended") }
+            return try await client(&call, id: id, extra: FieldErrors.values(reply, fields: Self.fields, language: call.language, renderer: renderer), status: .badRequest)
+        }
+        router.post("/admin/clients/:id/ai-quota") { request, context -> Response in
+            var call = try PageCall(request, context, api: api, renderer: renderer)
+            let (id, form) = (try call.id(), try await call.form())
+            let reply = try await call.call(.post, "/api/ai/quota/set", json: ["client_id": id, "monthly_limit": form.integer("monthly_limit")])
+            if reply.ok || reply.status == 403 || reply.status == 404 || reply.status == 503 { return call.after(reply, to: "/admin/clients/\(id)", done: "quota") }
             return try await client(&call, id: id, extra: FieldErrors.values(reply, fields: Self.fields, language: call.language, renderer: renderer), status: .badRequest)
         }
         router.post("/admin/clients/:id/licence-key") { request, context -> Response in
@@ -111,6 +120,8 @@ struct AdminClientsController: Sendable {
             "licence_types": licenceTypes(replies[1], selected: client["license_type"] as? String),
             "statuses": Self.statuses.map { ["key": $0, "label": call.text("licence_status_\($0)"), "current": $0 == client["license_status"] as? String] },
             "languages": languages(selected: client["language"] as? String),
+            "licence_quota": (replies[1].json["license_types"] as? [[String: Any]] ?? [])
+                .first { $0["code"] as? String == client["license_type"] as? String }?["ai_monthly_quota"] as? Int ?? 0,
         ]
         values.merge(extra) { $1 }
         return call.page("admin-client", title: values["name"] as? String ?? "", values, status: status)
