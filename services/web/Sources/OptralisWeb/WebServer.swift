@@ -48,6 +48,11 @@ public struct WebServer: Sendable {
             MachineBatchController(api: api, renderer: renderer).addRoutes(to: signedIn)
             let admin = signedIn.group().add(middleware: RequirePlatformRole())
             AdminDashboardController(api: api, renderer: renderer).addRoutes(to: admin)
+            AdminAgentVersionsController(api: api, renderer: renderer).addRoutes(to: admin)
+            AdminSystemsController(api: api, renderer: renderer).addRoutes(to: admin)
+            AdminCertificatesController(api: api, renderer: renderer).addRoutes(to: admin)
+            AdminActivityController(api: api, renderer: renderer).addRoutes(to: admin)
+            AdminMachinesController(api: api, renderer: renderer).addRoutes(to: admin)
             SecurityController(api: api, renderer: renderer).addRoutes(to: signedIn)
         }
     }

@@ -25,11 +25,12 @@ struct WebHarness: Sendable {
     static let passwordHash = Bcrypt.hash(password, cost: 8)
 
     /// `redisURL`: a Redis of the test's own (a notifier it starts then consumes only this test's
-    /// queue); the shared test Redis otherwise.
-    static func run(redisURL: String? = nil, _ body: @Sendable (WebHarness) async throws -> Void) async throws {
+    /// queue); the shared test Redis otherwise. `apiEnvironment`: more of the api's settings
+    /// (its downloads directory, the feeds or the ca it calls).
+    static func run(redisURL: String? = nil, apiEnvironment: [String: String] = [:], _ body: @Sendable (WebHarness) async throws -> Void) async throws {
         let database = try await TestDatabase.create()
         let apiPort = try freePort()
-        var environment = try ServiceLifecycleCheck.serverEnvironment(database: database)
+        var environment = try ServiceLifecycleCheck.serverEnvironment(database: database).merging(apiEnvironment) { $1 }
         if let redisURL { environment["REDIS_URL"] = redisURL }
         environment["PORT"] = String(apiPort)
         environment["BIND_ADDRESS"] = "127.0.0.1"

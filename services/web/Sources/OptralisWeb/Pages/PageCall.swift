@@ -61,6 +61,7 @@ struct PageCall {
         return page("confirm", title: text(heading), [
             "heading": text(heading), "question": text(question).replacingOccurrences(of: "{name}", with: name), "action": action,
             "back": back, "back_label": text(backLabel), "button": text("delete"), "csrf": session.csrfToken, nav: true,
+            "nav_admin": back.hasPrefix("/admin"),
         ])
     }
 
