@@ -30,12 +30,15 @@ struct WebHarness: Sendable {
     /// `redisURL`: a Redis of the test's own (a notifier it starts then consumes only this test's
     /// queue); the shared test Redis otherwise. `withCA`: the real `optralis-ca` beside the api, on
     /// its database (the installers carry the agents' CA certificate, which the api asks it for).
+    /// `apiEnvironment`: more of the api's settings (its downloads directory, the feeds or the ca
+    /// it calls).
     static func run(
-        claude: String? = nil, redisURL: String? = nil, withCA: Bool = false, _ body: @Sendable (WebHarness) async throws -> Void
+        claude: String? = nil, redisURL: String? = nil, withCA: Bool = false, apiEnvironment: [String: String] = [:],
+        _ body: @Sendable (WebHarness) async throws -> Void
     ) async throws {
         let database = try await TestDatabase.create()
         let apiPort = try freePort()
-        var environment = try ServiceLifecycleCheck.serverEnvironment(database: database)
+        var environment = try ServiceLifecycleCheck.serverEnvironment(database: database).merging(apiEnvironment) { $1 }
         if let redisURL { environment["REDIS_URL"] = redisURL }
         var ca: ServiceProcess?
         if withCA {

@@ -75,6 +75,12 @@ struct APIClient: Sendable {
         return second
     }
 
+    /// A call with a token the session does not keep (a one-off impersonation token), never
+    /// refreshed: a 401 is the answer.
+    func call(_ method: OutboundRequest.Method, _ path: String, json: [String: Any]? = nil, token: String, clientIP: String?) async throws -> Reply {
+        try await send(method, path, json: json, token: token, clientIP: clientIP)
+    }
+
     /// GETs `paths` at once (a page's independent reads), in order. A 401 among them means the
     /// access token expired meanwhile: that call alone is made again through ``call`` (one
     /// refresh), never several refreshes racing with the same rotating refresh token.

@@ -114,7 +114,7 @@ struct MachineController: Sendable {
             ]
         }
         values.merge(try PageCall(request, context, api: api, renderer: renderer).notices(
-            ["renewal": "certificate_renewal_requested", "revoked": "certificate_revoked"])) { $1 }
+            ["renewal": "certificate_renewal_requested", "revoked": "machine_certificate_revoked"])) { $1 }
         return renderer.page("machine", title: hostname, values, request: request, session: session)
     }
 

@@ -58,10 +58,14 @@ struct PageCall {
     /// replaced by `?name=`, capped), the button posts to `action`, cancel goes `back`.
     func confirm(heading: String, question: String, button: String, action: String, back: String, backLabel: String, nav: String) -> Response {
         let name = String((request.uri.queryParameters["name"] ?? "").prefix(100))
-        return page("confirm", title: text(heading), [
+        var values: [String: Any] = [
             "heading": text(heading), "question": text(question).replacingOccurrences(of: "{name}", with: name), "action": action,
-            "back": back, "back_label": text(backLabel), "button": text(button), "csrf": session.csrfToken, nav: true,
-        ])
+            "back": back, "back_label": text(backLabel), "button": text(button), "csrf": session.csrfToken,
+        ]
+        // The admin panel's pages keep its entry current in the rail, whatever their own flag.
+        if back.hasPrefix("/admin") { values["nav_admin"] = true }
+        values[nav] = true
+        return page("confirm", title: text(heading), values)
     }
 
     /// A file the api answered, passed on as a download (its type and file name kept), or the
