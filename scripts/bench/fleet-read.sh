@@ -58,6 +58,28 @@ INSERT INTO labels (client_id, key, color) SELECT '$client', k, '#10b981' FROM u
 INSERT INTO machine_labels (client_id, machine_id, label_id, value)
   SELECT '$client', m.id, l.id, l.key || '-' || (abs(hashtext(m.hostname || l.key)) % 5)
   FROM machines m JOIN labels l ON l.client_id = m.client_id AND l.key IN ('env', 'site') WHERE m.client_id = '$client';
+-- What the alert-rule and notification pages read: 50 rules with 2,000 firings, 10 channels
+-- with 5,000 deliveries.
+INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity, cooldown_minutes, group_id)
+  SELECT '$client', 'Rule ' || r, (ARRAY['cpu', 'ram', 'disk', 'temperature'])[1 + r % 4], '>', 70 + r % 25,
+         (ARRAY['low', 'warning', 'critical'])[1 + r % 3], 30, CASE WHEN r % 2 = 0 THEN (SELECT id FROM groups WHERE client_id = '$client' ORDER BY name OFFSET r % 20 LIMIT 1) END
+  FROM generate_series(1, 50) r;
+INSERT INTO alert_rule_history (client_id, rule_id, machine_id, rule_name, metric, operator, threshold, severity, triggered_value, triggered_at, resolved_at)
+  SELECT '$client', r.id, m.id, r.name, r.metric, r.operator, r.threshold, r.severity, r.threshold + 3, now() - i * interval '5 minutes',
+         CASE WHEN i % 3 = 0 THEN now() - i * interval '5 minutes' + interval '20 minutes' END
+  FROM generate_series(1, 2000) i
+  JOIN LATERAL (SELECT * FROM alert_rules WHERE client_id = '$client' ORDER BY name OFFSET i % 50 LIMIT 1) r ON true
+  JOIN LATERAL (SELECT id FROM machines WHERE client_id = '$client' AND hostname = 'fleet-' || lpad((1 + i % 10000)::text, 5, '0')) m ON true;
+INSERT INTO notification_channels (client_id, type, name, config, alert_types)
+  SELECT '$client', CASE WHEN c % 2 = 0 THEN 'email' ELSE 'webhook_slack' END, 'Channel ' || c,
+         CASE WHEN c % 2 = 0 THEN jsonb_build_object('emails', jsonb_build_array('ops' || c || '@fleet.test'))
+              ELSE jsonb_build_object('webhook_url', 'https://hooks.slack.com/services/T0/B' || c || '/secret' || c) END,
+         ARRAY['machine_offline', 'disk_critical']
+  FROM generate_series(1, 10) c;
+INSERT INTO notification_history (client_id, channel_id, channel_type, alert_type, severity, subject, message, status, attempts, error_message, sent_at)
+  SELECT '$client', ch.id, ch.type, 'machine_offline', 'warning', 'fleet-' || lpad((1 + i % 10000)::text, 5, '0') || ' is offline', 'Offline since 10 minutes.',
+         CASE WHEN i % 20 = 0 THEN 'failed' ELSE 'sent' END, 1 + i % 3, CASE WHEN i % 20 = 0 THEN 'HTTP 500 from the webhook' END, now() - i * interval '1 minute'
+  FROM generate_series(1, 5000) i JOIN LATERAL (SELECT id, type FROM notification_channels WHERE client_id = '$client' ORDER BY name OFFSET i % 10 LIMIT 1) ch ON true;
 SQL
 for collector in metrics storage storage_health network services security software patches; do
   json=$(python3 -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))" "$fixtures/$collector.json")
@@ -206,6 +228,10 @@ sed 's|^/machines/\([^?]*\)?range=30d|/api/machines/\1|' "$dir/web-machine.paths
 read -r hdetail_p50 hdetail_p99 hdetail_rps < <(api_latency 3187 "$token" "$dir/history-detail.paths")
 read -r web_list_p50 web_list_p99 web_list_rps < <(web_latency "$dir/web-list.paths")
 read -r web_machine_p50 web_machine_p99 web_machine_rps < <(web_latency "$dir/web-machine.paths")
+echo "/alerts" >"$dir/web-alerts.paths"
+printf '%s\n' "/notifications" "/notifications?page=2" "/notifications?status=failed" >"$dir/web-notifications.paths"
+read -r web_alerts_p50 web_alerts_p99 web_alerts_rps < <(web_latency "$dir/web-alerts.paths")
+read -r web_notifications_p50 web_notifications_p99 web_notifications_rps < <(web_latency "$dir/web-notifications.paths")
 
 # Weight: the page, then what it loads (stylesheet, script), raw and as Caddy sends it (gzip).
 page_weight() {
@@ -229,6 +255,8 @@ PY
 list_page=$(head -1 "$dir/web-list.paths"); machine_page=$(head -1 "$dir/web-machine.paths")
 read -r list_html list_raw list_gzip list_requests list_external < <(page_weight "$list_page")
 read -r machine_html machine_raw machine_gzip machine_requests machine_external < <(page_weight "$machine_page")
+read -r alerts_html alerts_raw alerts_gzip alerts_requests alerts_external < <(page_weight /alerts)
+read -r notifications_html notifications_raw notifications_gzip notifications_requests notifications_external < <(page_weight /notifications)
 {
   python3 - "$web_list_p50" "$web_list_p99" "$web_list_rps" "$list_p99" "$groups_p99" \
     "$web_machine_p50" "$web_machine_p99" "$web_machine_rps" "$hdetail_p99" "$history_p99" <<'PY'
@@ -238,6 +266,17 @@ def verdict(value, target): return "met" if value < target else "MISSED"
 print(f"  {'dashboard /machines':<24} p50 {l50:6.2f} ms  p99 {l99:6.2f} ms  ({lrps:7.1f} req/s)   its api calls at once: list p99 {api_list99:.2f} ms, groups p99 {groups99:.2f} ms   target p99 < 50 ms: {verdict(l99, 50)}")
 print(f"  {'dashboard /machines/{id}':<24} p50 {m50:6.2f} ms  p99 {m99:6.2f} ms  ({mrps:7.1f} req/s)   its api calls: detail p99 {detail99:.2f} ms, then 3 histories at once (30-day CPU p99 {history99:.2f} ms)   target p99 < 50 ms: {verdict(m99, 50)}")
 PY
+  python3 - "$web_alerts_p50" "$web_alerts_p99" "$web_alerts_rps" "$web_notifications_p50" "$web_notifications_p99" "$web_notifications_rps" <<'PY'
+import sys
+(a50, a99, arps, n50, n99, nrps) = map(float, sys.argv[1:])
+def verdict(value, target): return "met" if value < target else "MISSED"
+print(f"  {'dashboard /alerts':<24} p50 {a50:6.2f} ms  p99 {a99:6.2f} ms  ({arps:7.1f} req/s)   50 rules, the last 50 of 2,000 firings   target p99 < 50 ms: {verdict(a99, 50)}")
+print(f"  {'dashboard /notifications':<24} p50 {n50:6.2f} ms  p99 {n99:6.2f} ms  ({nrps:7.1f} req/s)   10 channels, pages of 50 of 5,000 deliveries   target p99 < 50 ms: {verdict(n99, 50)}")
+PY
+  for page in alerts notifications; do
+    eval "html=\$${page}_html raw=\$${page}_raw gzip=\$${page}_gzip requests=\$${page}_requests external=\$${page}_external"
+    echo "  dashboard page weight: /$page $html B of HTML, $raw B with its CSS and JS ($gzip B gzipped), $requests requests, $external external; target < 150 KB transferred: $( [ "$gzip" -lt 153600 ] && echo met || echo MISSED)"
+  done
   echo "  dashboard page weight: /machines $list_html B of HTML, $list_raw B with its CSS and JS ($list_gzip B gzipped), $list_requests requests, $list_external external"
   echo "  dashboard page weight: a machine page (30 days) $machine_html B of HTML, $machine_raw B with its CSS and JS ($machine_gzip B gzipped, as Caddy sends it), $machine_requests requests, $machine_external external; target < 150 KB transferred: $( [ "$machine_gzip" -lt 153600 ] && echo met || echo MISSED)"
 } | tee -a "$out/fleet.txt"
