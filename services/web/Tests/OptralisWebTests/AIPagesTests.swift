@@ -114,6 +114,7 @@ struct AIPagesTests {
             #expect(gated.status == .ok && gated.text.contains("Available from the Essentials licence.") && !gated.text.contains("action=\"/ai/routines\""))
             #expect(!gated.text.contains("class=\"alert\""), "a licence gate is not an error")
 
+            try await web.sql("INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'payroll-01', now())")
             let empty = try await web.get("/ai/automation", as: admins)
             #expect(empty.text.contains("No routine yet.") && empty.text.contains("action=\"/ai/routines\"") && empty.text.contains("action=\"/ai/triggers\""))
             let token = try #require(empty.field("_csrf"))
@@ -152,8 +153,16 @@ struct AIPagesTests {
             var edit = valid
             edit["schedule"] = "30 6 * * *"
             edit["routine_type"] = nil
+            // Ticked, one machine: the routine analyses it alone.
+            edit["machines"] = String(try #require(detail.text.firstMatch(of: /name="machines" value="([0-9a-f-]{36})" ?> payroll-01/)?.1))
             #expect(try await web.post("/ai/routines/\(id)", form: edit, as: admins).location == "/ai/routines/\(id)?done=1")
-            #expect(try await web.get("/ai/routines/\(id)", as: admins).text.contains("<code>30 6 * * *</code>"))
+            let edited = try await web.get("/ai/routines/\(id)", as: admins)
+            #expect(edited.text.contains("<code>30 6 * * *</code>") && edited.text.contains("checked> payroll-01"), "\(edited.text.prefix(4000))")
+            let stored = try await web.database.withClient { db in
+                try await db.query("SELECT config->'machines'->>0 FROM ai_routines WHERE id = \(UUID(uuidString: id)!)", logger: testLogger)
+                    .decode(String?.self).reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(stored == [edit["machines"]])
             #expect(try await web.post("/ai/routines/\(id)/toggle", form: ["_csrf": token, "enabled": "false"], as: admins).location == "/ai/automation?done=1")
             #expect(try await web.get("/ai/automation", as: admins).text.contains("Turn on"))
 
@@ -205,6 +214,16 @@ struct AIPagesTests {
             #expect(long.status == .badRequest && long.text.contains("<p class=\"field-error\" id=\"custom-context-error\">must be at most 4000 characters</p>"))
             #expect(try await web.post("/ai/settings", form: ["_csrf": token, "custom_context": "Payroll runs <b>monthly</b>.", "language": "en", "auto_detect_enabled": "on"], as: admins).location == "/ai/settings?done=1")
 
+            // A pattern of the client's own: refused beside its field, then added, then taken out.
+            let badPattern = try await web.post("/ai/settings/patterns", form: ["_csrf": token, "pattern": "a b", "criticality": "critical"], as: admins)
+            #expect(badPattern.status == .badRequest && badPattern.text.contains("id=\"pattern-error\"") && badPattern.text.contains("value=\"a b\""),
+                    "\(badPattern.text.prefix(4000))")
+            #expect(try await web.post("/ai/settings/patterns", form: ["_csrf": token, "pattern": "payroll-", "criticality": "critical", "reason": "Pays people"],
+                                       as: admins).location == "/ai/settings?done=1")
+            let withPattern = try await web.get("/ai/settings", as: admins)
+            #expect(withPattern.text.contains("<code>payroll-</code></td><td>Critical</td><td>Pays people</td>"), "\(withPattern.text.prefix(6000))")
+            #expect(try await web.post("/ai/settings/patterns", form: ["_csrf": token, "remove": "payroll-"], as: admins).location == "/ai/settings?done=1")
+            #expect(!(try await web.get("/ai/settings", as: admins).text.contains("<code>payroll-</code>")))
             let read = try await web.get("/ai/settings", as: observers)
             #expect(read.text.contains("Payroll runs &lt;b&gt;monthly&lt;/b&gt;.") && !read.text.contains("action=\"/ai/settings"), "observers read without a form")
             let forged = try await web.post("/ai/settings/analyze", form: ["_csrf": try #require(read.field("_csrf"))], as: observers)

@@ -48,7 +48,9 @@ struct AIAutomationController: Sendable {
 
     /// The page; `refused`: a create form the api refused, shown again with its reason.
     private func overview(_ call: inout PageCall, refused: (AutomationKind, PostedForm, APIClient.Reply)? = nil) async throws -> Response {
-        let replies = try await call.get(["/api/ai/routines", "/api/ai/triggers", "/api/ai/routines/stats", "/api/ai/triggers/stats", "/api/notifications/channels"])
+        let replies = try await call.get([
+            "/api/ai/routines", "/api/ai/triggers", "/api/ai/routines/stats", "/api/ai/triggers/stats", "/api/notifications/channels", AutomationKind.machinesPath,
+        ])
         var values: [String: Any] = [:]
         if let premium = call.premium(replies[0]) {
             values["premium"] = premium
@@ -61,7 +63,8 @@ struct AIAutomationController: Sendable {
                 values["has_\(kind.plural)"] = !rows.isEmpty
                 if call.isAdmin {
                     let mine = refused.flatMap { $0.0.plural == kind.plural ? $0 : nil }
-                    values["\(kind.singular)_form"] = kind.form(item: nil, posted: mine?.1, refusal: mine?.2, channels: channels, call: call)
+                    values["\(kind.singular)_form"] = kind.form(
+                        item: nil, posted: mine?.1, refusal: mine?.2, channels: channels, machines: replies[5].json["machines"] as? [[String: Any]] ?? [], call: call)
                 }
             }
             values["routine_stats"] = replies[2].json
@@ -77,7 +80,9 @@ struct AIAutomationController: Sendable {
     /// One routine or trigger: its history, and its edit form for admins.
     private func item(_ call: inout PageCall, _ kind: AutomationKind, refused: (PostedForm, APIClient.Reply)? = nil) async throws -> Response {
         let id = try call.id()
-        let replies = try await call.get(["/api/ai/\(kind.plural)/\(id)", "/api/ai/\(kind.plural)/\(id)/history?limit=50", "/api/notifications/channels"])
+        let replies = try await call.get([
+            "/api/ai/\(kind.plural)/\(id)", "/api/ai/\(kind.plural)/\(id)/history?limit=50", "/api/notifications/channels", AutomationKind.machinesPath,
+        ])
         if let premium = call.premium(replies[0]) {
             return call.page("ai-automation", title: call.text("ai_nav_automation"), call.aiValues("automation", ["premium": premium]))
         }
@@ -89,7 +94,8 @@ struct AIAutomationController: Sendable {
         ]
         if call.isAdmin {
             values["\(kind.singular)_form"] = kind.form(
-                item: stored, posted: refused?.0, refusal: refused?.1, channels: replies[2].json["channels"] as? [[String: Any]] ?? [], call: call)
+                item: stored, posted: refused?.0, refusal: refused?.1, channels: replies[2].json["channels"] as? [[String: Any]] ?? [],
+                machines: replies[3].json["machines"] as? [[String: Any]] ?? [], call: call)
         }
         values.merge(call.notices()) { $1 }
         let title = (values["item"] as? [String: Any])?["type"] as? String ?? ""

@@ -9,7 +9,14 @@ import Hummingbird
 struct AISettingsController: Sendable {
     let api: APIClient
     let renderer: PageRenderer
-    static let fields: Set<String> = ["auto_detect_enabled", "custom_context", "language"]
+    static let fields: Set<String> = ["auto_detect_enabled", "custom_context", "language", "pattern", "criticality"]
+
+    /// The client's own patterns, as the api answered them, for its `PUT` (which replaces them).
+    static func customPatterns(_ reply: APIClient.Reply) -> [[String: Any]] {
+        ((reply.json["config"] as? [String: Any])?["custom_patterns"] as? [[String: Any]] ?? []).map { pattern in
+            ["pattern": pattern["pattern"] as? String ?? "", "criticality": pattern["criticality"] as? String ?? "", "reason": pattern["reason"] as? String ?? ""]
+        }
+    }
 
     func addRoutes(to router: RouterGroup<WebRequestContext>) {
         router.get("/ai/settings") { request, context -> Response in
@@ -35,6 +42,22 @@ struct AISettingsController: Sendable {
                 return ["machine_id": machine, "criticality": pair.value.isEmpty ? NSNull() as Any : pair.value]
             }
             return call.after(try await call.call(.put, "/api/ai-config", json: ["classifications": changed]), to: "/ai/settings")
+        }
+        // The api replaces the whole list: read it, add or take out one, write it back.
+        router.post("/ai/settings/patterns") { request, context -> Response in
+            var call = try PageCall(request, context, api: api, renderer: renderer)
+            let form = try await call.form()
+            let current = try await call.call(.get, "/api/ai-config")
+            guard current.ok else { return call.after(current, to: "/ai/settings") }
+            var patterns = Self.customPatterns(current)
+            if let removed = form["remove"] {
+                patterns.removeAll { $0["pattern"] as? String == removed }
+            } else {
+                patterns.append(["pattern": form["pattern"] ?? "", "criticality": form["criticality"] ?? "", "reason": form["reason"] ?? ""])
+            }
+            let reply = try await call.call(.put, "/api/ai-config", json: ["custom_patterns": patterns])
+            if reply.ok || reply.status == 403 { return call.after(reply, to: "/ai/settings") }
+            return try await settings(&call, posted: form, refusal: reply)
         }
         router.post("/ai/settings/analyze") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
@@ -68,7 +91,7 @@ struct AISettingsController: Sendable {
             let patterns = ((config["custom_patterns"] as? [[String: Any]] ?? []).map { ($0, true) } + (reply.json["built_in_patterns"] as? [[String: Any]] ?? []).map { ($0, false) })
                 .map { pattern, custom -> [String: Any] in
                     ["pattern": pattern["pattern"] as? String ?? "", "level": call.text("ai_criticality_\(pattern["criticality"] as? String ?? "")"),
-                     "reason": pattern["reason"] as? String ?? "", "origin": call.text(custom ? "ai_pattern_custom" : "ai_pattern_built_in")]
+                     "reason": pattern["reason"] as? String ?? "", "origin": call.text(custom ? "ai_pattern_custom" : "ai_pattern_built_in"), "custom": custom]
                 }
             values["config"] = [
                 "auto": config["auto_detect_enabled"] as? Bool == true, "context": config["custom_context"] as? String ?? "",
@@ -85,6 +108,8 @@ struct AISettingsController: Sendable {
                     "context": posted?["custom_context"] ?? config["custom_context"] as? String ?? "",
                     "languages": call.options(PageRenderer.languages, selected: posted?["language"] ?? config["language"] as? String, prefix: "language_"),
                     "errors": refused["errors"] ?? [String: String](), "error": refused["error"] as? String ?? "",
+                    "new_pattern": posted?["pattern"] ?? "", "new_reason": posted?["reason"] ?? "",
+                    "criticalities": call.options(AIChoices.criticalities, selected: posted?["criticality"] ?? "important", prefix: "ai_criticality_"),
                 ]
             }
         }

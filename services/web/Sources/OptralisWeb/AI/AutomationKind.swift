@@ -22,8 +22,11 @@ struct AutomationKind: Sendable {
 
     var isRoutine: Bool { singular == "routine" }
 
-    /// The api's body for a form: on an edit (`current`, the stored item) the type is left out
-    /// and a routine keeps the machines it was given through the api, which the form does not show.
+    /// The machines a routine's form offers (a client past 500 names the others through the api).
+    static let machinesPath = "/api/machines?sort=hostname&limit=500"
+
+    /// The api's body for a form: on an edit (`current`, the stored item) the type is left out.
+    /// A routine analyses the machines ticked, or every machine when none is.
     func body(_ form: PostedForm, current: [String: Any]?) -> [String: Any] {
         var body: [String: Any] = ["enabled": form["enabled"] == "on"]
         if current == nil { body["\(singular)_type"] = form["\(singular)_type"] ?? "" }
@@ -32,7 +35,8 @@ struct AutomationKind: Sendable {
         if isRoutine {
             body["schedule"] = form["schedule"] ?? ""
             for key in ["language", "report_format"] { if let value = form[key], !value.isEmpty { settings[key] = value } }
-            if let machines = (current?["config"] as? [String: Any])?["machines"] { settings["machines"] = machines }
+            let machines = form.all("machines")
+            if !machines.isEmpty { settings["machines"] = machines }
             body["config"] = settings
         } else {
             var conditions: [String: Any] = [:]
@@ -45,7 +49,9 @@ struct AutomationKind: Sendable {
 
     /// The form's values, from the stored item (`item`), from what was posted (`posted`), or the
     /// defaults of a new one; with the api's `refusal` next to its field, or above the form.
-    func form(item: [String: Any]?, posted: PostedForm?, refusal: APIClient.Reply?, channels: [[String: Any]], call: PageCall) -> [String: Any] {
+    func form(
+        item: [String: Any]?, posted: PostedForm?, refusal: APIClient.Reply?, channels: [[String: Any]], machines: [[String: Any]], call: PageCall
+    ) -> [String: Any] {
         let refused = refusal.map { FieldErrors.values($0, fields: fields, language: call.language, renderer: call.renderer) } ?? [:]
         let errors = refused["errors"] as? [String: Any] ?? [:]
         let settings = (item?[isRoutine ? "config" : "actions"] as? [String: Any]) ?? [:]
@@ -65,6 +71,11 @@ struct AutomationKind: Sendable {
             "errors": errors, "error": refused["error"] as? String ?? "", "open": refusal != nil,
         ]
         if isRoutine {
+            let ticked = Set(posted?.all("machines") ?? settings["machines"] as? [String] ?? [])
+            values["machines"] = machines.map { machine -> [String: Any] in
+                let machineID = machine["id"] as? String ?? ""
+                return ["id": machineID, "hostname": machine["hostname"] as? String ?? "", "checked": ticked.contains(machineID)]
+            }
             values["schedule"] = posted?["schedule"] ?? item?["schedule"] as? String ?? "0 8 * * *"
             values["languages"] = [["key": "", "label": "—", "current": (value("language") ?? "").isEmpty]]
                 + call.options(PageRenderer.languages, selected: value("language"), prefix: "language_")
