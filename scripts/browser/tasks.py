@@ -107,7 +107,8 @@ try:
     # An observer sees the same pages without a form (the AI page's analysis form excepted: the
     # api lets observers run analyses).
     log_in(driver, os.environ["OBSERVER_EMAIL"], os.environ["PASSWORD"])
-    for page in ["/alerts", "/notifications", "/users", "/groups", "/labels", "/machines"]:
+    for page in ["/alerts", "/notifications", "/users", "/groups", "/labels", "/machines", "/install", "/settings", "/collection-settings",
+                 "/ai/automation", "/ai/reports"]:
         driver.get(base + page)
         forms = driver.find_elements(By.CSS_SELECTOR, "[data-admin-action], form[method=post]:not([action='/logout']), form#batch, input[form=batch]")
         check(f"an observer reads {page} without a form", forms == [] and "<h1>" in driver.page_source, f"{len(forms)} forms")
@@ -128,6 +129,15 @@ try:
     driver.find_element(By.CSS_SELECTOR, ".acting form[action='/admin/leave'] button").click()
     WebDriverWait(driver, 15).until(lambda d: "/admin/clients" in d.current_url)
     check("leaving goes back to the panel, without the banner", driver.find_elements(By.CSS_SELECTOR, ".acting") == [], driver.current_url)
+
+    # The admin panel's pages, on a phone: none scrolls sideways.
+    driver.set_window_size(375, 800)
+    for page in ["/admin", "/admin/clients", "/admin/licence-types", "/admin/agent-versions", "/admin/systems", "/admin/certificates",
+                 "/admin/activity", "/admin/machines"]:
+        driver.get(base + page)
+        overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        check(f"375 px wide: {page} does not scroll sideways", overflow <= 1 and "<h1>" in driver.page_source, f"{overflow} px too wide")
+        shot(driver, "admin-" + (page.split("/")[2] if page.count("/") > 1 else "dashboard") + "-phone")
 finally:
     driver.quit()
 
