@@ -77,4 +77,57 @@ struct MachineAlertJobTests {
             #expect(try await job.run()["rules_fired"] == nil, "a disabled rule never fires")
         }
     }
+
+    /// The real capture of a failing Seagate (shared fixtures): one alert naming the machine, the
+    /// disk and its 304 reallocated sectors, to the channels that take `smart_warning`; silence
+    /// while it stays failing; again after it was seen healthy and fails anew.
+    @Test func a_failing_disk_is_notified_once_and_again_after_it_recovered() async throws {
+        try await withFixture { db, job, redis, client in
+            _ = try await id(db, "INSERT INTO notification_channels (client_id, type, name, config, alert_types) VALUES (\(client), 'email', 'Disks', '{\"emails\":[\"ops@b.test\"]}', '{smart_warning}') RETURNING id")
+            _ = try await id(db, "INSERT INTO notification_channels (client_id, type, name, config, alert_types) VALUES (\(client), 'email', 'CPU only', '{\"emails\":[\"c@d.test\"]}', '{high_cpu}') RETURNING id")
+            let machine = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'NAS-01', now()) RETURNING id")
+            let maintenance = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen, maintenance_mode) VALUES (\(client), 'NAS-MAINT', now(), true) RETURNING id")
+            func report(_ machine: UUID, status: String, reallocated: Int, minutesAgo: Int) async throws {
+                let attributes = #"[{"id": 5, "name": "Reallocated_Sector_Ct", "value": 93, "worst": 93, "thresh": 36, "raw": 304}, {"id": 187, "name": "Reported_Uncorrect", "value": 1, "worst": 1, "thresh": 10, "raw": 99}]"#
+                try await db.query(
+                    """
+                    INSERT INTO smart_data (machine_id, recorded_at, device, model, serial, smart_status, reallocated_sectors, attributes)
+                    VALUES (\(machine), now() - \(minutesAgo) * INTERVAL '1 minute', '/dev/sda', 'ST3500418AS', 'Z2AB1234', \(status), \(reallocated), \(attributes)::jsonb),
+                           (\(machine), now() - \(minutesAgo) * INTERVAL '1 minute', '/dev/vda', 'QEMU HARDDISK', NULL, 'virtual', NULL, NULL)
+                    """, logger: testLogger)
+            }
+            try await report(machine, status: "critical", reallocated: 304, minutesAgo: 3)
+            try await report(maintenance, status: "critical", reallocated: 304, minutesAgo: 3)
+
+            #expect(try await job.run()["failing_disks"] == 1, "the machine in maintenance is left out")
+            let jobs = try await redis.listRange(NotificationQueues.delivery)
+            #expect(jobs.count == 1, "one delivery: the CPU-only channel does not take SMART alerts")
+            let delivery = try #require(jobs.first)
+            #expect(delivery.contains("\"smart_warning\"") && delivery.contains("NAS-01") && delivery.contains("ST3500418AS") && delivery.contains("Z2AB1234"))
+            #expect(delivery.contains("304 secteurs réalloués") && delivery.contains("Reported_Uncorrect à 1 (seuil 10)"), "\(delivery)")
+            #expect(!delivery.contains("Reallocated_Sector_Ct à"), "an attribute above its threshold did not cross it")
+
+            try await report(machine, status: "critical", reallocated: 310, minutesAgo: 1)
+            #expect(try await job.run()["failing_disks"] == nil, "still failing: no second alert")
+            try await report(machine, status: "healthy", reallocated: 310, minutesAgo: 0)
+            #expect(try await job.run()["failing_disks"] == nil, "healthy: nothing to say, the disk is forgotten")
+            try await db.query("UPDATE smart_data SET recorded_at = recorded_at - INTERVAL '1 minute' WHERE machine_id = \(machine)", logger: testLogger)
+            try await report(machine, status: "warning", reallocated: 320, minutesAgo: 0)
+            #expect(try await job.run()["failing_disks"] == 1, "failing again after it recovered: a new alert")
+            #expect(try await redis.listLength(NotificationQueues.delivery) == 2)
+        }
+    }
+
+    @Test func a_temperature_rule_says_temperature() async throws {
+        try await withFixture { db, job, redis, client in
+            let channel = try await id(db, "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'webhook_slack', 'Slack', '{\"webhook_url\":\"http://127.0.0.1:9/x\"}') RETURNING id")
+            let hot = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'OVEN', now()) RETURNING id")
+            try await db.query("INSERT INTO metrics (machine_id, recorded_at, cpu_percent, cpu_temp) VALUES (\(hot), now(), 20, 91)", logger: testLogger)
+            let rule = try await id(db, "INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity, cooldown_minutes) VALUES (\(client), 'Hot CPU package', 'temperature', '>', 85, 'critical', 30) RETURNING id")
+            try await db.query("INSERT INTO alert_rule_channels (client_id, rule_id, channel_id) VALUES (\(client), \(rule), \(channel))", logger: testLogger)
+            #expect(try await job.run()["rules_fired"] == 1)
+            let delivery = try #require(try await redis.listRange(NotificationQueues.delivery).first)
+            #expect(delivery.contains("\"high_temperature\"") && !delivery.contains("\"high_cpu\""), "\(delivery)")
+        }
+    }
 }

@@ -12,6 +12,8 @@ public enum AlertType: String, Codable, Sendable, CaseIterable {
     case machineOnline = "machine_online"
     case highCPU = "high_cpu"
     case highRAM = "high_ram"
+    /// A temperature rule's alert (rules only: channels do not subscribe to it by type).
+    case highTemperature = "high_temperature"
     case diskCritical = "disk_critical"
     case smartWarning = "smart_warning"
     case bruteForce = "brute_force"

@@ -6,9 +6,10 @@ import OptralisServer
 import PostgresNIO
 
 /// `/ai/reports…`: generate a daily, weekly or monthly report of the client's fleet (or of one
-/// machine) as a stored, self-contained HTML page (2 quota units, any licence), list them, fetch
-/// one and download its HTML (Essentials or above). `email_to` queues a `report_notification`
-/// job per address for the notifier.
+/// machine) as a stored, self-contained HTML page (2 quota units), list them, fetch one and
+/// download its HTML, all from the Essentials licence. The spec gates only the reading routes;
+/// generating is gated too, before any quota is spent, so no client pays for a report it cannot
+/// open. `email_to` queues a `report_notification` job per address for the notifier.
 struct ReportController: Sendable {
     let database: PostgresClient
     let generator: ReportGenerator
@@ -40,13 +41,13 @@ struct ReportController: Sendable {
         let content: JSONValue
     }
 
-    /// Essentials (tier 2) and above read stored reports.
+    /// Essentials (tier 2) and above generate and read stored reports.
     static let readingTier = 2
 
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let group = access.group(router, "ai/reports")
         group.post("generate") { request, context -> Response in
-            let clientID = try AIController.clientID(request)
+            let clientID = try await reader(request)
             return try await generate(try await request.decode(as: GenerateRequest.self, context: context), clientID: clientID)
         }
         group.get { request, _ -> Response in
@@ -90,7 +91,7 @@ struct ReportController: Sendable {
         }
     }
 
-    /// The client of a reading route, once its licence is Essentials or above.
+    /// The client of a report route, once its licence is Essentials or above.
     private func reader(_ request: Request) async throws -> UUID {
         let clientID = try AIController.clientID(request)
         var tier: Int?

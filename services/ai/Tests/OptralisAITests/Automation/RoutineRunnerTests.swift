@@ -69,6 +69,18 @@ struct RoutineRunnerTests {
         }
     }
 
+    /// The api lets an Essentials client create routines: they run, like its triggers.
+    @Test func a_routine_of_an_essentials_client_runs() async throws {
+        try await AutomationBed.run { bed in
+            let essentials = try await bed.client(licence: "essentials", name: "Mid")
+            _ = try await bed.machine(client: essentials, hostname: "mid-01")
+            let routine = try await bed.routine(client: essentials, nextRunAt: Date().addingTimeInterval(-60))
+            await bed.cycle.run(now: Date())
+            #expect(try await bed.rows("SELECT count(*)::int FROM ai_routine_history WHERE routine_id = \(routine)", as: Int.self) == [1])
+            #expect(try await bed.rows("SELECT count(*)::int FROM ai_routines WHERE id = \(routine) AND last_run_at IS NOT NULL", as: Int.self) == [1])
+        }
+    }
+
     @Test func routines_not_due_disabled_or_of_a_starter_client_do_not_run() async throws {
         try await AutomationBed.run { bed in
             let pro = try await bed.client()

@@ -70,8 +70,15 @@ struct ReportRouteTests {
             let data = job["data"] as? [String: String] ?? [:]
             #expect(data["subject"]?.hasPrefix("[Optralis] Rapport hebdomadaire — Acme") == true && data["htmlBody"]?.contains("<svg") == true && data["textBody"] != nil)
 
-            // Tenant walls and the licence: another client sees nothing; a Starter client generates but cannot read stored reports.
+            // Tenant walls and the licence: another client sees nothing; a Starter client can
+            // neither read stored reports nor pay for one it could not read.
             #expect(try await harness.get("/ai/reports/\(id)", clientID: starter).status == .forbidden)
+            let unreadable = try await harness.post("/ai/reports/generate", clientID: starter, json: ["report_type": "daily"])
+            #expect(unreadable.status == .forbidden && unreadable.json["code"] as? String == "PREMIUM_REQUIRED", "\(unreadable.text)")
+            let starterUsage = try await harness.withDatabase { db in
+                try await db.query("SELECT count(*)::int FROM ai_usage WHERE client_id = \(starter)", logger: testLogger).decode(Int.self).reduce(into: 0) { $0 = $1 }
+            }
+            #expect(starterUsage == 0, "nothing charged")
             try await harness.withDatabase { db in _ = try await db.query("UPDATE clients SET license_type = 'pro' WHERE id = \(starter)", logger: testLogger) }
             #expect(try await harness.get("/ai/reports/\(id)", clientID: starter).status == .notFound)
             #expect((try await harness.get("/ai/reports", clientID: starter).json["reports"] as? [Any])?.isEmpty == true)

@@ -43,6 +43,12 @@ struct EmailLocale: Sendable {
     }
 
     /// A percentage: "95 %" / "95%", one decimal at most ("87,5 %" / "87.5%").
+    func degrees(_ value: Double) -> String {
+        var number = Figure.oneDecimal(value) ?? String(value)
+        if french { number = number.replacingOccurrences(of: ".", with: ",") }
+        return "\(number) °C"
+    }
+
     func percent(_ value: Double) -> String {
         var number = Figure.oneDecimal(value) ?? String(value)
         if french { number = number.replacingOccurrences(of: ".", with: ",") }

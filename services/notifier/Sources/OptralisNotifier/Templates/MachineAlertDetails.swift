@@ -31,8 +31,11 @@ struct MachineAlertDetails: Sendable, Equatable {
         os = Self.clean(alert.os)
         ip = Self.clean(alert.ip)
         agentVersion = Self.agent(Self.clean(alert.agentVersion), Self.clean(alert.agentChannel))
+        // Temperatures are degrees, every other metric a percentage.
+        let degrees = alert.alertType == .highTemperature
+        func figure(_ value: Double) -> String { degrees ? l.degrees(value) : l.percent(value) }
         metric = alert.value.map { value in
-            alert.threshold.map { "\(l.percent(value)) (\(l.labelled(l.t("seuil", "threshold"), l.percent($0))))" } ?? l.percent(value)
+            alert.threshold.map { "\(figure(value)) (\(l.labelled(l.t("seuil", "threshold"), figure($0))))" } ?? figure(value)
         }
         message = Self.clean(alert.message)
         dashboardURL = Self.clean(alert.dashboardURL) ?? common.base
@@ -63,6 +66,7 @@ struct MachineAlertDetails: Sendable, Equatable {
         case .machineOnline: l.t("De nouveau en ligne", "Back online")
         case .highCPU: l.t("CPU élevé", "High CPU")
         case .highRAM: l.t("RAM élevée", "High RAM")
+        case .highTemperature: l.t("Température élevée", "High temperature")
         case .diskCritical: l.t("Disque critique", "Critical disk")
         case .smartWarning: l.t("Alerte SMART", "SMART warning")
         case .bruteForce: l.t("Tentative de brute force", "Brute-force attempt")
@@ -75,7 +79,7 @@ struct MachineAlertDetails: Sendable, Equatable {
     var statusColor: String {
         switch alertType {
         case .machineOnline: EmailTemplate.Accent.green
-        case .highCPU, .highRAM, .smartWarning: EmailTemplate.Accent.amber
+        case .highCPU, .highRAM, .highTemperature, .smartWarning: EmailTemplate.Accent.amber
         case .test, .aiAnalysis: EmailTemplate.Accent.orange
         case .machineOffline, .diskCritical, .bruteForce, nil: EmailTemplate.Accent.red
         }

@@ -60,7 +60,7 @@ struct WebhookAlertContent: Sendable {
         ip = Self.fact(alert.ip, max: WebhookLimits.maxShortFact)
         agentVersion = Self.fact(alert.agentVersion, max: WebhookLimits.maxShortFact)
         agentChannel = Self.fact(alert.agentChannel, max: WebhookLimits.maxShortFact)
-        metric = Self.metric(value: alert.value, threshold: alert.threshold, french: french)
+        metric = Self.metric(value: alert.value, threshold: alert.threshold, french: french, unit: alert.alertType == .highTemperature ? " °C" : nil)
         notice =
             alert.alertType != .test ? nil
             : french
@@ -83,6 +83,7 @@ struct WebhookAlertContent: Sendable {
         case .machineOnline: "🟢 MACHINE ONLINE"
         case .highCPU: french ? "🟠 CPU ÉLEVÉ" : "🟠 HIGH CPU"
         case .highRAM: french ? "🟠 RAM ÉLEVÉE" : "🟠 HIGH RAM"
+        case .highTemperature: french ? "🟠 TEMPÉRATURE ÉLEVÉE" : "🟠 HIGH TEMPERATURE"
         case .diskCritical: french ? "🔴 DISQUE CRITIQUE" : "🔴 CRITICAL DISK"
         case .smartWarning: french ? "🟡 ALERTE SMART" : "🟡 SMART ALERT"
         case .bruteForce: french ? "🔴 TENTATIVE BRUTE FORCE" : "🔴 BRUTE FORCE ATTEMPT"
@@ -131,7 +132,7 @@ struct WebhookAlertContent: Sendable {
         switch type {
         case .machineOffline, .diskCritical, .bruteForce: "🔴"
         case .machineOnline: "🟢"
-        case .highCPU, .highRAM: "🟠"
+        case .highCPU, .highRAM, .highTemperature: "🟠"
         case .smartWarning: "🟡"
         case .test: "🧪"
         case .aiAnalysis: "🤖"
@@ -176,6 +177,7 @@ struct WebhookAlertContent: Sendable {
         case .machineOnline: french ? "Machine de retour en ligne" : "Machine back online"
         case .highCPU: french ? "Utilisation CPU élevée" : "High CPU usage"
         case .highRAM: french ? "Utilisation RAM élevée" : "High RAM usage"
+        case .highTemperature: french ? "Température élevée" : "High temperature"
         case .diskCritical: french ? "Espace disque critique" : "Critical disk space"
         case .smartWarning: french ? "Alerte SMART" : "SMART alert"
         case .bruteForce: french ? "Tentative de brute force" : "Brute-force attempt"
@@ -185,9 +187,10 @@ struct WebhookAlertContent: Sendable {
     }
 
     /// "93.5 % (seuil 85 %)" / "93.5% (threshold 85%)"; nil without a finite value.
-    static func metric(value: Double?, threshold: Double?, french: Bool) -> String? {
+    /// `unit`: " °C" for a temperature; a percentage otherwise.
+    static func metric(value: Double?, threshold: Double?, french: Bool, unit: String? = nil) -> String? {
         guard let value, value.isFinite else { return nil }
-        let unit = french ? " %" : "%"
+        let unit = unit ?? (french ? " %" : "%")
         var text = "\(number(value))\(unit)"
         if let threshold, threshold.isFinite {
             text += french ? " (seuil \(number(threshold))\(unit))" : " (threshold \(number(threshold))\(unit))"

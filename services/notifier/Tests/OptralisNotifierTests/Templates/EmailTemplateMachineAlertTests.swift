@@ -66,6 +66,11 @@ struct EmailTemplateMachineAlertTests {
         #expect(fr.html.contains("CPU &gt; 90 % &lt;pendant&gt; 5 min"))
         #expect(fr.html.contains(/color:#f59e0b;[^"]*">CPU élevé<\/td>/), "the status is amber")
         #expect(render(alert, "en").text.contains("Value: 95.4% (threshold: 90%)"))
+        var hot = F.alert(full: false, type: .highTemperature)
+        hot.value = 91
+        hot.threshold = 85
+        #expect(render(hot).text.contains("Statut : Température élevée") && render(hot).text.contains("Valeur : 91 °C (seuil : 85 °C)"))
+        #expect(render(hot, "en").text.contains("Value: 91 °C (threshold: 85 °C)"))
     }
 
     @Test func a_job_without_an_alert_reads_its_variables() {

@@ -101,5 +101,6 @@ struct WebhookTextTests {
         #expect(WebhookAlertContent.metric(value: 93.46, threshold: 85, french: true) == "93.5 % (seuil 85 %)")
         #expect(WebhookAlertContent.metric(value: 93.46, threshold: 85, french: false) == "93.5% (threshold 85%)")
         #expect(WebhookAlertContent.metric(value: .nan, threshold: 85, french: false) == nil)
+        #expect(WebhookAlertContent.metric(value: 91, threshold: 85, french: true, unit: " °C") == "91 °C (seuil 85 °C)")
     }
 }

@@ -4,7 +4,7 @@ import OptralisCore
 import OptralisRedis
 import PostgresNIO
 
-/// Every minute: offline detection and alert-rule evaluation.
+/// Every minute: offline detection, alert-rule evaluation and failing disks (``detectSMART()``).
 ///
 /// Offline ("Anti-Spam Machine Offline"): a machine not seen for `offlineAfter` gets one
 /// `machine_offline` notification and `offline_notified_at` is set in the same statement, so it
@@ -25,7 +25,8 @@ struct MachineAlertJob: Sendable {
     func run() async throws -> [String: Int] {
         let offline = try await detectOffline()
         let (fired, deliveries) = try await evaluateRules()
-        return ["machines_offline": offline, "rules_fired": fired, "deliveries_queued": deliveries].filter { $0.value > 0 }
+        let disks = try await detectSMART()
+        return ["machines_offline": offline, "rules_fired": fired, "deliveries_queued": deliveries, "failing_disks": disks].filter { $0.value > 0 }
     }
 
     private func detectOffline() async throws -> Int {
@@ -55,7 +56,7 @@ struct MachineAlertJob: Sendable {
     }
 
     /// Enabled channels of a client that take this alert type (an empty list takes every type).
-    private func channels(clientID: UUID, alertType: AlertType) async throws -> [UUID] {
+    func channels(clientID: UUID, alertType: AlertType) async throws -> [UUID] {
         try await client.query(
             """
             SELECT id FROM notification_channels
@@ -119,6 +120,7 @@ struct MachineAlertJob: Sendable {
                 case "ram": .highRAM
                 case "disk": .diskCritical
                 case "offline_minutes": .machineOffline
+                case "temperature": .highTemperature
                 default: .highCPU
                 }
             let alert = AlertNotification(

