@@ -15,6 +15,7 @@ struct UsersPagesTests {
 
             let blank = try await web.get("/users/new", as: admins)
             let token = try #require(blank.field("_csrf"))
+            #expect(blank.text.contains("<option value=\"observer\" selected>Observer</option><option value=\"admin\" >Administrator</option>"), "\(blank.text.prefix(3000))")
             // A refused invitation: the api's reason beside its field, what was typed kept.
             let refused = try await web.post("/users", form: ["_csrf": token, "email": "not-an-address", "first_name": "Grace", "role": "observer", "language": "en"], as: admins)
             #expect(refused.status == .badRequest && refused.text.contains("id=\"email-error\"") && refused.text.contains("value=\"Grace\""), "\(refused.text.prefix(2500))")

@@ -25,11 +25,6 @@ extension PageCall {
         return text("ai_premium").replacingOccurrences(of: "{tier}", with: tier)
     }
 
-    /// A list's options with the current one marked, labelled by `prefix` + key in the locale.
-    func options(_ keys: [String], selected: String?, prefix: String) -> [[String: Any]] {
-        keys.map { ["key": $0, "label": text(prefix + $0), "current": $0 == selected] }
-    }
-
     /// The api's refusal of an analysis or of the quota in the user's words: nothing new since
     /// the last run (304), the cooldown and when it ends, the quota used up, else the code's text.
     func aiRefusal(_ reply: APIClient.Reply) -> String {

@@ -118,7 +118,7 @@ struct AdminClientsController: Sendable {
             "started": Display.dateTime(client["license_started_at"] as? String, language: call.language),
             "expires_date": expires.map { String($0.prefix(10)) } ?? "", "no_expiry": expires == nil,
             "licence_types": licenceTypes(replies[1], selected: client["license_type"] as? String),
-            "statuses": Self.statuses.map { ["key": $0, "label": call.text("licence_status_\($0)"), "current": $0 == client["license_status"] as? String] },
+            "statuses": call.options(Self.statuses, selected: client["license_status"] as? String, prefix: "licence_status_"),
             "languages": languages(selected: client["language"] as? String),
             "licence_quota": (replies[1].json["license_types"] as? [[String: Any]] ?? [])
                 .first { $0["code"] as? String == client["license_type"] as? String }?["ai_monthly_quota"] as? Int ?? 0,

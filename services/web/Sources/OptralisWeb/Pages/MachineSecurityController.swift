@@ -83,7 +83,7 @@ struct MachineSecurityController: Sendable {
             "id": id, "hostname": hostname, "csrf": call.session.csrfToken, "nav_machines": true,
             "risk_type": posted["risk_type"] as? String ?? "", "risk_key": posted["risk_key"] as? String ?? "", "reason": posted["reason"] as? String ?? "",
             "expires_at": posted["expires_at"] as? String ?? "",
-            "statuses": Self.statuses.map { ["key": $0, "label": call.text("override_\($0)"), "current": $0 == posted["status"] as? String] },
+            "statuses": call.options(Self.statuses, selected: posted["status"] as? String, prefix: "override_"),
         ]
         if let refusal { values.merge(FieldErrors.values(refusal, fields: Self.fields, language: call.language, renderer: renderer)) { $1 } }
         return call.page("risk-override-form", title: call.text("override_new"), values, status: refusal == nil ? .ok : .badRequest)

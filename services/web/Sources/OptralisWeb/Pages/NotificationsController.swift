@@ -99,7 +99,7 @@ struct NotificationsController: Sendable {
             "channels": channels, "has_channels": !channels.isEmpty, "history": rows, "has_history": !rows.isEmpty,
             "nav_notifications": true, "total": total,
             "channel_filters": channels.map { ["id": $0["id"] ?? "", "name": $0["name"] ?? "", "current": ($0["id"] as? String) == channelFilter] },
-            "status_filters": Self.statuses.map { ["key": $0, "label": call.text("delivery_\($0)"), "current": $0 == statusFilter] },
+            "status_filters": call.options(Self.statuses, selected: statusFilter, prefix: "delivery_"),
         ]
         var pageLink = "/notifications?"
         if let channelFilter { pageLink += "channel_id=\(channelFilter)&" }

@@ -50,6 +50,11 @@ struct PageCall {
         return id.uuidString.lowercased()
     }
 
+    /// A list's options with the current one marked, labelled by `prefix` + key in the locale.
+    func options(_ keys: [String], selected: String?, prefix: String) -> [[String: Any]] {
+        keys.map { ["key": $0, "label": text(prefix + $0), "current": $0 == selected] }
+    }
+
     func page(_ name: String, title: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
         renderer.page(name, title: title, values, request: request, session: session, status: status)
     }

@@ -84,7 +84,7 @@ struct UsersController: Sendable {
         var values: [String: Any] = [
             "csrf": call.session.csrfToken, "nav_users": true,
             "email": posted["email"] as? String ?? "", "first_name": posted["first_name"] as? String ?? "", "last_name": posted["last_name"] as? String ?? "",
-            "roles": ["observer", "admin"].map { ["key": $0, "label": call.text("role_\($0)"), "current": $0 == posted["role"] as? String] },
+            "roles": call.options(["observer", "admin"], selected: posted["role"] as? String, prefix: "role_"),
             "languages": PageRenderer.languages.map { ["key": $0, "label": $0.uppercased(), "current": $0 == posted["language"] as? String] },
         ]
         if let refusal {
