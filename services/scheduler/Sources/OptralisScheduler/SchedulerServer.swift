@@ -38,6 +38,9 @@ public struct SchedulerServer: Sendable {
                     client: client, queues: queues, publicURL: configuration.publicURL, offlineAfter: configuration.offlineAfter, logger: logger
                 ).run()
             },
+            ScheduledJob(name: "login-alerts", schedule: cron("* * * * *")) {
+                try await LoginAlertJob(client: client, queues: queues, publicURL: configuration.publicURL, logger: logger).run()
+            },
             ScheduledJob(name: "token-cleanup", schedule: cron("5 * * * *")) {
                 try await TokenCleanupJob(client: client, logger: logger).run()
             },
@@ -62,7 +65,7 @@ public struct SchedulerServer: Sendable {
 
     /// The names of the scheduled jobs (`optralis-scheduler run-job`, `SCHEDULER_SCHEDULES`); a
     /// test checks it against ``jobs(http:)``.
-    public static let jobNames = ["machine-alerts", "token-cleanup", "retention", "reminders", "rollups", "uptime"]
+    public static let jobNames = ["machine-alerts", "login-alerts", "token-cleanup", "retention", "reminders", "rollups", "uptime"]
 
     /// Runs one job now, outside its schedule and without its lock (`optralis-scheduler run-job`):
     /// for operators, and for the benchmarks.
