@@ -50,6 +50,12 @@ public struct APIConfiguration: Sendable {
     public var agentDownloadsDirectory: String
     /// `WINDOWS_BUILDS_URLS`, comma-separated: the endoflife.date feeds the Windows builds refresh reads.
     public var windowsBuildFeeds: [String]
+    /// `UPTIMEROBOT_API_KEY`: when set, `GET /status/external` reads the account's monitors from
+    /// UptimeRobot at `UPTIMEROBOT_API_URL` (its API v2 by default), waiting at most
+    /// `UPTIMEROBOT_TIMEOUT_SECONDS` (10); unset, the route answers `configured: false`.
+    public var uptimeRobotAPIKey: String?
+    public var uptimeRobotAPIURL: String
+    public var uptimeRobotTimeoutSeconds: Int
     /// `AI_SERVICE_URL`: the AI service that `/api/ai/<path>` forwards to.
     public var aiServiceURL: String
     /// `CACHE_KEY_PREFIX`: put before every cache key, when installations share one Redis.
@@ -92,6 +98,9 @@ public struct APIConfiguration: Sendable {
         windowsBuildFeeds = reader.string("WINDOWS_BUILDS_URLS", default: "https://endoflife.date/api/windows.json,https://endoflife.date/api/windows-server.json")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         cacheKeyPrefix = reader.string("CACHE_KEY_PREFIX", default: "")
+        uptimeRobotAPIKey = reader.value("UPTIMEROBOT_API_KEY")
+        uptimeRobotAPIURL = reader.string("UPTIMEROBOT_API_URL", default: UptimeRobotClient.defaultURL)
+        uptimeRobotTimeoutSeconds = reader.int("UPTIMEROBOT_TIMEOUT_SECONDS", default: 10, range: 1...60)
         aiServiceURL = reader.string("AI_SERVICE_URL", default: "http://127.0.0.1:3002")
         authRateLimitWindowSeconds = reader.int("AUTH_RATE_LIMIT_WINDOW_SECONDS", default: 900, range: 1...86_400)
         openAPIPath = ProjectFiles.locate("docs/openapi.yaml", override: reader.value("OPTRALIS_OPENAPI_PATH"), containerPath: "/app/openapi.yaml")

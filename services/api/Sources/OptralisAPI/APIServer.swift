@@ -16,7 +16,7 @@ public struct APIServer: Sendable {
     let builder: ServiceApplicationBuilder<APIRequestContext>
     let blacklist: TokenBlacklist
     let signer: TokenSigner
-    /// Outbound calls to the ca, Turnstile and the Windows build feeds.
+    /// Outbound calls to the ca, Turnstile, UptimeRobot and the Windows build feeds.
     let http: CurlClient
     /// The AI proxy's own threads: analyses take up to two minutes each, and a client running
     /// many of them must not leave enrolment or revocation (the ca) waiting for a thread.
@@ -72,6 +72,11 @@ public struct APIServer: Sendable {
             router.add(middleware: ClientAddressMiddleware(trustProxyHeaders: configuration.trustProxyHeaders))
             OpenAPIDocument(path: configuration.openAPIPath).addRoute(to: router)
             StatusController(database: database, logger: logger).addRoutes(to: router)
+            ExternalStatusController(
+                uptimeRobot: configuration.uptimeRobotAPIKey.map {
+                    UptimeRobotClient(apiKey: $0, baseURL: configuration.uptimeRobotAPIURL, timeout: .seconds(configuration.uptimeRobotTimeoutSeconds), http: http)
+                }, cache: cache
+            ).addRoutes(to: router)
             // Agent builds and metadata files, for requests no route answers.
             router.add(middleware: FileMiddleware(
                 configuration.agentDownloadsDirectory, urlBasePath: "/downloads", logger: logger))

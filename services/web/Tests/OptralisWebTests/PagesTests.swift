@@ -18,6 +18,7 @@ struct PagesTests {
 
             let english = try await web.get("/status?lang=en")
             #expect(english.text.contains("Service status") && english.cookieValue("optralis_lang") == "en")
+            #expect(!english.text.contains("External monitors"), "no UPTIMEROBOT_API_KEY: no section")
 
             // The stylesheet and script are served under digest names, cached a year.
             let css = try #require(status.text.firstMatch(of: /href="(\/assets\/app-[0-9a-f]{8}\.css)"/)?.1)

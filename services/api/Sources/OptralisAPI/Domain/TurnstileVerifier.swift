@@ -20,15 +20,10 @@ struct TurnstileVerifier: Sendable {
 
     /// Throws a 400 `TURNSTILE_FAILED` when Cloudflare refuses the token, a 502 when it cannot be asked.
     func verify(token: String, remoteIP: String?) async throws {
-        var form = URLComponents()
-        form.queryItems = [URLQueryItem(name: "secret", value: secret), URLQueryItem(name: "response", value: token)]
-            + (remoteIP.map { [URLQueryItem(name: "remoteip", value: $0)] } ?? [])
-        // URLComponents leaves `+` alone in a query; a form body needs it escaped.
-        let body = (form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        let fields: [(name: String, value: String)] = [("secret", secret), ("response", token)] + (remoteIP.map { [("remoteip", $0)] } ?? [])
         let response: OutboundResponse
         do {
-            response = try await http.send(OutboundRequest(
-                method: .post, url: url, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8), timeout: .seconds(10)))
+            response = try await http.send(.postForm(url, fields: fields, timeout: .seconds(10)))
         } catch {
             throw AppError.badGateway("the Turnstile verification is unreachable", code: "TURNSTILE_UNAVAILABLE")
         }

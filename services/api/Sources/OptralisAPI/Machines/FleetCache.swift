@@ -33,6 +33,8 @@ struct FleetCache: Sendable {
         case landingStats
         /// `windows:versions`, 1 hour (the table changes only on a refresh, which replaces it).
         case windowsVersions
+        /// `status:external`, 60 seconds: UptimeRobot's monitors for the public status page.
+        case externalStatus
 
         var key: String {
             switch self {
@@ -42,13 +44,14 @@ struct FleetCache: Sendable {
             case .agentVersion(let channel, let platform, let architecture): "agent:version:\(channel):\(platform):\(architecture)"
             case .landingStats: "landing:stats"
             case .windowsVersions: "windows:versions"
+            case .externalStatus: "status:external"
             }
         }
 
         var seconds: Int {
             switch self {
             case .client, .agentVersion: 300
-            case .machineCount, .landingStats: 60
+            case .machineCount, .landingStats, .externalStatus: 60
             case .machineList: 30
             case .windowsVersions: 3600
             }
