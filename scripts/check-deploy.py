@@ -150,7 +150,7 @@ else:
             for path in ["/metrics", "/metrics/", "/METRICS", "/%6Detrics", "/metrics?format=text", "//metrics"]:
                 status, body = get(path)
                 check(status == 404 and b"stand_in" not in body, f"{path} reaches a service through Caddy ({status})")
-            for path, target in [("/api/machines", b"api"), ("/auth/login", b"api"), ("/agent/ping", b"api"), ("/install.sh", b"api"), ("/status/external", b"api"),
+            for path, target in [("/api/machines", b"api"), ("/auth/login", b"api"), ("/agent/ping", b"api"), ("/install.sh", b"api"), ("/install.ps1", b"api"), ("/status/external", b"api"),
                                  ("/", b"web"), ("/machines/x", b"web"), ("/login", b"web"), ("/status", b"web")]:
                 status, body = get(path)
                 check(status == 200 and b'"stand_in":"' + target + b'"' in body, f"{path} does not reach the {target.decode()} ({status} {body[:80]!r})")

@@ -21,6 +21,7 @@ struct EnrolmentTests {
             let secret = try #require(tokenInfo["token"] as? String)
             #expect(secret.count == 43, "256 random bits in base64url")
             #expect(created.string("curl_command") == "curl -fsSL https://monitoring.test/install.sh | sudo sh", "the token is never on the command line")
+            #expect(created.string("powershell_command") == "irm https://monitoring.test/install.ps1 | iex", "nor on PowerShell's")
             let listed = try await api.send(.get, "/api/install-tokens", token: observer)
             let tokens = listed.json["tokens"] as? [[String: Any]] ?? []
             #expect(tokens.count == 1 && tokens.first?["token"] == nil, "the token value is shown once, never listed")

@@ -48,7 +48,9 @@ struct InstallPagesTests {
             #expect(created.status == .ok, "\(created.status) \(created.text.prefix(1000))")
             let secret = String(try #require(created.text.firstMatch(of: /<pre class="selectable" id="install-secret"[^>]*>([A-Za-z0-9_-]{43})<\/pre>/)?.1))
             #expect(created.text.contains("/install.sh | sudo sh</pre>") && created.text.contains("curl -fsSL "))
-            #expect(created.text.contains("install.ps1 -Token &quot;\(secret)&quot;</pre>"), "\(created.text.prefix(3000))")
+            #expect(created.text.contains("/install.ps1 | iex</pre>"), "\(created.text.prefix(3000))")
+            #expect(created.text.components(separatedBy: secret).count == 2, "the secret is shown once, in no command")
+            #expect(created.text.contains("Paste it into a PowerShell run as administrator"))
             #expect(created.text.contains("data-copy=\"install-linux\" hidden") && created.text.contains("data-copy=\"install-windows\" hidden"))
             let listed = try await web.get("/install", as: admins)
             #expect(listed.text.contains("<td>Rack 4</td><td class=\"num\">0 / 3</td>") && listed.text.contains("<td>yes</td>"), "\(listed.text.prefix(3000))")
@@ -58,8 +60,9 @@ struct InstallPagesTests {
             let read = try await web.get("/install", as: observers)
             #expect(read.text.contains("Rack 4") && read.text.contains(checksum))
             #expect(!read.text.contains("data-admin-action") && !read.text.contains("/install/tokens\"") && !read.text.contains("/install/linux/"))
+            #expect(!read.text.contains("/install/windows"))
             let observerToken = try #require(read.field("_csrf"))
-            for path in ["/install/tokens/\(id)/revoke", "/install/linux/amd64", "/install/tokens"] {
+            for path in ["/install/tokens/\(id)/revoke", "/install/linux/amd64", "/install/windows", "/install/tokens"] {
                 let forged = try await web.post(path, form: ["_csrf": observerToken, "name": "mine", "duration_minutes": "15", "max_usage": "1"], as: observers)
                 #expect(forged.location == "/install?failed=FORBIDDEN", "\(path): \(forged.status) \(forged.location ?? "")")
             }
@@ -82,6 +85,16 @@ struct InstallPagesTests {
             #expect(try await web.get("/install", as: admins).text.contains("Installer linux"), "the installer's token is listed")
             #expect(try await web.post("/install/linux/amd64", form: ["_csrf": "forged"], as: admins).status == .forbidden)
             #expect(try await web.post("/install/linux/mips", form: ["_csrf": token], as: admins).status == .notFound)
+
+            // The Windows installer: a PowerShell script, with its own token and the CA.
+            let page = try await web.get("/install", as: admins)
+            #expect(page.text.contains("<h2>Windows installer</h2>") && page.text.contains("action=\"/install/windows\""))
+            let windows = try await web.post("/install/windows", form: ["_csrf": token], as: admins)
+            #expect(windows.status == .ok, "\(windows.status) \(windows.location ?? "") \(windows.text.prefix(300))")
+            #expect(windows.headers[.contentDisposition] == #"attachment; filename="optralis-install-windows.ps1""#)
+            #expect(windows.text.firstMatch(of: /\$Token = '[A-Za-z0-9_-]{43}'/) != nil && windows.text.contains("$CaPem = '-----BEGIN CERTIFICATE-----"))
+            #expect(try await web.get("/install", as: admins).text.contains("Installer windows"), "the installer's token is listed")
+            #expect(try await web.post("/install/windows", form: ["_csrf": "forged"], as: admins).status == .forbidden)
         }
     }
 }

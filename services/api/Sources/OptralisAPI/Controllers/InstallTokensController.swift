@@ -5,8 +5,9 @@ import OptralisCore
 /// `/api/install-tokens`: an admin makes a short-lived token an installer uses once (or as many
 /// times as `max_usage` says) to enrol machines. The token is shown once; only its SHA-256 is
 /// kept. Only a token made with `allow_reenrolment` may re-bind a live machine (see
-/// ``BootstrapController``). The install command never carries the token: the script asks for it
-/// on the terminal (or reads `OPTRALIS_INSTALL_TOKEN`), so it stays out of `ps` and shell history.
+/// ``BootstrapController``). The install commands never carry the token: the script (`install.sh`,
+/// `install.ps1`) asks for it without echo (or reads `OPTRALIS_INSTALL_TOKEN`), so it stays out of
+/// process lists and shell history. `GET windows/active` makes a Windows token (admins).
 struct InstallTokensController {
     let tokens: InstallTokenRepository
     let issuer: InstallTokenIssuer
@@ -61,13 +62,20 @@ struct InstallTokensController {
             let minted = try await issuer.mint(
                 clientID: clientID, userID: identity.userID, name: name, platform: platform, minutes: minutes, maxUsage: maxUsage,
                 allowReenrolment: body.allowReenrolment ?? false, ip: context.clientIP)
-            let (secret, stored) = (minted.secret, minted.stored)
-            return Created(
-                token: CreatedToken(
-                    id: stored.id, token: secret, name: stored.name, platform: stored.platform, expiresAt: stored.expiresAt, maxUsage: stored.maxUsage,
-                    usageCount: stored.usageCount, allowReenrolment: stored.allowReenrolment),
-                curlCommand: "curl -fsSL \(publicURL)/install.sh | sudo sh",
-                powershellCommand: "irm \(publicURL)/install.ps1 -OutFile install.ps1; .\\install.ps1 -Token \"\(secret)\"")
+            return created(minted)
+        }
+        // The spec's "active Windows token (for the EXE)". Only a token's SHA-256 is kept, so no
+        // existing token can be handed back: each call makes a Windows token, as a downloaded
+        // installer does; admins only (``InstallTokenIssuer/Minter``).
+        group.get("windows/active") { request, context -> Created in
+            let minter = try InstallTokenIssuer.Minter(context)
+            let query = request.uri.queryParameters
+            let minutes = try query.integer("duration_minutes", default: 60, in: 1...60)
+            let maxUsage = try query.integer("max_usage", default: 1, in: 0...10_000)
+            let minted = try await issuer.mint(
+                clientID: minter.clientID, userID: minter.identity.userID, name: "Windows", platform: "windows", minutes: minutes, maxUsage: maxUsage,
+                ip: context.clientIP)
+            return created(minted)
         }
         group.delete(":id") { _, context -> HTTPResponse.Status in
             let identity = try context.requireIdentity()
@@ -78,6 +86,18 @@ struct InstallTokensController {
             await activity.record(.machine, "Token d'installation révoqué", clientID: clientID, userID: identity.userID, ip: context.clientIP)
             return .noContent
         }
+    }
+}
+
+extension InstallTokensController {
+    /// The secret, shown this once, and the install commands, which never carry it.
+    func created(_ minted: InstallTokenIssuer.Minted) -> Created {
+        let stored = minted.stored
+        return Created(
+            token: CreatedToken(
+                id: stored.id, token: minted.secret, name: stored.name, platform: stored.platform, expiresAt: stored.expiresAt,
+                maxUsage: stored.maxUsage, usageCount: stored.usageCount, allowReenrolment: stored.allowReenrolment),
+            curlCommand: "curl -fsSL \(publicURL)/install.sh | sudo sh", powershellCommand: WindowsInstallerScript.command(server: publicURL))
     }
 }
 

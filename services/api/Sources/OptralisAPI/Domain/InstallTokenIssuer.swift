@@ -26,3 +26,19 @@ struct InstallTokenIssuer: Sendable {
         return Minted(secret: secret, stored: stored)
     }
 }
+
+extension InstallTokenIssuer {
+    /// Who may mint through a GET (an installer download, `GET /api/install-tokens/windows/active`):
+    /// an admin of a client. The observers' read-only rule stops writes by method only, and
+    /// observers must not make tokens (issue 17, item 1), so these routes check it here.
+    struct Minter {
+        let identity: Identity
+        let clientID: UUID
+
+        init(_ context: APIRequestContext) throws {
+            identity = try context.requireIdentity()
+            clientID = try identity.requireClient()
+            guard identity.role.canWrite else { throw APIError.forbidden("this creates an install token: admins only") }
+        }
+    }
+}

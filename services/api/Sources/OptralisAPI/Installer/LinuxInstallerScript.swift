@@ -13,11 +13,8 @@
 /// that reaches it by another name).
 enum LinuxInstallerScript {
     static func render(server: String, token: String = "", architecture: String = "", caCertificate: String = "") -> String {
-        template
-            .replacingOccurrences(of: "@SERVER@", with: quoted(server))
-            .replacingOccurrences(of: "@TOKEN@", with: quoted(token))
-            .replacingOccurrences(of: "@ARCH@", with: quoted(architecture))
-            .replacingOccurrences(of: "@CA_PEM@", with: quoted(caCertificate))
+        InstallerTemplate.fill(
+            template, ["SERVER": server, "TOKEN": token, "ARCH": architecture, "CA_PEM": caCertificate], quote: quoted)
     }
 
     /// A POSIX shell single-quoted word.

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 
 /// `/install`: the client's usable install tokens (`GET /api/install-tokens`), the newest stable
-/// agent per platform with its checksum (`GET /api/public/latest-version`), and the Linux
-/// installers. Admins create tokens (the secret and the install commands are shown once, on the
+/// agent per platform with its checksum (`GET /api/public/latest-version`), and the Linux and
+/// Windows installers. Admins create tokens (the secret and the install commands are shown once, on the
 /// page answering the form), revoke them after a confirmation, and download an installer, which
 /// the api writes with a fresh token of its own. Observers read; the api refuses their posts.
 struct InstallController: Sendable {
@@ -46,15 +46,23 @@ struct InstallController: Sendable {
         DeleteRoutes(api: api, renderer: renderer).add(
             to: router, page: "/install/tokens", apiPath: "/api/install-tokens", texts: "install_token", nav: "nav_install", back: "/install",
             verb: "revoke", done: "revoked")
-        // A post, not a link: the api mints a token for each installer it writes.
+        // Posts, not links: the api mints a token for each installer it writes.
         router.post("/install/linux/:arch") { request, context -> Response in
-            var call = try PageCall(request, context, api: api, renderer: renderer)
             guard let arch = context.parameters.get("arch"), Self.architectures.contains(arch) else { throw HTTPError(.notFound) }
-            _ = try await call.form()
-            let reply = try await call.call(.get, "/api/installer/linux/\(arch)")
-            guard reply.ok else { return call.after(reply, to: "/install") }
-            return call.download(reply)
+            return try await installer(request, context, apiPath: "/api/installer/linux/\(arch)")
         }
+        router.post("/install/windows") { request, context -> Response in
+            try await installer(request, context, apiPath: "/api/installer/windows")
+        }
+    }
+
+    /// The api's installer as a download; a refusal goes back to the page with its reason.
+    private func installer(_ request: Request, _ context: WebRequestContext, apiPath: String) async throws -> Response {
+        var call = try PageCall(request, context, api: api, renderer: renderer)
+        _ = try await call.form()
+        let reply = try await call.call(.get, apiPath)
+        guard reply.ok else { return call.after(reply, to: "/install") }
+        return call.download(reply)
     }
 
     /// The page; after a refused token, with what was typed and the api's reason by its field.
