@@ -236,7 +236,8 @@ let package = Package(
             ])
         + service(
             "OptralisAI", executable: "optralis-ai", folder: "services/ai",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")], testExclude: ["Claude/Fixtures"])
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "Metrics", package: "swift-metrics")],
+            testExclude: ["Claude/Fixtures"])
         + service(
             "OptralisNotifier", executable: "optralis-notifier", folder: "services/notifier",
             dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "Metrics", package: "swift-metrics")],

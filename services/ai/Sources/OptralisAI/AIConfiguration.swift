@@ -19,6 +19,9 @@ public struct AIConfiguration: Sendable {
     var cacheTTLMinutes: Int
     /// `AI_AUTOMATION_INTERVAL_SECONDS`: how often routines and triggers are looked at (the spec's 5 minutes).
     var automationInterval: Int
+    /// `AI_HEALTH_REFRESH_INTERVAL_SECONDS`: how often every machine's automatic health score is
+    /// refreshed (15 minutes by default); 0 turns the refresh off.
+    var healthRefreshInterval: Int
     /// `PUBLIC_URL`: the dashboard's address, for the links in AI notifications sent to webhooks.
     var publicURL: String
 
@@ -37,6 +40,7 @@ public struct AIConfiguration: Sendable {
         rateLimitPerMinute = reader.int("AI_RATE_LIMIT_PER_MINUTE", default: 60, range: 0...100_000)
         cacheTTLMinutes = reader.int("AI_CACHE_TTL_MINUTES", default: 30, range: 0...10_080)
         automationInterval = reader.int("AI_AUTOMATION_INTERVAL_SECONDS", default: 300, range: 1...86_400)
+        healthRefreshInterval = reader.int("AI_HEALTH_REFRESH_INTERVAL_SECONDS", default: 900, range: 0...86_400)
         publicURL = reader.string("PUBLIC_URL", default: "http://localhost:3000")
         try reader.validate()
     }

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import OptralisCurl
 import OptralisPostgres
 import OptralisRedis
@@ -17,6 +18,8 @@ public struct AIServer: Sendable {
     let reports: ReportController
     /// Runs due routines and fires triggers (``AutomationWorker``).
     let automation: AutomationCycle
+    /// Every machine's statistics-only health score (``HealthRefreshWorker``).
+    let healthRefresh: HealthScoreRefresh
     let builder: ServiceApplicationBuilder<ServiceRequestContext>
 
     public init(configuration: AIConfiguration, logger: Logger) {
@@ -32,6 +35,8 @@ public struct AIServer: Sendable {
         let healthScore = HealthScoreAnalysis(runner: runner)
         automation = AutomationCycle(
             database: database.client, redis: redis, healthScore: healthScore, publicURL: configuration.publicURL, logger: logger)
+        healthRefresh = HealthScoreRefresh(
+            database: database.client, logger: logger, period: .seconds(max(configuration.healthRefreshInterval, 60)))
         let access = AIAccess(
             internalToken: configuration.internalServiceToken,
             limiter: configuration.rateLimitPerMinute == 0
@@ -67,6 +72,14 @@ public struct AIServer: Sendable {
             workers: [
                 CurlService(client: curl),
                 AutomationWorker(cycle: automation, interval: .seconds(configuration.automationInterval), logger: builder.logger),
-            ])
+            ] as [any Service] + healthRefreshWorkers)
+    }
+
+    /// The health refresh's loop, unless `AI_HEALTH_REFRESH_INTERVAL_SECONDS` is 0.
+    private var healthRefreshWorkers: [any Service] {
+        configuration.healthRefreshInterval == 0
+            ? []
+            : [HealthRefreshWorker(
+                refresh: healthRefresh, redis: redis, interval: .seconds(configuration.healthRefreshInterval), logger: builder.logger)]
     }
 }

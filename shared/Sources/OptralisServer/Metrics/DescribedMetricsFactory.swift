@@ -32,6 +32,8 @@ struct DescribedMetricsFactory: MetricsFactory {
         "notifier_queue_delayed": "Notification jobs waiting for their retry time.",
         "notifier_queue_dead_letter": "Notification jobs given up after their last try.",
         "notifier_jobs_total": "Notification jobs handled, by queue and outcome.",
+        "ai_health_refresh_runs_total": "Automatic health-score refresh runs, by outcome (complete, or partial when the time budget ran out).",
+        "ai_health_refresh_machines_total": "Machines the automatic health-score refresh handled, by outcome (scored, skipped for lack of recent data, failed).",
     ]
 
     static func prometheusName(_ label: String, counter: Bool) -> String {

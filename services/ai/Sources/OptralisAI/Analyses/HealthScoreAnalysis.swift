@@ -4,7 +4,8 @@ import OptralisCore
 import PostgresNIO
 
 /// `POST /ai/health-score` without HTTP: the score from the machine's data through
-/// ``MachineAnalysisRunner``, then `machines.health_score`.
+/// ``MachineAnalysisRunner``, then `machines.health_score` (source `analysis`; the automatic
+/// refresh, ``HealthScoreRefresh``, computes the same statistics every 15 minutes for free).
 struct HealthScoreAnalysis: Sendable {
     let runner: MachineAnalysisRunner
 
@@ -28,8 +29,8 @@ struct HealthScoreAnalysis: Sendable {
                     narrative: NarrativeSection(narrative), quotaCost: AnalysisKind.healthScore.cost)
             })
         if case .completed(let report) = outcome {
-            try await AnalysisResultStore(client: database, logger: logger).updateHealthScore(
-                clientID: clientID, machineID: machineID, score: report.score.overall)
+            try await MachineHealthScoreStore(client: database, logger: logger).write(
+                clientID: clientID, machineID: machineID, score: report.score.overall, at: now, source: .analysis)
         }
         return outcome
     }

@@ -4,7 +4,8 @@ import OptralisCore
 import PostgresNIO
 
 /// Writes finished analyses to `ai_analysis_results` (their fingerprint feeds the next
-/// request's cooldown and change detection) and the health score to `machines.health_score`.
+/// request's cooldown and change detection). The health score's column is
+/// ``MachineHealthScoreStore``'s.
 struct AnalysisResultStore: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -44,10 +45,5 @@ struct AnalysisResultStore: Sendable {
             """, logger: logger)
         for try await id in rows.decode(UUID.self) { return id }
         throw AppError.internalError  // an INSERT … RETURNING without its row
-    }
-
-    func updateHealthScore(clientID: UUID, machineID: UUID, score: Int) async throws {
-        try await client.query(
-            "UPDATE machines SET health_score = \(score) WHERE id = \(machineID) AND client_id = \(clientID)", logger: logger)
     }
 }
