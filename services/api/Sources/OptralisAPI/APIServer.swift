@@ -107,8 +107,10 @@ public struct APIServer: Sendable {
                 users: users, sessions: sessions, hasher: hasher, activity: activity, auth: auth, publicURL: configuration.publicURL)
             ).addRoutes(to: tenant.group("users"))
 
+            let clientSettings = ClientSettingsReader(client: client, cache: cache, logger: logger)
+            let gate = LicenceGate(settings: clientSettings)
             NotificationsController(service: ChannelService(
-                channels: ChannelRepository(client: client, logger: logger), queues: queues, activity: activity,
+                channels: ChannelRepository(client: client, logger: logger), queues: queues, activity: activity, gate: gate,
                 allowPrivateTargets: !production, publicURL: configuration.publicURL),
                 testLimiter: RateLimiter(
                     redis: redis, limit: NotificationsController.testsPerMinute, windowSeconds: 60, logger: logger, fallback: localLimits)
@@ -130,9 +132,7 @@ public struct APIServer: Sendable {
                 .addRoutes(to: tenant.group("machines"))
             RiskOverridesController(overrides: RiskOverrideRepository(client: client, logger: logger), machines: machineRepository, activity: activity)
                 .addRoutes(to: tenant.group("machines"))
-            let clientSettings = ClientSettingsReader(client: client, cache: cache, logger: logger)
             SettingsController(client: client, clients: clientSettings, cache: cache, logger: logger).addRoutes(to: tenant)
-            let gate = LicenceGate(settings: clientSettings)
             AutomationController(
                 routines: AIRoutineRepository(client: client, logger: logger), triggers: AITriggerRepository(client: client, logger: logger), gate: gate,
                 client: client, activity: activity, logger: logger
@@ -148,12 +148,15 @@ public struct APIServer: Sendable {
             windowsBuilds.addRoutes(to: tenant)
             CollectionSettingsController(store: CollectionSettingsStore(client: client, logger: logger), activity: activity)
                 .addRoutes(to: tenant.group("collection-settings"))
-            GroupsController(groups: GroupRepository(client: client, logger: logger), activity: activity, cache: cache)
+            GroupsController(groups: GroupRepository(client: client, logger: logger), writes: MachineSetWrites(activity: activity, cache: cache))
                 .addRoutes(groups: tenant.group("groups"), machines: tenant.group("machines"))
             LabelsController(labels: LabelRepository(client: client, logger: logger), activity: activity, cache: cache)
                 .addRoutes(labels: tenant.group("labels"), machines: tenant.group("machines"))
             let machineQueries = MachineQueries(client: client, logger: logger)
-            MachineListController(queries: machineQueries, machines: machineRepository, cache: cache).addRoutes(to: tenant.group("machines"))
+            MachineListController(queries: machineQueries, machines: machineRepository, cache: cache, gate: gate).addRoutes(to: tenant.group("machines"))
+            SitesController(
+                sites: SiteStore(client: client, logger: logger), queries: machineQueries, gate: gate, writes: MachineSetWrites(activity: activity, cache: cache))
+                .addRoutes(sites: tenant.group("sites"), machines: tenant.group("machines"))
             MachineExport(queries: machineQueries).addRoutes(to: tenant.group("export"))
             OverviewController(client: client, logger: logger).addRoutes(to: tenant)
             MachinesController(

@@ -68,7 +68,7 @@ struct NotificationsController {
             let valid = try service.validated(type: type, input)
             let id = try await channels.insert(
                 clientID: clientID, type: type, name: valid.name, enabled: input.enabled ?? true, config: valid.config,
-                alertTypes: valid.alertTypes, createdBy: identity.userID)
+                alertTypes: valid.alertTypes, siteID: try await service.site(input, current: nil, clientID: clientID), createdBy: identity.userID)
             await service.activity.record(.system, "Canal de notification créé", metadata: ["name": valid.name, "type": type], clientID: clientID, userID: identity.userID, ip: context.clientIP)
             guard let created = try await channels.find(id: id, clientID: clientID) else { throw APIError.notFound("channel") }
             return try created.jsonResponse(from: request, context: context, status: .created)
@@ -86,7 +86,9 @@ struct NotificationsController {
                 input.config.webhookURL = stored
             }
             let valid = try service.validated(type: existing.type, input)
-            _ = try await channels.update(id: id, clientID: clientID, name: valid.name, enabled: input.enabled ?? existing.enabled, config: valid.config, alertTypes: valid.alertTypes)
+            _ = try await channels.update(
+                id: id, clientID: clientID, name: valid.name, enabled: input.enabled ?? existing.enabled, config: valid.config, alertTypes: valid.alertTypes,
+                siteID: try await service.site(input, current: existing.siteID, clientID: clientID))
             await service.activity.record(.system, "Canal de notification modifié", metadata: ["name": valid.name], clientID: clientID, userID: identity.userID, ip: context.clientIP)
             guard let updated = try await channels.find(id: id, clientID: clientID) else { throw APIError.notFound("channel") }
             return updated

@@ -12,17 +12,35 @@ struct ChannelService: Sendable {
     let channels: ChannelRepository
     let queues: NotificationQueues?
     let activity: ActivityLogger
+    /// A channel limited to a site needs the Business licence, as the sites do.
+    let gate: LicenceGate
     /// True outside production: http and private addresses are allowed (a local sink under `make run`).
     let allowPrivateTargets: Bool
     let publicURL: String
 
-    struct Input: Codable, Sendable {
+    struct Input: Decodable, Sendable {
         let type: String?
         let name: String
         let enabled: Bool?
         var config: ChannelRepository.ChannelConfig
         let alertTypes: [String]?
-        enum CodingKeys: String, CodingKey { case type, name, enabled, config, alertTypes = "alert_types" }
+        /// "Alerts per site": the site whose machines alone the channel hears of. Absent: none on
+        /// creation, unchanged on update (a client that knows nothing of sites keeps the limit);
+        /// `null`: every machine.
+        let siteID: UUID?
+        let siteIDGiven: Bool
+        enum CodingKeys: String, CodingKey { case type, name, enabled, config, alertTypes = "alert_types", siteID = "site_id" }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            type = try container.decodeIfPresent(String.self, forKey: .type)
+            name = try container.decode(String.self, forKey: .name)
+            enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled)
+            config = try container.decode(ChannelRepository.ChannelConfig.self, forKey: .config)
+            alertTypes = try container.decodeIfPresent([String].self, forKey: .alertTypes)
+            siteIDGiven = container.contains(.siteID)
+            siteID = try container.decodeIfPresent(UUID.self, forKey: .siteID)
+        }
     }
 
     struct TestResult: Codable, Sendable {
@@ -66,6 +84,16 @@ struct ChannelService: Sendable {
             }
         }
         return (name, config, alertTypes)
+    }
+
+    /// The channel's site once `input` is applied to a channel limited to `current`: a site of
+    /// the client (else 404), on a Business licence or above (else 403 `PREMIUM_REQUIRED`).
+    func site(_ input: Input, current: UUID?, clientID: UUID) async throws -> UUID? {
+        guard input.siteIDGiven else { return current }
+        guard let site = input.siteID else { return nil }
+        try await gate.require(.business, clientID: clientID)
+        guard try await channels.siteExists(site, clientID: clientID) else { throw APIError.notFound("site") }
+        return site
     }
 
     /// Queues a test message for the channel and waits (up to `wait`) for the notifier's verdict.

@@ -6,15 +6,15 @@ import OptralisCore
 /// (trimmed, unique per client), colours `#RRGGBB`, at most 100 machines a move.
 struct GroupsController {
     let groups: GroupRepository
-    let activity: ActivityLogger
-    let cache: FleetCache
+    /// Moves read, caches dropped and writes logged.
+    let writes: MachineSetWrites
 
     struct GroupRequest: Decodable {
         let name: String?
         let color: String?
     }
 
-    struct MoveRequest: Decodable {
+    struct MoveRequest: MachineMoveBody {
         let groupID: UUID?
         let machineIDs: [UUID]
         enum CodingKeys: String, CodingKey { case groupID = "group_id", machineIDs = "machine_ids" }
@@ -27,7 +27,7 @@ struct GroupsController {
             guard let name = try Validation.text(body.name, field: "name", maximum: 50) else { throw APIError.validation("name is required (1 to 50 characters)") }
             let created = try await groups.create(
                 clientID: try context.requireIdentity().requireClient(), name: name, color: try Validation.color(body.color) ?? "#3b82f6")
-            try await record(context, "Groupe créé", category: .system, ["name": name])
+            try await writes.record(context, "Groupe créé", category: .system, ["name": name])
             return EditedResponse(status: .created, response: created)
         }
         group.put(":id") { request, context -> GroupRepository.Group in
@@ -36,47 +36,31 @@ struct GroupsController {
                 id: try Validation.pathID(context), clientID: try context.requireIdentity().requireClient(), name: try Validation.text(body.name, field: "name", maximum: 50),
                 color: try Validation.color(body.color))
             else { throw APIError.notFound("group") }
-            try await record(context, "Groupe modifié", category: .system, ["name": updated.name])
+            try await writes.record(context, "Groupe modifié", category: .system, ["name": updated.name])
             return updated
         }
         group.delete(":id") { _, context -> CountDone in
             guard try await groups.delete(id: try Validation.pathID(context), clientID: try context.requireIdentity().requireClient()) else {
                 throw APIError.notFound("group")
             }
-            try await record(context, "Groupe supprimé", category: .system, [:])
+            try await writes.record(context, "Groupe supprimé", category: .system, [:])
             return CountDone(count: 1)
         }
         machines.put("assign-group") { request, context -> CountDone in
-            let body = try await move(request, context)
+            let body = try await writes.move(MoveRequest.self, request, context)
             guard let groupID = body.groupID else { throw APIError.validation("group_id is required") }
             let clientID = try context.requireIdentity().requireClient()
             guard try await groups.exists(id: groupID, clientID: clientID) else { throw APIError.notFound("group") }
             let moved = try await groups.place(machineIDs: body.machineIDs, groupID: groupID, clientID: clientID)
-            try await record(context, "Machines assignées au groupe", category: .machine, ["machines": String(moved)])
+            try await writes.record(context, "Machines assignées au groupe", category: .machine, ["machines": String(moved)])
             return CountDone(count: moved)
         }
         machines.put("remove-group") { request, context -> CountDone in
-            let body = try await move(request, context)
+            let body = try await writes.move(MoveRequest.self, request, context)
             let moved = try await groups.place(machineIDs: body.machineIDs, groupID: nil, clientID: try context.requireIdentity().requireClient())
-            try await record(context, "Machines retirées du groupe", category: .machine, ["machines": String(moved)])
+            try await writes.record(context, "Machines retirées du groupe", category: .machine, ["machines": String(moved)])
             return CountDone(count: moved)
         }
-    }
-
-    private func move(_ request: Request, _ context: APIRequestContext) async throws -> MoveRequest {
-        let body = try await request.decode(as: MoveRequest.self, context: context)
-        guard (1...Validation.maximumBatch).contains(body.machineIDs.count) else {
-            throw APIError.validation("machine_ids must hold 1 to \(Validation.maximumBatch) machines")
-        }
-        return body
-    }
-
-    private func record(_ context: APIRequestContext, _ message: String, category: ActivityLogger.Category, _ metadata: [String: String]) async throws {
-        let identity = try context.requireIdentity()
-        let clientID = try identity.requireClient()
-        // Group names and labels appear in, and filter, the cached machine list.
-        await cache.invalidateMachines(clientID: clientID)
-        await activity.record(category, message, metadata: metadata, clientID: clientID, userID: identity.userID, ip: context.clientIP)
     }
 }
 

@@ -10,6 +10,8 @@ struct MachineListController {
     let queries: MachineQueries
     let machines: MachineRepository
     let cache: FleetCache
+    /// `site_id` filters need the Business licence, as every site route.
+    let gate: LicenceGate
 
     struct Page: ResponseEncodable, Codable {
         let machines: [MachineQueries.Summary]
@@ -32,6 +34,7 @@ struct MachineListController {
         group.get { request, context -> Page in
             let clientID = try context.requireIdentity().requireClient()
             let filter = try Self.filter(request.uri.queryParameters)
+            if filter.siteID != nil { try await gate.require(.business, clientID: clientID) }
             return try await cache.value(.machineList(clientID, query: filter.cacheKey)) {
                 let (machines, total) = try await queries.list(clientID: clientID, filter)
                 return Page(machines: machines, total: total, page: filter.page, limit: filter.limit)
@@ -76,6 +79,7 @@ struct MachineListController {
             guard let id = UUID(uuidString: String(group)) else { throw APIError.validation("group_id must be a UUID") }
             filter.groupID = id
         }
+        filter.siteID = try query.uuid("site_id")
         // Capped at their columns' widths: longer text matches nothing, and these values
         // become part of a Redis cache key.
         filter.labelKey = try query.text("label", maximumLength: 50)

@@ -17,11 +17,13 @@ struct ChannelRepository: Sendable {
         let enabled: Bool
         let config: ChannelConfig
         let alertTypes: [String]
+        /// Limited to this site's machines (nil: every machine).
+        let siteID: UUID?
         let createdAt: Date
         let updatedAt: Date
 
         enum CodingKeys: String, CodingKey {
-            case id, type, name, enabled, config, alertTypes = "alert_types", createdAt = "created_at", updatedAt = "updated_at"
+            case id, type, name, enabled, config, alertTypes = "alert_types", siteID = "site_id", createdAt = "created_at", updatedAt = "updated_at"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -34,6 +36,7 @@ struct ChannelRepository: Sendable {
             shown.webhookURL = config.webhookURL.map(ChannelConfig.maskedURL)
             try container.encode(shown, forKey: .config)
             try container.encode(alertTypes, forKey: .alertTypes)
+            try container.encode(siteID, forKey: .siteID)
             try container.encode(createdAt, forKey: .createdAt)
             try container.encode(updatedAt, forKey: .updatedAt)
         }
@@ -54,14 +57,14 @@ struct ChannelRepository: Sendable {
         }
     }
 
-    private typealias Row = (UUID, String, String, Bool, String, [String], Date, Date)
-    private static let columns = "id, type, name, enabled, config::text, alert_types, created_at, updated_at"
+    private typealias Row = (UUID, String, String, Bool, String, [String], UUID?, Date, Date)
+    private static let columns = "id, type, name, enabled, config::text, alert_types, site_id, created_at, updated_at"
 
     private func records(_ query: PostgresQuery) async throws -> [Record] {
         var records: [Record] = []
         for try await row in try await client.query(query, logger: logger).decode(Row.self) {
             let config = (try? JSONDecoder().decode(ChannelConfig.self, from: Data(row.4.utf8))) ?? ChannelConfig()
-            records.append(Record(id: row.0, type: row.1, name: row.2, enabled: row.3, config: config, alertTypes: row.5, createdAt: row.6, updatedAt: row.7))
+            records.append(Record(id: row.0, type: row.1, name: row.2, enabled: row.3, config: config, alertTypes: row.5, siteID: row.6, createdAt: row.7, updatedAt: row.8))
         }
         return records
     }
@@ -74,26 +77,32 @@ struct ChannelRepository: Sendable {
         try await records("SELECT \(unescaped: Self.columns) FROM notification_channels WHERE id = \(id) AND client_id = \(clientID)").first
     }
 
-    func insert(clientID: UUID, type: String, name: String, enabled: Bool, config: ChannelConfig, alertTypes: [String], createdBy: UUID) async throws -> UUID {
+    func insert(clientID: UUID, type: String, name: String, enabled: Bool, config: ChannelConfig, alertTypes: [String], siteID: UUID?, createdBy: UUID) async throws -> UUID {
         let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
         let rows = try await client.query(
             """
-            INSERT INTO notification_channels (client_id, type, name, enabled, config, alert_types, created_by)
-            VALUES (\(clientID), \(type), \(name), \(enabled), \(json)::jsonb, \(alertTypes), \(createdBy)) RETURNING id
+            INSERT INTO notification_channels (client_id, type, name, enabled, config, alert_types, site_id, created_by)
+            VALUES (\(clientID), \(type), \(name), \(enabled), \(json)::jsonb, \(alertTypes), \(siteID), \(createdBy)) RETURNING id
             """, logger: logger)
         for try await id in rows.decode(UUID.self) { return id }
         throw APIError.notFound("channel")
     }
 
-    func update(id: UUID, clientID: UUID, name: String, enabled: Bool, config: ChannelConfig, alertTypes: [String]) async throws -> Bool {
+    func update(id: UUID, clientID: UUID, name: String, enabled: Bool, config: ChannelConfig, alertTypes: [String], siteID: UUID?) async throws -> Bool {
         let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
         let rows = try await client.query(
             """
-            UPDATE notification_channels SET name = \(name), enabled = \(enabled), config = \(json)::jsonb, alert_types = \(alertTypes), updated_at = now()
+            UPDATE notification_channels SET name = \(name), enabled = \(enabled), config = \(json)::jsonb, alert_types = \(alertTypes), site_id = \(siteID),
+                updated_at = now()
             WHERE id = \(id) AND client_id = \(clientID) RETURNING id
             """, logger: logger)
         for try await _ in rows.decode(UUID.self) { return true }
         return false
+    }
+
+    func siteExists(_ id: UUID, clientID: UUID) async throws -> Bool {
+        try await client.query("SELECT 1 FROM sites WHERE id = \(id) AND client_id = \(clientID)", logger: logger)
+            .decode(Int.self).reduce(into: false) { found, _ in found = true }
     }
 
     func delete(id: UUID, clientID: UUID) async throws -> Bool {

@@ -60,16 +60,8 @@ struct GroupRepository: Sendable {
     }
 
     /// Moves the client's machines into the group (nil: out of any group); how many moved.
-    /// Machines of another client are not touched (and not counted).
     func place(machineIDs: [UUID], groupID: UUID?, clientID: UUID) async throws -> Int {
-        try await client.query(
-            """
-            WITH moved AS (
-                UPDATE machines SET group_id = \(groupID), updated_at = now()
-                WHERE client_id = \(clientID) AND id = ANY(\(machineIDs)) RETURNING 1)
-            SELECT count(*)::int FROM moved
-            """, logger: logger
-        ).decode(Int.self).reduce(into: 0) { $0 = $1 }
+        try await MachinePlacement(client: client, logger: logger).place(.group, setID: groupID, machineIDs: machineIDs, clientID: clientID)
     }
 
     func exists(id: UUID, clientID: UUID) async throws -> Bool {
@@ -78,10 +70,6 @@ struct GroupRepository: Sendable {
     }
 
     private func unique<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            throw AppError.conflict("a group named \"\(name)\" exists", code: "GROUP_EXISTS")
-        }
+        try await MachinePlacement.uniqueName("group", name, code: "GROUP_EXISTS", body)
     }
 }

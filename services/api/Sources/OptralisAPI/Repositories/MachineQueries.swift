@@ -48,6 +48,7 @@ struct MachineQueries: Sendable {
 
     struct Filter: Sendable {
         var groupID: UUID?
+        var siteID: UUID?
         var labelKey: String?
         var labelValue: String?
         /// online or offline.
@@ -62,7 +63,7 @@ struct MachineQueries: Sendable {
         /// Every field, in a fixed order: the filter's part of its cache key.
         var cacheKey: String {
             let parts: [String?] = [
-                groupID?.lowercased, labelKey, labelValue, status, os, search, sort, descending ? "desc" : "asc", String(page), String(limit),
+                groupID?.lowercased, siteID?.lowercased, labelKey, labelValue, status, os, search, sort, descending ? "desc" : "asc", String(page), String(limit),
             ]
             // A digest: the key's length does not depend on what the user typed.
             return SecureToken.sha256Hex(parts.map { $0 ?? "" }.joined(separator: "\u{1f}"))
@@ -117,6 +118,7 @@ struct MachineQueries: Sendable {
             return "$\(binds.count)"
         }
         if let group = filter.groupID { conditions.append("m.group_id = \(bind(group))") }
+        if let site = filter.siteID { conditions.append("m.site_id = \(bind(site))") }
         if let key = filter.labelKey {
             var label = "EXISTS (SELECT 1 FROM machine_labels ml JOIN labels l ON l.id = ml.label_id WHERE ml.machine_id = m.id AND l.key = \(bind(key))"
             if let value = filter.labelValue { label += " AND ml.value = \(bind(value))" }

@@ -47,7 +47,7 @@ struct MachineAlertJob: Sendable {
                 alertType: .machineOffline, clientName: row.9, language: row.10, machineName: row.2, lastSeen: row.3,
                 os: [row.4, row.5].compactMap { $0 }.joined(separator: " ").nilIfEmpty, ip: row.6, agentVersion: row.7, agentChannel: row.8,
                 severity: "critical", dashboardURL: "\(publicURL)/machines/\(row.0.uuidString.lowercased())")
-            for channel in try await channels(clientID: row.1, alertType: .machineOffline) {
+            for channel in try await channels(clientID: row.1, machineID: row.0, alertType: .machineOffline) {
                 try await queues.enqueue(ChannelDelivery(channelID: channel, clientID: row.1, notification: alert, machineID: row.0))
             }
         }
@@ -55,12 +55,15 @@ struct MachineAlertJob: Sendable {
         return rows.count
     }
 
-    /// Enabled channels of a client that take this alert type (an empty list takes every type).
-    func channels(clientID: UUID, alertType: AlertType) async throws -> [UUID] {
+    /// Enabled channels of a client that take this alert type (an empty list takes every type)
+    /// about this machine: a channel limited to a site ("alerts per site", migration 0011) hears
+    /// only of that site's machines.
+    func channels(clientID: UUID, machineID: UUID, alertType: AlertType) async throws -> [UUID] {
         try await client.query(
             """
             SELECT id FROM notification_channels
             WHERE client_id = \(clientID) AND enabled AND (cardinality(alert_types) = 0 OR \(alertType.rawValue) = ANY(alert_types))
+              AND (site_id IS NULL OR site_id = (SELECT m.site_id FROM machines m WHERE m.id = \(machineID) AND m.client_id = \(clientID)))
             """, logger: logger
         ).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }
     }
@@ -102,14 +105,15 @@ struct MachineAlertJob: Sendable {
                 INSERT INTO alert_rule_history (client_id, rule_id, machine_id, rule_name, metric, operator, threshold, severity, triggered_value, channels_notified)
                 SELECT DISTINCT ON (f.machine_id, f.metric) f.client_id, f.rule_id, f.machine_id, f.name, f.metric, f.operator, f.threshold, f.severity, f.value,
                        (SELECT count(*) FROM alert_rule_channels arc JOIN notification_channels nc ON nc.id = arc.channel_id AND nc.enabled
-                        WHERE arc.rule_id = f.rule_id)
+                        WHERE arc.rule_id = f.rule_id
+                          AND (nc.site_id IS NULL OR nc.site_id = (SELECT s.site_id FROM machines s WHERE s.id = f.machine_id)))
                 FROM firing f ORDER BY f.machine_id, f.metric, CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END
                 RETURNING client_id, rule_id, machine_id, rule_name, metric, operator, threshold, severity, triggered_value
             )
             SELECT i.client_id, i.rule_id, i.machine_id, i.rule_name, i.metric, i.operator, i.threshold, i.severity, i.triggered_value,
                    m.hostname, m.last_seen, m.os, m.ip_address, c.name, c.language,
                    COALESCE((SELECT array_agg(arc.channel_id) FROM alert_rule_channels arc JOIN notification_channels nc ON nc.id = arc.channel_id AND nc.enabled
-                             WHERE arc.rule_id = i.rule_id), '{}')
+                             WHERE arc.rule_id = i.rule_id AND (nc.site_id IS NULL OR nc.site_id = m.site_id)), '{}')
             FROM inserted i JOIN machines m ON m.id = i.machine_id JOIN clients c ON c.id = i.client_id
             """, logger: logger
         ).decode(Row.self).reduce(into: [Row]()) { $0.append($1) }

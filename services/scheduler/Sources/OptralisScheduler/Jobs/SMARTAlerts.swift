@@ -46,7 +46,7 @@ extension MachineAlertJob {
                 alertType: .smartWarning, clientName: row.15, language: row.16, machineName: row.11, lastSeen: row.12, os: row.13, ip: row.14,
                 severity: row.2 == "warning" ? "warning" : "critical", message: disk.message(french: row.16 != "en"),
                 dashboardURL: "\(publicURL)/machines/\(row.1.uuidString.lowercased())?tab=storage")
-            for channel in try await channels(clientID: row.0, alertType: .smartWarning) {
+            for channel in try await channels(clientID: row.0, machineID: row.1, alertType: .smartWarning) {
                 try await queues.enqueue(ChannelDelivery(channelID: channel, clientID: row.0, notification: alert, machineID: row.1))
             }
         }

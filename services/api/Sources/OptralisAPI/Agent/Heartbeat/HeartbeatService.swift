@@ -153,6 +153,7 @@ struct HeartbeatService: Sendable {
             """
             SELECT id FROM notification_channels
             WHERE client_id = \(machine.clientID) AND enabled AND (cardinality(alert_types) = 0 OR 'machine_online' = ANY(alert_types))
+              AND (site_id IS NULL OR site_id = (SELECT m.site_id FROM machines m WHERE m.id = \(machine.machineID) AND m.client_id = \(machine.clientID)))
             """, logger: logger
         ).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }
         let alert = AlertNotification(
