@@ -85,6 +85,18 @@ check("DATABASE_URL" not in services["web"]["environment"], "the web service rea
 check(services["migrate"]["environment"]["DATABASE_URL"].startswith("postgres://optralis:"), "migrate does not run as the schema's owner")
 check("REDIS_URL" not in services["ca"]["environment"], "the ca gets REDIS_URL though it does not use Redis")
 
+# The Docker socket is root on the host: only the opt-in override mounts it (docs/security.md).
+for service, spec in services.items():
+    mounts = " ".join(str(v.get("source", "") if isinstance(v, dict) else v) for v in spec.get("volumes") or [])
+    check("docker.sock" not in mounts and "DOCKER_SOCKET" not in (spec.get("environment") or {}), f"{service} gets the Docker socket by default")
+override = subprocess.run(compose[:3] + ["-f", str(root / "deploy/docker-compose.docker-admin.yml"), "config"], env=dict(base_env, **secrets, DOCKER_GID="998"), capture_output=True, text=True)
+if override.returncode != 0:
+    failures.append(f"docker-compose.docker-admin.yml does not merge: {override.stderr.strip()[:300]}")
+else:
+    opted = yaml.safe_load(override.stdout)["services"]
+    check(opted["api"]["environment"].get("DOCKER_SOCKET") == "/var/run/docker.sock", "the docker-admin override does not set DOCKER_SOCKET")
+    check([s for s, spec in opted.items() if "docker.sock" in str(spec.get("volumes"))] == ["api"], "the docker-admin override mounts the socket elsewhere than the api")
+
 redis = services["redis"]
 command = " ".join(redis["command"])
 check("--maxmemory-policy noeviction" in command, f"Redis may evict keys: {command}")

@@ -77,6 +77,7 @@ public final class CurlClient: Sendable {
         try easy.set(CURLOPT_USERAGENT, "optralis/\(OptralisVersion.current)")
         try applyTimeouts(request.timeout, easy)
         try applyTLS(request.tls, easy)
+        if let socket = request.unixSocketPath { try easy.set(CURLOPT_UNIX_SOCKET_PATH, socket) }
         if let pinned = request.pinnedAddress, let components = URLComponents(string: request.url), let host = components.host {
             let port = components.port ?? (components.scheme == "https" ? 443 : 80)
             let address = pinned.contains(":") ? "[\(pinned)]" : pinned
@@ -101,6 +102,9 @@ public final class CurlClient: Sendable {
         try easy.set(CURLOPT_HTTPHEADER, list: request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"])
         let outcome = Result { () throws(CurlError) in try easy.perform() }
         if case .failure(let error) = outcome {
+            if easy.sink.truncated, request.keepsTruncatedBody {
+                return OutboundResponse(status: easy.responseCode(), headers: parseHeaders(easy.sink.headerLines), body: easy.sink.body, truncated: true)
+            }
             if easy.sink.truncated {
                 throw CurlError(code: error.code, message: "response larger than \(request.maximumResponseBytes) bytes")
             }

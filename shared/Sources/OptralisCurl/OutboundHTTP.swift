@@ -15,11 +15,19 @@ public struct OutboundRequest: Sendable {
     public var maximumResponseBytes: Int
     /// Connect to this address whatever DNS says now (the address ``OutboundTarget`` checked).
     public var pinnedAddress: String?
+    /// Connect to this unix domain socket instead of the URL's host and port
+    /// (`CURLOPT_UNIX_SOCKET_PATH`): the URL then only gives the path and the `Host` header, as
+    /// with `http://localhost/v1.43/containers/json` for the Docker Engine's socket.
+    public var unixSocketPath: String?
+    /// A body above ``maximumResponseBytes`` is cut there and answered (``OutboundResponse/truncated``
+    /// set) rather than thrown as an error: for logs, whose first megabyte is still worth showing.
+    public var keepsTruncatedBody = false
 
     public init(
         method: Method = .get, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
-        timeout: Duration = .seconds(30), tls: TLSOptions = .init(), maximumResponseBytes: Int = 10 << 20
+        timeout: Duration = .seconds(30), tls: TLSOptions = .init(), maximumResponseBytes: Int = 10 << 20, unixSocketPath: String? = nil
     ) {
+        self.unixSocketPath = unixSocketPath
         self.method = method
         self.url = url
         self.headers = headers
@@ -56,6 +64,8 @@ public struct OutboundResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// The body stopped at the request's `maximumResponseBytes` (``OutboundRequest/keepsTruncatedBody``).
+    public var truncated = false
 
     public func header(_ name: String) -> String? {
         let wanted = name.lowercased()

@@ -111,6 +111,11 @@ struct CurlClientTests {
                 try await curl.send(OutboundRequest(url: "http://127.0.0.1:\(port)/big", maximumResponseBytes: 1 << 20))
             }
             #expect(big?.message.contains("response larger than 1048576 bytes") == true)
+            var kept = OutboundRequest(url: "http://127.0.0.1:\(port)/big", maximumResponseBytes: 1 << 20)
+            kept.keepsTruncatedBody = true
+            let cut = try await curl.send(kept)
+            #expect(cut.status == 200 && cut.truncated && cut.body.count <= 1 << 20 && cut.body.count > 1 << 19, "\(cut.body.count)")
+            #expect(try await curl.send(OutboundRequest(url: "http://127.0.0.1:\(port)/error")).truncated == false)
         }
         await curl.shutdown()
     }
@@ -145,6 +150,36 @@ struct CurlClientTests {
         }
         let earlyOutcome = await early.result
         #expect(throws: CancellationError.self) { try earlyOutcome.get() }
+        await curl.shutdown()
+    }
+
+    /// `unixSocketPath` sends the request over that socket (the Docker Engine's way); the URL's
+    /// host and port are not dialled, and a reused worker handle forgets the socket afterwards.
+    @Test func a_request_goes_through_a_unix_socket_when_one_is_set() async throws {
+        let router = Router()
+        let seen = Mutex<[String]>([])
+        router.post("/v1.43/containers/:id/start") { request, _ -> Response in
+            seen.withLock { $0.append("\(request.method) \(request.uri) host=\(request.head.authority ?? "")") }
+            return Response(status: .noContent)
+        }
+        router.get("/v1.43/version") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"ApiVersion":"1.43"}"#)))
+        }
+        let curl = CurlClient(concurrency: 1)
+        try await withUnixSocketServer(router) { path in
+            let version = try await curl.send(OutboundRequest(url: "http://localhost/v1.43/version", unixSocketPath: path))
+            #expect(version.status == 200 && version.bodyText == #"{"ApiVersion":"1.43"}"#)
+            let started = try await curl.send(OutboundRequest(method: .post, url: "http://localhost/v1.43/containers/abc/start?x=1", unixSocketPath: path))
+            #expect(started.status == 204)
+            #expect(seen.withLock { $0 } == ["POST /v1.43/containers/abc/start?x=1 host=localhost"])
+            // The same worker, without the socket: the URL's host is dialled again (nobody there).
+            let port = try freePort()
+            await #expect(throws: CurlError.self) { try await curl.send(OutboundRequest(url: "http://127.0.0.1:\(port)/v1.43/version")) }
+        }
+        let gone = await #expect(throws: CurlError.self) {
+            try await curl.send(OutboundRequest(url: "http://localhost/v1.43/version", unixSocketPath: "/nonexistent/optralis/docker.sock"))
+        }
+        #expect(gone?.message.lowercased().contains("connect") == true, "\(String(describing: gone))")
         await curl.shutdown()
     }
 

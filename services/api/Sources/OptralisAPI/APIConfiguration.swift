@@ -56,6 +56,11 @@ public struct APIConfiguration: Sendable {
     public var uptimeRobotAPIKey: String?
     public var uptimeRobotAPIURL: String
     public var uptimeRobotTimeoutSeconds: Int
+    /// `DOCKER_SOCKET`: the Docker Engine's unix socket (`/var/run/docker.sock`), for the
+    /// super_admin's `/api/admin/docker/containers` routes; unset, they answer 503
+    /// `DOCKER_NOT_CONFIGURED`. `DOCKER_API_VERSION` (1.44) prefixes the engine's paths.
+    public var dockerSocket: String?
+    public var dockerAPIVersion: String
     /// `AI_SERVICE_URL`: the AI service that `/api/ai/<path>` forwards to.
     public var aiServiceURL: String
     /// `CACHE_KEY_PREFIX`: put before every cache key, when installations share one Redis.
@@ -101,6 +106,14 @@ public struct APIConfiguration: Sendable {
         uptimeRobotAPIKey = reader.value("UPTIMEROBOT_API_KEY")
         uptimeRobotAPIURL = reader.string("UPTIMEROBOT_API_URL", default: UptimeRobotClient.defaultURL)
         uptimeRobotTimeoutSeconds = reader.int("UPTIMEROBOT_TIMEOUT_SECONDS", default: 10, range: 1...60)
+        dockerSocket = reader.value("DOCKER_SOCKET")
+        if let dockerSocket, !dockerSocket.hasPrefix("/") || dockerSocket.utf8.count > 107 {
+            reader.report("DOCKER_SOCKET", "must be an absolute path of at most 107 bytes (a unix socket's limit)")
+        }
+        dockerAPIVersion = reader.string("DOCKER_API_VERSION", default: DockerEngine.defaultAPIVersion)
+        if dockerAPIVersion.range(of: #"^1\.[0-9]{2}$"#, options: .regularExpression) == nil {
+            reader.report("DOCKER_API_VERSION", "must be an Engine API version such as 1.44")
+        }
         aiServiceURL = reader.string("AI_SERVICE_URL", default: "http://127.0.0.1:3002")
         authRateLimitWindowSeconds = reader.int("AUTH_RATE_LIMIT_WINDOW_SECONDS", default: 900, range: 1...86_400)
         openAPIPath = ProjectFiles.locate("docs/openapi.yaml", override: reader.value("OPTRALIS_OPENAPI_PATH"), containerPath: "/app/openapi.yaml")

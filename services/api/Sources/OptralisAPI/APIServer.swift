@@ -196,6 +196,10 @@ public struct APIServer: Sendable {
                 publicURL: configuration.publicURL, cache: cache, activity: activity
             ).addRoutes(to: admin)
             AdminFleetController(stats: PlatformStatsRepository(client: client, logger: logger), cache: cache, activity: activity).addRoutes(to: admin)
+            DockerController(
+                engine: configuration.dockerSocket.map { DockerEngine(socketPath: $0, apiVersion: configuration.dockerAPIVersion, http: http) },
+                activity: activity
+            ).addRoutes(to: admin)
         }
     }
 
