@@ -157,7 +157,7 @@ public struct APIServer: Sendable {
             SitesController(
                 sites: SiteStore(client: client, logger: logger), queries: machineQueries, gate: gate, writes: MachineSetWrites(activity: activity, cache: cache))
                 .addRoutes(sites: tenant.group("sites"), machines: tenant.group("machines"))
-            MachineExport(queries: machineQueries).addRoutes(to: tenant.group("export"))
+            MachineExport(queries: machineQueries, gate: gate).addRoutes(to: tenant.group("export"))
             OverviewController(client: client, logger: logger).addRoutes(to: tenant)
             MachinesController(
                 machines: machineRepository, settings: CollectionSettingsRepository(client: client, logger: logger), activity: activity, cache: cache,

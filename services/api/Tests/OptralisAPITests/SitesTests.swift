@@ -29,6 +29,7 @@ struct SitesTests {
                 (.get, "/api/sites", nil), (.post, "/api/sites", ["name": "Paris"]), (.get, "/api/sites/overview", nil),
                 (.get, "/api/sites/\(site)/health", nil), (.get, "/api/sites/\(site)/machines", nil), (.delete, "/api/sites/\(site)", nil),
                 (.put, "/api/machines/assign-site", ["site_id": site, "machine_ids": [site]]), (.get, "/api/machines?site_id=\(site)", nil),
+                (.get, "/api/export/machines?site_id=\(site)", nil),
                 (.post, "/api/notifications/channels", ["type": "email", "name": "Paris", "config": ["emails": ["a@b.test"]], "site_id": site]),
             ]
             for (method, path, body) in refused {

@@ -3,9 +3,11 @@ import Hummingbird
 import OptralisCore
 
 /// `GET /api/export/machines`: the machine list as CSV for Excel — UTF-8 with a byte-order mark,
-/// RFC 4180 quoting, CRLF line ends — streamed 500 machines at a time, with the list's filters.
+/// RFC 4180 quoting, CRLF line ends — streamed 500 machines at a time, with the list's filters
+/// (`site_id` under the list's own rule: the Business licence).
 struct MachineExport {
     let queries: MachineQueries
+    let gate: LicenceGate
 
     static let header = [
         "hostname", "status", "os", "os_version", "ip_address", "agent_version", "last_seen", "health_score", "os_compliant", "group",
@@ -16,6 +18,7 @@ struct MachineExport {
         group.get("machines") { request, context -> Response in
             let clientID = try context.requireIdentity().requireClient()
             var filter = try MachineListController.filter(request.uri.queryParameters)
+            if filter.siteID != nil { try await gate.require(.business, clientID: clientID) }
             filter.limit = 500
             filter.page = 1
             let first = try await queries.list(clientID: clientID, filter)  // errors surface before the 200 is sent
