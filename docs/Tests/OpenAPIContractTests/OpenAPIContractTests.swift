@@ -71,6 +71,20 @@ struct OpenAPIContractTests {
         #expect(missing.isEmpty, "routes missing from docs/openapi.yaml: \(missing.sorted { $0.description < $1.description })")
     }
 
+    /// Every `$ref` names a component that exists: the fuzz suite cannot load an operation whose
+    /// reference dangles, and a reader would find nothing there either.
+    @Test func every_reference_resolves() throws {
+        let text = try String(contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        let document = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let components = document["components"] as? [String: Any] ?? [:]
+        var dangling: [String] = []
+        for match in text.matches(of: /"#\/components\/([A-Za-z]+)\/([A-Za-z0-9_.-]+)"/) {
+            let (kind, name) = (String(match.1), String(match.2))
+            if (components[kind] as? [String: Any])?[name] == nil { dangling.append("\(kind)/\(name)") }
+        }
+        #expect(dangling.isEmpty, "references to components that do not exist: \(Set(dangling).sorted())")
+    }
+
     @Test func every_documented_route_is_registered() async throws {
         let stale = try Self.documented().subtracting(try await Self.registered())
         #expect(stale.isEmpty, "documented but not registered: \(stale.sorted { $0.description < $1.description })")
