@@ -58,7 +58,7 @@ public struct APIConfiguration: Sendable {
     public var uptimeRobotTimeoutSeconds: Int
     /// `DOCKER_SOCKET`: the Docker Engine's unix socket (`/var/run/docker.sock`), for the
     /// super_admin's `/api/admin/docker/containers` routes; unset, they answer 503
-    /// `DOCKER_NOT_CONFIGURED`. `DOCKER_API_VERSION` (1.44) prefixes the engine's paths.
+    /// `DOCKER_NOT_CONFIGURED` (404). `DOCKER_API_VERSION` (1.44) prefixes the engine's paths.
     public var dockerSocket: String?
     public var dockerAPIVersion: String
     /// `AI_SERVICE_URL`: the AI service that `/api/ai/<path>` forwards to.

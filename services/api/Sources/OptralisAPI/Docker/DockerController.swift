@@ -5,7 +5,8 @@ import OptralisServer
 
 /// `/api/admin/docker/containers` (super_admin, through ``SuperAdminMiddleware``): list, inspect,
 /// logs, stats, start, stop and restart the host's containers through the Docker Engine's
-/// socket. Without `DOCKER_SOCKET` every route answers 503 `DOCKER_NOT_CONFIGURED`.
+/// socket. Without `DOCKER_SOCKET` every route answers 404 `DOCKER_NOT_CONFIGURED`: the feature
+/// does not exist on this installation (a 5xx would say the server failed, which it did not).
 /// Start, stop and restart are recorded in the activity log (category `system`).
 struct DockerController {
     let engine: DockerEngine?
@@ -89,7 +90,7 @@ struct DockerController {
 
     private func requireEngine() throws -> DockerEngine {
         guard let engine else {
-            throw AppError.serviceUnavailable("Docker administration is off: set DOCKER_SOCKET to the engine's socket (docs/admin.md)", code: "DOCKER_NOT_CONFIGURED")
+            throw AppError.notFound("Docker administration is off: set DOCKER_SOCKET to the engine's socket (docs/admin.md)", code: "DOCKER_NOT_CONFIGURED")
         }
         return engine
     }
