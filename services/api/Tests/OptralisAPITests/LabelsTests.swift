@@ -28,6 +28,8 @@ struct LabelsTests {
 
             let assigned = try await api.send(.post, "/api/labels/assign", token: admin, json: ["label_id": label, "value": "prod", "machine_ids": Array(ids.prefix(2))])
             #expect(assigned.status == .ok && assigned.json["count"] as? Int == 2, "\(assigned.text)")
+            let listed = try JSONSerialization.jsonObject(with: Data(try await api.send(.get, "/api/labels", token: observer).text.utf8)) as? [[String: Any]]
+            #expect(listed?.first { $0["key"] as? String == "env" }?["machine_count"] as? Int == 2, "the list counts each label's machines")
             let defaulted = try await api.send(.post, "/api/labels/assign", token: admin, json: ["label_id": label, "machine_ids": [ids[2]]])
             #expect(defaulted.json["count"] as? Int == 1)
             let prod = try await api.send(.get, "/api/labels/\(label)/machines?value=prod", token: observer)

@@ -17,7 +17,9 @@ struct LabelRepository: Sendable {
         let key: String
         let color: String
         let createdAt: Date
-        enum CodingKeys: String, CodingKey { case id, clientID = "client_id", key, color, createdAt = "created_at" }
+        /// How many machines carry it: in the list only (absent from other answers).
+        var machineCount: Int?
+        enum CodingKeys: String, CodingKey { case id, clientID = "client_id", key, color, createdAt = "created_at", machineCount = "machine_count" }
     }
 
     struct Assignment: Codable, Sendable {
@@ -43,7 +45,17 @@ struct LabelRepository: Sendable {
     }
 
     func all(clientID: UUID) async throws -> [Label] {
-        try await labels("SELECT id, client_id, key, color, created_at FROM labels WHERE client_id = \(clientID) ORDER BY key")
+        let rows = try await client.query(
+            """
+            SELECT l.id, l.client_id, l.key, l.color, l.created_at,
+                   (SELECT count(*)::int FROM machine_labels ml WHERE ml.client_id = l.client_id AND ml.label_id = l.id)
+            FROM labels l WHERE l.client_id = \(clientID) ORDER BY l.key
+            """, logger: logger)
+        var labels: [Label] = []
+        for try await (id, client, key, color, created, count) in rows.decode((UUID, UUID, String, String, Date, Int).self) {
+            labels.append(Label(id: id, clientID: client, key: key, color: color, createdAt: created, machineCount: count))
+        }
+        return labels
     }
 
     func find(id: UUID, clientID: UUID) async throws -> Label? {

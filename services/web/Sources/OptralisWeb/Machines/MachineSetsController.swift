@@ -65,14 +65,7 @@ struct MachineSetsController: Sendable {
     private func list(_ kind: Kind, _ call: inout PageCall) async throws -> Response {
         let reply = try await call.get([kind.apiPath])[0]
         guard reply.ok else { return call.failure(reply) }
-        var sets = reply.list
-        // Labels come without a count: each label's machines, read at once (a client has few).
-        if kind.field == "key" {
-            let counts = try await call.get(sets.prefix(100).map { "/api/labels/\($0["id"] as? String ?? "")/machines" })
-            for index in counts.indices where counts[index].ok {
-                sets[index]["machine_count"] = ((try? JSONSerialization.jsonObject(with: Data(counts[index].body))) as? [Any])?.count ?? 0
-            }
-        }
+        let sets = reply.list
         let rows = sets.map { set -> [String: Any] in
             [
                 "id": set["id"] as? String ?? "", "name": set[kind.field] as? String ?? "", "color": Self.color(set["color"]),
