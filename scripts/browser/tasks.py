@@ -101,6 +101,15 @@ try:
           driver.page_source[:600])
     shot(driver, "groups")
     check("no request leaves the site", external_requests(driver) == [], str(external_requests(driver)))
+
+    # The same pages in French.
+    for page, heading in [("/notifications?lang=fr", "Notifications"), ("/users", "Utilisateurs"), ("/groups", "Groupes"),
+                          ("/install", None), ("/settings", None), ("/ai", None)]:
+        driver.get(base + page)
+        french = driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+        check(f"{page.split('?')[0]} in French", french and (heading is None or f"<h1>{heading}</h1>" in driver.page_source), driver.page_source[:300])
+        shot(driver, page.split("?")[0].strip("/").replace("/", "-") + "-fr")
+    driver.get(base + "/?lang=en")
     driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
     WebDriverWait(driver, 15).until(lambda d: "/login" in d.current_url)
 

@@ -91,7 +91,7 @@ struct BrowserTests {
                 notifier.child.signal(SIGTERM)
                 _ = await notifier.child.waitForExit(timeout: .seconds(10))
                 let checks = result.output.split(separator: "\n").filter { $0.hasPrefix("ok ") || $0.hasPrefix("FAIL ") }
-                #expect(result.status == 0 && checks.count >= 29, "\(result.output.suffix(3000))")
+                #expect(result.status == 0 && checks.count >= 35, "\(result.output.suffix(3000))")
                 for failure in checks where failure.hasPrefix("FAIL ") { Issue.record("\(failure)") }
                 #expect(received.withLock { $0 } == 1, "the sink got the channel's test")
             }
