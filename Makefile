@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SERVICE ?= api
 
-.PHONY: deps build run stop status logs test bench migrate
+.PHONY: deps build run stop status logs mail test bench migrate
 
 deps:           ## install missing Debian packages and test tools
 	scripts/deps.sh
@@ -21,6 +21,9 @@ status:         ## which services are running
 
 logs:           ## follow one service's log: make logs SERVICE=notifier
 	tail -n 100 -F .local/logs/$(SERVICE).log
+
+mail:           ## the emails the local stack sent (no SMTP_HOST): make mail, or make mail N=3 to read one
+	@if [ -n "$(N)" ]; then python3 scripts/mailcatcher.py show .local/mail $(N); else python3 scripts/mailcatcher.py list .local/mail; fi
 
 test:           ## every test, against a PostgreSQL and Redis started for the run
 	scripts/test.sh

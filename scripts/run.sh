@@ -4,6 +4,8 @@
 #          DATABASE_URL / REDIS_URL point elsewhere; secrets generated once into
 #          .local/secrets.env; debug build; migrations; every service and a local agent in
 #          the background (logs in .local/logs/<service>.log, pids in .local/run/).
+#          Without SMTP_HOST, a local mailbox (scripts/mailcatcher.py, 127.0.0.1:2525) keeps
+#          every email the notifier sends in .local/mail/ (read them with `make mail`).
 #   stop:  stops the services, then the local PostgreSQL and Redis.
 # Variables from the environment or from a .env file at the root reach every service.
 set -euo pipefail
@@ -13,6 +15,7 @@ local_dir="$root/.local"
 logs="$local_dir/logs"
 run="$local_dir/run"
 services=(web ca api ai notifier scheduler agent)
+mail_dir="$local_dir/mail"
 
 running() { [ -f "$run/$1.pid" ] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }
 
@@ -26,6 +29,8 @@ stop_all() {
     fi
     rm -f "$run/$service.pid"
   done
+  if running mailcatcher; then kill -TERM "$(cat "$run/mailcatcher.pid")"; echo "stopped mailcatcher"; fi
+  rm -f "$run/mailcatcher.pid"
   scripts/pg.sh stop "$local_dir/pg" 25432 || true
   scripts/redis.sh stop "$local_dir/redis" 26379 || true
 }
@@ -34,6 +39,7 @@ status() {
   for service in "${services[@]}"; do
     if running "$service"; then echo "$service: running (pid $(cat "$run/$service.pid"))"; else echo "$service: stopped"; fi
   done
+  if running mailcatcher; then echo "mail: .local/mail (pid $(cat "$run/mailcatcher.pid"); make mail)"; fi
 }
 
 start_all() {
@@ -95,6 +101,19 @@ start_all() {
   "$bin/optralis-ca" server-cert --name 127.0.0.1 --name localhost --name "$(hostname)" --out "$local_dir/agent-tls" >/dev/null
   export AGENT_TLS_CERT_FILE=$local_dir/agent-tls/server.crt AGENT_TLS_KEY_FILE=$local_dir/agent-tls/server.key AGENT_TLS_CA_FILE=$local_dir/agent-tls/ca.crt
 
+  # No SMTP server configured: the notifier sends to a local mailbox instead of dead-lettering.
+  if [ -z "${SMTP_HOST:-}" ]; then
+    mail_port=${MAIL_CATCHER_PORT:-2525}
+    if ! running mailcatcher; then
+      mkdir -p "$mail_dir"
+      nohup python3 scripts/mailcatcher.py serve "$mail_port" "$mail_dir" >>"$logs/mailcatcher.log" 2>&1 </dev/null &
+      echo $! >"$run/mailcatcher.pid"
+      for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$mail_port") 2>/dev/null && break; sleep 0.1; done
+    fi
+    export SMTP_HOST=127.0.0.1 SMTP_PORT=$mail_port SMTP_SECURITY=none
+    mail_note="  mail       .local/mail (no SMTP_HOST: every email is kept there; list them with make mail)"
+  fi
+
   echo "==> migrating"
   "$bin/optralis-api" migrate >>"$logs/migrate.log" 2>&1 || { tail -20 "$logs/migrate.log" >&2; exit 1; }
 
@@ -143,6 +162,7 @@ start_all() {
   done
   echo
   echo "  agents     https://127.0.0.1:$AGENT_TLS_PORT (mutual TLS; CA certificate: .local/agent-tls/ca.crt)"
+  [ -n "${mail_note:-}" ] && echo "$mail_note"
   echo
   echo "First super_admin (must change the password at first login; kept in .local/credentials):"
   echo "  email:    $OPTRALIS_ADMIN_EMAIL"
