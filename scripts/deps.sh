@@ -129,6 +129,23 @@ if ! has_selenium python3 && ! has_selenium "$venv/bin/python"; then
   rm -f "$log"
 fi
 
+# The deployment's static checks (scripts/check-kubernetes.py): checkov and kubernetes-validate,
+# pinned, each in its own virtual environment under .local/ (checkov's dependencies, boto3 among
+# them, would otherwise replace versions other tools on this machine rely on).
+python_tool() {  # python_tool NAME VERSION COMMAND
+  local dir="$(cd "$(dirname "$0")/.." && pwd)/.local/venv-$1"
+  "$dir/bin/$3" --version 2>/dev/null | grep -q "$2" && return 0
+  echo "deps.sh: installing $1 $2 into $dir" >&2
+  local log; log=$(mktemp)
+  { [ -x "$dir/bin/python" ] || python3 -m venv "$dir" >"$log" 2>&1 || { apt_install python3-venv; python3 -m venv "$dir" >"$log" 2>&1; }; } \
+    || { cat "$log" >&2; rm -f "$log"; die "python3 -m venv $dir failed"; }
+  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check "$1==$2" >"$log" 2>&1 \
+    || { cat "$log" >&2; rm -f "$log"; die "pip install $1 into $dir failed"; }
+  rm -f "$log"
+}
+python_tool checkov 3.3.30 checkov
+python_tool kubernetes-validate 1.37.0 kubernetes-validate
+
 if ! command -v swift >/dev/null 2>&1; then
   die "the Swift toolchain is missing: 'swift' is not on PATH (install Swift 6.x from swift.org, e.g. under /opt/swift, and add its usr/bin to PATH)"
 fi

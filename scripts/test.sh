@@ -24,6 +24,10 @@ fi
 
 echo "==> deploy/: compose least privilege, Redis settings, Caddy routes (scripts/check-deploy.py)"
 python3 scripts/check-deploy.py
+echo "==> deploy/: checkov, the Kubernetes manifests (scripts/check-kubernetes.py)"
+python3 scripts/check-kubernetes.py
+echo "==> make run's local mailbox (scripts/tests/mailcatcher_test.py)"
+python3 scripts/tests/mailcatcher_test.py
 
 echo "==> swift build --build-tests"
 start=$(date +%s)

@@ -14,9 +14,16 @@ extension Router {
         add(middleware: NULRejectionMiddleware())
     }
 
-    /// `GET /health` (503 when a required dependency is down) and `GET /metrics`.
+    /// `GET /health` (503 when a required dependency is down), `GET /health/live` and `GET /metrics`.
     public func addStandardRoutes(health: HealthReporter) {
         OptralisMetrics.bootstrap(service: health.service)
+        // Liveness: the process answers. Checks no dependency, so an orchestrator does not
+        // restart every replica while PostgreSQL is down (readiness, /health, takes them out).
+        get("/health/live") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"status":"alive"}"#)))
+        }
         get("/health") { _, _ -> Response in
             let report = await health.report()
             let body = try ResponseJSON.encode(report, sortedKeys: true)

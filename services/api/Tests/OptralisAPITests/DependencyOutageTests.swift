@@ -86,6 +86,11 @@ struct DependencyOutageTests {
                     agentTimes.append(postTime)
                     try await Task.sleep(for: .seconds(2))
                 }
+                // Readiness fails, liveness does not: an orchestrator stops routing to the api
+                // without restarting it (deploy/kubernetes probes).
+                #expect(try await bed.api.send(.get, "/health").status == .serviceUnavailable)
+                let live = try await bed.api.send(.get, "/health/live")
+                #expect(live.status == .ok && live.string("status") == "alive", "\(live.status) \(live.text)")
                 print("postgres stopped: /api/me \(userTimes.map(Self.ms).joined(separator: ", ")); /agent/collect \(agentTimes.map(Self.ms).joined(separator: ", "))")
 
                 try await postgres.start()
