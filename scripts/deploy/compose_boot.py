@@ -15,11 +15,12 @@ from the built binaries with exactly the environment compose and the image give 
 3. Services start in compose's dependency order (depends_on): the one-shot `migrate` and
    `agent-tls` run their `command:` to completion, then ca, api, web, ai, scheduler and the
    notifier scaled to 3 (distinct HOSTNAME and port, as `--scale notifier=3`); each must pass its
-   compose healthcheck (its /health) in time. A service that exits (a variable compose does not
-   give it: exit 78 naming it) fails the test with its log's tail.
+   compose healthcheck (its /health) in time, then report `ok` with its dependencies up. A
+   service that exits (a variable compose does not give it: exit 78 naming it) fails the test
+   with its log's tail.
 4. Debian's caddy runs deploy/Caddyfile (upstreams and site address rewritten) in front of the
    real api and web: /api/* and /install.sh reach the api, /login the dashboard, /metrics is
-   404. A machine enrols through Caddy (POST /api/public/bootstrap: api -> ca); its certificate
+   404; the first super_admin signs in to the dashboard through it. A machine enrols through Caddy (POST /api/public/bootstrap: api -> ca); its certificate
    verifies against agent-tls's CA file; the agents' mTLS port answers /agent/ping with it and
    refuses a client without one.
 5. 60 contact-form posts through the api queue 60 emails; the 3 notifiers deliver each exactly
@@ -50,6 +51,8 @@ import sys
 import tempfile
 import time
 import urllib.error as urllib_error
+import urllib.parse as urllib_parse
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -394,6 +397,29 @@ def psql(url: str, sql: str) -> str:
     return result.stdout.strip()
 
 
+def dependencies(boot: Boot) -> None:
+    """/health 200 is not enough: the api answers 200 `degraded` without Redis. Every instance
+    must report `ok`, with every dependency it checks up (or disabled: Claude without a key)."""
+    phase("each service's /health report")
+    for instance, process in boot.processes.items():
+        if instance in ("migrate", "agent-tls"):
+            continue
+        service = instance.split("-")[0]
+        status, _, body = http("GET", boot.health_url(service, instance))
+        try:
+            report = json.loads(body)
+        except ValueError:
+            check(False, f"{instance}: /health is not JSON: {body[:200]!r}")
+            continue
+        checks = {name: value.get("status") for name, value in (report.get("checks") or {}).items()}
+        print(f"  {instance:<11} {report.get('status')}: " + ", ".join(f"{n} {s}" for n, s in sorted(checks.items())))
+        check(status == 200 and report.get("status") == "ok", f"{instance}: /health is {status} {report.get('status')}: {checks}")
+        down = {n: report["checks"][n].get("error") for n, s in checks.items() if s == "down"}
+        check(not down, f"{instance}: dependencies down: {down}")
+        warnings = {n: v["warning"] for n, v in (report.get("checks") or {}).items() if v.get("warning")}
+        check(not warnings, f"{instance}: dependency warnings: {warnings}")
+
+
 def through_caddy(boot: Boot) -> None:
     phase("Caddy (deploy/Caddyfile) in front of the api and web")
     port = PORTS.take()
@@ -418,7 +444,40 @@ def through_caddy(boot: Boot) -> None:
         for path in ("/metrics", "/METRICS"):
             status, _, body = http("GET", base + path)
             check(status == 404 and b"# TYPE" not in body, f"{path} through Caddy answered {status}")
+        dashboard_login(boot, port)
         enrol(boot, base)
+
+
+def dashboard_login(boot: Boot, port: int) -> None:
+    """The first super_admin (DEFAULT_ADMIN_* from the .env) signs in to the dashboard through
+    Caddy: web -> api (/auth/login) -> a session in Redis, read back on the next page."""
+    def request(method: str, path: str, body: str | None = None, cookies: dict | None = None):
+        connection = http_client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        reply = connection.getresponse()
+        jar = SimpleCookie()
+        for value in reply.headers.get_all("Set-Cookie") or []:
+            jar.load(value)
+        result = reply.status, reply.headers.get("Location", ""), {k: m.value for k, m in jar.items()}, reply.read()
+        connection.close()
+        return result
+
+    status, _, cookies, page = request("GET", "/login")
+    token = re.search(rb'name="_csrf" value="([^"]+)"', page)
+    if not check(status == 200 and token and "optralis_login_csrf" in cookies, f"the login page has no CSRF token ({status})"):
+        return
+    form = urllib_parse.urlencode({"_csrf": token.group(1).decode(), "email": boot.variables["DEFAULT_ADMIN_EMAIL"],
+                                   "password": boot.variables["DEFAULT_ADMIN_PASSWORD"]})
+    status, location, session, page = request("POST", "/login", form, cookies)
+    if not check(status in (302, 303) and location == "/settings/password" and session,
+                 f"the super_admin's dashboard login through Caddy: {status} -> {location!r} {page[:200]!r}\n{boot.tail('web')}"):
+        return
+    status, _, _, page = request("GET", "/settings/password", cookies={**cookies, **session})
+    check(status == 200 and b"<form" in page, f"the dashboard page after login: {status}")
+    print("  dashboard: the first super_admin signed in through Caddy (web -> api -> session in Redis)")
 
 
 def enrol(boot: Boot, base: str) -> None:
@@ -546,6 +605,7 @@ def main() -> int:
         booted = boot.boot()
         boot.print_rewrites()
         if booted:
+            dependencies(boot)
             through_caddy(boot)
             notifier_scaled(boot, smtp_dir)
         phase("SIGTERM")
