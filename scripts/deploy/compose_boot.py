@@ -272,11 +272,17 @@ class Boot:
             env[name] = new
         return env
 
-    def agent_container_port(self) -> int:
+    def agent_container_port(self) -> int | None:
+        """The api's published port's container side; the published side must be AGENT_MTLS_PORT."""
         for mapping in self.services["api"].get("ports") or []:
-            target = mapping.get("target") if isinstance(mapping, dict) else str(mapping).split(":")[-1]
-            return int(target)
-        return 8443
+            if isinstance(mapping, dict):
+                published, target = mapping.get("published"), mapping.get("target")
+            else:
+                published, _, target = str(mapping).rpartition(":")
+            check(str(published).split(":")[-1] == str(self.tls_port), f"the api publishes {mapping}, not AGENT_MTLS_PORT")
+            return int(str(target).split("/")[0])
+        check(False, "the api publishes no port for the agents")
+        return None
 
     def command(self, service: str, instance: str) -> list[str]:
         spec = self.services[service]
