@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SERVICE ?= api
 
-.PHONY: deps build run stop status logs mail test bench migrate
+.PHONY: deps build run stop status logs mail test bench migrate backup restore
 
 deps:           ## install missing Debian packages and test tools
 	scripts/deps.sh
@@ -30,3 +30,10 @@ test:           ## every test, against a PostgreSQL and Redis started for the ru
 
 bench:          ## benchmarks (scripts/bench.sh)
 	scripts/bench.sh
+
+backup:         ## database (pg_dump -Fc) + CA directory of `make run`, or DATABASE_URL/CA_DIR: make backup [DIR=...]
+	scripts/backup.sh backup $(or $(DIR),.local/backups/$(shell date -u +%Y%m%dT%H%M%SZ))
+
+restore:        ## restore a backup into an empty database and CA_DIR: make restore DIR=... [FORCE=1]
+	@test -n "$(DIR)" || { echo "make restore DIR=<a backup directory> [FORCE=1]" >&2; exit 2; }
+	scripts/backup.sh restore $(DIR) $(if $(FORCE),--force)

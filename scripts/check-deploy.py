@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks deploy/ as compose and Caddy resolve it (issue 17, items 4, 7 and 10).
 
-1. `docker-compose config` with placeholder secrets: every required variable is named, and the
+1. `docker-compose config` with placeholder secrets (and nothing else: the caller's environment and
+   any deploy/.env stay out): every required variable is named, and the
    resolved file gives each service only the secrets it uses, runs Redis with a password and
    noeviction, and every Swift service in production mode.
 2. deploy/Caddyfile run by the real caddy, in front of stand-in api and web services on 127.0.0.1
@@ -11,22 +12,17 @@
 Exits non-zero naming each failed check.
 """
 import http.server
-import os
 import pathlib
-import re
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
-import time
-import urllib.error
-import urllib.request
 
 import yaml
 
-root = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "deploy"))
+import deploylib  # noqa: E402
+
+root = deploylib.ROOT
 failures = []
 
 
@@ -46,18 +42,11 @@ secrets = {
     "SMTP_PASS": "smtp-secret",
     "ANTHROPIC_API_KEY": "anthropic-secret",
 }
-base_env = {k: v for k, v in os.environ.items() if k not in secrets and not k.startswith(("POSTGRES_", "DATABASE_", "REDIS_"))}
-compose = ["docker-compose", "-f", str(root / "deploy/docker-compose.yml"), "config"]
-
 for name in ["POSTGRES_PASSWORD", "DATABASE_APP_PASSWORD", "REDIS_PASSWORD", "JWT_SECRET", "INTERNAL_SERVICE_TOKEN", "CA_SERVICE_TOKEN"]:
-    env = dict(base_env, **{k: v for k, v in secrets.items() if k != name})
-    result = subprocess.run(compose + ["-q"], env=env, capture_output=True, text=True)
+    result = deploylib.compose_config({k: v for k, v in secrets.items() if k != name}, extra=["-q"])
     check(result.returncode != 0 and name in result.stderr, f"compose starts without {name}: {result.stderr.strip()[:200]}")
 
-result = subprocess.run(compose, env=dict(base_env, **secrets), capture_output=True, text=True)
-if result.returncode != 0:
-    sys.exit(f"check-deploy: docker-compose config failed: {result.stderr}")
-services = yaml.safe_load(result.stdout)["services"]
+services = deploylib.resolved_services(secrets)
 swift_services = ["api", "ai", "notifier", "scheduler", "ca"]
 
 # Which services may see each secret (by its value, wherever it appears in the environment).
@@ -89,7 +78,7 @@ check("REDIS_URL" not in services["ca"]["environment"], "the ca gets REDIS_URL t
 for service, spec in services.items():
     mounts = " ".join(str(v.get("source", "") if isinstance(v, dict) else v) for v in spec.get("volumes") or [])
     check("docker.sock" not in mounts and "DOCKER_SOCKET" not in (spec.get("environment") or {}), f"{service} gets the Docker socket by default")
-override = subprocess.run(compose[:3] + ["-f", str(root / "deploy/docker-compose.docker-admin.yml"), "config"], env=dict(base_env, **secrets, DOCKER_GID="998"), capture_output=True, text=True)
+override = deploylib.compose_config(dict(secrets, DOCKER_GID="998"), files=[deploylib.COMPOSE_FILE, root / "deploy/docker-compose.docker-admin.yml"])
 if override.returncode != 0:
     failures.append(f"docker-compose.docker-admin.yml does not merge: {override.stderr.strip()[:300]}")
 else:
@@ -104,79 +93,50 @@ check("requirepass" in command and "$REDIS_PASSWORD" in command.replace("$$", "$
 check(secrets["REDIS_PASSWORD"] not in command, "the Redis password is on redis-server's command line")
 
 # --- Caddy ----------------------------------------------------------------------------------
-caddy = shutil.which("caddy")
-if caddy is None:
-    failures.append("caddy is not installed (scripts/deps.sh installs it)")
-else:
-    class StandIn(http.server.BaseHTTPRequestHandler):
-        name = b"api"
+class StandIn(http.server.BaseHTTPRequestHandler):
+    name = b"api"
 
-        def do_GET(self):
-            body = b'{"stand_in":"' + self.name + b'"}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def do_GET(self):
+        body = b'{"stand_in":"' + self.name + b'"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
-        def log_message(self, *args):
-            pass
+    def log_message(self, *args):
+        pass
 
-    class WebStandIn(StandIn):
-        name = b"web"
 
-    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
-    web_upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), WebStandIn)
-    for server in (upstream, web_upstream):
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    with tempfile.TemporaryDirectory() as work:
-        text = (root / "deploy/Caddyfile").read_text()
-        check("reverse_proxy api:3000" in text and "reverse_proxy web:3001" in text, "the Caddyfile no longer proxies to api:3000 and web:3001; update this check")
-        text = text.replace("reverse_proxy api:3000", f"reverse_proxy 127.0.0.1:{upstream.server_address[1]}")
-        text = text.replace("reverse_proxy web:3001", f"reverse_proxy 127.0.0.1:{web_upstream.server_address[1]}")
-        caddyfile = pathlib.Path(work) / "Caddyfile"
-        caddyfile.write_text(text)
-        env = dict(os.environ, DOMAIN=f"http://127.0.0.1:{port}", HOME=work, XDG_DATA_HOME=work, XDG_CONFIG_HOME=work)
-        process = subprocess.Popen([caddy, "run", "--config", str(caddyfile), "--adapter", "caddyfile"], env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        try:
-            def get(path):
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as reply:
-                        return reply.status, reply.read()
-                except urllib.error.HTTPError as error:
-                    return error.code, error.read()
+class WebStandIn(StandIn):
+    name = b"web"
 
-            deadline = time.time() + 20
-            status = None
-            while time.time() < deadline:
-                try:
-                    status, _ = get("/health")
-                    break
-                except (urllib.error.URLError, ConnectionError):
-                    time.sleep(0.2)
-            check(status == 200, f"caddy did not answer /health (status {status})")
-            for path in ["/metrics", "/metrics/", "/METRICS", "/%6Detrics", "/metrics?format=text", "//metrics"]:
-                status, body = get(path)
-                check(status == 404 and b"stand_in" not in body, f"{path} reaches a service through Caddy ({status})")
-            for path, target in [("/api/machines", b"api"), ("/auth/login", b"api"), ("/agent/ping", b"api"), ("/install.sh", b"api"), ("/install.ps1", b"api"), ("/status/external", b"api"),
-                                 ("/", b"web"), ("/machines/x", b"web"), ("/login", b"web"), ("/status", b"web")]:
-                status, body = get(path)
-                check(status == 200 and b'"stand_in":"' + target + b'"' in body, f"{path} does not reach the {target.decode()} ({status} {body[:80]!r})")
-        finally:
-            process.terminate()
-            try:
-                output, _ = process.communicate(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                output, _ = process.communicate()
-            if failures:
-                print(output[-2000:], file=sys.stderr)
-    upstream.shutdown()
-    web_upstream.shutdown()
+
+upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
+web_upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), WebStandIn)
+for server in (upstream, web_upstream):
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+port = deploylib.free_port()
+with tempfile.TemporaryDirectory() as work:
+    upstreams = {"api:3000": f"127.0.0.1:{upstream.server_address[1]}", "web:3001": f"127.0.0.1:{web_upstream.server_address[1]}"}
+    with deploylib.caddy(upstreams, port, pathlib.Path(work)) as output:
+        def get(path):
+            status, _, body = deploylib.http("GET", f"http://127.0.0.1:{port}{path}", timeout=5)
+            return status, body
+
+        status = deploylib.wait_http(f"http://127.0.0.1:{port}/health", 20)
+        check(status == 200, f"caddy did not answer /health (status {status})")
+        for path in ["/metrics", "/metrics/", "/METRICS", "/%6Detrics", "/metrics?format=text", "//metrics"]:
+            status, body = get(path)
+            check(status == 404 and b"stand_in" not in body, f"{path} reaches a service through Caddy ({status})")
+        for path, target in [("/api/machines", b"api"), ("/auth/login", b"api"), ("/agent/ping", b"api"), ("/install.sh", b"api"), ("/install.ps1", b"api"), ("/status/external", b"api"),
+                             ("/", b"web"), ("/machines/x", b"web"), ("/login", b"web"), ("/status", b"web")]:
+            status, body = get(path)
+            check(status == 200 and b'"stand_in":"' + target + b'"' in body, f"{path} does not reach the {target.decode()} ({status} {body[:80]!r})")
+        if failures:
+            print(output()[-2000:], file=sys.stderr)
+upstream.shutdown()
+web_upstream.shutdown()
 
 if failures:
     for failure in failures:

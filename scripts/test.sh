@@ -3,7 +3,8 @@
 # (.local/test-pg on 25433, .local/test-redis on 26380: never the `make run` ones; below the
 # ephemeral port range, so no connection of a concurrent process can hold them), builds
 # once, migrates a template database every test suite copies, checks the compose file,
-# then runs every test from that build, then the fuzz suite (scripts/fuzz.sh) against the same
+# then runs every test from that build, then the fuzz suite (scripts/fuzz.sh) and the deployment
+# tests (scripts/deploy-test.sh: the compose file booted, the backup round trip) against the same
 # binaries, PostgreSQL and Redis. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,7 +72,26 @@ if [ $# -eq 0 ] && [ "${OPTRALIS_SKIP_FUZZ:-}" != 1 ]; then
 else
   echo "fuzz suite skipped (test arguments given, or OPTRALIS_SKIP_FUZZ=1)"
 fi
+# The deployment tests (docs/deploy.md): deploy/docker-compose.yml booted from these binaries with
+# the environment compose gives each service, then the backup round trip; each counts as one more
+# test. Skipped when arguments select some Swift tests, or with OPTRALIS_SKIP_DEPLOY=1.
+deploy_status=0
+if [ $# -eq 0 ] && [ "${OPTRALIS_SKIP_DEPLOY:-}" != 1 ]; then
+  for deploy_test in boot backup; do
+    echo "==> deployment test: $deploy_test (scripts/deploy-test.sh $deploy_test)"
+    test_status=0
+    scripts/deploy-test.sh "$deploy_test" || test_status=$?
+    if [ $test_status -eq 0 ]; then
+      passed=$(( passed + 1 ))
+    else
+      failed=$(( failed + 1 )); deploy_status=1; echo "deployment test $deploy_test FAILED (exit $test_status)"
+    fi
+  done
+else
+  echo "deployment tests skipped (test arguments given, or OPTRALIS_SKIP_DEPLOY=1)"
+fi
 # One plain summary line.
 echo "$passed passed, $failed failed"
 [ $status -ne 0 ] && exit $status
-exit $fuzz_status
+[ $fuzz_status -ne 0 ] && exit $fuzz_status
+exit $deploy_status
