@@ -170,6 +170,19 @@ class Boot:
         # finds the repository's files from its working directory instead of its settings.
         self.workdirs = Path(tempfile.mkdtemp(prefix="optralis-compose-boot-"))
 
+    def binary(self, name: str) -> Path:
+        """The binary, linked outside the repository: a binary run from .build/ would find the
+        repository's files (migrations, templates) from its own location, and hide a path the
+        compose file fails to give it."""
+        linked = self.workdirs / "bin" / name
+        if not linked.exists():
+            linked.parent.mkdir(exist_ok=True)
+            try:
+                os.link(BIN / name, linked)
+            except OSError:
+                shutil.copy2(BIN / name, linked)
+        return linked
+
     def mask(self, text: str) -> str:
         for value, name in self.masks.items():
             text = text.replace(value, name)
@@ -226,7 +239,7 @@ class Boot:
         for destination, source in stage["built"].items():
             name = Path(source).name
             if name.startswith("optralis-"):
-                mapping[destination] = BIN / name
+                mapping[destination] = self.binary(name)
             elif name == "swift-backtrace-static":
                 mapping[destination] = self.backtracer
         return mapping
