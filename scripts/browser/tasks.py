@@ -100,11 +100,28 @@ try:
     check("the group counts them", driver.find_elements(By.CSS_SELECTOR, "td.num a") and driver.find_elements(By.CSS_SELECTOR, "td.num a")[0].text == "2",
           driver.page_source[:600])
     shot(driver, "groups")
+
+    # A site, a ticked machine moved to it, and the sites compared.
+    driver.get(base + "/sites/new")
+    fill(driver, "name", "Lyon")
+    fill(driver, "location", "Lyon 7e")
+    submit(driver, "form[action='/sites']")
+    check("a site is created through its form", "Site saved." in notice(driver), driver.page_source[:400])
+    driver.get(base + "/machines?sort=hostname")
+    driver.find_element(By.CSS_SELECTOR, f"input[form=batch][aria-label$=' {machines[0]}']").click()
+    Select(driver.find_element(By.ID, "batch-action")).select_by_value("site")
+    Select(driver.find_element(By.ID, "batch-site")).select_by_visible_text("Lyon")
+    submit(driver, "form#batch")
+    check("a ticked machine moves to the site", "Machines updated." in notice(driver), driver.page_source[:400])
+    driver.get(base + "/sites")
+    counts = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "td.num a")]
+    check("the sites page lists the site with its machine", "Lyon" in driver.page_source and counts == ["1"], str(counts))
+    shot(driver, "sites")
     check("no request leaves the site", external_requests(driver) == [], str(external_requests(driver)))
 
     # The same pages in French.
     for page, heading in [("/notifications?lang=fr", "Notifications"), ("/users", "Utilisateurs"), ("/groups", "Groupes"),
-                          ("/install", None), ("/settings", None), ("/ai", None)]:
+                          ("/sites", "Sites"), ("/install", None), ("/settings", None), ("/ai", None)]:
         driver.get(base + page)
         french = driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
         check(f"{page.split('?')[0]} in French", french and (heading is None or f"<h1>{heading}</h1>" in driver.page_source), driver.page_source[:300])
@@ -116,7 +133,7 @@ try:
     # An observer sees the same pages without a form (the AI page's analysis form excepted: the
     # api lets observers run analyses).
     log_in(driver, os.environ["OBSERVER_EMAIL"], os.environ["PASSWORD"])
-    for page in ["/alerts", "/notifications", "/users", "/groups", "/labels", "/machines", "/install", "/settings", "/collection-settings",
+    for page in ["/alerts", "/notifications", "/users", "/groups", "/labels", "/sites", "/machines", "/install", "/settings", "/collection-settings",
                  "/ai/automation", "/ai/reports"]:
         driver.get(base + page)
         forms = driver.find_elements(By.CSS_SELECTOR, "[data-admin-action], form[method=post]:not([action='/logout']), form#batch, input[form=batch]")

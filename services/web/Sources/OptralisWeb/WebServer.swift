@@ -47,6 +47,7 @@ public struct WebServer: Sendable {
             UsersController(api: api, renderer: renderer).addRoutes(to: signedIn)
             MachineSetsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             MachineBatchController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            SitesController(api: api, renderer: renderer).addRoutes(to: signedIn)
             AIOverviewController(api: api, renderer: renderer).addRoutes(to: signedIn)
             AIReportsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             AIAutomationController(api: api, renderer: renderer).addRoutes(to: signedIn)

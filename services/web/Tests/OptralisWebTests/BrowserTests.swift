@@ -53,7 +53,7 @@ struct BrowserTests {
 
     /// Issue 19's tasks through the forms (`scripts/browser/tasks.py`): an alert rule, a Slack
     /// channel whose test the real notifier delivers to this test's sink, an invitation, a group
-    /// and a label put on ticked machines; an observer reading the same pages without a form; a
+    /// and a label put on ticked machines, a site with a machine moved to it; an observer reading the same pages without a form; a
     /// super_admin acting as the client and leaving.
     @Test func an_admin_does_the_tasks_through_the_forms_an_observer_reads_and_a_super_admin_acts_as_the_client() async throws {
         let redis = try RedisServerProcess()
@@ -68,6 +68,8 @@ struct BrowserTests {
         try await sink.test(.live) { sinkClient in
             try await WebHarness.run(redisURL: redis.url) { web in
                 let client = try await web.seedClient("Initech")
+                // Business: the sites page and the site actions are part of the tasks.
+                try await web.sql("UPDATE clients SET license_type = 'business' WHERE id = \(client)")
                 let admin = try await web.seedUser(client: client)
                 let observer = try await web.seedUser(client: client, role: "observer")
                 let root = try await web.seedUser(client: nil, role: "super_admin")

@@ -142,6 +142,14 @@ struct WebHarness: Sendable {
         try await database.withClient { db in _ = try await db.query(query, logger: testLogger) }
     }
 
+    /// The first column of the first row, as text (cast in the query); nil without a row.
+    func sqlString(_ query: PostgresQuery) async throws -> String? {
+        try await database.withClient { db in
+            for try await value in try await db.query(query, logger: testLogger).decode(String?.self) { return value }
+            return nil
+        }
+    }
+
     // MARK: HTTP
 
     struct Page: Sendable {

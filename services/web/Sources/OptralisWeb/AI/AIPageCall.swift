@@ -1,10 +1,9 @@
 import Foundation
 
-/// What every `/ai` page shares: its place in the navigation, and the licence gate shown as
-/// what it is.
+/// What every `/ai` page shares: its place in the navigation, and the AI service's refusals in
+/// the user's words.
 extension PageCall {
     static let aiSections = [("overview", "/ai"), ("reports", "/ai/reports"), ("automation", "/ai/automation"), ("settings", "/ai/settings")]
-    static let tiers = ["Starter", "Essentials", "Pro", "Business", "Enterprise"]
 
     /// `values` with the rail's "AI" and the sub-navigation (`ai-nav`) with `section` current.
     func aiValues(_ section: String, _ values: [String: Any]) -> [String: Any] {
@@ -12,17 +11,6 @@ extension PageCall {
         all["nav_ai"] = true
         all["ai_nav"] = Self.aiSections.map { key, href -> [String: Any] in ["href": href, "label": text("ai_nav_\(key)"), "current": key == section] }
         return all
-    }
-
-    /// "Available from the Pro licence" when the api (or the AI service behind it) answered 403
-    /// `PREMIUM_REQUIRED`; nil for any other answer. The tier is the first one the api's message
-    /// names ("needs the Pro licence or above", "requires a Pro, Business or Enterprise licence").
-    func premium(_ reply: APIClient.Reply) -> String? {
-        guard reply.status == 403, reply.code == "PREMIUM_REQUIRED" else { return nil }
-        let message = reply.error ?? ""
-        let named = Self.tiers.compactMap { tier in message.range(of: "\\b\(tier)\\b", options: .regularExpression).map { ($0.lowerBound, tier) } }
-        guard let tier = named.min(by: { $0.0 < $1.0 })?.1 else { return text("ai_premium_any") }
-        return text("ai_premium").replacingOccurrences(of: "{tier}", with: tier)
     }
 
     /// The api's refusal of an analysis or of the quota in the user's words: nothing new since

@@ -46,14 +46,15 @@ struct DashboardController: Sendable {
         }
         router.get("/machines") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
-            let replies = try await call.get(["/api/machines" + Self.listQuery(request), "/api/groups"] + (call.isAdmin ? ["/api/labels"] : []))
+            // Sites answer 403 below Business: then the list has no site filter or action.
+            let replies = try await call.get(["/api/machines" + Self.listQuery(request), "/api/groups", "/api/sites"] + (call.isAdmin ? ["/api/labels"] : []))
             guard replies[0].ok else { return call.failure(replies[0]) }
-            let groups = replies[1].ok ? replies[1].list : []
+            let groups = replies[1].ok ? replies[1].list : [], sites = replies[2].ok ? replies[2].list : []
             var values = listValues(replies[0], request: request, session: call.session)
-            values.merge(filterValues(request, groups: groups, session: call.session)) { $1 }
+            values.merge(filterValues(request, groups: groups, sites: sites, session: call.session)) { $1 }
             if call.isAdmin {
                 values["batch"] = MachineBatchController.formValues(
-                    groups: groups, labels: replies[2].ok ? replies[2].list : [], back: "/machines" + Self.listQuery(request), call: call)
+                    groups: groups, labels: replies[3].ok ? replies[3].list : [], sites: sites, back: "/machines" + Self.listQuery(request), call: call)
             }
             values.merge(call.notices(["batch": "batch_done"])) { $1 }
             return call.page("machines", title: call.text("nav_machines"), values)
@@ -85,7 +86,7 @@ struct DashboardController: Sendable {
 
     /// The list's filters as the api takes them, passed through (the api bounds and checks them).
     /// The form's one `label` field takes `key` or `key=value`, split here into the api's two.
-    static let listParameters = ["search", "status", "group_id", "label", "label_value", "os", "sort", "order", "page", "limit"]
+    static let listParameters = ["search", "status", "group_id", "site_id", "label", "label_value", "os", "sort", "order", "page", "limit"]
     /// The columns the list sorts by (the api's `sort` values).
     static let sortable = ["hostname", "os", "last_seen", "health_score"]
     static let systems = ["linux", "windows", "macos"]
@@ -112,15 +113,18 @@ struct DashboardController: Sendable {
 
     /// The filter form's current choices, and the column headers' sort links (a second click on
     /// the sorted column reverses it).
-    private func filterValues(_ request: Request, groups: [[String: Any]], session: WebSession) -> [String: Any] {
+    private func filterValues(_ request: Request, groups: [[String: Any]], sites: [[String: Any]], session: WebSession) -> [String: Any] {
         let language = PageRenderer.language(of: request, session: session)
         let query = request.uri.queryParameters
         let group = query["group_id"].map(String.init) ?? "", os = query["os"].map(String.init) ?? ""
+        let site = query["site_id"].map(String.init) ?? ""
         var label = query["label"].map(String.init) ?? ""
         if let value = query["label_value"], !value.isEmpty { label += "=" + value }
         return [
             "groups": groups.map { ["id": $0["id"] as? String ?? "", "name": $0["name"] as? String ?? "", "current": ($0["id"] as? String) == group] as [String: Any] },
             "has_groups": !groups.isEmpty,
+            "sites": sites.map { ["id": $0["id"] as? String ?? "", "name": $0["name"] as? String ?? "", "current": ($0["id"] as? String) == site] as [String: Any] },
+            "has_sites": !sites.isEmpty,
             "systems": Self.systems.map { ["key": $0, "label": renderer.text("os_\($0)", language), "current": $0 == os] as [String: Any] },
             "label_filter": label,
         ]

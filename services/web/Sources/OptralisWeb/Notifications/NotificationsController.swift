@@ -9,7 +9,7 @@ struct NotificationsController: Sendable {
     let api: APIClient
     let renderer: PageRenderer
     static let types = ["email", "webhook_slack", "webhook_teams", "webhook_discord"]
-    static let fields: Set<String> = ["name", "type", "emails", "webhook_url", "card_version", "alert_types"]
+    static let fields: Set<String> = ["name", "type", "emails", "webhook_url", "card_version", "alert_types", "site_id"]
     static let statuses = ["sent", "failed", "dead_letter"]
 
     func addRoutes(to router: RouterGroup<WebRequestContext>) {
@@ -136,7 +136,11 @@ struct NotificationsController: Sendable {
     /// The add or edit form of one channel type, from the channel (edit), its defaults (new), or
     /// what was posted when the api refused it, with its reason next to the field.
     private func form(_ call: inout PageCall, channelID: String?, channel: [String: Any], refusal: APIClient.Reply? = nil) async throws -> Response {
-        let types = try await call.get(["/api/notifications/types"])[0]
+        let replies = try await call.get(["/api/notifications/types", "/api/sites"])
+        let types = replies[0]
+        // Below Business the sites answer 403: the form has no site field, and a save sends none.
+        let sites = replies[1].ok ? replies[1].list : []
+        let site = channel["site_id"] as? String ?? ""
         let type = channel["type"] as? String ?? "email"
         let config = channel["config"] as? [String: Any] ?? [:]
         let chosen = Set(channel["alert_types"] as? [String] ?? [])
@@ -153,6 +157,8 @@ struct NotificationsController: Sendable {
                 ["key": $0, "label": labels[$0] ?? $0, "checked": chosen.contains($0)]
             },
             "action": channelID.map { "/notifications/\($0)" } ?? "/notifications",
+            "has_sites": !sites.isEmpty,
+            "sites": sites.map { ["id": $0["id"] as? String ?? "", "name": $0["name"] as? String ?? "", "current": ($0["id"] as? String) == site] as [String: Any] },
         ]
         if let refusal { values.merge(FieldErrors.values(refusal, fields: Self.fields, language: call.language, renderer: renderer)) { $1 } }
         return call.page("channel-form", title: title, values, status: refusal == nil ? .ok : .badRequest)
@@ -171,6 +177,8 @@ struct NotificationsController: Sendable {
         }
         var body: [String: Any] = ["name": form["name"] ?? "", "enabled": form["enabled"] == "on", "config": config, "alert_types": form.all("alert_types")]
         if channelID == nil { body["type"] = type }
+        // The field exists only for clients with sites; empty means every site (null lifts a limit).
+        if form["site_field"] != nil { body["site_id"] = form.optional("site_id") }
         let reply = try await call.call(
             channelID == nil ? .post : .put, channelID.map { "/api/notifications/channels/\($0)" } ?? "/api/notifications/channels", json: body)
         if reply.ok || reply.status == 403 || reply.status == 404 { return call.after(reply, to: "/notifications") }
