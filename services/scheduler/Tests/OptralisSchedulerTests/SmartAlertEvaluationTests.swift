@@ -100,8 +100,8 @@ struct SmartAlertEvaluationTests {
         }
     }
 
-    @Test func a_short_burst_or_a_value_within_the_baseline_does_not_alert() async throws {
-        try await fixture.withFixture { db, job, _, client in
+    @Test func a_short_burst_a_usual_value_or_one_within_the_minimum_margin_does_not_alert() async throws {
+        try await fixture.withFixture { db, job, redis, client in
             let machine = try await essentials(db, client)
             try await baseline(db, machine)
             _ = try await rule(db, client)
@@ -114,6 +114,18 @@ struct SmartAlertEvaluationTests {
             try await db.query("DELETE FROM metrics", logger: testLogger)
             try await cpu(db, machine, 80, minutes: 3)
             #expect(try await smart(job) == 0, "three samples cover 3 of the 10 minutes")
+
+            // A machine whose CPU barely varies: p95 40, σ 0.5, so p95 + 3σ = 41.5, but the
+            // threshold is at least p95 + 10.
+            try await db.query("UPDATE metric_baselines SET baseline_stddev = 0.5", logger: testLogger)
+            try await db.query("DELETE FROM metrics", logger: testLogger)
+            try await cpu(db, machine, 48, minutes: 10)
+            #expect(try await smart(job) == 0, "48 % is under the minimum margin's 50")
+            try await db.query("DELETE FROM metrics", logger: testLogger)
+            try await cpu(db, machine, 52, minutes: 10)
+            #expect(try await smart(job) == 1, "52 % is above it")
+            let delivery = try #require(try await redis.listRange(NotificationQueues.delivery).first)
+            #expect(delivery.contains("au-dessus de 50 %") && delivery.contains("p95 40 % + 3 × σ 0.5, au moins p95 + 10)"), "\(delivery)")
         }
     }
 

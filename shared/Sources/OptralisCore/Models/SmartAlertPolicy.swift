@@ -21,6 +21,9 @@ public enum SmartAlertPolicy {
     public static let maximumRules = 50
     /// A baseline older than this is not used (the AI service measures it over the 7 days before).
     public static let baselineMaximumAgeDays = 7
+    /// An adaptive threshold is at least this many points above the baseline's p95: a machine
+    /// whose usage barely varies (σ near 0) would otherwise alert on a rise of a few percent.
+    public static let minimumMargin = 10.0
     /// The spec's noise suppression: one alert per machine and metric per 15 minutes.
     public static let groupingMinutes = 15
 

@@ -8,7 +8,8 @@ import PostgresNIO
 ///   is above the threshold: at least two samples, the oldest at most two minutes younger than
 ///   the window's start (so a sample every minute or two covers it);
 /// - the threshold is fixed (`static`) or the machine's baseline p95 + k·σ (`adaptive`) from
-///   `metric_baselines`, used only when measured in the last 7 days; no baseline, no alert;
+///   `metric_baselines`, at least p95 + ``SmartAlertPolicy/minimumMargin``, used only when
+///   measured in the last 7 days; no baseline, no alert;
 /// - correlation: nothing for a machine offline (the offline alert is the root cause) or in
 ///   maintenance, nor for a client below Essentials or whose licence is not active;
 /// - grouping: nothing when the machine and metric already had an alert of the same severity or
@@ -37,7 +38,9 @@ extension MachineAlertJob {
                   AND NOT (m.maintenance_mode AND (m.maintenance_until IS NULL OR m.maintenance_until > now()))
             ), limits AS (
                 SELECT t.*, b.baseline_p95::float8 AS p95, b.baseline_stddev::float8 AS stddev,
-                       CASE t.mode WHEN 'static' THEN t.threshold ELSE (b.baseline_p95 + t.sigma_factor * b.baseline_stddev)::float8 END AS limit_value
+                       CASE t.mode WHEN 'static' THEN t.threshold
+                           ELSE GREATEST(b.baseline_p95 + t.sigma_factor * b.baseline_stddev, b.baseline_p95 + \(SmartAlertPolicy.minimumMargin))::float8
+                       END AS limit_value
                 FROM targets t
                 LEFT JOIN metric_baselines b ON t.mode = 'adaptive' AND b.machine_id = t.machine_id
                      AND b.metric_type = CASE t.metric WHEN 'cpu' THEN 'cpu_percent' WHEN 'ram' THEN 'ram_percent' END

@@ -41,10 +41,13 @@ struct SmartAlertFiring: Sendable, Equatable {
             : "\(number(value))\(unit) on average over \(minutes) min, always above \(number(threshold))\(unit)"
         var text = (french ? "Règle intelligente « \(ruleName) » : " : "Smart rule \"\(ruleName)\": ") + above
         if mode == "adaptive", let p95, let deviation, let sigmaFactor {
+            // The minimum margin set the threshold rather than the spread.
+            let floor = p95 + sigmaFactor * deviation < threshold - 0.05
+            let margin = number(SmartAlertPolicy.minimumMargin)
             text +=
                 french
-                ? " (habituel : p95 \(number(p95))\(unit) + \(number(sigmaFactor)) × σ \(number(deviation)))"
-                : " (usual: p95 \(number(p95))\(unit) + \(number(sigmaFactor)) × σ \(number(deviation)))"
+                ? " (habituel : p95 \(number(p95))\(unit) + \(number(sigmaFactor)) × σ \(number(deviation))\(floor ? ", au moins p95 + \(margin)" : ""))"
+                : " (usual: p95 \(number(p95))\(unit) + \(number(sigmaFactor)) × σ \(number(deviation))\(floor ? ", at least p95 + \(margin)" : ""))"
         }
         return text
     }
