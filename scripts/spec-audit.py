@@ -19,7 +19,6 @@ spec_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "..", "shar
 # Why a route is not served yet, by path prefix: the issue that carries it.
 REASONS = {
     "/api/admin/docker": "issue 20, item 8 (Docker administration)",
-    "/api/alerts/rules": "issue 20, item 6 (smart alerts; the plain rules are `/api/alert-rules`)",
     "/api/apm": "issue 24 (Pro tier: APM)",
     "/api/databases": "issue 24 (Pro tier: database monitoring)",
     "/api/reports": "issue 20, items 3 and 4 (daily summary, executive reports with PDF)",

@@ -180,6 +180,8 @@ public struct APIServer: Sendable {
 
             AlertRulesController(rules: AlertRuleRepository(client: client, logger: logger), activity: activity)
                 .addRoutes(to: tenant.group("alert-rules"))
+            SmartAlertRulesController(rules: SmartAlertRuleStore(client: client, logger: logger), gate: gate, activity: activity)
+                .addRoutes(to: tenant.group("alerts/rules"))
 
             let admin = gated.group("admin").add(middleware: SuperAdminMiddleware())
             AdminController(

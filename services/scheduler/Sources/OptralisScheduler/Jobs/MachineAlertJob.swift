@@ -4,7 +4,8 @@ import OptralisCore
 import OptralisRedis
 import PostgresNIO
 
-/// Every minute: offline detection, alert-rule evaluation and failing disks (``detectSMART()``).
+/// Every minute: offline detection, alert-rule evaluation, smart rules (``evaluateSmartRules()``)
+/// and failing disks (``detectSMART()``).
 ///
 /// Offline ("Anti-Spam Machine Offline"): a machine not seen for `offlineAfter` gets one
 /// `machine_offline` notification and `offline_notified_at` is set in the same statement, so it
@@ -14,7 +15,10 @@ import PostgresNIO
 /// Rules ("Alert Rules", "Cooldown"): every enabled rule is compared, in one set-based query, with
 /// the latest data (last 15 minutes) of each machine in its scope; a rule fires for a machine at
 /// most once per its cooldown, and a machine/metric pair at most once per 15 minutes (noise
-/// suppression). Each firing is a row of `alert_rule_history` and a delivery per rule channel.
+/// suppression), counting the smart rules' alerts of the same severity or higher
+/// (``evaluateSmartRules()``, evaluated next). Each firing is a row of `alert_rule_history` and a
+/// delivery per rule channel. Correlation: a machine gone offline gets no metric alert (nor a
+/// S.M.A.R.T. one) while it stays offline: its offline alert is the root cause.
 struct MachineAlertJob: Sendable {
     let client: PostgresClient
     let queues: NotificationQueues
@@ -25,8 +29,12 @@ struct MachineAlertJob: Sendable {
     func run() async throws -> [String: Int] {
         let offline = try await detectOffline()
         let (fired, deliveries) = try await evaluateRules()
+        let smart = try await evaluateSmartRules()
         let disks = try await detectSMART()
-        return ["machines_offline": offline, "rules_fired": fired, "deliveries_queued": deliveries, "failing_disks": disks].filter { $0.value > 0 }
+        return [
+            "machines_offline": offline, "rules_fired": fired, "deliveries_queued": deliveries, "smart_rules_fired": smart.fired,
+            "smart_deliveries_queued": smart.deliveries, "failing_disks": disks,
+        ].filter { $0.value > 0 }
     }
 
     private func detectOffline() async throws -> Int {
@@ -91,6 +99,7 @@ struct MachineAlertJob: Sendable {
                 LEFT JOIN latest l ON l.machine_id = m.id
                 LEFT JOIN disks d ON d.machine_id = m.id
                 WHERE r.enabled AND NOT (m.maintenance_mode AND (m.maintenance_until IS NULL OR m.maintenance_until > now()))
+                  AND (r.metric = 'offline_minutes' OR m.last_seen >= now() - \(Int(offlineAfter.components.seconds)) * INTERVAL '1 second')
             ), firing AS (
                 SELECT c.* FROM candidates c
                 WHERE c.value IS NOT NULL
@@ -101,6 +110,9 @@ struct MachineAlertJob: Sendable {
                                   AND h.triggered_at > now() - c.cooldown_minutes * INTERVAL '1 minute')
                   AND NOT EXISTS (SELECT 1 FROM alert_rule_history h WHERE h.machine_id = c.machine_id AND h.metric = c.metric
                                   AND h.triggered_at > now() - INTERVAL '15 minutes')
+                  AND NOT EXISTS (SELECT 1 FROM smart_alert_firings f WHERE f.machine_id = c.machine_id AND f.metric = c.metric
+                                  AND f.fired_at > now() - INTERVAL '15 minutes'
+                                  AND \(unescaped: Self.rank("f.severity")) >= \(unescaped: Self.rank("c.severity")))
             ), inserted AS (
                 INSERT INTO alert_rule_history (client_id, rule_id, machine_id, rule_name, metric, operator, threshold, severity, triggered_value, channels_notified)
                 SELECT DISTINCT ON (f.machine_id, f.metric) f.client_id, f.rule_id, f.machine_id, f.name, f.metric, f.operator, f.threshold, f.severity, f.value,

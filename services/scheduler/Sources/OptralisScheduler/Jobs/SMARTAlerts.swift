@@ -5,7 +5,8 @@ import PostgresNIO
 /// S.M.A.R.T. alerts ("smart_warning"): each disk whose latest report (of the last day) is
 /// warning or critical, or predicts its failure, is notified once to the client's channels that
 /// take `smart_warning`; `smart_alerts` remembers it until the disk is seen healthy again.
-/// Virtual disks and machines in maintenance are left out.
+/// Virtual disks and machines in maintenance are left out; so are offline machines until they
+/// are back (their offline alert is the root cause; the failing disk is notified then).
 extension MachineAlertJob {
     func detectSMART() async throws -> Int {
         typealias Row = (UUID, UUID, String, String, String?, String?, Int64?, Int64?, Int64?, Int?, String?, String, Date?, String?, String?, String, String)
@@ -29,6 +30,7 @@ extension MachineAlertJob {
                 FROM latest l JOIN machines m ON m.id = l.machine_id
                 WHERE (l.smart_status IN ('warning', 'critical') OR l.predicted_failure)
                   AND NOT (m.maintenance_mode AND (m.maintenance_until IS NULL OR m.maintenance_until > now()))
+                  AND m.last_seen >= now() - \(Int(offlineAfter.components.seconds)) * INTERVAL '1 second'
                 ON CONFLICT (machine_id, disk) DO NOTHING
                 RETURNING client_id, machine_id, disk, status
             )

@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 
 /// `/alerts`: the client's alert rules and when they fired (`GET /api/alert-rules`,
-/// `…/history` filtered by rule), with the channels and groups they name. Admins create, edit,
+/// `…/history` filtered by rule), with the channels and groups they name, then the smart rules
+/// (``SmartAlertsController``). Admins create, edit,
 /// turn on and off and delete rules through forms posting here; observers read, with no form,
 /// and the api refuses them anyway.
 struct AlertsController: Sendable {
@@ -18,7 +19,8 @@ struct AlertsController: Sendable {
             let language = call.language
             let rule = request.uri.queryParameters["rule_id"].flatMap { UUID(uuidString: String($0)) }?.uuidString.lowercased()
             let replies = try await call.get(
-                ["/api/alert-rules", "/api/alert-rules/history?limit=50" + (rule.map { "&rule_id=\($0)" } ?? ""), "/api/notifications/channels", "/api/groups"])
+                ["/api/alert-rules", "/api/alert-rules/history?limit=50" + (rule.map { "&rule_id=\($0)" } ?? ""), "/api/notifications/channels", "/api/groups",
+                 "/api/alerts/rules"])
             guard replies[0].ok else { return call.failure(replies[0]) }
             let channels = Dictionary((replies[2].json["channels"] as? [[String: Any]] ?? []).compactMap { channel in
                 (channel["id"] as? String).map { ($0, channel["name"] as? String ?? "") }
@@ -26,21 +28,10 @@ struct AlertsController: Sendable {
             let groups = Dictionary(replies[3].list.compactMap { group in (group["id"] as? String).map { ($0, group["name"] as? String ?? "") } },
                                     uniquingKeysWith: { first, _ in first })
             let rules = (replies[0].json["rules"] as? [[String: Any]] ?? []).map { rule -> [String: Any] in
-                let enabled = rule["enabled"] as? Bool == true
-                let scope = (rule["machine_id"] as? String).map { _ in renderer.text("scope_machine", language) }
-                    ?? (rule["group_id"] as? String).map { renderer.text("group", language) + " " + (groups[$0] ?? "?") }
-                    ?? renderer.text("scope_all", language)
-                return [
-                    "id": rule["id"] as? String ?? "", "name": rule["name"] as? String ?? "",
+                RuleRow.values(rule, groups: groups, language: language, renderer: renderer).merging([
                     "condition": Self.condition(rule, language: language, renderer: renderer),
-                    "severity": Pill.make(rule["severity"] as? String ?? "warning", language: language, renderer: renderer),
-                    "severity_label": renderer.text("severity_\(rule["severity"] as? String ?? "warning")", language),
-                    "state": Pill.make(enabled ? "online" : "offline", language: language, renderer: renderer),
-                    "state_label": renderer.text(enabled ? "rule_on" : "rule_off", language),
-                    "toggle_label": renderer.text(enabled ? "rule_turn_off" : "rule_turn_on", language), "next_enabled": enabled ? "false" : "true",
-                    "cooldown": rule["cooldown_minutes"] as? Int ?? 0, "scope": scope,
                     "channels": (rule["channel_ids"] as? [String] ?? []).compactMap { channels[$0] }.joined(separator: ", "),
-                ]
+                ]) { $1 }
             }
             let history = (replies[1].ok ? replies[1].json["history"] as? [[String: Any]] ?? [] : []).map { entry -> [String: Any] in
                 [
@@ -53,10 +44,10 @@ struct AlertsController: Sendable {
             }
             var values: [String: Any] = [
                 "rules": rules, "has_rules": !rules.isEmpty, "history": history, "has_history": !history.isEmpty, "nav_alerts": true,
-                "filtered": rule != nil,
+                "filtered": rule != nil, "smart": SmartAlertsController.section(replies[4], call: call, groups: groups),
             ]
             if call.isAdmin { values["admin"] = ["csrf": call.session.csrfToken] }
-            values.merge(call.notices(["deleted": "rule_deleted"])) { $1 }
+            values.merge(call.notices(["deleted": "rule_deleted", "smart_deleted": "smart_rule_deleted"])) { $1 }
             return call.page("alerts", title: call.text("nav_alerts"), values)
         }
         router.get("/alerts/new") { request, context -> Response in
@@ -71,15 +62,7 @@ struct AlertsController: Sendable {
         router.post("/alerts/:id") { request, context -> Response in
             try await save(request, context, ruleID: try PageCall(request, context, api: api, renderer: renderer).id())
         }
-        router.post("/alerts/:id/toggle") { request, context -> Response in
-            var call = try PageCall(request, context, api: api, renderer: renderer)
-            let (rule, form) = (try call.id(), try await call.form())
-            let read = try await call.call(.get, "/api/alert-rules/\(rule)")
-            guard read.ok else { return call.after(read, to: "/alerts") }
-            var body = Self.input(from: read.json)
-            body["enabled"] = form["enabled"] == "true"
-            return call.after(try await call.call(.put, "/api/alert-rules/\(rule)", json: body), to: "/alerts")
-        }
+        RuleRow.addToggle(to: router, page: "/alerts", apiPath: "/api/alert-rules", api: api, renderer: renderer, input: Self.input)
         DeleteRoutes(api: api, renderer: renderer).add(to: router, page: "/alerts", apiPath: "/api/alert-rules", texts: "rule", nav: "nav_alerts")
     }
 
