@@ -58,8 +58,8 @@ struct DailySummaryJobTests {
             let machine = try await insert(db, "INSERT INTO machines (client_id, hostname, last_seen, health_score) VALUES (\(tokyo), 'srv-tk', now(), 42) RETURNING id")
             try await db.query(
                 """
-                INSERT INTO alert_rule_history (client_id, machine_id, rule_name, metric, operator, threshold, severity, triggered_value)
-                VALUES (\(tokyo), \(machine), 'CPU high', 'cpu', '>', 90, 'critical', 97)
+                INSERT INTO alert_rule_history (client_id, machine_id, rule_name, metric, operator, threshold, severity, triggered_value, triggered_at)
+                VALUES (\(tokyo), \(machine), 'CPU high', 'cpu', '>', 90, 'critical', 97, '2026-12-06T05:00:00Z')
                 """, logger: testLogger)
             // Recipients instead of the admins; the same hour in Paris (UTC+1 in December).
             let paris = try await insert(db, """
@@ -101,8 +101,8 @@ struct DailySummaryJobTests {
             #expect(queued.map(\.email).sorted() == ["boss@tokyo.test", "cto@paris.test", "ops@paris.test"], "the recipients, not the admin")
             #expect(queued.filter { $0.email.hasSuffix("paris.test") }.allSatisfy { $0.language == "fr" }, "recipients get the client's language")
             let sent = try await db.query("SELECT name, daily_summary_sent_on::text FROM clients ORDER BY name", logger: testLogger)
-                .decode((String, String?).self).reduce(into: [String: String?]()) { $0[$1.0] = $1.1 }
-            #expect(sent == ["Off": .some(nil), "Paris SA": "2026-12-06", "Suspended": .some(nil), "Tokyo Co": "2026-12-06"])
+                .decode((String, String?).self).reduce(into: [String: String]()) { $0[$1.0] = $1.1 ?? "never" }
+            #expect(sent == ["Off": "never", "Paris SA": "2026-12-06", "Suspended": "never", "Tokyo Co": "2026-12-06"])
 
             // The next local day in Tokyo (00:30 UTC is 09:30 there), not yet in Paris.
             #expect(try await job.run(now: Self.at("2026-12-07T00:30:00Z")) == ["daily_summaries": 1, "daily_summary_emails": 1])
