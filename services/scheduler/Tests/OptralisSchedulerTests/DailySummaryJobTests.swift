@@ -104,6 +104,14 @@ struct DailySummaryJobTests {
                 .decode((String, String?).self).reduce(into: [String: String]()) { $0[$1.0] = $1.1 ?? "never" }
             #expect(sent == ["Off": "never", "Paris SA": "2026-12-06", "Suspended": "never", "Tokyo Co": "2026-12-06"])
 
+            // Redis down at the next local day in Tokyo: the day is given back, and the next run sends it.
+            let unreachable = RedisClient(url: try RedisURL(parsing: "redis://127.0.0.1:1"), maximumConnections: 1, timeout: .milliseconds(500), logger: testLogger)
+            let stranded = DailySummaryJob(client: db, queues: NotificationQueues(redis: unreachable), publicURL: "https://monitoring.test", logger: testLogger)
+            #expect(try await stranded.run(now: Self.at("2026-12-07T00:30:00Z")) == ["daily_summary_failures": 1])
+            await unreachable.shutdown()
+            let given = try await db.query("SELECT daily_summary_sent_on::text FROM clients WHERE id = \(tokyo)", logger: testLogger)
+                .decode(String.self).reduce(into: [String]()) { $0.append($1) }
+            #expect(given == ["2026-12-06"], "the day is given back")
             // The next local day in Tokyo (00:30 UTC is 09:30 there), not yet in Paris.
             #expect(try await job.run(now: Self.at("2026-12-07T00:30:00Z")) == ["daily_summaries": 1, "daily_summary_emails": 1])
             #expect(try await jobs(redis).count == 4)

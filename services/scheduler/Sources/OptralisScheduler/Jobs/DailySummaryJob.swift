@@ -10,7 +10,7 @@ import PostgresNIO
 /// zone (``DailySummarySchedule``), to its recipients or else its admins. The day is claimed in
 /// one `UPDATE … WHERE daily_summary_sent_on < <today>` before anything is queued, so a second
 /// run, a restart or another replica finds it taken; a day whose emails could not be queued is
-/// given back, and the next run tries again.
+/// given back (logged, counted as `daily_summary_failures`), and the next run tries again.
 struct DailySummaryJob: Sendable {
     let client: PostgresClient
     let queues: NotificationQueues
@@ -23,6 +23,7 @@ struct DailySummaryJob: Sendable {
         let store = DailySummaryStore(client: client, logger: logger)
         var clients = 0
         var emails = 0
+        var failures = 0
         for candidate in try await candidates(now: now) {
             guard let zone = TimeZone(identifier: candidate.timezone) else {
                 logger.warning("daily summary time zone unknown", metadata: ["optralis.client_id": "\(candidate.id)", "timezone": "\(candidate.timezone)"])
@@ -32,22 +33,32 @@ struct DailySummaryJob: Sendable {
                 try await claim(candidate.id, day: today)
             else { continue }
             do {
-                guard let summary = try await store.summary(clientID: candidate.id, now: now) else { continue }
-                let json = String(decoding: try Self.encoder.encode(summary), as: UTF8.self)
-                let recipients = try await recipients(candidate)
-                for (email, language) in recipients {
-                    try await queues.enqueue(EmailJob(
-                        type: "daily_summary", email: email, language: language,
-                        data: ["client_name": candidate.name, "date": today, "summary": json, "dashboard_url": publicURL]))
-                    emails += 1
-                }
-                if !recipients.isEmpty { clients += 1 }
+                let queued = try await send(candidate, day: today, now: now, store: store)
+                emails += queued
+                if queued > 0 { clients += 1 }
             } catch {
+                // Given back for the next run; the other clients still get theirs.
+                failures += 1
+                logger.error("daily summary not queued", metadata: ["optralis.client_id": "\(candidate.id)", "error": "\(String(reflecting: error))"])
                 try await release(candidate.id, day: today, previous: candidate.sentOn)
-                throw error
             }
         }
-        return ["daily_summaries": clients, "daily_summary_emails": emails].filter { $0.value > 0 }
+        return ["daily_summaries": clients, "daily_summary_emails": emails, "daily_summary_failures": failures].filter { $0.value > 0 }
+    }
+
+    /// Builds the client's summary and queues it for each recipient; how many were queued. A
+    /// recipient queued before a failure may get the summary again on the next run.
+    private func send(_ candidate: Candidate, day: String, now: Date, store: DailySummaryStore) async throws -> Int {
+        guard let summary = try await store.summary(clientID: candidate.id, now: now) else { return 0 }
+        let json = String(decoding: try Self.encoder.encode(summary), as: UTF8.self)
+        var queued = 0
+        for (email, language) in try await recipients(candidate) {
+            try await queues.enqueue(EmailJob(
+                type: "daily_summary", email: email, language: language,
+                data: ["client_name": candidate.name, "date": day, "summary": json, "dashboard_url": publicURL]))
+            queued += 1
+        }
+        return queued
     }
 
     static let encoder: JSONEncoder = {
