@@ -170,6 +170,13 @@ let package = Package(
             path: "shared/Sources/OptralisUpdateSigning",
             swiftSettings: swiftSettings
         ),
+        // Tenant reports more than one service reads: the daily summary (api route, scheduler email).
+        .target(
+            name: "OptralisReporting",
+            dependencies: ["OptralisCore", postgresNIO, logging],
+            path: "shared/Sources/OptralisReporting",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "OptralisServer",
             dependencies: [
@@ -233,6 +240,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 // A build published from the downloads directory needs its .sig (AgentDownloads).
                 "OptralisUpdateSigning",
+                // The daily summary, which the scheduler emails too.
+                "OptralisReporting",
             ])
         + service(
             "OptralisAI", executable: "optralis-ai", folder: "services/ai",
@@ -244,7 +253,7 @@ let package = Package(
             testExclude: ["Webhooks/Fixtures"])
         + service(
             "OptralisScheduler", executable: "optralis-scheduler", folder: "services/scheduler",
-            dependencies: [.product(name: "Metrics", package: "swift-metrics")])
+            dependencies: [.product(name: "Metrics", package: "swift-metrics"), "OptralisReporting"])
         + service(
             "OptralisCA", executable: "optralis-ca", folder: "services/ca",
             dependencies: [

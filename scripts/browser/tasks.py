@@ -117,6 +117,21 @@ try:
     counts = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "td.num a")]
     check("the sites page lists the site with its machine", "Lyon" in driver.page_source and counts == ["1"], str(counts))
     shot(driver, "sites")
+
+    # The daily summary: a wrong time zone refused by its field, then saved.
+    driver.get(base + "/settings")
+    Select(driver.find_element(By.ID, "summary-hour")).select_by_value("7")
+    fill(driver, "timezone", "Mars/Olympus")
+    fill(driver, "recipients", "ops@example.com")
+    submit(driver, "form[action='/settings/daily-summary']")
+    refused = driver.find_elements(By.ID, "summary-timezone-error")
+    check("a wrong time zone is refused next to its field", len(refused) == 1 and "IANA" in refused[0].text, driver.page_source[:400])
+    fill(driver, "timezone", "Asia/Tokyo")
+    submit(driver, "form[action='/settings/daily-summary']")
+    check("the daily summary is saved", "Daily summary saved." in notice(driver) and "07:00 <small>(Asia/Tokyo)</small>" in driver.page_source,
+          driver.page_source[:600])
+    driver.execute_script("document.getElementById('daily-summary').scrollIntoView()")
+    shot(driver, "settings-daily-summary")
     check("no request leaves the site", external_requests(driver) == [], str(external_requests(driver)))
 
     # The same pages in French.

@@ -5,6 +5,7 @@ import OptralisCore
 import OptralisCurl
 import OptralisPostgres
 import OptralisRedis
+import OptralisReporting
 import OptralisServer
 
 /// The api's composition root: database, Redis, migrations before the port opens, and every
@@ -132,7 +133,11 @@ public struct APIServer: Sendable {
                 .addRoutes(to: tenant.group("machines"))
             RiskOverridesController(overrides: RiskOverrideRepository(client: client, logger: logger), machines: machineRepository, activity: activity)
                 .addRoutes(to: tenant.group("machines"))
-            SettingsController(client: client, clients: clientSettings, cache: cache, logger: logger).addRoutes(to: tenant)
+            SettingsController(
+                client: client, clients: clientSettings, cache: cache, dailySummary: DailySummarySettingsStore(client: client, logger: logger),
+                activity: activity, logger: logger
+            ).addRoutes(to: tenant)
+            DailySummaryController(summaries: DailySummaryStore(client: client, logger: logger)).addRoutes(to: tenant.group("reports"))
             AutomationController(
                 routines: AIRoutineRepository(client: client, logger: logger), triggers: AITriggerRepository(client: client, logger: logger), gate: gate,
                 client: client, activity: activity, logger: logger

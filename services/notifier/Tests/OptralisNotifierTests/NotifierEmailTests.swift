@@ -32,9 +32,10 @@ struct NotifierEmailTests {
                 "reset_url": "https://monitoring.test/r?token=t", "days_left": "10", "change_url": "https://monitoring.test/account",
                 "expires_at": "2026-12-31T00:00:00Z", "machines": "SRV-1, SRV-2", "count": "2", "name": "Bob", "email": "bob@x.test",
                 "company": "X", "message": "Hello", "machine_name": "SRV-1", "alert_type": "machine_offline",
+                "date": "2026-12-06", "summary": Self.dailySummary,
             ]
             let types = ["welcome", "password_reset", "new_password", "password_expiration", "license_expiration", "license_extended",
-                         "certificate_expiration", "contact_confirmation", "contact_notification", "machine_alert"]
+                         "certificate_expiration", "contact_confirmation", "contact_notification", "machine_alert", "daily_summary"]
             for type in types {
                 for language in ["fr", "en"] {
                     try await queues.enqueue(EmailJob(type: type, email: "\(type).\(language)@acme.test", language: language, data: data))
@@ -71,6 +72,8 @@ struct NotifierEmailTests {
             #expect(reset.data.contains("Subject: =?utf-8?B?"), "a French subject with accents is RFC 2047 encoded")
             let alert = try #require(mails.first { $0.rcptTos == ["ops@acme.test", "oncall@acme.test"] })
             #expect(Self.decodedBodies(alert.data).contains("job-00000"), "the machine alert names the machine")
+            let summary = try #require(mails.first { $0.rcptTos == ["daily_summary.en@acme.test"] })
+            #expect(Self.decodedBodies(summary.data).contains("SRV-9: offline"), "the daily summary lists its machines in alert")
             let history = try await notifier.history(atLeast: 1)
             #expect(history.map(\.status) == ["sent"], "the channel delivery is recorded")
             await redis.shutdown()
@@ -78,6 +81,15 @@ struct NotifierEmailTests {
             #expect(await process.child.waitForExit(timeout: .seconds(10)) == 0)
         }
     }
+
+    /// A daily summary as the scheduler queues it (`DailySummaryJob`): one machine in alert.
+    static let dailySummary = """
+        {"client_id":"6f1c0a52-0d6a-4c8e-9a57-2f8d6c1f0b11","client_name":"Acme","generated_at":"2026-12-06T07:00:00Z",\
+        "period_start":"2026-12-05T07:00:00Z","period_end":"2026-12-06T07:00:00Z","machines":{"total":2,"online":1,"offline":1,"maintenance":0},\
+        "health":{"average_score":71,"scored_machines":1},"machines_in_alert_count":1,"machines_in_alert":[{"machine_id":\
+        "0b9f6c1e-8a43-4a4f-b3a8-0b3b1f2a9c01","hostname":"SRV-9","severity":"critical","reasons":["offline"],"alerts_24h":0}],"top_incidents":[],\
+        "trend":{"current_start":"2026-12-05T07:00:00Z","previous_start":"2026-12-04T07:00:00Z","end":"2026-12-06T07:00:00Z","cpu":{},"ram":{},"disk":{}}}
+        """
 
     /// Every base64 part of a MIME message, decoded.
     static func decodedBodies(_ message: String) -> String {

@@ -50,6 +50,11 @@ public struct SchedulerServer: Sendable {
             ScheduledJob(name: "reminders", schedule: cron("0 9 * * *")) {
                 try await ReminderJob(client: client, queues: queues, publicURL: configuration.publicURL, logger: logger).run()
             },
+            // Each client at its own hour in its own time zone (DailySummaryJob); every 5 minutes
+            // reaches the zones 30 or 45 minutes off UTC too.
+            ScheduledJob(name: "daily-summary", schedule: cron("*/5 * * * *"), lockTTL: .seconds(120)) {
+                try await DailySummaryJob(client: client, queues: queues, publicURL: configuration.publicURL, logger: logger).run()
+            },
             ScheduledJob(name: "rollups", schedule: cron("2 * * * *"), lockTTL: .seconds(120)) {
                 try await RollupJob(client: client, redis: redis, logger: logger).run()
             },
@@ -65,7 +70,7 @@ public struct SchedulerServer: Sendable {
 
     /// The names of the scheduled jobs (`optralis-scheduler run-job`, `SCHEDULER_SCHEDULES`); a
     /// test checks it against ``jobs(http:)``.
-    public static let jobNames = ["machine-alerts", "login-alerts", "token-cleanup", "retention", "reminders", "rollups", "uptime"]
+    public static let jobNames = ["machine-alerts", "login-alerts", "token-cleanup", "retention", "reminders", "daily-summary", "rollups", "uptime"]
 
     /// Runs one job now, outside its schedule and without its lock (`optralis-scheduler run-job`):
     /// for operators, and for the benchmarks.

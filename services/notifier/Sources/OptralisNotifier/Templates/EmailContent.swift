@@ -31,6 +31,7 @@ struct EmailContent: Sendable, Equatable {
         case .licenseExtended: licenseExtended(input)
         case .certificateExpiration: certificateExpiration(input)
         case .machineAlert: machineAlert(input)
+        case .dailySummary: dailySummary(input)
         }
     }
 }

@@ -19,6 +19,7 @@ import OptralisCore
 /// | `license-expiration` | `client_name`, `days_left`, `expires_at` (ISO 8601 or display text) |
 /// | `license-extended` | `client_name`, `expires_at` |
 /// | `certificate-expiration` | `client_name`, `machines` (comma-separated), `count` (default: the names' count) |
+/// | `daily-summary` | `client_name`, `date` (the client's local date), `summary` (``DailySummary`` as JSON), `dashboard_url` |
 ///
 /// Machine-alert rows: machine, status (words per alert type), detection time, then value (metric
 /// alerts), last seen, OS, IP, agent version + channel and details, each only when present; the
@@ -39,7 +40,7 @@ public enum EmailRenderer {
 
     /// The template of an `email:queue` job type: `welcome`, `password_reset`, `new_password`,
     /// `password_expiration`, `license_expiration`, `license_extended`, `certificate_expiration`,
-    /// `contact_confirmation`, `contact_notification`, `machine_alert`. Nil for any other type,
+    /// `contact_confirmation`, `contact_notification`, `machine_alert`, `daily_summary`. Nil for any other type,
     /// including `routine_notification`, `report_notification` and `security_notice`, whose `data` carries its own
     /// `subject`, `textBody` and `htmlBody`.
     public static func template(forJobType type: String) -> EmailTemplate? {

@@ -16,6 +16,8 @@ public enum EmailTemplate: String, CaseIterable, Sendable {
     case certificateExpiration = "certificate-expiration"
     /// Not one of the spec's nine files: a password reset by an administrator (temporary password).
     case newPassword = "new-password"
+    /// Not one of the spec's nine files: "Synthèse Quotidienne (Tous plans)", the daily summary.
+    case dailySummary = "daily-summary"
 
     /// The Linear design system's accent colours (lowercase `#rrggbb`).
     public enum Accent {
@@ -29,7 +31,7 @@ public enum EmailTemplate: String, CaseIterable, Sendable {
     /// danger (red).
     public var accentColor: String {
         switch self {
-        case .passwordReset, .welcome, .contactNotification, .newPassword: Accent.orange
+        case .passwordReset, .welcome, .contactNotification, .newPassword, .dailySummary: Accent.orange
         case .contactConfirmation, .licenseExtended: Accent.green
         case .passwordExpiration, .licenseExpiration: Accent.amber
         case .machineAlert, .certificateExpiration: Accent.red
@@ -49,6 +51,7 @@ public enum EmailTemplate: String, CaseIterable, Sendable {
         case .licenseExtended: "license_extended"
         case .certificateExpiration: "certificate_expiration"
         case .newPassword: "new_password"
+        case .dailySummary: "daily_summary"
         }
     }
 

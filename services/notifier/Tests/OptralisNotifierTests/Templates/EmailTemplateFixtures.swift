@@ -22,8 +22,27 @@ enum EmailTemplateFixtures {
         case .licenseExpiration: ["client_name": "ACME", "days_left": "14", "expires_at": "2026-03-01"]
         case .licenseExtended: ["client_name": "ACME", "expires_at": "2027-03-01T00:00:00Z"]
         case .certificateExpiration: ["client_name": "ACME", "machines": "srv-01, srv-02,web-03", "count": "3"]
+        case .dailySummary:
+            ["client_name": "ACME", "date": "2026-12-06", "summary": dailySummaryJSON, "dashboard_url": "https://optralis.example.test/"]
         }
     }
+
+    /// A daily summary as the scheduler writes it: two machines in alert, two incidents, a trend.
+    static let dailySummaryJSON = """
+        {"client_id":"6f1c0a52-0d6a-4c8e-9a57-2f8d6c1f0b11","client_name":"ACME","generated_at":"2026-12-06T07:00:00Z",
+         "period_start":"2026-12-05T07:00:00Z","period_end":"2026-12-06T07:00:00Z",
+         "machines":{"total":10,"online":8,"offline":2,"maintenance":0},
+         "health":{"average_score":82.5,"scored_machines":9,"lowest_score":41},
+         "machines_in_alert_count":2,
+         "machines_in_alert":[
+           {"machine_id":"0b9f6c1e-8a43-4a4f-b3a8-0b3b1f2a9c01","hostname":"srv-01","severity":"critical","reasons":["offline","alert_rule"],"alerts_24h":3},
+           {"machine_id":"0b9f6c1e-8a43-4a4f-b3a8-0b3b1f2a9c02","hostname":"web-03","severity":"critical","reasons":["low_health_score"],"alerts_24h":0,"health_score":41}],
+         "top_incidents":[
+           {"kind":"alert_rule","name":"CPU élevé","metric":"cpu","severity":"critical","count":12,"machines":3,"last_at":"2026-12-06T06:40:00Z"},
+           {"kind":"machine_offline","severity":"critical","count":2,"machines":2,"last_at":"2026-12-06T05:00:00Z"}],
+         "trend":{"current_start":"2026-12-05T07:00:00Z","previous_start":"2026-12-04T07:00:00Z","end":"2026-12-06T07:00:00Z",
+                  "cpu":{"current":45.2,"previous":48.3,"change":-3.1},"ram":{"current":61,"previous":60,"change":1},"disk":{}}}
+        """
 
     static func alert(full: Bool, type: AlertType = .machineOffline, language: String = "fr") -> AlertNotification {
         AlertNotification(

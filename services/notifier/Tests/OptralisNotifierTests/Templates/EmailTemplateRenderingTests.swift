@@ -49,7 +49,7 @@ struct EmailTemplateRenderingTests {
         let expected: [EmailTemplate: String] = [
             .passwordReset: "#f97316", .welcome: "#f97316", .contactConfirmation: "#22c55e", .contactNotification: "#f97316",
             .machineAlert: "#ef4444", .passwordExpiration: "#f59e0b", .licenseExpiration: "#f59e0b", .licenseExtended: "#22c55e",
-            .certificateExpiration: "#ef4444", .newPassword: "#f97316",
+            .certificateExpiration: "#ef4444", .newPassword: "#f97316", .dailySummary: "#f97316",
         ]
         #expect(accent == expected[template])
     }
@@ -111,13 +111,28 @@ struct EmailTemplateRenderingTests {
         #expect(F.render(.passwordReset, "fr", [:]).html.contains("Bonjour,"))
     }
 
+    @Test func the_daily_summary_lays_out_the_summary_it_carries() {
+        let fr = F.render(.dailySummary, "fr")
+        #expect(fr.subject == "[Optralis] Synthèse quotidienne - ACME - 06/12/2026")
+        for line in ["82,5/100", "8 / 10", "- srv-01 : hors ligne, 3 alertes", "- web-03 : score de santé 41/100",
+                     "- CPU élevé (cpu, critique) : 12 fois, 3 machines", "- Machines hors ligne : 2 fois, 2 machines", "45,2 % (−3,1 pts)", "61 % (+1 pts)"] {
+            #expect(fr.text.contains(line), "\(line) in \(fr.text)")
+        }
+        let en = F.render(.dailySummary, "en")
+        #expect(en.subject == "[Optralis] Daily summary - ACME - December 6, 2026")
+        #expect(en.text.contains("- srv-01: offline, 3 alerts") && en.text.contains("45.2% (−3.1 pts)") && en.text.contains("82.5/100"))
+        var unreadable = F.variables(for: .dailySummary)
+        unreadable["summary"] = "{not json"
+        #expect(F.render(.dailySummary, "en", unreadable).text.contains("Today's summary is available in Optralis."))
+    }
+
     @Test func job_types_map_to_templates() {
         let expected: [String: EmailTemplate] = [
             "welcome": .welcome, "password_reset": .passwordReset, "new_password": .newPassword,
             "password_expiration": .passwordExpiration, "license_expiration": .licenseExpiration,
             "license_extended": .licenseExtended, "certificate_expiration": .certificateExpiration,
             "contact_confirmation": .contactConfirmation, "contact_notification": .contactNotification,
-            "machine_alert": .machineAlert,
+            "machine_alert": .machineAlert, "daily_summary": .dailySummary,
         ]
         for (type, template) in expected { #expect(EmailRenderer.template(forJobType: type) == template) }
         for type in ["routine_notification", "report_notification", "password-reset", ""] {

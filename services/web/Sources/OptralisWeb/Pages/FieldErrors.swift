@@ -68,6 +68,8 @@ enum FieldErrors {
         (#"unknown \S+ (.+)"#, "err_unknown"),
         (#"is required.*"#, "err_required"),
         (#"(?:must be a valid (?:email|address)|is not a valid email address|a valid email is required)"#, "err_email"),
+        (#"(\S+) is not a valid email address"#, "err_email_named"),
+        (#"must be an IANA time zone such as (\S+)"#, "err_timezone"),
         (#"must hold 1 to (\d+) addresses"#, "err_addresses"),
         (#"must be one of (.+)"#, "err_one_of"),
         (#"must be (\S+) or (\S+)"#, "err_either"),
