@@ -124,6 +124,8 @@ let package = Package(
             name: "CQRencode", path: "shared/Sources/CQRencode", pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]
         ),
+        // libharu ships no pkg-config file: the module map links `hpdf` itself.
+        .systemLibrary(name: "CHaru", path: "shared/Sources/CHaru", providers: [.apt(["libhpdf-dev"])]),
 
         .target(
             name: "OptralisCore",
@@ -161,6 +163,21 @@ let package = Package(
             name: "OptralisQR",
             dependencies: ["CQRencode"],
             path: "shared/Sources/OptralisQR",
+            swiftSettings: swiftSettings
+        ),
+        // PDF documents (libharu): the executive reports' PDF.
+        .target(
+            name: "OptralisPDF",
+            dependencies: ["CHaru"],
+            path: "shared/Sources/OptralisPDF",
+            swiftSettings: swiftSettings
+        ),
+        // The executive reports (figures, recommendations, PDF layout): the api answers them on
+        // demand and the scheduler emails them, so they live here rather than in either service.
+        .target(
+            name: "OptralisReports",
+            dependencies: ["OptralisCore", "OptralisPDF", postgresNIO, logging],
+            path: "shared/Sources/OptralisReports",
             swiftSettings: swiftSettings
         ),
         // The agent update signatures (Ed25519): one format for optralis-ca, which signs, and the agent, which verifies.
@@ -233,6 +250,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 // A build published from the downloads directory needs its .sig (AgentDownloads).
                 "OptralisUpdateSigning",
+                "OptralisReports",
             ])
         + service(
             "OptralisAI", executable: "optralis-ai", folder: "services/ai",
@@ -244,7 +262,7 @@ let package = Package(
             testExclude: ["Webhooks/Fixtures"])
         + service(
             "OptralisScheduler", executable: "optralis-scheduler", folder: "services/scheduler",
-            dependencies: [.product(name: "Metrics", package: "swift-metrics")])
+            dependencies: [.product(name: "Metrics", package: "swift-metrics"), "OptralisReports"])
         + service(
             "OptralisCA", executable: "optralis-ca", folder: "services/ca",
             dependencies: [
