@@ -262,7 +262,7 @@ let package = Package(
             testExclude: ["Webhooks/Fixtures"])
         + service(
             "OptralisScheduler", executable: "optralis-scheduler", folder: "services/scheduler",
-            dependencies: [.product(name: "Metrics", package: "swift-metrics"), "OptralisReports"])
+            dependencies: [.product(name: "Metrics", package: "swift-metrics"), "OptralisReports"], testDependencies: ["OptralisReports"])
         + service(
             "OptralisCA", executable: "optralis-ca", folder: "services/ca",
             dependencies: [

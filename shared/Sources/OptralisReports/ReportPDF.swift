@@ -19,14 +19,17 @@ public struct ReportPDF: Sendable {
     static let amber = PDFColor(hex: 0xF59E0B)
     static let margin = 48.0
 
-    /// `weekly-report-2026-12-06.pdf`.
+    /// `weekly-report-2026-11-30_2026-12-06.pdf`: the period's first and last days.
     public var fileName: String {
-        "\(report.kind.rawValue)-report-\(ReportFormat(language: report.language).day(report.period.to)).pdf"
+        let format = ReportFormat(language: report.language)
+        return "\(report.kind.rawValue)-report-\(format.day(report.period.from))_\(format.day(report.period.to.addingTimeInterval(-1))).pdf"
     }
 
-    public var title: String {
-        let french = report.language != "en"
-        switch report.kind {
+    public var title: String { Self.title(report.kind, language: report.language) }
+
+    public static func title(_ kind: ExecutiveReportKind, language: String) -> String {
+        let french = language != "en"
+        switch kind {
         case .weekly: return french ? "Rapport direction hebdomadaire" : "Weekly executive report"
         case .monthly: return french ? "Rapport direction mensuel" : "Monthly executive report"
         case .quarterly: return french ? "Rapport trimestriel : analyse des tendances" : "Quarterly trend report"
