@@ -28,10 +28,10 @@ public final class PDFDocument {
             throw RenderError(description: "libharu has no Helvetica font")
         }
         (self.regular, self.bold) = (regular, bold)
-        HPDF_SetInfoAttr(handle, HPDF_INFO_TITLE, Self.winAnsi(title))
-        HPDF_SetInfoAttr(handle, HPDF_INFO_AUTHOR, Self.winAnsi(author))
+        HPDF_SetInfoAttr(handle, HPDF_INFO_TITLE, Self.pdfDoc(title))
+        HPDF_SetInfoAttr(handle, HPDF_INFO_AUTHOR, Self.pdfDoc(author))
         HPDF_SetInfoAttr(handle, HPDF_INFO_CREATOR, "Optralis")
-        if let subject { HPDF_SetInfoAttr(handle, HPDF_INFO_SUBJECT, Self.winAnsi(subject)) }
+        if let subject { HPDF_SetInfoAttr(handle, HPDF_INFO_SUBJECT, Self.pdfDoc(subject)) }
     }
 
     deinit { HPDF_Free(handle) }
@@ -58,6 +58,25 @@ public final class PDFDocument {
     }
 
     func font(bold isBold: Bool) -> HPDF_Font { isBold ? bold : regular }
+
+    /// The text in PDFDocEncoding, which the information dictionary's strings use (libharu writes
+    /// their bytes as given): Latin-1 as in WinAnsi, but its own places for the typographic signs.
+    static func pdfDoc(_ text: String) -> [CChar] {
+        let places: [UInt32: UInt8] = [0x2022: 0x80, 0x2026: 0x83, 0x2014: 0x84, 0x2013: 0x85, 0x201C: 0x8D, 0x201D: 0x8E, 0x2018: 0x8F, 0x2019: 0x90, 0x20AC: 0xA0]
+        var bytes: [CChar] = []
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if let place = places[value] {
+                bytes.append(CChar(bitPattern: place))
+            } else if (0x20..<0x7F).contains(value) || (0xA1...0xFF).contains(value) {
+                bytes.append(CChar(bitPattern: UInt8(value)))
+            } else if value >= 0x20 {
+                bytes.append(CChar(bitPattern: value == 0xA0 || value == 0x202F ? 0x20 : UInt8(ascii: "?")))
+            }
+        }
+        bytes.append(0)
+        return bytes
+    }
 
     /// The text in Windows-1252 (the fonts' WinAnsi encoding), NUL-terminated: Latin-1 as is, the
     /// typographic quotes, dashes, ellipsis, œ and € at their 0x80–0x9F places, any other

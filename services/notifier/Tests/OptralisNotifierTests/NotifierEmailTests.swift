@@ -100,18 +100,11 @@ struct NotifierEmailTests {
             #expect(mail.data.contains("Content-Disposition: attachment; filename=\"weekly-report-2026-12-07.pdf\""))
             #expect(mail.data.contains("Content-Type: application/pdf; name=\"weekly-report-2026-12-07.pdf\""))
             #expect(mail.data.contains("multipart/alternative") && mail.data.contains("Content-ID: <optralis-logo>"), "the body keeps its text, HTML and logo")
-            #expect(Self.attachment(mail.data, named: "weekly-report-2026-12-07.pdf") == bytes, "the attachment's bytes arrive unchanged")
+            #expect(mail.attachment(named: "weekly-report-2026-12-07.pdf") == bytes, "the attachment's bytes arrive unchanged")
             await redis.shutdown()
             process.child.signal(SIGTERM)
             #expect(await process.child.waitForExit(timeout: .seconds(10)) == 0)
         }
-    }
-
-    /// The decoded bytes of the attachment `filename` in a MIME message.
-    static func attachment(_ message: String, named filename: String) -> Data? {
-        guard let header = message.range(of: "Content-Disposition: attachment; filename=\"\(filename)\"\r\n\r\n") else { return nil }
-        let encoded = message[header.upperBound...].components(separatedBy: "\r\n--").first?.replacingOccurrences(of: "\r\n", with: "") ?? ""
-        return Data(base64Encoded: encoded)
     }
 
     /// Every base64 part of a MIME message, decoded.

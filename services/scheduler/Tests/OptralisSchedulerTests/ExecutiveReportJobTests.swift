@@ -14,6 +14,13 @@ import Testing
 struct ExecutiveReportJobTests {
     static func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
+    /// The queue's JSON, as the notifier reads it.
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
     @Test func each_schedule_reports_on_the_last_complete_period() {
         let cases: [(ExecutiveReportKind, String, String, String)] = [
             (.weekly, "2026-12-07T07:00:00Z", "2026-11-30T00:00:00Z", "2026-12-07T00:00:00Z"),
@@ -76,7 +83,7 @@ struct ExecutiveReportJobTests {
             #expect(counts == ["reports": 1, "emails": 2], "one Pro client, its two admins; not the observer, Starter or a suspended licence: \(counts)")
         }
 
-        let queued = try await redis.listRange(NotificationQueues.email).map { try JSONDecoder.iso8601.decode(EmailJob.self, from: Data($0.utf8)) }
+        let queued = try await redis.listRange(NotificationQueues.email).map { try Self.decoder.decode(EmailJob.self, from: Data($0.utf8)) }
         #expect(Set(queued.map(\.email)) == ["dg@pro.test", "cio@pro.test"])
         let french = try #require(queued.first { $0.email == "dg@pro.test" })
         #expect(french.type == "report_notification" && french.data["subject"]?.hasPrefix("Rapport direction hebdomadaire — Pro Rapports") == true)
@@ -104,9 +111,9 @@ struct ExecutiveReportJobTests {
         let english = try #require(mails.first { $0.rcptTos == ["cio@pro.test"] })
         #expect(english.data.contains("Content-Type: multipart/mixed"))
         #expect(english.data.contains("Content-Disposition: attachment; filename=\"\(attachment.filename)\""))
-        let bodies = Self.decodedTextParts(english.data)
+        let bodies = english.textParts
         #expect(bodies.contains("Weekly executive report") && bodies.contains("Availability: 92.9%"), "\(bodies.prefix(800))")
-        let delivered = try #require(Self.attachment(english.data, named: attachment.filename))
+        let delivered = try #require(english.attachment(named: attachment.filename))
         #expect(delivered == attachment.content, "the PDF arrives byte for byte")
         #expect(try await PDFProbe.text(Array(delivered)).contains("Pro Rapports"))
         notifier.child.signal(SIGTERM)
@@ -114,28 +121,5 @@ struct ExecutiveReportJobTests {
         await redis.shutdown()
         await redisServer.stop()
         try await database.drop()
-    }
-
-    /// The text and HTML parts of a MIME message, decoded.
-    static func decodedTextParts(_ message: String) -> String {
-        message.components(separatedBy: "Content-Type: text/").dropFirst().compactMap { part in
-            guard let start = part.range(of: "\r\n\r\n") else { return nil }
-            let encoded = part[start.upperBound...].components(separatedBy: "\r\n--").first?.replacingOccurrences(of: "\r\n", with: "") ?? ""
-            return Data(base64Encoded: encoded).map { String(decoding: $0, as: UTF8.self) }
-        }.joined(separator: "\n")
-    }
-
-    static func attachment(_ message: String, named filename: String) -> Data? {
-        guard let header = message.range(of: "Content-Disposition: attachment; filename=\"\(filename)\"\r\n\r\n") else { return nil }
-        let encoded = message[header.upperBound...].components(separatedBy: "\r\n--").first?.replacingOccurrences(of: "\r\n", with: "") ?? ""
-        return Data(base64Encoded: encoded)
-    }
-}
-
-extension JSONDecoder {
-    static var iso8601: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
     }
 }
