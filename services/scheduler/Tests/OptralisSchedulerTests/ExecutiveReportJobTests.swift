@@ -53,6 +53,7 @@ struct ExecutiveReportJobTests {
             }
             let pro = try await client("Pro Rapports", "pro")
             let starter = try await client("Starter Client", "starter")
+            let empty = try await client("Empty Enterprise", "enterprise")
             let suspended = try await client("Suspended Pro", "business", status: "suspended")
             let hash = "$2b$12$" + String(repeating: "a", count: 53)
             try await db.query(
@@ -60,7 +61,8 @@ struct ExecutiveReportJobTests {
                 INSERT INTO users (client_id, email, password_hash, role, language) VALUES
                 (\(pro), 'dg@pro.test', \(hash), 'admin', 'fr'), (\(pro), 'cio@pro.test', \(hash), 'admin', 'en'),
                 (\(pro), 'viewer@pro.test', \(hash), 'observer', 'fr'),
-                (\(starter), 'admin@starter.test', \(hash), 'admin', 'fr'), (\(suspended), 'admin@suspended.test', \(hash), 'admin', 'fr')
+                (\(starter), 'admin@starter.test', \(hash), 'admin', 'fr'), (\(suspended), 'admin@suspended.test', \(hash), 'admin', 'fr'),
+                (\(empty), 'admin@empty.test', \(hash), 'admin', 'fr')
                 """, logger: testLogger)
             // One machine that sent every hour of the week but twelve: 156 / 168 h = 92.9 %.
             let machine = try await db.query(
@@ -80,7 +82,7 @@ struct ExecutiveReportJobTests {
                 kind: .weekly, builder: ExecutiveReportBuilder(store: ExecutiveReportStore(client: db, logger: testLogger)),
                 queues: NotificationQueues(redis: redis), publicURL: "https://monitoring.test", logger: testLogger)
             let counts = try await job.run(occurrence: occurrence)
-            #expect(counts == ["reports": 1, "emails": 2], "one Pro client, its two admins; not the observer, Starter or a suspended licence: \(counts)")
+            #expect(counts == ["reports": 1, "emails": 2], "one Pro client, its two admins; not the observer, Starter, a suspended licence or a client without machines: \(counts)")
         }
 
         let queued = try await redis.listRange(NotificationQueues.email).map { try Self.decoder.decode(EmailJob.self, from: Data($0.utf8)) }

@@ -7,7 +7,8 @@ import OptralisReports
 /// The spec's "Rapports PDF Automatiques (Pro+)": for every active client on Pro or above, the
 /// report of the last complete week (Monday 07:00 UTC: the technical summary), month (the 1st:
 /// executive KPIs) or quarter (the 1st of January, April, July, October: trends), as a PDF
-/// attached to a `report_notification` email to each of the client's admins (the schema has no
+/// attached to a `report_notification` email to each of the client's admins, unless the client
+/// had no machine in the period (the schema has no
 /// "direction" or "DSI" role: docs/reports.md). The period follows the occurrence the job serves,
 /// so a run caught up after downtime reports on the right period.
 struct ExecutiveReportJob: Sendable {
@@ -33,7 +34,10 @@ struct ExecutiveReportJob: Sendable {
         let period = ReportPeriod.completed(kind, before: occurrence)
         var (reports, emails) = (0, 0)
         for clientID in try await builder.store.clients(minimumTier: Self.minimumTier) {
-            guard let report = try await builder.build(clientID: clientID, kind: kind, period: period, sections: sections) else { continue }
+            // A client without a machine in the period gets no email: there is nothing to report.
+            guard let report = try await builder.build(clientID: clientID, kind: kind, period: period, sections: sections),
+                  report.summary?.machineCount ?? 0 > 0
+            else { continue }
             let pdf = ReportPDF(report: report)
             let attachment = EmailAttachment(filename: pdf.fileName, mimeType: "application/pdf", content: Data(try pdf.render()))
             reports += 1
