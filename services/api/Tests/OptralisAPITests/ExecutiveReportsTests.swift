@@ -169,6 +169,14 @@ struct ExecutiveReportsTests {
             #expect(try await PDFProbe.text(pdfBytes(monthly)).contains("Acme Rapports"))
             #expect(try await api.send(.get, "/api/reports/executive/monthly?format=json", token: acme.admin, headers: [.accept: "application/pdf"])
                 .headers[.contentType]?.hasPrefix("application/json") == true, "format wins over Accept")
+
+            // In the client's language: English numbers and words.
+            try await api.sql("UPDATE clients SET language = 'en' WHERE id = \(acme.client)")
+            let english = try await api.send(
+                .post, "/api/reports/generate", token: acme.admin, json: ["from": iso(acme.from), "to": iso(acme.to)], headers: [.accept: "application/pdf"])
+            let englishText = try await PDFProbe.text(pdfBytes(english))
+            #expect(englishText.contains("Executive report") && englishText.contains("Availability") && englishText.contains("75.0%"), "\(englishText.prefix(600))")
+            #expect(englishText.contains("Recommendations") && !englishText.contains("Disponibilité"))
         }
     }
 
@@ -218,6 +226,7 @@ struct ExecutiveReportsTests {
                 ["from": iso(now.addingTimeInterval(-day)), "to": iso(now), "sections": ["summary", "bogus"]],
                 ["from": iso(now.addingTimeInterval(-day)), "to": iso(now), "format": "xml"],
                 ["from": String(repeating: "9", count: 5000), "to": iso(now)],
+                ["from": iso(now.addingTimeInterval(20)), "to": iso(now.addingTimeInterval(40))],
             ]
             for body in refused {
                 let reply = try await api.send(.post, "/api/reports/generate", token: admin, json: body)

@@ -80,6 +80,8 @@ struct ExecutiveReportsController {
         guard end.timeIntervalSince(start) <= Double(ReportPeriod.maximumDays) * 86_400 else {
             throw APIError.validation("the period must not exceed \(ReportPeriod.maximumDays) days")
         }
+        // A `to` within the allowed skew ends now; `from` must still come before it.
+        guard start < min(end, now) else { throw APIError.validation("from must be in the past") }
         return ReportPeriod(from: start, to: min(end, now))
     }
 
