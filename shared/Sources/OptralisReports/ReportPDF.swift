@@ -252,16 +252,10 @@ private struct Writer {
 
     /// Vertical bars on a 0–100 scale; a missing value draws no bar.
     mutating func barChart(_ title: String, values: [Double?], labels: [String]) {
-        let height = 110.0
-        ensure(height + 40)
-        line(title, size: 10, bold: true)
-        y -= 6
-        let bottom = y - height
-        axes(bottom: bottom, height: height, labels: labels)
-        let slot = (right - left - 30) / Double(max(values.count, 1))
+        let (bottom, slot) = frame(title, points: values.count, labels: labels, below: 40)
         for (index, value) in values.enumerated() {
             guard let value else { continue }
-            let barHeight = max(0.5, min(100, value) / 100 * height)
+            let barHeight = max(0.5, min(100, value) / 100 * Self.chartHeight)
             let color = value >= 99 ? ReportPDF.green : value >= 95 ? ReportPDF.amber : ReportPDF.red
             page.fillRectangle(x: left + 30 + Double(index) * slot + slot * 0.15, y: bottom, width: slot * 0.7, height: barHeight, color: color)
         }
@@ -270,14 +264,7 @@ private struct Writer {
 
     /// One line per series on a 0–100 scale, broken where a value is missing, and a legend.
     mutating func lineChart(_ title: String, series: [(name: String, color: PDFColor, values: [Double?])], labels: [String]) {
-        let height = 110.0
-        ensure(height + 52)
-        line(title, size: 10, bold: true)
-        y -= 6
-        let bottom = y - height
-        axes(bottom: bottom, height: height, labels: labels)
-        let count = series.first?.values.count ?? 0
-        let slot = (right - left - 30) / Double(max(count, 1))
+        let (bottom, slot) = frame(title, points: series.first?.values.count ?? 0, labels: labels, below: 52)
         for item in series {
             var run: [(x: Double, y: Double)] = []
             for (index, value) in item.values.enumerated() {
@@ -286,7 +273,7 @@ private struct Writer {
                     run = []
                     continue
                 }
-                run.append((left + 30 + Double(index) * slot + slot / 2, bottom + min(100, max(0, value)) / 100 * height))
+                run.append((left + 30 + Double(index) * slot + slot / 2, bottom + min(100, max(0, value)) / 100 * Self.chartHeight))
             }
             if run.count == 1, let point = run.first {
                 page.fillRectangle(x: point.x - 2, y: point.y - 2, width: 4, height: 4, color: item.color)
@@ -301,6 +288,19 @@ private struct Writer {
             x += 60
         }
         y -= 10
+    }
+
+    static let chartHeight = 110.0
+
+    /// A chart's title and frame, on a new page unless it fits with `below` points under it: its
+    /// bottom and the width each point gets.
+    private mutating func frame(_ title: String, points: Int, labels: [String], below: Double) -> (bottom: Double, slot: Double) {
+        ensure(Self.chartHeight + below)
+        line(title, size: 10, bold: true)
+        y -= 6
+        let bottom = y - Self.chartHeight
+        axes(bottom: bottom, height: Self.chartHeight, labels: labels)
+        return (bottom, (right - left - 30) / Double(max(points, 1)))
     }
 
     /// The frame of a chart: gridlines at 0, 50 and 100 and the first and last labels.
