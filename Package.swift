@@ -124,6 +124,8 @@ let package = Package(
             name: "CQRencode", path: "shared/Sources/CQRencode", pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]
         ),
+        // libharu ships no pkg-config file: the module map links `hpdf` itself.
+        .systemLibrary(name: "CHaru", path: "shared/Sources/CHaru", providers: [.apt(["libhpdf-dev"])]),
 
         .target(
             name: "OptralisCore",
@@ -163,18 +165,27 @@ let package = Package(
             path: "shared/Sources/OptralisQR",
             swiftSettings: swiftSettings
         ),
+        // PDF documents (libharu): the executive reports' PDF.
+        .target(
+            name: "OptralisPDF",
+            dependencies: ["CHaru"],
+            path: "shared/Sources/OptralisPDF",
+            swiftSettings: swiftSettings
+        ),
+        // The tenants' reports: the daily summary and the executive reports (figures,
+        // recommendations, PDF layout). The api answers them on demand and the scheduler emails
+        // them, so they live here rather than in either service.
+        .target(
+            name: "OptralisReports",
+            dependencies: ["OptralisCore", "OptralisPDF", postgresNIO, logging],
+            path: "shared/Sources/OptralisReports",
+            swiftSettings: swiftSettings
+        ),
         // The agent update signatures (Ed25519): one format for optralis-ca, which signs, and the agent, which verifies.
         .target(
             name: "OptralisUpdateSigning",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             path: "shared/Sources/OptralisUpdateSigning",
-            swiftSettings: swiftSettings
-        ),
-        // Tenant reports more than one service reads: the daily summary (api route, scheduler email).
-        .target(
-            name: "OptralisReporting",
-            dependencies: ["OptralisCore", postgresNIO, logging],
-            path: "shared/Sources/OptralisReporting",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -240,8 +251,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 // A build published from the downloads directory needs its .sig (AgentDownloads).
                 "OptralisUpdateSigning",
-                // The daily summary, which the scheduler emails too.
-                "OptralisReporting",
+                // The reports (daily summary, executive reports), which the scheduler emails too.
+                "OptralisReports",
             ])
         + service(
             "OptralisAI", executable: "optralis-ai", folder: "services/ai",
@@ -253,7 +264,7 @@ let package = Package(
             testExclude: ["Webhooks/Fixtures"])
         + service(
             "OptralisScheduler", executable: "optralis-scheduler", folder: "services/scheduler",
-            dependencies: [.product(name: "Metrics", package: "swift-metrics"), "OptralisReporting"])
+            dependencies: [.product(name: "Metrics", package: "swift-metrics"), "OptralisReports"], testDependencies: ["OptralisReports"])
         + service(
             "OptralisCA", executable: "optralis-ca", folder: "services/ca",
             dependencies: [

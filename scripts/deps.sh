@@ -13,9 +13,10 @@ die() { echo "deps.sh: $*" >&2; exit 1; }
 # renders the AI reports headless in their test; prometheus brings promtool, which lints every
 # service's /metrics in the fuzz suite; caddy runs deploy/Caddyfile in scripts/check-deploy.py;
 # chromium-driver lets selenium drive chromium in the dashboard's browser tests; libqrencode draws
-# the MFA set-up's QR code, and its qrencode tool checks ours.
+# the MFA set-up's QR code, and its qrencode tool checks ours; libhpdf (libharu) writes the
+# executive reports' PDF, and poppler-utils (pdftotext, pdfinfo) reads them back in the tests.
 packages=(
-  libpq-dev libhiredis-dev libssl-dev libcurl4-openssl-dev libnghttp2-dev libqrencode-dev qrencode
+  libpq-dev libhiredis-dev libssl-dev libcurl4-openssl-dev libnghttp2-dev libqrencode-dev qrencode libhpdf-dev poppler-utils
   redis-server postgresql docker-compose smartmontools pkg-config wrk
   chromium chromium-driver prometheus caddy
 )

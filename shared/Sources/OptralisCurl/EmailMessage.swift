@@ -1,3 +1,4 @@
+import OptralisCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,7 +27,8 @@ public struct InlineImage: Sendable, Equatable {
 /// An email with a plain-text and an HTML body, rendered as an RFC 5322 / MIME message
 /// (multipart/alternative, base64 parts, RFC 2047 encoded headers) ready for ``CurlClient/sendMail(_:via:)``.
 /// With inline images (and an HTML body) the alternative part is wrapped in a multipart/related
-/// whose other parts are the images; without an HTML body inline images are ignored.
+/// whose other parts are the images; without an HTML body inline images are ignored. With
+/// attachments, all of that is the first part of a multipart/mixed whose other parts are the files.
 public struct EmailMessage: Sendable {
     public var from: String
     public var fromName: String?
@@ -35,12 +37,13 @@ public struct EmailMessage: Sendable {
     public var text: String
     public var html: String?
     public var inlineImages: [InlineImage]
+    public var attachments: [EmailAttachment]
     public var date: Date
     public var messageID: String
 
     public init(
         from: String, fromName: String? = nil, to: [String], subject: String, text: String, html: String? = nil,
-        inlineImages: [InlineImage] = [], date: Date = Date(), messageID: String? = nil
+        inlineImages: [InlineImage] = [], attachments: [EmailAttachment] = [], date: Date = Date(), messageID: String? = nil
     ) {
         self.from = from
         self.fromName = fromName
@@ -49,6 +52,7 @@ public struct EmailMessage: Sendable {
         self.text = text
         self.html = html
         self.inlineImages = inlineImages
+        self.attachments = attachments
         self.date = date
         let domain = from.split(separator: "@").last.map(String.init) ?? "optralis.local"
         self.messageID = messageID ?? "<\(UUID().uuidString.lowercased())@\(domain)>"
@@ -68,11 +72,11 @@ public struct EmailMessage: Sendable {
         lines.append("Date: \(Self.rfc5322Date(date))")
         lines.append("Message-ID: \(Self.headerSafe(messageID))")
         lines.append("MIME-Version: 1.0")
+        // Boundaries derived from the Message-ID, so rendering the same message twice gives the same
+        // bytes. They differ before the (alphanumeric) suffix, so none is a prefix of another.
+        let suffix = String(messageID.unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) })
+        var content: [String]
         if let html {
-            // Derived from the Message-ID so rendering the same message twice gives the same bytes. The
-            // related boundary differs from the alternative one before the (alphanumeric) suffix, so
-            // neither is a prefix of the other.
-            let suffix = String(messageID.unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) })
             let boundary = "=_optralis_" + suffix
             var alternative = ["Content-Type: multipart/alternative; boundary=\"\(boundary)\"", ""]
             alternative.append("--\(boundary)")
@@ -81,21 +85,31 @@ public struct EmailMessage: Sendable {
             alternative += Self.part(contentType: "text/html; charset=utf-8", body: html)
             alternative.append("--\(boundary)--")
             if inlineImages.isEmpty {
-                lines += alternative
+                content = alternative
             } else {
                 let related = "=_optralis-rel_" + suffix
-                lines.append("Content-Type: multipart/related; type=\"multipart/alternative\"; boundary=\"\(related)\"")
-                lines.append("")
-                lines.append("--\(related)")
-                lines += alternative
+                content = ["Content-Type: multipart/related; type=\"multipart/alternative\"; boundary=\"\(related)\"", ""]
+                content.append("--\(related)")
+                content += alternative
                 for image in inlineImages {
-                    lines.append("--\(related)")
-                    lines += Self.imagePart(image)
+                    content.append("--\(related)")
+                    content += Self.imagePart(image)
                 }
-                lines.append("--\(related)--")
+                content.append("--\(related)--")
             }
         } else {
-            lines += Self.part(contentType: "text/plain; charset=utf-8", body: text)
+            content = Self.part(contentType: "text/plain; charset=utf-8", body: text)
+        }
+        if attachments.isEmpty {
+            lines += content
+        } else {
+            let mixed = "=_optralis-mix_" + suffix
+            lines += ["Content-Type: multipart/mixed; boundary=\"\(mixed)\"", "", "--\(mixed)"] + content
+            for attachment in attachments {
+                lines.append("--\(mixed)")
+                lines += Self.attachmentPart(attachment)
+            }
+            lines.append("--\(mixed)--")
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
@@ -113,6 +127,16 @@ public struct EmailMessage: Sendable {
             "Content-Disposition: inline; filename=\"\(filename)\"",
             "",
         ] + base64Lines(image.bytes)
+    }
+
+    private static func attachmentPart(_ attachment: EmailAttachment) -> [String] {
+        let filename = quotedSafe(attachment.filename)
+        return [
+            "Content-Type: \(headerSafe(attachment.mimeType)); name=\"\(filename)\"",
+            "Content-Transfer-Encoding: base64",
+            "Content-Disposition: attachment; filename=\"\(filename)\"",
+            "",
+        ] + base64Lines(Array(attachment.content))
     }
 
     /// A value for a quoted header parameter: no line breaks, quotes or backslashes.

@@ -1,4 +1,5 @@
 import Foundation
+import OptralisCore
 import Testing
 
 @testable import OptralisCurl
@@ -45,5 +46,24 @@ struct EmailMessageTests {
         let image = InlineImage(contentID: "logo", filename: "logo.png", bytes: Self.png)
         let mime = EmailMessage(from: "a@optralis.test", to: ["b@example.test"], subject: "s", text: "t", inlineImages: [image]).rendered()
         #expect(!mime.contains("multipart") && mime.contains("Content-Type: text/plain; charset=utf-8"))
+    }
+
+    @Test func attachments_follow_the_body_in_multipart_mixed() throws {
+        let image = InlineImage(contentID: "optralis-logo", mimeType: "image/png", filename: "logo.png", bytes: Self.png)
+        let pdf = EmailAttachment(filename: "weekly\"report\r\n.pdf", mimeType: "application/pdf", content: Data("%PDF-1.3 fake".utf8))
+        var withFile = message(images: [image])
+        withFile.attachments = [pdf]
+        let mime = withFile.rendered()
+        let mixed = "=_optralis-mix_abc123optralistest", related = "=_optralis-rel_abc123optralistest"
+        #expect(mime.contains("MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"\(mixed)\"\r\n\r\n--\(mixed)\r\nContent-Type: multipart/related;"))
+        let body = message(images: [image]).rendered()
+        let bodyPart = try #require(body.components(separatedBy: "MIME-Version: 1.0\r\n").last)
+        #expect(mime.contains(bodyPart + "--\(mixed)\r\n"), "the whole message without the file is the first part")
+        #expect(mime.hasSuffix(
+            "--\(mixed)\r\nContent-Type: application/pdf; name=\"weeklyreport.pdf\"\r\nContent-Transfer-Encoding: base64\r\n"
+                + "Content-Disposition: attachment; filename=\"weeklyreport.pdf\"\r\n\r\n\(Data("%PDF-1.3 fake".utf8).base64EncodedString())\r\n--\(mixed)--\r\n"))
+        #expect(!mixed.hasPrefix("=_optralis_abc") && !related.hasPrefix(mixed), "no boundary is a prefix of another")
+        let textOnly = EmailMessage(from: "a@optralis.test", to: ["b@example.test"], subject: "s", text: "t", attachments: [pdf]).rendered()
+        #expect(textOnly.contains("Content-Type: multipart/mixed") && textOnly.contains("Content-Type: text/plain; charset=utf-8"))
     }
 }

@@ -5,7 +5,7 @@ import OptralisCore
 import OptralisCurl
 import OptralisPostgres
 import OptralisRedis
-import OptralisReporting
+import OptralisReports
 import OptralisServer
 
 /// The api's composition root: database, Redis, migrations before the port opens, and every
@@ -163,6 +163,8 @@ public struct APIServer: Sendable {
                 sites: SiteStore(client: client, logger: logger), queries: machineQueries, gate: gate, writes: MachineSetWrites(activity: activity, cache: cache))
                 .addRoutes(sites: tenant.group("sites"), machines: tenant.group("machines"))
             MachineExport(queries: machineQueries, gate: gate).addRoutes(to: tenant.group("export"))
+            ExecutiveReportsController(builder: ExecutiveReportBuilder(store: ExecutiveReportStore(client: client, logger: logger)), gate: gate)
+                .addRoutes(to: tenant.group("reports"))
             OverviewController(client: client, logger: logger).addRoutes(to: tenant)
             MachinesController(
                 machines: machineRepository, settings: CollectionSettingsRepository(client: client, logger: logger), activity: activity, cache: cache,

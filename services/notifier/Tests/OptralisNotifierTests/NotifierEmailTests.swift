@@ -82,6 +82,34 @@ struct NotifierEmailTests {
         }
     }
 
+    @Test func an_email_job_with_an_attachment_arrives_as_multipart_mixed_with_the_same_bytes() async throws {
+        let smtp = try await SMTPTestServer()
+        try await NotifierHarness.run(sink: WebhookSink()) { notifier in
+            let process = try notifier.launch(name: "attach", environment: [
+                "SMTP_HOST": "127.0.0.1", "SMTP_PORT": String(smtp.port), "SMTP_SECURITY": "none", "SMTP_FROM": "Optralis <reports@optralis.test>",
+            ])
+            let redis = try notifier.redisClient()
+            // Every byte value, several times: the base64 lines and their padding are exercised.
+            let bytes = Data((0..<1000).map { UInt8(($0 * 7) % 256) })
+            try await NotificationQueues(redis: redis).enqueue(EmailJob(
+                type: "report_notification", email: "boss@acme.test", language: "fr",
+                data: ["subject": "Rapport direction hebdomadaire — Acme", "textBody": "Le rapport est joint.", "htmlBody": "<p>Le rapport est joint.</p>"],
+                attachments: [EmailAttachment(filename: "weekly-report-2026-12-07.pdf", mimeType: "application/pdf", content: bytes)]))
+            let arrived = await eventually(timeout: .seconds(30)) { ((try? smtp.received()) ?? []).count >= 1 }
+            #expect(arrived, "\(process.child.output.suffix(1000))")
+            let mail = try #require(try smtp.received().first)
+            #expect(mail.rcptTos == ["boss@acme.test"])
+            #expect(mail.data.contains("Content-Type: multipart/mixed; boundary="), "\(mail.data.prefix(1200))")
+            #expect(mail.data.contains("Content-Disposition: attachment; filename=\"weekly-report-2026-12-07.pdf\""))
+            #expect(mail.data.contains("Content-Type: application/pdf; name=\"weekly-report-2026-12-07.pdf\""))
+            #expect(mail.data.contains("multipart/alternative") && mail.data.contains("Content-ID: <optralis-logo>"), "the body keeps its text, HTML and logo")
+            #expect(mail.attachment(named: "weekly-report-2026-12-07.pdf") == bytes, "the attachment's bytes arrive unchanged")
+            await redis.shutdown()
+            process.child.signal(SIGTERM)
+            #expect(await process.child.waitForExit(timeout: .seconds(10)) == 0)
+        }
+    }
+
     /// A daily summary as the scheduler queues it (`DailySummaryJob`): one machine in alert.
     static let dailySummary = """
         {"client_id":"6f1c0a52-0d6a-4c8e-9a57-2f8d6c1f0b11","client_name":"Acme","generated_at":"2026-12-06T07:00:00Z",\

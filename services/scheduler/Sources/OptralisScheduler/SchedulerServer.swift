@@ -5,6 +5,7 @@ import OptralisCore
 import OptralisCurl
 import OptralisPostgres
 import OptralisRedis
+import OptralisReports
 import OptralisServer
 
 /// The scheduler's composition root: the recurring jobs under ``JobRunner``, and `/health`.
@@ -61,7 +62,18 @@ public struct SchedulerServer: Sendable {
             ScheduledJob(name: "uptime", schedule: cron("*/30 * * * *")) {
                 try await UptimeJob(database: database, http: http, apiURL: configuration.apiURL, aiURL: configuration.aiURL, logger: logger).run()
             },
-        ]
+        ] + [
+            // "Rapports PDF Automatiques (Pro+)": the last complete week, month and quarter.
+            ("executive-weekly", ExecutiveReportKind.weekly, "0 7 * * 1"), ("executive-monthly", .monthly, "0 7 1 * *"),
+            ("executive-quarterly", .quarterly, "0 7 1 1,4,7,10 *"),
+        ].map { name, kind, expression in
+            ScheduledJob(name: name, schedule: cron(expression), lockTTL: .seconds(300)) {
+                try await ExecutiveReportJob(
+                    kind: kind, builder: ExecutiveReportBuilder(store: ExecutiveReportStore(client: client, logger: logger)), queues: queues,
+                    publicURL: configuration.publicURL, logger: logger
+                ).run(occurrence: JobRunner.occurrence ?? Date())
+            }
+        }
         return jobs.map { job in
             guard let schedule = configuration.scheduleOverrides[job.name] else { return job }
             return ScheduledJob(name: job.name, schedule: schedule, lockTTL: job.lockTTL, run: job.run)
@@ -70,7 +82,10 @@ public struct SchedulerServer: Sendable {
 
     /// The names of the scheduled jobs (`optralis-scheduler run-job`, `SCHEDULER_SCHEDULES`); a
     /// test checks it against ``jobs(http:)``.
-    public static let jobNames = ["machine-alerts", "login-alerts", "token-cleanup", "retention", "reminders", "daily-summary", "rollups", "uptime"]
+    public static let jobNames = [
+        "machine-alerts", "login-alerts", "token-cleanup", "retention", "reminders", "daily-summary", "rollups", "uptime", "executive-weekly",
+        "executive-monthly", "executive-quarterly",
+    ]
 
     /// Runs one job now, outside its schedule and without its lock (`optralis-scheduler run-job`):
     /// for operators, and for the benchmarks.

@@ -3,7 +3,7 @@ import Logging
 @testable import OptralisScheduler
 import OptralisCore
 import OptralisRedis
-import OptralisReporting
+import OptralisReports
 import OptralisTestSupport
 import PostgresNIO
 import Testing

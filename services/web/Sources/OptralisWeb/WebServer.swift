@@ -44,6 +44,7 @@ public struct WebServer: Sendable {
             MachineSecurityController(api: api, renderer: renderer).addRoutes(to: signedIn)
             AlertsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             SmartAlertsController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            ExecutiveReportsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             NotificationsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             UsersController(api: api, renderer: renderer).addRoutes(to: signedIn)
             MachineSetsController(api: api, renderer: renderer).addRoutes(to: signedIn)

@@ -156,6 +156,8 @@ struct WebHarness: Sendable {
         let status: HTTPResponse.Status
         let headers: HTTPFields
         let text: String
+        /// The body's bytes, for a download that is not text (a PDF).
+        var bytes: [UInt8] = []
         var location: String? { headers[.location] }
         func cookie(_ name: String) -> String? { headers[values: .setCookie].first { $0.hasPrefix("\(name)=") } }
         func cookieValue(_ name: String) -> String? { cookie(name).map { String($0.dropFirst(name.count + 1).prefix { $0 != ";" }) } }
@@ -213,7 +215,7 @@ struct WebHarness: Sendable {
             body = ByteBuffer(string: components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B") ?? "")
         }
         let page = try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
-            Page(status: response.status, headers: response.headers, text: String(buffer: response.body))
+            Page(status: response.status, headers: response.headers, text: String(buffer: response.body), bytes: Array(response.body.readableBytesView))
         }
         browser?.take(page)
         return page

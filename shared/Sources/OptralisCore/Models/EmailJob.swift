@@ -22,10 +22,12 @@ public struct EmailJob: Codable, Sendable, Equatable {
     public static let redacted = "[redacted]"
     public var createdAt: Date
     public var retries: Int
+    /// Files sent with the email (a scheduled report's PDF); absent in most jobs.
+    public var attachments: [EmailAttachment]?
 
     public init(
         id: String = UUID().uuidString.lowercased(), type: String, email: String, language: String, data: [String: String],
-        createdAt: Date = Date(), retries: Int = 0
+        createdAt: Date = Date(), retries: Int = 0, attachments: [EmailAttachment]? = nil
     ) {
         self.id = id
         self.type = type
@@ -34,10 +36,11 @@ public struct EmailJob: Codable, Sendable, Equatable {
         self.data = data
         self.createdAt = createdAt
         self.retries = retries
+        self.attachments = attachments
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, type, email, language, data, retries
+        case id, type, email, language, data, retries, attachments
         case createdAt = "created_at"
     }
 }

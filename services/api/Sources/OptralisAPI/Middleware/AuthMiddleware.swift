@@ -92,8 +92,9 @@ struct TenantMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
     /// POST routes that change nothing (`/api/machines/labels/batch`: up to 100 ids; the AI
-    /// analyses, which only spend the client's quota).
+    /// analyses, which only spend the client's quota; a custom executive report).
     static let readingPosts: Set<String> = Set(["/api/machines/labels/batch"]).union(AIProxyController.analysisPosts)
+        .union(ExecutiveReportsController.readingPosts)
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let identity = try context.requireIdentity()

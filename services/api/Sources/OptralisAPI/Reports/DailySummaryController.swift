@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import OptralisCore
-import OptralisReporting
+import OptralisReports
 
 /// `GET /api/reports/summary/daily` (spec "Synthèse Quotidienne (Tous plans)"): the content of
 /// the daily summary email, as of now, for every plan and every role of the client.

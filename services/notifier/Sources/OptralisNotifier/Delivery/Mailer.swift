@@ -4,7 +4,8 @@ import OptralisCore
 import OptralisCurl
 
 /// Renders and sends email over SMTP: the transactional jobs of `email:queue` and the alerts of
-/// email channels. Every message is multipart/alternative (text + HTML) with the inline logo.
+/// email channels. Every message is multipart/alternative (text + HTML) with the inline logo,
+/// and the job's attachments (a scheduled report's PDF) in a multipart/mixed around it.
 struct Mailer: Sendable {
     let curl: CurlClient
     /// Nil when `SMTP_HOST` is not set: email jobs then fail and are dead-lettered, visibly.
@@ -28,7 +29,7 @@ struct Mailer: Sendable {
             guard let template = EmailRenderer.template(forJobType: job.type) else { return .failed(error: "unknown email job type \(job.type)") }
             rendered = EmailRenderer.render(template, language: job.language, variables: job.data, common: common)
         }
-        return await deliver(rendered, to: [job.email])
+        return await deliver(rendered, to: [job.email], attachments: job.attachments ?? [])
     }
 
     func sendAlert(_ alert: AlertNotification, to addresses: [String]) async -> JobOutcome {
@@ -36,12 +37,16 @@ struct Mailer: Sendable {
         return await deliver(rendered, to: addresses)
     }
 
-    private func deliver(_ email: RenderedEmail, to recipients: [String]) async -> JobOutcome {
+    private func deliver(_ email: RenderedEmail, to recipients: [String], attachments: [EmailAttachment] = []) async -> JobOutcome {
         guard let smtp else { return .failed(error: "SMTP is not configured (SMTP_HOST)") }
+        guard attachments.reduce(0, { $0 + $1.content.count }) <= EmailAttachment.maximumTotalBytes else {
+            return .failed(error: "attachments above \(EmailAttachment.maximumTotalBytes) bytes")
+        }
         let message = EmailMessage(
             from: from, fromName: fromName, to: recipients, subject: email.subject, text: email.text,
             html: email.html.isEmpty ? nil : email.html,
-            inlineImages: email.html.isEmpty ? [] : [InlineImage(contentID: OptralisLogo.contentID, mimeType: "image/png", filename: "optralis.png", bytes: OptralisLogo.png)])
+            inlineImages: email.html.isEmpty ? [] : [InlineImage(contentID: OptralisLogo.contentID, mimeType: "image/png", filename: "optralis.png", bytes: OptralisLogo.png)],
+            attachments: attachments)
         do {
             try await curl.sendMail(message.envelope, via: smtp)
             return .delivered

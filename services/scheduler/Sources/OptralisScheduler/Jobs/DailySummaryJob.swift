@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import OptralisCore
 import OptralisRedis
-import OptralisReporting
+import OptralisReports
 import PostgresNIO
 
 /// The daily summary email (spec "Synthèse Quotidienne (Tous plans)"), run every 5 minutes: each
