@@ -14,6 +14,7 @@ import OptralisReports
 struct ExecutiveReportsController {
     let builder: ExecutiveReportBuilder
     let gate: LicenceGate
+    let inFlight = ReportsInFlight()
 
     /// `POST /api/reports/generate` reads only: observers may call it (``TenantMiddleware``).
     static let readingPosts: Set<String> = ["/api/reports/generate"]
@@ -47,10 +48,13 @@ struct ExecutiveReportsController {
         let pdf = try Self.wantsPDF(query: request.uri.queryParameters.get("format") ?? bodyFormat, accept: request.headers[.accept])
         if pdf { try await gate.require(.essentials, clientID: clientID) }
         if let sections, sections.contains(where: \.needsCompleteLevel) { try await gate.require(.essentials, clientID: clientID) }
-        guard let report = try await builder.build(clientID: clientID, kind: kind, period: period, sections: sections) else { throw APIError.notFound("client") }
-        guard pdf else { return try context.responseEncoder.encode(report, from: request, context: context) }
+        let built = try await inFlight.run(client: clientID) { () async throws -> (ExecutiveReport, [UInt8]?)? in
+            guard let report = try await builder.build(clientID: clientID, kind: kind, period: period, sections: sections) else { return nil }
+            return (report, pdf ? try ReportPDF(report: report).render() : nil)
+        }
+        guard let (report, bytes) = built else { throw APIError.notFound("client") }
+        guard let bytes else { return try context.responseEncoder.encode(report, from: request, context: context) }
         let rendered = ReportPDF(report: report)
-        let bytes = try rendered.render()
         return Response(
             status: .ok,
             headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(rendered.fileName)\"", .cacheControl: "no-store"],
