@@ -34,6 +34,7 @@ struct NotificationsController {
         .init(key: "machine_online", label: "Machine en ligne", labelEn: "Machine back online"),
         .init(key: "high_cpu", label: "CPU élevé", labelEn: "High CPU"),
         .init(key: "high_ram", label: "RAM élevée", labelEn: "High RAM"),
+        .init(key: "high_temperature", label: "Température élevée", labelEn: "High temperature"),
         .init(key: "disk_critical", label: "Disque critique", labelEn: "Critical disk"),
         .init(key: "smart_warning", label: "Alerte SMART", labelEn: "SMART alert"),
         .init(key: "brute_force", label: "Tentative brute force", labelEn: "Brute force attempt"),
