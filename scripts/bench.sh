@@ -169,7 +169,8 @@ API_BIN="$bin/optralis-api" SCHEDULER_BIN="$bin/optralis-scheduler" API_LOG="$in
   JWT_SECRET=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) PORT=3191 BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warning \
   AGENT_TLS_PORT=3192 AGENT_TLS_CERT_FILE="$ingest_dir/server/server.crt" AGENT_TLS_KEY_FILE="$ingest_dir/server/server.key" \
   AGENT_TLS_CA_FILE="$ingest_dir/server/ca.crt" CA_DIR="$ingest_dir/ca" COLLECT_FIXTURES="$root/shared/Tests/OptralisTestSupport/Fixtures/collect" \
-  "$bin/optralis-bench" ingest --agents "${BENCH_AGENTS:-2500,5000,10000,15000}" --window "${BENCH_WINDOW:-60}" --cleanup-rows "${BENCH_CLEANUP_ROWS:-10000000}" | tee "$out/ingest.txt"
+  "$bin/optralis-bench" ingest --agents "${BENCH_AGENTS:-2500,5000,10000,15000}" --window "${BENCH_WINDOW:-60}" --cleanup-rows "${BENCH_CLEANUP_ROWS:-10000000}" \
+  --only "${BENCH_INGEST_ONLY:-all}" ${BENCH_LEGACY_AGENTS:+--legacy-agents} | tee "$out/ingest.txt"
 fi
 
 if want agent; then

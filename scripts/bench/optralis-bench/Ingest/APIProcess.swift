@@ -9,6 +9,8 @@ final class APIProcess: @unchecked Sendable {
     let binary: String
     let environment: [String: String]
     let agentPort: Int
+    /// The public port (`PORT`), where `/metrics` is.
+    let port: Int?
     let log: String
     private var process: Process?
 
@@ -16,6 +18,7 @@ final class APIProcess: @unchecked Sendable {
         self.binary = binary
         self.environment = environment
         self.agentPort = agentPort
+        self.port = environment["PORT"].flatMap { Int($0) }
         self.log = log
     }
 
@@ -50,6 +53,15 @@ final class APIProcess: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         throw APINotReady(log: log)
+    }
+
+    /// `GET /metrics` on the public port; nil when it cannot be read (the report then says so).
+    func metrics(group: any EventLoopGroup) async -> String? {
+        guard let port else { return nil }
+        return try? await AgentConnection.with(host: "127.0.0.1", port: port, tls: nil, group: group) { connection in
+            let response = try await connection.send(.GET, "/metrics")
+            return response.status == 200 ? String(buffer: response.body) : nil
+        }
     }
 
     struct APINotReady: Error, CustomStringConvertible {
