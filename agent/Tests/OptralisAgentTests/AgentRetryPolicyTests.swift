@@ -1,5 +1,8 @@
-import OptralisAgent
+import Foundation
+@testable import OptralisAgent
 import OptralisCore
+import OptralisCurl
+import OptralisTestSupport
 import Testing
 
 /// The waits between an agent's tries: capped, jittered, and sized by the gateway's hints.
@@ -69,5 +72,45 @@ struct AgentRetryPolicyTests {
         #expect(GatewayClient.Outcome.retryLater(reason: "HTTP 500").failure == .other)
         #expect(GatewayClient.Outcome.delivered.failure == nil)
         #expect(GatewayClient.Outcome.licenceInactive(code: "LICENSE_EXPIRED").failure == nil)
+    }
+
+    /// The gateway client against a real HTTP server answering what a shedding gateway (or a
+    /// proxy in front of a missing one) answers, and against a closed port.
+    @Test func the_gateway_client_tells_unreachable_from_shedding_and_reads_retry_after() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shedding-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let script = """
+            import http.server, sys
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_POST(self):
+                    self.rfile.read(int(self.headers.get('Content-Length', 0)))
+                    status, _, after = self.path.strip('/').partition('-')
+                    self.send_response(int(status))
+                    if after: self.send_header('Retry-After', after)
+                    self.send_header('Content-Length', '2'); self.end_headers(); self.wfile.write(b'{}')
+                def log_message(self, *args): pass
+            http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
+            """
+        try script.write(toFile: folder + "/server.py", atomically: true, encoding: .utf8)
+        let port = try freePort()
+        let server = try ChildProcess(executable: "/usr/bin/python3", arguments: [folder + "/server.py", String(port)])
+        defer { server.signal(SIGTERM) }
+        let http = CurlClient(concurrency: 1)
+        func client(_ base: String) -> GatewayClient {
+            GatewayClient(
+                files: AgentFiles(configDirectory: folder, stateDirectory: folder),
+                enrolment: .init(serverURL: base, agentAPIURL: base, clientID: UUID(), machineID: UUID(), certificateExpiresAt: Date()), http: http)
+        }
+        let gateway = client("http://127.0.0.1:\(port)")
+        #expect(await eventually { await gateway.post("/200", body: Data()).0 == .delivered })
+        #expect(await gateway.post("/503-7", body: Data()).0 == .shedding(status: 503, retryAfter: 7))
+        #expect(await gateway.post("/429", body: Data()).0 == .shedding(status: 429, retryAfter: nil))
+        #expect(await gateway.post("/503-86400", body: Data()).0 == .shedding(status: 503, retryAfter: 300), "bounded where it is read")
+        #expect(await gateway.post("/502", body: Data()).0.failure == .unreachable)
+        #expect(await gateway.post("/500", body: Data()).0.failure == .other)
+        let closed = client("http://127.0.0.1:\(try freePort())")
+        #expect(await closed.post("/200", body: Data()).0.failure == .unreachable)
+        await http.shutdown()
     }
 }
