@@ -13,7 +13,7 @@ import Synchronization
 /// counts it. A handshake that has not completed after `timeout` is closed too, so a silent
 /// client cannot hold a place.
 final class HandshakeGate: Sendable {
-    /// 0: no limit.
+    /// 0: no limit (and no handshake timeout: the gateway as it was before the gate).
     let limit: Int
     let timeout: TimeAmount
     private let inProgress = Atomic<Int>(0)
@@ -52,16 +52,10 @@ final class HandshakeGate: Sendable {
         typealias InboundIn = Any
 
         private let gate: HandshakeGate
-        private var checked = false
-        private var refusedHere = false
         private var holding = false
         private var deadline: Scheduled<Void>?
 
         init(gate: HandshakeGate) { self.gate = gate }
-
-        func handlerAdded(context: ChannelHandlerContext) {
-            if context.channel.isActive { check(context) }
-        }
 
         func channelActive(context: ChannelHandlerContext) {
             guard check(context) else { return }
@@ -80,13 +74,11 @@ final class HandshakeGate: Sendable {
 
         func handlerRemoved(context: ChannelHandlerContext) { finish() }
 
-        /// False when the connection was refused (and is being closed).
-        @discardableResult
+        /// False when the connection was refused (and is being closed). An accepted connection
+        /// becomes active once its pipeline is set up, so this runs once, before any TLS record.
         private func check(_ context: ChannelHandlerContext) -> Bool {
-            if checked { return !refusedHere }
-            checked = true
+            guard gate.limit > 0 else { return true }
             guard gate.admit() else {
-                refusedHere = true
                 context.close(promise: nil)
                 return false
             }
