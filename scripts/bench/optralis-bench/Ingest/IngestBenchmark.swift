@@ -236,8 +236,7 @@ struct IngestBenchmark: AsyncParsableCommand {
                 let killed = ContinuousClock.now
                 api.stop()
                 try api.start()
-                try await api.waitUntilReady(probe: fleet[0], group: group)
-                let ready = ContinuousClock.now
+                let ready = try await api.waitUntilReady(probe: fleet[0], group: group)
                 let ids = Set(fleet.map(\.machineID))
                 while true {
                     let back = run.tally.withLock { tally in ids.count { (tally.lastReconnect[$0] ?? killed) > killed } }

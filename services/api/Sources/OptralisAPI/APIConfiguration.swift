@@ -90,7 +90,7 @@ public struct APIConfiguration: Sendable {
         authRateLimitPerIP = reader.int("AUTH_RATE_LIMIT_PER_IP", default: 100, range: 1...100_000)
         caServiceURL = reader.string("CA_SERVICE_URL", default: "http://127.0.0.1:3005")
         agentTLSPort = reader.port("AGENT_TLS_PORT", default: 8443)
-        agentHandshakeLimit = reader.int("AGENT_TLS_HANDSHAKE_LIMIT", default: 128, range: 0...100_000)
+        agentHandshakeLimit = reader.int("AGENT_TLS_HANDSHAKE_LIMIT", default: 1_024, range: 0...100_000)
         agentReconnectRate = reader.int("AGENT_RECONNECT_RATE", default: 1_000, range: 1...1_000_000)
         let publicHost = URLComponents(string: publicURL)?.host ?? "localhost"
         agentPublicURL = reader.string("AGENT_PUBLIC_URL", default: "https://\(publicHost):\(agentTLSPort)")
