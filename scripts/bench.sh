@@ -19,6 +19,11 @@
 # fleet sustained for 60 s at the spec's intervals (p99 < 100 ms, no error, every row stored); a
 # reconnect storm after an api restart; the retention job deleting 10 million expired metric rows
 # while half that fleet posts (BENCH_CLEANUP_ROWS). BENCH_AGENTS overrides the fleet sizes tried.
+# Each latency is printed beside the api's own (its /metrics histogram). BENCH_INGEST_ONLY=storm
+# runs only the reconnect storm, at each size of BENCH_AGENTS; BENCH_LEGACY_AGENTS=1 makes the
+# simulated agents retry as agents did before the reconnect window (with AGENT_TLS_HANDSHAKE_LIMIT=0
+# in the environment, the gateway of before too). BENCH_INGEST_PORT (3191, and the next port for
+# the agents') moves the api.
 #
 # agent: the footprint of a release agent at the default intervals for 10 minutes against a local
 # gateway, beside prometheus-node-exporter (scripts/bench/agent-footprint.sh).
@@ -166,10 +171,11 @@ redis-cli --no-auth-warning -u "$redis_url" flushall >/dev/null
 # Each agent holds a socket here and in the api: raise the open-files limit as far as allowed.
 ulimit -n "$(ulimit -Hn)"
 API_BIN="$bin/optralis-api" SCHEDULER_BIN="$bin/optralis-scheduler" API_LOG="$ingest_dir/api.log" DATABASE_URL="${admin_url%/*}/optralis_ingest" REDIS_URL=$redis_url \
-  JWT_SECRET=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) PORT=3191 BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warning \
-  AGENT_TLS_PORT=3192 AGENT_TLS_CERT_FILE="$ingest_dir/server/server.crt" AGENT_TLS_KEY_FILE="$ingest_dir/server/server.key" \
+  JWT_SECRET=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) PORT=${BENCH_INGEST_PORT:-3191} BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warning \
+  AGENT_TLS_PORT=$(( ${BENCH_INGEST_PORT:-3191} + 1 )) AGENT_TLS_CERT_FILE="$ingest_dir/server/server.crt" AGENT_TLS_KEY_FILE="$ingest_dir/server/server.key" \
   AGENT_TLS_CA_FILE="$ingest_dir/server/ca.crt" CA_DIR="$ingest_dir/ca" COLLECT_FIXTURES="$root/shared/Tests/OptralisTestSupport/Fixtures/collect" \
-  "$bin/optralis-bench" ingest --agents "${BENCH_AGENTS:-2500,5000,10000,15000}" --window "${BENCH_WINDOW:-60}" --cleanup-rows "${BENCH_CLEANUP_ROWS:-10000000}" | tee "$out/ingest.txt"
+  "$bin/optralis-bench" ingest --agents "${BENCH_AGENTS:-2500,5000,10000,15000}" --window "${BENCH_WINDOW:-60}" --cleanup-rows "${BENCH_CLEANUP_ROWS:-10000000}" \
+  --only "${BENCH_INGEST_ONLY:-all}" ${BENCH_LEGACY_AGENTS:+--legacy-agents} | tee "$out/ingest.txt"
 fi
 
 if want agent; then

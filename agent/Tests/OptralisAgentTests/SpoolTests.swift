@@ -43,13 +43,4 @@ struct SpoolTests {
         #expect(await spool.takeLosses() == (0, 0), "reported once")
         try? FileManager.default.removeItem(atPath: path)
     }
-
-    @Test func backoff_grows_with_full_jitter_up_to_its_cap() {
-        var backoff = Backoff()
-        let delays = (1...12).map { _ in backoff.nextDelay() }
-        #expect(delays.allSatisfy { $0 >= .zero && $0 <= .seconds(30) })
-        #expect(delays.prefix(1).allSatisfy { $0 <= .milliseconds(500) })
-        backoff.reset()
-        #expect(backoff.attempt == 0)
-    }
 }

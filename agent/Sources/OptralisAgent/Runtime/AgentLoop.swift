@@ -93,7 +93,7 @@ public struct AgentLoop: Sendable {
     }
 
     private func send(_ kind: String, wakeups: AsyncStream<Void>) async {
-        var backoff = Backoff()
+        var retry = AgentRetryPolicy()
         for await _ in wakeups {
             while let entry = await spool.next(kind: kind), !Task.isCancelled {
                 guard let body = await spool.body(of: entry) else {
@@ -105,17 +105,21 @@ public struct AgentLoop: Sendable {
                 case .delivered:
                     metrics.post(kind, .delivered)
                     await spool.remove(entry)
-                    backoff.reset()
+                    retry.reset()
                     await state.delivered(files: files)
                 case .rejected(let status, let reason):
                     metrics.post(kind, .rejected)
                     await spool.remove(entry)
                     logger.error(
                         "post refused, dropped", metadata: ["collector": "\(kind)", "sequence": "\(entry.sequence)", "status": "\(status)", "reason": "\(reason)"])
-                case .retryLater(let reason):
+                case .unreachable, .shedding, .retryLater:
                     metrics.post(kind, .retry)
-                    let delay = backoff.nextDelay()
-                    logger.warning("gateway unavailable, post kept in the spool", metadata: ["collector": "\(kind)", "reason": "\(reason)", "retry_in": "\(delay)"])
+                    retry.setReconnectWindow(seconds: await state.reconnectWindow)
+                    let delay = retry.nextDelay(after: outcome.failure ?? .other)
+                    // Once per outage at warning level: the retries within the reconnect window are frequent.
+                    logger.log(
+                        level: retry.attempt == 1 ? .warning : .debug, "gateway unavailable, post kept in the spool",
+                        metadata: ["collector": "\(kind)", "reason": "\(outcome)", "retry_in": "\(delay)"])
                     try? await Task.sleep(for: delay)
                 case .licenceInactive(let code):
                     metrics.post(kind, .retry)
@@ -132,6 +136,7 @@ public struct AgentLoop: Sendable {
 
     private func heartbeats() async {
         let facts = MachineFacts.current()
+        var retry = AgentRetryPolicy()
         while !Task.isCancelled {
             let (cpu, ram) = await state.load()
             let losses = await spool.takeLosses()
@@ -144,20 +149,27 @@ public struct AgentLoop: Sendable {
             if let ram { report["ram_percent"] = .init(ram) }
             let refusal = await state.takeRefusal()
             if let refusal { report["update_refused"] = .init(refusal) }
-            var next = 60
+            var next: Duration = .seconds(60)
             if let body = try? AgentJSON.encoder.encode(report) {
                 let (outcome, response) = await gateway.post("/agent/heartbeat", body: body)
                 if outcome == .delivered, let response, let reply = try? JSONDecoder().decode(HeartbeatReply.self, from: Data(response.body)) {
-                    next = reply.nextHeartbeatSeconds ?? 60
+                    retry.reset()
+                    next = .seconds(min(max(reply.nextHeartbeatSeconds ?? 60, 1), 3_600))
+                    if let window = reply.reconnectWindowSeconds { await state.setReconnectWindow(window) }
                     // A refusal is reported by the next heartbeat, sent at once.
-                    if let update = reply.update, await !self.update(update) { next = 0 }
+                    if let update = reply.update, await !self.update(update) { next = .zero }
                     if reply.renewCertificate == true { await renewNow(reason: "requested by an administrator") }
                 } else {
-                    logger.warning("heartbeat failed", metadata: ["outcome": "\(outcome)"])
                     if let refusal, outcome != .delivered { await state.refused(refusal) }
+                    // The gateway back within the reconnect window also learns at once that the machine is.
+                    if let failure = outcome.failure {
+                        retry.setReconnectWindow(seconds: await state.reconnectWindow)
+                        next = min(next, retry.nextDelay(after: failure))
+                    }
+                    logger.log(level: retry.attempt <= 1 ? .warning : .debug, "heartbeat failed", metadata: ["outcome": "\(outcome)", "retry_in": "\(next)"])
                 }
             }
-            try? await Task.sleep(for: .seconds(next))
+            try? await Task.sleep(for: next)
         }
     }
 
@@ -219,7 +231,12 @@ public struct AgentLoop: Sendable {
         let nextHeartbeatSeconds: Int?
         let update: UpdateOffer?
         let renewCertificate: Bool?
-        enum CodingKeys: String, CodingKey { case nextHeartbeatSeconds = "next_heartbeat_seconds", update, renewCertificate = "renew_certificate" }
+        /// The gateway's hint for ``AgentRetryPolicy`` (absent from an older gateway's reply).
+        let reconnectWindowSeconds: Int?
+        enum CodingKeys: String, CodingKey {
+            case nextHeartbeatSeconds = "next_heartbeat_seconds", update, renewCertificate = "renew_certificate"
+            case reconnectWindowSeconds = "reconnect_window_seconds"
+        }
     }
 
     struct CollectorConfig: Decodable {
@@ -289,6 +306,12 @@ actor LoopState {
     private var offered: Set<String> = []
     private var refusal: AgentLoop.UpdateRefusal?
     private var renewing = false
+    /// Seconds, from the last heartbeat's reply; bounded by ``AgentRetryPolicy``.
+    private(set) var reconnectWindow = AgentRetryPolicy.defaultReconnectWindow
+
+    func setReconnectWindow(_ seconds: Int) {
+        reconnectWindow = min(max(seconds, AgentRetryPolicy.reconnectWindowRange.lowerBound), AgentRetryPolicy.reconnectWindowRange.upperBound)
+    }
 
     func firstOffer(of version: String) -> Bool { offered.insert(version).inserted }
     func refused(_ refusal: AgentLoop.UpdateRefusal) { self.refusal = refusal }

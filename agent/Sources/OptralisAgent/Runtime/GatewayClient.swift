@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import OptralisCore
 import OptralisCurl
 
 /// The agent's side of the mTLS port: its own certificate and key, the gateway checked against
@@ -24,7 +25,13 @@ public struct GatewayClient: Sendable {
         case delivered
         /// Refused for good (400, 404, 413): retrying cannot help; dropped and logged.
         case rejected(status: Int, body: String)
-        /// The gateway is unreachable, overloaded or refuses the certificate: keep it, try later.
+        /// No HTTP answer (connection refused or reset, a handshake the gateway closed, a
+        /// timeout): keep it, try again within the reconnect window.
+        case unreachable(reason: String)
+        /// The gateway asks to wait (503 or 429, with its `Retry-After`, bounded, if any): keep it,
+        /// try again after that.
+        case shedding(status: Int, retryAfter: Int?)
+        /// Another 5xx, a refused certificate: keep it, try later.
         case retryLater(reason: String)
         /// The client's licence is suspended or expired (403 `LICENSE_SUSPENDED` /
         /// `LICENSE_EXPIRED`): keep everything and try again slowly, until it is renewed.
@@ -54,10 +61,26 @@ public struct GatewayClient: Sendable {
                 let code = (try? JSONDecoder().decode([String: String].self, from: Data(response.body)))?["code"]
                 if let code, Self.licenceCodes.contains(code) { return (.licenceInactive(code: code), response) }
                 return (.retryLater(reason: "HTTP 403"), response)
+            case 429, 503:
+                return (.shedding(status: response.status, retryAfter: AgentRetryPolicy.retryAfter(response.header("Retry-After"))), response)
+            // A proxy in front of the gateway saying the gateway is not there.
+            case 502, 504: return (.unreachable(reason: "HTTP \(response.status)"), response)
             default: return (.retryLater(reason: "HTTP \(response.status)"), response)
             }
         } catch {
-            return (.retryLater(reason: "\(error)"), nil)
+            return (.unreachable(reason: "\(error)"), nil)
+        }
+    }
+}
+
+extension GatewayClient.Outcome {
+    /// How ``AgentRetryPolicy`` waits after this outcome; nil when there is nothing to retry.
+    public var failure: AgentRetryPolicy.Failure? {
+        switch self {
+        case .unreachable: .unreachable
+        case .shedding(_, let retryAfter): .shedding(retryAfter: retryAfter)
+        case .retryLater: .other
+        case .delivered, .rejected, .licenceInactive: nil
         }
     }
 }

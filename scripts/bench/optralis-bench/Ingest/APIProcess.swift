@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 
 /// The release `optralis-api` under test, started and restarted by the benchmark, its output
 /// appended to a log file.
@@ -9,6 +10,8 @@ final class APIProcess: @unchecked Sendable {
     let binary: String
     let environment: [String: String]
     let agentPort: Int
+    /// The public port (`PORT`), where `/metrics` is.
+    let port: Int?
     let log: String
     private var process: Process?
 
@@ -16,6 +19,7 @@ final class APIProcess: @unchecked Sendable {
         self.binary = binary
         self.environment = environment
         self.agentPort = agentPort
+        self.port = environment["PORT"].flatMap { Int($0) }
         self.log = log
     }
 
@@ -39,17 +43,49 @@ final class APIProcess: @unchecked Sendable {
         process = nil
     }
 
-    /// Until `probe` gets an answer to `GET /agent/ping` (120 s at most).
-    func waitUntilReady(probe: SimulatedAgent, group: any EventLoopGroup) async throws {
+    /// Until the api is up (120 s at most): `GET /health/live` answers 200 on the public port and
+    /// the agents' port accepts connections (neither waits on PostgreSQL nor on the fleet), then `probe` gets an answer to `GET /agent/ping`. The
+    /// instant returned is when the agents' port was found accepting: the start of the storm's
+    /// "after the api was ready" whatever the gateway then does with the fleet's handshakes
+    /// (refused over its limit, or queued), so runs with and without the limit compare.
+    @discardableResult
+    func waitUntilReady(probe: SimulatedAgent, group: any EventLoopGroup) async throws -> ContinuousClock.Instant {
         let deadline = ContinuousClock.now + .seconds(120)
+        var listening: ContinuousClock.Instant?
         while ContinuousClock.now < deadline {
-            let status = try? await AgentConnection.with(host: "127.0.0.1", port: agentPort, tls: probe.tls, group: group) { connection in
-                try await connection.send(.GET, "/agent/ping").status
+            if listening == nil, await isListening(group: group) { listening = .now }
+            if let listening {
+                let status = try? await AgentConnection.with(host: "127.0.0.1", port: agentPort, tls: probe.tls, group: group) { connection in
+                    try await connection.send(.GET, "/agent/ping").status
+                }
+                if status == 200 { return listening }
             }
-            if status == 200 { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw APINotReady(log: log)
+    }
+
+    /// `/health/live` 200 (or no public port known) and a TCP connection to the agents' port.
+    private func isListening(group: any EventLoopGroup) async -> Bool {
+        if let port {
+            let health = try? await AgentConnection.with(host: "127.0.0.1", port: port, tls: nil, group: group) { connection in
+                try await connection.send(.GET, "/health/live").status
+            }
+            guard health == 200 else { return false }
+        }
+        guard let channel = try? await ClientBootstrap(group: group).connectTimeout(.seconds(1)).connect(host: "127.0.0.1", port: agentPort).get()
+        else { return false }
+        try? await channel.close()
+        return true
+    }
+
+    /// `GET /metrics` on the public port; nil when it cannot be read (the report then says so).
+    func metrics(group: any EventLoopGroup) async -> String? {
+        guard let port else { return nil }
+        return try? await AgentConnection.with(host: "127.0.0.1", port: port, tls: nil, group: group) { connection in
+            let response = try await connection.send(.GET, "/metrics")
+            return response.status == 200 ? String(buffer: response.body) : nil
+        }
     }
 
     struct APINotReady: Error, CustomStringConvertible {

@@ -6,7 +6,7 @@ import NIOSSL
 import Synchronization
 
 /// One simulated agent's keep-alive HTTPS connection to the agents' port, with its own client
-/// certificate. Requests go one at a time, as the agent's spool sends them. The connection
+/// certificate (or, without `tls`, a plain HTTP connection: the api's `/metrics`). Requests go one at a time, as the agent's spool sends them. The connection
 /// notices when the server closes it (a gateway restart) even while the agent is idle, so a
 /// sleeping agent wakes up to reconnect.
 final class AgentConnection {
@@ -15,6 +15,7 @@ final class AgentConnection {
     struct Closed: Error {}
     struct Response {
         let status: Int
+        let headers: HTTPHeaders
         let body: ByteBuffer
     }
 
@@ -44,14 +45,14 @@ final class AgentConnection {
 
     /// Connects (TCP, then TLS on the first write), runs `body` with the connection, closes it.
     static func with<Result: Sendable>(
-        host: String, port: Int, tls: NIOSSLContext, group: any EventLoopGroup, _ body: (AgentConnection) async throws -> Result
+        host: String, port: Int, tls: NIOSSLContext?, group: any EventLoopGroup, _ body: (AgentConnection) async throws -> Result
     ) async throws -> Result {
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(10))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: nil))
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: nil)) }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     return try Channel(wrappingChannelSynchronously: channel)
                 }
@@ -84,12 +85,13 @@ final class AgentConnection {
         if let body { try await outbound.write(.body(.byteBuffer(body))) }
         try await outbound.write(.end(nil))
         var status = 0
+        var headers = HTTPHeaders()
         var received = ByteBuffer()
         while let part = try await inbound.next() {
             switch part {
-            case .head(let response): status = Int(response.status.code)
+            case .head(let response): (status, headers) = (Int(response.status.code), response.headers)
             case .body(var bytes): received.writeBuffer(&bytes)
-            case .end: return Response(status: status, body: received)
+            case .end: return Response(status: status, headers: headers, body: received)
             }
         }
         throw Closed()

@@ -1,14 +1,17 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import OptralisCore
 import Synchronization
 
 /// One run of a simulated fleet against the agents' port: every agent connects (spread over a
 /// ramp), then posts on its schedule until stopped. Requests due inside the measured window
 /// count for latency and errors; every stored post counts for the row check.
 ///
-/// A lost connection is retried with full-jitter exponential backoff (0.5 s doubling, capped at
-/// 30 s: the agent's own policy), the post that failed first.
+/// A lost connection is retried as the agent does (``AgentRetryPolicy``: while the gateway is
+/// unreachable, full-jitter backoff capped at the reconnect window the heartbeat's reply gave;
+/// a 503/429's `Retry-After`), the post that failed first. `legacy` keeps the policy of the agents
+/// before it (0.5 s doubling, capped at 30 s, whatever the failure), for comparison.
 final class FleetRun: Sendable {
     struct Tally {
         var latencies: [Double] = []
@@ -28,6 +31,7 @@ final class FleetRun: Sendable {
     /// ``stop()``. Agents are never cancelled mid-request: a post the server stored but whose
     /// answer was dropped would be missing from the tally.
     let stopAt: ContinuousClock.Instant?
+    let legacy: Bool
     let tally = Mutex(Tally())
     let stopped = Atomic<Bool>(false)
     /// Agents by what they are doing, for the progress lines: 0 waiting to start, 1 connecting,
@@ -36,7 +40,11 @@ final class FleetRun: Sendable {
 
     private func move(_ from: Int, _ to: Int) { states.withLock { $0[from] -= 1; $0[to] += 1 } }
 
-    init(host: String, port: Int, payloads: CollectPayloads, windowStart: ContinuousClock.Instant, window: Duration, selfStopping: Bool) {
+    init(
+        host: String, port: Int, payloads: CollectPayloads, windowStart: ContinuousClock.Instant, window: Duration, selfStopping: Bool,
+        legacy: Bool = false
+    ) {
+        self.legacy = legacy
         self.host = host
         self.port = port
         self.payloads = payloads
@@ -64,6 +72,7 @@ final class FleetRun: Sendable {
         try? await Task.sleep(for: delay)
         agent.schedule(from: windowStart)
         var attempt = 0
+        var retry = AgentRetryPolicy()
         var pending: SimulatedAgent.Post?
         var state = 0
         func become(_ next: Int) { move(state, next); state = next }
@@ -74,8 +83,10 @@ final class FleetRun: Sendable {
                 try await AgentConnection.with(host: host, port: port, tls: agent.tls, group: group) { connection in
                     // The first request completes the TLS handshake: a heartbeat, as a starting agent sends.
                     let hello = try await connection.send(.POST, "/agent/heartbeat", body: CollectPayloads.heartbeat)
-                    guard hello.status == 200 else { throw BadStatus(status: hello.status, body: String(buffer: hello.body)) }
+                    guard hello.status == 200 else { throw BadStatus(hello) }
                     attempt = 0
+                    retry.reset()
+                    if let window = Self.reconnectWindow(hello.body) { retry.setReconnectWindow(seconds: window) }
                     let now = ContinuousClock.now
                     tally.withLock { $0.lastReconnect[agent.machineID] = now }
                     while !isStopped {
@@ -101,9 +112,13 @@ final class FleetRun: Sendable {
                 if isStopped { break }
                 if let post = pending { failed(post.due, "\(error)") }
                 become(4)
-                attempt += 1
-                let cap = min(30.0, 0.5 * pow(2.0, Double(attempt - 1)))
-                try? await Task.sleep(for: .milliseconds(Int64(Double.random(in: 0...cap) * 1000)))
+                if legacy {
+                    attempt += 1
+                    let cap = min(30.0, 0.5 * pow(2.0, Double(attempt - 1)))
+                    try? await Task.sleep(for: .milliseconds(Int64(Double.random(in: 0...cap) * 1000)))
+                } else {
+                    try? await Task.sleep(for: retry.nextDelay(after: Self.failure(error)))
+                }
             }
         }
     }
@@ -111,12 +126,31 @@ final class FleetRun: Sendable {
     struct BadStatus: Error, CustomStringConvertible {
         let status: Int
         let body: String
+        let retryAfter: Int?
+        init(_ response: AgentConnection.Response) {
+            status = response.status
+            body = String(buffer: response.body)
+            retryAfter = AgentRetryPolicy.retryAfter(response.headers.first(name: "Retry-After"))
+        }
         var description: String { "HTTP \(status) \(body.prefix(200))" }
+    }
+
+    /// As the agent tells them apart: an HTTP 503/429, another status, or no HTTP answer at all.
+    static func failure(_ error: any Error) -> AgentRetryPolicy.Failure {
+        guard let bad = error as? BadStatus else { return .unreachable }
+        return bad.status == 503 || bad.status == 429 ? .shedding(retryAfter: bad.retryAfter) : .other
+    }
+
+    /// `reconnect_window_seconds` of a heartbeat's reply, when the gateway sends it.
+    static func reconnectWindow(_ body: ByteBuffer) -> Int? {
+        let text = String(buffer: body)
+        guard let key = text.range(of: #""reconnect_window_seconds":"#) else { return nil }
+        return Int(text[key.upperBound...].prefix { $0.isNumber })
     }
 
     private func record(_ post: SimulatedAgent.Post, _ response: AgentConnection.Response) {
         let latency = (ContinuousClock.now - post.due).asSeconds * 1000
-        guard response.status == 200 else { return failed(post.due, "\(BadStatus(status: response.status, body: String(buffer: response.body)))") }
+        guard response.status == 200 else { return failed(post.due, "\(BadStatus(response))") }
         let duplicate = post.kind != "heartbeat" && String(buffer: response.body).contains(#""duplicate""#)
         tally.withLock {
             if inWindow(post.due) { $0.latencies.append(latency) }

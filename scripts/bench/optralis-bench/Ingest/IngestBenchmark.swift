@@ -21,10 +21,12 @@ import Synchronization
 ///    the spec's intervals for the window; passes with p99 < 100 ms, no error and every stored row
 ///    in the database;
 /// 3. reconnect storm: the api restarted under the largest passing fleet; time until every agent
-///    has posted again;
+///    has posted again (`--only storm`: only this, at each size of `--agents`);
 /// 4. retention under ingest: `optralis-scheduler run-job retention` deletes expired metric rows
 ///    (`--cleanup-rows`, 10 million) while half the largest passing fleet posts; the fleet's p99
 ///    must stay < 200 ms (issue 7).
+/// Beside each latency the generator measures, the api's own (`http_server_request_duration` on
+/// `/metrics`, read before and after; ``ServerLatency``).
 struct IngestBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ingest", abstract: "Agent ingestion through the mTLS port.")
 
@@ -34,6 +36,9 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "Connections of the saturation runs.") var saturationConnections = 64
     @Option(help: "Seconds of each saturation run.") var saturationSeconds = 10
     @Option(help: "Expired metric rows for the retention-under-ingest run (0 skips it).") var cleanupRows = 10_000_000
+    @Option(help: "all, or storm: only the reconnect storm, at each fleet size of --agents (10 s of posting first).") var only = "all"
+    @Flag(help: "Simulated agents retry as agents before the reconnect window did (0.5 s doubling to 30 s, no hint, no Retry-After).")
+    var legacyAgents = false
 
     func run() async throws {
         do { try await measure() } catch {
@@ -71,7 +76,15 @@ struct IngestBenchmark: AsyncParsableCommand {
             let fleet = try await seeder.seed(count: largest, caDirectory: try required("CA_DIR"), serverCA: try required("AGENT_TLS_CA_FILE"))
             try await api.waitUntilReady(probe: fleet[0], group: group)
             report("ingest benchmark (\(Date().formatted(.iso8601)), release build, \(ProcessInfo.processInfo.activeProcessorCount) cores)")
-            report("  \(largest) agents enrolled (own key and certificate each)")
+            report("  \(largest) agents enrolled (own key and certificate each)\(legacyAgents ? "; agents retry with the legacy backoff" : "")")
+            if only == "storm" {
+                for size in sizes {
+                    _ = try await sustained(
+                        fleet: Array(fleet.prefix(size)), payloads: payloads, api: api, database: database, group: group, logger: logger, window: 10,
+                        storm: true)
+                }
+                return
+            }
 
             try await saturation(fleet: Array(fleet.prefix(saturationConnections)), payloads: payloads, api: api, database: database, group: group, logger: logger)
 
@@ -103,14 +116,19 @@ struct IngestBenchmark: AsyncParsableCommand {
         fleet: [SimulatedAgent], payloads: CollectPayloads, api: APIProcess, database: PostgresClient, group: any EventLoopGroup, logger: Logger
     ) async throws {
         try await truncate(database, logger: logger)
+        let beforePing = await api.metrics(group: group).map(ServerLatency.init(exposition:))
         let ping = try await closedLoop(fleet: fleet, api: api, group: group) { _ in (.GET, "/agent/ping", nil) }
+        let beforeCollect = await api.metrics(group: group).map(ServerLatency.init(exposition:))
         let collect = try await closedLoop(fleet: fleet, api: api, group: group) { agent in
             (.POST, "/agent/collect", payloads.body("metrics", sequence: agent.nextSequence("metrics")))
         }
+        let afterCollect = await api.metrics(group: group).map(ServerLatency.init(exposition:))
         let rows = try await count("metrics", database, logger: logger)
         report(String(format: "  saturation, %d connections, %d s each, closed loop:", fleet.count, saturationSeconds))
         report(String(format: "    GET  /agent/ping     %7.0f req/s  p50 %5.1f ms  p99 %5.1f ms", ping.rate, ping.p50, ping.p99))
+        report("      " + ServerLatency.line(before: beforePing, after: beforeCollect, routes: ["/agent/ping"]))
         report(String(format: "    POST /agent/collect  %7.0f req/s  p50 %5.1f ms  p99 %5.1f ms  (metrics payload)", collect.rate, collect.p50, collect.p99))
+        report("      " + ServerLatency.line(before: beforeCollect, after: afterCollect, routes: ["/agent/collect"]))
         report(String(format: "    ratio collect ÷ ping %.2f (target ≥ 0.5)", collect.rate / ping.rate))
         report(String(format: "    PostgreSQL rows written at saturation: %.0f rows/s (%d metrics rows in the database for %d stored posts)",
                      Double(rows) / Double(saturationSeconds), rows, collect.ok))
@@ -195,8 +213,9 @@ struct IngestBenchmark: AsyncParsableCommand {
         let ramp = Duration.milliseconds(Int64(fleet.count) * 1000 / Int64(rampRate))
         let run = FleetRun(
             host: "127.0.0.1", port: api.agentPort, payloads: payloads, windowStart: .now + ramp + .seconds(3), window: .seconds(window),
-            selfStopping: !storm)
+            selfStopping: !storm, legacy: legacyAgents)
         var stormReport = ""
+        var server: (before: ServerLatency?, after: ServerLatency?) = (nil, nil)
         let monitor = Task {
             while true {
                 try await Task.sleep(for: .seconds(5))
@@ -209,13 +228,15 @@ struct IngestBenchmark: AsyncParsableCommand {
                 let delay = Duration.milliseconds(Int64(index) * 1000 / Int64(rampRate))
                 tasks.addTask { await run.run(agent, group: group, delay: delay) }
             }
+            try await Task.sleep(until: run.windowStart)
+            server.before = await api.metrics(group: group).map(ServerLatency.init(exposition:))
             try await Task.sleep(until: run.windowEnd)
+            server.after = await api.metrics(group: group).map(ServerLatency.init(exposition:))
             if storm {
                 let killed = ContinuousClock.now
                 api.stop()
                 try api.start()
-                try await api.waitUntilReady(probe: fleet[0], group: group)
-                let ready = ContinuousClock.now
+                let ready = try await api.waitUntilReady(probe: fleet[0], group: group)
                 let ids = Set(fleet.map(\.machineID))
                 while true {
                     let back = run.tally.withLock { tally in ids.count { (tally.lastReconnect[$0] ?? killed) > killed } }
@@ -228,6 +249,12 @@ struct IngestBenchmark: AsyncParsableCommand {
                     stormReport = String(
                         format: "    every agent posting again %.1f s after the new api was ready (%.1f s after the old one was stopped; api down %.1f s)",
                         (done - ready).asSeconds, (done - killed).asSeconds, (ready - killed).asSeconds)
+                }
+                // The new api's counters start at zero: everything it answered since it started.
+                if let text = await api.metrics(group: group) {
+                    let since = ServerLatency.line(before: ServerLatency(buckets: [:]), after: ServerLatency(exposition: text))
+                    let refused = ServerLatency.counter("api_agent_connections_refused_total", in: text).map { String(format: "%.0f", $0) } ?? "not counted"
+                    stormReport += "\n    new api meanwhile: \(since); connections refused over the handshake limit: \(refused)"
                 }
             }
             run.stop()
@@ -252,6 +279,7 @@ struct IngestBenchmark: AsyncParsableCommand {
             format: "  fleet %6d agents, %d s: %6.0f req/s  p50 %6.1f ms  p99 %7.1f ms  errors %d  rows %@  %@",
             fleet.count, window, rate, tally.latencies.percentile(0.5), p99, tally.errors,
             missing.isEmpty ? "all present" : missing.joined(separator: ", "), passed ? "PASS" : "FAIL"))
+        report("    " + ServerLatency.line(before: server.before, after: server.after))
         for sample in tally.errorSamples { report("    error: \(sample)") }
         return passed
     }

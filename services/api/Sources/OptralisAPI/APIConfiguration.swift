@@ -37,6 +37,12 @@ public struct APIConfiguration: Sendable {
     /// `AGENT_TLS_CA_FILE` are all set (`AGENT_TLS_PORT`, default 8443).
     var agentTLS: AgentGateway.Files?
     public var agentTLSPort: Int
+    /// `AGENT_TLS_HANDSHAKE_LIMIT`: TLS handshakes in progress at once on the agents' port; a
+    /// connection above it is closed at once (0: no limit). See docs/ingestion.md.
+    public var agentHandshakeLimit: Int
+    /// `AGENT_RECONNECT_RATE`: agents per second the gateway takes back after a restart; the
+    /// fleet's size over it is the reconnect window handed to agents.
+    public var agentReconnectRate: Int
     /// Where agents reach the mTLS port (`AGENT_PUBLIC_URL`; default: `PUBLIC_URL`'s host on
     /// `AGENT_TLS_PORT`, https), returned at enrolment.
     public var agentPublicURL: String
@@ -84,6 +90,8 @@ public struct APIConfiguration: Sendable {
         authRateLimitPerIP = reader.int("AUTH_RATE_LIMIT_PER_IP", default: 100, range: 1...100_000)
         caServiceURL = reader.string("CA_SERVICE_URL", default: "http://127.0.0.1:3005")
         agentTLSPort = reader.port("AGENT_TLS_PORT", default: 8443)
+        agentHandshakeLimit = reader.int("AGENT_TLS_HANDSHAKE_LIMIT", default: 1_024, range: 0...100_000)
+        agentReconnectRate = reader.int("AGENT_RECONNECT_RATE", default: 1_000, range: 1...1_000_000)
         let publicHost = URLComponents(string: publicURL)?.host ?? "localhost"
         agentPublicURL = reader.string("AGENT_PUBLIC_URL", default: "https://\(publicHost):\(agentTLSPort)")
         let tlsFiles = ["AGENT_TLS_CERT_FILE", "AGENT_TLS_KEY_FILE", "AGENT_TLS_CA_FILE"].map { reader.value($0) }

@@ -224,7 +224,8 @@ public struct APIServer: Sendable {
             ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.caServiceToken, http: http),
             certificates: CertificateRepository(client: client, logger: logger),
             heartbeats: HeartbeatService(
-                client: client, catalog: catalog, requirements: RequirementsCache { try await catalog.requirements() }, queues: redis.map(NotificationQueues.init),
+                client: client, catalog: catalog, requirements: RequirementsCache { try await catalog.requirements() },
+                reconnectWindow: ReconnectWindow(rate: configuration.agentReconnectRate, client: client, logger: logger), queues: redis.map(NotificationQueues.init),
                 activity: activity, publicURL: configuration.publicURL, logger: logger),
             settings: CollectionSettingsRepository(client: client, logger: logger),
             catalog: catalog,
@@ -238,7 +239,7 @@ public struct APIServer: Sendable {
         if let files = configuration.agentTLS {
             workers.append(try AgentGateway.application(
                 files: files, address: ListenAddress(host: configuration.address.host, port: configuration.agentTLSPort), router: makeAgentRouter(),
-                logger: logger))
+                gate: HandshakeGate(limit: configuration.agentHandshakeLimit), logger: logger))
         } else {
             logger.notice("agent mTLS port disabled: set AGENT_TLS_CERT_FILE, AGENT_TLS_KEY_FILE and AGENT_TLS_CA_FILE")
         }

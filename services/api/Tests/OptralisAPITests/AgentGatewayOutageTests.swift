@@ -5,7 +5,9 @@ import PostgresNIO
 import Testing
 
 /// The gateway process stopped under a running agent: the agent keeps running and spools, and
-/// once a new gateway process listens again every spooled post arrives exactly once.
+/// once a new gateway process listens again it is back within seconds (its retries capped by the
+/// reconnect window, 1 s for this one-machine fleet, not the 30 s backoff cap) and every spooled
+/// post arrives exactly once.
 @Suite("Agent through a gateway outage")
 struct AgentGatewayOutageTests {
     @Test func the_gateway_stops_and_restarts_under_a_running_agent_and_every_post_arrives_once() async throws {
@@ -47,8 +49,13 @@ struct AgentGatewayOutageTests {
             #expect(running.isRunning && running.output.contains("gateway unavailable, post kept in the spool"), "\(running.output.suffix(1500))")
             let spooled = waiting()
 
-            // A new gateway process on the same port: the spool drains, in order, once.
+            // A new gateway process on the same port: the agent is back within seconds, and the
+            // spool drains, in order, once.
             gateway = try await startGateway()
+            let ready = ContinuousClock.now
+            let back = await eventually(timeout: .seconds(60)) { await rows() > beforeOutage }
+            let after = ContinuousClock.now - ready
+            #expect(back && after < .seconds(8), "first post \(after) after the gateway was ready:\n\(running.output.suffix(1500))")
             let drained = await eventually(timeout: .seconds(120)) {
                 let stored = await rows()
                 return waiting() == 0 && stored >= beforeOutage + spooled

@@ -24,7 +24,7 @@ enum AgentGateway {
     }
 
     static func application(
-        files: Files, address: ListenAddress, router: Router<AgentRequestContext>, logger: Logger
+        files: Files, address: ListenAddress, router: Router<AgentRequestContext>, gate: HandshakeGate, logger: Logger
     ) throws -> some ApplicationProtocol {
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(files.certificate).map { .certificate($0) },
@@ -34,8 +34,9 @@ enum AgentGateway {
         tls.certificateVerification = .noHostnameVerification
         tls.minimumTLSVersion = .tlsv12
         return Application(
-            router: router, server: try .tls(.http1(), tlsConfiguration: tls),
-            // A gateway restart makes every agent reconnect at once: queue more than the default 256.
+            router: router, server: try .tls(.http1(configuration: .init(additionalChannelHandlers: [gate.handler()])), tlsConfiguration: tls),
+            // A gateway restart makes every agent reconnect at once: queue more than the default 256
+            // (accepting is cheap; the handshakes beyond the gate's limit are refused at once).
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "optralis-api-agents", backlog: 4_096),
             logger: logger)
     }

@@ -15,6 +15,7 @@ struct HeartbeatService: Sendable {
     let client: PostgresClient
     let catalog: AgentCatalogController
     let requirements: RequirementsCache
+    let reconnectWindow: ReconnectWindow
     let queues: NotificationQueues?
     let activity: ActivityLogger
     let publicURL: String
@@ -55,10 +56,13 @@ struct HeartbeatService: Sendable {
         let update: Update?
         /// An admin asked for a new certificate: the agent calls `/agent/certificate/renew`.
         let renewCertificate: Bool
+        /// How long at most the agent waits between tries while the gateway is unreachable.
+        let reconnectWindowSeconds: Int
 
         enum CodingKeys: String, CodingKey {
             case status, serverTime = "server_time", nextHeartbeatSeconds = "next_heartbeat_seconds", isOSCompliant = "is_os_compliant",
-                updateAvailable = "update_available", update, renewCertificate = "renew_certificate"
+                updateAvailable = "update_available", update, renewCertificate = "renew_certificate",
+                reconnectWindowSeconds = "reconnect_window_seconds"
         }
     }
 
@@ -122,7 +126,8 @@ struct HeartbeatService: Sendable {
         let update = try await availableUpdate(os: os, installed: agentVersion, channel: channel, architecture: architecture ?? "amd64")
         return Reply(
             serverTime: Date(), nextHeartbeatSeconds: Self.nextInterval(cpuPercent: report.cpuPercent, ramPercent: report.ramPercent),
-            isOSCompliant: isCompliant, updateAvailable: update != nil, update: update, renewCertificate: renew)
+            isOSCompliant: isCompliant, updateAvailable: update != nil, update: update, renewCertificate: renew,
+            reconnectWindowSeconds: await reconnectWindow.seconds())
     }
 
     /// The newest active version of the machine's channel, platform and architecture, when it is

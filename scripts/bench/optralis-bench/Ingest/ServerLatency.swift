@@ -1,0 +1,85 @@
+import Foundation
+
+/// The api's own view of latency: `http_server_request_duration` (Hummingbird's request timer,
+/// on `/metrics`) read before and after a run, so the report can put the server's p50/p99 (time
+/// inside the api, from the request's head to its answer written) beside the generator's (from
+/// when the post was due, queueing, connection and TLS included). Quantiles are interpolated
+/// within a bucket as Prometheus's `histogram_quantile` does.
+struct ServerLatency {
+    /// Cumulative bucket counts by upper bound (seconds), summed over method and status, per route.
+    let buckets: [String: [Double: Double]]
+
+    static let agentRoutes = ["/agent/collect", "/agent/heartbeat", "/agent/ping"]
+
+    init(buckets: [String: [Double: Double]]) { self.buckets = buckets }
+
+    /// Parses the exposition text; only the agent port's routes.
+    init(exposition: String) {
+        var buckets: [String: [Double: Double]] = [:]
+        for line in exposition.split(separator: "\n") where line.hasPrefix("http_server_request_duration_bucket{") {
+            guard let close = line.lastIndex(of: "}"), let value = Double(line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)),
+                let route = Self.label("http_route", in: line), route.hasPrefix("/agent/"), let le = Self.label("le", in: line)
+            else { continue }
+            let bound = le == "+Inf" ? Double.infinity : Double(le) ?? .nan
+            guard !bound.isNaN else { continue }
+            buckets[route, default: [:]][bound, default: 0] += value
+        }
+        self.buckets = buckets
+    }
+
+    private static func label(_ name: String, in line: Substring) -> String? {
+        guard let start = line.range(of: "\(name)=\"") else { return nil }
+        let rest = line[start.upperBound...]
+        guard let end = rest.firstIndex(of: "\"") else { return nil }
+        return String(rest[..<end])
+    }
+
+    /// This snapshot minus an earlier one (the counters only grow while the api runs).
+    func since(_ earlier: ServerLatency) -> ServerLatency {
+        var delta: [String: [Double: Double]] = [:]
+        for (route, counts) in buckets {
+            for (bound, count) in counts { delta[route, default: [:]][bound] = count - (earlier.buckets[route]?[bound] ?? 0) }
+        }
+        return ServerLatency(buckets: delta)
+    }
+
+    /// (requests, p50 ms, p99 ms) over `routes` together.
+    func summary(_ routes: [String]) -> (count: Double, p50: Double, p99: Double) {
+        var merged: [Double: Double] = [:]
+        for route in routes { for (bound, count) in buckets[route] ?? [:] { merged[bound, default: 0] += count } }
+        let sorted = merged.sorted { $0.key < $1.key }
+        let total = sorted.last?.value ?? 0
+        return (total, Self.quantile(0.5, sorted) * 1000, Self.quantile(0.99, sorted) * 1000)
+    }
+
+    private static func quantile(_ q: Double, _ sorted: [(key: Double, value: Double)]) -> Double {
+        guard let total = sorted.last?.value, total > 0 else { return .nan }
+        let rank = q * total
+        var (lowerBound, lowerCount) = (0.0, 0.0)
+        for (bound, count) in sorted {
+            if count >= rank {
+                // In the +Inf bucket: the highest finite bound is all that can be said.
+                guard bound.isFinite else { return lowerBound }
+                return lowerBound + (bound - lowerBound) * (count > lowerCount ? (rank - lowerCount) / (count - lowerCount) : 1)
+            }
+            (lowerBound, lowerCount) = (bound, count)
+        }
+        return lowerBound
+    }
+
+    /// The value of an unlabelled counter or gauge in the exposition text.
+    static func counter(_ name: String, in exposition: String) -> Double? {
+        for line in exposition.split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }
+
+    /// "server p50 … ms p99 … ms (n requests)", or why there is none.
+    static func line(before: ServerLatency?, after: ServerLatency?, routes: [String] = ServerLatency.agentRoutes) -> String {
+        guard let before, let after else { return "server-side: /metrics unreadable (PORT unset?)" }
+        let s = after.since(before).summary(routes)
+        guard s.count > 0 else { return "server-side: no request recorded" }
+        return String(format: "server-side p50 %6.1f ms  p99 %7.1f ms  (%.0f answers on %@)", s.p50, s.p99, s.count, routes.joined(separator: ", "))
+    }
+}

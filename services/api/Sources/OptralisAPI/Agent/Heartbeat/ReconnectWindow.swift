@@ -1,0 +1,48 @@
+import Logging
+import OptralisCore
+import PostgresNIO
+
+/// The reconnect window the heartbeat's reply hands agents (`reconnect_window_seconds`): how
+/// long, at most, an agent waits between tries while the gateway is unreachable
+/// (``AgentRetryPolicy``). After a gateway restart the whole fleet comes back spread over it, so
+/// it is the fleet's size (every enrolled machine, counted at most once a minute per replica)
+/// over what the gateway takes back per second (`AGENT_RECONNECT_RATE`), within
+/// ``AgentRetryPolicy/reconnectWindowRange``. Agents of an older version ignore the field;
+/// agents facing an older gateway keep ``AgentRetryPolicy/defaultReconnectWindow``.
+actor ReconnectWindow {
+    let rate: Int
+    private let lifetime: Duration
+    private let countMachines: @Sendable () async throws -> Int
+    private var cached: (seconds: Int, until: ContinuousClock.Instant)?
+    /// One count at a time: the whole fleet's first heartbeats after a restart arrive together.
+    private var counting: Task<Int, any Error>?
+
+    init(rate: Int, lifetime: Duration = .seconds(60), countMachines: @escaping @Sendable () async throws -> Int) {
+        self.rate = max(rate, 1)
+        self.lifetime = lifetime
+        self.countMachines = countMachines
+    }
+
+    init(rate: Int, client: PostgresClient, logger: Logger) {
+        self.init(rate: rate) {
+            try await client.query("SELECT count(*)::int FROM machines", logger: logger).decode(Int.self).reduce(into: 0) { $0 = $1 }
+        }
+    }
+
+    static func seconds(fleet: Int, rate: Int) -> Int {
+        let range = AgentRetryPolicy.reconnectWindowRange
+        return min(max((max(fleet, 0) + max(rate, 1) - 1) / max(rate, 1), range.lowerBound), range.upperBound)
+    }
+
+    /// The window; the last one known (or the agents' default) while the count fails.
+    func seconds() async -> Int {
+        if let cached, cached.until > .now { return cached.seconds }
+        let task = counting ?? Task { try await countMachines() }
+        counting = task
+        defer { counting = nil }
+        guard let fleet = try? await task.value else { return cached?.seconds ?? AgentRetryPolicy.defaultReconnectWindow }
+        let seconds = Self.seconds(fleet: fleet, rate: rate)
+        cached = (seconds, .now + lifetime)
+        return seconds
+    }
+}
