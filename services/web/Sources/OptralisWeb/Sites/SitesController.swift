@@ -55,7 +55,7 @@ struct SitesController: Sendable {
                 "id": id, "name": site["name"] as? String ?? "", "location": site["location"] as? String ?? "",
                 "timezone": site["timezone"] as? String ?? "", "rank": site["rank"] as? Int ?? 0,
                 "score": scored > 0 ? Self.format(score) : "—", "has_score": scored > 0, "value": score, "scored": scored,
-                "difference": (difference > 0 ? "+" : "") + Self.format(difference), "below": difference < 0,
+                "difference": scored > 0 ? (difference > 0 ? "+" : "") + Self.format(difference) : "—", "below": scored > 0 && difference < 0,
                 "machines": site["machine_count"] as? Int ?? 0, "online": site["online"] as? Int ?? 0, "offline": site["offline"] as? Int ?? 0,
                 "lowest": (site["lowest_score"] as? Int).map(String.init) ?? "—", "list": "/machines?site_id=\(id)",
             ]

@@ -63,8 +63,11 @@ final class HandshakeGate: Sendable {
         }
 
         func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-            if case .handshakeCompleted = event as? TLSUserEvent { finish() }
+            guard case .handshakeCompleted = event as? TLSUserEvent else { return context.fireUserInboundEventTriggered(event) }
+            finish()
             context.fireUserInboundEventTriggered(event)
+            // Nothing left to guard: out of the way of every request the connection carries next.
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         }
 
         func channelInactive(context: ChannelHandlerContext) {
