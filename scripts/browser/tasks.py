@@ -136,7 +136,7 @@ try:
 
     # The same pages in French.
     for page, heading in [("/notifications?lang=fr", "Notifications"), ("/users", "Utilisateurs"), ("/groups", "Groupes"),
-                          ("/sites", "Sites"), ("/install", None), ("/settings", None), ("/ai", None)]:
+                          ("/sites", "Sites"), ("/alerts", None), ("/reports", None), ("/install", None), ("/settings", None), ("/ai", None)]:
         driver.get(base + page)
         french = driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
         check(f"{page.split('?')[0]} in French", french and (heading is None or f"<h1>{heading}</h1>" in driver.page_source), driver.page_source[:300])
@@ -148,7 +148,7 @@ try:
     # An observer sees the same pages without a form (the AI page's analysis form excepted: the
     # api lets observers run analyses).
     log_in(driver, os.environ["OBSERVER_EMAIL"], os.environ["PASSWORD"])
-    for page in ["/alerts", "/notifications", "/users", "/groups", "/labels", "/sites", "/machines", "/install", "/settings", "/collection-settings",
+    for page in ["/alerts", "/notifications", "/users", "/groups", "/labels", "/sites", "/reports", "/machines", "/install", "/settings", "/collection-settings",
                  "/ai/automation", "/ai/reports"]:
         driver.get(base + page)
         forms = driver.find_elements(By.CSS_SELECTOR, "[data-admin-action], form[method=post]:not([action='/logout']), form#batch, input[form=batch]")
