@@ -23,7 +23,9 @@
 # runs only the reconnect storm, at each size of BENCH_AGENTS; BENCH_LEGACY_AGENTS=1 makes the
 # simulated agents retry as agents did before the reconnect window (with AGENT_TLS_HANDSHAKE_LIMIT=0
 # in the environment, the gateway of before too). BENCH_INGEST_PORT (3191, and the next port for
-# the agents') moves the api.
+# the agents') moves the api. BENCH_INGEST_ONLY=cost runs only the count of instructions the api
+# executes per agent request (valgrind's callgrind; part of every ingest run, before the fleets);
+# BENCH_API_BIN counts another build of the api instead (an older commit's, for a before/after).
 #
 # agent: the footprint of a release agent at the default intervals for 10 minutes against a local
 # gateway, beside prometheus-node-exporter (scripts/bench/agent-footprint.sh).
@@ -164,18 +166,32 @@ swift build -c release --product optralis-ca 2>&1 | { grep -v -e "prohibited fla
 swift build -c release --product optralis-scheduler 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
 swift build -c release --product optralis-bench 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
 ingest_dir="$out/ingest"
-rm -rf "$ingest_dir" && mkdir -p "$ingest_dir"
+rm -rf "$ingest_dir" && mkdir -p "$ingest_dir/callgrind"
 CA_DIR="$ingest_dir/ca" "$bin/optralis-ca" server-cert --name 127.0.0.1 --out "$ingest_dir/server" >/dev/null
-psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_ingest WITH (FORCE)" -c "CREATE DATABASE optralis_ingest"
-redis-cli --no-auth-warning -u "$redis_url" flushall >/dev/null
 # Each agent holds a socket here and in the api: raise the open-files limit as far as allowed.
 ulimit -n "$(ulimit -Hn)"
-API_BIN="$bin/optralis-api" SCHEDULER_BIN="$bin/optralis-scheduler" API_LOG="$ingest_dir/api.log" DATABASE_URL="${admin_url%/*}/optralis_ingest" REDIS_URL=$redis_url \
-  JWT_SECRET=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) PORT=${BENCH_INGEST_PORT:-3191} BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warning \
-  AGENT_TLS_PORT=$(( ${BENCH_INGEST_PORT:-3191} + 1 )) AGENT_TLS_CERT_FILE="$ingest_dir/server/server.crt" AGENT_TLS_KEY_FILE="$ingest_dir/server/server.key" \
-  AGENT_TLS_CA_FILE="$ingest_dir/server/ca.crt" CA_DIR="$ingest_dir/ca" COLLECT_FIXTURES="$root/shared/Tests/OptralisTestSupport/Fixtures/collect" \
-  "$bin/optralis-bench" ingest --agents "${BENCH_AGENTS:-2500,5000,10000,15000}" --window "${BENCH_WINDOW:-60}" --cleanup-rows "${BENCH_CLEANUP_ROWS:-10000000}" \
-  --only "${BENCH_INGEST_ONLY:-all}" ${BENCH_LEGACY_AGENTS:+--legacy-agents} | tee "$out/ingest.txt"
+ingest_run() {  # ingest_run ARGS...: optralis-bench ingest on a fresh database
+  psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_ingest WITH (FORCE)" -c "CREATE DATABASE optralis_ingest"
+  redis-cli --no-auth-warning -u "$redis_url" flushall >/dev/null
+  API_BIN=${api_bin:-$bin/optralis-api} SCHEDULER_BIN="$bin/optralis-scheduler" API_LOG="$ingest_dir/api.log" DATABASE_URL="${admin_url%/*}/optralis_ingest" REDIS_URL=$redis_url \
+    JWT_SECRET=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) PORT=${BENCH_INGEST_PORT:-3191} BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warning \
+    AGENT_TLS_PORT=$(( ${BENCH_INGEST_PORT:-3191} + 1 )) AGENT_TLS_CERT_FILE="$ingest_dir/server/server.crt" AGENT_TLS_KEY_FILE="$ingest_dir/server/server.key" \
+    AGENT_TLS_CA_FILE="$ingest_dir/server/ca.crt" CA_DIR="$ingest_dir/ca" COLLECT_FIXTURES="$root/shared/Tests/OptralisTestSupport/Fixtures/collect" \
+    "$bin/optralis-bench" ingest "$@"
+}
+only=${BENCH_INGEST_ONLY:-all}
+{
+  # Instructions per request, the api under callgrind (slow: a few minutes). valgrind 3.19 cannot
+  # read the DWARF of a Swift release build: a copy without it (symbols kept).
+  if [[ $only == all || $only == cost ]]; then
+    strip -g -o "$ingest_dir/optralis-api" "${BENCH_API_BIN:-$bin/optralis-api}"
+    api_bin="$ingest_dir/optralis-api" ingest_run --agents 4 --only cost
+  fi
+  if [[ $only != cost ]]; then
+    ingest_run --agents "${BENCH_AGENTS:-2500,5000,10000,15000}" --window "${BENCH_WINDOW:-60}" --cleanup-rows "${BENCH_CLEANUP_ROWS:-10000000}" \
+      --only "$only" ${BENCH_LEGACY_AGENTS:+--legacy-agents}
+  fi
+} | tee "$out/ingest.txt"
 fi
 
 if want agent; then

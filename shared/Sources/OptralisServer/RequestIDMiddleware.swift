@@ -12,7 +12,12 @@ extension HTTPField.Name {
 /// puts it on the request's logger (so every line logged for the request carries
 /// `request_id=`), echoes it in the response, and logs one line when the request ends.
 public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
-    public init() {}
+    /// The level of the line of a request answered below 400 (`/health` and `/metrics`: `debug`).
+    let routineLevel: Logger.Level
+
+    public init(routineLevel: Logger.Level = .info) {
+        self.routineLevel = routineLevel
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -35,7 +40,8 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func log(_ logger: Logger, _ request: Request, status: Int, duration: Duration) {
-        let level: Logger.Level = status >= 500 ? .error : (request.uri.path == "/health" || request.uri.path == "/metrics" ? .debug : .info)
+        let level: Logger.Level =
+            status >= 500 ? .error : status >= 400 ? .info : (request.uri.path == "/health" || request.uri.path == "/metrics" ? .debug : routineLevel)
         logger.log(
             level: level, "request",
             metadata: [

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import OptralisCore
 
 /// What every Optralis HTTP server has: request ids and one log line per request, JSON errors,
@@ -7,8 +8,10 @@ import OptralisCore
 extension Router {
     /// Adds the shared middleware. Call before adding routes: Hummingbird applies a middleware
     /// only to the routes added after it (and to unknown routes).
-    public func addStandardMiddleware() {
-        add(middleware: RequestIDMiddleware())
+    /// `routineLevel`: the level of the request line of a request answered below 400 (`info`;
+    /// the agents' port logs them at `debug`: a fleet posts thousands a second).
+    public func addStandardMiddleware(routineLevel: Logger.Level = .info) {
+        add(middleware: RequestIDMiddleware(routineLevel: routineLevel))
         add(middleware: ErrorMiddleware())
         add(middleware: MetricsMiddleware())
         add(middleware: NULRejectionMiddleware())

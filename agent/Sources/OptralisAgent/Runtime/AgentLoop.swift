@@ -12,7 +12,9 @@ import OptralisCurl
 import OptralisUpdateSigning
 
 /// `optralis-agent run`: every collector on its own interval, each post written to the spool
-/// before it is sent; one sender per collector draining its spool in order; the heartbeat (60 s,
+/// before it is sent; the collectors due together (their intervals on one grid) sent in one
+/// batch post when the gateway takes them (`collect_batch` in its configuration), else one
+/// sender per collector draining its spool in order; the heartbeat (60 s,
 /// 30 s while the machine is loaded); the configuration synced every 5 minutes (intervals,
 /// force-collect); the certificate renewed within 30 days of expiry, or when the heartbeat's reply
 /// says an admin asked for it; an offered update installed once its signature verifies, or
@@ -51,31 +53,53 @@ public struct AgentLoop: Sendable {
     /// stays in the spool for the next run).
     public func run(until shutdown: ShutdownSignal) async {
         let signals = collectors.map { _ in AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1)) }
+        let batchSignal = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        // Each collector's wake-up also wakes the batch sender.
+        let wakes = signals.map { signal in Wake(own: signal.continuation, batch: batchSignal.continuation) }
+        let origin = ContinuousClock.now
         await withDiscardingTaskGroup { group in
-            group.addTask { await syncConfiguration(wake: signals.map(\.continuation)) }
+            group.addTask { await syncConfiguration(wake: wakes) }
             group.addTask { await heartbeats() }
             group.addTask { await renewals() }
-            for (collector, signal) in zip(collectors, signals) {
-                group.addTask { await collect(collector, wake: signal.continuation) }
+            group.addTask { await sendBatches(wakeups: batchSignal.stream, fallback: wakes) }
+            for (collector, (signal, wake)) in zip(collectors, zip(signals, wakes)) {
+                group.addTask { await collect(collector, origin: origin, wake: wake) }
                 group.addTask { await send(collector.kind, wakeups: signal.stream) }
             }
             _ = await shutdown.wait()
             signals.forEach { $0.continuation.finish() }
+            batchSignal.continuation.finish()
             group.cancelAll()
         }
     }
 
     // MARK: Collect and send
 
-    private func collect(_ collector: AnyCollector, wake: AsyncStream<Void>.Continuation) async {
-        while !Task.isCancelled {
-            await collectOnce(collector, wake: wake)
-            let interval = await state.interval(collector.kind)
-            try? await Task.sleep(for: .seconds(interval))
+    /// Wakes a collector's own sender and the batch sender.
+    struct Wake: Sendable {
+        let own: AsyncStream<Void>.Continuation
+        let batch: AsyncStream<Void>.Continuation
+
+        func yield() {
+            own.yield()
+            batch.yield()
         }
     }
 
-    func collectOnce(_ collector: AnyCollector, wake: AsyncStream<Void>.Continuation) async {
+    /// On a grid from `origin` (every multiple of the interval), not after each run's end: the
+    /// collectors whose intervals divide each other (metrics 10 s, network 30 s, services 120 s)
+    /// fall due together, and their posts travel in one batch.
+    private func collect(_ collector: AnyCollector, origin: ContinuousClock.Instant, wake: Wake) async {
+        while !Task.isCancelled {
+            await collectOnce(collector, wake: wake)
+            let interval = Duration.seconds(await state.interval(collector.kind))
+            let elapsed = ContinuousClock.now - origin
+            let next = origin + interval * (Int(elapsed / interval) + 1)
+            try? await Task.sleep(until: next)
+        }
+    }
+
+    func collectOnce(_ collector: AnyCollector, wake: Wake) async {
         guard await state.isEnabled(collector.kind) else { return }
         do {
             let data = try await collector.collect()
@@ -95,6 +119,7 @@ public struct AgentLoop: Sendable {
     private func send(_ kind: String, wakeups: AsyncStream<Void>) async {
         var retry = AgentRetryPolicy()
         for await _ in wakeups {
+            guard await !state.batching else { continue }
             while let entry = await spool.next(kind: kind), !Task.isCancelled {
                 guard let body = await spool.body(of: entry) else {
                     logger.warning("corrupt spool file dropped", metadata: ["collector": "\(kind)", "sequence": "\(entry.sequence)"])
@@ -112,22 +137,108 @@ public struct AgentLoop: Sendable {
                     await spool.remove(entry)
                     logger.error(
                         "post refused, dropped", metadata: ["collector": "\(kind)", "sequence": "\(entry.sequence)", "status": "\(status)", "reason": "\(reason)"])
-                case .unreachable, .shedding, .retryLater:
+                case .unreachable, .shedding, .retryLater, .licenceInactive:
                     metrics.post(kind, .retry)
-                    retry.setReconnectWindow(seconds: await state.reconnectWindow)
-                    let delay = retry.nextDelay(after: outcome.failure ?? .other)
-                    // Once per outage at warning level: the retries within the reconnect window are frequent.
-                    logger.log(
-                        level: retry.attempt == 1 ? .warning : .debug, "gateway unavailable, post kept in the spool",
-                        metadata: ["collector": "\(kind)", "reason": "\(outcome)", "retry_in": "\(delay)"])
-                    try? await Task.sleep(for: delay)
-                case .licenceInactive(let code):
-                    metrics.post(kind, .retry)
-                    logger.error(
-                        "licence inactive, posts kept in the spool until it is renewed",
-                        metadata: ["collector": "\(kind)", "code": "\(code)", "retry_in": "\(licenceRetry)"])
-                    try? await Task.sleep(for: licenceRetry)
+                    await pause(after: outcome, retry: &retry, metadata: ["collector": "\(kind)"])
                 }
+            }
+        }
+    }
+
+    /// The most posts, and about the most bytes, of one batch post (the gateway takes 64 and 10 MB).
+    static let batchLimit = (posts: 64, bytes: 4 * 1024 * 1024)
+    /// How long the batch sender waits after a wake-up for the other collectors due at the same
+    /// instant to finish collecting.
+    static let gatherDelay: Duration = .milliseconds(500)
+
+    /// While the gateway takes batches: every post waiting in the spool, all collectors together,
+    /// in batch posts; each post's own result removes it (stored, a duplicate, or refused for
+    /// good) or keeps it. A gateway that refuses the batch route itself (an older one) turns
+    /// batching off, and the collectors' own senders take over.
+    private func sendBatches(wakeups: AsyncStream<Void>, fallback: [Wake]) async {
+        var retry = AgentRetryPolicy()
+        for await _ in wakeups {
+            guard await state.batching else { continue }
+            try? await Task.sleep(for: Self.gatherDelay)
+            while await state.batching, !Task.isCancelled {
+                let entries = await spool.heads(limit: Self.batchLimit.posts, maximumBytes: Self.batchLimit.bytes)
+                guard !entries.isEmpty else { break }
+                var bodies: [(Spool.Entry, Data)] = []
+                for entry in entries {
+                    if let body = await spool.body(of: entry) { bodies.append((entry, body)) } else {
+                        logger.warning("corrupt spool file dropped", metadata: ["collector": "\(entry.kind)", "sequence": "\(entry.sequence)"])
+                    }
+                }
+                guard !bodies.isEmpty else { continue }
+                var body = Data(#"{"posts":["#.utf8)
+                for (index, (_, post)) in bodies.enumerated() {
+                    if index > 0 { body.append(UInt8(ascii: ",")) }
+                    body.append(post)
+                }
+                body.append(contentsOf: Array("]}".utf8))
+                let (outcome, response) = await gateway.post("/agent/collect/batch", body: body)
+                switch outcome {
+                case .delivered:
+                    retry.reset()
+                    await settle(bodies.map(\.0), response: response)
+                case .rejected(let status, let reason):
+                    // The batch itself refused: an older gateway (404), or a body it cannot read.
+                    // Nothing is dropped; each collector's sender sends its posts alone.
+                    logger.warning("batch post refused, sending posts one by one", metadata: ["status": "\(status)", "reason": "\(reason.prefix(200))"])
+                    await state.setBatching(false)
+                    fallback.forEach { $0.own.yield() }
+                case .unreachable, .shedding, .retryLater, .licenceInactive:
+                    bodies.forEach { metrics.post($0.0.kind, .retry) }
+                    await pause(after: outcome, retry: &retry, metadata: ["posts": "\(bodies.count)"])
+                }
+            }
+        }
+    }
+
+    /// After a post the gateway did not take, for now: the licence's long pause, or the retry
+    /// policy's (at warning level once per outage: the retries within the reconnect window are
+    /// frequent). The posts stay in the spool.
+    private func pause(after outcome: GatewayClient.Outcome, retry: inout AgentRetryPolicy, metadata: Logger.Metadata) async {
+        if case .licenceInactive(let code) = outcome {
+            logger.error(
+                "licence inactive, posts kept in the spool until it is renewed",
+                metadata: metadata.merging(["code": "\(code)", "retry_in": "\(licenceRetry)"]) { $1 })
+            try? await Task.sleep(for: licenceRetry)
+            return
+        }
+        retry.setReconnectWindow(seconds: await state.reconnectWindow)
+        let delay = retry.nextDelay(after: outcome.failure ?? .other)
+        logger.log(
+            level: retry.attempt == 1 ? .warning : .debug, "gateway unavailable, posts kept in the spool",
+            metadata: metadata.merging(["reason": "\(outcome)", "retry_in": "\(delay)"]) { $1 })
+        try? await Task.sleep(for: delay)
+    }
+
+    /// Applies a batch reply: each post's result, in order.
+    private func settle(_ entries: [Spool.Entry], response: OutboundResponse?) async {
+        struct Reply: Decodable {
+            struct Result: Decodable {
+                let status: String
+                let error: String?
+                let code: String?
+            }
+            let results: [Result]
+        }
+        let results = response.flatMap { try? JSONDecoder().decode(Reply.self, from: Data($0.body)) }?.results ?? []
+        for (entry, result) in zip(entries, results) {
+            switch result.status {
+            case "stored", "duplicate":
+                metrics.post(entry.kind, .delivered)
+                await spool.remove(entry)
+                await state.delivered(files: files)
+            case "rejected":
+                metrics.post(entry.kind, .rejected)
+                await spool.remove(entry)
+                logger.error(
+                    "post refused, dropped",
+                    metadata: ["collector": "\(entry.kind)", "sequence": "\(entry.sequence)", "code": "\(result.code ?? "")", "reason": "\(result.error ?? "")"])
+            default:
+                metrics.post(entry.kind, .retry)
             }
         }
     }
@@ -202,13 +313,14 @@ public struct AgentLoop: Sendable {
         let reason: String
     }
 
-    private func syncConfiguration(wake: [AsyncStream<Void>.Continuation]) async {
+    private func syncConfiguration(wake: [Wake]) async {
         var first = true
         while !Task.isCancelled {
             if let response = try? await gateway.get("/agent/config/collectors"), response.status == 200,
                 let config = try? JSONDecoder().decode(CollectorConfig.self, from: Data(response.body))
             {
                 await state.apply(config.collectors)
+                await state.setBatching(config.collectBatch ?? false)
                 if config.forceCollect && !first {
                     logger.notice("force-collect requested: running every collector now")
                     for (collector, continuation) in zip(collectors, wake) { await collectOnce(collector, wake: continuation) }
@@ -247,7 +359,9 @@ public struct AgentLoop: Sendable {
         }
         let collectors: [Entry]
         let forceCollect: Bool
-        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect" }
+        /// The gateway takes `POST /agent/collect/batch` (absent from an older gateway's reply).
+        let collectBatch: Bool?
+        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect", collectBatch = "collect_batch" }
     }
 
     private func renewals() async {
@@ -326,6 +440,10 @@ actor LoopState {
         return !renewing
     }
     func endRenewal() { renewing = false }
+
+    /// Whether the gateway takes batch posts (from its configuration reply).
+    private(set) var batching = false
+    func setBatching(_ on: Bool) { batching = on }
 
     func interval(_ kind: String) -> Int { intervals[kind] ?? 300 }
     func isEnabled(_ kind: String) -> Bool { !disabled.contains(kind) }

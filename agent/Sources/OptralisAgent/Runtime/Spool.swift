@@ -64,6 +64,26 @@ public actor Spool {
         Self.files(directory + "/" + kind).first.flatMap { path in Self.sequence(of: path).map { Entry(kind: kind, sequence: $0, path: path) } }
     }
 
+    /// The oldest waiting posts of every collector, for one batch post: each collector's in
+    /// sequence order, the collectors taken in turn (a backlog of one cannot starve the others),
+    /// at most `limit` posts and about `maximumBytes`.
+    public func heads(limit: Int, maximumBytes: Int) -> [Entry] {
+        var queues = Self.kinds(in: directory).map { kind in
+            Self.files(directory + "/" + kind).prefix(limit).compactMap { path in Self.sequence(of: path).map { Entry(kind: kind, sequence: $0, path: path) } }[...]
+        }
+        var taken: [Entry] = []
+        var bytes = 0
+        while taken.count < limit, queues.contains(where: { !$0.isEmpty }) {
+            for index in queues.indices {
+                guard taken.count < limit, let entry = queues[index].popFirst() else { continue }
+                bytes += Self.size(entry.path)
+                if bytes > maximumBytes && !taken.isEmpty { return taken }
+                taken.append(entry)
+            }
+        }
+        return taken
+    }
+
     /// The post's body; nil (and the file dropped as corrupt) when it cannot be read back.
     public func body(of entry: Entry) -> Data? {
         guard let data = FileManager.default.contents(atPath: entry.path), (try? JSONDecoder().decode(JSONValue.self, from: data)) != nil else {

@@ -13,10 +13,13 @@ final class APIProcess: @unchecked Sendable {
     /// The public port (`PORT`), where `/metrics` is.
     let port: Int?
     let log: String
+    /// A command the api runs under (valgrind for `--only cost`), empty for none.
+    let wrapper: [String]
     private var process: Process?
 
-    init(binary: String, environment: [String: String], agentPort: Int, log: String) {
+    init(binary: String, environment: [String: String], agentPort: Int, log: String, wrapper: [String] = []) {
         self.binary = binary
+        self.wrapper = wrapper
         self.environment = environment
         self.agentPort = agentPort
         self.port = environment["PORT"].flatMap { Int($0) }
@@ -28,13 +31,16 @@ final class APIProcess: @unchecked Sendable {
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         output.seekToEndOfFile()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: wrapper.first ?? binary)
+        process.arguments = wrapper.isEmpty ? [] : Array(wrapper.dropFirst()) + [binary]
         process.environment = environment
         process.standardOutput = output
         process.standardError = output
         try process.run()
         self.process = process
     }
+
+    var pid: Int32? { process?.processIdentifier }
 
     /// SIGTERM, then waits for the exit (the api drains its connections first).
     func stop() {
@@ -43,14 +49,14 @@ final class APIProcess: @unchecked Sendable {
         process = nil
     }
 
-    /// Until the api is up (120 s at most): `GET /health/live` answers 200 on the public port and
+    /// Until the api is up (`within`, 120 s by default): `GET /health/live` answers 200 on the public port and
     /// the agents' port accepts connections (neither waits on PostgreSQL nor on the fleet), then `probe` gets an answer to `GET /agent/ping`. The
     /// instant returned is when the agents' port was found accepting: the start of the storm's
     /// "after the api was ready" whatever the gateway then does with the fleet's handshakes
     /// (refused over its limit, or queued), so runs with and without the limit compare.
     @discardableResult
-    func waitUntilReady(probe: SimulatedAgent, group: any EventLoopGroup) async throws -> ContinuousClock.Instant {
-        let deadline = ContinuousClock.now + .seconds(120)
+    func waitUntilReady(probe: SimulatedAgent, group: any EventLoopGroup, within limit: Duration = .seconds(120)) async throws -> ContinuousClock.Instant {
+        let deadline = ContinuousClock.now + limit
         var listening: ContinuousClock.Instant?
         while ContinuousClock.now < deadline {
             if listening == nil, await isListening(group: group) { listening = .now }
@@ -90,6 +96,6 @@ final class APIProcess: @unchecked Sendable {
 
     struct APINotReady: Error, CustomStringConvertible {
         let log: String
-        var description: String { "the api did not answer on the agents' port within 120 s; see \(log)" }
+        var description: String { "the api did not answer on the agents' port in time; see \(log)" }
     }
 }

@@ -9,7 +9,9 @@ import Synchronization
 /// certificate (or, without `tls`, a plain HTTP connection: the api's `/metrics`). Requests go one at a time, as the agent's spool sends them. The connection
 /// notices when the server closes it (a gateway restart) even while the agent is idle, so a
 /// sleeping agent wakes up to reconnect.
-final class AgentConnection {
+final class AgentConnection: @unchecked Sendable {
+    // @unchecked: a connection is used by one task at a time (an agent's requests go one after
+    // the other); only `watch`, which the event loop also touches, is shared, and it is Sendable.
     typealias Channel = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
 
     struct Closed: Error {}

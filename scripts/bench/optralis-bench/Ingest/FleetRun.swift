@@ -10,8 +10,10 @@ import Synchronization
 ///
 /// A lost connection is retried as the agent does (``AgentRetryPolicy``: while the gateway is
 /// unreachable, full-jitter backoff capped at the reconnect window the heartbeat's reply gave;
-/// a 503/429's `Retry-After`), the post that failed first. `legacy` keeps the policy of the agents
-/// before it (0.5 s doubling, capped at 30 s, whatever the failure), for comparison.
+/// a 503/429's `Retry-After`), the post that failed first. Collectors due together go in one
+/// `POST /agent/collect/batch`, as the agent sends them. `legacy` simulates the agents before
+/// both (one post per collector, each on its own phase; 0.5 s doubling backoff capped at 30 s,
+/// whatever the failure), for comparison.
 final class FleetRun: Sendable {
     struct Tally {
         var latencies: [Double] = []
@@ -70,7 +72,7 @@ final class FleetRun: Sendable {
     func run(_ agent: SimulatedAgent, group: any EventLoopGroup, delay: Duration) async {
         states.withLock { $0[0] += 1 }
         try? await Task.sleep(for: delay)
-        agent.schedule(from: windowStart)
+        agent.schedule(from: windowStart, aligned: !legacy)
         var attempt = 0
         var retry = AgentRetryPolicy()
         var pending: SimulatedAgent.Post?
@@ -90,7 +92,7 @@ final class FleetRun: Sendable {
                     let now = ContinuousClock.now
                     tally.withLock { $0.lastReconnect[agent.machineID] = now }
                     while !isStopped {
-                        let post = pending ?? agent.next()
+                        let post = pending ?? agent.next(together: !legacy)
                         if pending == nil {
                             become(2)
                             guard await connection.sleep(until: stopAt.map { min($0, post.due) } ?? post.due) else { throw AgentConnection.Closed() }
@@ -99,10 +101,12 @@ final class FleetRun: Sendable {
                         become(3)
                         pending = post
                         let response: AgentConnection.Response
-                        if post.kind == "heartbeat" {
+                        if post.isHeartbeat {
                             response = try await connection.send(.POST, "/agent/heartbeat", body: CollectPayloads.heartbeat)
+                        } else if legacy {
+                            response = try await connection.send(.POST, "/agent/collect", body: payloads.body(post.kinds[0].kind, sequence: post.kinds[0].sequence))
                         } else {
-                            response = try await connection.send(.POST, "/agent/collect", body: payloads.body(post.kind, sequence: post.sequence))
+                            response = try await connection.send(.POST, "/agent/collect/batch", body: payloads.batch(post.kinds))
                         }
                         pending = nil
                         record(post, response)
@@ -151,10 +155,14 @@ final class FleetRun: Sendable {
     private func record(_ post: SimulatedAgent.Post, _ response: AgentConnection.Response) {
         let latency = (ContinuousClock.now - post.due).asSeconds * 1000
         guard response.status == 200 else { return failed(post.due, "\(BadStatus(response))") }
-        let duplicate = post.kind != "heartbeat" && String(buffer: response.body).contains(#""duplicate""#)
+        // Each post's status, in order ("stored" / "duplicate"; one for a single post).
+        let text = String(buffer: response.body)
+        let statuses = post.isHeartbeat ? [] : text.split(separator: #""status":""#).dropFirst().map { $0.prefix { $0 != "\"" } }
         tally.withLock {
             if inWindow(post.due) { $0.latencies.append(latency) }
-            if duplicate { $0.duplicates += 1 } else if let (table, rows) = CollectPayloads.rows(post.kind) { $0.stored[table, default: 0] += rows }
+            for (kind, status) in zip(post.kinds.map(\.kind), statuses) {
+                if status == "duplicate" { $0.duplicates += 1 } else if let (table, rows) = CollectPayloads.rows(kind) { $0.stored[table, default: 0] += rows }
+            }
         }
     }
 }

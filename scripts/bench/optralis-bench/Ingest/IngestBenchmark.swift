@@ -36,7 +36,10 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "Connections of the saturation runs.") var saturationConnections = 64
     @Option(help: "Seconds of each saturation run.") var saturationSeconds = 10
     @Option(help: "Expired metric rows for the retention-under-ingest run (0 skips it).") var cleanupRows = 10_000_000
-    @Option(help: "all, or storm: only the reconnect storm, at each fleet size of --agents (10 s of posting first).") var only = "all"
+    @Option(help: "all; storm: only the reconnect storm, at each fleet size of --agents (10 s of posting first); cost: only the instructions per request, the api under callgrind.")
+    var only = "all"
+    @Option(help: "Connections of the instruction count (--only cost).") var costConnections = 4
+    @Option(help: "Requests per connection and per phase of the instruction count.") var costRequests = 50
     @Flag(help: "Simulated agents retry as agents before the reconnect window did (0.5 s doubling to 30 s, no hint, no Retry-After).")
     var legacyAgents = false
 
@@ -55,9 +58,11 @@ struct IngestBenchmark: AsyncParsableCommand {
         }
         let sizes = agents.split(separator: ",").compactMap { Int($0) }
         guard let largest = sizes.max() else { throw ValidationError("--agents lists no size") }
+        let callgrindOutput = URL(fileURLWithPath: try required("API_LOG")).deletingLastPathComponent().path + "/callgrind/api.out"
         let api = APIProcess(
             binary: try required("API_BIN"), environment: environment, agentPort: Int(try required("AGENT_TLS_PORT"))!,
-            log: try required("API_LOG"))
+            log: try required("API_LOG"),
+            wrapper: only == "cost" ? ["/usr/bin/valgrind", "--tool=callgrind", "--callgrind-out-file=\(callgrindOutput)", "--dump-instr=no"] : [])
         let databaseURL = try DatabaseURL(parsing: try required("DATABASE_URL"))
         let payloads = try CollectPayloads(directory: try required("COLLECT_FIXTURES"))
         var logger = Logger(label: "bench")
@@ -74,9 +79,13 @@ struct IngestBenchmark: AsyncParsableCommand {
             let seeder = FleetSeeder(database: database, logger: logger)
             try await seeder.waitForSchema()
             let fleet = try await seeder.seed(count: largest, caDirectory: try required("CA_DIR"), serverCA: try required("AGENT_TLS_CA_FILE"))
-            try await api.waitUntilReady(probe: fleet[0], group: group)
+            try await api.waitUntilReady(probe: fleet[0], group: group, within: only == "cost" ? .seconds(900) : .seconds(120))
             report("ingest benchmark (\(Date().formatted(.iso8601)), release build, \(ProcessInfo.processInfo.activeProcessorCount) cores)")
             report("  \(largest) agents enrolled (own key and certificate each)\(legacyAgents ? "; agents retry with the legacy backoff" : "")")
+            if only == "cost" {
+                try await instructionCost(fleet: fleet, payloads: payloads, api: api, group: group, output: callgrindOutput)
+                return
+            }
             if only == "storm" {
                 for size in sizes {
                     _ = try await sustained(
@@ -108,6 +117,39 @@ struct IngestBenchmark: AsyncParsableCommand {
             }
         }
         try await group.shutdownGracefully()
+    }
+
+    // MARK: Instructions per request
+
+    private func instructionCost(
+        fleet: [SimulatedAgent], payloads: CollectPayloads, api: APIProcess, group: any EventLoopGroup, output: String
+    ) async throws {
+        let cost = InstructionCost(
+            api: api, payloads: payloads, group: group, outputFile: output, connections: costConnections, perConnection: costRequests)
+        let phases = try await cost.measure(fleet: fleet)
+        let ping = phases[0].perRequest
+        report("  instructions per request in the api (callgrind; \(costConnections) connections × \(costRequests) requests per phase, idle subtracted):")
+        for phase in phases {
+            let name = phase.name.padding(toLength: 52, withPad: " ", startingAt: 0)
+            report(String(format: "    %@ %9.0f instructions  (%.1f × ping)", name, phase.perRequest, phase.perRequest / ping))
+        }
+        let perRequest = Dictionary(uniqueKeysWithValues: phases.map { ($0.name, $0.perRequest) })
+        let single = { (kind: String) in perRequest[kind == "heartbeat" ? "POST /agent/heartbeat" : "POST /agent/collect \(kind)"]! }
+        let mix = InstructionCost.hourlyMix
+        let posts = mix.filter { $0.0 != "heartbeat" }
+        let reportsPerHour = posts.reduce(0) { $0 + $1.1 }
+        let heartbeats = mix.first { $0.0 == "heartbeat" }!.1 * single("heartbeat")
+        let singles = posts.reduce(0) { $0 + single($1.0) * $1.1 }
+        report(String(format: "    one post per collector (agents before the batch route): %.0f instructions per collected report (%.1f × ping); per agent and hour, heartbeats included: %.0f million",
+                      singles / reportsPerHour, singles / reportsPerHour / ping, (singles + heartbeats) / 1e6))
+        if let alone = perRequest["POST /agent/collect/batch metrics"] {
+            // The agent's hour: a batch every 10 s (metrics), each other collector adding what it adds to a batch.
+            let batched = posts.reduce(0) { total, post in
+                total + post.1 * (post.0 == "metrics" ? alone : perRequest["POST /agent/collect/batch metrics + \(post.0)"]! - alone)
+            }
+            report(String(format: "    collectors due together in one batch post (current agents):   %.0f instructions per collected report (%.1f × ping); per agent and hour, heartbeats included: %.0f million",
+                          batched / reportsPerHour, batched / reportsPerHour / ping, (batched + heartbeats) / 1e6))
+        }
     }
 
     // MARK: Saturation

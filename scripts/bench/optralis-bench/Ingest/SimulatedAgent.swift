@@ -24,26 +24,38 @@ final class SimulatedAgent: @unchecked Sendable {
         self.tls = tls
     }
 
-    /// Random phases from `start`.
-    func schedule(from start: ContinuousClock.Instant) {
-        due = Self.intervals.map { kind, interval in (kind, interval, start + .milliseconds(Int64(Double.random(in: 0..<interval) * 1000))) }
+    /// Random phases from `start`. `aligned`: as the current agent, the collectors tick on one
+    /// grid of 10 s (the shortest interval) from the agent's own random phase, so those due at
+    /// the same instant go in one batch post; otherwise (agents of before) each collector has
+    /// its own phase. The heartbeat keeps its own phase either way.
+    func schedule(from start: ContinuousClock.Instant, aligned: Bool) {
+        let phase = Double.random(in: 0..<10)
+        due = Self.intervals.map { kind, interval in
+            let offset = aligned && kind != "heartbeat" ? phase + 10 * Double(Int.random(in: 0..<Int(interval / 10))) : Double.random(in: 0..<interval)
+            return (kind, interval, start + .milliseconds(Int64(offset * 1000)))
+        }
     }
 
     struct Post {
-        let kind: String
+        /// One collector (or `heartbeat`), or, aligned, every collector due at that instant.
+        let kinds: [(kind: String, sequence: Int64)]
         let due: ContinuousClock.Instant
-        let sequence: Int64
+        var isHeartbeat: Bool { kinds.first?.kind == "heartbeat" }
     }
 
-    /// The next post in time; its schedule moves on by its interval.
-    func next() -> Post {
-        let index = due.indices.min { due[$0].at < due[$1].at }!
-        let entry = due[index]
-        due[index].at = entry.at + .milliseconds(Int64(entry.interval * 1000))
-        guard entry.kind != "heartbeat" else { return Post(kind: entry.kind, due: entry.at, sequence: 0) }
-        let sequence = (sequences[entry.kind] ?? 0) + 1
-        sequences[entry.kind] = sequence
-        return Post(kind: entry.kind, due: entry.at, sequence: sequence)
+    /// The next post in time, with the collectors due at the same instant when `together`; their
+    /// schedules move on by their intervals.
+    func next(together: Bool) -> Post {
+        let first = due.indices.min { due[$0].at < due[$1].at }!
+        let at = due[first].at
+        let indices = together && due[first].kind != "heartbeat" ? due.indices.filter { due[$0].at == at && due[$0].kind != "heartbeat" } : [first]
+        var kinds: [(kind: String, sequence: Int64)] = []
+        for index in indices {
+            let entry = due[index]
+            due[index].at = entry.at + .milliseconds(Int64(entry.interval * 1000))
+            kinds.append((entry.kind, entry.kind == "heartbeat" ? 0 : nextSequence(entry.kind)))
+        }
+        return Post(kinds: kinds, due: at)
     }
 
     func nextSequence(_ kind: String) -> Int64 {
@@ -71,6 +83,18 @@ struct CollectPayloads: Sendable {
 
     func body(_ kind: String, sequence: Int64) -> ByteBuffer {
         ByteBuffer(string: #"{"collector":"\#(kind)","sequence":\#(sequence),"data":\#(data[kind]!)}"#)
+    }
+
+    /// A `POST /agent/collect/batch` body.
+    func batch(_ posts: [(kind: String, sequence: Int64)]) -> ByteBuffer {
+        var buffer = ByteBuffer(string: #"{"posts":["#)
+        for (index, post) in posts.enumerated() {
+            if index > 0 { buffer.writeString(",") }
+            var one = body(post.kind, sequence: post.sequence)
+            buffer.writeBuffer(&one)
+        }
+        buffer.writeString("]}")
+        return buffer
     }
 
     /// (table, rows) a stored post of `kind` adds.

@@ -22,6 +22,8 @@ public struct APIServer: Sendable {
     /// The AI proxy's own threads: analyses take up to two minutes each, and a client running
     /// many of them must not leave enrolment or revocation (the ca) waiting for a thread.
     let aiHTTP: CurlClient
+    /// One per replica: the admin routes' revocations drop what the agents' port remembers.
+    let statuses: CertificateStatusCache
 
     public init(configuration: APIConfiguration, logger: Logger) async {
         self.configuration = configuration
@@ -34,6 +36,7 @@ public struct APIServer: Sendable {
         signer = await TokenSigner(secret: configuration.jwtSecret)
         http = CurlClient(concurrency: 8)
         aiHTTP = CurlClient(concurrency: 16)
+        statuses = CertificateStatusCache(redis: redis, client: database.client, logger: logger)
     }
 
     public func makeRouter() -> Router<APIRequestContext> {
@@ -120,7 +123,7 @@ public struct APIServer: Sendable {
             let caClient = CAClient(baseURL: configuration.caServiceURL, token: configuration.caServiceToken, http: http)
             let certificatesController = CertificatesController(
                 certificates: CertificateRepository(client: client, logger: logger), ca: caClient, activity: activity,
-                statuses: CertificateStatusCache(redis: redis, client: client, logger: logger))
+                statuses: statuses)
             let revoker = certificatesController.revoker
             certificatesController.addPublicRoutes(to: router)
             let catalog = AgentCatalogController(client: client, activity: activity, cache: cache, logger: logger)
@@ -219,7 +222,7 @@ public struct APIServer: Sendable {
         let catalog = AgentCatalogController(
             client: client, activity: activity, cache: FleetCache(redis: redis, prefix: configuration.cacheKeyPrefix, logger: logger), logger: logger)
         return AgentGateway.router(controller: AgentController(
-            statuses: CertificateStatusCache(redis: redis, client: client, logger: logger),
+            statuses: statuses,
             licences: LicenceStatusCache(clients: ClientRepository(client: client, logger: logger)),
             ca: CAClient(baseURL: configuration.caServiceURL, token: configuration.caServiceToken, http: http),
             certificates: CertificateRepository(client: client, logger: logger),

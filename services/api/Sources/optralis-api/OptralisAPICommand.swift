@@ -5,7 +5,6 @@ import OptralisAPI
 import OptralisCore
 import OptralisServer
 
-@main
 struct OptralisAPICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optralis-api",

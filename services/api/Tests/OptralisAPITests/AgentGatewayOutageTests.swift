@@ -46,7 +46,7 @@ struct AgentGatewayOutageTests {
             #expect(await gateway.child.waitForExit(timeout: .seconds(15)) != nil)
             let beforeOutage = await rows()
             #expect(await eventually(timeout: .seconds(60)) { waiting() >= 2 }, "\(running.output.suffix(1500))")
-            #expect(running.isRunning && running.output.contains("gateway unavailable, post kept in the spool"), "\(running.output.suffix(1500))")
+            #expect(running.isRunning && running.output.contains("gateway unavailable, posts kept in the spool"), "\(running.output.suffix(1500))")
             let spooled = waiting()
 
             // A new gateway process on the same port: the agent is back within seconds, and the

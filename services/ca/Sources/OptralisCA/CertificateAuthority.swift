@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OptralisCore
 import SwiftASN1
 import X509
 
@@ -98,7 +99,7 @@ public struct CertificateAuthority: Sendable {
             issuerPrivateKey: .init(key))
         return Issued(
             certificatePEM: try issued.serializeAsPEM().pemString, privateKeyPEM: machineKey.pemRepresentation,
-            serialHex: serial.bytes.map { String(format: "%02x", $0) }.joined(), issuedAt: now, expiresAt: expiresAt)
+            serialHex: serial.bytes.hexString, issuedAt: now, expiresAt: expiresAt)
     }
 
     /// A server certificate for the api's agent port (mTLS), for host names and IPv4 addresses.

@@ -54,6 +54,17 @@ public struct DecodingProblem: Sendable, Equatable {
         self.message = message
     }
 
+    /// The same problem seen from inside one element of the array `array` (`posts[2].data.x`
+    /// becomes `data.x`), for a body whose elements are answered one by one.
+    public func relative(toElementOf array: String) -> DecodingProblem {
+        guard field.hasPrefix(array + "["), let close = field.firstIndex(of: "]") else { return self }
+        let prefix = String(field[...close])
+        let inner = field[field.index(after: close)...].drop { $0 == "." }
+        return DecodingProblem(
+            kind, field: String(inner),
+            message: inner.isEmpty ? message.replacingOccurrences(of: prefix, with: "the post") : message.replacingOccurrences(of: prefix + ".", with: ""))
+    }
+
     public static func jsonPath(_ path: [any CodingKey]) -> String {
         path.reduce(into: "") { text, key in
             if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }

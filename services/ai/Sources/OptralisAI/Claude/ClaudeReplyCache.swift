@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import OptralisCore
 import OptralisRedis
 
 /// Claude's replies kept in Redis for `AI_CACHE_TTL_MINUTES`, keyed by the SHA-256 of the exact
@@ -16,7 +17,7 @@ struct ClaudeReplyCache: Sendable {
     static let prefix = "ai:claude:"
 
     static func key(requestBody: [UInt8]) -> String {
-        prefix + SHA256.hash(data: requestBody).map { String(format: "%02x", $0) }.joined()
+        prefix + SHA256.hash(data: requestBody).hexString
     }
 
     func reply(key: String) async -> ClaudeReply? {

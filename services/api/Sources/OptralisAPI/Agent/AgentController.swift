@@ -21,7 +21,9 @@ struct AgentController {
         let collectors: [CollectionIntervals.Collector]
         /// Set once after an admin's force-collect: the agent runs every collector now.
         let forceCollect: Bool
-        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect" }
+        /// This gateway takes `POST /agent/collect/batch` (an agent sends singles without it).
+        let collectBatch = true
+        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect", collectBatch = "collect_batch" }
     }
     /// `GET /agent/config`: everything the agent takes from the server, in one document.
     struct AgentConfig: ResponseEncodable {
@@ -34,11 +36,12 @@ struct AgentController {
         let updateChannel: String
         let heartbeatInterval = 60
         let configSyncInterval = 300
+        let collectBatch = true
         let serverTime: Date
         enum CodingKeys: String, CodingKey {
             case machineID = "machine_id", clientID = "client_id", collectors, source, forceCollect = "force_collect"
             case maintenanceMode = "maintenance_mode", updateChannel = "update_channel", heartbeatInterval = "heartbeat_interval"
-            case configSyncInterval = "config_sync_interval", serverTime = "server_time"
+            case configSyncInterval = "config_sync_interval", collectBatch = "collect_batch", serverTime = "server_time"
         }
     }
     struct Ping: ResponseEncodable {
@@ -53,6 +56,19 @@ struct AgentController {
         let collector: String
         let sequence: Int64
     }
+    /// `POST /agent/collect/batch`: each post's outcome, in the order sent.
+    struct BatchCollected: ResponseEncodable {
+        let results: [Outcome]
+
+        struct Outcome: Encodable {
+            let collector: String?
+            let sequence: Int64?
+            /// `stored`, `duplicate`, or `rejected` (with the 400's `error` and `code`: not stored, not to be sent again).
+            let status: String
+            let error: String?
+            let code: String?
+        }
+    }
     struct Renewed: ResponseEncodable {
         let certificate: String
         let privateKey: String
@@ -62,7 +78,7 @@ struct AgentController {
     }
 
     func addRoutes(to router: Router<AgentRequestContext>) {
-        let agent = router.group("agent").add(middleware: AgentAuthMiddleware(statuses: statuses, logger: logger))
+        let agent = router.group("agent").add(middleware: AgentAuthMiddleware(statuses: statuses, identities: ConnectionIdentities(), logger: logger))
             .add(middleware: AgentLicenceMiddleware(licences: licences))
         agent.get("config/collectors") { _, context -> CollectorConfig in
             let (_, sync, resolved) = try await synchronise(context)
@@ -90,9 +106,27 @@ struct AgentController {
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             let payload = try CollectPayload.decode(Data(buffer: body))
             let stored = try await committer.submit(CollectItem(machineID: machine.machineID, payload: payload))
-            Counter(label: "api_agent_collect_total", dimensions: [("collector", payload.kind.rawValue), ("outcome", stored ? "stored" : "duplicate")])
-                .increment()
+            Self.count(payload.kind, stored: stored)
             return Collected(status: stored ? "stored" : "duplicate", collector: payload.kind.rawValue, sequence: payload.sequence)
+        }
+        agent.post("collect/batch") { request, context -> BatchCollected in
+            let machine = try context.requireAgent()
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            let batch = try CollectBatch.decode(Data(buffer: body))
+            let accepted = batch.posts.compactMap { try? $0.outcome.get() }
+            var stored = accepted.isEmpty ? [] : try await committer.submit(accepted.map { CollectItem(machineID: machine.machineID, payload: $0) })[...]
+            return BatchCollected(results: batch.posts.map { post in
+                switch post.outcome {
+                case .success(let payload):
+                    let isStored = stored.popFirst() ?? false
+                    Self.count(payload.kind, stored: isStored)
+                    return .init(collector: payload.kind.rawValue, sequence: payload.sequence, status: isStored ? "stored" : "duplicate", error: nil, code: nil)
+                case .failure(let error):
+                    Counter(label: "api_agent_collect_total", dimensions: [("collector", post.collector.flatMap(CollectKind.init)?.rawValue ?? "unknown"), ("outcome", "rejected")])
+                        .increment()
+                    return .init(collector: post.collector, sequence: post.sequence, status: "rejected", error: error.message, code: error.code)
+                }
+            })
         }
         // Within 30 days of expiry, or earlier when an admin asked for it (the heartbeat's
         // `renew_certificate`); the old certificate keeps a 24 h grace.
@@ -107,6 +141,17 @@ struct AgentController {
             await statuses.invalidate(serials: [machine.serial])
             return Renewed(certificate: bundle.certificate, privateKey: bundle.privateKey, caCertificate: bundle.caCertificate, expiresAt: bundle.expiresAt)
         }
+    }
+
+    /// `api_agent_collect_total` by collector and outcome; the counters are made once.
+    private static let counters: [String: Counter] = Dictionary(uniqueKeysWithValues: CollectKind.allCases.flatMap { kind in
+        ["stored", "duplicate"].map { outcome in
+            ("\(kind.rawValue)/\(outcome)", Counter(label: "api_agent_collect_total", dimensions: [("collector", kind.rawValue), ("outcome", outcome)]))
+        }
+    })
+
+    private static func count(_ kind: CollectKind, stored: Bool) {
+        counters["\(kind.rawValue)/\(stored ? "stored" : "duplicate")"]?.increment()
     }
 
     /// A configuration sync: recorded (force-collect handed over), intervals resolved.

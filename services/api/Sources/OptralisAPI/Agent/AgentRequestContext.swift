@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import OptralisServer
 import NIOCore
 
@@ -32,4 +33,13 @@ struct AgentIdentity: Sendable {
     let machineID: UUID
     let serial: String
     let expiresAt: Date
+    /// The ids as the logs write them, made once per connection.
+    let logClientID: Logger.MetadataValue
+    let logMachineID: Logger.MetadataValue
+
+    init(clientID: UUID, machineID: UUID, serial: String, expiresAt: Date) {
+        (self.clientID, self.machineID, self.serial, self.expiresAt) = (clientID, machineID, serial, expiresAt)
+        logClientID = .string(clientID.uuidString.lowercased())
+        logMachineID = .string(machineID.uuidString.lowercased())
+    }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OptralisCore
 
 /// Random tokens and their stored forms. Tokens are 256-bit random values in base64url; only
 /// their SHA-256 is stored. Short codes (MFA backup codes) are stored as an HMAC keyed with a
@@ -14,12 +15,11 @@ enum SecureToken {
     }
 
     static func sha256Hex(_ value: String) -> String {
-        SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(value.utf8)).hexString
     }
 
     static func hmacHex(_ value: String, key: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: SymmetricKey(data: Data(key.utf8)))
-            .map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: SymmetricKey(data: Data(key.utf8))).hexString
     }
 
     /// An 8-digit code drawn uniformly (MFA backup codes).

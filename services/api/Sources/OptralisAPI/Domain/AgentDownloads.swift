@@ -61,7 +61,7 @@ struct AgentDownloads: Sendable {
             hash.update(data: chunk)
             size += Int64(chunk.count)
         }
-        return (relative, hash.finalize().map { String(format: "%02x", $0) }.joined(), size)
+        return (relative, hash.finalize().hexString, size)
     }
 
     /// A build of the directory is published only with its signature beside it (`<file>.sig`,

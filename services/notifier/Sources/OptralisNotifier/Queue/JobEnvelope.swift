@@ -21,7 +21,7 @@ struct JobEnvelope: Sendable {
             stable["retries"] = nil
             stable["last_error"] = nil
             let bytes = (try? JSONSerialization.data(withJSONObject: stable, options: [.sortedKeys])) ?? Data(payload.utf8)
-            id = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            id = SHA256.hash(data: bytes).hexString
         }
     }
 

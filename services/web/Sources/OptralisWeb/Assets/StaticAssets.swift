@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import OptralisCore
 
 /// The dashboard's one stylesheet and one script, served under names that carry a digest of
 /// their content (`/assets/app-1a2b3c4d.css`), so browsers keep them a year and a new version
@@ -21,7 +22,7 @@ struct StaticAssets: Sendable {
         var paths: [String: String] = [:]
         for (name, type) in [("app.css", "text/css; charset=utf-8"), ("app.js", "text/javascript; charset=utf-8")] {
             let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
-            let digest = SHA256.hash(data: data).prefix(4).map { String(format: "%02x", $0) }.joined()
+            let digest = SHA256.hash(data: data).prefix(4).hexString
             let parts = name.split(separator: ".")
             let path = "/assets/\(parts[0])-\(digest).\(parts[1])"
             files[path] = File(path: path, contentType: type, body: ByteBuffer(bytes: data))

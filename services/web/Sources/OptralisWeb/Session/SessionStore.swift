@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OptralisCore
 import OptralisRedis
 
 /// Sessions in Redis under `web:session:<SHA-256 of the cookie value>` for 7 days (the refresh
@@ -22,7 +23,7 @@ struct SessionStore: Sendable {
     static func randomToken() -> String { newID() }
 
     private func key(_ id: String) -> String {
-        "web:session:" + SHA256.hash(data: Data(id.utf8)).map { String(format: "%02x", $0) }.joined()
+        "web:session:" + SHA256.hash(data: Data(id.utf8)).hexString
     }
 
     func load(_ id: String) async throws -> WebSession? {

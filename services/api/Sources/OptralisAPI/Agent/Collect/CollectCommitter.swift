@@ -13,9 +13,10 @@ import PostgresNIO
 /// other's row locks. A batch that fails as a whole (a deadlock with another replica, a machine
 /// deleted meanwhile) is retried post by post, so one bad post cannot fail its neighbours.
 actor CollectCommitter {
+    /// One request's posts (one, or a batch post's), written in the same transaction.
     private struct Waiting {
         let id: Int
-        let item: CollectItem
+        let items: [CollectItem]
     }
 
     let writer: CollectWriter
@@ -23,7 +24,7 @@ actor CollectCommitter {
     private let logger: Logger
     private var waiting: [Waiting] = []
     /// The posts not answered yet, queued or in the batch being written.
-    private var answers: [Int: CheckedContinuation<Bool, any Error>] = [:]
+    private var answers: [Int: CheckedContinuation<[Bool], any Error>] = [:]
     private var nextID = 0
     private var writing = false
 
@@ -35,12 +36,17 @@ actor CollectCommitter {
 
     /// Stores the post; true when stored, false when it repeats a sequence already stored.
     func submit(_ item: CollectItem) async throws -> Bool {
+        try await submit([item])[0]
+    }
+
+    /// Stores the posts together; for each, whether it was stored.
+    func submit(_ items: [CollectItem]) async throws -> [Bool] {
         let id = nextID
         nextID += 1
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 answers[id] = continuation
-                waiting.append(Waiting(id: id, item: item))
+                waiting.append(Waiting(id: id, items: items))
                 if !writing {
                     writing = true
                     Task { await drain() }
@@ -59,31 +65,39 @@ actor CollectCommitter {
         answers.removeValue(forKey: id)?.resume(throwing: CancellationError())
     }
 
-    private func answer(_ id: Int, _ result: Result<Bool, any Error>) {
+    private func answer(_ id: Int, _ result: Result<[Bool], any Error>) {
         answers.removeValue(forKey: id)?.resume(with: result)
     }
 
     private func drain() async {
         while !waiting.isEmpty {
-            let batch = Array(waiting.prefix(maximumBatch))
-            waiting.removeFirst(batch.count)
+            var (requests, posts) = (0, 0)
+            for next in waiting {
+                if requests > 0 && posts + next.items.count > maximumBatch { break }
+                (requests, posts) = (requests + 1, posts + next.items.count)
+            }
+            let batch = Array(waiting.prefix(requests))
+            waiting.removeFirst(requests)
             await write(batch)
             Counter(label: "api_agent_collect_batches_total").increment()
-            Recorder(label: "api_agent_collect_batch_size").record(batch.count)
+            Recorder(label: "api_agent_collect_batch_size").record(posts)
         }
         writing = false
     }
 
     private func write(_ batch: [Waiting]) async {
         do {
-            let stored = try await writer.write(batch.map(\.item))
-            for (entry, result) in zip(batch, stored) { answer(entry.id, .success(result)) }
+            var stored = try await writer.write(batch.flatMap(\.items))[...]
+            for entry in batch {
+                answer(entry.id, .success(Array(stored.prefix(entry.items.count))))
+                stored = stored.dropFirst(entry.items.count)
+            }
         } catch {
             guard batch.count > 1 else { return answer(batch[0].id, .failure(Self.clientError(error))) }
-            logger.warning("collect batch failed, writing its posts one by one", metadata: ["posts": "\(batch.count)", "error": "\(String(reflecting: error))"])
+            logger.warning("collect batch failed, writing its requests one by one", metadata: ["requests": "\(batch.count)", "error": "\(String(reflecting: error))"])
             for entry in batch where answers[entry.id] != nil {
                 do {
-                    answer(entry.id, .success(try await writer.write([entry.item])[0]))
+                    answer(entry.id, .success(try await writer.write(entry.items)))
                 } catch {
                     answer(entry.id, .failure(Self.clientError(error)))
                 }

@@ -36,15 +36,23 @@ struct CollectPayload: Sendable {
 
     static func decode(_ body: Data, receivedAt now: Date = Date()) throws -> CollectPayload {
         // A journal message can carry a NUL: kept as U+FFFD rather than failing the whole batch.
-        let envelope = try AgentPayloadError.decode(Envelope.self, from: body, with: decoder)
-        var collectedAt = envelope.collectedAt ?? now
-        if collectedAt.timeIntervalSince(now) > maximumClockSkew { collectedAt = now }
-        let payload = CollectPayload(kind: envelope.kind, sequence: envelope.sequence, collectedAt: collectedAt, data: envelope.data)
-        try CollectValidation.check(payload.data)
-        return payload
+        try CollectPayload(checking: try AgentPayloadError.decode(Envelope.self, from: body, with: decoder), receivedAt: now)
     }
 
-    private struct Envelope: Decodable {
+    init(kind: CollectKind, sequence: Int64, collectedAt: Date, data: CollectorData) {
+        (self.kind, self.sequence, self.collectedAt, self.data) = (kind, sequence, collectedAt, data)
+    }
+
+    /// The post as stored: its time brought back to `now` when ahead, its data checked.
+    init(checking envelope: Envelope, receivedAt now: Date) throws {
+        var collectedAt = envelope.collectedAt ?? now
+        if collectedAt.timeIntervalSince(now) > Self.maximumClockSkew { collectedAt = now }
+        self.init(kind: envelope.kind, sequence: envelope.sequence, collectedAt: collectedAt, data: envelope.data)
+        try CollectValidation.check(data)
+    }
+
+    /// The body as decoded, before the checks.
+    struct Envelope: Decodable, Sendable {
         let kind: CollectKind
         let sequence: Int64
         let collectedAt: Date?
@@ -79,6 +87,8 @@ struct CollectPayload: Sendable {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
+            // UTC, as agents write it, by arithmetic; other offsets by the general parser.
+            if let date = UTCTimestamp.parse(text) { return date }
             if let date = try? Date(text, strategy: .iso8601) { return date }
             if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected an ISO 8601 date-time"))

@@ -23,11 +23,13 @@ struct CollectRows {
     struct SnapshotKey: Hashable { let machineID: UUID; let kind: CollectKind }
 
     /// `items` are in sequence order per machine and collector, so a later one is the newer.
+    /// Each `metrics` row carries the index of its post in `items` (``CollectSQL/claimAndStoreMetrics``
+    /// keeps those of the posts it accepts).
     init(_ items: [CollectItem]) {
-        for item in items { add(item) }
+        for (index, item) in items.enumerated() { add(item, post: index) }
     }
 
-    private mutating func add(_ item: CollectItem) {
+    private mutating func add(_ item: CollectItem, post: Int) {
         let machine = item.machineID, at = item.payload.collectedAt
         func snapshot(_ data: any Encodable & Sendable) {
             snapshots[SnapshotKey(machineID: machine, kind: item.payload.kind)] = SnapshotRow(
@@ -38,10 +40,10 @@ struct CollectRows {
         }
         switch item.payload.data {
         case .metrics(let sample):
-            metrics.append(MetricRow(machine: machine, at: at, sample: sample))
+            metrics.append(MetricRow(post: post, machine: machine, at: at, sample: sample))
         case .network(let report):
             snapshot(report)
-            metrics.append(MetricRow(machine: machine, at: at, network: report))
+            metrics.append(MetricRow(post: post, machine: machine, at: at, network: report))
             updateInventory { $0.network = report.interfaces }
         case .storage(let report):
             snapshot(report)
@@ -69,6 +71,7 @@ struct CollectRows {
 
 /// A `metrics` row; a network post fills only the network columns, a metrics post the others.
 struct MetricRow: Encodable {
+    let post: Int
     let machineId: UUID
     let recordedAt: Date
     var cpuPercent, ramPercent, swapPercent, cpuTemp: Double?
@@ -78,7 +81,8 @@ struct MetricRow: Encodable {
     var diskReadBytesPerSec, diskWriteBytesPerSec, diskLatencyMs, ioWaitPercent: Double?
     var bytesRecv, bytesSent, packetLoss, latencyMs: Double?
 
-    init(machine: UUID, at: Date, sample: MetricsSample) {
+    init(post: Int, machine: UUID, at: Date, sample: MetricsSample) {
+        self.post = post
         machineId = machine
         recordedAt = at
         cpuPercent = sample.cpuPercent
@@ -99,7 +103,8 @@ struct MetricRow: Encodable {
     }
 
     /// The machine's traffic is the sum over its interfaces.
-    init(machine: UUID, at: Date, network: NetworkReport) {
+    init(post: Int, machine: UUID, at: Date, network: NetworkReport) {
+        self.post = post
         machineId = machine
         recordedAt = at
         bytesRecv = network.interfaces.reduce(0) { $0 + ($1.bytesRecvPerSec ?? 0) }
@@ -109,7 +114,7 @@ struct MetricRow: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case machineId = "machine_id", recordedAt = "recorded_at", cpuPercent = "cpu_percent", ramPercent = "ram_percent",
+        case post, machineId = "machine_id", recordedAt = "recorded_at", cpuPercent = "cpu_percent", ramPercent = "ram_percent",
             swapPercent = "swap_percent", cpuTemp = "cpu_temp", ramUsedBytes = "ram_used_bytes", ramTotalBytes = "ram_total_bytes",
             uptimeSeconds = "uptime_seconds", processCount = "process_count", load1 = "load_1", load5 = "load_5", load15 = "load_15",
             diskReadBytesPerSec = "disk_read_bytes_per_sec", diskWriteBytesPerSec = "disk_write_bytes_per_sec",

@@ -1,94 +1,139 @@
 import Foundation
 import Logging
+import OptralisCore
 import OptralisPostgres
 import PostgresNIO
+import Synchronization
 
-/// Writes a batch of collect posts in one transaction: replay check on the sequence numbers,
-/// then one statement per table whatever the batch size (rows travel as one JSON array expanded
-/// by `json_to_recordset`). Returns, per item, whether it was stored (false: a retry of a post
-/// already stored).
+/// Writes a batch of collect posts: the replay check on the sequence numbers and the `metrics`
+/// rows in one statement (``CollectSQL/claimAndStoreMetrics``), then one statement per other
+/// table whatever the batch size (rows travel as one JSON array expanded by
+/// `json_to_recordset`), all in one transaction; a batch of metrics posts only is that one
+/// statement, atomic by itself, and needs no transaction. Returns, per item, whether it was
+/// stored (false: a retry of a post already stored).
 struct CollectWriter: Sendable {
     let client: PostgresClient
     let logger: Logger
+    private let inventories = KnownInventory()
+
+    init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
 
     func write(_ items: [CollectItem]) async throws -> [Bool] {
-        try await client.transaction(logger: logger) { connection in
-            let stored = try await claimSequences(items, on: connection)
-            let rows = CollectRows(zip(items, stored).filter(\.1).map(\.0))
-            try await insert(rows, on: connection)
-            return stored
+        let rows = CollectRows(items)
+        if items.allSatisfy({ $0.payload.kind == .metrics }) {
+            return try await client.withConnection { try await claim(items, metrics: rows.metrics, on: $0) }
+        }
+        let (stored, created) = try await client.transaction(logger: logger) { connection in
+            let stored = try await claim(items, metrics: rows.metrics, on: connection)
+            var others = CollectRows(zip(items, stored).filter(\.1).map(\.0))
+            others.metrics = []
+            return (stored, try await insert(others, on: connection))
+        }
+        inventories.insert(created)
+        return stored
+    }
+
+    /// The machines whose `machine_inventory` row this replica saw created or already there.
+    /// Nothing deletes one but its machine's deletion, after which the machine posts no more.
+    private final class KnownInventory: Sendable {
+        private let machines = Mutex(Set<UUID>())
+
+        func contains(_ machine: UUID) -> Bool { machines.withLock { $0.contains(machine) } }
+
+        func insert(_ created: [UUID]) {
+            guard !created.isEmpty else { return }
+            machines.withLock { known in
+                if known.count > 1_000_000 { known.removeAll() }
+                known.formUnion(created)
+            }
         }
     }
 
-    private struct SequenceKey: Hashable, Encodable, Comparable {
+    private struct SequenceKey: Hashable, Encodable, Comparable, Sendable {
         let machineID: UUID
         let kind: CollectKind
         enum CodingKeys: String, CodingKey { case machineID = "machine_id", kind }
         static func < (a: Self, b: Self) -> Bool { (a.machineID.uuidString, a.kind.rawValue) < (b.machineID.uuidString, b.kind.rawValue) }
     }
 
-    private struct SequenceMark: Encodable {
+    private struct ClaimedPost: Encodable, Sendable {
+        let post: Int
         let machineID: UUID
         let kind: CollectKind
-        let lastSequence: Int64
-        enum CodingKeys: String, CodingKey { case machineID = "machine_id", kind, lastSequence = "last_sequence" }
+        let sequence: Int64
+        enum CodingKeys: String, CodingKey { case post, machineID = "machine_id", kind, sequence }
     }
 
-    /// Locks each (machine, kind) row of `agent_collect_sequences` (in key order, so concurrent
-    /// batches cannot deadlock), accepts the items above the stored mark and raises the mark.
-    private func claimSequences(_ items: [CollectItem], on connection: PostgresConnection) async throws -> [Bool] {
-        let keys = Set(items.map { SequenceKey(machineID: $0.machineID, kind: $0.payload.kind) }).sorted()
-        let locked = try await connection.query(
-            Self.statement(
-                """
-                INSERT INTO agent_collect_sequences AS s (machine_id, kind, last_sequence)
-                SELECT machine_id, kind, 0 FROM json_to_recordset($1::json) AS r(machine_id uuid, kind text)
-                ON CONFLICT (machine_id, kind) DO UPDATE SET last_sequence = s.last_sequence
-                RETURNING machine_id, kind, last_sequence
-                """, keys), logger: logger)
-        var marks: [SequenceKey: Int64] = [:]
-        for try await (machine, kind, last) in locked.decode((UUID, String, Int64).self) {
-            if let kind = CollectKind(rawValue: kind) { marks[SequenceKey(machineID: machine, kind: kind)] = last }
-        }
-        var raised: [SequenceKey: Int64] = [:]
-        let stored = items.map { item in
-            let key = SequenceKey(machineID: item.machineID, kind: item.payload.kind)
-            guard item.payload.sequence > raised[key] ?? marks[key] ?? 0 else { return false }
-            raised[key] = item.payload.sequence
-            return true
-        }
-        if !raised.isEmpty {
-            let updates = raised.map { SequenceMark(machineID: $0.key.machineID, kind: $0.key.kind, lastSequence: $0.value) }
-            try await connection.query(
-                Self.statement(
-                    """
-                    UPDATE agent_collect_sequences s SET last_sequence = r.last_sequence, updated_at = now()
-                    FROM json_to_recordset($1::json) AS r(machine_id uuid, kind text, last_sequence int8)
-                    WHERE s.machine_id = r.machine_id AND s.kind = r.kind
-                    """, updates), logger: logger)
-        }
+    /// Which of `items` are new, their marks raised and their `metrics` rows stored, in one
+    /// statement. A (machine, kind) with no mark yet (its first post) gets one at 0, and its
+    /// posts go through the statement again.
+    private func claim(_ items: [CollectItem], metrics: [MetricRow], on connection: PostgresConnection) async throws -> [Bool] {
+        var stored = [Bool](repeating: false, count: items.count)
+        let unmarked = try await claim(Array(items.indices), of: items, metrics: metrics, into: &stored, on: connection)
+        guard !unmarked.isEmpty else { return stored }
+        let keys = Set(unmarked.map { SequenceKey(machineID: items[$0].machineID, kind: items[$0].payload.kind) }).sorted()
+        try await connection.query(Self.statement(CollectSQL.newMarks, keys), logger: logger)
+        _ = try await claim(unmarked, of: items, metrics: metrics, into: &stored, on: connection)
         return stored
     }
 
-    private func insert(_ rows: CollectRows, on connection: PostgresConnection) async throws {
-        let statements: [(String, any Encodable & Sendable, Bool)] = [
-            (CollectSQL.metrics, rows.metrics, rows.metrics.isEmpty),
+    /// The posts at `indices` through ``CollectSQL/claimAndStoreMetrics``; returns those whose
+    /// (machine, kind) has no mark row.
+    private func claim(
+        _ indices: [Int], of items: [CollectItem], metrics: [MetricRow], into stored: inout [Bool], on connection: PostgresConnection
+    ) async throws -> [Int] {
+        let posts = indices.map { ClaimedPost(post: $0, machineID: items[$0].machineID, kind: items[$0].payload.kind, sequence: items[$0].payload.sequence) }
+        let wanted = Set(indices)
+        var binds = PostgresBindings(capacity: 2)
+        binds.append(try Self.json(posts))
+        binds.append(try Self.json(metrics.filter { wanted.contains($0.post) }))
+        var unmarked: [Int] = []
+        let answers = try await connection.query(PostgresQuery(unsafeSQL: CollectSQL.claimAndStoreMetrics, binds: binds), logger: logger)
+        for try await (post, accepted, marked) in answers.decode((Int, Bool, Bool).self) {
+            guard stored.indices.contains(post) else { continue }
+            stored[post] = accepted
+            if !marked { unmarked.append(post) }
+        }
+        return unmarked.sorted()
+    }
+
+    /// The rows of every table but `metrics` in one statement (a data-modifying CTE per table).
+    /// A machine's `machine_inventory` row is created by its first inventory post; the machines
+    /// this replica saw one for (``KnownInventory``, filled once the transaction committed) skip
+    /// that statement.
+    private func insert(_ rows: CollectRows, on connection: PostgresConnection) async throws -> [UUID] {
+        let created = rows.inventory.keys.filter { !inventories.contains($0) }.sorted { $0.uuidString < $1.uuidString }
+        if !created.isEmpty { try await connection.query(try Self.statement(CollectSQL.inventoryRows, created), logger: logger) }
+        let tables: [(String, any Encodable & Sendable, Bool)] = [
             (CollectSQL.disks, rows.disks, rows.disks.isEmpty),
             (CollectSQL.smart, rows.smart, rows.smart.isEmpty),
             (CollectSQL.events, rows.events, rows.events.isEmpty),
             (CollectSQL.snapshots, Array(rows.snapshots.values), rows.snapshots.isEmpty),
-            (CollectSQL.inventoryRows, rows.inventory.keys.sorted { $0.uuidString < $1.uuidString }, rows.inventory.isEmpty),
             (CollectSQL.inventory, Array(rows.inventory.values), rows.inventory.isEmpty),
         ]
-        for (sql, values, empty) in statements where !empty {
-            try await connection.query(try Self.statement(sql, values), logger: logger)
+        var parts: [String] = []
+        var binds = PostgresBindings(capacity: tables.count)
+        for (sql, values, empty) in tables where !empty {
+            parts.append(sql.replacingOccurrences(of: "$1::json", with: "$\(parts.count + 1)::json"))
+            binds.append(try Self.json(values))
         }
+        guard !parts.isEmpty else { return created }
+        let sql = parts.count == 1 ? parts[0] : "WITH " + parts.enumerated().map { "t\($0.offset) AS (\($0.element))" }.joined(separator: ", ") + " SELECT 1"
+        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        return created
     }
 
     private static func statement(_ sql: String, _ rows: some Encodable) throws -> PostgresQuery {
         var binds = PostgresBindings(capacity: 1)
-        binds.append(String(decoding: try encoder.encode(rows), as: UTF8.self))
+        binds.append(try json(rows))
         return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+
+    private static func json(_ rows: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(rows), as: UTF8.self)
     }
 
     /// Dates to the microsecond (PostgreSQL's precision), rounded rather than truncated: a
@@ -99,7 +144,7 @@ struct CollectWriter: Sendable {
             let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
             var (seconds, fraction) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
             if fraction < 0 { (seconds, fraction) = (seconds - 1, fraction + 1_000_000) }
-            let whole = Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(.iso8601).dropLast()  // "…T04:58:01"
+            let whole = UTCTimestamp.iso8601(Date(timeIntervalSince1970: TimeInterval(seconds))).dropLast()  // "…T04:58:01"
             let digits = String(fraction)
             var container = encoder.singleValueContainer()
             try container.encode("\(whole).\(String(repeating: "0", count: 6 - digits.count))\(digits)Z")
@@ -110,12 +155,50 @@ struct CollectWriter: Sendable {
 
 /// The statements of ``CollectWriter``, one per table; `$1` is a JSON array of row objects.
 enum CollectSQL {
-    static let metrics = insert(
-        into: "metrics",
+    /// `$1`: the posts (`post` index, machine, kind, sequence); `$2`: their `metrics` rows, each
+    /// with its post's index. Locks each (machine, kind) mark of `agent_collect_sequences` (in
+    /// key order, so concurrent batches cannot deadlock), raises it to the batch's highest
+    /// sequence, and accepts a post whose sequence is above both the mark it had and the
+    /// sequences of the same (machine, kind) before it in the batch; inserts the accepted posts'
+    /// `metrics` rows. Answers each post: accepted, and whether its (machine, kind) had a mark
+    /// (`UPDATE … FROM (SELECT … FOR UPDATE)` returns the value before the update).
+    static let claimAndStoreMetrics = """
+        WITH posts AS (
+            SELECT * FROM json_to_recordset($1::json) AS p(post int4, machine_id uuid, kind text, sequence int8)
+        ), highest AS (
+            SELECT machine_id, kind, max(sequence) AS sequence FROM posts GROUP BY machine_id, kind
+        ), marks AS (
+            UPDATE agent_collect_sequences s SET last_sequence = GREATEST(s.last_sequence, o.highest), updated_at = now()
+            FROM (
+                SELECT x.machine_id, x.kind, x.last_sequence AS previous, h.sequence AS highest
+                FROM agent_collect_sequences x JOIN highest h ON x.machine_id = h.machine_id AND x.kind = h.kind
+                ORDER BY x.machine_id, x.kind
+                FOR UPDATE OF x
+            ) o
+            WHERE s.machine_id = o.machine_id AND s.kind = o.kind
+            RETURNING s.machine_id, s.kind, o.previous
+        ), ordered AS (
+            SELECT p.*, max(p.sequence) OVER (PARTITION BY p.machine_id, p.kind ORDER BY p.post ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier
+            FROM posts p
+        ), accepted AS (
+            SELECT o.post FROM ordered o JOIN marks m ON m.machine_id = o.machine_id AND m.kind = o.kind
+            WHERE o.sequence > GREATEST(m.previous, COALESCE(o.earlier, 0))
+        ), stored AS (
+            \(insert(into: "metrics", metricColumns, from: "$2", where: "r.post IN (SELECT post FROM accepted)", extra: "post int4"))
+        )
+        SELECT p.post, a.post IS NOT NULL, m.kind IS NOT NULL
+        FROM posts p LEFT JOIN accepted a ON a.post = p.post LEFT JOIN marks m ON m.machine_id = p.machine_id AND m.kind = p.kind
+        """
+    static let newMarks = """
+        INSERT INTO agent_collect_sequences (machine_id, kind, last_sequence)
+        SELECT machine_id, kind, 0 FROM json_to_recordset($1::json) AS r(machine_id uuid, kind text) ORDER BY machine_id, kind
+        ON CONFLICT (machine_id, kind) DO NOTHING
+        """
+    static let metricColumns =
         "machine_id uuid, recorded_at timestamptz, cpu_percent float8, ram_percent float8, ram_used_bytes int8, ram_total_bytes int8, "
             + "swap_percent float8, uptime_seconds int8, cpu_temp float8, process_count int4, load_1 float8, load_5 float8, "
             + "load_15 float8, disk_read_bytes_per_sec float8, disk_write_bytes_per_sec float8, disk_latency_ms float8, "
-            + "io_wait_percent float8, bytes_recv float8, bytes_sent float8, packet_loss float8, latency_ms float8")
+            + "io_wait_percent float8, bytes_recv float8, bytes_sent float8, packet_loss float8, latency_ms float8"
     static let disks = insert(
         into: "disk_info",
         "machine_id uuid, recorded_at timestamptz, mount_point text, device text, fs_type text, total_gb numeric, used_gb numeric, "
@@ -156,9 +239,14 @@ enum CollectSQL {
             """
     }()
 
-    private static func insert(into table: String, _ definitions: String, then suffix: String = "") -> String {
+    private static func insert(
+        into table: String, _ definitions: String, then suffix: String = "", from parameter: String = "$1", where condition: String? = nil,
+        extra: String? = nil
+    ) -> String {
         let columns = columnNames(definitions).joined(separator: ", ")
-        return "INSERT INTO \(table) (\(columns)) SELECT \(columns) FROM json_to_recordset($1::json) AS r(\(definitions)) \(suffix)"
+        let record = ([extra].compactMap { $0 } + [definitions]).joined(separator: ", ")
+        return "INSERT INTO \(table) (\(columns)) SELECT \(columns) FROM json_to_recordset(\(parameter)::json) AS r(\(record))"
+            + (condition.map { " WHERE \($0)" } ?? "") + " \(suffix)"
     }
 
     private static func columnNames(_ definitions: String) -> [String] {
