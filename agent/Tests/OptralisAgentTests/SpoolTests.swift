@@ -26,6 +26,21 @@ struct SpoolTests {
         try? FileManager.default.removeItem(atPath: path)
     }
 
+    @Test func a_batch_takes_each_collectors_oldest_posts_in_turn_within_its_limits() async throws {
+        let path = directory()
+        let spool = Spool(directory: path)
+        for index in 1...5 { try await spool.append(kind: "metrics", data: Data(#"{"cpu_percent":\#(index),"ram_percent":1}"#.utf8)) }
+        try await spool.append(kind: "network", data: Data(#"{"interfaces":[]}"#.utf8))
+        try await spool.append(kind: "storage", data: Data(#"{"disks":[]}"#.utf8))
+        let batch = await spool.heads(limit: 5, maximumBytes: 1 << 20)
+        // Collectors in turn (a metrics backlog does not hold back the others), each in order.
+        #expect(batch.map { "\($0.kind)#\($0.sequence)" } == ["metrics#1", "network#1", "storage#1", "metrics#2", "metrics#3"])
+        let size = try #require(FileManager.default.attributesOfItem(atPath: batch[0].path)[.size] as? Int)
+        #expect(await spool.heads(limit: 64, maximumBytes: size * 2 + 1).count == 2, "about the byte limit")
+        #expect(await spool.heads(limit: 64, maximumBytes: 1).count == 1, "one post always goes, however large")
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
     @Test func a_corrupt_file_is_dropped_and_counted_and_the_size_cap_drops_the_oldest() async throws {
         let path = directory()
         let spool = Spool(directory: path, maximumBytes: 1_000)

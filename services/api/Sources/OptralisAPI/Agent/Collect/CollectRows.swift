@@ -70,7 +70,7 @@ struct CollectRows {
 }
 
 /// A `metrics` row; a network post fills only the network columns, a metrics post the others.
-struct MetricRow: Encodable {
+struct MetricRow: JSONRow {
     let post: Int
     let machineId: UUID
     let recordedAt: Date
@@ -113,13 +113,22 @@ struct MetricRow: Encodable {
         latencyMs = network.latencyMs
     }
 
-    enum CodingKeys: String, CodingKey {
-        case post, machineId = "machine_id", recordedAt = "recorded_at", cpuPercent = "cpu_percent", ramPercent = "ram_percent",
-            swapPercent = "swap_percent", cpuTemp = "cpu_temp", ramUsedBytes = "ram_used_bytes", ramTotalBytes = "ram_total_bytes",
-            uptimeSeconds = "uptime_seconds", processCount = "process_count", load1 = "load_1", load5 = "load_5", load15 = "load_15",
-            diskReadBytesPerSec = "disk_read_bytes_per_sec", diskWriteBytesPerSec = "disk_write_bytes_per_sec",
-            diskLatencyMs = "disk_latency_ms", ioWaitPercent = "io_wait_percent", bytesRecv = "bytes_recv", bytesSent = "bytes_sent",
-            packetLoss = "packet_loss", latencyMs = "latency_ms"
+    func write(to row: inout JSONRows.Object) {
+        row.field("post", post)
+        row.field("machine_id", machineId)
+        row.field("recorded_at", recordedAt)
+        for (name, value) in [
+            ("cpu_percent", cpuPercent), ("ram_percent", ramPercent), ("swap_percent", swapPercent), ("cpu_temp", cpuTemp),
+            ("load_1", load1), ("load_5", load5), ("load_15", load15), ("disk_read_bytes_per_sec", diskReadBytesPerSec),
+            ("disk_write_bytes_per_sec", diskWriteBytesPerSec), ("disk_latency_ms", diskLatencyMs), ("io_wait_percent", ioWaitPercent),
+            ("bytes_recv", bytesRecv), ("bytes_sent", bytesSent), ("packet_loss", packetLoss), ("latency_ms", latencyMs),
+        ] {
+            row.field(name, value)
+        }
+        for (name, value) in [("ram_used_bytes", ramUsedBytes), ("ram_total_bytes", ramTotalBytes), ("uptime_seconds", uptimeSeconds)] {
+            row.field(name, value)
+        }
+        row.field("process_count", processCount.map(Int64.init))
     }
 }
 

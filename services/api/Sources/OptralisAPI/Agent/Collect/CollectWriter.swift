@@ -59,12 +59,18 @@ struct CollectWriter: Sendable {
         static func < (a: Self, b: Self) -> Bool { (a.machineID.uuidString, a.kind.rawValue) < (b.machineID.uuidString, b.kind.rawValue) }
     }
 
-    private struct ClaimedPost: Encodable, Sendable {
+    private struct ClaimedPost: JSONRow {
         let post: Int
         let machineID: UUID
         let kind: CollectKind
         let sequence: Int64
-        enum CodingKeys: String, CodingKey { case post, machineID = "machine_id", kind, sequence }
+
+        func write(to row: inout JSONRows.Object) {
+            row.field("post", post)
+            row.field("machine_id", machineID)
+            row.field("kind", kind.rawValue)
+            row.field("sequence", sequence)
+        }
     }
 
     /// Which of `items` are new, their marks raised and their `metrics` rows stored, in one
@@ -88,8 +94,8 @@ struct CollectWriter: Sendable {
         let posts = indices.map { ClaimedPost(post: $0, machineID: items[$0].machineID, kind: items[$0].payload.kind, sequence: items[$0].payload.sequence) }
         let wanted = Set(indices)
         var binds = PostgresBindings(capacity: 2)
-        binds.append(try Self.json(posts))
-        binds.append(try Self.json(metrics.filter { wanted.contains($0.post) }))
+        binds.append(JSONRows.text(posts))
+        binds.append(JSONRows.text(metrics.filter { wanted.contains($0.post) }))
         var unmarked: [Int] = []
         let answers = try await connection.query(PostgresQuery(unsafeSQL: CollectSQL.claimAndStoreMetrics, binds: binds), logger: logger)
         for try await (post, accepted, marked) in answers.decode((Int, Bool, Bool).self) {
@@ -107,17 +113,18 @@ struct CollectWriter: Sendable {
     private func insert(_ rows: CollectRows, on connection: PostgresConnection) async throws -> [UUID] {
         let created = rows.inventory.keys.filter { !inventories.contains($0) }.sorted { $0.uuidString < $1.uuidString }
         if !created.isEmpty { try await connection.query(try Self.statement(CollectSQL.inventoryRows, created), logger: logger) }
-        let tables: [(String, any Encodable & Sendable, Bool)] = [
-            (CollectSQL.disks, rows.disks, rows.disks.isEmpty),
-            (CollectSQL.smart, rows.smart, rows.smart.isEmpty),
-            (CollectSQL.events, rows.events, rows.events.isEmpty),
-            (CollectSQL.snapshots, Array(rows.snapshots.values), rows.snapshots.isEmpty),
-            (CollectSQL.inventory, Array(rows.inventory.values), rows.inventory.isEmpty),
+        // In the order of CollectSQL.tables.
+        let tables: [(any Encodable & Sendable, Bool)] = [
+            (rows.disks, rows.disks.isEmpty),
+            (rows.smart, rows.smart.isEmpty),
+            (rows.events, rows.events.isEmpty),
+            (Array(rows.snapshots.values), rows.snapshots.isEmpty),
+            (Array(rows.inventory.values), rows.inventory.isEmpty),
         ]
         var parts: [String] = []
         var binds = PostgresBindings(capacity: tables.count)
-        for (sql, values, empty) in tables where !empty {
-            parts.append(sql.replacingOccurrences(of: "$1::json", with: "$\(parts.count + 1)::json"))
+        for (table, (values, empty)) in tables.enumerated() where !empty {
+            parts.append(CollectSQL.tables[table][parts.count])
             binds.append(try Self.json(values))
         }
         guard !parts.isEmpty else { return created }
@@ -136,21 +143,26 @@ struct CollectWriter: Sendable {
         String(decoding: try encoder.encode(rows), as: UTF8.self)
     }
 
-    /// Dates to the microsecond (PostgreSQL's precision), rounded rather than truncated: a
-    /// `Double` holding .512 s may be .51199… and must not be stored as .511.
+    /// Dates as ``timestamp(_:)`` writes them.
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
-            let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-            var (seconds, fraction) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
-            if fraction < 0 { (seconds, fraction) = (seconds - 1, fraction + 1_000_000) }
-            let whole = UTCTimestamp.iso8601(Date(timeIntervalSince1970: TimeInterval(seconds))).dropLast()  // "…T04:58:01"
-            let digits = String(fraction)
             var container = encoder.singleValueContainer()
-            try container.encode("\(whole).\(String(repeating: "0", count: 6 - digits.count))\(digits)Z")
+            try container.encode(timestamp(date))
         }
         return encoder
     }()
+
+    /// `2026-11-22T04:58:01.512000Z`: to the microsecond (PostgreSQL's precision), rounded rather
+    /// than truncated: a `Double` holding .512 s may be .51199… and must not be stored as .511.
+    static func timestamp(_ date: Date) -> String {
+        let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        var (seconds, fraction) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
+        if fraction < 0 { (seconds, fraction) = (seconds - 1, fraction + 1_000_000) }
+        let whole = UTCTimestamp.iso8601(Date(timeIntervalSince1970: TimeInterval(seconds))).dropLast()  // "…T04:58:01"
+        let digits = String(fraction)
+        return "\(whole).\(String(repeating: "0", count: 6 - digits.count))\(digits)Z"
+    }
 }
 
 /// The statements of ``CollectWriter``, one per table; `$1` is a JSON array of row objects.
@@ -213,6 +225,12 @@ enum CollectSQL {
     static let snapshots = insert(
         into: "machine_collector_data", "machine_id uuid, collector text, data jsonb, collected_at timestamptz",
         then: "ON CONFLICT (machine_id, collector) DO UPDATE SET data = EXCLUDED.data, collected_at = EXCLUDED.collected_at, updated_at = now()")
+    /// disk_info, smart_data, event_logs, machine_collector_data, machine_inventory: each
+    /// statement with its rows as `$1` … `$5`, the parameter it takes in a combined statement.
+    static let tables: [[String]] = [disks, smart, events, snapshots, inventory].map { sql in
+        (1...5).map { sql.replacingOccurrences(of: "$1::json", with: "$\($0)::json") }
+    }
+
     static let inventoryRows = """
         INSERT INTO machine_inventory (machine_id) SELECT value::uuid FROM json_array_elements_text($1::json) ON CONFLICT (machine_id) DO NOTHING
         """
