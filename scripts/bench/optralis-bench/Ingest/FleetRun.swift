@@ -16,7 +16,12 @@ import Synchronization
 /// whatever the failure), for comparison.
 final class FleetRun: Sendable {
     struct Tally {
+        /// From the post's due time to its answer (the agent's view, the generator's own delays included).
         var latencies: [Double] = []
+        /// From the request written to its answer.
+        var exchanges: [Double] = []
+        /// From the due time to the request written: the generator's timers and threads, on the same cores.
+        var lateness: [Double] = []
         var errors = 0
         var errorSamples: [String] = []
         var stored: [String: Int] = [:]
@@ -100,6 +105,7 @@ final class FleetRun: Sendable {
                         }
                         become(3)
                         pending = post
+                        let sent = ContinuousClock.now
                         let response: AgentConnection.Response
                         if post.isHeartbeat {
                             response = try await connection.send(.POST, "/agent/heartbeat", body: CollectPayloads.heartbeat)
@@ -109,7 +115,7 @@ final class FleetRun: Sendable {
                             response = try await connection.send(.POST, "/agent/collect/batch", body: payloads.batch(post.kinds))
                         }
                         pending = nil
-                        record(post, response)
+                        record(post, response, sent: sent)
                     }
                 }
             } catch {
@@ -152,14 +158,19 @@ final class FleetRun: Sendable {
         return Int(text[key.upperBound...].prefix { $0.isNumber })
     }
 
-    private func record(_ post: SimulatedAgent.Post, _ response: AgentConnection.Response) {
-        let latency = (ContinuousClock.now - post.due).asSeconds * 1000
+    private func record(_ post: SimulatedAgent.Post, _ response: AgentConnection.Response, sent: ContinuousClock.Instant) {
+        let now = ContinuousClock.now
+        let latency = (now - post.due).asSeconds * 1000
         guard response.status == 200 else { return failed(post.due, "\(BadStatus(response))") }
         // Each post's status, in order ("stored" / "duplicate"; one for a single post).
         let text = String(buffer: response.body)
         let statuses = post.isHeartbeat ? [] : text.split(separator: #""status":""#).dropFirst().map { $0.prefix { $0 != "\"" } }
         tally.withLock {
-            if inWindow(post.due) { $0.latencies.append(latency) }
+            if inWindow(post.due) {
+                $0.latencies.append(latency)
+                $0.exchanges.append((now - sent).asSeconds * 1000)
+                $0.lateness.append((sent - post.due).asSeconds * 1000)
+            }
             for (kind, status) in zip(post.kinds.map(\.kind), statuses) {
                 if status == "duplicate" { $0.duplicates += 1 } else if let (table, rows) = CollectPayloads.rows(kind) { $0.stored[table, default: 0] += rows }
             }

@@ -9,7 +9,7 @@ struct ServerLatency {
     /// Cumulative bucket counts by upper bound (seconds), summed over method and status, per route.
     let buckets: [String: [Double: Double]]
 
-    static let agentRoutes = ["/agent/collect", "/agent/heartbeat", "/agent/ping"]
+    static let agentRoutes = ["/agent/collect", "/agent/collect/batch", "/agent/heartbeat", "/agent/ping"]
 
     init(buckets: [String: [Double: Double]]) { self.buckets = buckets }
 
