@@ -25,8 +25,8 @@ logs:           ## follow one service's log: make logs SERVICE=notifier
 mail:           ## the emails the local stack sent (no SMTP_HOST): make mail, or make mail N=3 to read one
 	@if [ -n "$(N)" ]; then python3 scripts/mailcatcher.py show .local/mail $(N); else python3 scripts/mailcatcher.py list .local/mail; fi
 
-test:           ## every test, against a PostgreSQL and Redis started for the run
-	scripts/test.sh
+test:           ## every test, against a PostgreSQL and Redis started for the run (FILTER="SuiteA|SuiteB": only those)
+	scripts/test.sh $(if $(FILTER),--filter "$(FILTER)")
 
 bench:          ## benchmarks (scripts/bench.sh)
 	scripts/bench.sh
