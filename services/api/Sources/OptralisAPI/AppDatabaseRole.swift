@@ -39,7 +39,7 @@ public struct AppDatabaseRole: Sendable {
             UNION ALL SELECT format('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO %I', \(name))
             UNION ALL SELECT format('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %I', \(name))
             """, logger: logger
-        ).decode(String.self).reduce(into: [String]()) { $0.append($1) }
+        ).decode(String.self).collect()
         for statement in statements {
             try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         }

@@ -42,7 +42,7 @@ public struct InitialAdmin: Sendable {
             VALUES (\(admin.email), \(hash), 'super_admin', 'Super', 'Admin', true)
             ON CONFLICT DO NOTHING RETURNING id
             """, logger: logger
-        ).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }
+        ).decode(UUID.self).collect()
         if !inserted.isEmpty {
             logger.notice("created the first super_admin", metadata: ["email": "\(admin.email)"])
         }

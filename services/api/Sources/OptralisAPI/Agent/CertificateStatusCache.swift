@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OptralisCore
 import OptralisRedis
 import PostgresNIO
 import Synchronization
@@ -55,7 +56,7 @@ struct CertificateStatusCache: Sendable {
             WHERE c.serial = \(serial) AND c.machine_id = \(machineID) AND c.client_id = \(clientID) AND c.expires_at > now()
               AND (c.revoked_at IS NULL OR c.grace_until > now())
             """, logger: logger
-        ).decode(Int.self).reduce(into: [Int]()) { $0.append($1) }.first
+        ).decode(Int.self).collect().first
         let goodFor = remaining.flatMap { $0 > 0 ? $0 : nil }
         let lifetime = goodFor ?? Self.ttlSeconds
         if (try? await redis?.set(Self.key(serial), goodFor == nil ? "1" : "0", expireSeconds: lifetime)) != nil {

@@ -44,7 +44,7 @@ struct PlatformStatsRepository: Sendable {
                    (count(*) FILTER (WHERE m.cert_revoked_at IS NULL AND m.cert_expires_at <= now() + interval '30 days'))::int
             FROM machines m
             """, logger: logger
-        ).decode((Int, Int, Int, Int, Int, Int, Int, Double?, Int).self).reduce(into: [(Int, Int, Int, Int, Int, Int, Int, Double?, Int)]()) { $0.append($1) }
+        ).decode((Int, Int, Int, Int, Int, Int, Int, Double?, Int).self).collect()
         // An aggregate without GROUP BY always answers one row.
         guard let row = totals.first else { throw AppError.internalError }
         let byLicense = try await breakdown(

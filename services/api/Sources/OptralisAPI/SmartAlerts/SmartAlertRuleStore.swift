@@ -101,7 +101,7 @@ struct SmartAlertRuleStore: Sendable {
                     \(input.severity), \(input.enabled), \(input.machineID), \(input.groupID), \(createdBy))
             RETURNING id
             """, logger: logger
-        ).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
+        ).decode(UUID.self).collect()[0]
         return try await rules(clientID: clientID, id: id)[0]
     }
 
@@ -114,7 +114,7 @@ struct SmartAlertRuleStore: Sendable {
                 machine_id = \(input.machineID), group_id = \(input.groupID), updated_at = now()
             WHERE id = \(id) AND client_id = \(clientID) RETURNING id
             """, logger: logger
-        ).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }
+        ).decode(UUID.self).collect()
         guard !updated.isEmpty else { return nil }
         return try await rules(clientID: clientID, id: id).first
     }

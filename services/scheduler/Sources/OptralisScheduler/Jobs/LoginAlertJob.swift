@@ -45,7 +45,7 @@ struct LoginAlertJob: Sendable {
             FROM candidates c JOIN alerted a ON a.kind = c.kind AND a.subject = left(c.subject, 320)
             LEFT JOIN clients cl ON cl.id = c.client_id
             """, logger: logger
-        ).decode(Row.self).reduce(into: [Row]()) { $0.append($1) }
+        ).decode(Row.self).collect()
         var emails = 0, deliveries = 0
         for (kind, subject, attempts, spread, clientID, clientName, clientLanguage) in rows {
             let attack = LoginAttack(account: kind == "account", subject: subject, attempts: attempts, spread: spread)
@@ -73,7 +73,7 @@ struct LoginAlertJob: Sendable {
         let query: PostgresQuery = clientID.map {
             "SELECT email, language FROM users WHERE client_id = \($0) AND role = 'admin' ORDER BY email"
         } ?? "SELECT email, language FROM users WHERE role = 'super_admin' ORDER BY email"
-        return try await client.query(query, logger: logger).decode((String, String).self).reduce(into: [(String, String)]()) { $0.append($1) }
+        return try await client.query(query, logger: logger).decode((String, String).self).collect()
     }
 
     private func channels(clientID: UUID) async throws -> [UUID] {
@@ -82,7 +82,7 @@ struct LoginAlertJob: Sendable {
             SELECT id FROM notification_channels
             WHERE client_id = \(clientID) AND enabled AND (cardinality(alert_types) = 0 OR 'brute_force' = ANY(alert_types))
             """, logger: logger
-        ).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }
+        ).decode(UUID.self).collect()
     }
 
     /// Where the attempts can be read: the platform's activity log for the super_admins.

@@ -49,7 +49,7 @@ struct MachineAlertJob: Sendable {
             RETURNING m.id, m.client_id, m.hostname, m.last_seen, m.os, m.os_version, m.ip_address, m.agent_version,
                       m.update_channel, c.name, c.language
             """, logger: logger
-        ).decode(Row.self).reduce(into: [Row]()) { $0.append($1) }
+        ).decode(Row.self).collect()
         for row in rows {
             let alert = AlertNotification(
                 alertType: .machineOffline, clientName: row.9, language: row.10, machineName: row.2, lastSeen: row.3,
@@ -73,7 +73,7 @@ struct MachineAlertJob: Sendable {
             WHERE client_id = \(clientID) AND enabled AND (cardinality(alert_types) = 0 OR \(alertType.rawValue) = ANY(alert_types))
               AND (site_id IS NULL OR site_id = (SELECT m.site_id FROM machines m WHERE m.id = \(machineID) AND m.client_id = \(clientID)))
             """, logger: logger
-        ).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }
+        ).decode(UUID.self).collect()
     }
 
     private func evaluateRules() async throws -> (fired: Int, deliveries: Int) {
@@ -128,7 +128,7 @@ struct MachineAlertJob: Sendable {
                              WHERE arc.rule_id = i.rule_id AND (nc.site_id IS NULL OR nc.site_id = m.site_id)), '{}')
             FROM inserted i JOIN machines m ON m.id = i.machine_id JOIN clients c ON c.id = i.client_id
             """, logger: logger
-        ).decode(Row.self).reduce(into: [Row]()) { $0.append($1) }
+        ).decode(Row.self).collect()
         var deliveries = 0
         for row in rows {
             let type: AlertType =

@@ -42,14 +42,14 @@ struct ReminderJob: Sendable {
             FROM clients c
             WHERE c.license_expires_at > now() AND c.license_expires_at <= now() + INTERVAL '30 days' AND c.license_status = 'active'
             """, logger: logger
-        ).decode((UUID, String, String, Date, Int).self).reduce(into: [(UUID, String, String, Date, Int)]()) { $0.append($1) }
+        ).decode((UUID, String, String, Date, Int).self).collect()
         for (clientID, name, language, expiresAt, daysLeft) in rows {
             guard let threshold = Self.threshold(daysLeft: daysLeft, among: Self.licenseThresholds),
                 try await claim(kind: "license", subject: clientID, clientID: clientID, expiresAt: expiresAt, threshold: threshold)
             else { continue }
             let admins = try await client.query(
                 "SELECT email, language FROM users WHERE client_id = \(clientID) AND role = 'admin'", logger: logger
-            ).decode((String, String).self).reduce(into: [(String, String)]()) { $0.append($1) }
+            ).decode((String, String).self).collect()
             do {
                 for (email, userLanguage) in admins {
                     try await queues.enqueue(EmailJob(
@@ -73,7 +73,7 @@ struct ReminderJob: Sendable {
                    ceil(extract(epoch FROM password_expires_at - now()) / 86400)::int
             FROM users WHERE password_expires_at > now() AND password_expires_at <= now() + INTERVAL '30 days'
             """, logger: logger
-        ).decode((UUID, UUID?, String, String, String, Date, Int).self).reduce(into: [(UUID, UUID?, String, String, String, Date, Int)]()) { $0.append($1) }
+        ).decode((UUID, UUID?, String, String, String, Date, Int).self).collect()
         for (userID, clientID, email, firstName, language, expiresAt, daysLeft) in rows {
             guard let threshold = Self.threshold(daysLeft: daysLeft, among: Self.passwordThresholds),
                 try await claim(kind: "password", subject: userID, clientID: clientID, expiresAt: expiresAt, threshold: threshold)
@@ -100,7 +100,7 @@ struct ReminderJob: Sendable {
             WHERE cc.revoked_at IS NULL AND cc.expires_at <= now() + INTERVAL '30 days' AND cc.expires_at > now() - INTERVAL '7 days'
             ORDER BY cc.client_id, m.hostname
             """, logger: logger
-        ).decode(Row.self).reduce(into: [Row]()) { $0.append($1) }
+        ).decode(Row.self).collect()
         var due: [UUID: (name: String, language: String, machines: [String])] = [:]
         for (certificateID, clientID, expiresAt, daysLeft, hostname, clientName, language) in rows {
             guard let threshold = Self.threshold(daysLeft: max(daysLeft, 0), among: Self.certificateThresholds),
@@ -112,7 +112,7 @@ struct ReminderJob: Sendable {
         for (clientID, reminder) in due {
             let admins = try await client.query(
                 "SELECT email, language FROM users WHERE client_id = \(clientID) AND role = 'admin'", logger: logger
-            ).decode((String, String).self).reduce(into: [(String, String)]()) { $0.append($1) }
+            ).decode((String, String).self).collect()
             for (email, language) in admins {
                 try await queues.enqueue(EmailJob(
                     type: "certificate_expiration", email: email, language: language.isEmpty ? reminder.language : language,

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OptralisCore
 import PostgresNIO
 
 /// Hourly retention ("Système de Cleanup"): each client's time series by its licence's retention,
@@ -30,7 +31,7 @@ struct RetentionJob: Sendable {
             SELECT c.id, lt.metrics_retention_days, lt.events_retention_days
             FROM clients c JOIN license_types lt ON lt.code = c.license_type
             """, logger: logger
-        ).decode((UUID, Int, Int).self).reduce(into: [(UUID, Int, Int)]()) { $0.append($1) }
+        ).decode((UUID, Int, Int).self).collect()
         for (clientID, metricsDays, eventsDays) in clients {
             for (table, column, events) in Self.licensed {
                 let deleted = try await deleteInBatches(

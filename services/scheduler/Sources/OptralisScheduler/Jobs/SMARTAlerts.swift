@@ -39,7 +39,7 @@ extension MachineAlertJob {
             FROM inserted i JOIN latest l ON l.machine_id = i.machine_id AND l.disk = i.disk
             JOIN machines m ON m.id = i.machine_id JOIN clients c ON c.id = i.client_id
             """, logger: logger
-        ).decode(Row.self).reduce(into: [Row]()) { $0.append($1) }
+        ).decode(Row.self).collect()
         for row in rows {
             let disk = SMARTDiskReport(
                 device: row.3, model: row.4, serial: row.5, status: row.2, reallocated: row.6, pending: row.7, uncorrectable: row.8,

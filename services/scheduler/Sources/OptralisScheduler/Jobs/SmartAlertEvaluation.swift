@@ -100,7 +100,7 @@ extension MachineAlertJob {
             FROM claimed cl JOIN firing fi ON fi.rule_id = cl.rule_id AND fi.machine_id = cl.machine_id
             JOIN machines m ON m.id = fi.machine_id JOIN clients c ON c.id = fi.client_id
             """, logger: logger
-        ).decode(Row.self).reduce(into: [Row]()) { $0.append($1) }
+        ).decode(Row.self).collect()
         var deliveries = 0
         for row in rows {
             let firing = SmartAlertFiring(

@@ -117,7 +117,7 @@ struct HeartbeatService: Sendable {
             RETURNING m.hostname, c.name, c.language, p.was_offline, m.is_os_compliant, m.os, m.agent_version, m.update_channel, m.architecture,
                 m.cert_renewal_requested_at IS NOT NULL
             """, logger: logger
-        ).decode(Row.self).reduce(into: [Row]()) { $0.append($1) }
+        ).decode(Row.self).collect()
         guard let (hostname, clientName, language, wasOffline, isCompliant, os, agentVersion, channel, architecture, renew) = rows.first else {
             throw AppError.notFound("the machine no longer exists", code: "MACHINE_NOT_FOUND")
         }
@@ -160,7 +160,7 @@ struct HeartbeatService: Sendable {
             WHERE client_id = \(machine.clientID) AND enabled AND (cardinality(alert_types) = 0 OR 'machine_online' = ANY(alert_types))
               AND (site_id IS NULL OR site_id = (SELECT m.site_id FROM machines m WHERE m.id = \(machine.machineID) AND m.client_id = \(machine.clientID)))
             """, logger: logger
-        ).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }
+        ).decode(UUID.self).collect()
         let alert = AlertNotification(
             alertType: .machineOnline, clientName: clientName, language: language, machineName: hostname, lastSeen: Date(), severity: "info",
             dashboardURL: "\(publicURL)/machines/\(machine.machineID.uuidString.lowercased())")
