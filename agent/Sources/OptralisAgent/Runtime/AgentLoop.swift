@@ -179,8 +179,13 @@ public struct AgentLoop: Sendable {
                 let (outcome, response) = await gateway.post("/agent/collect/batch", body: body)
                 switch outcome {
                 case .delivered:
-                    retry.reset()
-                    await settle(bodies.map(\.0), response: response)
+                    // A reply that does not settle every post (a proxy's page, an unknown status)
+                    // must not send the same batch again at once, in a loop.
+                    if await settle(bodies.map(\.0), response: response) {
+                        retry.reset()
+                    } else {
+                        await pause(after: .retryLater(reason: "batch reply without a result for every post"), retry: &retry, metadata: ["posts": "\(bodies.count)"])
+                    }
                 case .rejected(let status, let reason):
                     // The batch itself refused: an older gateway (404), or a body it cannot read.
                     // Nothing is dropped; each collector's sender sends its posts alone.
@@ -214,8 +219,9 @@ public struct AgentLoop: Sendable {
         try? await Task.sleep(for: delay)
     }
 
-    /// Applies a batch reply: each post's result, in order.
-    private func settle(_ entries: [Spool.Entry], response: OutboundResponse?) async {
+    /// Applies a batch reply: each post's result, in order; false when some post got none it
+    /// knows (it stays in the spool).
+    private func settle(_ entries: [Spool.Entry], response: OutboundResponse?) async -> Bool {
         struct Reply: Decodable {
             struct Result: Decodable {
                 let status: String
@@ -225,6 +231,7 @@ public struct AgentLoop: Sendable {
             let results: [Result]
         }
         let results = response.flatMap { try? JSONDecoder().decode(Reply.self, from: Data($0.body)) }?.results ?? []
+        var settled = results.count == entries.count
         for (entry, result) in zip(entries, results) {
             switch result.status {
             case "stored", "duplicate":
@@ -239,8 +246,10 @@ public struct AgentLoop: Sendable {
                     metadata: ["collector": "\(entry.kind)", "sequence": "\(entry.sequence)", "code": "\(result.code ?? "")", "reason": "\(result.error ?? "")"])
             default:
                 metrics.post(entry.kind, .retry)
+                settled = false
             }
         }
+        return settled
     }
 
     // MARK: Heartbeat, configuration, renewal

@@ -144,14 +144,17 @@ struct AgentController {
     }
 
     /// `api_agent_collect_total` by collector and outcome; the counters are made once.
-    private static let counters: [String: Counter] = Dictionary(uniqueKeysWithValues: CollectKind.allCases.flatMap { kind in
-        ["stored", "duplicate"].map { outcome in
-            ("\(kind.rawValue)/\(outcome)", Counter(label: "api_agent_collect_total", dimensions: [("collector", kind.rawValue), ("outcome", outcome)]))
-        }
-    })
+    private static let counters: [CollectKind: (stored: Counter, duplicate: Counter)] = Dictionary(
+        uniqueKeysWithValues: CollectKind.allCases.map { kind in
+            let counter = { (outcome: String) in
+                Counter(label: "api_agent_collect_total", dimensions: [("collector", kind.rawValue), ("outcome", outcome)])
+            }
+            return (kind, (counter("stored"), counter("duplicate")))
+        })
 
     private static func count(_ kind: CollectKind, stored: Bool) {
-        counters["\(kind.rawValue)/\(stored ? "stored" : "duplicate")"]?.increment()
+        guard let counter = counters[kind] else { return }
+        (stored ? counter.stored : counter.duplicate).increment()
     }
 
     /// A configuration sync: recorded (force-collect handed over), intervals resolved.

@@ -28,7 +28,8 @@ struct CollectWriter: Sendable {
         }
         let (stored, created) = try await client.transaction(logger: logger) { connection in
             let stored = try await claim(items, metrics: rows.metrics, on: connection)
-            var others = CollectRows(zip(items, stored).filter(\.1).map(\.0))
+            // Built again only when a retry was left out (rare): the rows of the stored posts.
+            var others = stored.allSatisfy { $0 } ? rows : CollectRows(zip(items, stored).filter(\.1).map(\.0))
             others.metrics = []
             return (stored, try await insert(others, on: connection))
         }
