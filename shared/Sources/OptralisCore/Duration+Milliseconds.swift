@@ -8,4 +8,9 @@ extension Duration {
     public var fractionalMilliseconds: Double {
         Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
     }
+
+    /// Whole nanoseconds, for swift-metrics' `Timer`.
+    public var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
 }

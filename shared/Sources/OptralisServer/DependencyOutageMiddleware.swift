@@ -59,9 +59,9 @@ public struct DependencyOutageMiddleware<Context: RequestContext>: RouterMiddlew
                 // Immediate: each runs on this thread until it first suspends, sparing two hops per request.
                 group.addImmediateTask { .response(try await handover.next(request, handover.context)) }
                 group.addImmediateTask {
-                    try await Task.sleep(for: database.wasRecentlyUnreachable ? .milliseconds(200) : patience)
+                    try await DeadlineTimer.shared.sleep(for: database.wasRecentlyUnreachable ? .milliseconds(200) : patience)
                     while await database.isReachable() {
-                        try await Task.sleep(for: patience)
+                        try await DeadlineTimer.shared.sleep(for: patience)
                     }
                     return .outage
                 }

@@ -18,6 +18,7 @@ struct MetricsExpositionTests {
         Gauge(label: "notifier_queue_pending", dimensions: [("queue", "email")]).record(2)
         Meter(label: "http.server.active_requests", dimensions: [("http.request.method", "GET")]).increment()
         Counter(label: "api_agent_connections_refused_total").increment()
+        Timer(label: "api_agent_collect_write_duration").recordMicroseconds(4_000)
         // A route of this test alone: other tests of the process time real routes in the same registry.
         Timer(label: "http.server.request.duration", dimensions: [("http.route", "/metrics-test/collect"), ("http.request.method", "POST")])
             .recordMicroseconds(2_400)
@@ -27,6 +28,9 @@ struct MetricsExpositionTests {
         #expect(buckets.count == DescribedMetricsFactory.requestDurationBuckets.count + 1, "\(buckets)")
         #expect(buckets.contains { $0.contains(#"le="0.002""#) && $0.hasSuffix(" 0") }, "\(buckets)")
         #expect(buckets.contains { $0.contains(#"le="0.003""#) && $0.hasSuffix(" 1") }, "\(buckets)")
+        // The group commit's writes use the same fine buckets (the ingest benchmark reads their p99).
+        let writes = text.split(separator: "\n").filter { $0.hasPrefix("api_agent_collect_write_duration_bucket{") }
+        #expect(writes.count == DescribedMetricsFactory.requestDurationBuckets.count + 1, "\(writes)")
         #expect(text.contains("# TYPE hb_requests_total counter"), "\(text)")
         #expect(text.contains("# HELP http_server_active_requests "))
         #expect(!text.contains("no description yet"), "a metric the services make lacks its help text:\n\(text)")

@@ -258,6 +258,7 @@ struct IngestBenchmark: AsyncParsableCommand {
             selfStopping: !storm, legacy: legacyAgents)
         var stormReport = ""
         var server: (before: ServerLatency?, after: ServerLatency?) = (nil, nil)
+        var cpu: (before: ProcessCPU?, after: ProcessCPU?) = (nil, nil)
         let monitor = Task {
             while true {
                 try await Task.sleep(for: .seconds(5))
@@ -272,7 +273,9 @@ struct IngestBenchmark: AsyncParsableCommand {
             }
             try await Task.sleep(until: run.windowStart)
             server.before = await api.metrics(group: group).map(ServerLatency.init(exposition:))
+            cpu.before = ProcessCPU.read(api: api.pid)
             try await Task.sleep(until: run.windowEnd)
+            cpu.after = ProcessCPU.read(api: api.pid)
             server.after = await api.metrics(group: group).map(ServerLatency.init(exposition:))
             if storm {
                 let killed = ContinuousClock.now
@@ -325,6 +328,10 @@ struct IngestBenchmark: AsyncParsableCommand {
             format: "    of which: request written → answer p50 %.1f ms  p99 %.1f ms; due → written (the generator's timers and threads) p50 %.1f ms  p99 %.1f ms",
             tally.exchanges.percentile(0.5), tally.exchanges.percentile(0.99), tally.lateness.percentile(0.5), tally.lateness.percentile(0.99)))
         report("    " + ServerLatency.line(before: server.before, after: server.after))
+        if let line = ServerLatency.commitLine(before: server.before, after: server.after) { report("    " + line) }
+        if let before = cpu.before, let after = cpu.after {
+            report("    " + ProcessCPU.line(before: before, after: after, seconds: Double(window), requests: tally.latencies.count))
+        }
         for sample in tally.errorSamples { report("    error: \(sample)") }
         return passed
     }

@@ -10,21 +10,38 @@ struct ServerLatency {
     let buckets: [String: [Double: Double]]
 
     static let agentRoutes = ["/agent/collect", "/agent/collect/batch", "/agent/heartbeat", "/agent/ping"]
+    /// The group commit's writes to PostgreSQL (`api_agent_collect_write_duration`), kept as if a route.
+    static let commitWrites = "group commit"
+    /// Collect payloads written and group commits (`api_agent_collect_batch_size`'s sum and count).
+    let posts: Double
+    let commits: Double
 
-    init(buckets: [String: [Double: Double]]) { self.buckets = buckets }
+    init(buckets: [String: [Double: Double]], posts: Double = 0, commits: Double = 0) {
+        (self.buckets, self.posts, self.commits) = (buckets, posts, commits)
+    }
 
     /// Parses the exposition text; only the agent port's routes.
     init(exposition: String) {
         var buckets: [String: [Double: Double]] = [:]
-        for line in exposition.split(separator: "\n") where line.hasPrefix("http_server_request_duration_bucket{") {
+        for line in exposition.split(separator: "\n") {
+            let route: String
+            if line.hasPrefix("http_server_request_duration_bucket{"), let name = Self.label("http_route", in: line), name.hasPrefix("/agent/") {
+                route = name
+            } else if line.hasPrefix("api_agent_collect_write_duration_bucket{") {
+                route = Self.commitWrites
+            } else {
+                continue
+            }
             guard let close = line.lastIndex(of: "}"), let value = Double(line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)),
-                let route = Self.label("http_route", in: line), route.hasPrefix("/agent/"), let le = Self.label("le", in: line)
+                let le = Self.label("le", in: line)
             else { continue }
             let bound = le == "+Inf" ? Double.infinity : Double(le) ?? .nan
             guard !bound.isNaN else { continue }
             buckets[route, default: [:]][bound, default: 0] += value
         }
         self.buckets = buckets
+        posts = Self.counter("api_agent_collect_batch_size_sum", in: exposition) ?? 0
+        commits = Self.counter("api_agent_collect_batch_size_count", in: exposition) ?? 0
     }
 
     private static func label(_ name: String, in line: Substring) -> String? {
@@ -40,7 +57,7 @@ struct ServerLatency {
         for (route, counts) in buckets {
             for (bound, count) in counts { delta[route, default: [:]][bound] = count - (earlier.buckets[route]?[bound] ?? 0) }
         }
-        return ServerLatency(buckets: delta)
+        return ServerLatency(buckets: delta, posts: posts - earlier.posts, commits: commits - earlier.commits)
     }
 
     /// (requests, p50 ms, p99 ms) over `routes` together.
@@ -81,5 +98,15 @@ struct ServerLatency {
         let s = after.since(before).summary(routes)
         guard s.count > 0 else { return "server-side: no request recorded" }
         return String(format: "server-side p50 %6.1f ms  p99 %7.1f ms  (%.0f answers on %@)", s.p50, s.p99, s.count, routes.joined(separator: ", "))
+    }
+
+    /// "group commits: n, … posts each, write p50 … ms p99 … ms", or nothing when none was recorded.
+    static func commitLine(before: ServerLatency?, after: ServerLatency?) -> String? {
+        guard let before, let after else { return nil }
+        let delta = after.since(before)
+        let s = delta.summary([commitWrites])
+        guard s.count > 0, delta.commits > 0 else { return nil }
+        return String(
+            format: "group commits %.0f, %.1f posts each, write to PostgreSQL p50 %.1f ms  p99 %.1f ms", delta.commits, delta.posts / delta.commits, s.p50, s.p99)
     }
 }

@@ -78,7 +78,9 @@ actor CollectCommitter {
             }
             let batch = Array(waiting.prefix(requests))
             waiting.removeFirst(requests)
+            let started = ContinuousClock.now
             await write(batch)
+            Timer(label: "api_agent_collect_write_duration").recordNanoseconds((ContinuousClock.now - started).nanoseconds)
             Counter(label: "api_agent_collect_batches_total").increment()
             Recorder(label: "api_agent_collect_batch_size").record(posts)
         }

@@ -94,17 +94,32 @@ struct CollectWriter: Sendable {
     ) async throws -> [Int] {
         let posts = indices.map { ClaimedPost(post: $0, machineID: items[$0].machineID, kind: items[$0].payload.kind, sequence: items[$0].payload.sequence) }
         let wanted = Set(indices)
-        var binds = PostgresBindings(capacity: 2)
-        binds.append(JSONRows.text(posts))
-        binds.append(JSONRows.text(metrics.filter { wanted.contains($0.post) }))
+        let statement = ClaimStatement(posts: JSONRows.text(posts), metrics: JSONRows.text(metrics.filter { wanted.contains($0.post) }))
         var unmarked: [Int] = []
-        let answers = try await connection.query(PostgresQuery(unsafeSQL: CollectSQL.claimAndStoreMetrics, binds: binds), logger: logger)
-        for try await (post, accepted, marked) in answers.decode((Int, Bool, Bool).self) {
+        for try await (post, accepted, marked) in try await connection.execute(statement, logger: logger) {
             guard stored.indices.contains(post) else { continue }
             stored[post] = accepted
             if !marked { unmarked.append(post) }
         }
         return unmarked.sorted()
+    }
+
+    /// ``CollectSQL/claimAndStoreMetrics`` prepared once per connection: planning it took about
+    /// 1.5 ms of PostgreSQL's time per batch, as much as storing 40 posts.
+    private struct ClaimStatement: PostgresPreparedStatement {
+        static let sql = CollectSQL.claimAndStoreMetrics
+        typealias Row = (Int, Bool, Bool)
+        let posts: String
+        let metrics: String
+
+        func makeBindings() -> PostgresBindings {
+            var binds = PostgresBindings(capacity: 2)
+            binds.append(posts)
+            binds.append(metrics)
+            return binds
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
     /// The rows of every table but `metrics` in one statement (a data-modifying CTE per table).

@@ -95,11 +95,13 @@ struct HeartbeatService: Sendable {
                 OSCompliance.isCompliant(os: report.os, osVersion: report.osVersion, requirements: try await requirements.current())
             } else { nil }
         typealias Row = (String, String, String, Bool, Bool, String?, String?, String, String?, Bool)
+        // FOR NO KEY UPDATE: the machine's heartbeats one at a time, without waiting on (or
+        // holding up) the foreign-key checks of rows other requests insert for the machine.
         let rows = try await client.query(
             """
             WITH previous AS (
                 SELECT offline_notified_at IS NOT NULL AS was_offline FROM machines
-                WHERE id = \(machine.machineID) AND client_id = \(machine.clientID) FOR UPDATE
+                WHERE id = \(machine.machineID) AND client_id = \(machine.clientID) FOR NO KEY UPDATE
             ), presented AS (
                 SELECT serial, issued_at, expires_at, revoked_at FROM client_certificates WHERE serial = \(machine.serial)
             )
