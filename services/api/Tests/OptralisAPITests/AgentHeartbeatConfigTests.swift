@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Agent heartbeat and configuration")
 struct AgentHeartbeatConfigTests {
-    static let requirements = AgentCatalogController.Requirements(
+    static let requirements = AgentCatalog.Requirements(
         windowsClientEnabled: true, windowsClientMinBuild: 19_045, windowsServerEnabled: true, windowsServerMinBuild: 17_763, linuxEnabled: true,
         unsupportedOSMessage: nil)
 

@@ -13,7 +13,7 @@ struct AgentController {
     let certificates: CertificateRepository
     let heartbeats: HeartbeatService
     let settings: CollectionSettingsRepository
-    let catalog: AgentCatalogController
+    let catalog: AgentCatalog
     let committer: CollectCommitter
     let logger: Logger
 

@@ -13,13 +13,11 @@ final class CertificatesController: Sendable {
     let revoker: CertificateRevoker
     let published: PublishedCRL
 
-    init(certificates: CertificateRepository, ca: CAClient, activity: ActivityLogger, statuses: CertificateStatusCache) {
-        self.certificates = certificates
-        self.ca = ca
-        self.activity = activity
-        self.statuses = statuses
-        published = PublishedCRL(ca: ca)
-        revoker = CertificateRevoker(certificates: certificates, ca: ca, statuses: statuses, published: published)
+    init(
+        certificates: CertificateRepository, ca: CAClient, activity: ActivityLogger, statuses: CertificateStatusCache, revoker: CertificateRevoker,
+        published: PublishedCRL
+    ) {
+        (self.certificates, self.ca, self.activity, self.statuses, self.revoker, self.published) = (certificates, ca, activity, statuses, revoker, published)
     }
 
     struct Outcome: ResponseEncodable {

@@ -51,7 +51,7 @@ struct BootstrapController {
     func addRoutes(to router: Router<APIRequestContext>) {
         router.group("api/public/bootstrap").add(middleware: RateLimitMiddleware(limiter: limiter, scope: "bootstrap")).post { request, context -> Enrolled in
             let body = try await request.decode(as: Request.self, context: context)
-            guard AgentCatalogController.architectures.contains(body.arch) else { throw APIError.validation("arch must be amd64 or arm64") }
+            guard AgentCatalog.architectures.contains(body.arch) else { throw APIError.validation("arch must be amd64 or arm64") }
             let hostname = body.hostname.trimmingCharacters(in: .whitespaces)
             guard (1...253).contains(hostname.unicodeScalars.count), hostname.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }) else {
                 throw APIError.validation("hostname must be 1 to 253 letters, digits, dots, hyphens or underscores (RFC 1123)")

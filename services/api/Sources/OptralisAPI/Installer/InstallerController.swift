@@ -23,7 +23,7 @@ struct InstallerController {
         group.get("linux/:arch") { request, context -> Response in
             let minter = try InstallTokenIssuer.Minter(context)
             let architecture = try context.parameters.decoded("arch")
-            guard AgentCatalogController.architectures.contains(architecture) else {
+            guard AgentCatalog.architectures.contains(architecture) else {
                 throw APIError.validation("architecture must be amd64 or arm64")
             }
             let (token, authority) = try await mint(request, context, minter, platform: "linux", name: "Installer linux/\(architecture)")

@@ -13,7 +13,7 @@ import PostgresNIO
 /// activity log.
 struct HeartbeatService: Sendable {
     let client: PostgresClient
-    let catalog: AgentCatalogController
+    let catalog: AgentCatalog
     let requirements: RequirementsCache
     let reconnectWindow: ReconnectWindow
     let queues: NotificationQueues?

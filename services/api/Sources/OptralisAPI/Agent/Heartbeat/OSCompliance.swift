@@ -4,7 +4,7 @@ import Foundation
 /// Linux is compliant while `linux_enabled`; Windows compares the build parsed from
 /// `os_version` with the client or server minimum. What cannot be parsed is compliant (fail-safe).
 enum OSCompliance {
-    static func isCompliant(os: String?, osVersion: String?, requirements: AgentCatalogController.Requirements) -> Bool {
+    static func isCompliant(os: String?, osVersion: String?, requirements: AgentCatalog.Requirements) -> Bool {
         let os = os?.lowercased() ?? "", version = osVersion ?? ""
         if os.contains("linux") { return requirements.linuxEnabled }
         guard os.contains("windows") || version.lowercased().contains("windows") else { return true }

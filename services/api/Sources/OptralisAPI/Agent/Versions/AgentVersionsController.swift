@@ -99,7 +99,7 @@ struct AgentVersionsController {
         guard AgentDownloads.channels.contains(channel) else { throw APIError.validation("channel must be stable or beta") }
         guard let platform = body.platform, ["windows", "linux"].contains(platform) else { throw APIError.validation("platform must be windows or linux") }
         let architecture = body.architecture ?? "amd64"
-        guard AgentCatalogController.architectures.contains(architecture) else { throw APIError.validation("architecture must be amd64 or arm64") }
+        guard AgentCatalog.architectures.contains(architecture) else { throw APIError.validation("architecture must be amd64 or arm64") }
         let changelog = body.changelog ?? ""
         guard changelog.unicodeScalars.count <= 10_000 else { throw APIError.validation("changelog must be at most 10000 characters") }
         var new = AgentVersionRepository.New(

@@ -1,0 +1,17 @@
+import Hummingbird
+import OptralisServer
+
+extension APIDependencies {
+    /// Automation (routines and triggers), AI settings, stored analyses, and the proxy to the ai service.
+    func addAIRoutes(to groups: RouteGroups) {
+        AutomationController(
+            routines: AIRoutineRepository(client: postgres, logger: logger), triggers: AITriggerRepository(client: postgres, logger: logger), gate: gate,
+            client: postgres, activity: activity, logger: logger
+        ).addRoutes(to: groups.tenant.group("ai"))
+        AIConfigController(configs: AIConfigRepository(client: postgres, logger: logger), gate: gate, activity: activity)
+            .addRoutes(to: groups.tenant.group("ai-config"))
+        AIAnalysesController(analyses: AIAnalysisRepository(client: postgres, logger: logger)).addRoutes(to: groups.tenant.group("ai/analyses"))
+        AIProxyController(baseURL: configuration.aiServiceURL, token: configuration.internalServiceToken, http: aiHTTP)
+            .addRoutes(tenant: groups.tenant, gated: groups.gated)
+    }
+}

@@ -1,0 +1,9 @@
+import Hummingbird
+import OptralisServer
+
+extension APIDependencies {
+    func addCollectionSettingsRoutes(to groups: RouteGroups) {
+        CollectionSettingsController(store: CollectionSettingsStore(client: postgres, logger: logger), activity: activity)
+            .addRoutes(to: groups.tenant.group("collection-settings"))
+    }
+}

@@ -1,0 +1,9 @@
+import Hummingbird
+import OptralisServer
+
+extension APIDependencies {
+    func addGroupsRoutes(to groups: RouteGroups) {
+        GroupsController(groups: GroupRepository(client: postgres, logger: logger), writes: MachineSetWrites(activity: activity, cache: cache))
+            .addRoutes(groups: groups.tenant.group("groups"), machines: groups.tenant.group("machines"))
+    }
+}

@@ -1,0 +1,9 @@
+import Hummingbird
+import OptralisServer
+
+extension APIDependencies {
+    func addLabelsRoutes(to groups: RouteGroups) {
+        LabelsController(labels: LabelRepository(client: postgres, logger: logger), activity: activity, cache: cache)
+            .addRoutes(labels: groups.tenant.group("labels"), machines: groups.tenant.group("machines"))
+    }
+}
