@@ -13,7 +13,8 @@ public struct AIServer: Sendable {
     let redis: RedisClient
     /// Claude's transport; its threads stop with the service group (``makeApplication()``).
     let curl: CurlClient
-    let controller: AIController
+    let healthScores: HealthScoreController
+    let quotas: QuotaController
     let analyses: AnalysisController
     let reports: ReportController
     /// Runs due routines and fires triggers (``AutomationWorker``).
@@ -42,9 +43,8 @@ public struct AIServer: Sendable {
             limiter: configuration.rateLimitPerMinute == 0
                 ? nil : RateLimiter(redis: redis, limit: configuration.rateLimitPerMinute, windowSeconds: 60, logger: logger))
         analyses = AnalysisController(analyses: MachineAnalyses(runner: runner), access: access)
-        controller = AIController(
-            healthScore: healthScore,
-            quota: QuotaStore(client: database.client, logger: logger), access: access)
+        healthScores = HealthScoreController(healthScore: healthScore, access: access)
+        quotas = QuotaController(quota: QuotaStore(client: database.client, logger: logger), access: access)
         reports = ReportController(
             database: database.client,
             generator: ReportGenerator(database: database.client, narrative: narrative, queues: NotificationQueues(redis: redis), logger: logger),
@@ -54,7 +54,8 @@ public struct AIServer: Sendable {
 
     public func makeRouter() -> Router<ServiceRequestContext> {
         builder.router(extraHealthChecks: [Self.claudeCheck(configured: configuration.claudeIsConfigured)]) { router in
-            controller.addRoutes(to: router)
+            healthScores.addRoutes(to: router)
+            quotas.addRoutes(to: router)
             analyses.addRoutes(to: router)
             reports.addRoutes(to: router)
         }

@@ -6,7 +6,7 @@ extension APIDependencies {
     func addAIRoutes(to groups: RouteGroups) {
         AutomationController(
             routines: AIRoutineRepository(client: postgres, logger: logger), triggers: AITriggerRepository(client: postgres, logger: logger), gate: gate,
-            client: postgres, activity: activity, logger: logger
+            activity: activity
         ).addRoutes(to: groups.tenant.group("ai"))
         AIConfigController(configs: AIConfigRepository(client: postgres, logger: logger), gate: gate, activity: activity)
             .addRoutes(to: groups.tenant.group("ai-config"))

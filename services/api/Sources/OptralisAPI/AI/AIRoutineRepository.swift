@@ -163,4 +163,14 @@ struct AIRoutineRepository: Sendable {
         }
         throw AppError.internalError
     }
+
+    /// How many of `channels` and of `machines` belong to the client.
+    func owned(channels: [UUID], machines: [UUID], clientID: UUID) async throws -> (channels: Int, machines: Int) {
+        try await client.query(
+            """
+            SELECT (SELECT count(*) FROM notification_channels WHERE client_id = \(clientID) AND id = ANY(\(channels)))::int,
+                   (SELECT count(*) FROM machines WHERE client_id = \(clientID) AND id = ANY(\(machines)))::int
+            """, logger: logger
+        ).decode((Int, Int).self).reduce(into: (0, 0)) { $0 = $1 }
+    }
 }

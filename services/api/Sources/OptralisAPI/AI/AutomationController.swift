@@ -13,9 +13,7 @@ struct AutomationController {
     let routines: AIRoutineRepository
     let triggers: AITriggerRepository
     let gate: LicenceGate
-    let client: PostgresClient
     let activity: ActivityLogger
-    let logger: Logger
 
     struct RoutineRequest: Decodable {
         let routineType: String?
@@ -193,12 +191,7 @@ struct AutomationController {
 
     /// Notification channels and machines named in a routine or trigger must be the client's own.
     private func requireOwned(channels: [UUID], machines: [UUID], clientID: UUID) async throws {
-        let (ownedChannels, ownedMachines) = try await client.query(
-            """
-            SELECT (SELECT count(*) FROM notification_channels WHERE client_id = \(clientID) AND id = ANY(\(channels)))::int,
-                   (SELECT count(*) FROM machines WHERE client_id = \(clientID) AND id = ANY(\(machines)))::int
-            """, logger: logger
-        ).decode((Int, Int).self).reduce(into: (0, 0)) { $0 = $1 }
+        let (ownedChannels, ownedMachines) = try await routines.owned(channels: channels, machines: machines, clientID: clientID)
         guard ownedChannels == Set(channels).count else { throw APIError.validation("notify_channels names a channel this client does not have") }
         guard ownedMachines == Set(machines).count else { throw APIError.validation("config.machines names a machine this client does not have") }
     }

@@ -12,7 +12,7 @@ extension APIDependencies {
                 activity: activity, publicURL: configuration.publicURL, logger: logger),
             settings: CollectionSettingsRepository(client: postgres, logger: logger),
             catalog: catalog,
-            committer: CollectCommitter(writer: CollectWriter(client: postgres, logger: logger), logger: logger),
+            collect: CollectController(committer: CollectCommitter(writer: CollectWriter(client: postgres, logger: logger), logger: logger)),
             logger: logger)
     }
 }

@@ -121,16 +121,3 @@ struct AuthController {
         return response
     }
 }
-
-func origin(_ request: Request, _ context: APIRequestContext) -> AuthService.Origin {
-    AuthService.Origin(ip: context.clientIP, userAgent: request.headers[.userAgent])
-}
-
-extension Encodable {
-    /// Encodes with the request context's JSON encoder (ISO 8601 dates), with any status.
-    func jsonResponse(from request: Request, context: APIRequestContext, status: HTTPResponse.Status = .ok) throws -> Response {
-        var response = try context.responseEncoder.encode(self, from: request, context: context)
-        response.status = status
-        return response
-    }
-}

@@ -49,4 +49,9 @@ struct ClientSettingsReader: Sendable {
         }
         throw APIError.notFound("client")
     }
+
+    func machineCount(_ clientID: UUID) async throws -> Int {
+        try await client.query("SELECT count(*)::int FROM machines WHERE client_id = \(clientID)", logger: logger)
+            .decode(Int.self).reduce(into: 0) { $0 = $1 }
+    }
 }

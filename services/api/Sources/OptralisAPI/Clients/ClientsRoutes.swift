@@ -5,8 +5,8 @@ extension APIDependencies {
     /// The client's own settings.
     func addClientsRoutes(to groups: RouteGroups) {
         SettingsController(
-            client: postgres, clients: clientSettings, cache: cache, dailySummary: DailySummarySettingsStore(client: postgres, logger: logger),
-            activity: activity, logger: logger
+            clients: clientSettings, cache: cache, dailySummary: DailySummarySettingsStore(client: postgres, logger: logger),
+            activity: activity
         ).addRoutes(to: groups.tenant)
     }
 }

@@ -1,8 +1,6 @@
 import Foundation
 import Hummingbird
-import Logging
 import OptralisCore
-import PostgresNIO
 
 /// `GET /api/settings`: the caller's client, its licence limits and usage, the fixed
 /// thresholds the dashboard explains (online window, heartbeat intervals, label limits) and the
@@ -14,12 +12,10 @@ import PostgresNIO
 /// `{"daily_summary": {"enabled", "hour", "timezone", "recipients"}}`, absent fields kept, and
 /// answers as `GET`.
 struct SettingsController {
-    let client: PostgresClient
     let clients: ClientSettingsReader
     let cache: FleetCache
     let dailySummary: DailySummarySettingsStore
     let activity: ActivityLogger
-    let logger: Logger
 
     struct Limits: Encodable {
         let offlineAfterMinutes = MachineQueries.onlineMinutes
@@ -70,13 +66,8 @@ struct SettingsController {
 
     private func settings(_ clientID: UUID) async throws -> Settings {
         async let settings = clients.settings(clientID)
-        async let count = cache.value(.machineCount(clientID)) { try await machineCount(clientID) }
+        async let count = cache.value(.machineCount(clientID)) { try await clients.machineCount(clientID) }
         async let summary = dailySummary.read(clientID: clientID)
         return Settings(client: try await settings, machineCount: try await count, dailySummary: try await summary)
-    }
-
-    private func machineCount(_ clientID: UUID) async throws -> Int {
-        try await client.query("SELECT count(*)::int FROM machines WHERE client_id = \(clientID)", logger: logger)
-            .decode(Int.self).reduce(into: 0) { $0 = $1 }
     }
 }

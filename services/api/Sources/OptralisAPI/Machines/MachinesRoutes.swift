@@ -11,7 +11,7 @@ extension APIDependencies {
             .addRoutes(to: group)
         MachineListController(queries: machineQueries, machines: machines, cache: cache, gate: gate).addRoutes(to: group)
         MachineExport(queries: machineQueries, gate: gate).addRoutes(to: groups.tenant.group("export"))
-        OverviewController(client: postgres, logger: logger).addRoutes(to: groups.tenant)
+        OverviewController(store: OverviewStore(database: postgres, logger: logger)).addRoutes(to: groups.tenant)
         MachinesController(
             machines: machines, settings: CollectionSettingsRepository(client: postgres, logger: logger), activity: activity, cache: cache,
             revoker: revoker

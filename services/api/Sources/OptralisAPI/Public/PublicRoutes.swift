@@ -8,6 +8,6 @@ extension APIDependencies {
             turnstile: configuration.turnstileSecret.map { TurnstileVerifier(secret: $0, url: configuration.turnstileVerifyURL, http: http) },
             contactEmail: configuration.contactEmail, production: production, queues: queues, limiter: limiter(5, perSeconds: 60), activity: activity
         ).addRoutes(to: groups.router)
-        LandingStatsController(client: postgres, cache: cache, logger: logger).addRoutes(to: groups.router)
+        LandingStatsController(store: LandingStatsStore(database: postgres, logger: logger), cache: cache).addRoutes(to: groups.router)
     }
 }

@@ -314,7 +314,3 @@ struct InventoryRow: Encodable {
         }
     }
 }
-
-func clip(_ text: String, _ limit: Int) -> String { text.clipped(toCodePoints: limit) }
-
-func clip(_ text: String?, _ limit: Int) -> String? { text.map { clip($0, limit) } }

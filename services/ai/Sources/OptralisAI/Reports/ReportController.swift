@@ -53,11 +53,11 @@ struct ReportController: Sendable {
         group.get { request, _ -> Response in
             let clientID = try await reader(request)
             let limit = try request.uri.queryParameters.integer("limit", default: 20, in: 1...100)
-            return Self.json(AIJSON.data(Listed(reports: try await ReportStore(client: database, logger: logger).list(clientID: clientID, limit: limit))))
+            return AIRoute.json(AIJSON.data(Listed(reports: try await ReportStore(client: database, logger: logger).list(clientID: clientID, limit: limit))))
         }
         group.get(":id") { request, context -> Response in
             let (summary, content, _) = try await stored(request, context)
-            return Self.json(AIJSON.data(Detail(report: summary, content: try JSONValue(parsing: content))))
+            return AIRoute.json(AIJSON.data(Detail(report: summary, content: try JSONValue(parsing: content))))
         }
         group.get(":id/download") { request, context -> Response in
             let (summary, _, html) = try await stored(request, context)
@@ -72,18 +72,18 @@ struct ReportController: Sendable {
     private func generate(_ body: GenerateRequest, clientID: UUID) async throws -> Response {
         guard let kind = ReportDocument.Kind(rawValue: body.reportType ?? "daily") else { throw AppError.validation("report_type must be daily, weekly or monthly") }
         guard let format = ReportDocument.Format(rawValue: body.format ?? "executive") else { throw AppError.validation("format must be executive or technical") }
-        let language = try AIController.language(body.language) ?? defaultLanguage
+        let language = try AIRoute.language(body.language) ?? defaultLanguage
         let recipients = (body.emailTo ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
         guard recipients.count <= 20, recipients.allSatisfy(EmailAddress.isValid) else { throw AppError.validation("email_to must hold at most 20 email addresses") }
         let request = ReportGenerator.Request(kind: kind, format: format, language: language, machineID: body.machineID, recipients: recipients)
         switch try await generator.generate(request, clientID: clientID, now: Date()) {
         case .generated(let report, let emails, let narrativeAvailable):
-            return Self.json(
+            return AIRoute.json(
                 AIJSON.data(Generated(report: report, emailsQueued: emails, narrativeAvailable: narrativeAvailable, quotaCost: AnalysisKind.report.cost)),
                 status: .created)
         case .quotaExceeded(let status):
             let body = status.flatMap { GateDecision.quotaExceeded($0).body(language: language) }
-            return Self.json(body.map { AIJSON.data($0) } ?? Data("{}".utf8), status: .tooManyRequests)
+            return AIRoute.json(body.map { AIJSON.data($0) } ?? Data("{}".utf8), status: .tooManyRequests)
         case .clientNotFound:
             throw AppError.notFound("client not found", code: "CLIENT_NOT_FOUND")
         case .machineNotFound:
@@ -93,7 +93,7 @@ struct ReportController: Sendable {
 
     /// The client of a report route, once its licence is Essentials or above.
     private func reader(_ request: Request) async throws -> UUID {
-        let clientID = try AIController.clientID(request)
+        let clientID = try AIRoute.clientID(request)
         var tier: Int?
         for try await level in try await database.query(
             "SELECT lt.tier_level FROM clients c JOIN license_types lt ON lt.code = c.license_type WHERE c.id = \(clientID)", logger: logger
@@ -110,9 +110,5 @@ struct ReportController: Sendable {
             throw AppError.notFound("report not found", code: "NOT_FOUND")
         }
         return found
-    }
-
-    private static func json(_ body: Data, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

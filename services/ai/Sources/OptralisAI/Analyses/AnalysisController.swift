@@ -41,9 +41,9 @@ struct AnalysisController: Sendable {
         _ analyse: @escaping @Sendable (MachineAnalyses.Request) async throws -> AnalysisOutcome<Report>
     ) {
         group.post(path) { request, context -> Response in
-            let clientID = try AIController.clientID(request)
+            let clientID = try AIRoute.clientID(request)
             let body = try await request.decode(as: Body.self, context: context)
-            return AIController.response(try await analyse(try Self.request(body, clientID: clientID, now: Date())))
+            return AIRoute.response(try await analyse(try Self.request(body, clientID: clientID, now: Date())))
         }
     }
 
@@ -56,7 +56,7 @@ struct AnalysisController: Sendable {
             throw AppError.validation("issue must be at most \(maximumIssueLength) characters")
         }
         return MachineAnalyses.Request(
-            clientID: clientID, machineID: body.machineID, language: try AIController.language(body.language), periodDays: body.periodDays,
+            clientID: clientID, machineID: body.machineID, language: try AIRoute.language(body.language), periodDays: body.periodDays,
             issue: issue?.isEmpty == true ? nil : issue, now: now)
     }
 }
