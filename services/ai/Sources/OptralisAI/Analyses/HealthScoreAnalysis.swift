@@ -8,12 +8,20 @@ import PostgresNIO
 /// refresh, ``HealthScoreRefresh``, computes the same statistics every 15 minutes for free).
 struct HealthScoreAnalysis: Sendable {
     let runner: MachineAnalysisRunner
+    let inputs: HealthInputsStore
+    let scores: MachineHealthScoreStore
 
-    var database: PostgresClient { runner.database }
-    var logger: Logger { runner.logger }
+    init(runner: MachineAnalysisRunner, inputs: HealthInputsStore, scores: MachineHealthScoreStore) {
+        (self.runner, self.inputs, self.scores) = (runner, inputs, scores)
+    }
+
+    init(runner: MachineAnalysisRunner) {
+        self.init(
+            runner: runner, inputs: HealthInputsStore(client: runner.database, logger: runner.logger),
+            scores: MachineHealthScoreStore(client: runner.database, logger: runner.logger))
+    }
 
     func run(clientID: UUID, machineID: UUID, language requested: AILanguage?, now: Date) async throws -> AnalysisOutcome<HealthScoreReport> {
-        let inputs = HealthInputsStore(client: database, logger: logger)
         let outcome = try await runner.run(
             .healthScore, clientID: clientID, machineID: machineID, language: requested, now: now,
             compute: { input in
@@ -29,7 +37,7 @@ struct HealthScoreAnalysis: Sendable {
                     narrative: NarrativeSection(narrative), quotaCost: AnalysisKind.healthScore.cost)
             })
         if case .completed(let report) = outcome {
-            try await MachineHealthScoreStore(client: database, logger: logger).write(
+            try await scores.write(
                 clientID: clientID, machineID: machineID, score: report.score.overall, at: now, source: .analysis)
         }
         return outcome

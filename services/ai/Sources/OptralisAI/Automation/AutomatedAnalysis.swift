@@ -64,7 +64,7 @@ struct AutomatedHealthScore: Sendable {
     let analysis: HealthScoreAnalysis
 
     func run(clientID: UUID, machineID: UUID, source: AutomatedAnalysis.Source, now: Date) async -> AutomatedAnalysis.Result<HealthScoreReport> {
-        await AutomatedAnalysis(database: analysis.database, logger: analysis.logger).run(clientID: clientID, source: source) {
+        await AutomatedAnalysis(database: analysis.runner.database, logger: analysis.runner.logger).run(clientID: clientID, source: source) {
             try await analysis.run(clientID: clientID, machineID: machineID, language: nil, now: now)
         }
     }

@@ -9,14 +9,19 @@ import PostgresNIO
 /// Step 4 takes the units: an analysis that then fails to reach Claude still returns its
 /// statistics, so it still counts.
 struct AnalysisGate: Sendable {
-    let client: PostgresClient
-    let logger: Logger
+    let history: AnalysisHistoryStore
+    let quota: QuotaStore
 
-    var history: AnalysisHistoryStore { AnalysisHistoryStore(client: client, logger: logger) }
-    var quota: QuotaStore { QuotaStore(client: client, logger: logger) }
+    init(history: AnalysisHistoryStore, quota: QuotaStore) {
+        (self.history, self.quota) = (history, quota)
+    }
+
+    init(database: PostgresClient, logger: Logger) {
+        self.init(history: AnalysisHistoryStore(client: database, logger: logger), quota: QuotaStore(client: database, logger: logger))
+    }
 
     func check(clientID: UUID, machineID: UUID, kind: AnalysisKind, now: Date) async throws -> GateDecision {
-        guard let licence = try await licence(clientID: clientID) else { return .machineNotFound }
+        guard let licence = try await quota.licence(clientID: clientID) else { return .machineNotFound }
         guard kind.isAllowed(licence: licence) else { return .premiumRequired }
         guard let fingerprint = try await history.fingerprint(clientID: clientID, machineID: machineID, now: now) else { return .machineNotFound }
         let previous = try await history.latest(clientID: clientID, machineID: machineID, kind: kind)
@@ -34,11 +39,5 @@ struct AnalysisGate: Sendable {
             return .quotaExceeded(status)
         }
         return .proceed(previous: previous, fingerprint: fingerprint)
-    }
-
-    private func licence(clientID: UUID) async throws -> String? {
-        let rows = try await client.query("SELECT license_type FROM clients WHERE id = \(clientID)", logger: logger)
-        for try await licence in rows.decode(String.self) { return licence }
-        return nil
     }
 }

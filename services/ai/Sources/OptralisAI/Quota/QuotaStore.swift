@@ -67,4 +67,11 @@ struct QuotaStore: Sendable {
         for try await _ in rows.decode(UUID.self) { return true }
         return false
     }
+
+    /// The client's licence type; nil for a client that does not exist.
+    func licence(clientID: UUID) async throws -> String? {
+        let rows = try await client.query("SELECT license_type FROM clients WHERE id = \(clientID)", logger: logger)
+        for try await licence in rows.decode(String.self) { return licence }
+        return nil
+    }
 }

@@ -28,7 +28,7 @@ struct AnalysisGateTests {
             let client = try await db.insertID("INSERT INTO clients (name, license_type) VALUES ('Acme', 'trial') RETURNING id")
             let other = try await db.insertID("INSERT INTO clients (name) VALUES ('Globex') RETURNING id")
             let machine = try await db.insertID("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'srv-01') RETURNING id")
-            let gate = AnalysisGate(client: db, logger: testLogger)
+            let gate = AnalysisGate(database: db, logger: testLogger)
             try await addMetrics(db, machine: machine, cpu: 40, at: now.addingTimeInterval(-60))
 
             #expect(try await gate.check(clientID: client, machineID: machine, kind: .degradation, now: now) == .premiumRequired)
@@ -78,7 +78,7 @@ struct AnalysisGateTests {
         try await AIDatabase.run { db in
             let client = try await db.insertID("INSERT INTO clients (name, license_type) VALUES ('Acme', 'pro') RETURNING id")
             let machine = try await db.insertID("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'srv-01') RETURNING id")
-            let gate = AnalysisGate(client: db, logger: testLogger)
+            let gate = AnalysisGate(database: db, logger: testLogger)
             #expect(try await gate.quota.setLimit(clientID: client, monthlyLimit: 4, setBy: nil))
 
             let full = try await gate.check(clientID: client, machineID: machine, kind: .predictiveMaintenance, now: now)

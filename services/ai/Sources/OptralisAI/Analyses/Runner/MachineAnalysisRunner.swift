@@ -9,10 +9,28 @@ import PostgresNIO
 /// there, and the stored result.
 struct MachineAnalysisRunner: Sendable {
     let database: PostgresClient
+    let contexts: AnalysisContextStore
+    let gate: AnalysisGate
+    let results: AnalysisResultStore
     let lock: AnalysisLock
     let narrative: NarrativeWriter
     let defaultLanguage: AILanguage
     let logger: Logger
+
+    init(database: PostgresClient, lock: AnalysisLock, narrative: NarrativeWriter, defaultLanguage: AILanguage, logger: Logger) {
+        self.init(
+            database: database, contexts: AnalysisContextStore(client: database, logger: logger), gate: AnalysisGate(database: database, logger: logger),
+            results: AnalysisResultStore(client: database, logger: logger), lock: lock, narrative: narrative, defaultLanguage: defaultLanguage,
+            logger: logger)
+    }
+
+    init(
+        database: PostgresClient, contexts: AnalysisContextStore, gate: AnalysisGate, results: AnalysisResultStore, lock: AnalysisLock,
+        narrative: NarrativeWriter, defaultLanguage: AILanguage, logger: Logger
+    ) {
+        (self.database, self.contexts, self.gate, self.results, self.lock) = (database, contexts, gate, results, lock)
+        (self.narrative, self.defaultLanguage, self.logger) = (narrative, defaultLanguage, logger)
+    }
 
     /// What an analysis's statistics are computed from.
     struct Input: Sendable {
@@ -31,12 +49,11 @@ struct MachineAnalysisRunner: Sendable {
         compute: @Sendable (Input) async throws -> AnalysisFindings<Statistics>?,
         report: @Sendable (AnalysisFindings<Statistics>, NarrativeResult) -> Report
     ) async throws -> AnalysisOutcome<Report> {
-        let contexts = AnalysisContextStore(client: database, logger: logger)
         guard let context = try await contexts.context(clientID: clientID, machineID: machineID, requested: requested, fallback: defaultLanguage) else {
             return .refused(.machineNotFound, requested ?? defaultLanguage)
         }
         let outcome = try await lock.withLock(machineID: machineID, kind: kind) { () async throws -> AnalysisOutcome<Report> in
-            let decision = try await AnalysisGate(client: database, logger: logger).check(clientID: clientID, machineID: machineID, kind: kind, now: now)
+            let decision = try await gate.check(clientID: clientID, machineID: machineID, kind: kind, now: now)
             guard case .proceed(let previous, let fingerprint) = decision else { return .refused(decision, context.language) }
             let input = Input(clientID: clientID, machineID: machineID, context: context, previous: previous, now: now)
             guard let findings = try await compute(input) else {
@@ -47,7 +64,7 @@ struct MachineAnalysisRunner: Sendable {
                 analysis: kind.path, hostname: context.hostname, statistics: AIJSON.string(findings.statistics), events: events,
                 language: context.language, customContext: context.customContext)
             var body = report(findings, written)
-            body.id = try await AnalysisResultStore(client: database, logger: logger).save(.init(
+            body.id = try await results.save(.init(
                 clientID: clientID, machineID: machineID, kind: kind, language: context.language,
                 summary: written.narrative?.summary ?? findings.summary, resultJSON: AIJSON.string(body),
                 overallScore: findings.overallScore, riskLevel: findings.riskLevel, confidence: findings.confidence,
