@@ -74,33 +74,19 @@ struct APIHarness: Sendable {
     }
 
     func seedClient(_ name: String = "Client \(UUID().uuidString.prefix(6))") async throws -> UUID {
-        try await database.withClient { client in
-            try await client.query("INSERT INTO clients (name) VALUES (\(name)) RETURNING id", logger: testLogger).decode(UUID.self)
-                .reduce(into: [UUID]()) { $0.append($1) }.first!
-        }
+        try await database.withClient { try await Seed.client($0, name: name) }
     }
 
     /// A machine row of `client` (no certificate, never seen).
     func seedMachine(client clientID: UUID, hostname: String) async throws -> UUID {
-        try await database.withClient { client in
-            try await client.query("INSERT INTO machines (client_id, hostname) VALUES (\(clientID), \(hostname)) RETURNING id", logger: testLogger)
-                .decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }.first!
-        }
+        try await database.withClient { try await Seed.machine($0, client: clientID, hostname: hostname) }
     }
 
     /// A user with ``password``, no forced change unless asked.
     func seedUser(client clientID: UUID?, role: String, email: String? = nil, mustChange: Bool = false) async throws -> (id: UUID, email: String) {
-        let email = email ?? "\(role)-\(UUID().uuidString.prefix(8).lowercased())@example.com"
-        let hash = Self.passwordHash
-        let id = try await database.withClient { client in
-            try await client.query(
-                """
-                INSERT INTO users (client_id, email, password_hash, first_name, last_name, role, must_change_password)
-                VALUES (\(clientID), \(email), \(hash), 'Test', 'User', \(role), \(mustChange)) RETURNING id
-                """, logger: testLogger
-            ).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }.first!
+        try await database.withClient {
+            try await Seed.user($0, client: clientID, role: role, passwordHash: Self.passwordHash, email: email, mustChangePassword: mustChange)
         }
-        return (id, email)
     }
 
     // MARK: HTTP

@@ -22,7 +22,7 @@ struct CAInternalAPITests {
         var logger = Logger(label: "ca-test")
         logger.logLevel = .critical
         let (client, machine) = try await database.withClient { db in
-            let client = try await db.query("INSERT INTO clients (name) VALUES ('c') RETURNING id", logger: testLogger).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
+            let client = try await Seed.client(db, name: "c")
             let machine = try await db.query("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'srv') RETURNING id", logger: testLogger)
                 .decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
             return (client, machine)

@@ -13,7 +13,7 @@ struct RollupJobTests {
         try await server.start()
         let redis = RedisClient(url: try RedisURL(parsing: server.url), maximumConnections: 2, logger: testLogger)
         try await database.withClient { db in
-            let client = try await db.query("INSERT INTO clients (name) VALUES ('c') RETURNING id", logger: testLogger).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
+            let client = try await Seed.client(db, name: "c")
             var machines: [UUID] = []
             for name in ["a", "b"] {
                 machines.append(try await db.query("INSERT INTO machines (client_id, hostname) VALUES (\(client), \(name)) RETURNING id", logger: testLogger)

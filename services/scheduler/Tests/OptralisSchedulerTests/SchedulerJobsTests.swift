@@ -53,7 +53,7 @@ struct SchedulerJobsTests {
         let database = try await TestDatabase.create()
         try await database.withClient { db in
             try await db.query("INSERT INTO token_blacklist (jti, expires_at) VALUES ('old', now() - INTERVAL '1 minute'), ('live', now() + INTERVAL '10 minutes')", logger: testLogger)
-            let client = try await db.query("INSERT INTO clients (name) VALUES ('c') RETURNING id", logger: testLogger).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
+            let client = try await Seed.client(db, name: "c")
             try await db.query(
                 """
                 INSERT INTO install_tokens (client_id, token_hash, created_at, expires_at) VALUES

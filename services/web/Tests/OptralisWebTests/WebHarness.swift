@@ -118,24 +118,14 @@ struct WebHarness: Sendable {
     }
 
     func seedClient(_ name: String = "Acme \(UUID().uuidString.prefix(4))") async throws -> UUID {
-        try await database.withClient { db in
-            try await db.query("INSERT INTO clients (name) VALUES (\(name)) RETURNING id", logger: testLogger).decode(UUID.self)
-                .reduce(into: [UUID]()) { $0.append($1) }[0]
-        }
+        try await database.withClient { try await Seed.client($0, name: name) }
     }
 
     /// `client` nil: a super_admin, who belongs to no client.
     func seedUser(client: UUID?, role: String = "admin") async throws -> String {
-        let email = "\(role)-\(UUID().uuidString.prefix(8).lowercased())@example.com"
-        let hash = Self.passwordHash
-        try await database.withClient { db in
-            try await db.query(
-                """
-                INSERT INTO users (client_id, email, password_hash, first_name, last_name, role, language, must_change_password)
-                VALUES (\(client), \(email), \(hash), 'Ada', 'Lovelace', \(role), 'en', false)
-                """, logger: testLogger)
-        }
-        return email
+        try await database.withClient {
+            try await Seed.user($0, client: client, role: role, passwordHash: Self.passwordHash, language: "en", firstName: "Ada", lastName: "Lovelace")
+        }.email
     }
 
     func sql(_ query: PostgresQuery) async throws {

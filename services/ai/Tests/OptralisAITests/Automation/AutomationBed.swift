@@ -50,7 +50,7 @@ struct AutomationBed: Sendable {
     /// A client on `licence` with one machine whose last day of metrics has `cpu` percent CPU
     /// (sent up to a minute ago, so it is online and fresh).
     func client(licence: String = "pro", name: String = "Acme") async throws -> UUID {
-        try await db.insertID("INSERT INTO clients (name, language, license_type) VALUES (\(name), 'fr', \(licence)) RETURNING id")
+        try await Seed.client(db, name: name, licence: licence, language: "fr")
     }
 
     func machine(client: UUID, hostname: String, cpu: Double = 20, createdAt: Date = Date().addingTimeInterval(-3 * 86_400)) async throws -> UUID {

@@ -10,7 +10,7 @@ struct AutomationWorkerTests {
     @Test func the_running_service_runs_a_due_routine_within_its_interval() async throws {
         try await AIHarness.run(environment: ["AI_AUTOMATION_INTERVAL_SECONDS": "1"]) { harness in
             let routine = try await harness.withDatabase { db in
-                let client = try await db.insertID("INSERT INTO clients (name, license_type) VALUES ('Acme', 'business') RETURNING id")
+                let client = try await Seed.client(db, name: "Acme", licence: "business")
                 return try await db.insertID(
                     """
                     INSERT INTO ai_routines (client_id, routine_type, schedule, next_run_at)

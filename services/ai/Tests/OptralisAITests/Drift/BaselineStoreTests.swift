@@ -11,8 +11,8 @@ struct BaselineStoreTests {
     /// Two clients with a machine each, on a database of the test's own.
     func withMachines(_ body: @Sendable (PostgresClient, _ client: UUID, _ machine: UUID, _ otherClient: UUID, _ otherMachine: UUID) async throws -> Void) async throws {
         try await AIDatabase.run { db in
-            let client = try await db.insertID("INSERT INTO clients (name) VALUES ('Acme') RETURNING id")
-            let other = try await db.insertID("INSERT INTO clients (name) VALUES ('Globex') RETURNING id")
+            let client = try await Seed.client(db, name: "Acme")
+            let other = try await Seed.client(db, name: "Globex")
             let machine = try await db.insertID("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'srv-01') RETURNING id")
             let otherMachine = try await db.insertID("INSERT INTO machines (client_id, hostname) VALUES (\(other), 'gx-01') RETURNING id")
             try await body(db, client, machine, other, otherMachine)

@@ -25,8 +25,8 @@ struct AnalysisGateTests {
 
     @Test func a_machine_goes_through_every_check_in_order() async throws {
         try await AIDatabase.run { db in
-            let client = try await db.insertID("INSERT INTO clients (name, license_type) VALUES ('Acme', 'trial') RETURNING id")
-            let other = try await db.insertID("INSERT INTO clients (name) VALUES ('Globex') RETURNING id")
+            let client = try await Seed.client(db, name: "Acme", licence: "trial")
+            let other = try await Seed.client(db, name: "Globex")
             let machine = try await db.insertID("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'srv-01') RETURNING id")
             let gate = AnalysisGate(database: db, logger: testLogger)
             try await addMetrics(db, machine: machine, cpu: 40, at: now.addingTimeInterval(-60))
@@ -76,7 +76,7 @@ struct AnalysisGateTests {
 
     @Test func quota_is_checked_last() async throws {
         try await AIDatabase.run { db in
-            let client = try await db.insertID("INSERT INTO clients (name, license_type) VALUES ('Acme', 'pro') RETURNING id")
+            let client = try await Seed.client(db, name: "Acme", licence: "pro")
             let machine = try await db.insertID("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'srv-01') RETURNING id")
             let gate = AnalysisGate(database: db, logger: testLogger)
             #expect(try await gate.quota.setLimit(clientID: client, monthlyLimit: 4, setBy: nil))

@@ -22,8 +22,8 @@ struct AnalysisHistoryStoreTests {
     func withFixture(_ body: @Sendable (Fixture) async throws -> Void) async throws {
         let now = self.now
         try await AIDatabase.run { db in
-            let client = try await db.insertID("INSERT INTO clients (name) VALUES ('Acme') RETURNING id")
-            let other = try await db.insertID("INSERT INTO clients (name) VALUES ('Globex') RETURNING id")
+            let client = try await Seed.client(db, name: "Acme")
+            let other = try await Seed.client(db, name: "Globex")
             let machine = try await db.insertID("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'srv-01') RETURNING id")
             let times = (0..<12).map { now.addingTimeInterval(-Double(11 - $0) * 300) }
             try await db.query(

@@ -66,8 +66,8 @@ struct HealthInputsStoreTests {
 
     @Test func inputs_and_the_score_they_give() async throws {
         try await AIDatabase.run { db in
-            let client = try await db.insertID("INSERT INTO clients (name) VALUES ('Acme') RETURNING id")
-            let other = try await db.insertID("INSERT INTO clients (name) VALUES ('Globex') RETURNING id")
+            let client = try await Seed.client(db, name: "Acme")
+            let other = try await Seed.client(db, name: "Globex")
             let machine = try await db.insertID("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'srv-01') RETURNING id")
             try await seed(db, machine: machine)
             let store = HealthInputsStore(client: db, logger: testLogger)
@@ -92,7 +92,7 @@ struct HealthInputsStoreTests {
 
     @Test func a_silent_machine_has_stability_but_no_metrics_or_security() async throws {
         try await AIDatabase.run { db in
-            let client = try await db.insertID("INSERT INTO clients (name) VALUES ('Acme') RETURNING id")
+            let client = try await Seed.client(db, name: "Acme")
             let machine = try await db.insertID("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'new-01') RETURNING id")
             let inputs = try #require(try await HealthInputsStore(client: db, logger: testLogger).inputs(clientID: client, machineID: machine, now: now))
             #expect(inputs.cpuPercent.isEmpty && inputs.volumeUsedPercents.isEmpty && inputs.smartStatuses.isEmpty)

@@ -11,7 +11,7 @@ struct QuotaStoreTests {
 
     func withClient(licence: String, _ body: @Sendable (QuotaStore, PostgresClient, UUID) async throws -> Void) async throws {
         try await AIDatabase.run { db in
-            let client = try await db.insertID("INSERT INTO clients (name, license_type) VALUES ('Acme', \(licence)) RETURNING id")
+            let client = try await Seed.client(db, name: "Acme", licence: licence)
             try await body(QuotaStore(client: db, logger: testLogger), db, client)
         }
     }

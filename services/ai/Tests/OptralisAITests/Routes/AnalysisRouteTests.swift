@@ -21,7 +21,7 @@ struct AnalysisRouteTests {
     /// every 6 hours before the last day), 60 days of hourly roll-ups with CPU rising 0.5 point a day, a 100 GB
     /// volume filling 1 GB a day, recurring errors and a critical event.
     static func seed(_ db: PostgresClient, licence: String = "pro") async throws -> (client: UUID, machine: UUID) {
-        let client = try await db.insertID("INSERT INTO clients (name, language, license_type) VALUES ('Acme', 'en', \(licence)) RETURNING id")
+        let client = try await Seed.client(db, name: "Acme", licence: licence, language: "en")
         let machine = try await db.insertID("INSERT INTO machines (client_id, hostname, os) VALUES (\(client), 'db-01', 'Debian 12') RETURNING id")
         try await db.query(
             """
@@ -144,7 +144,7 @@ struct AnalysisRouteTests {
         try await AIHarness.run { harness in
             let (client, machine) = try await harness.withDatabase { try await Self.seed($0) }
             let (other, empty) = try await harness.withDatabase { db in
-                let other = try await db.insertID("INSERT INTO clients (name) VALUES ('Globex') RETURNING id")
+                let other = try await Seed.client(db, name: "Globex")
                 let empty = try await db.insertID("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'new-01') RETURNING id")
                 return (other, empty)
             }

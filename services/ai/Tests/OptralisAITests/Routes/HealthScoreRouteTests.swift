@@ -10,7 +10,7 @@ struct HealthScoreRouteTests {
     /// A client and a machine with the last two days of metrics (CPU 96 % over the last day).
     func seed(_ harness: AIHarness) async throws -> (client: UUID, machine: UUID) {
         try await harness.withDatabase { db in
-            let client = try await db.insertID("INSERT INTO clients (name, language) VALUES ('Acme', 'fr') RETURNING id")
+            let client = try await Seed.client(db, name: "Acme", language: "fr")
             let machine = try await db.insertID("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'srv-01') RETURNING id")
             try await db.query(
                 """
@@ -135,7 +135,7 @@ struct HealthScoreRouteTests {
     @Test func refuses_without_token_client_or_ownership() async throws {
         try await AIHarness.run { harness in
             let (client, machine) = try await seed(harness)
-            let other = try await harness.withDatabase { db in try await db.insertID("INSERT INTO clients (name) VALUES ('Globex') RETURNING id") }
+            let other = try await harness.withDatabase { db in try await Seed.client(db, name: "Globex") }
             let body = ["machine_id": machine.uuidString]
             #expect(try await harness.post("/ai/health-score", clientID: client, json: body, token: nil).status == .unauthorized)
             let noClient = try await harness.post("/ai/health-score", clientID: nil, json: body)

@@ -9,7 +9,7 @@ struct QuotaRouteTests {
     @Test func reads_and_sets_the_monthly_quota() async throws {
         try await AIHarness.run { harness in
             let client = try await harness.withDatabase { db in
-                try await db.insertID("INSERT INTO clients (name, license_type) VALUES ('Acme', 'essentials') RETURNING id")
+                try await Seed.client(db, name: "Acme", licence: "essentials")
             }
             let initial = try await harness.get("/ai/quota", clientID: client)
             #expect(initial.status == .ok, "\(initial.text)")
@@ -25,7 +25,7 @@ struct QuotaRouteTests {
 
     @Test func refusals() async throws {
         try await AIHarness.run { harness in
-            let client = try await harness.withDatabase { db in try await db.insertID("INSERT INTO clients (name) VALUES ('Acme') RETURNING id") }
+            let client = try await harness.withDatabase { db in try await Seed.client(db, name: "Acme") }
             #expect(try await harness.get("/ai/quota", clientID: nil).json["code"] as? String == "CLIENT_ID_REQUIRED")
             #expect(try await harness.get("/ai/quota", clientID: UUID()).status == .notFound)
             #expect(try await harness.get("/ai/quota", clientID: client, token: "wrong").status == .unauthorized)

@@ -11,8 +11,8 @@ struct RateLimitRouteTests {
     @Test func a_client_over_its_budget_waits_and_others_do_not() async throws {
         try await AIHarness.run(environment: ["AI_RATE_LIMIT_PER_MINUTE": "3"]) { harness in
             let (client, other) = try await harness.withDatabase { db in
-                (try await db.insertID("INSERT INTO clients (name) VALUES ('Acme') RETURNING id"),
-                 try await db.insertID("INSERT INTO clients (name) VALUES ('Globex') RETURNING id"))
+                (try await Seed.client(db, name: "Acme"),
+                 try await Seed.client(db, name: "Globex"))
             }
             #expect(try await harness.get("/ai/quota", clientID: client, token: nil).status == .unauthorized)
             for _ in 1...3 { #expect(try await harness.get("/ai/quota", clientID: client).status == .ok, "the token-less call did not count") }
@@ -29,7 +29,7 @@ struct RateLimitRouteTests {
 
     @Test func zero_turns_the_limit_off() async throws {
         try await AIHarness.run(environment: ["AI_RATE_LIMIT_PER_MINUTE": "0"]) { harness in
-            let client = try await harness.withDatabase { db in try await db.insertID("INSERT INTO clients (name) VALUES ('Acme') RETURNING id") }
+            let client = try await harness.withDatabase { db in try await Seed.client(db, name: "Acme") }
             for _ in 1...70 { #expect(try await harness.get("/ai/quota", clientID: client).status == .ok) }
         }
     }

@@ -11,8 +11,8 @@ struct ReportRouteTests {
         try await redis.start()
         try await AIHarness.run(environment: ["REDIS_URL": redis.url]) { harness in
             let (client, starter) = try await harness.withDatabase { db in
-                let client = try await db.insertID("INSERT INTO clients (name, license_type) VALUES ('Acme', 'essentials') RETURNING id")
-                let starter = try await db.insertID("INSERT INTO clients (name, license_type) VALUES ('Small', 'starter') RETURNING id")
+                let client = try await Seed.client(db, name: "Acme", licence: "essentials")
+                let starter = try await Seed.client(db, name: "Small", licence: "starter")
                 let busy = try await db.insertID(
                     "INSERT INTO machines (client_id, hostname, health_score, last_seen) VALUES (\(client), 'srv-sql-01', 80, now()) RETURNING id")
                 _ = try await db.insertID("INSERT INTO machines (client_id, hostname, health_score, last_seen) VALUES (\(client), 'wks-02', 40, now() - interval '2 days') RETURNING id")
