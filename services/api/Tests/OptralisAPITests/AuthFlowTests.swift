@@ -41,12 +41,33 @@ struct AuthFlowTests {
         }
     }
 
-    @Test func the_whole_story_login_mfa_refresh_reuse_and_logout() async throws {
-        try await APIHarness.run(environment: ["AUTH_RATE_LIMIT": "100"]) { api in
-            let user = try await api.seedUser(client: try await api.seedClient(), role: "admin")
-            var tokens = try await api.login(user.email)
+    /// A user with MFA on, enabled with the previous step's code so that the current one is still
+    /// unused for a login; `AUTH_RATE_LIMIT` raised for the logins a test makes.
+    static func userWithMFA(_ api: APIHarness) async throws -> (email: String, totp: TOTP, backupCodes: [String]) {
+        let user = try await api.seedUser(client: try await api.seedClient(), role: "admin")
+        let tokens = try await api.login(user.email)
+        let setup = try await api.send(.post, "/api/users/mfa/setup", token: tokens.access)
+        let secret = try #require(setup.string("secret"), "\(setup.text)")
+        let totp = TOTP(secret: try #require(Base32.decode(secret)))
+        let backupCodes = try #require(setup.json["backup_codes"] as? [String])
+        let enabled = try await api.send(.post, "/api/users/mfa/verify", token: tokens.access, json: ["code": totp.code(at: Date().addingTimeInterval(-30))])
+        try #require(enabled.status == .ok, "\(enabled.text)")
+        return (user.email, totp, backupCodes)
+    }
 
-            // Enable MFA.
+    /// Password, then `code` on the MFA session it opened: the tokens, or nil when refused.
+    static func mfaLogin(_ api: APIHarness, _ email: String, code: String) async throws -> (access: String, refresh: String)? {
+        let first = try await api.send(.post, "/auth/login", json: ["email": email, "password": APIHarness.password])
+        let session = try #require(first.string("mfa_session_id"), "\(first.text)")
+        let verified = try await api.send(.post, "/auth/mfa/verify", json: ["mfa_session_id": session, "code": code])
+        guard verified.status == .ok, let access = verified.string("access_token"), let refresh = verified.string("refresh_token") else { return nil }
+        return (access, refresh)
+    }
+
+    @Test func enabling_mfa_takes_a_valid_code_and_gives_ten_backup_codes() async throws {
+        try await APIHarness.run { api in
+            let user = try await api.seedUser(client: try await api.seedClient(), role: "admin")
+            let tokens = try await api.login(user.email)
             let setup = try await api.send(.post, "/api/users/mfa/setup", token: tokens.access)
             #expect(setup.status == .ok, "\(setup.text)")
             let secret = try #require(setup.string("secret"))
@@ -55,34 +76,43 @@ struct AuthFlowTests {
             #expect(backupCodes.count == 10 && backupCodes.allSatisfy { $0.count == 8 })
             let totp = TOTP(secret: try #require(Base32.decode(secret)))
             #expect(try await api.send(.post, "/api/users/mfa/verify", token: tokens.access, json: ["code": "000000"]).code == "INVALID_MFA_CODE")
-            // The previous step's code: the current one is then still unused for the login below.
-            let enabled = try await api.send(.post, "/api/users/mfa/verify", token: tokens.access, json: ["code": totp.code(at: Date().addingTimeInterval(-30))])
-            #expect(enabled.status == .ok, "\(enabled.text)")
+            #expect(try await api.send(.post, "/api/users/mfa/verify", token: tokens.access, json: ["code": totp.code(at: Date())]).status == .ok)
             let status = try await api.send(.get, "/api/users/mfa/status", token: tokens.access)
             #expect(status.json["enabled"] as? Bool == true)
             #expect(status.json["backup_codes_left"] as? Int == 10)
             #expect(try await api.send(.post, "/api/users/mfa/setup", token: tokens.access).code == "MFA_ALREADY_ENABLED")
+        }
+    }
 
-            // Log in again: a password alone now only opens an MFA session.
-            let first = try await api.send(.post, "/auth/login", json: ["email": user.email, "password": APIHarness.password])
+    @Test func with_mfa_a_password_only_opens_a_single_use_mfa_session() async throws {
+        try await APIHarness.run(environment: ["AUTH_RATE_LIMIT": "100"]) { api in
+            let (email, totp, _) = try await Self.userWithMFA(api)
+            let first = try await api.send(.post, "/auth/login", json: ["email": email, "password": APIHarness.password])
             #expect(first.json["mfa_required"] as? Bool == true)
             #expect(first.string("access_token") == nil)
             let session = try #require(first.string("mfa_session_id"))
             #expect(try await api.send(.post, "/auth/mfa/verify", json: ["mfa_session_id": session, "code": "123456"]).status == .unauthorized)
             let verified = try await api.send(.post, "/auth/mfa/verify", json: ["mfa_session_id": session, "code": totp.code(at: Date())])
             #expect(verified.status == .ok, "\(verified.text)")
-            tokens = (try #require(verified.string("access_token")), try #require(verified.string("refresh_token")))
+            #expect(verified.string("access_token") != nil)
             #expect(try await api.send(.post, "/auth/mfa/verify", json: ["mfa_session_id": session, "code": totp.code(at: Date())]).status == .unauthorized,
                 "an MFA session is single use")
+        }
+    }
 
-            // A backup code works once.
-            let again = try await api.send(.post, "/auth/login", json: ["email": user.email, "password": APIHarness.password])
-            let backup = try await api.send(.post, "/auth/mfa/verify", json: ["mfa_session_id": again.string("mfa_session_id")!, "code": backupCodes[0]])
-            #expect(backup.status == .ok)
-            let reuse = try await api.send(.post, "/auth/login", json: ["email": user.email, "password": APIHarness.password])
-            #expect(try await api.send(.post, "/auth/mfa/verify", json: ["mfa_session_id": reuse.string("mfa_session_id")!, "code": backupCodes[0]]).status == .unauthorized)
+    @Test func a_backup_code_works_once() async throws {
+        try await APIHarness.run(environment: ["AUTH_RATE_LIMIT": "100"]) { api in
+            let (email, _, backupCodes) = try await Self.userWithMFA(api)
+            #expect(try await Self.mfaLogin(api, email, code: backupCodes[0]) != nil)
+            #expect(try await Self.mfaLogin(api, email, code: backupCodes[0]) == nil)
+            #expect(try await Self.mfaLogin(api, email, code: backupCodes[1]) != nil, "the others still work")
+        }
+    }
 
-            // Refresh rotates; presenting the used token again revokes the whole family.
+    @Test func refresh_rotates_and_a_reused_token_revokes_the_whole_family() async throws {
+        try await APIHarness.run { api in
+            let user = try await api.seedUser(client: try await api.seedClient(), role: "admin")
+            let tokens = try await api.login(user.email)
             let rotated = try await api.send(.post, "/auth/refresh", json: ["refresh_token": tokens.refresh])
             #expect(rotated.status == .ok)
             let next = try #require(rotated.string("refresh_token"))
@@ -92,23 +122,30 @@ struct AuthFlowTests {
             #expect(stolen.code == "TOKEN_REUSE_DETECTED")
             #expect(try await api.send(.post, "/auth/refresh", json: ["refresh_token": next]).status == .unauthorized,
                 "the victim's newest token died with the family")
+        }
+    }
 
-            // Logout blacklists the access token.
-            let access = try #require(rotated.string("access_token"))
+    @Test func logout_revokes_the_access_token() async throws {
+        try await APIHarness.run { api in
+            let user = try await api.seedUser(client: try await api.seedClient(), role: "admin")
+            let access = try await api.login(user.email).access
             #expect(try await api.send(.get, "/api/me", token: access).status == .ok)
             #expect(try await api.send(.post, "/auth/logout", token: access).status == .ok)
             let refused = try await api.send(.get, "/api/me", token: access)
             #expect(refused.status == .unauthorized)
             #expect(refused.code == "TOKEN_REVOKED")
+        }
+    }
 
-            // Disable needs the password and a code (here a backup code; a wrong password does not use it up).
-            let fresh = try await api.send(.post, "/auth/login", json: ["email": user.email, "password": APIHarness.password])
-            let code = totp.code(at: Date().addingTimeInterval(30))
-            let final = try await api.send(.post, "/auth/mfa/verify", json: ["mfa_session_id": fresh.string("mfa_session_id")!, "code": code])
-            let token = try #require(final.string("access_token"))
+    @Test func disabling_mfa_takes_the_password_and_a_code() async throws {
+        try await APIHarness.run(environment: ["AUTH_RATE_LIMIT": "100"]) { api in
+            let (email, totp, backupCodes) = try await Self.userWithMFA(api)
+            let tokens = try await Self.mfaLogin(api, email, code: totp.code(at: Date()))
+            let token = try #require(tokens).access
+            // A wrong password does not use the backup code up.
             #expect(try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": "Wrong-Password-1!", "code": backupCodes[1]]).code == "INVALID_PASSWORD")
             #expect(try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": APIHarness.password, "code": backupCodes[1]]).status == .ok)
-            #expect(try await api.send(.post, "/auth/login", json: ["email": user.email, "password": APIHarness.password]).string("access_token") != nil)
+            #expect(try await api.send(.post, "/auth/login", json: ["email": email, "password": APIHarness.password]).string("access_token") != nil)
         }
     }
 
