@@ -165,6 +165,9 @@ public struct APIServer: Sendable {
             SitesController(
                 sites: SiteStore(client: client, logger: logger), queries: machineQueries, gate: gate, writes: MachineSetWrites(activity: activity, cache: cache))
                 .addRoutes(sites: tenant.group("sites"), machines: tenant.group("machines"))
+            DatabasesController(
+                store: DatabaseStore(client: client, logger: logger), sealer: configuration.credentialSealer, settings: clientSettings, activity: activity
+            ).addRoutes(to: tenant.group("databases"))
             MachineExport(queries: machineQueries, gate: gate).addRoutes(to: tenant.group("export"))
             ExecutiveReportsController(builder: ExecutiveReportBuilder(store: ExecutiveReportStore(client: client, logger: logger)), gate: gate)
                 .addRoutes(to: tenant.group("reports"))
@@ -231,6 +234,7 @@ public struct APIServer: Sendable {
                 reconnectWindow: ReconnectWindow(rate: configuration.agentReconnectRate, client: client, logger: logger), queues: redis.map(NotificationQueues.init),
                 activity: activity, publicURL: configuration.publicURL, logger: logger),
             settings: CollectionSettingsRepository(client: client, logger: logger),
+            databases: DatabaseTargets(store: DatabaseStore(client: client, logger: logger), sealer: configuration.credentialSealer),
             catalog: catalog,
             committer: CollectCommitter(writer: CollectWriter(client: client, logger: logger), logger: logger),
             logger: logger), database: database)
