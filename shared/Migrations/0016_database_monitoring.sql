@@ -51,3 +51,9 @@ CREATE INDEX idx_database_metrics_machine ON database_metrics (machine_id, recor
 ALTER TABLE agent_collect_sequences DROP CONSTRAINT agent_collect_sequences_kind_check;
 ALTER TABLE agent_collect_sequences ADD CONSTRAINT agent_collect_sequences_kind_check CHECK (kind IN
     ('metrics','storage','storage_health','network','services','security','software','patches','events','databases'));
+
+-- Alert rules on a machine's monitored databases (`MachineAlertJob`): the busiest connection
+-- count, the lowest cache hit ratio, the longest replication lag in ms, of the latest samples.
+ALTER TABLE alert_rules DROP CONSTRAINT alert_rules_metric_check;
+ALTER TABLE alert_rules ADD CONSTRAINT alert_rules_metric_check CHECK (metric IN
+    ('cpu', 'ram', 'disk', 'temperature', 'offline_minutes', 'db_connections', 'db_cache_hit_ratio', 'db_replication_lag_ms'));

@@ -165,4 +165,17 @@ struct DatabasesTests {
             #expect(logged == 3)
         }
     }
+
+    @Test func alert_rules_take_the_database_metrics() async throws {
+        try await APIHarness.run { api in
+            let (_, admin, _) = try await tenant(api, licence: "pro")
+            for metric in ["db_connections", "db_cache_hit_ratio", "db_replication_lag_ms"] {
+                let created = try await api.send(
+                    .post, "/api/alert-rules", token: admin, json: ["name": "DB \(metric)", "metric": metric, "operator": ">", "threshold": 10, "severity": "warning"])
+                #expect(created.status == .created && created.string("metric") == metric, "\(created.text)")
+            }
+            #expect(try await api.send(.post, "/api/alert-rules", token: admin, json: ["name": "x", "metric": "db_size", "operator": ">", "threshold": 1, "severity": "warning"])
+                .code == "VALIDATION_ERROR")
+        }
+    }
 }
