@@ -72,7 +72,7 @@ if want auth; then
 port=3190
 email=bench@optralis.local
 password="Bench-Password-$(openssl rand -hex 6)!"
-DATABASE_URL=$bench_url REDIS_URL=$redis_url JWT_SECRET=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) \
+DATABASE_URL=$bench_url REDIS_URL=$redis_url JWT_SECRET=$(openssl rand -hex 32) DATABASE_CREDENTIALS_KEY=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) \
   PORT=$port BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warning AUTH_RATE_LIMIT=10000 \
   DEFAULT_ADMIN_EMAIL=$email DEFAULT_ADMIN_PASSWORD=$password \
   "$bin/optralis-api" >"$out/api.log" 2>&1 &
@@ -175,7 +175,7 @@ ingest_run() {  # ingest_run ARGS...: optralis-bench ingest on a fresh database
   psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_ingest WITH (FORCE)" -c "CREATE DATABASE optralis_ingest"
   redis-cli --no-auth-warning -u "$redis_url" flushall >/dev/null
   API_BIN=${api_bin:-${BENCH_API_BIN:-$bin/optralis-api}} SCHEDULER_BIN="$bin/optralis-scheduler" API_LOG="$ingest_dir/api.log" DATABASE_URL="${admin_url%/*}/optralis_ingest" REDIS_URL=$redis_url \
-    JWT_SECRET=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) PORT=${BENCH_INGEST_PORT:-3191} BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warning \
+    JWT_SECRET=$(openssl rand -hex 32) DATABASE_CREDENTIALS_KEY=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) PORT=${BENCH_INGEST_PORT:-3191} BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warning \
     AGENT_TLS_PORT=$(( ${BENCH_INGEST_PORT:-3191} + 1 )) AGENT_TLS_CERT_FILE="$ingest_dir/server/server.crt" AGENT_TLS_KEY_FILE="$ingest_dir/server/server.key" \
     AGENT_TLS_CA_FILE="$ingest_dir/server/ca.crt" CA_DIR="$ingest_dir/ca" COLLECT_FIXTURES="$root/shared/Tests/OptralisTestSupport/Fixtures/collect" \
     "$bin/optralis-bench" ingest "$@"

@@ -37,12 +37,13 @@ secrets = {
     "DATABASE_APP_PASSWORD": "pg-app-secret",
     "REDIS_PASSWORD": "redis-secret",
     "JWT_SECRET": "jwt-secret-jwt-secret-jwt-secret-jwt",
+    "DATABASE_CREDENTIALS_KEY": "d" * 64,
     "INTERNAL_SERVICE_TOKEN": "internal-token-internal-token-internal",
     "CA_SERVICE_TOKEN": "ca-token-ca-token-ca-token-ca-token-ca",
     "SMTP_PASS": "smtp-secret",
     "ANTHROPIC_API_KEY": "anthropic-secret",
 }
-for name in ["POSTGRES_PASSWORD", "DATABASE_APP_PASSWORD", "REDIS_PASSWORD", "JWT_SECRET", "INTERNAL_SERVICE_TOKEN", "CA_SERVICE_TOKEN"]:
+for name in ["POSTGRES_PASSWORD", "DATABASE_APP_PASSWORD", "REDIS_PASSWORD", "JWT_SECRET", "DATABASE_CREDENTIALS_KEY", "INTERNAL_SERVICE_TOKEN", "CA_SERVICE_TOKEN"]:
     result = deploylib.compose_config({k: v for k, v in secrets.items() if k != name}, extra=["-q"])
     check(result.returncode != 0 and name in result.stderr, f"compose starts without {name}: {result.stderr.strip()[:200]}")
 
@@ -52,6 +53,7 @@ swift_services = ["api", "ai", "notifier", "scheduler", "ca"]
 # Which services may see each secret (by its value, wherever it appears in the environment).
 allowed = {
     "JWT_SECRET": {"api"},
+    "DATABASE_CREDENTIALS_KEY": {"api"},
     "INTERNAL_SERVICE_TOKEN": {"api", "ai", "scheduler"},
     "CA_SERVICE_TOKEN": {"api", "ca"},
     "POSTGRES_PASSWORD": {"postgres", "migrate"},

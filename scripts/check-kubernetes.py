@@ -143,7 +143,7 @@ check(all("namespaceSelector" not in f for rule in policies["ca"]["spec"]["ingre
 if rendered:
     # Which Secret may hold each key: the least-privilege split of deploy/docker-compose.yml.
     allowed = {
-        "JWT_SECRET": {"api"}, "CA_SERVICE_TOKEN": {"api", "ca"}, "INTERNAL_SERVICE_TOKEN": {"api", "ai", "scheduler"},
+        "JWT_SECRET": {"api"}, "DATABASE_CREDENTIALS_KEY": {"api"}, "CA_SERVICE_TOKEN": {"api", "ca"}, "INTERNAL_SERVICE_TOKEN": {"api", "ai", "scheduler"},
         "ANTHROPIC_API_KEY": {"ai"}, "SMTP_PASS": {"notifier"}, "REDIS_URL": {"api", "web", "ai", "notifier", "scheduler"},
         "DATABASE_APP_PASSWORD": {"migrate"}, "ca.key": {"ca-key"}, "server.key": {"agent-tls"},
     }

@@ -22,6 +22,10 @@ packages=(
   chromium chromium-driver prometheus caddy
 )
 
+# MariaDB for the agent's databases collector test: in CI (elsewhere the test runs when a server
+# is installed, and is skipped otherwise).
+if [ "${CI:-}" = "true" ]; then packages+=(mariadb-server mariadb-client); fi
+
 # Root runs apt directly; anybody else goes through sudo.
 if [ "$(id -u)" -eq 0 ]; then
   as_root=(env DEBIAN_FRONTEND=noninteractive)

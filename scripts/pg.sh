@@ -205,6 +205,12 @@ unix_socket_permissions = 0700
 password_encryption = 'scram-sha-256'
 logging_collector = off
 EOF_CONF
+  # pg_stat_statements when the server has it (postgresql-contrib): the figures the agent's
+  # databases collector reads (query times, slow queries) in the tests.
+  if [ -f "$("$bindir/pg_config" --pkglibdir 2>/dev/null || echo "$bindir/../lib")/pg_stat_statements.so" ] \
+     || [ -f "$bindir/../lib/pg_stat_statements.so" ]; then
+    echo "shared_preload_libraries = 'pg_stat_statements'" | as_owner tee -a "$dir/optralis.conf" >/dev/null
+  fi
 }
 
 # Role "optralis" (superuser, password from the file) and database "optralis".

@@ -62,6 +62,10 @@ start_all() {
   if ! grep -q '^CA_SERVICE_TOKEN=' "$secrets"; then
     echo "CA_SERVICE_TOKEN=$(openssl rand -hex 32)" >>"$secrets"
   fi
+  # The key of the monitored databases' passwords (/api/databases): losing it loses them.
+  if ! grep -q '^DATABASE_CREDENTIALS_KEY=' "$secrets"; then
+    echo "DATABASE_CREDENTIALS_KEY=$(openssl rand -hex 32)" >>"$secrets"
+  fi
   set -a; . "$secrets"; set +a
 
   # The first super_admin, created by the api when no super_admin exists yet.

@@ -19,8 +19,16 @@ redis_port=${OPTRALIS_TEST_REDIS_PORT:-26380}
 OPTRALIS_TEST_DATABASE_URL=$(scripts/pg.sh start "$local_dir/test-pg" "$pg_port")
 OPTRALIS_TEST_REDIS_URL=$(scripts/redis.sh start "$local_dir/test-redis" "$redis_port")
 export OPTRALIS_TEST_DATABASE_URL OPTRALIS_TEST_REDIS_URL
+# MariaDB for the agent's databases collector, when a server is installed (deps.sh installs it
+# when CI=true); without it, that test is skipped.
+mariadb_port=${OPTRALIS_TEST_MARIADB_PORT:-27306}
+if OPTRALIS_TEST_MARIADB_URL=$(scripts/mariadb.sh start "$local_dir/test-mariadb" "$mariadb_port"); then
+  export OPTRALIS_TEST_MARIADB_URL
+else
+  echo "==> no MariaDB server: the MariaDB collector test is skipped"
+fi
 if [ "${CI:-}" = "true" ]; then
-  trap 'scripts/pg.sh stop "$local_dir/test-pg" "$pg_port" || true; scripts/redis.sh stop "$local_dir/test-redis" "$redis_port" || true' EXIT
+  trap 'scripts/pg.sh stop "$local_dir/test-pg" "$pg_port" || true; scripts/redis.sh stop "$local_dir/test-redis" "$redis_port" || true; scripts/mariadb.sh stop "$local_dir/test-mariadb" "$mariadb_port" || true' EXIT
 fi
 
 echo "==> deploy/: compose least privilege, Redis settings, Caddy routes (scripts/check-deploy.py)"

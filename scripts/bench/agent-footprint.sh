@@ -22,7 +22,7 @@ CA_DIR="$dir/ca" "$bin/optralis-ca" server-cert --name 127.0.0.1 --out "$dir/ser
 export DATABASE_URL=$db REDIS_URL=$redis_url INTERNAL_SERVICE_TOKEN=$token LOG_LEVEL=warning
 CA_DIR="$dir/ca" CA_PORT=$ca_port "$bin/optralis-ca" >"$dir/ca.log" 2>&1 &
 pids=($!)
-JWT_SECRET=$(openssl rand -hex 32) PORT=$api_port BIND_ADDRESS=127.0.0.1 CA_SERVICE_URL=http://127.0.0.1:$ca_port \
+JWT_SECRET=$(openssl rand -hex 32) DATABASE_CREDENTIALS_KEY=$(openssl rand -hex 32) PORT=$api_port BIND_ADDRESS=127.0.0.1 CA_SERVICE_URL=http://127.0.0.1:$ca_port \
   AGENT_TLS_PORT=$tls_port AGENT_PUBLIC_URL=https://127.0.0.1:$tls_port AGENT_TLS_CERT_FILE="$dir/server/server.crt" \
   AGENT_TLS_KEY_FILE="$dir/server/server.key" AGENT_TLS_CA_FILE="$dir/server/ca.crt" "$bin/optralis-api" >"$dir/api.log" 2>&1 &
 pids+=($!)

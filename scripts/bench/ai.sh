@@ -25,7 +25,7 @@ token=$(openssl rand -hex 32)
 export DATABASE_URL=$db REDIS_URL=$redis_url INTERNAL_SERVICE_TOKEN=$token LOG_LEVEL=warning BIND_ADDRESS=127.0.0.1
 
 # The api migrates the database; it is not needed afterwards.
-JWT_SECRET=$(openssl rand -hex 32) PORT=3193 "$bin/optralis-api" >"$dir/api.log" 2>&1 &
+JWT_SECRET=$(openssl rand -hex 32) DATABASE_CREDENTIALS_KEY=$(openssl rand -hex 32) PORT=3193 "$bin/optralis-api" >"$dir/api.log" 2>&1 &
 api=$!
 for _ in $(seq 1 150); do curl -fsS -o /dev/null http://127.0.0.1:3193/health 2>/dev/null && break; sleep 0.2; done
 curl -fsS -o /dev/null http://127.0.0.1:3193/health || { cat "$dir/api.log"; exit 1; }

@@ -24,7 +24,7 @@ psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_fleet WITH (FORCE)"
 
 email=fleet-root@optralis.local
 password="Fleet-Bench-$(openssl rand -hex 6)!"
-export DATABASE_URL=$db JWT_SECRET=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) LOG_LEVEL=warning \
+export DATABASE_URL=$db JWT_SECRET=$(openssl rand -hex 32) DATABASE_CREDENTIALS_KEY=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) LOG_LEVEL=warning \
   BIND_ADDRESS=127.0.0.1 AUTH_RATE_LIMIT=10000 DEFAULT_ADMIN_EMAIL=$email DEFAULT_ADMIN_PASSWORD=$password
 REDIS_URL=$redis_url CACHE_KEY_PREFIX=fleet-bench: PORT=3187 "$bin/optralis-api" >"$dir/api.log" 2>&1 &
 pids=($!)

@@ -148,7 +148,7 @@ class Boot:
         self.smtp_port = PORTS.take()
         self.tls_port = PORTS.take()
         self.secrets = {name: secrets.token_hex(32) for name in
-                        ("DATABASE_APP_PASSWORD", "JWT_SECRET", "INTERNAL_SERVICE_TOKEN", "CA_SERVICE_TOKEN")}
+                        ("DATABASE_APP_PASSWORD", "JWT_SECRET", "DATABASE_CREDENTIALS_KEY", "INTERNAL_SERVICE_TOKEN", "CA_SERVICE_TOKEN")}
         self.secrets["DEFAULT_ADMIN_PASSWORD"] = "Ad-" + secrets.token_hex(8) + "aA1!"
         # The operator's .env: the example, with what an operator fills in.
         self.variables = dict(env_example(), **self.secrets, **{

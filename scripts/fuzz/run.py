@@ -164,6 +164,7 @@ class Stack:
             "DATABASE_URL": os.environ["FUZZ_DATABASE_URL"],
             "REDIS_URL": os.environ["FUZZ_REDIS_URL"],
             "JWT_SECRET": secrets.token_hex(32),
+            "DATABASE_CREDENTIALS_KEY": secrets.token_hex(32),
             "INTERNAL_SERVICE_TOKEN": self.secret,
             "OPTRALIS_ENV": "development",
             "BIND_ADDRESS": "127.0.0.1",

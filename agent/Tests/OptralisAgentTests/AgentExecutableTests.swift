@@ -95,7 +95,7 @@ struct AgentExecutableTests {
         #expect(result.status == 0, "\(result.output.suffix(500))")
         let json = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
         #expect(Set(json?.keys.map { $0 } ?? []) == [
-            "metrics", "storage", "storage_health", "network", "services", "security", "software", "patches", "events",
+            "metrics", "storage", "storage_health", "network", "services", "security", "software", "patches", "events", "databases",
         ])
     }
 }

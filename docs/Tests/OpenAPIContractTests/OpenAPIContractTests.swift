@@ -27,7 +27,7 @@ struct OpenAPIContractTests {
     /// Configuration that satisfies every service; nothing connects while routers are built.
     static let environment: [String: String] = [
         "DATABASE_URL": "postgres://contract:test@127.0.0.1:1/contract", "REDIS_URL": "redis://127.0.0.1:1/0",
-        "JWT_SECRET": String(repeating: "j", count: 32), "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 32),
+        "JWT_SECRET": String(repeating: "j", count: 32), "DATABASE_CREDENTIALS_KEY": String(repeating: "5e", count: 32), "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 32),
         "CA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("contract-ca-\(UUID().uuidString)").path,
     ]
 

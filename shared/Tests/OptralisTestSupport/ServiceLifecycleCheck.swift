@@ -67,6 +67,7 @@ public enum ServiceLifecycleCheck {
             "DATABASE_URL": database.url.urlString,
             "REDIS_URL": try TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL"),
             "JWT_SECRET": String(repeating: "j", count: 40),
+            "DATABASE_CREDENTIALS_KEY": String(repeating: "5e", count: 32),
             "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40),
             "LOG_LEVEL": "info",
         ]

@@ -30,6 +30,8 @@ public struct AgentLoop: Sendable {
     let logger: Logger
     /// How long posts pause while the client's licence is inactive (`AGENT_LICENCE_RETRY_SECONDS`).
     let licenceRetry: Duration
+    /// The databases this machine collects from (`databases` of the configuration reply).
+    let databases = DatabaseTargetList()
     private let state = LoopState()
 
     public init(
@@ -40,7 +42,7 @@ public struct AgentLoop: Sendable {
         self.enrolment = enrolment
         let url = URLComponents(string: enrolment.agentAPIURL)
         collectors = CollectorSet.linux(
-            stateDirectory: files.stateDirectory, gateway: url?.host.map { ($0, url?.port ?? 443) })
+            stateDirectory: files.stateDirectory, gateway: url?.host.map { ($0, url?.port ?? 443) }, databases: databases)
         spool = Spool(directory: files.spoolDirectory)
         gateway = GatewayClient(files: files, enrolment: enrolment, http: http)
         updater = Updater(http: http, verifier: updateVerifier, logger: logger)
@@ -100,7 +102,7 @@ public struct AgentLoop: Sendable {
     }
 
     func collectOnce(_ collector: AnyCollector, wake: Wake) async {
-        guard await state.isEnabled(collector.kind) else { return }
+        guard await state.isEnabled(collector.kind), !collector.isIdle() else { return }
         do {
             let data = try await collector.collect()
             let entry = try await spool.append(kind: collector.kind, data: data)
@@ -330,6 +332,7 @@ public struct AgentLoop: Sendable {
             {
                 await state.apply(config.collectors)
                 await state.setBatching(config.collectBatch ?? false)
+                databases.replace(with: config.databases ?? [])
                 if config.forceCollect && !first {
                     logger.notice("force-collect requested: running every collector now")
                     for (collector, continuation) in zip(collectors, wake) { await collectOnce(collector, wake: continuation) }
@@ -370,7 +373,9 @@ public struct AgentLoop: Sendable {
         let forceCollect: Bool
         /// The gateway takes `POST /agent/collect/batch` (absent from an older gateway's reply).
         let collectBatch: Bool?
-        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect", collectBatch = "collect_batch" }
+        /// The databases to collect from, passwords included (absent from an older gateway's reply).
+        let databases: [DatabaseTarget]?
+        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect", collectBatch = "collect_batch", databases }
     }
 
     private func renewals() async {

@@ -11,19 +11,27 @@ public struct AnyCollector: Sendable {
     let collectJSON: @Sendable () async throws -> Data
     /// Called once the post is safely in the spool (the journal cursor moves on).
     let spooled: @Sendable () async throws -> Void
+    /// True while there is nothing to collect (no database set on this machine): no post is made.
+    let isIdle: @Sendable () -> Bool
 
-    init<C: Collector>(_ collector: C, spooled: @escaping @Sendable () async throws -> Void = {}) {
+    init<C: Collector>(
+        _ collector: C, spooled: @escaping @Sendable () async throws -> Void = {}, isIdle: @escaping @Sendable () -> Bool = { false }
+    ) {
         kind = C.kind
         collectJSON = { try AgentJSON.encoder.encode(try await collector.collect()) }
         self.spooled = spooled
+        self.isIdle = isIdle
     }
 
     public func collect() async throws -> Data { try await collectJSON() }
 }
 
-/// The Linux collectors, in the order the spec lists them, plus the journal's events.
+/// The Linux collectors, in the order the spec lists them, plus the journal's events and the
+/// monitored databases (`databases` lists them, from the configuration reply).
 public enum CollectorSet {
-    public static func linux(files: SystemFiles = SystemFiles(), stateDirectory: String, gateway: (host: String, port: Int)?) -> [AnyCollector] {
+    public static func linux(
+        files: SystemFiles = SystemFiles(), stateDirectory: String, gateway: (host: String, port: Int)?, databases: DatabaseTargetList = DatabaseTargetList()
+    ) -> [AnyCollector] {
         let runner = CommandRunner()
         let events = EventsCollector(stateDirectory: stateDirectory, runner: runner)
         return [
@@ -36,13 +44,14 @@ public enum CollectorSet {
             AnyCollector(SoftwareCollector(files: files, runner: runner)),
             AnyCollector(PatchesCollector(files: files, runner: runner)),
             AnyCollector(events, spooled: { try await events.commit() }),
+            AnyCollector(DatabasesCollector(runner: runner, targets: databases), isIdle: { databases.isEmpty }),
         ]
     }
 
     /// Default intervals in seconds (spec "Collectors (8 types)"); events every minute.
     public static let defaultIntervals: [String: Int] = [
         "metrics": 10, "storage": 300, "storage_health": 7200, "network": 30, "services": 120, "security": 900, "software": 14400,
-        "patches": 21600, "events": 60,
+        "patches": 21600, "events": 60, "databases": 60,
     ]
 }
 

@@ -31,9 +31,11 @@ public struct CommandRunner: Sendable {
     }
 
     /// Runs `tool` with `arguments`; nil when the tool is missing. Standard error is discarded.
-    public func run(_ tool: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> Result? {
+    /// `environment` adds `NAME=value` entries to the child's (a database client's password:
+    /// the child's environment is readable by its own user and root only, unlike its arguments).
+    public func run(_ tool: String, _ arguments: [String], environment extra: [String] = [], timeout: Duration = .seconds(30)) async throws -> Result? {
         guard let executable = which(tool) else { return nil }
-        let environment = ["PATH=" + searchPath.joined(separator: ":"), "LANG=C", "LC_ALL=C"]
+        let environment = ["PATH=" + searchPath.joined(separator: ":"), "LANG=C", "LC_ALL=C"] + extra
         // A tool being rewritten at this moment (a package upgrade) cannot be executed yet
         // (ETXTBSY): try again briefly before giving up.
         var child: SpawnedChild?

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import OptralisCore
 import OptralisPostgres
@@ -11,6 +12,12 @@ public struct APIConfiguration: Sendable {
     /// Optional: without Redis the api keeps serving (cache, rate limits and blacklist fall back).
     public var redisURL: RedisURL?
     public var jwtSecret: String
+    /// `DATABASE_CREDENTIALS_KEY`: 64 hex digits (32 bytes), the AES-256-GCM key of the monitored
+    /// databases' passwords (`/api/databases`). Required: changing it makes the stored passwords
+    /// unreadable (each must be entered again).
+    public var databaseCredentialsKey: String
+    /// The sealer made from `DATABASE_CREDENTIALS_KEY`.
+    var credentialSealer: CredentialSealer
     public var internalServiceToken: String
     /// `CA_SERVICE_TOKEN`: what the api presents to the ca (see `EnvironmentReader.caServiceToken(in:)`).
     public var caServiceToken: String
@@ -78,6 +85,13 @@ public struct APIConfiguration: Sendable {
         databaseURL = reader.databaseURL()
         redisURL = reader.redisURL(required: false)
         jwtSecret = reader.required("JWT_SECRET", minimumLength: 32, hint: "signs user tokens; e.g. `openssl rand -hex 32`")
+        databaseCredentialsKey = reader.required(
+            "DATABASE_CREDENTIALS_KEY", minimumLength: 64, hint: "encrypts the monitored databases' passwords; 64 hex digits, e.g. `openssl rand -hex 32`")
+        // A throwaway key while the variable is wrong: `validate()` below refuses to start.
+        credentialSealer = CredentialSealer(hexKey: databaseCredentialsKey) ?? CredentialSealer(key: SymmetricKey(size: .bits256))
+        if databaseCredentialsKey.count >= 64, CredentialSealer(hexKey: databaseCredentialsKey) == nil {
+            reader.report("DATABASE_CREDENTIALS_KEY", "must be exactly 64 hexadecimal digits (32 bytes), e.g. `openssl rand -hex 32`")
+        }
         internalServiceToken = reader.internalServiceToken()
         environment = reader.deploymentEnvironment()
         caServiceToken = reader.caServiceToken(in: environment)

@@ -50,6 +50,7 @@ public struct APIServer: Sendable {
             dependencies.addGroupsRoutes(to: groups)
             dependencies.addLabelsRoutes(to: groups)
             dependencies.addSitesRoutes(to: groups)
+            dependencies.addDatabasesRoutes(to: groups)
             dependencies.addReportsRoutes(to: groups)
             dependencies.addAIRoutes(to: groups)
             dependencies.addInstallerRoutes(to: groups)

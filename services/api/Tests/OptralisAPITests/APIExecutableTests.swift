@@ -43,6 +43,21 @@ struct APIExecutableTests {
         #expect(result.status == 78)
         #expect(result.output.contains("JWT_SECRET is required"), "\(result.output)")
         #expect(result.output.contains("DATABASE_URL is required"), "\(result.output)")
+        #expect(result.output.contains("DATABASE_CREDENTIALS_KEY is required"), "\(result.output)")
+    }
+
+    @Test func a_database_credentials_key_that_is_not_64_hex_digits_is_refused_and_named() async throws {
+        for key in [String(repeating: "a", count: 40), String(repeating: "z", count: 64)] {
+            let result = try await ChildProcess.run(
+                binary, [],
+                environment: [
+                    "DATABASE_URL": "postgres://u:p@127.0.0.1:1/db", "JWT_SECRET": String(repeating: "j", count: 40),
+                    "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40), "DATABASE_CREDENTIALS_KEY": key,
+                ])
+            #expect(result.status == 78)
+            #expect(result.output.contains("DATABASE_CREDENTIALS_KEY must"), "\(result.output)")
+            #expect(!result.output.contains(key), "a key is never echoed")
+        }
     }
 
     @Test func a_jwt_secret_under_32_characters_is_refused() async throws {

@@ -130,4 +130,47 @@ struct MachineAlertJobTests {
             #expect(delivery.contains("\"high_temperature\"") && !delivery.contains("\"high_cpu\""), "\(delivery)")
         }
     }
+
+    @Test func database_rules_read_the_machines_databases_latest_samples() async throws {
+        try await withFixture { db, job, redis, client in
+            try await db.query("UPDATE clients SET license_type = 'business' WHERE id = \(client)", logger: testLogger)
+            let channel = try await id(db, "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'webhook_slack', 'Slack', '{\"webhook_url\":\"http://127.0.0.1:9/x\"}') RETURNING id")
+            let busy = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'DB-01', now()) RETURNING id")
+            let calm = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'DB-02', now()) RETURNING id")
+            func database(_ machine: UUID, _ name: String) async throws -> UUID {
+                try await id(db, """
+                    INSERT INTO monitored_databases (client_id, machine_id, engine, host, port, database_name, username)
+                    VALUES (\(client), \(machine), 'postgresql', '127.0.0.1', 5432, \(name), 'monitor') RETURNING id
+                    """)
+            }
+            let shop = try await database(busy, "shop"), crm = try await database(busy, "crm"), quiet = try await database(calm, "quiet")
+            // shop's older sample is past: its latest (40 + 5) stands; crm's 120 + 30 is the busiest.
+            for (databaseID, machine, minutesAgo, active, idle, hit, lag) in [
+                (shop, busy, 2, 300, 0, 99.0, 0.0), (shop, busy, 1, 40, 5, 97.5, 250.0), (crm, busy, 1, 120, 30, 82.0, 1_500.0),
+                (quiet, calm, 1, 3, 2, 99.9, 0.0),
+            ] {
+                try await db.query("""
+                    INSERT INTO database_metrics (database_id, machine_id, recorded_at, connections_active, connections_idle, cache_hit_ratio, replication_lag_ms)
+                    VALUES (\(databaseID), \(machine), now() - \(minutesAgo) * INTERVAL '1 minute', \(active), \(idle), \(hit), \(lag))
+                    """, logger: testLogger)
+            }
+            for (name, metric, comparison, threshold) in [
+                ("Pool saturation", "db_connections", ">", 100.0), ("Cold cache", "db_cache_hit_ratio", "<", 90.0), ("Replica behind", "db_replication_lag_ms", ">", 1_000.0),
+            ] {
+                let rule = try await id(db, """
+                    INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity, cooldown_minutes)
+                    VALUES (\(client), \(name), \(metric), \(comparison), \(threshold), 'warning', 30) RETURNING id
+                    """)
+                try await db.query("INSERT INTO alert_rule_channels (client_id, rule_id, channel_id) VALUES (\(client), \(rule), \(channel))", logger: testLogger)
+            }
+            #expect(try await job.run()["rules_fired"] == 3)
+            let fired = try await db.query(
+                "SELECT metric, triggered_value FROM alert_rule_history WHERE machine_id = \(busy) ORDER BY metric", logger: testLogger
+            ).decode((String, Double).self).reduce(into: [String]()) { $0.append("\($1.0)=\($1.1)") }
+            #expect(fired == ["db_cache_hit_ratio=82.0", "db_connections=150.0", "db_replication_lag_ms=1500.0"], "\(fired)")
+            let deliveries = try await redis.listRange(NotificationQueues.delivery)
+            #expect(deliveries.count == 3 && deliveries.allSatisfy { $0.contains("\"database_alert\"") }, "\(deliveries)")
+            #expect(deliveries.contains { $0.contains("\"unit\":\" ms\"") }, "the lag in milliseconds")
+        }
+    }
 }

@@ -14,6 +14,9 @@ public enum AlertType: String, Codable, Sendable, CaseIterable {
     case highRAM = "high_ram"
     /// A temperature rule's alert (rules only: channels do not subscribe to it by type).
     case highTemperature = "high_temperature"
+    /// A database rule's alert (`db_connections`, `db_cache_hit_ratio`, `db_replication_lag_ms`;
+    /// rules only, like temperatures).
+    case databaseAlert = "database_alert"
     case diskCritical = "disk_critical"
     case smartWarning = "smart_warning"
     case bruteForce = "brute_force"
@@ -39,6 +42,8 @@ public struct AlertNotification: Codable, Sendable, Equatable {
     /// The measured value and the rule's threshold, for metric alerts (percent).
     public var value: Double?
     public var threshold: Double?
+    /// The unit of `value` and `threshold` when not a percentage (" ms", " °C"; "" for a count).
+    public var unit: String?
     public var severity: String?
     /// Free text: a rule's name, a test message, details.
     public var message: String?
@@ -51,7 +56,7 @@ public struct AlertNotification: Codable, Sendable, Equatable {
         alertType: AlertType, clientName: String, language: String, occurredAt: Date = Date(), machineName: String? = nil,
         lastSeen: Date? = nil, os: String? = nil, ip: String? = nil, agentVersion: String? = nil, agentChannel: String? = nil,
         value: Double? = nil, threshold: Double? = nil, severity: String? = nil, message: String? = nil, dashboardURL: String? = nil,
-        title: String? = nil
+        title: String? = nil, unit: String? = nil
     ) {
         self.alertType = alertType
         self.clientName = clientName
@@ -69,11 +74,12 @@ public struct AlertNotification: Codable, Sendable, Equatable {
         self.message = message
         self.dashboardURL = dashboardURL
         self.title = title
+        self.unit = unit
     }
 
     enum CodingKeys: String, CodingKey {
         case alertType = "alert_type", clientName = "client_name", language, occurredAt = "occurred_at"
         case machineName = "machine_name", lastSeen = "last_seen", os, ip, agentVersion = "agent_version"
-        case agentChannel = "agent_channel", value, threshold, severity, message, dashboardURL = "dashboard_url", title
+        case agentChannel = "agent_channel", value, threshold, severity, message, dashboardURL = "dashboard_url", title, unit
     }
 }

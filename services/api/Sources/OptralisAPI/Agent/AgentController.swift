@@ -12,6 +12,7 @@ struct AgentController {
     let certificates: CertificateRepository
     let heartbeats: HeartbeatService
     let settings: CollectionSettingsRepository
+    let databases: DatabaseTargets
     let catalog: AgentCatalog
     let collect: CollectController
     let logger: Logger
@@ -22,7 +23,9 @@ struct AgentController {
         let forceCollect: Bool
         /// This gateway takes `POST /agent/collect/batch` (an agent sends singles without it).
         let collectBatch = true
-        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect", collectBatch = "collect_batch" }
+        /// The databases this machine's agent collects from (`/api/databases`, Pro+), passwords included.
+        let databases: [DatabaseTarget]
+        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect", collectBatch = "collect_batch", databases }
     }
     /// `GET /agent/config`: everything the agent takes from the server, in one document.
     struct AgentConfig: ResponseEncodable {
@@ -37,8 +40,9 @@ struct AgentController {
         let configSyncInterval = 300
         let collectBatch = true
         let serverTime: Date
+        let databases: [DatabaseTarget]
         enum CodingKeys: String, CodingKey {
-            case machineID = "machine_id", clientID = "client_id", collectors, source, forceCollect = "force_collect"
+            case machineID = "machine_id", clientID = "client_id", collectors, source, forceCollect = "force_collect", databases
             case maintenanceMode = "maintenance_mode", updateChannel = "update_channel", heartbeatInterval = "heartbeat_interval"
             case configSyncInterval = "config_sync_interval", collectBatch = "collect_batch", serverTime = "server_time"
         }
@@ -61,14 +65,15 @@ struct AgentController {
         let agent = router.group("agent").add(middleware: AgentAuthMiddleware(statuses: statuses, identities: ConnectionIdentities(), logger: logger))
             .add(middleware: AgentLicenceMiddleware(licences: licences))
         agent.get("config/collectors") { _, context -> CollectorConfig in
-            let (_, sync, resolved) = try await synchronise(context)
-            return CollectorConfig(collectors: resolved.collectors, forceCollect: sync.forceCollect)
+            let (machine, sync, resolved) = try await synchronise(context)
+            return CollectorConfig(collectors: resolved.collectors, forceCollect: sync.forceCollect, databases: try await databases.forAgent(machine))
         }
         agent.get("config") { _, context -> AgentConfig in
             let (machine, sync, resolved) = try await synchronise(context)
             return AgentConfig(
                 machineID: machine.machineID, clientID: machine.clientID, collectors: resolved.collectors, source: resolved.source,
-                forceCollect: sync.forceCollect, maintenanceMode: sync.maintenance, updateChannel: sync.channel, serverTime: Date())
+                forceCollect: sync.forceCollect, maintenanceMode: sync.maintenance, updateChannel: sync.channel, serverTime: Date(),
+                databases: try await databases.forAgent(machine))
         }
         agent.get("ping") { _, context -> Ping in
             let machine = try context.requireAgent()

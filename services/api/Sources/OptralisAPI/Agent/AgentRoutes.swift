@@ -11,6 +11,7 @@ extension APIDependencies {
                 reconnectWindow: ReconnectWindow(rate: configuration.agentReconnectRate, client: postgres, logger: logger), queues: queues,
                 activity: activity, publicURL: configuration.publicURL, logger: logger),
             settings: CollectionSettingsRepository(client: postgres, logger: logger),
+            databases: DatabaseTargets(store: DatabaseStore(client: postgres, logger: logger), sealer: configuration.credentialSealer),
             catalog: catalog,
             collect: CollectController(committer: CollectCommitter(writer: CollectWriter(client: postgres, logger: logger), logger: logger)),
             logger: logger)

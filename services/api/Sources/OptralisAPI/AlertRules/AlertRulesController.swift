@@ -8,7 +8,9 @@ struct AlertRulesController {
     let rules: AlertRuleRepository
     let activity: ActivityLogger
 
-    static let metrics = ["cpu", "ram", "disk", "temperature", "offline_minutes"]
+    /// The `db_*` metrics: a machine's monitored databases (docs/databases.md), the busiest
+    /// connection count, the lowest cache hit ratio, the longest replication lag (ms).
+    static let metrics = ["cpu", "ram", "disk", "temperature", "offline_minutes", "db_connections", "db_cache_hit_ratio", "db_replication_lag_ms"]
     static let operators = [">", "<", ">=", "<=", "=="]
     static let severities = ["low", "warning", "critical"]
 

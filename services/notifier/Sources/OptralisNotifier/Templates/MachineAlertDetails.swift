@@ -33,7 +33,11 @@ struct MachineAlertDetails: Sendable, Equatable {
         agentVersion = Self.agent(Self.clean(alert.agentVersion), Self.clean(alert.agentChannel))
         // Temperatures are degrees, every other metric a percentage.
         let degrees = alert.alertType == .highTemperature
-        func figure(_ value: Double) -> String { degrees ? l.degrees(value) : l.percent(value) }
+        func figure(_ value: Double) -> String {
+            // A database rule's figure carries its own unit (a count, milliseconds).
+            if let unit = alert.unit, !degrees { return WebhookAlertContent.number(value) + unit }
+            return degrees ? l.degrees(value) : l.percent(value)
+        }
         metric = alert.value.map { value in
             alert.threshold.map { "\(figure(value)) (\(l.labelled(l.t("seuil", "threshold"), figure($0))))" } ?? figure(value)
         }
@@ -67,6 +71,7 @@ struct MachineAlertDetails: Sendable, Equatable {
         case .highCPU: l.t("CPU élevé", "High CPU")
         case .highRAM: l.t("RAM élevée", "High RAM")
         case .highTemperature: l.t("Température élevée", "High temperature")
+        case .databaseAlert: l.t("Alerte base de données", "Database alert")
         case .diskCritical: l.t("Disque critique", "Critical disk")
         case .smartWarning: l.t("Alerte SMART", "SMART warning")
         case .bruteForce: l.t("Tentative de brute force", "Brute-force attempt")
@@ -79,7 +84,7 @@ struct MachineAlertDetails: Sendable, Equatable {
     var statusColor: String {
         switch alertType {
         case .machineOnline: EmailTemplate.Accent.green
-        case .highCPU, .highRAM, .highTemperature, .smartWarning: EmailTemplate.Accent.amber
+        case .highCPU, .highRAM, .highTemperature, .databaseAlert, .smartWarning: EmailTemplate.Accent.amber
         case .test, .aiAnalysis: EmailTemplate.Accent.orange
         case .machineOffline, .diskCritical, .bruteForce, nil: EmailTemplate.Accent.red
         }

@@ -60,7 +60,7 @@ struct WebhookAlertContent: Sendable {
         ip = Self.fact(alert.ip, max: WebhookLimits.maxShortFact)
         agentVersion = Self.fact(alert.agentVersion, max: WebhookLimits.maxShortFact)
         agentChannel = Self.fact(alert.agentChannel, max: WebhookLimits.maxShortFact)
-        metric = Self.metric(value: alert.value, threshold: alert.threshold, french: french, unit: alert.alertType == .highTemperature ? " °C" : nil)
+        metric = Self.metric(value: alert.value, threshold: alert.threshold, french: french, unit: alert.alertType == .highTemperature ? " °C" : alert.unit)
         notice =
             alert.alertType != .test ? nil
             : french
@@ -84,6 +84,7 @@ struct WebhookAlertContent: Sendable {
         case .highCPU: french ? "🟠 CPU ÉLEVÉ" : "🟠 HIGH CPU"
         case .highRAM: french ? "🟠 RAM ÉLEVÉE" : "🟠 HIGH RAM"
         case .highTemperature: french ? "🟠 TEMPÉRATURE ÉLEVÉE" : "🟠 HIGH TEMPERATURE"
+        case .databaseAlert: french ? "🟠 ALERTE BASE DE DONNÉES" : "🟠 DATABASE ALERT"
         case .diskCritical: french ? "🔴 DISQUE CRITIQUE" : "🔴 CRITICAL DISK"
         case .smartWarning: french ? "🟡 ALERTE SMART" : "🟡 SMART ALERT"
         case .bruteForce: french ? "🔴 TENTATIVE BRUTE FORCE" : "🔴 BRUTE FORCE ATTEMPT"
@@ -132,7 +133,7 @@ struct WebhookAlertContent: Sendable {
         switch type {
         case .machineOffline, .diskCritical, .bruteForce: "🔴"
         case .machineOnline: "🟢"
-        case .highCPU, .highRAM, .highTemperature: "🟠"
+        case .highCPU, .highRAM, .highTemperature, .databaseAlert: "🟠"
         case .smartWarning: "🟡"
         case .test: "🧪"
         case .aiAnalysis: "🤖"
@@ -178,6 +179,7 @@ struct WebhookAlertContent: Sendable {
         case .highCPU: french ? "Utilisation CPU élevée" : "High CPU usage"
         case .highRAM: french ? "Utilisation RAM élevée" : "High RAM usage"
         case .highTemperature: french ? "Température élevée" : "High temperature"
+        case .databaseAlert: french ? "Alerte base de données" : "Database alert"
         case .diskCritical: french ? "Espace disque critique" : "Critical disk space"
         case .smartWarning: french ? "Alerte SMART" : "SMART alert"
         case .bruteForce: french ? "Tentative de brute force" : "Brute-force attempt"

@@ -44,7 +44,7 @@ public enum WebhookPayloads {
         switch type {
         case .machineOffline, .diskCritical, .bruteForce: 15_680_580
         case .machineOnline: 2_278_750
-        case .highCPU, .highRAM, .highTemperature: 16_347_926
+        case .highCPU, .highRAM, .highTemperature, .databaseAlert: 16_347_926
         case .smartWarning: 16_096_779
         case .test, .aiAnalysis: 3_900_150
         }
@@ -74,7 +74,7 @@ public enum WebhookPayloads {
         switch type {
         case .machineOffline, .diskCritical, .bruteForce: "attention"
         case .machineOnline: "good"
-        case .highCPU, .highRAM, .highTemperature, .smartWarning: "warning"
+        case .highCPU, .highRAM, .highTemperature, .databaseAlert, .smartWarning: "warning"
         case .test, .aiAnalysis: "accent"
         }
     }

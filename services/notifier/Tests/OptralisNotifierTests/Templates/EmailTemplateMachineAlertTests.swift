@@ -71,6 +71,13 @@ struct EmailTemplateMachineAlertTests {
         hot.threshold = 85
         #expect(render(hot).text.contains("Statut : Température élevée") && render(hot).text.contains("Valeur : 91 °C (seuil : 85 °C)"))
         #expect(render(hot, "en").text.contains("Value: 91 °C (threshold: 85 °C)"))
+        // A database rule's figure in its own unit: milliseconds, or a plain count.
+        var lag = F.alert(full: false, type: .databaseAlert)
+        (lag.value, lag.threshold, lag.unit) = (1500, 1000, " ms")
+        #expect(render(lag, "en").text.contains("Status: Database alert") && render(lag, "en").text.contains("Value: 1500 ms (threshold: 1000 ms)"),
+                "\(render(lag, "en").text)")
+        (lag.value, lag.threshold, lag.unit) = (150, 100, "")
+        #expect(render(lag).text.contains("Valeur : 150 (seuil : 100)"), "\(render(lag).text)")
     }
 
     @Test func a_job_without_an_alert_reads_its_variables() {

@@ -86,11 +86,21 @@ struct MachineAlertJob: Sendable {
                 FROM metrics WHERE recorded_at > now() - INTERVAL '15 minutes' ORDER BY machine_id, recorded_at DESC
             ), disks AS (
                 SELECT machine_id, max(used_percent)::float8 AS used FROM disk_info WHERE recorded_at > now() - INTERVAL '15 minutes' GROUP BY machine_id
+            ), databases AS (
+                -- The latest sample of each database a machine collects: the busiest, the coldest
+                -- cache and the longest lag of them stand for the machine.
+                SELECT machine_id, max(connections_active + connections_idle)::float8 AS connections, min(cache_hit_ratio) AS cache_hit,
+                       max(replication_lag_ms) AS lag
+                FROM (SELECT DISTINCT ON (database_id) * FROM database_metrics WHERE recorded_at > now() - INTERVAL '15 minutes'
+                      ORDER BY database_id, recorded_at DESC) s
+                GROUP BY machine_id
             ), candidates AS (
                 SELECT r.id AS rule_id, r.client_id, m.id AS machine_id, r.name, r.metric, r.operator, r.threshold, r.severity,
                        CASE r.metric
                            WHEN 'cpu' THEN l.cpu_percent WHEN 'ram' THEN l.ram_percent WHEN 'temperature' THEN l.cpu_temp
                            WHEN 'disk' THEN d.used WHEN 'offline_minutes' THEN extract(epoch FROM now() - m.last_seen) / 60
+                           WHEN 'db_connections' THEN db.connections WHEN 'db_cache_hit_ratio' THEN db.cache_hit
+                           WHEN 'db_replication_lag_ms' THEN db.lag
                        END AS value,
                        r.cooldown_minutes
                 FROM alert_rules r
@@ -98,6 +108,7 @@ struct MachineAlertJob: Sendable {
                                 AND (r.group_id IS NULL OR m.group_id = r.group_id)
                 LEFT JOIN latest l ON l.machine_id = m.id
                 LEFT JOIN disks d ON d.machine_id = m.id
+                LEFT JOIN databases db ON db.machine_id = m.id
                 WHERE r.enabled AND NOT (m.maintenance_mode AND (m.maintenance_until IS NULL OR m.maintenance_until > now()))
                   AND (r.metric = 'offline_minutes' OR m.last_seen >= now() - \(Int(offlineAfter.components.seconds)) * INTERVAL '1 second')
             ), firing AS (
@@ -137,12 +148,14 @@ struct MachineAlertJob: Sendable {
                 case "disk": .diskCritical
                 case "offline_minutes": .machineOffline
                 case "temperature": .highTemperature
+                case "db_connections", "db_cache_hit_ratio", "db_replication_lag_ms": .databaseAlert
                 default: .highCPU
                 }
             let alert = AlertNotification(
                 alertType: type, clientName: row.13, language: row.14, machineName: row.9, lastSeen: row.10, os: row.11, ip: row.12,
                 value: (row.8 * 10).rounded() / 10, threshold: row.6, severity: row.7 == "low" ? "info" : row.7,
-                message: "\(row.3) (\(row.4) \(row.5) \(row.6))", dashboardURL: "\(publicURL)/machines/\(row.2.uuidString.lowercased())")
+                message: "\(row.3) (\(row.4) \(row.5) \(row.6))", dashboardURL: "\(publicURL)/machines/\(row.2.uuidString.lowercased())",
+                unit: Self.units[row.4])
             for channel in row.15 {
                 try await queues.enqueue(ChannelDelivery(channelID: channel, clientID: row.0, notification: alert, machineID: row.2, ruleID: row.1))
                 deliveries += 1
@@ -150,6 +163,11 @@ struct MachineAlertJob: Sendable {
         }
         return (rows.count, deliveries)
     }
+}
+
+extension MachineAlertJob {
+    /// The database metrics' units (the others are percentages or degrees).
+    static let units = ["db_connections": "", "db_replication_lag_ms": " ms"]
 }
 
 extension String {

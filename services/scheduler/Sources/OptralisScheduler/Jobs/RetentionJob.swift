@@ -15,7 +15,7 @@ struct RetentionJob: Sendable {
     static let licensed: [(table: String, column: String, events: Bool)] = [
         ("metrics", "recorded_at", false), ("disk_info", "recorded_at", false), ("smart_data", "recorded_at", false),
         ("event_logs", "recorded_at", true), ("metrics_hourly", "bucket", false), ("disk_hourly", "bucket", false),
-        ("network_hourly", "bucket", false),
+        ("network_hourly", "bucket", false), ("database_metrics", "recorded_at", false),
     ]
 
     /// Fixed-retention tables ("Tables avec rétention fixe"): name, time column, days.

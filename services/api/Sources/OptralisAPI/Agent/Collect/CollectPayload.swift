@@ -2,9 +2,10 @@ import Foundation
 import OptralisCore
 import OptralisServer
 
-/// What `POST /agent/collect` accepts: the eight collectors of the spec, plus `events`.
+/// What `POST /agent/collect` accepts: the eight collectors of the spec, plus `events` and
+/// `databases` (the monitored databases' figures, Pro+).
 enum CollectKind: String, CaseIterable, Sendable, Codable {
-    case metrics, storage, storageHealth = "storage_health", network, services, security, software, patches, events
+    case metrics, storage, storageHealth = "storage_health", network, services, security, software, patches, events, databases
 }
 
 enum CollectorData: Sendable {
@@ -17,6 +18,7 @@ enum CollectorData: Sendable {
     case software(SoftwareReport)
     case patches(PatchesReport)
     case events(EventsReport)
+    case databases(DatabasesReport)
 }
 
 /// One `POST /agent/collect` body:
@@ -78,6 +80,7 @@ struct CollectPayload: Sendable {
             case .software: data = .software(try container.decode(SoftwareReport.self, forKey: .data))
             case .patches: data = .patches(try container.decode(PatchesReport.self, forKey: .data))
             case .events: data = .events(try container.decode(EventsReport.self, forKey: .data))
+            case .databases: data = .databases(try container.decode(DatabasesReport.self, forKey: .data))
             }
         }
     }

@@ -19,6 +19,8 @@ struct CollectRows {
     /// Latest per (machine, collector): a batch can hold two posts of one collector.
     var snapshots: [SnapshotKey: SnapshotRow] = [:]
     var inventory: [UUID: InventoryRow] = [:]
+    /// The monitored databases' samples (`database_metrics`, and the latest on `monitored_databases`).
+    var databases: [DatabaseRow] = []
 
     struct SnapshotKey: Hashable { let machineID: UUID; let kind: CollectKind }
 
@@ -65,6 +67,8 @@ struct CollectRows {
             updateInventory { $0.patches = report }
         case .events(let report):
             events += report.events.map { EventRow(machine: machine, event: $0) }
+        case .databases(let report):
+            databases += report.databases.map { DatabaseRow(machine: machine, at: at, sample: $0) }
         }
     }
 }
@@ -129,6 +133,33 @@ struct MetricRow: JSONRow {
             row.field(name, value)
         }
         row.field("process_count", processCount.map(Int64.init))
+    }
+}
+
+/// A `database_metrics` row; the statement keeps it only when the database is set on this machine.
+struct DatabaseRow: Encodable {
+    let machineId: UUID
+    let recordedAt: Date
+    let sample: DatabaseSample
+
+    init(machine: UUID, at: Date, sample: DatabaseSample) {
+        machineId = machine
+        recordedAt = at
+        var sample = sample
+        sample.slowQueries = sample.slowQueries.prefix(20).map { SlowQuery(query: clip($0.query, 1_000), calls: $0.calls, meanMs: $0.meanMs) }
+        sample.missing = sample.missing.map { clip($0, 300) }
+        sample.error = clip(sample.error, 1_000)
+        self.sample = sample
+    }
+
+    enum CodingKeys: String, CodingKey { case machineId = "machine_id", recordedAt = "recorded_at" }
+
+    /// The sample's own fields, with the machine and the time beside them.
+    func encode(to encoder: any Encoder) throws {
+        try sample.encode(to: encoder)
+        var row = encoder.container(keyedBy: CodingKeys.self)
+        try row.encode(machineId, forKey: .machineId)
+        try row.encode(recordedAt, forKey: .recordedAt)
     }
 }
 

@@ -52,6 +52,19 @@ enum CollectValidation {
             try count(report.users, "data.users", maximum: maximumItems)
         case .patches(let report):
             try count(report.pendingUpdates, "data.pending_updates", maximum: maximumItems)
+        case .databases(let report):
+            try count(report.databases, "data.databases", maximum: 1_000)
+            for (index, sample) in report.databases.enumerated() {
+                let path = "data.databases[\(index)]"
+                try nonNegative([sample.connectionsActive.map(Int64.init), sample.connectionsIdle.map(Int64.init), sample.slowQueriesCount, sample.deadlocksCount], path)
+                try require((sample.connectionsActive ?? 0) <= Int(Int32.max) && (sample.connectionsIdle ?? 0) <= Int(Int32.max), path, "connections out of range")
+                for value in [sample.queryTimeAvgMs, sample.replicationLagMs] {
+                    try require(value.map { $0 >= 0 && $0.isFinite } ?? true, path, "times must not be negative")
+                }
+                if let ratio = sample.cacheHitRatio { try percent(ratio, "\(path).cache_hit_ratio") }
+                try count(sample.slowQueries, "\(path).slow_queries", maximum: 100)
+                try count(sample.missing, "\(path).missing", maximum: 100)
+            }
         case .events(let report):
             try count(report.events, "data.events", maximum: 10_000)
             for (index, event) in report.events.enumerated() {

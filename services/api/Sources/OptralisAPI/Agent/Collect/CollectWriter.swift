@@ -136,6 +136,8 @@ struct CollectWriter: Sendable {
             (rows.events, rows.events.isEmpty),
             (Array(rows.snapshots.values), rows.snapshots.isEmpty),
             (Array(rows.inventory.values), rows.inventory.isEmpty),
+            (rows.databases, rows.databases.isEmpty),
+            (rows.databases, rows.databases.isEmpty),
         ]
         var parts: [String] = []
         var binds = PostgresBindings(capacity: tables.count)
@@ -241,11 +243,35 @@ enum CollectSQL {
     static let snapshots = insert(
         into: "machine_collector_data", "machine_id uuid, collector text, data jsonb, collected_at timestamptz",
         then: "ON CONFLICT (machine_id, collector) DO UPDATE SET data = EXCLUDED.data, collected_at = EXCLUDED.collected_at, updated_at = now()")
-    /// disk_info, smart_data, event_logs, machine_collector_data, machine_inventory: each
-    /// statement with its rows as `$1` … `$5`, the parameter it takes in a combined statement.
-    static let tables: [[String]] = [disks, smart, events, snapshots, inventory].map { sql in
-        (1...5).map { sql.replacingOccurrences(of: "$1::json", with: "$\($0)::json") }
+    /// disk_info, smart_data, event_logs, machine_collector_data, machine_inventory, the
+    /// databases' samples and latest: each statement with its rows as `$1` … `$7`, the parameter it
+    /// takes in a combined statement.
+    static let tables: [[String]] = [disks, smart, events, snapshots, inventory, databaseSamples, databaseLatest].map { sql in
+        (1...7).map { sql.replacingOccurrences(of: "$1::json", with: "$\($0)::json") }
     }
+
+    /// The columns of a monitored database's sample (``DatabaseRow``).
+    static let databaseColumns =
+        "database_id uuid, machine_id uuid, recorded_at timestamptz, connections_active int4, connections_idle int4, query_time_avg_ms float8, "
+            + "slow_queries_count int8, deadlocks_count int8, cache_hit_ratio float8, replication_lag_ms float8, slow_queries jsonb, missing jsonb, error text"
+    /// A sample is kept only for a database set on the posting machine: an agent cannot write
+    /// another machine's (or another client's) database. Counters as sent.
+    static let databaseSamples = """
+        INSERT INTO database_metrics (database_id, machine_id, recorded_at, connections_active, connections_idle, query_time_avg_ms,
+                                      slow_queries_count, deadlocks_count, cache_hit_ratio, replication_lag_ms)
+        SELECT r.database_id, r.machine_id, r.recorded_at, r.connections_active, r.connections_idle, r.query_time_avg_ms, r.slow_queries_count,
+               r.deadlocks_count, r.cache_hit_ratio, r.replication_lag_ms
+        FROM json_to_recordset($1::json) AS r(\(databaseColumns))
+        JOIN monitored_databases d ON d.id = r.database_id AND d.machine_id = r.machine_id
+        ON CONFLICT (database_id, recorded_at) DO NOTHING
+        """
+    /// The latest sample's slow queries, missing figures and error, on the database's row.
+    static let databaseLatest = """
+        UPDATE monitored_databases d SET slow_queries = COALESCE(s.slow_queries, '[]'), missing = COALESCE(s.missing, '[]'), last_error = s.error,
+               last_collected_at = s.recorded_at
+        FROM (SELECT DISTINCT ON (r.database_id) r.* FROM json_to_recordset($1::json) AS r(\(databaseColumns)) ORDER BY r.database_id, r.recorded_at DESC) s
+        WHERE d.id = s.database_id AND d.machine_id = s.machine_id AND (d.last_collected_at IS NULL OR d.last_collected_at <= s.recorded_at)
+        """
 
     static let inventoryRows = """
         INSERT INTO machine_inventory (machine_id) SELECT value::uuid FROM json_array_elements_text($1::json) ON CONFLICT (machine_id) DO NOTHING
