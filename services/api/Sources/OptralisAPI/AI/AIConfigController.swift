@@ -71,7 +71,7 @@ struct AIConfigController {
             let clientID = try await enterprise(context)
             let config = try await configs.config(clientID: clientID)
             guard config.autoDetectEnabled else {
-                throw AppError.badRequest("automatic detection is off for this client (auto_detect_enabled)", code: "AUTO_DETECT_DISABLED")
+                throw AIError.autoDetectDisabled
             }
             let counts = try await configs.autoClassify(clientID: clientID, custom: config.customPatterns)
             await activity.record(

@@ -68,7 +68,7 @@ struct AIProxyController {
             answer = try await http.send(OutboundRequest(
                 method: method, url: target, headers: headers, body: method == .get ? nil : Array(buffer: body), timeout: .seconds(120)))
         } catch {
-            throw AppError.serviceUnavailable("the AI service is unreachable", code: "AI_UNAVAILABLE")
+            throw AIError.unavailable
         }
         var fields = HTTPFields()
         for name in ["Content-Type", "Content-Disposition", "Retry-After", "Cache-Control", "X-Optralis-Code", "X-Optralis-Last-Analysis"] {

@@ -96,7 +96,7 @@ struct AutomationController {
             }
             guard let schedule = body.schedule else { throw APIError.validation("schedule is required (a cron expression, e.g. \"0 8 * * *\")") }
             guard try await routines.count(clientID: clientID) < AutomationRules.maximumRoutines else {
-                throw AppError.badRequest("a client can have at most \(AutomationRules.maximumRoutines) routines", code: "ROUTINE_LIMIT_REACHED")
+                throw AIError.routineLimitReached
             }
             let input = try await routineInput(type: type, schedule: schedule, enabled: body.enabled ?? true, config: body.config, clientID: clientID)
             let identity = try context.requireIdentity()
@@ -146,7 +146,7 @@ struct AutomationController {
                 throw APIError.validation("trigger_type must be one of \(AutomationRules.triggerTypes.sorted().joined(separator: ", "))")
             }
             guard try await triggers.count(clientID: clientID) < AutomationRules.maximumTriggers else {
-                throw AppError.badRequest("a client can have at most \(AutomationRules.maximumTriggers) triggers", code: "TRIGGER_LIMIT_REACHED")
+                throw AIError.triggerLimitReached
             }
             let input = try await triggerInput(type: type, enabled: body.enabled ?? true, conditions: body.conditions, actions: body.actions, clientID: clientID)
             let created = try await triggers.create(input, clientID: clientID, userID: try context.requireIdentity().userID)

@@ -106,7 +106,7 @@ struct AdminController {
         group.post("license-types") { request, context -> Response in
             let record = try Self.validated(try await request.decode(as: LicenseTypeRepository.Record.self, context: context))
             guard let id = try await licenseTypes.insert(record), let created = try await licenseTypes.find(id: id) else {
-                throw AppError.conflict("a licence type with this code exists", code: "LICENSE_TYPE_EXISTS")
+                throw AdminError.licenseTypeExists
             }
             await activity.record(.system, "Type de licence créé", metadata: ["code": record.code], userID: try context.requireIdentity().userID, ip: context.clientIP)
             return try created.jsonResponse(from: request, context: context, status: .created)
@@ -125,7 +125,7 @@ struct AdminController {
             switch try await licenseTypes.delete(id: try context.parameters.require("id", as: UUID.self)) {
             case .deleted: return .noContent
             case .notFound: throw APIError.notFound("licence type")
-            case .inUse(let count): throw AppError.conflict("\(count) client(s) use this licence type", code: "LICENSE_TYPE_IN_USE")
+            case .inUse(let count): throw AdminError.licenseTypeInUse(clients: count)
             }
         }
     }

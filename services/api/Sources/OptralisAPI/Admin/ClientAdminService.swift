@@ -101,7 +101,7 @@ struct ClientAdminService: Sendable {
             var user = admin
             user.clientID = clientID
             guard let adminID = try await users.insert(user, on: connection) else {
-                throw AppError.conflict("a user with this email already exists", code: "EMAIL_EXISTS")
+                throw APIError.emailExists
             }
             return (clientID, adminID)
         }

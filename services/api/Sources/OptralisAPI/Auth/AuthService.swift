@@ -163,7 +163,7 @@ struct AuthService: Sendable {
     func changePassword(identity: Identity, current: String, new: String, origin: Origin) async throws -> SessionTokens {
         guard let user = try await users.find(id: identity.userID) else { throw APIError.notAuthenticated }
         guard try await hasher.verify(current, hash: user.passwordHash) else {
-            throw AppError.unauthorized("current password is incorrect", code: "INVALID_PASSWORD")
+            throw AuthError.incorrectCurrentPassword
         }
         try PasswordPolicy.validate(new)
         guard new != current else { throw APIError.validation("the new password must differ from the current one") }
@@ -181,24 +181,24 @@ struct AuthService: Sendable {
 
     private func ensureEmailQueue() async throws {
         guard let emails else {
-            throw AppError.serviceUnavailable("email queue unavailable (REDIS_URL is not set)", code: "EMAIL_QUEUE_UNAVAILABLE")
+            throw APIError.emailQueueNotConfigured
         }
         do {
             try await emails.ping()
         } catch {
-            throw AppError.serviceUnavailable("email queue unavailable, try again shortly", code: "EMAIL_QUEUE_UNAVAILABLE")
+            throw APIError.emailQueueBusy
         }
     }
 
     func enqueueEmail(_ job: EmailJob) async throws {
         guard let emails else {
-            throw AppError.serviceUnavailable("email queue unavailable (REDIS_URL is not set)", code: "EMAIL_QUEUE_UNAVAILABLE")
+            throw APIError.emailQueueNotConfigured
         }
         do {
             try await emails.enqueue(job)
         } catch {
             logger.error("email job not queued", metadata: ["type": "\(job.type)", "error": "\(error)"])
-            throw AppError.serviceUnavailable("email queue unavailable, try again shortly", code: "EMAIL_QUEUE_UNAVAILABLE")
+            throw APIError.emailQueueBusy
         }
     }
 

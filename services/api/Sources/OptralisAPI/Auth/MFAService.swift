@@ -27,7 +27,7 @@ struct MFAService: Sendable {
 
     func setup(_ identity: Identity) async throws -> Setup {
         guard let user = try await users.find(id: identity.userID) else { throw APIError.notAuthenticated }
-        guard !user.mfaEnabled else { throw AppError.badRequest("MFA is already enabled", code: "MFA_ALREADY_ENABLED") }
+        guard !user.mfaEnabled else { throw AuthError.mfaAlreadyEnabled }
         let secret = Base32.encode(SecureToken.randomBytes(20))
         let codes = (0..<Self.backupCodeCount).map { _ in SecureToken.digits(8) }
         try await mfa.beginSetup(userID: user.id, secret: secret, backupCodeHashes: codes.map(auth.secondFactor.backupCodeHash))
@@ -36,12 +36,12 @@ struct MFAService: Sendable {
 
     func verify(_ identity: Identity, code: String) async throws {
         guard let user = try await users.find(id: identity.userID) else { throw APIError.notAuthenticated }
-        guard !user.mfaEnabled else { throw AppError.badRequest("MFA is already enabled", code: "MFA_ALREADY_ENABLED") }
+        guard !user.mfaEnabled else { throw AuthError.mfaAlreadyEnabled }
         guard user.mfaSecret.flatMap(Base32.decode) != nil else {
-            throw AppError.badRequest("no MFA set-up in progress: call /api/users/mfa/setup first", code: "MFA_SETUP_NOT_FOUND")
+            throw AuthError.mfaSetupNotFound
         }
         guard try await auth.secondFactor.accept(code, for: user, backupCodes: false) else {
-            throw AppError.badRequest("invalid code", code: "INVALID_MFA_CODE")
+            throw AuthError.invalidMFACode
         }
         try await mfa.enable(userID: user.id)
         await activity.record(.user, "MFA activé", clientID: user.clientID, userID: user.id)
@@ -50,17 +50,17 @@ struct MFAService: Sendable {
     /// Needs the password and a current TOTP code or a backup code: a stolen session, or a
     /// password alone, cannot remove the second factor.
     func disable(_ identity: Identity, password: String, code: String?) async throws {
-        guard !password.isEmpty else { throw AppError.badRequest("password is required", code: "VALIDATION_ERROR") }
+        guard !password.isEmpty else { throw APIError.validation("password is required") }
         guard let user = try await users.find(id: identity.userID) else { throw APIError.notAuthenticated }
-        guard user.mfaEnabled else { throw AppError.badRequest("MFA is not enabled", code: "MFA_NOT_ENABLED") }
+        guard user.mfaEnabled else { throw AuthError.mfaNotEnabled }
         guard let code = code?.trimmingCharacters(in: .whitespaces), !code.isEmpty else {
-            throw AppError.badRequest("code is required: a current TOTP code or a backup code", code: "MFA_CODE_REQUIRED")
+            throw AuthError.mfaCodeRequired
         }
         guard try await hasher.verify(password, hash: user.passwordHash) else {
-            throw AppError.unauthorized("password is incorrect", code: "INVALID_PASSWORD")
+            throw AuthError.incorrectPassword
         }
         guard try await auth.secondFactor.accept(code, for: user) else {
-            throw AppError.unauthorized("invalid or already used code", code: "INVALID_MFA_CODE")
+            throw AuthError.usedMFACode
         }
         try await mfa.disable(userID: user.id)
         await activity.record(.user, "MFA désactivé", level: .warn, clientID: user.clientID, userID: user.id)

@@ -17,7 +17,7 @@ enum PasswordPolicy {
         if !password.contains(where: { !$0.isLetter && !$0.isNumber && !$0.isWhitespace }) { missing.append("a special character") }
         if password.utf8.count > 72 { missing.append("at most 72 bytes (bcrypt's limit)") }
         guard missing.isEmpty else {
-            throw AppError.validation("password must have " + missing.joined(separator: ", "), code: "WEAK_PASSWORD")
+            throw AuthError.weakPassword(missing: missing)
         }
     }
 

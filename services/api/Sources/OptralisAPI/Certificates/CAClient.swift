@@ -33,10 +33,10 @@ struct CAClient: Sendable {
         do {
             response = try await http.send(request)
         } catch {
-            throw AppError.serviceUnavailable("the certificate authority is unreachable", code: "CA_UNAVAILABLE")
+            throw CertificateError.caUnreachable
         }
         guard response.status == 201 else {
-            throw AppError.serviceUnavailable("the certificate authority refused (HTTP \(response.status))", code: "CA_UNAVAILABLE")
+            throw CertificateError.caRefused(status: response.status)
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
@@ -65,9 +65,9 @@ struct CAClient: Sendable {
         do {
             response = try await http.send(OutboundRequest(url: baseURL + path, headers: [("X-Internal-Token", token)], timeout: .seconds(10)))
         } catch {
-            throw AppError.serviceUnavailable("the certificate authority is unreachable", code: "CA_UNAVAILABLE")
+            throw CertificateError.caUnreachable
         }
-        guard response.status == 200 else { throw AppError.serviceUnavailable("the certificate authority refused (HTTP \(response.status))", code: "CA_UNAVAILABLE") }
+        guard response.status == 200 else { throw CertificateError.caRefused(status: response.status) }
         return response.body
     }
 
@@ -79,13 +79,13 @@ struct CAClient: Sendable {
         do {
             response = try await http.send(request)
         } catch {
-            throw AppError.serviceUnavailable("the certificate authority is unreachable", code: "CA_UNAVAILABLE")
+            throw CertificateError.caUnreachable
         }
         switch response.status {
         case status: return
-        case 404: throw AppError.notFound("certificate not found", code: "CERTIFICATE_NOT_FOUND")
-        case 409: throw AppError.conflict("the certificate cannot be restored (expired, or the machine has another active certificate)", code: "CERTIFICATE_CONFLICT")
-        default: throw AppError.serviceUnavailable("the certificate authority refused (HTTP \(response.status))", code: "CA_UNAVAILABLE")
+        case 404: throw CertificateError.notFound
+        case 409: throw CertificateError.notRestorable
+        default: throw CertificateError.caRefused(status: response.status)
         }
     }
 }

@@ -69,7 +69,7 @@ final class CertificatesController: Sendable {
             guard try await self.certificates.machineExists(id: machine, clientID: clientID) else { throw APIError.notFound("machine") }
             let reason = try await Self.reason(of: request, context: context)
             guard let serial = try await self.revoker.revokeActive(machineID: machine, clientID: clientID, reason: reason) else {
-                throw AppError.notFound("the machine has no active certificate", code: "CERTIFICATE_NOT_FOUND")
+                throw CertificateError.noActiveCertificate
             }
             await self.activity.record(
                 .certificate, "Certificat révoqué", level: .warn, metadata: ["serial": serial, "reason": reason.rawValue], clientID: clientID,
@@ -84,7 +84,7 @@ final class CertificatesController: Sendable {
             let machine = try context.parameters.require("id", as: UUID.self)
             guard try await self.certificates.machineExists(id: machine, clientID: clientID) else { throw APIError.notFound("machine") }
             guard let requestedAt = try await self.certificates.requestRenewal(machineID: machine, clientID: clientID) else {
-                throw AppError.notFound("the machine has no active certificate: re-install the agent with an install token", code: "CERTIFICATE_NOT_FOUND")
+                throw CertificateError.noActiveCertificateToRenew
             }
             await self.activity.record(.certificate, "Renouvellement du certificat demandé", clientID: clientID, userID: identity.userID, ip: context.clientIP)
             return Outcome(

@@ -45,6 +45,6 @@ struct CollectionSettingsRepository: Sendable {
         ).decode((Bool, Bool, String).self) {
             return row
         }
-        throw AppError.notFound("the machine no longer exists", code: "MACHINE_NOT_FOUND")
+        throw APIError.machineGone
     }
 }

@@ -75,7 +75,7 @@ struct CollectionSettingsStore: Sendable {
                 WHERE id = \(setting.id) AND client_id = \(setting.clientID) RETURNING \(unescaped: Self.columns)
                 """).first
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
-            throw AppError.notFound("the machine, group or label of this setting was not found", code: "NOT_FOUND")
+            throw AppError.notFound("the machine, group or label of this setting was not found")
         }
     }
 

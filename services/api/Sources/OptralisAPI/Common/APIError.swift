@@ -16,8 +16,13 @@ enum APIError {
     static let adminRequired = AppError.forbidden("admin access required", code: "FORBIDDEN")
     static let superAdminRequired = AppError.forbidden("super_admin access required", code: "FORBIDDEN")
     static let invalidResetToken = AppError.badRequest("invalid or expired reset token", code: "INVALID_RESET_TOKEN")
+    static let emailExists = AppError.conflict("a user with this email already exists", code: "EMAIL_EXISTS")
+    static let machineGone = AppError.notFound("the machine no longer exists", code: "MACHINE_NOT_FOUND")
+    static let emailQueueNotConfigured = emailQueueUnavailable("email queue unavailable (REDIS_URL is not set)")
+    static let emailQueueBusy = emailQueueUnavailable("email queue unavailable, try again shortly")
 
     static func forbidden(_ message: String) -> AppError { .forbidden(message, code: "FORBIDDEN") }
     static func notFound(_ what: String) -> AppError { .notFound("\(what) not found", code: "NOT_FOUND") }
     static func validation(_ message: String) -> AppError { .validation(message, code: "VALIDATION_ERROR") }
+    static func emailQueueUnavailable(_ message: String) -> AppError { .serviceUnavailable(message, code: "EMAIL_QUEUE_UNAVAILABLE") }
 }

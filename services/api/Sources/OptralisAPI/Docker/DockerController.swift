@@ -90,7 +90,7 @@ struct DockerController {
 
     private func requireEngine() throws -> DockerEngine {
         guard let engine else {
-            throw AppError.notFound("Docker administration is off: set DOCKER_SOCKET to the engine's socket (docs/admin.md)", code: "DOCKER_NOT_CONFIGURED")
+            throw DockerError.notConfigured
         }
         return engine
     }

@@ -38,17 +38,16 @@ struct DockerEngine: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch let error as CurlError where error.message.contains("response larger than") {
-            throw AppError.badGateway("the Docker Engine's answer is larger than \(maximumBytes) bytes", code: "DOCKER_ENGINE_ERROR")
+            throw DockerError.answerTooLarge(maximumBytes: maximumBytes)
         } catch {
-            throw AppError.serviceUnavailable("the Docker Engine cannot be reached on its socket", code: "DOCKER_UNAVAILABLE")
+            throw DockerError.unreachable
         }
         switch response.status {
         case 200..<400: return response
-        case 404: throw AppError.notFound(Self.message(response) ?? "no such container", code: "DOCKER_CONTAINER_NOT_FOUND")
-        case 409: throw AppError.conflict(Self.message(response) ?? "the Docker Engine refused the change", code: "DOCKER_CONFLICT")
+        case 404: throw DockerError.containerNotFound(engineMessage: Self.message(response))
+        case 409: throw DockerError.conflict(engineMessage: Self.message(response))
         default:
-            throw AppError.badGateway(
-                "the Docker Engine answered HTTP \(response.status)" + (Self.message(response).map { ": \($0)" } ?? ""), code: "DOCKER_ENGINE_ERROR")
+            throw DockerError.engineStatus(response.status, engineMessage: Self.message(response))
         }
     }
 
@@ -56,7 +55,7 @@ struct DockerEngine: Sendable {
     func json<T: Decodable>(_ type: T.Type, _ path: String, query: [(String, String)] = []) async throws -> T {
         let response = try await send(.get, path, query: query)
         guard let value = try? JSONDecoder().decode(T.self, from: Data(response.body)) else {
-            throw AppError.badGateway("the Docker Engine's answer to \(path) is not the expected JSON", code: "DOCKER_ENGINE_ERROR")
+            throw DockerError.unexpectedAnswer(path: path)
         }
         return value
     }

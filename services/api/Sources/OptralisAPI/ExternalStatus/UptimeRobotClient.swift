@@ -30,18 +30,18 @@ struct UptimeRobotClient: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw AppError.badGateway("UptimeRobot cannot be reached", code: "UPTIMEROBOT_UNAVAILABLE")
+            throw ExternalStatusError.uptimeRobotUnreachable
         }
         guard response.status == 200 else {
-            throw AppError.badGateway("UptimeRobot answered HTTP \(response.status)", code: "UPTIMEROBOT_UNAVAILABLE")
+            throw ExternalStatusError.uptimeRobotStatus(response.status)
         }
         guard let answer = try? JSONDecoder().decode(UptimeRobotAnswer.self, from: Data(response.body)) else {
-            throw AppError.badGateway("UptimeRobot's answer is not the getMonitors JSON", code: "UPTIMEROBOT_UNAVAILABLE")
+            throw ExternalStatusError.uptimeRobotNotJSON
         }
         guard answer.stat == "ok", let monitors = answer.monitors else {
             // Only the error's type: its `passed_value` may be the key.
             let type = answer.error?.type.flatMap { $0.count <= 64 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0 == "_") } ? $0 : nil }
-            throw AppError.badGateway("UptimeRobot refused the request" + (type.map { " (\($0))" } ?? ""), code: "UPTIMEROBOT_REFUSED")
+            throw ExternalStatusError.uptimeRobotRefused(type: type)
         }
         return monitors
     }

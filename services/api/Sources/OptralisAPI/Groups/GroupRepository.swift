@@ -70,6 +70,6 @@ struct GroupRepository: Sendable {
     }
 
     private func unique<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
-        try await MachinePlacement.uniqueName("group", name, code: "GROUP_EXISTS", body)
+        try await MachinePlacement.uniqueName(GroupError.exists(name), body)
     }
 }

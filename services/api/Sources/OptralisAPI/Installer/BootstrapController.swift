@@ -63,15 +63,13 @@ struct BootstrapController {
             switch outcome {
             case .invalidToken:
                 await activity.record(.machine, "Enrôlement refusé : token invalide", level: .warn, metadata: ["hostname": hostname], ip: context.clientIP)
-                throw AppError.unauthorized("invalid, expired or used-up install token", code: "INVALID_INSTALL_TOKEN")
+                throw InstallerError.invalidInstallToken
             case .machineActive(let machineID, let token):
                 await activity.record(
                     .machine, "Ré-enrôlement refusé : machine active", level: .warn,
                     metadata: ["hostname": hostname, "machine_id": machineID.uuidString.lowercased(), "token_id": token.id.uuidString.lowercased()],
                     clientID: token.clientID, ip: context.clientIP)
-                throw AppError.conflict(
-                    "this machine is active (valid certificate, seen within \(EnrolmentRepository.activeMinutes) minutes): re-enrolling it needs an install token created with allow_reenrolment",
-                    code: "MACHINE_ACTIVE")
+                throw InstallerError.machineActive
             case .enrolled(let result):
                 enrolled = result
             }

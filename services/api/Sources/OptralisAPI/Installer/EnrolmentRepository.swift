@@ -94,7 +94,7 @@ struct EnrolmentRepository: Sendable {
                     """, logger: logger
                 ).decode((Int, Int?).self).reduce(into: (0, Int?.none)) { $0 = ($1.0, $1.1) }
                 if let limit, count >= limit {
-                    throw AppError.forbidden("the licence allows \(limit) machines", code: "LICENSE_MACHINE_LIMIT")
+                    throw LicenceError.machineLimit(limit)
                 }
                 for try await id in try await connection.query(
                     """

@@ -25,7 +25,7 @@ struct ReenrolmentNotice: Sendable {
 
     func send(_ event: Event) async {
         do {
-            guard let queues else { throw AppError.serviceUnavailable("REDIS_URL is not set", code: "EMAIL_QUEUE_UNAVAILABLE") }
+            guard let queues else { throw APIError.emailQueueUnavailable("REDIS_URL is not set") }
             for admin in try await machines.admins(clientID: event.clientID) {
                 let (subject, text) = Self.message(event, language: admin.language)
                 try await queues.enqueue(EmailJob(

@@ -67,7 +67,7 @@ struct LabelRepository: Sendable {
             return try await labels(
                 "INSERT INTO labels (client_id, key, color) VALUES (\(clientID), \(key), \(color)) RETURNING id, client_id, key, color, created_at")[0]
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            throw AppError.conflict("a label with the key \"\(key)\" exists", code: "LABEL_EXISTS")
+            throw LabelError.exists(key: key)
         }
     }
 
@@ -79,7 +79,7 @@ struct LabelRepository: Sendable {
                 WHERE id = \(id) AND client_id = \(clientID) RETURNING id, client_id, key, color, created_at
                 """).first
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            throw AppError.conflict("a label with the key \"\(key ?? "")\" exists", code: "LABEL_EXISTS")
+            throw LabelError.exists(key: key ?? "")
         }
     }
 
@@ -107,7 +107,7 @@ struct LabelRepository: Sendable {
                 """, logger: logger
             ).decode(Int.self).reduce(into: 0) { $0 = $1 }
             guard full == 0 else {
-                throw AppError.badRequest("a machine can carry at most \(Self.maximumPerMachine) labels", code: "LABEL_LIMIT_REACHED")
+                throw LabelError.limitReached
             }
             return try await connection.query(
                 """

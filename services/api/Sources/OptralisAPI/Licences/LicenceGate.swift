@@ -26,8 +26,7 @@ struct LicenceGate: Sendable {
     func require(_ tier: Tier, clientID: UUID) async throws {
         let client = try await settings.settings(clientID)
         guard client.tierLevel >= tier.rawValue else {
-            throw AppError.forbidden(
-                "this feature needs the \(tier.name) licence or above (this client has \(client.licenseName))", code: "PREMIUM_REQUIRED")
+            throw LicenceError.premiumRequired(tier: tier.name, clientLicence: client.licenseName)
         }
     }
 }

@@ -34,8 +34,8 @@ final class LicenceStatusCache: Sendable {
         guard let clientID else { return }
         switch try await status(of: clientID, fresh: fresh) {
         case .active: return
-        case .suspended: throw AppError.forbidden("the client's licence is suspended: contact your administrator", code: "LICENSE_SUSPENDED")
-        case .expired: throw AppError.forbidden("the client's licence has expired: contact your administrator", code: "LICENSE_EXPIRED")
+        case .suspended: throw LicenceError.suspended
+        case .expired: throw LicenceError.expired
         }
     }
 }

@@ -26,12 +26,12 @@ struct MachinePlacement: Sendable {
     }
 
     /// Runs an insert or update of a named set, a unique violation (the name is taken in the
-    /// client) becoming 409 `code`.
-    static func uniqueName<T>(_ kind: String, _ name: String, code: String, _ body: () async throws -> T) async throws -> T {
+    /// client) becoming `conflict`, a 409.
+    static func uniqueName<T>(_ conflict: AppError, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            throw AppError.conflict("a \(kind) named \"\(name)\" exists", code: code)
+            throw conflict
         }
     }
 }

@@ -74,7 +74,7 @@ struct ChannelService: Sendable {
             do {
                 _ = try OutboundTarget.check(url, allowPrivate: allowPrivateTargets)
             } catch {
-                throw AppError.validation("config.webhook_url refused: \(error.reason)", code: "WEBHOOK_URL_REFUSED")
+                throw NotificationError.webhookURLRefused(error.reason)
             }
             config.webhookURL = url
             if type == "webhook_teams" {
@@ -100,7 +100,7 @@ struct ChannelService: Sendable {
     func test(channelID: UUID, identity: Identity, wait: Duration = .seconds(10)) async throws -> TestResult {
         let clientID = try identity.requireClient()
         guard try await channels.find(id: channelID, clientID: clientID) != nil else { throw APIError.notFound("channel") }
-        guard let queues else { throw AppError.serviceUnavailable("notification queue unavailable (REDIS_URL is not set)", code: "QUEUE_UNAVAILABLE") }
+        guard let queues else { throw NotificationError.queueNotConfigured }
         let client = try await channels.clientInfo(clientID: clientID)
         let delivery = ChannelDelivery(
             channelID: channelID, clientID: clientID,
@@ -111,7 +111,7 @@ struct ChannelService: Sendable {
         do {
             try await queues.enqueue(delivery)
         } catch {
-            throw AppError.serviceUnavailable("notification queue unavailable, try again shortly", code: "QUEUE_UNAVAILABLE")
+            throw NotificationError.queueUnavailable
         }
         await activity.record(.system, "Canal de notification testé", metadata: ["channel_id": channelID.uuidString], clientID: clientID, userID: identity.userID)
         let clock = ContinuousClock()

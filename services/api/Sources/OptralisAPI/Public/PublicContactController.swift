@@ -51,11 +51,11 @@ struct PublicContactController {
             }
             let form = try Self.validated(body)
             guard let contactEmail else {
-                throw AppError.serviceUnavailable("the contact form is not configured (CONTACT_EMAIL)", code: "CONTACT_NOT_CONFIGURED")
+                throw PublicError.contactNotConfigured
             }
             if let turnstile {
                 guard let token = body.turnstileToken, !token.isEmpty else {
-                    throw AppError.badRequest("turnstile_token is required", code: "TURNSTILE_REQUIRED")
+                    throw PublicError.turnstileRequired
                 }
                 try await turnstile.verify(token: token, remoteIP: context.clientIP)
             }
@@ -74,7 +74,7 @@ struct PublicContactController {
         }
     }
 
-    private static let queueUnavailable = AppError.serviceUnavailable("the message could not be queued, try again later", code: "EMAIL_QUEUE_UNAVAILABLE")
+    private static let queueUnavailable = APIError.emailQueueUnavailable("the message could not be queued, try again later")
 
     struct Form {
         let email: String

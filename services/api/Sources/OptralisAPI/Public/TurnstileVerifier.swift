@@ -25,14 +25,14 @@ struct TurnstileVerifier: Sendable {
         do {
             response = try await http.send(.postForm(url, fields: fields, timeout: .seconds(10)))
         } catch {
-            throw AppError.badGateway("the Turnstile verification is unreachable", code: "TURNSTILE_UNAVAILABLE")
+            throw PublicError.turnstileUnreachable
         }
         guard response.status == 200, let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else {
-            throw AppError.badGateway("the Turnstile verification answered HTTP \(response.status)", code: "TURNSTILE_UNAVAILABLE")
+            throw PublicError.turnstileStatus(response.status)
         }
         guard answer.success else {
             let reasons = (answer.errorCodes ?? []).joined(separator: ", ")
-            throw AppError.badRequest("the anti-spam verification failed" + (reasons.isEmpty ? "" : " (\(reasons))"), code: "TURNSTILE_FAILED")
+            throw PublicError.turnstileFailed(reasons: reasons)
         }
     }
 }

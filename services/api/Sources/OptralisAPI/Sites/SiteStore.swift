@@ -131,6 +131,6 @@ struct SiteStore: Sendable {
     }
 
     private func unique<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
-        try await MachinePlacement.uniqueName("site", name, code: "SITE_EXISTS", body)
+        try await MachinePlacement.uniqueName(SiteError.exists(name), body)
     }
 }

@@ -29,7 +29,7 @@ struct SmartAlertRulesController {
             let clientID = try await client(context)
             let input = try await validated(request, context, clientID: clientID)
             guard try await rules.count(clientID: clientID) < SmartAlertPolicy.maximumRules else {
-                throw AppError.badRequest("a client can have at most \(SmartAlertPolicy.maximumRules) smart alert rules", code: "SMART_RULE_LIMIT_REACHED")
+                throw SmartAlertError.ruleLimitReached
             }
             let created = try await rules.create(clientID: clientID, input, createdBy: try context.requireIdentity().userID)
             await record(context, clientID, "Règle d'alerte intelligente créée", name: input.name)

@@ -72,7 +72,7 @@ struct UserService: Sendable {
             lastName: try Validation.name(request.lastName, field: "last_name") ?? "", role: role, language: language,
             mustChangePassword: true)
         guard let id = try await users.insert(new), let user = try await users.find(id: id, clientID: clientID) else {
-            throw AppError.conflict("a user with this email already exists", code: "EMAIL_EXISTS")
+            throw APIError.emailExists
         }
         await activity.record(.user, "Création compte", metadata: ["email": email, "role": role.rawValue], clientID: clientID, userID: identity.userID, ip: ip)
         let queued = await queue(
@@ -88,7 +88,7 @@ struct UserService: Sendable {
         guard let target = try await users.find(id: id, clientID: clientID) else { throw APIError.notFound("user") }
         let role = try request.role.map(Self.assignableRole)
         if let role, role != target.role, target.id == identity.userID {
-            throw AppError.badRequest("you cannot change your own role", code: "CANNOT_CHANGE_OWN_ROLE")
+            throw UserError.cannotChangeOwnRole
         }
         let email = request.email?.trimmingCharacters(in: .whitespaces).lowercased()
         if let email, !Validation.isEmail(email) { throw APIError.validation("a valid email is required") }
@@ -98,11 +98,11 @@ struct UserService: Sendable {
         let users = self.users
         let updated = try await users.withAdminsLocked(clientID: clientID) { connection, admins in
             if target.role == .admin, let role, role != .admin, admins <= 1 {
-                throw AppError.conflict("the last admin of a client cannot be demoted", code: "LAST_ADMIN")
+                throw UserError.lastAdminDemoted
             }
             return try await users.update(id: id, clientID: clientID, changes, on: connection)
         }
-        guard updated else { throw AppError.conflict("a user with this email already exists", code: "EMAIL_EXISTS") }
+        guard updated else { throw APIError.emailExists }
         guard let user = try await users.find(id: id, clientID: clientID) else { throw APIError.notFound("user") }
         await activity.record(.user, "Modification profil", metadata: ["email": user.email], clientID: clientID, userID: identity.userID, ip: ip)
         return UserView(user)
@@ -111,11 +111,11 @@ struct UserService: Sendable {
     func delete(_ identity: Identity, id: UUID, ip: String?) async throws {
         let clientID = try identity.requireClient()
         guard let target = try await users.find(id: id, clientID: clientID) else { throw APIError.notFound("user") }
-        guard target.id != identity.userID else { throw AppError.badRequest("you cannot delete yourself", code: "CANNOT_DELETE_SELF") }
+        guard target.id != identity.userID else { throw UserError.cannotDeleteSelf }
         let users = self.users
         try await users.withAdminsLocked(clientID: clientID) { connection, admins in
             if target.role == .admin, admins <= 1 {
-                throw AppError.conflict("the last admin of a client cannot be deleted", code: "LAST_ADMIN")
+                throw UserError.lastAdminDeleted
             }
             try await users.delete(id: id, clientID: clientID, on: connection)
         }

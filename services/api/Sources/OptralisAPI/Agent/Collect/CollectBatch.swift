@@ -22,12 +22,12 @@ struct CollectBatch: Sendable {
     static func decode(_ body: Data, receivedAt now: Date = Date()) throws -> CollectBatch {
         let envelope = try AgentPayloadError.decode(Envelope.self, from: body, with: CollectPayload.decoder)
         guard (1...maximumPosts).contains(envelope.posts.count) else {
-            throw AppError.badRequest("posts must hold 1 to \(maximumPosts) posts", code: "INVALID_PAYLOAD")
+            throw AgentError.invalidPayload("posts must hold 1 to \(maximumPosts) posts")
         }
         return CollectBatch(posts: envelope.posts.map { entry in
             let outcome = entry.payload.flatMap { envelope -> Result<CollectPayload, AppError> in
                 do { return .success(try CollectPayload(checking: envelope, receivedAt: now)) } catch let error as AppError { return .failure(error) } catch {
-                    return .failure(AppError.badRequest("the post is invalid", code: "INVALID_PAYLOAD"))
+                    return .failure(AgentError.invalidPayload("the post is invalid"))
                 }
             }
             return Post(collector: entry.collector, sequence: entry.sequence, outcome: outcome)

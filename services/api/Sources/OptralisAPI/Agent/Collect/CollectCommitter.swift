@@ -110,7 +110,7 @@ actor CollectCommitter {
     /// A post for a machine deleted since its certificate was checked is a 404, not a 500.
     private static func clientError(_ error: any Error) -> any Error {
         if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "23503" {
-            return AppError.notFound("the machine no longer exists", code: "MACHINE_NOT_FOUND")
+            return APIError.machineGone
         }
         return error
     }

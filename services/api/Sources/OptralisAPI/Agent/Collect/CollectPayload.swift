@@ -65,10 +65,10 @@ struct CollectPayload: Sendable {
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             let name = try container.decode(String.self, forKey: .collector)
-            guard let kind = CollectKind(rawValue: name) else { throw AgentPayloadError.unknownCollector(name) }
+            guard let kind = CollectKind(rawValue: name) else { throw AgentError.unknownCollector(name) }
             self.kind = kind
             sequence = try container.decode(Int64.self, forKey: .sequence)
-            guard sequence > 0 else { throw AppError.validation("sequence must be a positive integer", code: "INVALID_PAYLOAD") }
+            guard sequence > 0 else { throw AgentError.invalidSequence }
             collectedAt = try container.decodeIfPresent(Date.self, forKey: .collectedAt)
             switch kind {
             case .metrics: data = .metrics(try container.decode(MetricsSample.self, forKey: .data))
@@ -103,12 +103,6 @@ struct CollectPayload: Sendable {
 
 /// The 400s of the agents' JSON bodies, with the JSON path of the offending value.
 enum AgentPayloadError {
-    static func unknownCollector(_ name: String) -> AppError {
-        AppError.badRequest(
-            "unknown collector \"\(name)\"; expected one of \(CollectKind.allCases.map(\.rawValue).joined(separator: ", "))",
-            code: "UNKNOWN_COLLECTOR")
-    }
-
     /// Decodes an agent's body: a NUL becomes U+FFFD (the data is kept, PostgreSQL cannot store
     /// a NUL), and a refusal names the field, a number out of range included.
     static func decode<T: Decodable>(_ type: T.Type, from body: Data, with decoder: JSONDecoder) throws -> T {
@@ -123,7 +117,7 @@ enum AgentPayloadError {
     }
 
     static func invalid(_ problem: DecodingProblem) -> AppError {
-        if problem.kind == .notJSON { return AppError.badRequest("the body is not valid JSON", code: "INVALID_JSON") }
-        return AppError.badRequest(problem.message, code: "INVALID_PAYLOAD")
+        if problem.kind == .notJSON { return AgentError.invalidJSON }
+        return AgentError.invalidPayload(problem.message)
     }
 }

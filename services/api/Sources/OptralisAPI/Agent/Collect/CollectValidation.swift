@@ -99,6 +99,6 @@ enum CollectValidation {
     }
 
     private static func require(_ condition: Bool, _ path: String, _ problem: String) throws {
-        guard condition else { throw AppError.badRequest("\(path) \(problem)", code: "INVALID_PAYLOAD") }
+        guard condition else { throw AgentError.invalidPayload("\(path) \(problem)") }
     }
 }

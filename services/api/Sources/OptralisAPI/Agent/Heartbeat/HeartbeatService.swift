@@ -121,7 +121,7 @@ struct HeartbeatService: Sendable {
             """, logger: logger
         ).decode(Row.self).collect()
         guard let (hostname, clientName, language, wasOffline, isCompliant, os, agentVersion, channel, architecture, renew) = rows.first else {
-            throw AppError.notFound("the machine no longer exists", code: "MACHINE_NOT_FOUND")
+            throw APIError.machineGone
         }
         if wasOffline { try await announceBackOnline(machine, hostname: hostname, clientName: clientName, language: language) }
         if let refusal = report.updateRefused { await recordRefusal(refusal, machine, hostname: hostname) }

@@ -55,7 +55,7 @@ struct AgentCatalog: Sendable {
             throw APIError.validation("channel must be stable or beta, platform windows or linux, architecture amd64 or arm64")
         }
         guard let version = try await latest(channel: channel, platform: platform, architecture: architecture) else {
-            throw AppError.notFound("no agent version for \(channel)/\(platform)/\(architecture)", code: "NOT_FOUND")
+            throw AppError.notFound("no agent version for \(channel)/\(platform)/\(architecture)")
         }
         return version
     }

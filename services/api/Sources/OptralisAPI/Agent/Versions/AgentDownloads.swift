@@ -52,7 +52,7 @@ struct AgentDownloads: Sendable {
         }
         let relative = "\(channel)/\(name)"
         guard let handle = FileHandle(forReadingAtPath: "\(root)/\(relative)") else {
-            throw AppError.validation("no file \(relative) in the downloads directory", code: "FILE_NOT_FOUND")
+            throw AgentVersionError.fileNotFound(relative)
         }
         defer { try? handle.close() }
         var hash = SHA256()
@@ -69,11 +69,10 @@ struct AgentDownloads: Sendable {
     /// verifies only agents can tell: the api holds no key (docs/update-signing.md).
     func checkSignature(of relativePath: String) throws {
         guard let text = try? String(contentsOfFile: "\(root)/\(relativePath).sig", encoding: .utf8) else {
-            throw AppError.validation(
-                "no signature \(relativePath).sig beside the file: sign the build (optralis-ca sign-agent) and copy its .sig", code: "SIGNATURE_MISSING")
+            throw AgentVersionError.signatureMissing(relativePath)
         }
         guard UpdateSigningText.signature(text) != nil else {
-            throw AppError.validation("\(relativePath).sig is not one line of base64 of 64 bytes", code: "SIGNATURE_INVALID")
+            throw AgentVersionError.signatureInvalid(relativePath)
         }
     }
 
@@ -109,7 +108,7 @@ struct AgentDownloads: Sendable {
             try data.write(to: URL(fileURLWithPath: temporary))
             if rename(temporary, "\(folder)/\(name)") != 0 {
                 try? FileManager.default.removeItem(atPath: temporary)
-                throw AppError.serviceUnavailable("cannot write \(folder)/\(name)", code: "DOWNLOADS_UNWRITABLE")
+                throw AgentVersionError.downloadsUnwritable("\(folder)/\(name)")
             }
         }
     }

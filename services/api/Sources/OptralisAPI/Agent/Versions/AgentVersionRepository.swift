@@ -92,7 +92,7 @@ struct AgentVersionRepository: Sendable {
                 RETURNING \(unescaped: Self.columns)
                 """, on: connection)
             guard let created = rows.first else {
-                throw AppError.conflict("version \(new.version) already exists for \(new.channel)/\(new.platform)/\(new.architecture)", code: "VERSION_EXISTS")
+                throw AgentVersionError.exists(version: new.version, channel: new.channel, platform: new.platform, architecture: new.architecture)
             }
             return created
         }
@@ -130,7 +130,7 @@ struct AgentVersionRepository: Sendable {
                 return nil
             }
             guard source.channel != "stable" else {
-                throw AppError.validation("version \(source.version) is already on the stable channel", code: "ALREADY_STABLE")
+                throw AgentVersionError.alreadyStable(version: source.version)
             }
             try await deactivate(channel: "stable", platform: source.platform, architecture: source.architecture, on: connection)
             return try await records(

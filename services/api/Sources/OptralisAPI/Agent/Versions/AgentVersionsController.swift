@@ -64,7 +64,7 @@ struct AgentVersionsController {
             if let url = body.downloadURL { try Self.checkURL(url) }
             guard (body.changelog?.unicodeScalars.count ?? 0) <= 10_000 else { throw APIError.validation("changelog must be at most 10000 characters") }
             guard body.isActive != false else {
-                throw AppError.validation("deactivate a version by activating another one, or delete it", code: "ACTIVE_VERSION_REQUIRED")
+                throw AgentVersionError.activeVersionRequired
             }
             guard let updated = try await versions.update(
                 id: try Validation.pathID(context), .init(downloadURL: body.downloadURL, changelog: body.changelog, isActive: body.isActive))
@@ -108,7 +108,7 @@ struct AgentVersionsController {
         if let name = body.fileName {
             let file = try downloads.describe(name: name, channel: channel)
             if let stated = body.checksumSHA256, stated.lowercased() != file.sha256 {
-                throw AppError.validation("checksum_sha256 does not match the file (\(file.sha256))", code: "CHECKSUM_MISMATCH")
+                throw AgentVersionError.checksumMismatch(actual: file.sha256)
             }
             try downloads.checkSignature(of: file.path)
             new.filePath = file.path

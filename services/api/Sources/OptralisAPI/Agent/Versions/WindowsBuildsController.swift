@@ -59,16 +59,16 @@ struct WindowsBuildsController {
                 do {
                     response = try await http.send(OutboundRequest(url: url, headers: [("Accept", "application/json")], timeout: .seconds(20)))
                 } catch {
-                    throw AppError.badGateway("\(url) is unreachable: \(error)", code: "FEED_UNAVAILABLE")
+                    throw AgentVersionError.feedUnreachable(url, error)
                 }
-                guard response.status == 200 else { throw AppError.badGateway("\(url) answered HTTP \(response.status)", code: "FEED_UNAVAILABLE") }
+                guard response.status == 200 else { throw AgentVersionError.feedStatus(url, response.status) }
                 feeds.append(response.body)
             }
             let parsed: [WindowsBuildFeed.Build]
             do {
                 parsed = try WindowsBuildFeed.builds(fromFeeds: feeds)
             } catch {
-                throw AppError.badGateway("\(error)", code: "FEED_INVALID")
+                throw AgentVersionError.feedInvalid(error)
             }
             let (inserted, updated) = try await builds.upsert(parsed)
             await cache.invalidate(.windowsVersions)
