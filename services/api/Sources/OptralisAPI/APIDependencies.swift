@@ -32,22 +32,22 @@ struct APIDependencies: Sendable {
     /// While Redis cannot count, this replica counts alone.
     let localLimits: LocalRateLimiter
     let hasher = PasswordHasher()
-    let users: UserRepository
-    let sessions: SessionRepository
-    let mfa: MFARepository
+    let users: UserStore
+    let sessions: SessionStore
+    let mfa: MFAStore
     /// The auth routes' limits: per account, and a ceiling per address.
     let authLimits: (user: RateLimiter, address: RateLimiter)
     let auth: AuthService
-    let clients: ClientRepository
+    let clients: ClientStore
     let licences: LicenceStatusCache
-    let clientSettings: ClientSettingsReader
+    let clientSettings: ClientSettingsStore
     let gate: LicenceGate
     let ca: CAClient
     let revoker: CertificateRevoker
     let published: PublishedCRL
     let catalog: AgentCatalog
-    let machines: MachineRepository
-    let machineQueries: MachineQueries
+    let machines: MachineStore
+    let machineQueries: MachineListStore
     var production: Bool { configuration.environment == .production }
 
     init(configuration: APIConfiguration, database: Database, redis: RedisClient?, logger: Logger) async {
@@ -57,15 +57,15 @@ struct APIDependencies: Sendable {
         http = CurlClient(concurrency: 8)
         aiHTTP = CurlClient(concurrency: 16)
         signer = await TokenSigner(secret: configuration.jwtSecret)
-        blacklist = TokenBlacklist(redis: redis, client: postgres, logger: logger)
-        statuses = CertificateStatusCache(redis: redis, client: postgres, logger: logger)
+        blacklist = TokenBlacklist(redis: redis, database: postgres, logger: logger)
+        statuses = CertificateStatusCache(redis: redis, database: postgres, logger: logger)
         cache = FleetCache(redis: redis, prefix: configuration.cacheKeyPrefix, logger: logger)
-        activity = ActivityLogger(client: postgres, logger: logger)
+        activity = ActivityLogger(database: postgres, logger: logger)
         localLimits = LocalRateLimiter()
-        users = UserRepository(client: postgres, logger: logger)
-        sessions = SessionRepository(client: postgres, logger: logger)
-        mfa = MFARepository(client: postgres, logger: logger)
-        clients = ClientRepository(client: postgres, logger: logger)
+        users = UserStore(database: postgres, logger: logger)
+        sessions = SessionStore(database: postgres, logger: logger)
+        mfa = MFAStore(database: postgres, logger: logger)
+        clients = ClientStore(database: postgres, logger: logger)
         licences = LicenceStatusCache(clients: clients)
         // The auth limits guard passwords, the others real emails and certificates.
         authLimits = (
@@ -80,15 +80,15 @@ struct APIDependencies: Sendable {
             users: users, sessions: sessions, mfa: mfa, signer: signer, blacklist: blacklist, hasher: hasher, activity: activity,
             emails: queues, throttle: AuthThrottle(limiter: authLimits.user), licences: licences, secret: configuration.jwtSecret,
             publicURL: configuration.publicURL, logger: logger)
-        clientSettings = ClientSettingsReader(client: postgres, cache: cache, logger: logger)
+        clientSettings = ClientSettingsStore(database: postgres, cache: cache, logger: logger)
         gate = LicenceGate(settings: clientSettings)
         ca = CAClient(baseURL: configuration.caServiceURL, token: configuration.caServiceToken, http: http)
         published = PublishedCRL(ca: ca)
         revoker = CertificateRevoker(
-            certificates: CertificateRepository(client: postgres, logger: logger), ca: ca, statuses: statuses, published: published)
+            certificates: CertificateStore(database: postgres, logger: logger), ca: ca, statuses: statuses, published: published)
         catalog = AgentCatalog(store: AgentCatalogStore(database: postgres, logger: logger), cache: cache)
-        machines = MachineRepository(client: postgres, logger: logger)
-        machineQueries = MachineQueries(client: postgres, logger: logger)
+        machines = MachineStore(database: postgres, logger: logger)
+        machineQueries = MachineListStore(database: postgres, logger: logger)
     }
 
     /// A limit counted in Redis, or by this replica alone while Redis cannot count.

@@ -27,7 +27,7 @@ struct CollectWriterTests {
         try await APIHarness.run { api in
             let ghost = UUID()
             let answer = try await api.database.withClient { db in
-                let committer = CollectCommitter(writer: CollectWriter(client: db, logger: testLogger), logger: testLogger)
+                let committer = CollectCommitter(writer: CollectWriter(database: db, logger: testLogger), logger: testLogger)
                 do {
                     _ = try await committer.submit([try Self.post(ghost, sequence: 1), try Self.post(ghost, "network", sequence: 1)])
                     return "stored"
@@ -48,7 +48,7 @@ struct CollectWriterTests {
                 try await api.seedMachine(client: try await api.seedClient(), hostname: "with-client")
             )
             let stored = try await api.database.withClient { db in
-                let writer = CollectWriter(client: db, logger: testLogger)
+                let writer = CollectWriter(database: db, logger: testLogger)
                 var stored: [Bool] = []
                 for machine in [deleted, kept, withClient] {
                     stored += try await writer.write([try Self.post(machine, sequence: 1), try Self.post(machine, "network", sequence: 1)])
@@ -66,7 +66,7 @@ struct CollectWriterTests {
 
             // Its mark went with it: the next post finds none, and creating one fails on the machine.
             let answer = try await api.database.withClient { db in
-                let committer = CollectCommitter(writer: CollectWriter(client: db, logger: testLogger), logger: testLogger)
+                let committer = CollectCommitter(writer: CollectWriter(database: db, logger: testLogger), logger: testLogger)
                 do { return try await committer.submit(try Self.post(deleted, sequence: 2)) ? "stored" : "duplicate" } catch let error as AppError { return error.code }
             }
             #expect(answer == "MACHINE_NOT_FOUND")

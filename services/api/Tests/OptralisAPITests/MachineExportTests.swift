@@ -25,7 +25,7 @@ struct MachineExportTests {
                     .decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
                 _ = try await db.query(
                     "INSERT INTO machine_collector_data (machine_id, collector, data) VALUES (\(machine), 'metrics', '{\"cpu_percent\": 5}')", logger: testLogger)
-                let queries = MachineQueries(client: db, logger: testLogger)
+                let queries = MachineListStore(database: db, logger: testLogger)
                 #expect(try await queries.snapshots(machineID: machine, clientID: owner).keys.sorted() == ["metrics"])
                 #expect(try await queries.snapshots(machineID: machine, clientID: other).isEmpty, "another client's machine reads as none")
             }

@@ -174,11 +174,11 @@ struct HistoryJSONTests {
         func time() -> Date { Date(timeIntervalSince1970: Double(Int.random(in: 0...4_000_000_000, using: &generator)) + 0.75) }
         for round in 0..<50 {
             let metrics = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
-                MachineHistoryRepository.MetricPoint(
+                MachineHistoryStore.MetricPoint(
                     time: time(), cpuPercent: value(), ramPercent: value(), cpuTemp: value(), cpuMin: value(), cpuMax: value(), ramMin: value(), ramMax: value())
             }
             let disks = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
-                MachineHistoryRepository.DiskPoint(
+                MachineHistoryStore.DiskPoint(
                     time: time(), mountPoint: ["/", "C:\\", "/mnt/\"q\"", "/tab\there", "/é", "/\u{1}"].randomElement(using: &generator)!,
                     usedPercent: value(), usedPercentMax: value())
             }

@@ -7,9 +7,9 @@ import OptralisServer
 /// writes), newest first, and one with its full result. Observers read them, as they may run
 /// analyses; no licence gate, as the basic analyses have none.
 struct AIAnalysesController {
-    let analyses: AIAnalysisRepository
+    let analyses: AIAnalysisStore
 
-    struct Listed: ResponseEncodable { let analyses: [AIAnalysisRepository.Analysis] }
+    struct Listed: ResponseEncodable { let analyses: [AIAnalysisStore.Analysis] }
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         group.get { request, context -> Listed in
@@ -18,7 +18,7 @@ struct AIAnalysesController {
             return Listed(analyses: try await analyses.list(
                 clientID: clientID, machineID: try query.uuid("machine_id"), limit: try query.integer("limit", default: 20, in: 1...100)))
         }
-        group.get(":id") { _, context -> AIAnalysisRepository.Analysis in
+        group.get(":id") { _, context -> AIAnalysisStore.Analysis in
             let clientID = try context.requireIdentity().requireClient()
             guard let analysis = try await analyses.find(id: try Validation.pathID(context), clientID: clientID) else { throw APIError.notFound("analysis") }
             return analysis
@@ -26,4 +26,4 @@ struct AIAnalysesController {
     }
 }
 
-extension AIAnalysisRepository.Analysis: ResponseEncodable {}
+extension AIAnalysisStore.Analysis: ResponseEncodable {}

@@ -7,13 +7,13 @@ import OptralisCore
 /// in its prompts — and `POST /api/ai-config/analyze`, which classifies the machines. Logged
 /// "Configuration IA modifiée".
 struct AIConfigController {
-    let configs: AIConfigRepository
+    let configs: AIConfigStore
     let gate: LicenceGate
     let activity: ActivityLogger
 
     struct Settings: ResponseEncodable {
-        let config: AIConfigRepository.Config
-        let classifications: [AIConfigRepository.Classification]
+        let config: AIConfigStore.Config
+        let classifications: [AIConfigStore.Classification]
         let summary: [String: Int]
         let builtInPatterns: [CriticalityRules.Pattern]
         enum CodingKeys: String, CodingKey { case config, classifications, summary, builtInPatterns = "built_in_patterns" }

@@ -5,12 +5,12 @@ extension APIDependencies {
     /// Automation (routines and triggers), AI settings, stored analyses, and the proxy to the ai service.
     func addAIRoutes(to groups: RouteGroups) {
         AutomationController(
-            routines: AIRoutineRepository(client: postgres, logger: logger), triggers: AITriggerRepository(client: postgres, logger: logger), gate: gate,
+            routines: AIRoutineStore(database: postgres, logger: logger), triggers: AITriggerStore(database: postgres, logger: logger), gate: gate,
             activity: activity
         ).addRoutes(to: groups.tenant.group("ai"))
-        AIConfigController(configs: AIConfigRepository(client: postgres, logger: logger), gate: gate, activity: activity)
+        AIConfigController(configs: AIConfigStore(database: postgres, logger: logger), gate: gate, activity: activity)
             .addRoutes(to: groups.tenant.group("ai-config"))
-        AIAnalysesController(analyses: AIAnalysisRepository(client: postgres, logger: logger)).addRoutes(to: groups.tenant.group("ai/analyses"))
+        AIAnalysesController(analyses: AIAnalysisStore(database: postgres, logger: logger)).addRoutes(to: groups.tenant.group("ai/analyses"))
         AIProxyController(baseURL: configuration.aiServiceURL, token: configuration.internalServiceToken, http: aiHTTP)
             .addRoutes(tenant: groups.tenant, gated: groups.gated)
     }

@@ -10,8 +10,8 @@ import PostgresNIO
 /// runs routines when `next_run_at` is due; every edit here recomputes it from the cron schedule
 /// (UTC). Changes are logged "Configuration IA modifiée".
 struct AutomationController {
-    let routines: AIRoutineRepository
-    let triggers: AITriggerRepository
+    let routines: AIRoutineStore
+    let triggers: AITriggerStore
     let gate: LicenceGate
     let activity: ActivityLogger
 
@@ -31,26 +31,26 @@ struct AutomationController {
         enum CodingKeys: String, CodingKey { case triggerType = "trigger_type", enabled, conditions, actions }
     }
 
-    struct RoutineList: ResponseEncodable { let routines: [AIRoutineRepository.Routine] }
-    struct TriggerList: ResponseEncodable { let triggers: [AITriggerRepository.Trigger] }
-    struct RunList: ResponseEncodable { let history: [AIRoutineRepository.Run] }
-    struct FiringList: ResponseEncodable { let history: [AITriggerRepository.Firing] }
+    struct RoutineList: ResponseEncodable { let routines: [AIRoutineStore.Routine] }
+    struct TriggerList: ResponseEncodable { let triggers: [AITriggerStore.Trigger] }
+    struct RunList: ResponseEncodable { let history: [AIRoutineStore.Run] }
+    struct FiringList: ResponseEncodable { let history: [AITriggerStore.Firing] }
 
     struct Overview: ResponseEncodable {
         struct RoutineEntry: Encodable {
-            let routine: AIRoutineRepository.Routine
-            let lastHistory: AIRoutineRepository.Run?
+            let routine: AIRoutineStore.Routine
+            let lastHistory: AIRoutineStore.Run?
             enum CodingKeys: String, CodingKey { case routine, lastHistory = "last_history" }
         }
         struct TriggerEntry: Encodable {
-            let trigger: AITriggerRepository.Trigger
-            let lastHistory: AITriggerRepository.Firing?
+            let trigger: AITriggerStore.Trigger
+            let lastHistory: AITriggerStore.Firing?
             enum CodingKeys: String, CodingKey { case trigger, lastHistory = "last_history" }
         }
         let routines: [RoutineEntry]
         let triggers: [TriggerEntry]
-        let routineStats: AIRoutineRepository.Stats
-        let triggerStats: AITriggerRepository.Stats
+        let routineStats: AIRoutineStore.Stats
+        let triggerStats: AITriggerStore.Stats
         enum CodingKeys: String, CodingKey { case routines, triggers, routineStats = "routine_stats", triggerStats = "trigger_stats" }
     }
 
@@ -76,8 +76,8 @@ struct AutomationController {
 
     private func addRoutineRoutes(to group: RouterGroup<APIRequestContext>) {
         group.get { _, context -> RoutineList in RoutineList(routines: try await routines.list(clientID: try await gated(context))) }
-        group.get("stats") { _, context -> AIRoutineRepository.Stats in try await routines.stats(clientID: try await gated(context)) }
-        group.get(":id") { _, context -> AIRoutineRepository.Routine in
+        group.get("stats") { _, context -> AIRoutineStore.Stats in try await routines.stats(clientID: try await gated(context)) }
+        group.get(":id") { _, context -> AIRoutineStore.Routine in
             let clientID = try await gated(context)
             guard let routine = try await routines.find(id: try Validation.pathID(context), clientID: clientID) else { throw APIError.notFound("routine") }
             return routine
@@ -88,7 +88,7 @@ struct AutomationController {
             guard try await routines.find(id: id, clientID: clientID) != nil else { throw APIError.notFound("routine") }
             return RunList(history: try await routines.history(routineID: id, clientID: clientID, limit: try Self.limit(request)))
         }
-        group.post { request, context -> EditedResponse<AIRoutineRepository.Routine> in
+        group.post { request, context -> EditedResponse<AIRoutineStore.Routine> in
             let clientID = try await gated(context)
             let body = try await request.decode(as: RoutineRequest.self, context: context)
             guard let type = body.routineType, AutomationRules.routineTypes.contains(type) else {
@@ -104,7 +104,7 @@ struct AutomationController {
             await record(context, clientID, "Routine IA créée", ["routine_type": type])
             return EditedResponse(status: .created, response: created)
         }
-        group.put(":id") { request, context -> AIRoutineRepository.Routine in
+        group.put(":id") { request, context -> AIRoutineStore.Routine in
             let clientID = try await gated(context)
             let id = try Validation.pathID(context)
             let body = try await request.decode(as: RoutineRequest.self, context: context)
@@ -127,8 +127,8 @@ struct AutomationController {
 
     private func addTriggerRoutes(to group: RouterGroup<APIRequestContext>) {
         group.get { _, context -> TriggerList in TriggerList(triggers: try await triggers.list(clientID: try await gated(context))) }
-        group.get("stats") { _, context -> AITriggerRepository.Stats in try await triggers.stats(clientID: try await gated(context)) }
-        group.get(":id") { _, context -> AITriggerRepository.Trigger in
+        group.get("stats") { _, context -> AITriggerStore.Stats in try await triggers.stats(clientID: try await gated(context)) }
+        group.get(":id") { _, context -> AITriggerStore.Trigger in
             let clientID = try await gated(context)
             guard let trigger = try await triggers.find(id: try Validation.pathID(context), clientID: clientID) else { throw APIError.notFound("trigger") }
             return trigger
@@ -139,7 +139,7 @@ struct AutomationController {
             guard try await triggers.find(id: id, clientID: clientID) != nil else { throw APIError.notFound("trigger") }
             return FiringList(history: try await triggers.history(triggerID: id, clientID: clientID, limit: try Self.limit(request)))
         }
-        group.post { request, context -> EditedResponse<AITriggerRepository.Trigger> in
+        group.post { request, context -> EditedResponse<AITriggerStore.Trigger> in
             let clientID = try await gated(context)
             let body = try await request.decode(as: TriggerRequest.self, context: context)
             guard let type = body.triggerType, AutomationRules.triggerTypes.contains(type) else {
@@ -153,7 +153,7 @@ struct AutomationController {
             await record(context, clientID, "Déclencheur IA créé", ["trigger_type": type])
             return EditedResponse(status: .created, response: created)
         }
-        group.put(":id") { request, context -> AITriggerRepository.Trigger in
+        group.put(":id") { request, context -> AITriggerStore.Trigger in
             let clientID = try await gated(context)
             let id = try Validation.pathID(context)
             let body = try await request.decode(as: TriggerRequest.self, context: context)
@@ -174,7 +174,7 @@ struct AutomationController {
         }
     }
 
-    private func routineInput(type: String, schedule: String, enabled: Bool, config: JSONValue?, clientID: UUID) async throws -> AIRoutineRepository.Input {
+    private func routineInput(type: String, schedule: String, enabled: Bool, config: JSONValue?, clientID: UUID) async throws -> AIRoutineStore.Input {
         let (next, hour, day) = try AutomationRules.schedule(schedule, routineType: type)
         let (json, channels, machines) = try AutomationRules.routineConfig(config)
         try await requireOwned(channels: channels, machines: machines, clientID: clientID)
@@ -183,7 +183,7 @@ struct AutomationController {
             config: json, nextRunAt: enabled ? next : nil)
     }
 
-    private func triggerInput(type: String, enabled: Bool, conditions: JSONValue?, actions: JSONValue?, clientID: UUID) async throws -> AITriggerRepository.Input {
+    private func triggerInput(type: String, enabled: Bool, conditions: JSONValue?, actions: JSONValue?, clientID: UUID) async throws -> AITriggerStore.Input {
         let checked = try AutomationRules.trigger(type: type, conditions: conditions, actions: actions)
         try await requireOwned(channels: checked.channels, machines: [], clientID: clientID)
         return .init(triggerType: type, enabled: enabled, conditions: checked.conditions, actions: checked.actions)
@@ -212,7 +212,7 @@ struct AutomationController {
     }
 }
 
-extension AIRoutineRepository.Routine: ResponseEncodable {}
-extension AIRoutineRepository.Stats: ResponseEncodable {}
-extension AITriggerRepository.Trigger: ResponseEncodable {}
-extension AITriggerRepository.Stats: ResponseEncodable {}
+extension AIRoutineStore.Routine: ResponseEncodable {}
+extension AIRoutineStore.Stats: ResponseEncodable {}
+extension AITriggerStore.Trigger: ResponseEncodable {}
+extension AITriggerStore.Stats: ResponseEncodable {}

@@ -7,11 +7,11 @@ import OptralisServer
 /// activity log. ``SuperAdminMiddleware`` guards the whole group.
 struct AdminController {
     let service: ClientAdminService
-    let licenseTypes: LicenseTypeRepository
-    let activityLog: ActivityRepository
+    let licenseTypes: LicenseTypeStore
+    let activityLog: ActivityStore
     let activity: ActivityLogger
 
-    struct ClientList: ResponseEncodable { let clients: [ClientRepository.Record] }
+    struct ClientList: ResponseEncodable { let clients: [ClientStore.Record] }
     struct LicenseID: ResponseEncodable {
         let licenseID: UUID
         enum CodingKeys: String, CodingKey { case licenseID = "license_id" }
@@ -38,11 +38,11 @@ struct AdminController {
         }
     }
     struct LicenseList: ResponseEncodable { let licenses: [License] }
-    struct LicenseTypeList: ResponseEncodable { let licenseTypes: [LicenseTypeRepository.Record]
+    struct LicenseTypeList: ResponseEncodable { let licenseTypes: [LicenseTypeStore.Record]
         enum CodingKeys: String, CodingKey { case licenseTypes = "license_types" }
     }
     struct ActivityPage: ResponseEncodable {
-        let logs: [ActivityRepository.Entry]
+        let logs: [ActivityStore.Entry]
         let total: Int
         let page: Int
         let limit: Int
@@ -50,7 +50,7 @@ struct AdminController {
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         group.get("clients") { _, _ in ClientList(clients: try await service.clients.list()) }
-        group.get("clients/:id") { _, context -> ClientRepository.Record in
+        group.get("clients/:id") { _, context -> ClientStore.Record in
             guard let client = try await service.clients.find(id: try context.parameters.require("id", as: UUID.self)) else {
                 throw APIError.notFound("client")
             }
@@ -61,7 +61,7 @@ struct AdminController {
             let created = try await service.create(body, by: context.requireIdentity(), ip: context.clientIP)
             return try created.jsonResponse(from: request, context: context, status: .created)
         }
-        group.put("clients/:id") { request, context -> ClientRepository.Record in
+        group.put("clients/:id") { request, context -> ClientStore.Record in
             let body = try await request.decode(as: ClientAdminService.UpdateRequest.self, context: context)
             return try await service.update(id: try context.parameters.require("id", as: UUID.self), body, by: context.requireIdentity(), ip: context.clientIP)
         }
@@ -104,16 +104,16 @@ struct AdminController {
     private func addLicenseTypeRoutes(to group: RouterGroup<APIRequestContext>) {
         group.get("license-types") { _, _ in LicenseTypeList(licenseTypes: try await licenseTypes.list()) }
         group.post("license-types") { request, context -> Response in
-            let record = try Self.validated(try await request.decode(as: LicenseTypeRepository.Record.self, context: context))
+            let record = try Self.validated(try await request.decode(as: LicenseTypeStore.Record.self, context: context))
             guard let id = try await licenseTypes.insert(record), let created = try await licenseTypes.find(id: id) else {
                 throw AdminError.licenseTypeExists
             }
             await activity.record(.system, "Type de licence créé", metadata: ["code": record.code], userID: try context.requireIdentity().userID, ip: context.clientIP)
             return try created.jsonResponse(from: request, context: context, status: .created)
         }
-        group.put("license-types/:id") { request, context -> LicenseTypeRepository.Record in
+        group.put("license-types/:id") { request, context -> LicenseTypeStore.Record in
             let id = try context.parameters.require("id", as: UUID.self)
-            let record = try Self.validated(try await request.decode(as: LicenseTypeRepository.Record.self, context: context))
+            let record = try Self.validated(try await request.decode(as: LicenseTypeStore.Record.self, context: context))
             guard try await licenseTypes.update(id: id, record), let updated = try await licenseTypes.find(id: id) else {
                 throw APIError.notFound("licence type")
             }
@@ -130,7 +130,7 @@ struct AdminController {
         }
     }
 
-    static func validated(_ record: LicenseTypeRepository.Record) throws -> LicenseTypeRepository.Record {
+    static func validated(_ record: LicenseTypeStore.Record) throws -> LicenseTypeStore.Record {
         guard record.code.range(of: "^[a-z][a-z0-9_]{1,29}$", options: .regularExpression) != nil else {
             throw APIError.validation("code must be 2 to 30 lower-case letters, digits or _ and start with a letter")
         }
@@ -144,7 +144,7 @@ struct AdminController {
         return record
     }
 
-    static func activityFilter(_ query: Parameters) throws -> ActivityRepository.Filter {
+    static func activityFilter(_ query: Parameters) throws -> ActivityStore.Filter {
         let category = query["category"].map(String.init)
         if let category, ActivityLogger.Category(rawValue: category) == nil { throw APIError.validation("unknown category \(category)") }
         let level = query["level"].map(String.init)
@@ -156,7 +156,7 @@ struct AdminController {
     }
 }
 
-extension ClientRepository.Record: ResponseEncodable {}
-extension LicenseTypeRepository.Record: ResponseEncodable {}
-extension ActivityRepository.Stats: ResponseEncodable {}
+extension ClientStore.Record: ResponseEncodable {}
+extension LicenseTypeStore.Record: ResponseEncodable {}
+extension ActivityStore.Stats: ResponseEncodable {}
 extension ClientAdminService.Impersonation: ResponseEncodable {}

@@ -6,17 +6,17 @@ import OptralisCore
 /// The super_admin's view across clients: `GET /api/admin/dashboard`, `GET /api/admin/stats/timeline`,
 /// `GET /api/admin/machines/all` and `PUT /api/admin/machines/bulk-channel`.
 struct AdminFleetController {
-    let stats: PlatformStatsRepository
+    let stats: PlatformStatsStore
     let cache: FleetCache
     let activity: ActivityLogger
 
     struct Timeline: ResponseEncodable {
         let days: Int
-        let timeline: [PlatformStatsRepository.Day]
+        let timeline: [PlatformStatsStore.Day]
     }
 
     struct MachinePage: ResponseEncodable {
-        let machines: [PlatformStatsRepository.FleetMachine]
+        let machines: [PlatformStatsStore.FleetMachine]
         let total: Int
         let page: Int
         let limit: Int
@@ -32,7 +32,7 @@ struct AdminFleetController {
     static let maximumBulk = 1000
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
-        group.get("dashboard") { _, _ -> PlatformStatsRepository.Dashboard in try await stats.dashboard() }
+        group.get("dashboard") { _, _ -> PlatformStatsStore.Dashboard in try await stats.dashboard() }
         group.get("stats/timeline") { request, _ -> Timeline in
             let days = try request.uri.queryParameters.integer("days", default: 30, in: 1...365)
             return Timeline(days: days, timeline: try await stats.timeline(days: days))
@@ -62,4 +62,4 @@ struct AdminFleetController {
     }
 }
 
-extension PlatformStatsRepository.Dashboard: ResponseEncodable {}
+extension PlatformStatsStore.Dashboard: ResponseEncodable {}

@@ -4,9 +4,9 @@ import OptralisPostgres
 
 /// The super_admin's management of tenants, licences and impersonation.
 struct ClientAdminService: Sendable {
-    let clients: ClientRepository
-    let licenseTypes: LicenseTypeRepository
-    let users: UserRepository
+    let clients: ClientStore
+    let licenseTypes: LicenseTypeStore
+    let users: UserStore
     let hasher: PasswordHasher
     let signer: TokenSigner
     let activity: ActivityLogger
@@ -48,7 +48,7 @@ struct ClientAdminService: Sendable {
     }
 
     struct Created: Codable, Sendable {
-        let client: ClientRepository.Record
+        let client: ClientStore.Record
         let adminUserID: UUID
         let adminTemporaryPassword: String?
         let welcomeEmailQueued: Bool
@@ -89,13 +89,13 @@ struct ClientAdminService: Sendable {
         guard Validation.isEmail(email) else { throw APIError.validation("admin.email must be a valid email") }
         if let password = request.admin.password { try PasswordPolicy.validate(password) }
         let password = request.admin.password ?? PasswordPolicy.generate()
-        let admin = UserRepository.NewUser(
+        let admin = UserStore.NewUser(
             clientID: nil, email: email, passwordHash: try await hasher.hash(password),
             firstName: try Validation.name(request.admin.firstName, field: "admin.first_name") ?? "",
             lastName: try Validation.name(request.admin.lastName, field: "admin.last_name") ?? "", role: .admin, language: language,
             mustChangePassword: true)
         let (clients, users) = (self.clients, self.users)
-        let (clientID, adminID) = try await clients.client.transaction(logger: clients.logger) { connection in
+        let (clientID, adminID) = try await clients.database.transaction(logger: clients.logger) { connection in
             let clientID = try await clients.insert(
                 .init(name: name, licenseType: type, licenseExpiresAt: request.licenseExpiresAt, language: language), on: connection)
             var user = admin
@@ -119,11 +119,11 @@ struct ClientAdminService: Sendable {
         return Created(client: record, adminUserID: adminID, adminTemporaryPassword: request.admin.password == nil ? password : nil, welcomeEmailQueued: queued)
     }
 
-    func update(id: UUID, _ request: UpdateRequest, by identity: Identity, ip: String?) async throws -> ClientRepository.Record {
+    func update(id: UUID, _ request: UpdateRequest, by identity: Identity, ip: String?) async throws -> ClientStore.Record {
         if let status = request.licenseStatus, !["active", "expired", "suspended"].contains(status) {
             throw APIError.validation("license_status must be active, expired or suspended")
         }
-        let changes = ClientRepository.Changes(
+        let changes = ClientStore.Changes(
             name: try clientName(request.name), licenseType: try await licenseType(request.licenseType), licenseStatus: request.licenseStatus,
             licenseExpiresAt: request.clearLicenseExpiry == true ? .some(nil) : request.licenseExpiresAt.map { .some($0) },
             language: try Validation.language(request.language))

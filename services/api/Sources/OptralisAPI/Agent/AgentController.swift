@@ -9,9 +9,9 @@ struct AgentController {
     let statuses: CertificateStatusCache
     let licences: LicenceStatusCache
     let ca: CAClient
-    let certificates: CertificateRepository
+    let certificates: CertificateStore
     let heartbeats: HeartbeatService
-    let settings: CollectionSettingsRepository
+    let settings: CollectionSettingsStore
     let databases: DatabaseTargets
     let catalog: AgentCatalog
     let collect: CollectController

@@ -5,15 +5,15 @@ extension APIDependencies {
     /// configuration, certificate renewal.
     func agentController() -> AgentController {
         AgentController(
-            statuses: statuses, licences: licences, ca: ca, certificates: CertificateRepository(client: postgres, logger: logger),
+            statuses: statuses, licences: licences, ca: ca, certificates: CertificateStore(database: postgres, logger: logger),
             heartbeats: HeartbeatService(
-                client: postgres, catalog: catalog, requirements: RequirementsCache { try await catalog.requirements() },
-                reconnectWindow: ReconnectWindow(rate: configuration.agentReconnectRate, client: postgres, logger: logger), queues: queues,
+                database: postgres, catalog: catalog, requirements: RequirementsCache { try await catalog.requirements() },
+                reconnectWindow: ReconnectWindow(rate: configuration.agentReconnectRate, database: postgres, logger: logger), queues: queues,
                 activity: activity, publicURL: configuration.publicURL, logger: logger),
-            settings: CollectionSettingsRepository(client: postgres, logger: logger),
-            databases: DatabaseTargets(store: DatabaseStore(client: postgres, logger: logger), sealer: configuration.credentialSealer),
+            settings: CollectionSettingsStore(database: postgres, logger: logger),
+            databases: DatabaseTargets(store: DatabaseStore(database: postgres, logger: logger), sealer: configuration.credentialSealer),
             catalog: catalog,
-            collect: CollectController(committer: CollectCommitter(writer: CollectWriter(client: postgres, logger: logger), logger: logger)),
+            collect: CollectController(committer: CollectCommitter(writer: CollectWriter(database: postgres, logger: logger), logger: logger)),
             logger: logger)
     }
 }

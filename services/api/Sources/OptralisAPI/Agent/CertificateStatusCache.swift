@@ -28,13 +28,13 @@ struct CertificateStatusCache: Sendable {
     static let generationKey = "cert:status:generation"
 
     let redis: RedisClient?
-    let client: PostgresClient
+    let database: PostgresClient
     let logger: Logger
     private let memory = Memory()
 
-    init(redis: RedisClient?, client: PostgresClient, logger: Logger) {
+    init(redis: RedisClient?, database: PostgresClient, logger: Logger) {
         self.redis = redis
-        self.client = client
+        self.database = database
         self.logger = logger
     }
 
@@ -49,7 +49,7 @@ struct CertificateStatusCache: Sendable {
             return current
         }
         // Seconds this certificate stays acceptable, capped at the cache TTL; no row: refused.
-        let remaining = try await client.query(
+        let remaining = try await database.query(
             """
             SELECT LEAST(\(Self.ttlSeconds), EXTRACT(EPOCH FROM LEAST(c.expires_at, COALESCE(c.grace_until, c.expires_at)) - now()))::int
             FROM client_certificates c JOIN machines m ON m.id = c.machine_id AND m.client_id = c.client_id

@@ -5,7 +5,7 @@ import OptralisServer
 
 /// `/api/alert-rules`: the spec's rule CRUD, history and metadata (admins write, observers read).
 struct AlertRulesController {
-    let rules: AlertRuleRepository
+    let rules: AlertRuleStore
     let activity: ActivityLogger
 
     /// The `db_*` metrics: a machine's monitored databases (docs/databases.md), the busiest
@@ -30,10 +30,10 @@ struct AlertRulesController {
             case cooldownMinutes = "cooldown_minutes", machineID = "machine_id", groupID = "group_id", channelIDs = "channel_ids"
         }
     }
-    struct RuleList: ResponseEncodable { let rules: [AlertRuleRepository.Rule] }
+    struct RuleList: ResponseEncodable { let rules: [AlertRuleStore.Rule] }
     struct Metadata: ResponseEncodable { let metrics: [String]; let operators: [String]; let severities: [String] }
     struct History: ResponseEncodable {
-        let history: [AlertRuleRepository.HistoryEntry]
+        let history: [AlertRuleStore.HistoryEntry]
         let total: Int
         let limit: Int
         let offset: Int
@@ -51,7 +51,7 @@ struct AlertRulesController {
                 clientID: clientID, ruleID: try query.uuid("rule_id"), machineID: try query.uuid("machine_id"), limit: limit, offset: offset)
             return History(history: entries, total: total, limit: limit, offset: offset)
         }
-        group.get(":id") { _, context -> AlertRuleRepository.Rule in
+        group.get(":id") { _, context -> AlertRuleStore.Rule in
             let clientID = try context.requireIdentity().requireClient()
             guard let rule = try await rules.find(id: try context.parameters.require("id", as: UUID.self), clientID: clientID) else { throw APIError.notFound("alert rule") }
             return rule
@@ -65,7 +65,7 @@ struct AlertRulesController {
             guard let rule = try await rules.find(id: id, clientID: clientID) else { throw APIError.notFound("alert rule") }
             return try rule.jsonResponse(from: request, context: context, status: .created)
         }
-        group.put(":id") { request, context -> AlertRuleRepository.Rule in
+        group.put(":id") { request, context -> AlertRuleStore.Rule in
             let identity = try context.requireIdentity()
             let clientID = try identity.requireClient()
             let id = try context.parameters.require("id", as: UUID.self)
@@ -88,7 +88,7 @@ struct AlertRulesController {
 
     /// The spec's rules: enums, cooldown ≥ 5 (default 60), one scope at most, and a scope and
     /// channels of the caller's own client (another client's ids are refused like unknown ones).
-    func validated(_ body: Body, clientID: UUID) async throws -> AlertRuleRepository.Input {
+    func validated(_ body: Body, clientID: UUID) async throws -> AlertRuleStore.Input {
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...100).contains(name.unicodeScalars.count) else { throw APIError.validation("name must be 1 to 100 characters") }
         guard Self.metrics.contains(body.metric) else { throw APIError.validation("metric must be one of \(Self.metrics.joined(separator: ", "))") }
@@ -114,4 +114,4 @@ struct AlertRulesController {
     }
 }
 
-extension AlertRuleRepository.Rule: ResponseEncodable {}
+extension AlertRuleStore.Rule: ResponseEncodable {}

@@ -5,9 +5,9 @@ import OptralisRedis
 
 /// Login, MFA, refresh rotation with theft detection, logout, password reset and change.
 struct AuthService: Sendable {
-    let users: UserRepository
-    let sessions: SessionRepository
-    let mfa: MFARepository
+    let users: UserStore
+    let sessions: SessionStore
+    let mfa: MFAStore
     let signer: TokenSigner
     let blacklist: TokenBlacklist
     let hasher: PasswordHasher

@@ -3,8 +3,8 @@ import OptralisCore
 
 /// TOTP set-up, activation and removal for the caller's own account.
 struct MFAService: Sendable {
-    let users: UserRepository
-    let mfa: MFARepository
+    let users: UserStore
+    let mfa: MFAStore
     let hasher: PasswordHasher
     let activity: ActivityLogger
     let auth: AuthService

@@ -4,7 +4,7 @@ import Foundation
 /// works once: its time step is recorded, and no code of that step or an earlier one is
 /// accepted again (RFC 6238 §5.2), whichever check used it (login, MFA removal, activation).
 struct SecondFactor: Sendable {
-    let mfa: MFARepository
+    let mfa: MFAStore
     /// Keys the backup codes' HMAC (`JWT_SECRET`).
     let backupCodeKey: String
 

@@ -12,20 +12,20 @@ import Synchronization
 /// by ``TokenBlacklist/run()`` (a service of the api's group).
 final class TokenBlacklist: Service, Sendable {
     let redis: RedisClient?
-    let client: PostgresClient
+    let database: PostgresClient
     let logger: Logger
     private let pending = Mutex<[(id: String, expiresAt: Date)]>([])
 
-    init(redis: RedisClient?, client: PostgresClient, logger: Logger) {
+    init(redis: RedisClient?, database: PostgresClient, logger: Logger) {
         self.redis = redis
-        self.client = client
+        self.database = database
         self.logger = logger
     }
 
     static func key(_ tokenID: String) -> String { "blacklist:\(tokenID)" }
 
     func revoke(tokenID: String, userID: UUID?, expiresAt: Date, reason: String, ip: String?, userAgent: String?) async throws {
-        try await client.query(
+        try await database.query(
             """
             INSERT INTO token_blacklist (jti, user_id, reason, ip_address, user_agent, expires_at)
             VALUES (\(tokenID), \(userID), \(reason), \(ip), \(userAgent.map { $0.clipped(toCodePoints: 512) }), \(expiresAt))
@@ -45,7 +45,7 @@ final class TokenBlacklist: Service, Sendable {
                 logger.warning("blacklist check falls back to PostgreSQL", metadata: ["error": "\(error)"])
             }
         }
-        return try await client.query(
+        return try await database.query(
             "SELECT count(*) FROM token_blacklist WHERE jti = \(tokenID)", logger: logger
         ).decode(Int.self).reduce(0, +) > 0
     }

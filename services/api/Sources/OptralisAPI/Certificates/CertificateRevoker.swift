@@ -5,7 +5,7 @@ import OptralisCore
 /// public CRL, so the gateway refuses them at the next request and the CRL lists them at once,
 /// rather than within the caches' 5 minutes.
 struct CertificateRevoker: Sendable {
-    let certificates: CertificateRepository
+    let certificates: CertificateStore
     let ca: CAClient
     let statuses: CertificateStatusCache
     let published: PublishedCRL

@@ -6,7 +6,7 @@ import OptralisServer
 /// Machine certificates: the public CRL, an admin's revoke of a machine's certificate and renewal
 /// request, and the super_admin's certificate list, stats, purge and restore.
 final class CertificatesController: Sendable {
-    let certificates: CertificateRepository
+    let certificates: CertificateStore
     let ca: CAClient
     let activity: ActivityLogger
     let statuses: CertificateStatusCache
@@ -14,7 +14,7 @@ final class CertificatesController: Sendable {
     let published: PublishedCRL
 
     init(
-        certificates: CertificateRepository, ca: CAClient, activity: ActivityLogger, statuses: CertificateStatusCache, revoker: CertificateRevoker,
+        certificates: CertificateStore, ca: CAClient, activity: ActivityLogger, statuses: CertificateStatusCache, revoker: CertificateRevoker,
         published: PublishedCRL
     ) {
         (self.certificates, self.ca, self.activity, self.statuses, self.revoker, self.published) = (certificates, ca, activity, statuses, revoker, published)
@@ -39,7 +39,7 @@ final class CertificatesController: Sendable {
         return reason
     }
     struct Page: ResponseEncodable {
-        let certificates: [CertificateRepository.Entry]
+        let certificates: [CertificateStore.Entry]
         let total: Int
         let limit: Int
         let offset: Int
@@ -98,8 +98,8 @@ final class CertificatesController: Sendable {
         group.get("certificates") { request, _ -> Page in
             let query = request.uri.queryParameters
             let status = query["status"].map(String.init)
-            if let status, !CertificateRepository.statuses.contains(status) {
-                throw APIError.validation("status must be one of \(CertificateRepository.statuses.joined(separator: ", "))")
+            if let status, !CertificateStore.statuses.contains(status) {
+                throw APIError.validation("status must be one of \(CertificateStore.statuses.joined(separator: ", "))")
             }
             let limit = try query.integer("limit", default: 50, in: 1...200)
             let offset = try query.integer("offset", default: 0, in: 0...Paging.maximumOffset)

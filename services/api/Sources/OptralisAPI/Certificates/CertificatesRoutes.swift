@@ -6,7 +6,7 @@ extension APIDependencies {
     /// super_admin's certificate administration.
     func addCertificatesRoutes(to groups: RouteGroups) {
         let controller = CertificatesController(
-            certificates: CertificateRepository(client: postgres, logger: logger), ca: ca, activity: activity, statuses: statuses,
+            certificates: CertificateStore(database: postgres, logger: logger), ca: ca, activity: activity, statuses: statuses,
             revoker: revoker, published: published)
         controller.addPublicRoutes(to: groups.router)
         controller.addMachineRoutes(to: groups.tenant.group("machines"))

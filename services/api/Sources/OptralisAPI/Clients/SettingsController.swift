@@ -12,16 +12,16 @@ import OptralisCore
 /// `{"daily_summary": {"enabled", "hour", "timezone", "recipients"}}`, absent fields kept, and
 /// answers as `GET`.
 struct SettingsController {
-    let clients: ClientSettingsReader
+    let clients: ClientSettingsStore
     let cache: FleetCache
     let dailySummary: DailySummarySettingsStore
     let activity: ActivityLogger
 
     struct Limits: Encodable {
-        let offlineAfterMinutes = MachineQueries.onlineMinutes
+        let offlineAfterMinutes = MachineListStore.onlineMinutes
         let heartbeatSeconds = HeartbeatService.normalSeconds
         let heartbeatUnderLoadSeconds = HeartbeatService.underLoadSeconds
-        let labelsPerMachine = LabelRepository.maximumPerMachine
+        let labelsPerMachine = LabelStore.maximumPerMachine
         let machinesPerBatch = Validation.maximumBatch
         enum CodingKeys: String, CodingKey {
             case offlineAfterMinutes = "offline_after_minutes", heartbeatSeconds = "heartbeat_seconds",
@@ -31,7 +31,7 @@ struct SettingsController {
     }
 
     struct Settings: ResponseEncodable {
-        let client: ClientSettingsReader.ClientSettings
+        let client: ClientSettingsStore.ClientSettings
         let machineCount: Int
         let limits = Limits()
         let dailySummary: DailySummarySettings

@@ -3,7 +3,7 @@ import OptralisServer
 
 extension APIDependencies {
     func addCollectionSettingsRoutes(to groups: RouteGroups) {
-        CollectionSettingsController(store: CollectionSettingsStore(client: postgres, logger: logger), activity: activity)
+        CollectionSettingsController(store: CollectionSettingsStore(database: postgres, logger: logger), activity: activity)
             .addRoutes(to: groups.tenant.group("collection-settings"))
     }
 }

@@ -4,9 +4,9 @@ import OptralisCore
 import PostgresNIO
 
 /// `collection_settings` as the admins edit them (`/api/collection-settings`); the agents' side
-/// is ``CollectionSettingsRepository``.
+/// is in `CollectionSettingsStore+Agents.swift`.
 struct CollectionSettingsStore: Sendable {
-    let client: PostgresClient
+    let database: PostgresClient
     let logger: Logger
 
     struct Setting: Codable, Sendable {
@@ -34,7 +34,7 @@ struct CollectionSettingsStore: Sendable {
 
     private func settings(_ query: PostgresQuery) async throws -> [Setting] {
         var result: [Setting] = []
-        let rows = try await client.query(query, logger: logger)
+        let rows = try await database.query(query, logger: logger)
         for try await row in rows.decode((UUID, UUID, String, Int, String, UUID?, UUID?, UUID?, String?, String, String, Date).self) {
             result.append(Setting(
                 id: row.0, clientID: row.1, name: row.2, priority: row.3, scope: row.4, machineID: row.5, groupID: row.6, labelID: row.7,
@@ -80,7 +80,7 @@ struct CollectionSettingsStore: Sendable {
     }
 
     func delete(id: UUID, clientID: UUID) async throws -> Bool {
-        try await client.query("DELETE FROM collection_settings WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
+        try await database.query("DELETE FROM collection_settings WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
             .decode(Int.self).reduce(into: false) { found, _ in found = true }
     }
 }

@@ -8,7 +8,7 @@ struct ActivityLogger: Sendable {
     enum Category: String, Sendable, CaseIterable { case auth, email, alert, system, user, machine, certificate }
     enum Level: String, Sendable, CaseIterable { case info, warn, error }
 
-    let client: PostgresClient
+    let database: PostgresClient
     let logger: Logger
 
     func record(
@@ -17,7 +17,7 @@ struct ActivityLogger: Sendable {
     ) async {
         let json = String(decoding: (try? JSONEncoder().encode(metadata)) ?? Data("{}".utf8), as: UTF8.self)
         do {
-            try await client.query(
+            try await database.query(
                 """
                 INSERT INTO activity_logs (level, category, message, metadata, client_id, user_id, ip_address)
                 VALUES (\(level.rawValue), \(category.rawValue), \(message), \(json)::jsonb, \(clientID), \(userID), \(ip))

@@ -8,7 +8,7 @@ import PostgresNIO
 /// Every statement of the routes is scoped by client; the password column is only ever read by
 /// ``targets(machineID:)`` (the agent's configuration) and never leaves in a route's answer.
 struct DatabaseStore: Sendable {
-    let client: PostgresClient
+    let database: PostgresClient
     let logger: Logger
 
     /// A monitored database as the routes show it: no password, only whether one is set.
@@ -84,7 +84,7 @@ struct DatabaseStore: Sendable {
 
     private func entries(_ query: PostgresQuery) async throws -> [Entry] {
         var found: [Entry] = []
-        let rows = try await client.query(query, logger: logger)
+        let rows = try await database.query(query, logger: logger)
         for try await row in rows {
             let r = try row.decode(
                 (UUID, UUID, String, String?, String, String, Int, String, String, Bool, Bool, Date?, String?, String, Date, Date,
@@ -111,7 +111,7 @@ struct DatabaseStore: Sendable {
     }
 
     func machineExists(_ machineID: UUID, clientID: UUID) async throws -> Bool {
-        try await client.query("SELECT 1 FROM machines WHERE id = \(machineID) AND client_id = \(clientID)", logger: logger)
+        try await database.query("SELECT 1 FROM machines WHERE id = \(machineID) AND client_id = \(clientID)", logger: logger)
             .decode(Int.self).collect().isEmpty == false
     }
 
@@ -119,7 +119,7 @@ struct DatabaseStore: Sendable {
     /// The count and the insert hold the client's advisory lock, so two requests at once cannot
     /// both take the last place.
     func create(id: UUID, clientID: UUID, fields: Fields, sealed: [UInt8]?, limit: Int?) async throws -> Bool {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('monitored_databases'), hashtext(\(clientID.uuidString)))", logger: logger)
             if let limit {
                 let count = try await connection.query("SELECT count(*)::int FROM monitored_databases WHERE client_id = \(clientID)", logger: logger)
@@ -141,7 +141,7 @@ struct DatabaseStore: Sendable {
         let setPassword = password != nil
         let sealed = (password ?? nil).map { ByteBuffer(bytes: $0) }
         let name = fields.name
-        return try await !client.query(
+        return try await !database.query(
             """
             UPDATE monitored_databases SET
                 machine_id = COALESCE(\(fields.machineID), machine_id),
@@ -156,7 +156,7 @@ struct DatabaseStore: Sendable {
     }
 
     func delete(id: UUID, clientID: UUID) async throws -> Bool {
-        try await !client.query("DELETE FROM monitored_databases WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
+        try await !database.query("DELETE FROM monitored_databases WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
             .decode(Int.self).collect().isEmpty
     }
 
@@ -164,7 +164,7 @@ struct DatabaseStore: Sendable {
     /// summed, slow statements and replication lag at their highest).
     func metrics(id: UUID, since: Date, bucketSeconds: Int) async throws -> [DatabaseFigures] {
         var points: [DatabaseFigures] = []
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             SELECT date_bin(\(bucketSeconds) * INTERVAL '1 second', recorded_at, TIMESTAMPTZ '2000-01-01') AS bucket,
                    round(avg(connections_active))::int, round(avg(connections_idle))::int, avg(query_time_avg_ms),
@@ -182,7 +182,7 @@ struct DatabaseStore: Sendable {
 
     /// The latest slow queries the agent reported, with when.
     func slowQueries(id: UUID, clientID: UUID) async throws -> (queries: [SlowQuery], collectedAt: Date?, missing: [String])? {
-        let rows = try await client.query(
+        let rows = try await database.query(
             "SELECT slow_queries::text, last_collected_at, missing::text FROM monitored_databases WHERE id = \(id) AND client_id = \(clientID)",
             logger: logger
         ).decode((String, Date?, String).self).collect()
@@ -195,7 +195,7 @@ struct DatabaseStore: Sendable {
     /// or above; the password still sealed.
     func targets(machineID: UUID, clientID: UUID) async throws -> [(DatabaseTarget, [UInt8]?)] {
         var found: [(DatabaseTarget, [UInt8]?)] = []
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             SELECT d.id, d.engine, d.host, d.port, d.database_name, d.username, d.password_sealed
             FROM monitored_databases d JOIN clients c ON c.id = d.client_id JOIN license_types lt ON lt.code = c.license_type

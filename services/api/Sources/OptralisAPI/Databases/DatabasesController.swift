@@ -10,7 +10,7 @@ import OptralisCore
 struct DatabasesController {
     let store: DatabaseStore
     let sealer: CredentialSealer
-    let settings: ClientSettingsReader
+    let settings: ClientSettingsStore
     let activity: ActivityLogger
 
     static let engines = ["postgresql", "mysql"]

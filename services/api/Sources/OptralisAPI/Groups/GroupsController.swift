@@ -5,7 +5,7 @@ import OptralisCore
 /// `/api/groups` CRUD and `PUT /api/machines/assign-group|remove-group`: names 1–50 characters
 /// (trimmed, unique per client), colours `#RRGGBB`, at most 100 machines a move.
 struct GroupsController {
-    let groups: GroupRepository
+    let groups: GroupStore
     /// Moves read, caches dropped and writes logged.
     let writes: MachineSetWrites
 
@@ -21,8 +21,8 @@ struct GroupsController {
     }
 
     func addRoutes(groups group: RouterGroup<APIRequestContext>, machines: RouterGroup<APIRequestContext>) {
-        group.get { _, context -> [GroupRepository.Group] in try await groups.all(clientID: try context.requireIdentity().requireClient()) }
-        group.post { request, context -> EditedResponse<GroupRepository.Group> in
+        group.get { _, context -> [GroupStore.Group] in try await groups.all(clientID: try context.requireIdentity().requireClient()) }
+        group.post { request, context -> EditedResponse<GroupStore.Group> in
             let body = try await request.decode(as: GroupRequest.self, context: context)
             guard let name = try Validation.text(body.name, field: "name", maximum: 50) else { throw APIError.validation("name is required (1 to 50 characters)") }
             let created = try await groups.create(
@@ -30,7 +30,7 @@ struct GroupsController {
             try await writes.record(context, "Groupe créé", category: .system, ["name": name])
             return EditedResponse(status: .created, response: created)
         }
-        group.put(":id") { request, context -> GroupRepository.Group in
+        group.put(":id") { request, context -> GroupStore.Group in
             let body = try await request.decode(as: GroupRequest.self, context: context)
             guard let updated = try await groups.update(
                 id: try Validation.pathID(context), clientID: try context.requireIdentity().requireClient(), name: try Validation.text(body.name, field: "name", maximum: 50),
@@ -64,4 +64,4 @@ struct GroupsController {
     }
 }
 
-extension GroupRepository.Group: ResponseEncodable {}
+extension GroupStore.Group: ResponseEncodable {}

@@ -3,7 +3,7 @@ import OptralisServer
 
 extension APIDependencies {
     func addGroupsRoutes(to groups: RouteGroups) {
-        GroupsController(groups: GroupRepository(client: postgres, logger: logger), writes: MachineSetWrites(activity: activity, cache: cache))
+        GroupsController(groups: GroupStore(database: postgres, logger: logger), writes: MachineSetWrites(activity: activity, cache: cache))
             .addRoutes(groups: groups.tenant.group("groups"), machines: groups.tenant.group("machines"))
     }
 }

@@ -13,7 +13,7 @@ import OptralisRedis
 /// 409 `MACHINE_ACTIVE` and the token's use is not spent. Every re-binding is in the activity
 /// log and emailed to the client's admins.
 struct BootstrapController {
-    let machines: EnrolmentRepository
+    let machines: EnrolmentStore
     let ca: CAClient
     let activity: ActivityLogger
     let notice: ReenrolmentNotice
@@ -59,7 +59,7 @@ struct BootstrapController {
             let outcome = try await machines.enrol(
                 tokenHash: SecureToken.sha256Hex(body.token),
                 .init(hostname: hostname, hardwareID: body.hardwareID, os: body.os, osVersion: body.osVersion, architecture: body.arch, agentVersion: body.agentVersion))
-            let enrolled: EnrolmentRepository.Enrolled
+            let enrolled: EnrolmentStore.Enrolled
             switch outcome {
             case .invalidToken:
                 await activity.record(.machine, "Enrôlement refusé : token invalide", level: .warn, metadata: ["hostname": hostname], ip: context.clientIP)

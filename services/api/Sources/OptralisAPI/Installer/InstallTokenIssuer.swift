@@ -3,12 +3,12 @@ import Foundation
 /// Makes install tokens: 256 random bits shown once (base64url, 43 characters), only their
 /// SHA-256 stored. Used by `/api/install-tokens` and the downloadable installers.
 struct InstallTokenIssuer: Sendable {
-    let tokens: InstallTokenRepository
+    let tokens: InstallTokenStore
     let activity: ActivityLogger
 
     struct Minted: Sendable {
         let secret: String
-        let stored: InstallTokenRepository.Token
+        let stored: InstallTokenStore.Token
     }
 
     /// `maxUsage` 0 is unlimited; `allowReenrolment` lets the token re-bind a live machine.

@@ -9,7 +9,7 @@ import OptralisCore
 /// `install.ps1`) asks for it without echo (or reads `OPTRALIS_INSTALL_TOKEN`), so it stays out of
 /// process lists and shell history. `GET windows/active` makes a Windows token (admins).
 struct InstallTokensController {
-    let tokens: InstallTokenRepository
+    let tokens: InstallTokenStore
     let issuer: InstallTokenIssuer
     let activity: ActivityLogger
     let publicURL: String
@@ -44,7 +44,7 @@ struct InstallTokensController {
         let powershellCommand: String
         enum CodingKeys: String, CodingKey { case token, curlCommand = "curl_command", powershellCommand = "powershell_command" }
     }
-    struct TokenList: ResponseEncodable { let tokens: [InstallTokenRepository.Token] }
+    struct TokenList: ResponseEncodable { let tokens: [InstallTokenStore.Token] }
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         group.get { _, context in TokenList(tokens: try await tokens.active(clientID: try context.requireIdentity().requireClient())) }
@@ -101,4 +101,4 @@ extension InstallTokensController {
     }
 }
 
-extension InstallTokenRepository.Token: ResponseEncodable {}
+extension InstallTokenStore.Token: ResponseEncodable {}

@@ -4,6 +4,6 @@ import OptralisCore
 enum InstallerError {
     static let invalidInstallToken = AppError.unauthorized("invalid, expired or used-up install token", code: "INVALID_INSTALL_TOKEN")
     static let machineActive = AppError.conflict(
-        "this machine is active (valid certificate, seen within \(EnrolmentRepository.activeMinutes) minutes): re-enrolling it needs an install token created with allow_reenrolment",
+        "this machine is active (valid certificate, seen within \(EnrolmentStore.activeMinutes) minutes): re-enrolling it needs an install token created with allow_reenrolment",
         code: "MACHINE_ACTIVE")
 }

@@ -9,7 +9,7 @@ import OptralisRedis
 /// enrolment itself stands.
 struct ReenrolmentNotice: Sendable {
     let queues: NotificationQueues?
-    let machines: EnrolmentRepository
+    let machines: EnrolmentStore
     let activity: ActivityLogger
     let logger: Logger
 

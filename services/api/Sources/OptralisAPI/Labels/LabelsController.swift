@@ -6,7 +6,7 @@ import OptralisCore
 /// (Tags Machines)"): key 1–50 characters, colour `#RRGGBB` (default blue), value ≤ 100
 /// characters (default: the key), at most 10 labels a machine and 100 machines a batch.
 struct LabelsController {
-    let labels: LabelRepository
+    let labels: LabelStore
     let activity: ActivityLogger
     let cache: FleetCache
 
@@ -28,8 +28,8 @@ struct LabelsController {
     }
 
     func addRoutes(labels group: RouterGroup<APIRequestContext>, machines: RouterGroup<APIRequestContext>) {
-        group.get { _, context -> [LabelRepository.Label] in try await labels.all(clientID: try context.requireIdentity().requireClient()) }
-        group.post { request, context -> EditedResponse<LabelRepository.Label> in
+        group.get { _, context -> [LabelStore.Label] in try await labels.all(clientID: try context.requireIdentity().requireClient()) }
+        group.post { request, context -> EditedResponse<LabelStore.Label> in
             let body = try await request.decode(as: LabelRequest.self, context: context)
             guard let key = try Validation.text(body.key, field: "key", maximum: 50) else { throw APIError.validation("key is required (1 to 50 characters)") }
             let clientID = try context.requireIdentity().requireClient()
@@ -37,7 +37,7 @@ struct LabelsController {
             try await record(context, "Label créé", ["key": key])
             return EditedResponse(status: .created, response: label)
         }
-        group.put(":id") { request, context -> LabelRepository.Label in
+        group.put(":id") { request, context -> LabelStore.Label in
             let body = try await request.decode(as: LabelRequest.self, context: context)
             let clientID = try context.requireIdentity().requireClient()
             guard let label = try await labels.update(
@@ -53,7 +53,7 @@ struct LabelsController {
             try await record(context, "Label supprimé", [:])
             return CountDone(count: 1)
         }
-        group.get(":id/machines") { request, context -> [LabelRepository.Assignment] in
+        group.get(":id/machines") { request, context -> [LabelStore.Assignment] in
             let clientID = try context.requireIdentity().requireClient()
             let id = try Validation.pathID(context)
             guard try await labels.find(id: id, clientID: clientID) != nil else { throw APIError.notFound("label") }
@@ -70,13 +70,13 @@ struct LabelsController {
             let (clientID, label, body) = try await assignment(request, context)
             return CountDone(count: try await labels.unassign(labelID: label.id, machineIDs: body.machineIDs, clientID: clientID))
         }
-        machines.get(":id/labels") { _, context -> [LabelRepository.MachineLabel] in
+        machines.get(":id/labels") { _, context -> [LabelStore.MachineLabel] in
             let clientID = try context.requireIdentity().requireClient()
             let id = try Validation.pathID(context)
             guard let found = try await labels.labels(machineIDs: [id], clientID: clientID)[id] else { throw APIError.notFound("machine") }
             return found
         }
-        machines.post("labels/batch") { request, context -> [String: [LabelRepository.MachineLabel]] in
+        machines.post("labels/batch") { request, context -> [String: [LabelStore.MachineLabel]] in
             let body = try await request.decode(as: BatchRequest.self, context: context)
             guard body.machineIDs.count <= Validation.maximumBatch else { throw APIError.validation("at most \(Validation.maximumBatch) machines a batch") }
             let found = try await labels.labels(machineIDs: body.machineIDs, clientID: try context.requireIdentity().requireClient())
@@ -84,7 +84,7 @@ struct LabelsController {
         }
     }
 
-    private func assignment(_ request: Request, _ context: APIRequestContext) async throws -> (UUID, LabelRepository.Label, AssignRequest) {
+    private func assignment(_ request: Request, _ context: APIRequestContext) async throws -> (UUID, LabelStore.Label, AssignRequest) {
         let body = try await request.decode(as: AssignRequest.self, context: context)
         guard (1...Validation.maximumBatch).contains(body.machineIDs.count) else { throw APIError.validation("machine_ids must hold 1 to \(Validation.maximumBatch) machines") }
         let clientID = try context.requireIdentity().requireClient()
@@ -103,4 +103,4 @@ struct LabelsController {
     }
 }
 
-extension LabelRepository.Label: ResponseEncodable {}
+extension LabelStore.Label: ResponseEncodable {}

@@ -3,7 +3,7 @@ import OptralisServer
 
 extension APIDependencies {
     func addLabelsRoutes(to groups: RouteGroups) {
-        LabelsController(labels: LabelRepository(client: postgres, logger: logger), activity: activity, cache: cache)
+        LabelsController(labels: LabelStore(database: postgres, logger: logger), activity: activity, cache: cache)
             .addRoutes(labels: groups.tenant.group("labels"), machines: groups.tenant.group("machines"))
     }
 }

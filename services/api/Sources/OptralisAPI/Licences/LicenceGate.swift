@@ -7,7 +7,7 @@ import OptralisCore
 /// `tier_level` of the client's licence type (trial 0 … enterprise 5), read through the cached
 /// client settings (`client:id:<uuid>`).
 struct LicenceGate: Sendable {
-    let settings: ClientSettingsReader
+    let settings: ClientSettingsStore
 
     enum Tier: Int, Sendable {
         case essentials = 2, pro = 3, business = 4, enterprise = 5

@@ -13,11 +13,11 @@ final class LicenceStatusCache: Sendable {
         case active, suspended, expired
     }
 
-    private let clients: ClientRepository
+    private let clients: ClientStore
     private let entries = Mutex<[UUID: (status: Status, readAt: ContinuousClock.Instant)]>([:])
     static let lifetime: Duration = .seconds(30)
 
-    init(clients: ClientRepository) {
+    init(clients: ClientStore) {
         self.clients = clients
     }
 

@@ -83,7 +83,7 @@ extension String {
     }
 }
 
-extension MachineHistoryRepository.MetricPoint: HistoryJSONPoint {
+extension MachineHistoryStore.MetricPoint: HistoryJSONPoint {
     func appendMembers(to json: inout HistoryJSON) {
         json.member("cpu_percent", cpuPercent)
         json.member("ram_percent", ramPercent)
@@ -95,7 +95,7 @@ extension MachineHistoryRepository.MetricPoint: HistoryJSONPoint {
     }
 }
 
-extension MachineHistoryRepository.NetworkPoint: HistoryJSONPoint {
+extension MachineHistoryStore.NetworkPoint: HistoryJSONPoint {
     func appendMembers(to json: inout HistoryJSON) {
         json.member("bytes_recv", bytesRecv)
         json.member("bytes_sent", bytesSent)
@@ -107,7 +107,7 @@ extension MachineHistoryRepository.NetworkPoint: HistoryJSONPoint {
     }
 }
 
-extension MachineHistoryRepository.DiskPoint: HistoryJSONPoint {
+extension MachineHistoryStore.DiskPoint: HistoryJSONPoint {
     func appendMembers(to json: inout HistoryJSON) {
         json.raw(",\"mount_point\":")
         json.string(mountPoint)

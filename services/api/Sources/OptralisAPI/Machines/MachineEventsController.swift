@@ -7,14 +7,14 @@ import OptralisServer
 /// log), newest first. `?level=` keeps that severity and the worse ones (`warning`: warnings,
 /// errors and critical events); `?before=` (the previous page's `next_before`) pages back.
 struct MachineEventsController {
-    let events: MachineEventRepository
-    let machines: MachineRepository
+    let events: MachineEventStore
+    let machines: MachineStore
 
     /// From the worst; a level filter keeps its own entry and those before it.
     static let severities = ["critical", "error", "warning", "info"]
 
     struct Page: ResponseEncodable {
-        let events: [MachineEventRepository.Event]
+        let events: [MachineEventStore.Event]
         /// Pass as `before` for the next, older page; absent on the last page.
         let nextBefore: Date?
         enum CodingKeys: String, CodingKey {

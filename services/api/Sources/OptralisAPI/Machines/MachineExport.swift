@@ -6,7 +6,7 @@ import OptralisCore
 /// RFC 4180 quoting, CRLF line ends — streamed 500 machines at a time, with the list's filters
 /// (`site_id` under the list's own rule: the Business licence).
 struct MachineExport {
-    let queries: MachineQueries
+    let queries: MachineListStore
     let gate: LicenceGate
 
     static let header = [
@@ -46,7 +46,7 @@ struct MachineExport {
         }
     }
 
-    static func fields(_ machine: MachineQueries.Summary) -> [String] {
+    static func fields(_ machine: MachineListStore.Summary) -> [String] {
         [
             machine.hostname, machine.status, machine.os ?? "", machine.osVersion ?? "", machine.ipAddress ?? "", machine.agentVersion ?? "",
             machine.lastSeen?.formatted(.iso8601) ?? "", machine.healthScore.map(String.init) ?? "", machine.isOSCompliant ? "yes" : "no",

@@ -7,8 +7,8 @@ import OptralisServer
 /// default 24h): 1 h every raw sample, 24 h raw samples in 5-minute buckets, 7 and 30 days the
 /// hourly roll-ups — or one raw sample per hour while the roll-ups hold fewer than 5 points.
 struct MachineHistoryController {
-    let history: MachineHistoryRepository
-    let machines: MachineRepository
+    let history: MachineHistoryStore
+    let machines: MachineStore
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         group.get("by-hostname/:hostname/metrics") { request, context -> Response in

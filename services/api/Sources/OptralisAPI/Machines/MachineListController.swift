@@ -7,14 +7,14 @@ import OptralisCore
 /// by id or host name with its latest collector data, labels and certificate status (read in
 /// parallel), and `/inventory` (every collector's latest snapshot).
 struct MachineListController {
-    let queries: MachineQueries
-    let machines: MachineRepository
+    let queries: MachineListStore
+    let machines: MachineStore
     let cache: FleetCache
     /// `site_id` filters need the Business licence, as every site route.
     let gate: LicenceGate
 
     struct Page: ResponseEncodable, Codable {
-        let machines: [MachineQueries.Summary]
+        let machines: [MachineListStore.Summary]
         let total: Int
         let page: Int
         let limit: Int
@@ -22,8 +22,8 @@ struct MachineListController {
 
     /// The detail without its `collectors`, which ``SplicedJSON`` adds from the stored snapshots.
     struct DetailHead: Encodable {
-        let machine: MachineQueries.Summary
-        let labels: [MachineQueries.Label]
+        let machine: MachineListStore.Summary
+        let labels: [MachineListStore.Label]
     }
 
     struct InventoryHead: Encodable {
@@ -73,8 +73,8 @@ struct MachineListController {
         return try SplicedJSON.response(DetailHead(machine: machine, labels: try await labels), member: "collectors", rawValues: try await snapshots)
     }
 
-    static func filter(_ query: Parameters) throws -> MachineQueries.Filter {
-        var filter = MachineQueries.Filter()
+    static func filter(_ query: Parameters) throws -> MachineListStore.Filter {
+        var filter = MachineListStore.Filter()
         if let group = query["group_id"] {
             guard let id = UUID(uuidString: String(group)) else { throw APIError.validation("group_id must be a UUID") }
             filter.groupID = id
@@ -91,8 +91,8 @@ struct MachineListController {
         filter.os = try query.text("os", maximumLength: 100)
         filter.search = try query.text("search", maximumLength: 100)
         if let sort = query["sort"] {
-            guard MachineQueries.sortColumns[String(sort)] != nil else {
-                throw APIError.validation("sort must be one of \(MachineQueries.sortColumns.keys.sorted().joined(separator: ", "))")
+            guard MachineListStore.sortColumns[String(sort)] != nil else {
+                throw APIError.validation("sort must be one of \(MachineListStore.sortColumns.keys.sorted().joined(separator: ", "))")
             }
             filter.sort = String(sort)
         }

@@ -6,7 +6,7 @@ import PostgresNIO
 /// Moves a client's machines into a set — a group or a site, the column of `machines` naming it —
 /// or out of it (nil). Machines of another client are not touched (and not counted).
 struct MachinePlacement: Sendable {
-    let client: PostgresClient
+    let database: PostgresClient
     let logger: Logger
 
     enum Column: String, Sendable {
@@ -15,7 +15,7 @@ struct MachinePlacement: Sendable {
 
     /// How many machines moved.
     func place(_ column: Column, setID: UUID?, machineIDs: [UUID], clientID: UUID) async throws -> Int {
-        try await client.query(
+        try await database.query(
             """
             WITH moved AS (
                 UPDATE machines SET \(unescaped: column.rawValue) = \(setID), updated_at = now()

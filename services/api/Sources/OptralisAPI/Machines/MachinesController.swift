@@ -9,8 +9,8 @@ import OptralisServer
 /// revokes its certificates (`cessation_of_operation`) and forgets their cached status, so its
 /// agent is refused at once and the CRL lists them; with the ca unreachable nothing is deleted.
 struct MachinesController {
-    let machines: MachineRepository
-    let settings: CollectionSettingsRepository
+    let machines: MachineStore
+    let settings: CollectionSettingsStore
     let activity: ActivityLogger
     let cache: FleetCache
     let revoker: CertificateRevoker

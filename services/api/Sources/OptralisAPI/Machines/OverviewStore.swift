@@ -24,7 +24,7 @@ struct OverviewStore: Sendable {
     func counts(_ clientID: UUID) async throws -> (Int, Int, Int, Int, Double?) {
         for try await row in try await database.query(
             """
-            SELECT count(*)::int, count(*) FILTER (WHERE \(unescaped: MachineQueries.online))::int,
+            SELECT count(*)::int, count(*) FILTER (WHERE \(unescaped: MachineListStore.online))::int,
                    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM alert_rule_history h WHERE h.machine_id = m.id AND h.client_id = m.client_id
                                                   AND h.triggered_at > now() - interval '1 hour'))::int,
                    count(*) FILTER (WHERE maintenance_mode)::int, round(avg(health_score), 1)::float8
@@ -63,7 +63,7 @@ struct OverviewStore: Sendable {
                 SELECT m.id, m.hostname, 'offline' AS problem, 'critical' AS severity, 1 AS rank,
                        'last seen ' || coalesce(to_char(m.last_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'), 'never') AS detail
                 FROM machines m WHERE m.client_id = \(clientID) AND NOT m.maintenance_mode
-                  AND \(unescaped: MachineQueries.offline)
+                  AND \(unescaped: MachineListStore.offline)
                 UNION ALL
                 SELECT DISTINCT ON (m.id) m.id, m.hostname, 'disk_failing', 'critical', 0, s.device || ': ' || s.smart_status
                 FROM machines m JOIN LATERAL (

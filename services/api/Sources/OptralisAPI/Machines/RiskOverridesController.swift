@@ -6,8 +6,8 @@ import OptralisServer
 /// `/api/machines/by-hostname/:hostname/risk-overrides`: list, create or replace (one override per
 /// risk type and key), delete. Observers only read (tenant gate).
 struct RiskOverridesController {
-    let overrides: RiskOverrideRepository
-    let machines: MachineRepository
+    let overrides: RiskOverrideStore
+    let machines: MachineStore
     let activity: ActivityLogger
 
     static let statuses: Set<String> = ["accepted", "false_positive", "mitigated"]
@@ -23,7 +23,7 @@ struct RiskOverridesController {
 
     struct OverrideList: ResponseEncodable {
         let hostname: String
-        let overrides: [RiskOverrideRepository.Override]
+        let overrides: [RiskOverrideStore.Override]
     }
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
@@ -31,7 +31,7 @@ struct RiskOverridesController {
             let (clientID, machine, hostname) = try await target(context)
             return OverrideList(hostname: hostname, overrides: try await overrides.list(machineID: machine, clientID: clientID))
         }
-        group.post("by-hostname/:hostname/risk-overrides") { request, context -> EditedResponse<RiskOverrideRepository.Override> in
+        group.post("by-hostname/:hostname/risk-overrides") { request, context -> EditedResponse<RiskOverrideStore.Override> in
             let (clientID, machine, hostname) = try await target(context)
             let input = try Self.validated(try await request.decode(as: OverrideRequest.self, context: context))
             let identity = try context.requireIdentity()
@@ -55,7 +55,7 @@ struct RiskOverridesController {
         }
     }
 
-    static func validated(_ body: OverrideRequest) throws -> RiskOverrideRepository.Input {
+    static func validated(_ body: OverrideRequest) throws -> RiskOverrideStore.Input {
         guard let type = body.riskType, type.count <= 50, type.wholeMatch(of: /[a-z][a-z0-9_]*/) != nil else {
             throw APIError.validation("risk_type is required: lowercase letters, digits and _, starting with a letter, at most 50 characters")
         }
@@ -77,4 +77,4 @@ struct RiskOverridesController {
     }
 }
 
-extension RiskOverrideRepository.Override: ResponseEncodable {}
+extension RiskOverrideStore.Override: ResponseEncodable {}

@@ -13,7 +13,7 @@ struct AuthMiddleware: RouterMiddleware {
 
     let signer: TokenSigner
     let blacklist: TokenBlacklist
-    let users: UserRepository
+    let users: UserStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context

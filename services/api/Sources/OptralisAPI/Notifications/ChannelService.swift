@@ -9,7 +9,7 @@ struct ChannelService: Sendable {
     static let channelTypes = ["email", "webhook_teams", "webhook_slack", "webhook_discord"]
     static let maximumAddresses = 50
 
-    let channels: ChannelRepository
+    let channels: ChannelStore
     let queues: NotificationQueues?
     let activity: ActivityLogger
     /// A channel limited to a site needs the Business licence, as the sites do.
@@ -22,7 +22,7 @@ struct ChannelService: Sendable {
         let type: String?
         let name: String
         let enabled: Bool?
-        var config: ChannelRepository.ChannelConfig
+        var config: ChannelStore.ChannelConfig
         let alertTypes: [String]?
         /// "Alerts per site": the site whose machines alone the channel hears of. Absent: none on
         /// creation, unchanged on update (a client that knows nothing of sites keeps the limit);
@@ -36,7 +36,7 @@ struct ChannelService: Sendable {
             type = try container.decodeIfPresent(String.self, forKey: .type)
             name = try container.decode(String.self, forKey: .name)
             enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled)
-            config = try container.decode(ChannelRepository.ChannelConfig.self, forKey: .config)
+            config = try container.decode(ChannelStore.ChannelConfig.self, forKey: .config)
             alertTypes = try container.decodeIfPresent([String].self, forKey: .alertTypes)
             siteIDGiven = container.contains(.siteID)
             siteID = try container.decodeIfPresent(UUID.self, forKey: .siteID)
@@ -50,7 +50,7 @@ struct ChannelService: Sendable {
         enum CodingKeys: String, CodingKey { case jobID = "job_id", status, error }
     }
 
-    func validated(type: String, _ input: Input) throws -> (name: String, config: ChannelRepository.ChannelConfig, alertTypes: [String]) {
+    func validated(type: String, _ input: Input) throws -> (name: String, config: ChannelStore.ChannelConfig, alertTypes: [String]) {
         guard Self.channelTypes.contains(type) else { throw APIError.validation("type must be one of \(Self.channelTypes.joined(separator: ", "))") }
         let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...100).contains(name.unicodeScalars.count) else { throw APIError.validation("name must be 1 to 100 characters") }
@@ -58,7 +58,7 @@ struct ChannelService: Sendable {
         // A test goes to the channel tested, an AI analysis to the channels its routine or trigger names: neither is filtered.
         let known = AlertType.allCases.filter { $0 != .test && $0 != .aiAnalysis }.map(\.rawValue)
         if let unknown = alertTypes.first(where: { !known.contains($0) }) { throw APIError.validation("unknown alert type \(unknown)") }
-        var config = ChannelRepository.ChannelConfig()
+        var config = ChannelStore.ChannelConfig()
         if type == "email" {
             let addresses = (input.config.emails ?? []).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             guard (1...Self.maximumAddresses).contains(addresses.count) else {

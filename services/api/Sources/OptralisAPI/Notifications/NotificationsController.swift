@@ -12,9 +12,9 @@ struct NotificationsController {
     let testLimiter: RateLimiter
     static let testsPerMinute = 10
 
-    struct ChannelList: ResponseEncodable { let channels: [ChannelRepository.Record] }
+    struct ChannelList: ResponseEncodable { let channels: [ChannelStore.Record] }
     struct HistoryPage: ResponseEncodable {
-        let history: [ChannelRepository.HistoryEntry]
+        let history: [ChannelStore.HistoryEntry]
         let total: Int
         let page: Int
         let limit: Int
@@ -54,7 +54,7 @@ struct NotificationsController {
         group.get("channels") { _, context in
             ChannelList(channels: try await channels.list(clientID: try context.requireIdentity().requireClient()))
         }
-        group.get("channels/:id") { _, context -> ChannelRepository.Record in
+        group.get("channels/:id") { _, context -> ChannelStore.Record in
             let clientID = try context.requireIdentity().requireClient()
             guard let channel = try await channels.find(id: try context.parameters.require("id", as: UUID.self), clientID: clientID) else {
                 throw APIError.notFound("channel")
@@ -74,7 +74,7 @@ struct NotificationsController {
             guard let created = try await channels.find(id: id, clientID: clientID) else { throw APIError.notFound("channel") }
             return try created.jsonResponse(from: request, context: context, status: .created)
         }
-        group.put("channels/:id") { request, context -> ChannelRepository.Record in
+        group.put("channels/:id") { request, context -> ChannelStore.Record in
             let identity = try context.requireIdentity()
             let clientID = try identity.requireClient()
             let id = try context.parameters.require("id", as: UUID.self)
@@ -83,7 +83,7 @@ struct NotificationsController {
             if let type = input.type, type != existing.type { throw APIError.validation("a channel's type cannot change") }
             // Write-only URL: none, or the masked one a reader was shown, keeps the stored URL.
             if let stored = existing.config.webhookURL,
-                input.config.webhookURL.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty || $0 == ChannelRepository.ChannelConfig.maskedURL(stored) }) ?? true {
+                input.config.webhookURL.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty || $0 == ChannelStore.ChannelConfig.maskedURL(stored) }) ?? true {
                 input.config.webhookURL = stored
             }
             let valid = try service.validated(type: existing.type, input)
@@ -118,7 +118,7 @@ struct NotificationsController {
         }
     }
 
-    static func historyFilter(_ query: Parameters) throws -> ChannelRepository.HistoryFilter {
+    static func historyFilter(_ query: Parameters) throws -> ChannelStore.HistoryFilter {
         let status = query["status"].map(String.init)
         if let status, !["sent", "failed", "dead_letter"].contains(status) { throw APIError.validation("status must be sent, failed or dead_letter") }
         return .init(
@@ -127,5 +127,5 @@ struct NotificationsController {
     }
 }
 
-extension ChannelRepository.Record: ResponseEncodable {}
+extension ChannelStore.Record: ResponseEncodable {}
 extension ChannelService.TestResult: ResponseEncodable {}

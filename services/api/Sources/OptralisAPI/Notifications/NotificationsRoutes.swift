@@ -5,7 +5,7 @@ extension APIDependencies {
     func addNotificationsRoutes(to groups: RouteGroups) {
         NotificationsController(
             service: ChannelService(
-                channels: ChannelRepository(client: postgres, logger: logger), queues: queues, activity: activity, gate: gate,
+                channels: ChannelStore(database: postgres, logger: logger), queues: queues, activity: activity, gate: gate,
                 allowPrivateTargets: !production, publicURL: configuration.publicURL),
             testLimiter: limiter(NotificationsController.testsPerMinute, perSeconds: 60)
         ).addRoutes(to: groups.tenant.group("notifications"))

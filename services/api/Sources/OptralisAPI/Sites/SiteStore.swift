@@ -6,7 +6,7 @@ import PostgresNIO
 /// `sites` (spec "Multi-Sites (Business+)"), moving machines in and out of them, and the health
 /// figures of each site. Every statement is scoped by client.
 struct SiteStore: Sendable {
-    let client: PostgresClient
+    let database: PostgresClient
     let logger: Logger
 
     /// A site as the routes show it.
@@ -42,7 +42,7 @@ struct SiteStore: Sendable {
         """
 
     private func sites(_ query: PostgresQuery) async throws -> [Site] {
-        try await client.query(query, logger: logger).decode((UUID, String, String?, String, Int, Date, Date).self).reduce(into: []) {
+        try await database.query(query, logger: logger).decode((UUID, String, String?, String, Int, Date, Date).self).reduce(into: []) {
             $0.append(Site(id: $1.0, name: $1.1, location: $1.2, timezone: $1.3, machineCount: $1.4, createdAt: $1.5, updatedAt: $1.6))
         }
     }
@@ -57,7 +57,7 @@ struct SiteStore: Sendable {
 
     func create(clientID: UUID, name: String, location: String?, timezone: String) async throws -> Site {
         let id = try await unique(name) {
-            try await client.query(
+            try await database.query(
                 "INSERT INTO sites (client_id, name, location, timezone) VALUES (\(clientID), \(name), \(location), \(timezone)) RETURNING id",
                 logger: logger
             ).decode(UUID.self).reduce(into: UUID?.none) { $0 = $1 }
@@ -68,7 +68,7 @@ struct SiteStore: Sendable {
     /// nil fields keep their value; `clearLocation` empties the location.
     func update(id: UUID, clientID: UUID, name: String?, location: String?, clearLocation: Bool, timezone: String?) async throws -> Site? {
         let updated = try await unique(name ?? "") {
-            try await client.query(
+            try await database.query(
                 """
                 UPDATE sites SET name = COALESCE(\(name), name),
                                  location = CASE WHEN \(clearLocation) THEN NULL ELSE COALESCE(\(location), location) END,
@@ -83,26 +83,26 @@ struct SiteStore: Sendable {
 
     /// Its machines stay, without a site; the channels limited to it go (migration 0011).
     func delete(id: UUID, clientID: UUID) async throws -> Bool {
-        try await client.query("DELETE FROM sites WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
+        try await database.query("DELETE FROM sites WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
             .decode(Int.self).reduce(into: false) { found, _ in found = true }
     }
 
     func exists(id: UUID, clientID: UUID) async throws -> Bool {
-        try await client.query("SELECT 1 FROM sites WHERE id = \(id) AND client_id = \(clientID)", logger: logger)
+        try await database.query("SELECT 1 FROM sites WHERE id = \(id) AND client_id = \(clientID)", logger: logger)
             .decode(Int.self).reduce(into: false) { found, _ in found = true }
     }
 
     /// Moves the client's machines to the site (nil: out of any site); how many moved.
     func place(machineIDs: [UUID], siteID: UUID?, clientID: UUID) async throws -> Int {
-        try await MachinePlacement(client: client, logger: logger).place(.site, setID: siteID, machineIDs: machineIDs, clientID: clientID)
+        try await MachinePlacement(database: database, logger: logger).place(.site, setID: siteID, machineIDs: machineIDs, clientID: clientID)
     }
 
     /// The health figures of each of the client's sites (one site when `siteID` is given), by name.
     func figures(clientID: UUID, siteID: UUID? = nil) async throws -> [SiteFigures] {
-        try await client.query(
+        try await database.query(
             """
             SELECT s.id, s.name, s.location, s.timezone, count(m.id)::int, count(m.health_score)::int,
-                   COALESCE(sum(m.health_score), 0)::int8, (count(m.id) FILTER (WHERE \(unescaped: MachineQueries.online)))::int,
+                   COALESCE(sum(m.health_score), 0)::int8, (count(m.id) FILTER (WHERE \(unescaped: MachineListStore.online)))::int,
                    min(m.health_score)
             FROM sites s LEFT JOIN machines m ON m.site_id = s.id AND m.client_id = s.client_id
             WHERE s.client_id = \(clientID) AND (\(siteID)::uuid IS NULL OR s.id = \(siteID))
@@ -117,10 +117,10 @@ struct SiteStore: Sendable {
 
     /// The same figures for the client's machines of no site.
     func unassigned(clientID: UUID) async throws -> SiteFigures.Tally {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             SELECT count(m.id)::int, count(m.health_score)::int, COALESCE(sum(m.health_score), 0)::int8,
-                   (count(m.id) FILTER (WHERE \(unescaped: MachineQueries.online)))::int, min(m.health_score)
+                   (count(m.id) FILTER (WHERE \(unescaped: MachineListStore.online)))::int, min(m.health_score)
             FROM machines m WHERE m.client_id = \(clientID) AND m.site_id IS NULL
             """, logger: logger
         )

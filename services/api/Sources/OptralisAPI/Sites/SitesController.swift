@@ -9,7 +9,7 @@ import OptralisCore
 /// client), locations up to 200, time zones IANA identifiers (default Europe/Paris).
 struct SitesController {
     let sites: SiteStore
-    let queries: MachineQueries
+    let queries: MachineListStore
     let gate: LicenceGate
     /// Moves read, caches dropped and writes logged.
     let writes: MachineSetWrites
@@ -68,7 +68,7 @@ struct SitesController {
         group.get(":id/machines") { request, context -> MachineListController.Page in
             let clientID = try await client(context)
             let id = try Validation.pathID(context)
-            var filter = MachineQueries.Filter()
+            var filter = MachineListStore.Filter()
             filter.siteID = id
             let paging = try request.uri.queryParameters.paging(defaultLimit: 50, maximumLimit: 500)
             (filter.page, filter.limit) = (paging.page, paging.limit)

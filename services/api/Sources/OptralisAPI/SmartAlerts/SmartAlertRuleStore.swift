@@ -6,7 +6,7 @@ import PostgresNIO
 /// `smart_alert_rules` (migration 0014), always scoped by client. The scheduler evaluates them
 /// (`SmartAlertEvaluation`); this store only keeps them.
 struct SmartAlertRuleStore: Sendable {
-    let client: PostgresClient
+    let database: PostgresClient
     let logger: Logger
 
     /// A rule as the routes show it; `cooldown_minutes` follows from the severity.
@@ -53,7 +53,7 @@ struct SmartAlertRuleStore: Sendable {
     }
 
     private func rules(clientID: UUID, id: UUID?) async throws -> [Rule] {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             SELECT id, name, metric, mode, sigma_factor, threshold, duration_minutes, severity, enabled, machine_id, group_id, created_at, updated_at
             FROM smart_alert_rules
@@ -79,13 +79,13 @@ struct SmartAlertRuleStore: Sendable {
     }
 
     func count(clientID: UUID) async throws -> Int {
-        try await client.query("SELECT count(*)::int FROM smart_alert_rules WHERE client_id = \(clientID)", logger: logger)
+        try await database.query("SELECT count(*)::int FROM smart_alert_rules WHERE client_id = \(clientID)", logger: logger)
             .decode(Int.self).reduce(0, +)
     }
 
     /// Whether the machine (or group) is one of this client's.
     func owns(machineID: UUID?, groupID: UUID?, clientID: UUID) async throws -> Bool {
-        try await client.query(
+        try await database.query(
             """
             SELECT (\(machineID)::uuid IS NULL OR EXISTS (SELECT 1 FROM machines WHERE id = \(machineID) AND client_id = \(clientID)))
                AND (\(groupID)::uuid IS NULL OR EXISTS (SELECT 1 FROM groups WHERE id = \(groupID) AND client_id = \(clientID)))
@@ -94,7 +94,7 @@ struct SmartAlertRuleStore: Sendable {
     }
 
     func create(clientID: UUID, _ input: SmartAlertRuleInput, createdBy: UUID) async throws -> Rule {
-        let id = try await client.query(
+        let id = try await database.query(
             """
             INSERT INTO smart_alert_rules (client_id, name, metric, mode, sigma_factor, threshold, duration_minutes, severity, enabled, machine_id, group_id, created_by)
             VALUES (\(clientID), \(input.name), \(input.metric), \(input.mode), \(input.sigmaFactor), \(input.threshold), \(input.durationMinutes),
@@ -107,7 +107,7 @@ struct SmartAlertRuleStore: Sendable {
 
     /// Replaces the rule's definition; nil when it is not one of this client's.
     func update(id: UUID, clientID: UUID, _ input: SmartAlertRuleInput) async throws -> Rule? {
-        let updated = try await client.query(
+        let updated = try await database.query(
             """
             UPDATE smart_alert_rules SET name = \(input.name), metric = \(input.metric), mode = \(input.mode), sigma_factor = \(input.sigmaFactor),
                 threshold = \(input.threshold), duration_minutes = \(input.durationMinutes), severity = \(input.severity), enabled = \(input.enabled),
@@ -120,7 +120,7 @@ struct SmartAlertRuleStore: Sendable {
     }
 
     func delete(id: UUID, clientID: UUID) async throws -> Bool {
-        try await client.query("DELETE FROM smart_alert_rules WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
+        try await database.query("DELETE FROM smart_alert_rules WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
             .decode(Int.self).reduce(false) { _, _ in true }
     }
 }

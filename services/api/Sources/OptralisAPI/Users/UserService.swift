@@ -5,8 +5,8 @@ import OptralisCore
 /// observer are assignable, the last admin is neither deleted nor demoted, nobody changes their
 /// own role or deletes themself, emails are unique.
 struct UserService: Sendable {
-    let users: UserRepository
-    let sessions: SessionRepository
+    let users: UserStore
+    let sessions: SessionStore
     let hasher: PasswordHasher
     let activity: ActivityLogger
     let auth: AuthService
@@ -66,7 +66,7 @@ struct UserService: Sendable {
         let language = try Validation.language(request.language) ?? "fr"
         if let password = request.password { try PasswordPolicy.validate(password) }
         let password = request.password ?? PasswordPolicy.generate()
-        let new = UserRepository.NewUser(
+        let new = UserStore.NewUser(
             clientID: clientID, email: email, passwordHash: try await hasher.hash(password),
             firstName: try Validation.name(request.firstName, field: "first_name") ?? "",
             lastName: try Validation.name(request.lastName, field: "last_name") ?? "", role: role, language: language,
@@ -92,7 +92,7 @@ struct UserService: Sendable {
         }
         let email = request.email?.trimmingCharacters(in: .whitespaces).lowercased()
         if let email, !Validation.isEmail(email) { throw APIError.validation("a valid email is required") }
-        let changes = UserRepository.Changes(
+        let changes = UserStore.Changes(
             email: email, firstName: try Validation.name(request.firstName, field: "first_name"),
             lastName: try Validation.name(request.lastName, field: "last_name"), role: role, language: try Validation.language(request.language))
         let users = self.users

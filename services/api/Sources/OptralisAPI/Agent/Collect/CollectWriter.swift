@@ -12,21 +12,21 @@ import Synchronization
 /// statement, atomic by itself, and needs no transaction. Returns, per item, whether it was
 /// stored (false: a retry of a post already stored).
 struct CollectWriter: Sendable {
-    let client: PostgresClient
+    let database: PostgresClient
     let logger: Logger
     private let inventories = KnownInventory()
 
-    init(client: PostgresClient, logger: Logger) {
-        self.client = client
+    init(database: PostgresClient, logger: Logger) {
+        self.database = database
         self.logger = logger
     }
 
     func write(_ items: [CollectItem]) async throws -> [Bool] {
         let rows = CollectRows(items)
         if items.allSatisfy({ $0.payload.kind == .metrics }) {
-            return try await client.withConnection { try await claim(items, metrics: rows.metrics, on: $0) }
+            return try await database.withConnection { try await claim(items, metrics: rows.metrics, on: $0) }
         }
-        let (stored, created) = try await client.transaction(logger: logger) { connection in
+        let (stored, created) = try await database.transaction(logger: logger) { connection in
             let stored = try await claim(items, metrics: rows.metrics, on: connection)
             // Built again only when a retry was left out (rare): the rows of the stored posts.
             var others = stored.allSatisfy { $0 } ? rows : CollectRows(zip(items, stored).filter(\.1).map(\.0))

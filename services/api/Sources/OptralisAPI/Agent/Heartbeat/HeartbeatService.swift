@@ -12,7 +12,7 @@ import PostgresNIO
 /// An update the agent refused (its signature did not verify, say) is logged and recorded in the
 /// activity log.
 struct HeartbeatService: Sendable {
-    let client: PostgresClient
+    let database: PostgresClient
     let catalog: AgentCatalog
     let requirements: RequirementsCache
     let reconnectWindow: ReconnectWindow
@@ -97,7 +97,7 @@ struct HeartbeatService: Sendable {
         typealias Row = (String, String, String, Bool, Bool, String?, String?, String, String?, Bool)
         // FOR NO KEY UPDATE: the machine's heartbeats one at a time, without waiting on (or
         // holding up) the foreign-key checks of rows other requests insert for the machine.
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             WITH previous AS (
                 SELECT offline_notified_at IS NOT NULL AS was_offline FROM machines
@@ -156,7 +156,7 @@ struct HeartbeatService: Sendable {
 
     private func announceBackOnline(_ machine: AgentIdentity, hostname: String, clientName: String, language: String) async throws {
         guard let queues else { return }
-        let channels = try await client.query(
+        let channels = try await database.query(
             """
             SELECT id FROM notification_channels
             WHERE client_id = \(machine.clientID) AND enabled AND (cardinality(alert_types) = 0 OR 'machine_online' = ANY(alert_types))

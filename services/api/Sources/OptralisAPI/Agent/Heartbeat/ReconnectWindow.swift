@@ -23,9 +23,9 @@ actor ReconnectWindow {
         self.countMachines = countMachines
     }
 
-    init(rate: Int, client: PostgresClient, logger: Logger) {
+    init(rate: Int, database: PostgresClient, logger: Logger) {
         self.init(rate: rate) {
-            try await client.query("SELECT count(*)::int FROM machines", logger: logger).decode(Int.self).reduce(into: 0) { $0 = $1 }
+            try await database.query("SELECT count(*)::int FROM machines", logger: logger).decode(Int.self).reduce(into: 0) { $0 = $1 }
         }
     }
 

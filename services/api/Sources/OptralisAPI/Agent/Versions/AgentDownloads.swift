@@ -84,7 +84,7 @@ struct AgentDownloads: Sendable {
     }
 
     /// Rewrites (or, with no active version, removes) the platform's metadata files of a channel.
-    func writeMetadata(channel: String, platform: String, versions: [AgentVersionRepository.Record]) throws {
+    func writeMetadata(channel: String, platform: String, versions: [AgentVersionStore.Record]) throws {
         let folder = "\(root)/\(channel)"
         let names = platform == "windows" ? ["metadata-windows.json", "metadata.json"] : ["metadata-\(platform).json"]
         guard !versions.isEmpty else {

@@ -7,7 +7,7 @@ import OptralisCore
 /// metadata files and empties the cached latest versions (`agent:version:*`), so heartbeats
 /// offer the new version at once.
 struct AgentVersionsController {
-    let versions: AgentVersionRepository
+    let versions: AgentVersionStore
     let downloads: AgentDownloads
     /// `PUBLIC_URL`: download URLs of files placed in the downloads directory.
     let publicURL: String
@@ -39,7 +39,7 @@ struct AgentVersionsController {
         enum CodingKeys: String, CodingKey { case downloadURL = "download_url", changelog, isActive = "is_active" }
     }
 
-    struct VersionList: ResponseEncodable { let versions: [AgentVersionRepository.Record] }
+    struct VersionList: ResponseEncodable { let versions: [AgentVersionStore.Record] }
     struct FileList: ResponseEncodable { let files: [AgentDownloads.File] }
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
@@ -47,11 +47,11 @@ struct AgentVersionsController {
             let query = request.uri.queryParameters
             return VersionList(versions: try await versions.list(channel: query["channel"].map(String.init), platform: query["platform"].map(String.init)))
         }
-        group.get("agent-versions/:id") { _, context -> AgentVersionRepository.Record in
+        group.get("agent-versions/:id") { _, context -> AgentVersionStore.Record in
             guard let version = try await versions.find(id: try Validation.pathID(context)) else { throw APIError.notFound("agent version") }
             return version
         }
-        group.post("agent-versions") { request, context -> EditedResponse<AgentVersionRepository.Record> in
+        group.post("agent-versions") { request, context -> EditedResponse<AgentVersionStore.Record> in
             let new = try validated(try await request.decode(as: CreateRequest.self, context: context))
             let identity = try context.requireIdentity()
             let created = try await versions.create(new, by: identity.userID)
@@ -59,7 +59,7 @@ struct AgentVersionsController {
             await record(context, "Version agent créée", created)
             return EditedResponse(status: .created, response: created)
         }
-        group.put("agent-versions/:id") { request, context -> AgentVersionRepository.Record in
+        group.put("agent-versions/:id") { request, context -> AgentVersionStore.Record in
             let body = try await request.decode(as: UpdateRequest.self, context: context)
             if let url = body.downloadURL { try Self.checkURL(url) }
             guard (body.changelog?.unicodeScalars.count ?? 0) <= 10_000 else { throw APIError.validation("changelog must be at most 10000 characters") }
@@ -73,7 +73,7 @@ struct AgentVersionsController {
             await record(context, "Version agent modifiée", updated)
             return updated
         }
-        group.post("agent-versions/:id/promote") { _, context -> AgentVersionRepository.Record in
+        group.post("agent-versions/:id/promote") { _, context -> AgentVersionStore.Record in
             guard let promoted = try await versions.promote(id: try Validation.pathID(context), by: try context.requireIdentity().userID) else {
                 throw APIError.notFound("agent version")
             }
@@ -91,7 +91,7 @@ struct AgentVersionsController {
         group.get("agent-downloads") { _, _ -> FileList in FileList(files: downloads.files()) }
     }
 
-    private func validated(_ body: CreateRequest) throws -> AgentVersionRepository.New {
+    private func validated(_ body: CreateRequest) throws -> AgentVersionStore.New {
         guard let version = body.version, version.wholeMatch(of: /v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]{1,30})?/) != nil else {
             throw APIError.validation("version must look like 1.2.3 (optionally -beta.1)")
         }
@@ -102,7 +102,7 @@ struct AgentVersionsController {
         guard AgentCatalog.architectures.contains(architecture) else { throw APIError.validation("architecture must be amd64 or arm64") }
         let changelog = body.changelog ?? ""
         guard changelog.unicodeScalars.count <= 10_000 else { throw APIError.validation("changelog must be at most 10000 characters") }
-        var new = AgentVersionRepository.New(
+        var new = AgentVersionStore.New(
             version: version, channel: channel, platform: platform, architecture: architecture, downloadURL: "", filePath: nil, checksumSHA256: "",
             fileSizeBytes: 0, changelog: changelog, isActive: body.isActive ?? true)
         if let name = body.fileName {
@@ -141,7 +141,7 @@ struct AgentVersionsController {
         try downloads.writeMetadata(channel: channel, platform: platform, versions: try await versions.active(channel: channel, platform: platform))
     }
 
-    private func record(_ context: APIRequestContext, _ message: String, _ version: AgentVersionRepository.Record, level: ActivityLogger.Level = .info) async {
+    private func record(_ context: APIRequestContext, _ message: String, _ version: AgentVersionStore.Record, level: ActivityLogger.Level = .info) async {
         await activity.record(
             .system, message, level: level,
             metadata: ["version": version.version, "channel": version.channel, "platform": version.platform, "architecture": version.architecture],
@@ -149,4 +149,4 @@ struct AgentVersionsController {
     }
 }
 
-extension AgentVersionRepository.Record: ResponseEncodable {}
+extension AgentVersionStore.Record: ResponseEncodable {}

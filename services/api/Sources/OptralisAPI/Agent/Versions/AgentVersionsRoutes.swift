@@ -11,12 +11,12 @@ extension APIDependencies {
         catalogRoutes.addPublicRoutes(to: groups.router)
         catalogRoutes.addAdminRoutes(to: groups.admin)
         let windowsBuilds = WindowsBuildsController(
-            builds: WindowsBuildRepository(client: postgres, logger: logger), http: http, feedURLs: configuration.windowsBuildFeeds, cache: cache,
+            builds: WindowsBuildStore(database: postgres, logger: logger), http: http, feedURLs: configuration.windowsBuildFeeds, cache: cache,
             activity: activity)
         windowsBuilds.addRoutes(to: groups.tenant)
         windowsBuilds.addAdminRoutes(to: groups.admin)
         AgentVersionsController(
-            versions: AgentVersionRepository(client: postgres, logger: logger), downloads: AgentDownloads(root: configuration.agentDownloadsDirectory),
+            versions: AgentVersionStore(database: postgres, logger: logger), downloads: AgentDownloads(root: configuration.agentDownloadsDirectory),
             publicURL: configuration.publicURL, cache: cache, activity: activity
         ).addRoutes(to: groups.admin)
     }

@@ -9,7 +9,7 @@ import OptralisCurl
 /// `POST /api/admin/windows-builds/refresh`, which fetches endoflife.date's feeds
 /// (`WINDOWS_BUILDS_URLS`) and upserts what they list.
 struct WindowsBuildsController {
-    let builds: WindowsBuildRepository
+    let builds: WindowsBuildStore
     let http: CurlClient
     let feedURLs: [String]
     let cache: FleetCache
@@ -19,12 +19,12 @@ struct WindowsBuildsController {
         /// build number (as text) → name, per type.
         let client: [String: String]
         let server: [String: String]
-        let builds: [WindowsBuildRepository.Build]
+        let builds: [WindowsBuildStore.Build]
     }
 
     struct Grouped: ResponseEncodable {
-        let client: [WindowsBuildRepository.Build]
-        let server: [WindowsBuildRepository.Build]
+        let client: [WindowsBuildStore.Build]
+        let server: [WindowsBuildStore.Build]
     }
 
     struct Refreshed: ResponseEncodable {

@@ -5,8 +5,8 @@ import PostgresNIO
 
 /// `ai_analysis_results`, which the AI service writes (one row per analysis run, by a user, a
 /// routine or a trigger; kept 90 days), read back for the client's analysis history.
-struct AIAnalysisRepository: Sendable {
-    let client: PostgresClient
+struct AIAnalysisStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Analysis: Encodable, Sendable {
@@ -54,7 +54,7 @@ struct AIAnalysisRepository: Sendable {
 
     private func analyses(_ query: PostgresQuery) async throws -> [Analysis] {
         var analyses: [Analysis] = []
-        for try await row in try await client.query(query, logger: logger).decode(Row.self) {
+        for try await row in try await database.query(query, logger: logger).decode(Row.self) {
             analyses.append(Analysis(
                 id: row.0, machineID: row.1, machineHostname: row.2, analysisType: row.3, source: row.4, language: row.5, summary: row.6,
                 overallScore: row.7, riskLevel: row.8, quotaCost: row.9, createdAt: row.10, result: try row.11.map { try JSONValue(parsing: $0) }))

@@ -7,8 +7,8 @@ import PostgresNIO
 /// `agent_versions`: the agent builds offered per channel, platform and architecture. At most
 /// one is active per (channel, platform, architecture) (a partial unique index); activating one
 /// deactivates the others in the same transaction.
-struct AgentVersionRepository: Sendable {
-    let client: PostgresClient
+struct AgentVersionStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Record: Codable, Sendable {
@@ -57,7 +57,7 @@ struct AgentVersionRepository: Sendable {
     }
 
     private func records(_ query: PostgresQuery, on connection: PostgresConnection? = nil) async throws -> [Record] {
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await client.query(query, logger: logger) }
+        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await database.query(query, logger: logger) }
         return try await rows.decode(Row.self).reduce(into: []) { $0.append(Self.record($1)) }
     }
 
@@ -81,7 +81,7 @@ struct AgentVersionRepository: Sendable {
     }
 
     func create(_ new: New, by userID: UUID) async throws -> Record {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             if new.isActive { try await deactivate(channel: new.channel, platform: new.platform, architecture: new.architecture, on: connection) }
             let rows = try await records(
                 """
@@ -105,7 +105,7 @@ struct AgentVersionRepository: Sendable {
     }
 
     func update(id: UUID, _ changes: Changes) async throws -> Record? {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             guard let current = try await records("SELECT \(unescaped: Self.columns) FROM agent_versions WHERE id = \(id) FOR UPDATE", on: connection).first else {
                 return nil
             }
@@ -125,7 +125,7 @@ struct AgentVersionRepository: Sendable {
     /// A copy of the version on the stable channel, made active there (or the existing stable
     /// copy, re-activated).
     func promote(id: UUID, by userID: UUID) async throws -> Record? {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             guard let source = try await records("SELECT \(unescaped: Self.columns) FROM agent_versions WHERE id = \(id)", on: connection).first else {
                 return nil
             }
@@ -148,7 +148,7 @@ struct AgentVersionRepository: Sendable {
     /// Deletes the version; when it was active, the newest other version of its channel,
     /// platform and architecture becomes active. Returns the deleted row.
     func delete(id: UUID) async throws -> Record? {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             guard let deleted = try await records("DELETE FROM agent_versions WHERE id = \(id) RETURNING \(unescaped: Self.columns)", on: connection).first else {
                 return nil
             }
@@ -166,7 +166,7 @@ struct AgentVersionRepository: Sendable {
 
     /// Whether another version still points at this file (promoted copies share it).
     func fileInUse(_ path: String) async throws -> Bool {
-        try await client.query("SELECT 1 FROM agent_versions WHERE file_path = \(path) LIMIT 1", logger: logger)
+        try await database.query("SELECT 1 FROM agent_versions WHERE file_path = \(path) LIMIT 1", logger: logger)
             .decode(Int.self).reduce(into: false) { found, _ in found = true }
     }
 

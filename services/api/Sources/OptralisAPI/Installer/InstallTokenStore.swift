@@ -4,9 +4,9 @@ import OptralisPostgres
 import PostgresNIO
 
 /// `install_tokens`: short-lived enrolment tokens, stored as SHA-256 only (their use is in
-/// ``EnrolmentRepository``, in the enrolment's transaction).
-struct InstallTokenRepository: Sendable {
-    let client: PostgresClient
+/// ``EnrolmentStore``, in the enrolment's transaction).
+struct InstallTokenStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Token: Codable, Sendable {
@@ -27,7 +27,7 @@ struct InstallTokenRepository: Sendable {
     func insert(
         clientID: UUID, tokenHash: String, name: String, platform: String, minutes: Int, maxUsage: Int, allowReenrolment: Bool, createdBy: UUID
     ) async throws -> Token {
-        for try await row in try await client.query(
+        for try await row in try await database.query(
             """
             INSERT INTO install_tokens (client_id, token_hash, name, platform, expires_at, max_usage, allow_reenrolment, created_by)
             VALUES (\(clientID), \(tokenHash), \(name), \(platform), now() + \(minutes) * INTERVAL '1 minute', \(maxUsage), \(allowReenrolment), \(createdBy))
@@ -42,7 +42,7 @@ struct InstallTokenRepository: Sendable {
 
     /// The client's tokens still usable: not revoked, not expired, not used up.
     func active(clientID: UUID) async throws -> [Token] {
-        try await client.query(
+        try await database.query(
             """
             SELECT id, name, platform, expires_at, max_usage, usage_count, allow_reenrolment, created_at FROM install_tokens
             WHERE client_id = \(clientID) AND revoked_at IS NULL AND expires_at > now() AND (max_usage = 0 OR usage_count < max_usage)
@@ -55,7 +55,7 @@ struct InstallTokenRepository: Sendable {
     }
 
     func revoke(id: UUID, clientID: UUID) async throws -> Bool {
-        let rows = try await client.query(
+        let rows = try await database.query(
             "UPDATE install_tokens SET revoked_at = COALESCE(revoked_at, now()), updated_at = now() WHERE id = \(id) AND client_id = \(clientID) RETURNING id",
             logger: logger)
         for try await _ in rows.decode(UUID.self) { return true }

@@ -4,8 +4,8 @@ import OptralisCore
 import PostgresNIO
 
 /// Tenants and their licences (super_admin routes).
-struct ClientRepository: Sendable {
-    let client: PostgresClient
+struct ClientStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Record: Codable, Sendable {
@@ -43,7 +43,7 @@ struct ClientRepository: Sendable {
 
     private func records(_ query: PostgresQuery) async throws -> [Record] {
         var records: [Record] = []
-        for try await row in try await client.query(query, logger: logger).decode(Row.self) {
+        for try await row in try await database.query(query, logger: logger).decode(Row.self) {
             records.append(Record(
                 id: row.0, name: row.1, licenseID: row.2, licenseType: row.3, licenseStatus: row.4, licenseStartedAt: row.5,
                 licenseExpiresAt: row.6, language: row.7, maxMachines: row.8, users: row.9, machines: row.10, createdAt: row.11))
@@ -58,7 +58,7 @@ struct ClientRepository: Sendable {
     /// `active`, `suspended` or `expired` (the status, or an expiry date already past); nil for
     /// an unknown client.
     func licenceState(id: UUID) async throws -> String? {
-        for try await state in try await client.query(
+        for try await state in try await database.query(
             """
             SELECT CASE WHEN license_status <> 'active' THEN license_status
                         WHEN license_expires_at IS NOT NULL AND license_expires_at <= now() THEN 'expired' ELSE 'active' END
@@ -101,7 +101,7 @@ struct ClientRepository: Sendable {
     func update(id: UUID, _ changes: Changes) async throws -> Bool {
         let clearExpiry = changes.licenseExpiresAt.map { $0 == nil } ?? false
         let newExpiry = changes.licenseExpiresAt ?? nil
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             UPDATE clients SET name = COALESCE(\(changes.name), name), license_type = COALESCE(\(changes.licenseType), license_type),
                 license_status = COALESCE(\(changes.licenseStatus), license_status),
@@ -114,13 +114,13 @@ struct ClientRepository: Sendable {
     }
 
     func delete(id: UUID) async throws -> Bool {
-        let rows = try await client.query("DELETE FROM clients WHERE id = \(id) RETURNING id", logger: logger)
+        let rows = try await database.query("DELETE FROM clients WHERE id = \(id) RETURNING id", logger: logger)
         for try await _ in rows.decode(UUID.self) { return true }
         return false
     }
 
     func regenerateLicenseID(id: UUID) async throws -> UUID? {
-        let rows = try await client.query(
+        let rows = try await database.query(
             "UPDATE clients SET license_id = gen_random_uuid(), updated_at = now() WHERE id = \(id) RETURNING license_id", logger: logger)
         for try await licenseID in rows.decode(UUID.self) { return licenseID }
         return nil
@@ -128,7 +128,7 @@ struct ClientRepository: Sendable {
 
     /// Pushes the expiry `days` further (from now when already past or unset) and reactivates.
     func extend(id: UUID, days: Int) async throws -> Date? {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             UPDATE clients SET license_expires_at = GREATEST(COALESCE(license_expires_at, now()), now()) + \(days) * INTERVAL '1 day',
                 license_status = 'active', updated_at = now()

@@ -4,8 +4,8 @@ import OptralisServer
 import PostgresNIO
 
 /// Reads of `activity_logs` for `/api/admin/activity`.
-struct ActivityRepository: Sendable {
-    let client: PostgresClient
+struct ActivityStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Filter: Sendable {
@@ -41,7 +41,7 @@ struct ActivityRepository: Sendable {
     func search(_ filter: Filter) async throws -> (entries: [Entry], total: Int) {
         let pattern = filter.search.map { "%\($0)%" }
         // One statement: the page (possibly empty) and the total of the filtered rows.
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             WITH filtered AS (
                 SELECT a.id, a.timestamp, a.level, a.category, a.message, a.metadata::text AS metadata, a.client_id,
@@ -95,7 +95,7 @@ struct ActivityRepository: Sendable {
         var byCategory: [String: Int] = [:]
         var byLevel: [String: Int] = [:]
         var total = 0, recent = 0
-        for try await (category, level, count, last24h) in try await client.query(
+        for try await (category, level, count, last24h) in try await database.query(
             """
             SELECT category, level, count(*)::int, count(*) FILTER (WHERE timestamp > now() - INTERVAL '24 hours')::int
             FROM activity_logs GROUP BY category, level
@@ -107,7 +107,7 @@ struct ActivityRepository: Sendable {
             recent += last24h
         }
         var days: [Stats.Day] = []
-        for try await (day, count) in try await client.query(
+        for try await (day, count) in try await database.query(
             """
             SELECT to_char(d, 'YYYY-MM-DD'), (SELECT count(*) FROM activity_logs WHERE timestamp >= d AND timestamp < d + INTERVAL '1 day')::int
             FROM generate_series(date_trunc('day', now()) - INTERVAL '6 days', date_trunc('day', now()), INTERVAL '1 day') AS d ORDER BY d

@@ -4,8 +4,8 @@ import OptralisPostgres
 import PostgresNIO
 
 /// `license_types`: machine limits, retention and AI quota per licence.
-struct LicenseTypeRepository: Sendable {
-    let client: PostgresClient
+struct LicenseTypeStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Record: Codable, Sendable {
@@ -31,7 +31,7 @@ struct LicenseTypeRepository: Sendable {
 
     private func records(_ query: PostgresQuery) async throws -> [Record] {
         var records: [Record] = []
-        for try await row in try await client.query(query, logger: logger).decode(Row.self) {
+        for try await row in try await database.query(query, logger: logger).decode(Row.self) {
             records.append(Record(
                 id: row.0, code: row.1, name: row.2, tierLevel: row.3, maxMachines: row.4, metricsRetentionDays: row.5,
                 eventsRetentionDays: row.6, aiMonthlyQuota: row.7, isActive: row.8))
@@ -48,13 +48,13 @@ struct LicenseTypeRepository: Sendable {
     }
 
     func exists(code: String) async throws -> Bool {
-        try await client.query("SELECT count(*) FROM license_types WHERE code = \(code) AND is_active", logger: logger)
+        try await database.query("SELECT count(*) FROM license_types WHERE code = \(code) AND is_active", logger: logger)
             .decode(Int.self).reduce(0, +) > 0
     }
 
     /// Nil when the code is taken.
     func insert(_ record: Record) async throws -> UUID? {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             INSERT INTO license_types (code, name, tier_level, max_machines, metrics_retention_days, events_retention_days, ai_monthly_quota, is_active)
             VALUES (\(record.code), \(record.name), \(record.tierLevel), \(record.maxMachines), \(record.metricsRetentionDays),
@@ -66,7 +66,7 @@ struct LicenseTypeRepository: Sendable {
     }
 
     func update(id: UUID, _ record: Record) async throws -> Bool {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             UPDATE license_types SET name = \(record.name), tier_level = \(record.tierLevel), max_machines = \(record.maxMachines),
                 metrics_retention_days = \(record.metricsRetentionDays), events_retention_days = \(record.eventsRetentionDays),
@@ -80,7 +80,7 @@ struct LicenseTypeRepository: Sendable {
     enum DeleteOutcome { case deleted, notFound, inUse(Int) }
 
     func delete(id: UUID) async throws -> DeleteOutcome {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             var code: String?
             for try await value in try await connection.query("SELECT code FROM license_types WHERE id = \(id) FOR UPDATE", logger: logger).decode(String.self) {
                 code = value

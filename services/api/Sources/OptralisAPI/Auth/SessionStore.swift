@@ -6,8 +6,8 @@ import PostgresNIO
 
 /// Refresh tokens (one family per login, rotated on every refresh) and the short-lived MFA
 /// sessions between a password and a TOTP code.
-struct SessionRepository: Sendable {
-    let client: PostgresClient
+struct SessionStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct RefreshToken: Sendable {
@@ -23,7 +23,7 @@ struct SessionRepository: Sendable {
 
     /// `created_at` takes this process's clock, like `users.tokens_valid_after` it is compared with.
     func insertRefresh(userID: UUID, familyID: UUID, tokenHash: String, rotationCount: Int, ip: String?, userAgent: String?) async throws {
-        try await client.query(
+        try await database.query(
             """
             INSERT INTO refresh_tokens (user_id, family_id, token_hash, rotation_count, ip_address, user_agent, created_at)
             VALUES (\(userID), \(familyID), \(tokenHash), \(rotationCount), \(ip), \(userAgent.map { $0.clipped(toCodePoints: 512) }), \(Date()))
@@ -31,7 +31,7 @@ struct SessionRepository: Sendable {
     }
 
     func findRefresh(tokenHash: String) async throws -> RefreshToken? {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             SELECT id, user_id, family_id, rotation_count, is_revoked, revoked_reason, expires_at, created_at
             FROM refresh_tokens WHERE token_hash = \(tokenHash)
@@ -46,7 +46,7 @@ struct SessionRepository: Sendable {
 
     /// Marks one token used; false when another request already did (a concurrent reuse).
     func consumeRefresh(id: UUID) async throws -> Bool {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             UPDATE refresh_tokens SET is_revoked = true, revoked_at = now(), revoked_reason = 'rotated', last_used_at = now()
             WHERE id = \(id) AND NOT is_revoked RETURNING id
@@ -56,7 +56,7 @@ struct SessionRepository: Sendable {
     }
 
     func revokeFamily(_ familyID: UUID, reason: String) async throws {
-        try await client.query(
+        try await database.query(
             "UPDATE refresh_tokens SET is_revoked = true, revoked_at = now(), revoked_reason = \(reason) WHERE family_id = \(familyID) AND NOT is_revoked",
             logger: logger)
     }
@@ -65,7 +65,7 @@ struct SessionRepository: Sendable {
     /// progress and every unused reset link of the user (their access tokens end through
     /// `users.tokens_valid_after`).
     func endSessions(userID: UUID, reason: String) async throws {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             try await connection.query(
                 "UPDATE refresh_tokens SET is_revoked = true, revoked_at = now(), revoked_reason = \(reason) WHERE user_id = \(userID) AND NOT is_revoked",
                 logger: logger)
@@ -77,7 +77,7 @@ struct SessionRepository: Sendable {
     // MARK: MFA sessions (5 minutes, 5 attempts, single use)
 
     func insertMFASession(userID: UUID, tokenHash: String, ip: String?, userAgent: String?) async throws {
-        try await client.query(
+        try await database.query(
             "INSERT INTO mfa_sessions (user_id, token_hash, ip_address, user_agent) VALUES (\(userID), \(tokenHash), \(ip), \(userAgent.map { $0.clipped(toCodePoints: 512) }))",
             logger: logger)
     }
@@ -85,7 +85,7 @@ struct SessionRepository: Sendable {
     /// Counts an attempt on a live session and returns its user; nil when unknown, expired,
     /// used or out of attempts.
     func attemptMFASession(tokenHash: String) async throws -> (sessionID: UUID, userID: UUID)? {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             UPDATE mfa_sessions SET attempts = attempts + 1
             WHERE token_hash = \(tokenHash) AND used_at IS NULL AND expires_at > now() AND attempts < 5
@@ -96,19 +96,19 @@ struct SessionRepository: Sendable {
     }
 
     func completeMFASession(id: UUID) async throws {
-        try await client.query("UPDATE mfa_sessions SET used_at = now() WHERE id = \(id)", logger: logger)
+        try await database.query("UPDATE mfa_sessions SET used_at = now() WHERE id = \(id)", logger: logger)
     }
 
     // MARK: Password reset tokens (1 hour, single use)
 
     func insertResetToken(userID: UUID, tokenHash: String, ip: String?) async throws {
-        try await client.query(
+        try await database.query(
             "INSERT INTO password_reset_tokens (user_id, token_hash, ip_address) VALUES (\(userID), \(tokenHash), \(ip))", logger: logger)
     }
 
     /// The user of a valid reset token, without using it up.
     func peekResetToken(tokenHash: String) async throws -> UUID? {
-        let rows = try await client.query(
+        let rows = try await database.query(
             "SELECT user_id FROM password_reset_tokens WHERE token_hash = \(tokenHash) AND used_at IS NULL AND expires_at > now()", logger: logger)
         for try await id in rows.decode(UUID.self) { return id }
         return nil
@@ -116,7 +116,7 @@ struct SessionRepository: Sendable {
 
     /// Uses a reset token up; nil when it is unknown, expired or already used.
     func consumeResetToken(tokenHash: String) async throws -> UUID? {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             UPDATE password_reset_tokens SET used_at = now()
             WHERE token_hash = \(tokenHash) AND used_at IS NULL AND expires_at > now() RETURNING user_id

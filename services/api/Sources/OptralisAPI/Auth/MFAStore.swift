@@ -4,13 +4,13 @@ import OptralisPostgres
 import PostgresNIO
 
 /// The TOTP secret and backup codes of a user.
-struct MFARepository: Sendable {
-    let client: PostgresClient
+struct MFAStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     /// Stores a pending secret (MFA not yet enabled) and replaces the backup codes.
     func beginSetup(userID: UUID, secret: String, backupCodeHashes: [String]) async throws {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             try await connection.query(
                 "UPDATE users SET mfa_secret = \(secret), updated_at = now() WHERE id = \(userID) AND NOT mfa_enabled", logger: logger)
             try await connection.query("DELETE FROM user_backup_codes WHERE user_id = \(userID)", logger: logger)
@@ -20,12 +20,12 @@ struct MFARepository: Sendable {
     }
 
     func enable(userID: UUID) async throws {
-        try await client.query(
+        try await database.query(
             "UPDATE users SET mfa_enabled = true, mfa_enabled_at = now(), updated_at = now() WHERE id = \(userID)", logger: logger)
     }
 
     func disable(userID: UUID) async throws {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             try await connection.query(
                 "UPDATE users SET mfa_enabled = false, mfa_secret = NULL, mfa_enabled_at = NULL, updated_at = now() WHERE id = \(userID)",
                 logger: logger)
@@ -37,7 +37,7 @@ struct MFARepository: Sendable {
     /// one was already used (a replayed code), in one atomic update.
     func useStep(userID: UUID, step: UInt64) async throws -> Bool {
         let step = Int64(step)
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             UPDATE users SET mfa_last_step = \(step)
             WHERE id = \(userID) AND (mfa_last_step IS NULL OR mfa_last_step < \(step)) RETURNING id
@@ -48,7 +48,7 @@ struct MFARepository: Sendable {
 
     /// Uses a backup code up; false when it is not one of the user's unused codes.
     func consumeBackupCode(userID: UUID, codeHash: String) async throws -> Bool {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             UPDATE user_backup_codes SET used_at = now()
             WHERE user_id = \(userID) AND code_hash = \(codeHash) AND used_at IS NULL RETURNING id
@@ -58,7 +58,7 @@ struct MFARepository: Sendable {
     }
 
     func unusedBackupCodes(userID: UUID) async throws -> Int {
-        try await client.query(
+        try await database.query(
             "SELECT count(*) FROM user_backup_codes WHERE user_id = \(userID) AND used_at IS NULL", logger: logger
         ).decode(Int.self).reduce(0, +)
     }

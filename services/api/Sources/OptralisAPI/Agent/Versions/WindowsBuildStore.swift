@@ -5,8 +5,8 @@ import PostgresNIO
 
 /// `windows_builds`: the known Windows builds (seeded by the first migration, refreshed from
 /// endoflife.date by the super_admin).
-struct WindowsBuildRepository: Sendable {
-    let client: PostgresClient
+struct WindowsBuildStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Build: Codable, Sendable {
@@ -24,7 +24,7 @@ struct WindowsBuildRepository: Sendable {
     }
 
     func all() async throws -> [Build] {
-        try await client.query(
+        try await database.query(
             "SELECT id, os_type, build_number, name, release_date::timestamptz, is_active, sort_order FROM windows_builds ORDER BY os_type, sort_order, build_number",
             logger: logger
         ).decode((UUID, String, Int, String, Date?, Bool, Int).self).reduce(into: []) {
@@ -35,7 +35,7 @@ struct WindowsBuildRepository: Sendable {
     /// Inserts the builds not known yet (after the last of their type); a known build keeps its
     /// curated name and gains a release date it lacked. Returns (inserted, updated).
     func upsert(_ builds: [WindowsBuildFeed.Build]) async throws -> (inserted: Int, updated: Int) {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             var inserted = 0, updated = 0
             for build in builds.sorted(by: { $0.buildNumber < $1.buildNumber }) {
                 let rows = try await connection.query(

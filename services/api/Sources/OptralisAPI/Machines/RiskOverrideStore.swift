@@ -5,8 +5,8 @@ import PostgresNIO
 
 /// `machine_risk_overrides`: a security finding of one machine marked accepted, false positive or
 /// mitigated, for a time or for good. Every statement is scoped by the client.
-struct RiskOverrideRepository: Sendable {
-    let client: PostgresClient
+struct RiskOverrideStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Override: Codable, Sendable {
@@ -46,7 +46,7 @@ struct RiskOverrideRepository: Sendable {
     }
 
     func list(machineID: UUID, clientID: UUID) async throws -> [Override] {
-        try await client.query(
+        try await database.query(
             """
             SELECT \(unescaped: Self.columns) FROM machine_risk_overrides WHERE machine_id = \(machineID) AND client_id = \(clientID)
             ORDER BY risk_type, risk_key
@@ -63,7 +63,7 @@ struct RiskOverrideRepository: Sendable {
                 SET status = EXCLUDED.status, reason = EXCLUDED.reason, expires_at = EXCLUDED.expires_at, updated_at = now()
             RETURNING \(unescaped: Self.columns), xmax = 0
             """
-        for try await row in try await client.query(query, logger: logger).decode(
+        for try await row in try await database.query(query, logger: logger).decode(
             (UUID, String, String, String, String?, Date?, Bool, UUID?, Date, Date, Bool).self)
         {
             return (Self.override((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9)), row.10)
@@ -72,7 +72,7 @@ struct RiskOverrideRepository: Sendable {
     }
 
     func delete(id: UUID, machineID: UUID, clientID: UUID) async throws -> Bool {
-        try await client.query(
+        try await database.query(
             "DELETE FROM machine_risk_overrides WHERE id = \(id) AND machine_id = \(machineID) AND client_id = \(clientID) RETURNING 1", logger: logger
         ).decode(Int.self).reduce(into: false) { found, _ in found = true }
     }

@@ -3,8 +3,8 @@ import Logging
 import PostgresNIO
 
 /// A machine's system events (`event_logs`), newest first, scoped by the machine's client.
-struct MachineEventRepository: Sendable {
-    let client: PostgresClient
+struct MachineEventStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Event: Encodable, Sendable {
@@ -21,7 +21,7 @@ struct MachineEventRepository: Sendable {
 
     /// Events at one of `levels`, older than `before` when given, at most `limit`.
     func events(machineID: UUID, clientID: UUID, levels: [String], before: Date?, limit: Int) async throws -> [Event] {
-        try await client.query(
+        try await database.query(
             """
             SELECT e.recorded_at, e.log_name, e.source, e.event_id, e.level, e.message
             FROM event_logs e JOIN machines m ON m.id = e.machine_id

@@ -5,8 +5,8 @@ import PostgresNIO
 
 /// `alert_rules` with their channels (`alert_rule_channels`) and `alert_rule_history`,
 /// always scoped by client.
-struct AlertRuleRepository: Sendable {
-    let client: PostgresClient
+struct AlertRuleStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Rule: Codable, Sendable {
@@ -49,7 +49,7 @@ struct AlertRuleRepository: Sendable {
     private typealias Row = (UUID, UUID, String, String, String, Double, String, Bool, Int, UUID?, UUID?, [UUID], Date, Date)
 
     private func rules(clientID: UUID, id: UUID?) async throws -> [Rule] {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             SELECT r.id, r.client_id, r.name, r.metric, r.operator, r.threshold, r.severity, r.enabled, r.cooldown_minutes,
                    r.machine_id, r.group_id,
@@ -79,13 +79,13 @@ struct AlertRuleRepository: Sendable {
     /// How many of `ids` exist for this client in `table` (machines, groups, notification_channels).
     func countOwned(_ ids: [UUID], table: String, clientID: UUID) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        return try await client.query(
+        return try await database.query(
             "SELECT count(*)::int FROM \(unescaped: table) WHERE client_id = \(clientID) AND id = ANY(\(ids))", logger: logger
         ).decode(Int.self).reduce(0, +)
     }
 
     func insert(clientID: UUID, _ input: Input, createdBy: UUID) async throws -> UUID {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             var ruleID: UUID?
             for try await id in try await connection.query(
                 """
@@ -102,7 +102,7 @@ struct AlertRuleRepository: Sendable {
     }
 
     func update(id: UUID, clientID: UUID, _ input: Input) async throws -> Bool {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             var found = false
             for try await _ in try await connection.query(
                 """
@@ -127,7 +127,7 @@ struct AlertRuleRepository: Sendable {
     }
 
     func delete(id: UUID, clientID: UUID) async throws -> Bool {
-        let rows = try await client.query("DELETE FROM alert_rules WHERE id = \(id) AND client_id = \(clientID) RETURNING id", logger: logger)
+        let rows = try await database.query("DELETE FROM alert_rules WHERE id = \(id) AND client_id = \(clientID) RETURNING id", logger: logger)
         for try await _ in rows.decode(UUID.self) { return true }
         return false
     }
@@ -155,7 +155,7 @@ struct AlertRuleRepository: Sendable {
     }
 
     func history(clientID: UUID, ruleID: UUID?, machineID: UUID?, limit: Int, offset: Int) async throws -> (entries: [HistoryEntry], total: Int) {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             SELECT count(*) OVER ()::int, h.id, h.rule_id, h.rule_name, h.machine_id, m.hostname, h.metric, h.operator, h.threshold, h.severity,
                    h.triggered_value, h.triggered_at, h.resolved_at, h.channels_notified

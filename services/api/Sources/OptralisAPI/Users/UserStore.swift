@@ -4,12 +4,12 @@ import OptralisPostgres
 import PostgresNIO
 
 /// SQL for `users`. Every read of a tenant's users takes the client id.
-struct UserRepository: Sendable {
-    let client: PostgresClient
+struct UserStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     private func one(_ query: PostgresQuery) async throws -> UserRecord? {
-        for try await row in try await client.query(query, logger: logger).decode(UserRecord.Row.self) {
+        for try await row in try await database.query(query, logger: logger).decode(UserRecord.Row.self) {
             return UserRecord(row)
         }
         return nil
@@ -31,7 +31,7 @@ struct UserRepository: Sendable {
 
     func list(clientID: UUID) async throws -> [UserRecord] {
         var users: [UserRecord] = []
-        for try await row in try await client.query(
+        for try await row in try await database.query(
             "SELECT \(unescaped: UserRecord.columns) FROM users u LEFT JOIN clients c ON c.id = u.client_id WHERE u.client_id = \(clientID) ORDER BY u.created_at",
             logger: logger
         ).decode(UserRecord.Row.self) { users.append(UserRecord(row)) }
@@ -57,7 +57,7 @@ struct UserRepository: Sendable {
             ON CONFLICT DO NOTHING RETURNING id
             """
         let rows: PostgresRowSequence
-        if let connection { rows = try await connection.query(query, logger: logger) } else { rows = try await client.query(query, logger: logger) }
+        if let connection { rows = try await connection.query(query, logger: logger) } else { rows = try await database.query(query, logger: logger) }
         for try await id in rows.decode(UUID.self) { return id }
         return nil
     }
@@ -94,7 +94,7 @@ struct UserRepository: Sendable {
     /// Runs `body` in a transaction holding the client's admin rows locked, with their count:
     /// two requests demoting or deleting the last two admins at once cannot both succeed.
     func withAdminsLocked<T: Sendable>(clientID: UUID, _ body: @Sendable (PostgresConnection, Int) async throws -> T) async throws -> T {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             let admins = try await connection.query(
                 "SELECT id FROM users WHERE client_id = \(clientID) AND role = 'admin' FOR UPDATE", logger: logger
             ).decode(UUID.self).reduce(0) { count, _ in count + 1 }
@@ -106,7 +106,7 @@ struct UserRepository: Sendable {
     /// before it is refused from now on: `tokens_valid_after` takes this process's clock, the one
     /// that stamps the tokens' `iat` (PostgreSQL's may differ).
     func setPassword(id: UUID, hash: String, temporary: Bool) async throws {
-        try await client.query(
+        try await database.query(
             """
             UPDATE users SET password_hash = \(hash), must_change_password = \(temporary), password_changed_at = now(),
                 password_expires_at = now() + \(PasswordPolicy.lifetimeDays) * INTERVAL '1 day', updated_at = now(),
@@ -116,12 +116,12 @@ struct UserRepository: Sendable {
     }
 
     func recordLogin(id: UUID) async throws {
-        try await client.query(
+        try await database.query(
             "UPDATE users SET last_login_at = now(), failed_login_count = 0 WHERE id = \(id)", logger: logger)
     }
 
     func recordFailedLogin(id: UUID) async throws {
-        try await client.query(
+        try await database.query(
             "UPDATE users SET failed_login_count = failed_login_count + 1, last_failed_login_at = now() WHERE id = \(id)", logger: logger)
     }
 }

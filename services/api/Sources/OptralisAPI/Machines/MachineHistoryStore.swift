@@ -4,8 +4,8 @@ import PostgresNIO
 
 /// The metrics, network and disk history of one machine (`metrics`, `disk_info` and their
 /// hourly roll-ups). Every query is scoped by the machine, itself found within the client.
-struct MachineHistoryRepository: Sendable {
-    let client: PostgresClient
+struct MachineHistoryStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct MetricPoint: Encodable, Sendable {
@@ -80,7 +80,7 @@ struct MachineHistoryRepository: Sendable {
             var binds = PostgresBindings()
             binds.append(machineID)
             binds.append(range.hours)
-            return try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            return try await database.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
                 .decode((Date, String, Double?, Double?).self)
                 .reduce(into: []) { $0.append(DiskPoint(time: $1.0, mountPoint: $1.1, usedPercent: $1.2, usedPercentMax: $1.3)) }
         }
@@ -115,7 +115,7 @@ struct MachineHistoryRepository: Sendable {
             var binds = PostgresBindings()
             binds.append(machineID)
             binds.append(range.hours)
-            return try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(Row.self).reduce(into: []) { $0.append($1) }
+            return try await database.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(Row.self).reduce(into: []) { $0.append($1) }
         }
         let raw = "FROM metrics WHERE machine_id = $1 AND \(series.present) IS NOT NULL AND recorded_at > now() - $2 * interval '1 hour'"
         if range.usesRollups {

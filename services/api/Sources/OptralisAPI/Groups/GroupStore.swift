@@ -4,8 +4,8 @@ import OptralisCore
 import PostgresNIO
 
 /// Machine groups (name unique per client, colour), and moving machines in and out of them.
-struct GroupRepository: Sendable {
-    let client: PostgresClient
+struct GroupStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Group: Codable, Sendable {
@@ -23,7 +23,7 @@ struct GroupRepository: Sendable {
         """
 
     private func groups(_ query: PostgresQuery) async throws -> [Group] {
-        try await client.query(query, logger: logger).decode((UUID, String, String, Int, Date).self).reduce(into: []) {
+        try await database.query(query, logger: logger).decode((UUID, String, String, Int, Date).self).reduce(into: []) {
             $0.append(Group(id: $1.0, name: $1.1, color: $1.2, machineCount: $1.3, createdAt: $1.4))
         }
     }
@@ -34,7 +34,7 @@ struct GroupRepository: Sendable {
 
     func create(clientID: UUID, name: String, color: String) async throws -> Group {
         let id = try await unique(name) {
-            try await client.query("INSERT INTO groups (client_id, name, color) VALUES (\(clientID), \(name), \(color)) RETURNING id", logger: logger)
+            try await database.query("INSERT INTO groups (client_id, name, color) VALUES (\(clientID), \(name), \(color)) RETURNING id", logger: logger)
                 .decode(UUID.self).reduce(into: UUID?.none) { $0 = $1 }
         }
         return try await groups("\(unescaped: Self.select) WHERE g.id = \(id!)")[0]
@@ -42,7 +42,7 @@ struct GroupRepository: Sendable {
 
     func update(id: UUID, clientID: UUID, name: String?, color: String?) async throws -> Group? {
         let updated = try await unique(name ?? "") {
-            try await client.query(
+            try await database.query(
                 """
                 UPDATE groups SET name = COALESCE(\(name), name), color = COALESCE(\(color), color), updated_at = now()
                 WHERE id = \(id) AND client_id = \(clientID) RETURNING id
@@ -55,17 +55,17 @@ struct GroupRepository: Sendable {
 
     /// Its machines stay, without a group.
     func delete(id: UUID, clientID: UUID) async throws -> Bool {
-        try await client.query("DELETE FROM groups WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
+        try await database.query("DELETE FROM groups WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
             .decode(Int.self).reduce(into: false) { found, _ in found = true }
     }
 
     /// Moves the client's machines into the group (nil: out of any group); how many moved.
     func place(machineIDs: [UUID], groupID: UUID?, clientID: UUID) async throws -> Int {
-        try await MachinePlacement(client: client, logger: logger).place(.group, setID: groupID, machineIDs: machineIDs, clientID: clientID)
+        try await MachinePlacement(database: database, logger: logger).place(.group, setID: groupID, machineIDs: machineIDs, clientID: clientID)
     }
 
     func exists(id: UUID, clientID: UUID) async throws -> Bool {
-        try await client.query("SELECT 1 FROM groups WHERE id = \(id) AND client_id = \(clientID)", logger: logger)
+        try await database.query("SELECT 1 FROM groups WHERE id = \(id) AND client_id = \(clientID)", logger: logger)
             .decode(Int.self).reduce(into: false) { found, _ in found = true }
     }
 

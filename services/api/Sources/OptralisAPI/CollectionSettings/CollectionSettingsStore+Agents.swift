@@ -5,13 +5,10 @@ import PostgresNIO
 
 /// `collection_settings` as the agents see them: the settings that apply to one machine (its
 /// own, its labels' — any value or the machine's value —, its group's, the client's global ones).
-struct CollectionSettingsRepository: Sendable {
-    let client: PostgresClient
-    let logger: Logger
-
+extension CollectionSettingsStore {
     func applicable(machineID: UUID, clientID: UUID) async throws -> [CollectionIntervals.Setting] {
         var settings: [CollectionIntervals.Setting] = []
-        for try await row in try await client.query(
+        for try await row in try await database.query(
             """
             SELECT cs.id, cs.name, cs.scope, cs.priority, cs.intervals::text, cs.collectors_enabled::text
             FROM collection_settings cs
@@ -35,10 +32,10 @@ struct CollectionSettingsRepository: Sendable {
 
     /// Records the sync and hands over a pending force-collect request (cleared as it is read).
     func recordSync(machineID: UUID, clientID: UUID) async throws -> (forceCollect: Bool, maintenance: Bool, channel: String) {
-        for try await row in try await client.query(
+        for try await row in try await database.query(
             """
             UPDATE machines m SET last_config_sync = now(), force_collect_requested_at = NULL
-            FROM (SELECT id, force_collect_requested_at IS NOT NULL AS forced FROM machines WHERE id = \(machineID) FOR UPDATE) old
+            FROM (SELECT id, force_collect_requested_at IS NOT NULL AS forced FROM machines WHERE id = \(machineID) FOR NO KEY UPDATE) old
             WHERE m.id = old.id AND m.client_id = \(clientID)
             RETURNING old.forced, m.maintenance_mode, m.update_channel
             """, logger: logger

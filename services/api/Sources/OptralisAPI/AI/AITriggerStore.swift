@@ -4,8 +4,8 @@ import OptralisCore
 import PostgresNIO
 
 /// `ai_triggers` and `ai_trigger_history`, scoped by client.
-struct AITriggerRepository: Sendable {
-    let client: PostgresClient
+struct AITriggerStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Trigger: Codable, Sendable {
@@ -57,7 +57,7 @@ struct AITriggerRepository: Sendable {
 
     private func triggers(_ query: PostgresQuery) async throws -> [Trigger] {
         var triggers: [Trigger] = []
-        for try await row in try await client.query(query, logger: logger).decode((UUID, String, Bool, String, String, Date?, Date, Date).self) {
+        for try await row in try await database.query(query, logger: logger).decode((UUID, String, Bool, String, String, Date?, Date, Date).self) {
             triggers.append(Trigger(
                 id: row.0, triggerType: row.1, enabled: row.2, conditions: try JSONValue(parsing: row.3), actions: try JSONValue(parsing: row.4),
                 lastTriggeredAt: row.5, createdAt: row.6, updatedAt: row.7))
@@ -74,7 +74,7 @@ struct AITriggerRepository: Sendable {
     }
 
     func count(clientID: UUID) async throws -> Int {
-        try await client.query("SELECT count(*)::int FROM ai_triggers WHERE client_id = \(clientID)", logger: logger)
+        try await database.query("SELECT count(*)::int FROM ai_triggers WHERE client_id = \(clientID)", logger: logger)
             .decode(Int.self).reduce(into: 0) { $0 = $1 }
     }
 
@@ -99,7 +99,7 @@ struct AITriggerRepository: Sendable {
     }
 
     func delete(id: UUID, clientID: UUID) async throws -> Bool {
-        try await client.query("DELETE FROM ai_triggers WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
+        try await database.query("DELETE FROM ai_triggers WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
             .decode(Int.self).reduce(into: false) { found, _ in found = true }
     }
 
@@ -107,7 +107,7 @@ struct AITriggerRepository: Sendable {
     /// `latestPerTrigger`, only the newest of each.
     func history(triggerID: UUID?, clientID: UUID, limit: Int, latestPerTrigger: Bool = false) async throws -> [Firing] {
         var firings: [Firing] = []
-        for try await row in try await client.query(
+        for try await row in try await database.query(
             """
             SELECT \(unescaped: latestPerTrigger ? "DISTINCT ON (h.trigger_id)" : "") h.id, h.trigger_id, h.triggered_at, h.machine_id, m.hostname,
                    h.trigger_reason, h.status, h.analysis_result::text
@@ -124,7 +124,7 @@ struct AITriggerRepository: Sendable {
     }
 
     func stats(clientID: UUID) async throws -> Stats {
-        for try await row in try await client.query(
+        for try await row in try await database.query(
             """
             SELECT (SELECT count(*) FROM ai_triggers WHERE client_id = \(clientID))::int,
                    (SELECT count(*) FROM ai_triggers WHERE client_id = \(clientID) AND enabled)::int,

@@ -5,8 +5,8 @@ import PostgresNIO
 
 /// A client's row and licence limits, cached 5 minutes under `client:id:<uuid>` (`/api/settings`,
 /// the AI licence gates).
-struct ClientSettingsReader: Sendable {
-    let client: PostgresClient
+struct ClientSettingsStore: Sendable {
+    let database: PostgresClient
     let cache: FleetCache
     let logger: Logger
 
@@ -36,7 +36,7 @@ struct ClientSettingsReader: Sendable {
     }
 
     private func read(_ id: UUID) async throws -> ClientSettings {
-        for try await row in try await client.query(
+        for try await row in try await database.query(
             """
             SELECT c.id, c.name, c.language, c.license_type, lt.name, c.license_status, c.license_expires_at, lt.tier_level, lt.max_machines,
                    lt.metrics_retention_days, lt.events_retention_days, lt.ai_monthly_quota
@@ -51,7 +51,7 @@ struct ClientSettingsReader: Sendable {
     }
 
     func machineCount(_ clientID: UUID) async throws -> Int {
-        try await client.query("SELECT count(*)::int FROM machines WHERE client_id = \(clientID)", logger: logger)
+        try await database.query("SELECT count(*)::int FROM machines WHERE client_id = \(clientID)", logger: logger)
             .decode(Int.self).reduce(into: 0) { $0 = $1 }
     }
 }

@@ -4,8 +4,8 @@ import OptralisServer
 import PostgresNIO
 
 /// `notification_channels` and `notification_history`, always scoped by client.
-struct ChannelRepository: Sendable {
-    let client: PostgresClient
+struct ChannelStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     /// A channel as stored. Encoded (that is, in every response) with its webhook URL masked: the
@@ -62,7 +62,7 @@ struct ChannelRepository: Sendable {
 
     private func records(_ query: PostgresQuery) async throws -> [Record] {
         var records: [Record] = []
-        for try await row in try await client.query(query, logger: logger).decode(Row.self) {
+        for try await row in try await database.query(query, logger: logger).decode(Row.self) {
             let config = (try? JSONDecoder().decode(ChannelConfig.self, from: Data(row.4.utf8))) ?? ChannelConfig()
             records.append(Record(id: row.0, type: row.1, name: row.2, enabled: row.3, config: config, alertTypes: row.5, siteID: row.6, createdAt: row.7, updatedAt: row.8))
         }
@@ -79,7 +79,7 @@ struct ChannelRepository: Sendable {
 
     func insert(clientID: UUID, type: String, name: String, enabled: Bool, config: ChannelConfig, alertTypes: [String], siteID: UUID?, createdBy: UUID) async throws -> UUID {
         let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             INSERT INTO notification_channels (client_id, type, name, enabled, config, alert_types, site_id, created_by)
             VALUES (\(clientID), \(type), \(name), \(enabled), \(json)::jsonb, \(alertTypes), \(siteID), \(createdBy)) RETURNING id
@@ -90,7 +90,7 @@ struct ChannelRepository: Sendable {
 
     func update(id: UUID, clientID: UUID, name: String, enabled: Bool, config: ChannelConfig, alertTypes: [String], siteID: UUID?) async throws -> Bool {
         let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             UPDATE notification_channels SET name = \(name), enabled = \(enabled), config = \(json)::jsonb, alert_types = \(alertTypes), site_id = \(siteID),
                 updated_at = now()
@@ -101,12 +101,12 @@ struct ChannelRepository: Sendable {
     }
 
     func siteExists(_ id: UUID, clientID: UUID) async throws -> Bool {
-        try await client.query("SELECT 1 FROM sites WHERE id = \(id) AND client_id = \(clientID)", logger: logger)
+        try await database.query("SELECT 1 FROM sites WHERE id = \(id) AND client_id = \(clientID)", logger: logger)
             .decode(Int.self).reduce(into: false) { found, _ in found = true }
     }
 
     func delete(id: UUID, clientID: UUID) async throws -> Bool {
-        let rows = try await client.query("DELETE FROM notification_channels WHERE id = \(id) AND client_id = \(clientID) RETURNING id", logger: logger)
+        let rows = try await database.query("DELETE FROM notification_channels WHERE id = \(id) AND client_id = \(clientID) RETURNING id", logger: logger)
         for try await _ in rows.decode(UUID.self) { return true }
         return false
     }
@@ -143,7 +143,7 @@ struct ChannelRepository: Sendable {
     }
 
     func history(clientID: UUID, _ filter: HistoryFilter) async throws -> (entries: [HistoryEntry], total: Int) {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             WITH filtered AS (
                 SELECT * FROM notification_history
@@ -174,7 +174,7 @@ struct ChannelRepository: Sendable {
 
     /// The latest recorded attempt of a queued job (the channel test waits for it).
     func latestAttempt(jobID: String, clientID: UUID) async throws -> (status: String, error: String?)? {
-        let rows = try await client.query(
+        let rows = try await database.query(
             "SELECT status, error_message FROM notification_history WHERE job_id = \(jobID) AND client_id = \(clientID) ORDER BY sent_at DESC LIMIT 1",
             logger: logger)
         for try await row in rows.decode((String, String?).self) { return row }
@@ -182,7 +182,7 @@ struct ChannelRepository: Sendable {
     }
 
     func clientInfo(clientID: UUID) async throws -> (name: String, language: String) {
-        for try await row in try await client.query("SELECT name, language FROM clients WHERE id = \(clientID)", logger: logger).decode((String, String).self) {
+        for try await row in try await database.query("SELECT name, language FROM clients WHERE id = \(clientID)", logger: logger).decode((String, String).self) {
             return row
         }
         throw APIError.notFound("client")

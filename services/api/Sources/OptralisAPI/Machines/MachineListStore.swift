@@ -6,8 +6,8 @@ import PostgresNIO
 
 /// The fleet's reading side: machine lists with filters and pagination, one machine with its
 /// latest collector data, labels and certificate. Scoped by the client in every statement.
-struct MachineQueries: Sendable {
-    let client: PostgresClient
+struct MachineListStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     /// A machine as lists show it; `status` and `cert_status` are computed (spec "Validation
@@ -145,7 +145,7 @@ struct MachineQueries: Sendable {
             """
         var machines: [Summary] = []
         var total = 0
-        for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(
+        for try await row in try await database.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(
             (UUID, String, String?, String?, String?, String?, Date?, String, Int?, Bool, UUID?, String?, Bool, String, String, Date?, Date?, Double?, Double?, Double?, Int).self)
         {
             machines.append(Self.summary((
@@ -154,7 +154,7 @@ struct MachineQueries: Sendable {
         }
         if machines.isEmpty, filter.page > 1 {
             // Past the last page: still report how many there are.
-            total = try await client.query(
+            total = try await database.query(
                 PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM machines m WHERE \(matching)", binds: binds), logger: logger
             ).decode(Int.self).reduce(into: 0) { $0 = $1 }
         }
@@ -162,7 +162,7 @@ struct MachineQueries: Sendable {
     }
 
     func summary(id: UUID, clientID: UUID) async throws -> Summary? {
-        for try await row in try await client.query(
+        for try await row in try await database.query(
             PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM machines m WHERE m.id = $1 AND m.client_id = $2", binds: {
                 var binds = PostgresBindings()
                 binds.append(id)
@@ -180,7 +180,7 @@ struct MachineQueries: Sendable {
     /// another client reads as none, whatever the caller checked before).
     func snapshots(machineID: UUID, clientID: UUID) async throws -> [String: String] {
         var snapshots: [String: String] = [:]
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             SELECT d.collector, d.data::text FROM machine_collector_data d JOIN machines m ON m.id = d.machine_id
             WHERE d.machine_id = \(machineID) AND m.client_id = \(clientID)
@@ -196,7 +196,7 @@ struct MachineQueries: Sendable {
     }
 
     func labels(machineID: UUID, clientID: UUID) async throws -> [Label] {
-        try await client.query(
+        try await database.query(
             """
             SELECT l.key, ml.value, l.color FROM machine_labels ml JOIN labels l ON l.id = ml.label_id
             WHERE ml.machine_id = \(machineID) AND ml.client_id = \(clientID) ORDER BY l.key

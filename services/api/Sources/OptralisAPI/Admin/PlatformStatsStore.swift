@@ -6,8 +6,8 @@ import PostgresNIO
 
 /// The super_admin's cross-client reads: platform totals, the growth timeline, every machine of
 /// every client, and the update channel of machines in bulk.
-struct PlatformStatsRepository: Sendable {
-    let client: PostgresClient
+struct PlatformStatsStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Dashboard: Codable, Sendable {
@@ -32,8 +32,8 @@ struct PlatformStatsRepository: Sendable {
     }
 
     func dashboard() async throws -> Dashboard {
-        let online = MachineQueries.online
-        let totals = try await client.query(
+        let online = MachineListStore.online
+        let totals = try await database.query(
             """
             SELECT (SELECT count(*) FROM clients)::int,
                    (SELECT count(*) FROM clients WHERE license_status = 'active')::int,
@@ -58,7 +58,7 @@ struct PlatformStatsRepository: Sendable {
 
     private func breakdown(_ query: PostgresQuery) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for try await (key, count) in try await client.query(query, logger: logger).decode((String, Int).self) { counts[key] = count }
+        for try await (key, count) in try await database.query(query, logger: logger).decode((String, Int).self) { counts[key] = count }
         return counts
     }
 
@@ -75,7 +75,7 @@ struct PlatformStatsRepository: Sendable {
 
     /// One row per UTC day of the last `days` days, today included.
     func timeline(days: Int) async throws -> [Day] {
-        try await client.query(
+        try await database.query(
             """
             WITH days AS (
                 SELECT generate_series((now() AT TIME ZONE 'UTC')::date - (\(days)::int - 1), (now() AT TIME ZONE 'UTC')::date, interval '1 day')::date AS day
@@ -112,13 +112,13 @@ struct PlatformStatsRepository: Sendable {
 
     /// A page of every client's machines, optionally of one client or matching a host name.
     func machines(clientID: UUID?, search: String?, paging: Paging) async throws -> (machines: [FleetMachine], total: Int) {
-        let pattern = search.map(MachineQueries.containing)
+        let pattern = search.map(MachineListStore.containing)
         var total = 0
         var machines: [FleetMachine] = []
-        for try await row in try await client.query(
+        for try await row in try await database.query(
             """
             SELECT m.id, m.client_id, c.name, m.hostname, m.os, m.agent_version, m.update_channel,
-                   CASE WHEN \(unescaped: MachineQueries.online) THEN 'online' ELSE 'offline' END, m.last_seen, m.health_score, count(*) OVER ()::int
+                   CASE WHEN \(unescaped: MachineListStore.online) THEN 'online' ELSE 'offline' END, m.last_seen, m.health_score, count(*) OVER ()::int
             FROM machines m JOIN clients c ON c.id = m.client_id
             WHERE (\(clientID)::uuid IS NULL OR m.client_id = \(clientID)) AND (\(pattern)::text IS NULL OR m.hostname ILIKE \(pattern))
             ORDER BY c.name, m.hostname, m.id LIMIT \(paging.limit) OFFSET \(paging.offset)
@@ -135,7 +135,7 @@ struct PlatformStatsRepository: Sendable {
     /// Sets the channel of the listed machines; returns the clients whose machines changed.
     func setChannel(_ channel: String, machineIDs: [UUID]) async throws -> [UUID: Int] {
         var changed: [UUID: Int] = [:]
-        for try await (clientID, count) in try await client.query(
+        for try await (clientID, count) in try await database.query(
             """
             WITH changed AS (
                 UPDATE machines SET update_channel = \(channel), updated_at = now() WHERE id = ANY(\(machineIDs)) RETURNING client_id

@@ -6,8 +6,8 @@ import PostgresNIO
 /// `ai_routines` and `ai_routine_history`, scoped by client. `next_run_at` is the scheduler's
 /// single source of truth; the api sets it from the cron schedule whenever the schedule changes
 /// or the routine is enabled again.
-struct AIRoutineRepository: Sendable {
-    let client: PostgresClient
+struct AIRoutineStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Routine: Codable, Sendable {
@@ -67,7 +67,7 @@ struct AIRoutineRepository: Sendable {
 
     private func routines(_ query: PostgresQuery) async throws -> [Routine] {
         var routines: [Routine] = []
-        for try await row in try await client.query(query, logger: logger).decode(Row.self) {
+        for try await row in try await database.query(query, logger: logger).decode(Row.self) {
             routines.append(Routine(
                 id: row.0, routineType: row.1, schedule: row.2, enabled: row.3, config: try JSONValue(parsing: row.4), lastRunAt: row.5,
                 nextRunAt: row.6, createdAt: row.7, updatedAt: row.8))
@@ -84,7 +84,7 @@ struct AIRoutineRepository: Sendable {
     }
 
     func count(clientID: UUID) async throws -> Int {
-        try await client.query("SELECT count(*)::int FROM ai_routines WHERE client_id = \(clientID)", logger: logger)
+        try await database.query("SELECT count(*)::int FROM ai_routines WHERE client_id = \(clientID)", logger: logger)
             .decode(Int.self).reduce(into: 0) { $0 = $1 }
     }
 
@@ -111,7 +111,7 @@ struct AIRoutineRepository: Sendable {
     }
 
     func delete(id: UUID, clientID: UUID) async throws -> Bool {
-        try await client.query("DELETE FROM ai_routines WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
+        try await database.query("DELETE FROM ai_routines WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
             .decode(Int.self).reduce(into: false) { found, _ in found = true }
     }
 
@@ -120,7 +120,7 @@ struct AIRoutineRepository: Sendable {
     /// The latest runs of one routine, or (nil) of every routine of the client.
     func history(routineID: UUID?, clientID: UUID, limit: Int) async throws -> [Run] {
         var runs: [Run] = []
-        for try await row in try await client.query(
+        for try await row in try await database.query(
             """
             SELECT \(unescaped: Self.runColumns) FROM ai_routine_history
             WHERE client_id = \(clientID) AND (\(routineID)::uuid IS NULL OR routine_id = \(routineID))
@@ -137,7 +137,7 @@ struct AIRoutineRepository: Sendable {
     /// The latest run of each routine of the client.
     func lastRuns(clientID: UUID) async throws -> [UUID: Run] {
         var runs: [UUID: Run] = [:]
-        for try await row in try await client.query(
+        for try await row in try await database.query(
             """
             SELECT DISTINCT ON (routine_id) \(unescaped: Self.runColumns) FROM ai_routine_history
             WHERE client_id = \(clientID) ORDER BY routine_id, started_at DESC
@@ -151,7 +151,7 @@ struct AIRoutineRepository: Sendable {
     }
 
     func stats(clientID: UUID) async throws -> Stats {
-        for try await row in try await client.query(
+        for try await row in try await database.query(
             """
             SELECT (SELECT count(*) FROM ai_routines WHERE client_id = \(clientID))::int,
                    (SELECT count(*) FROM ai_routines WHERE client_id = \(clientID) AND enabled)::int,
@@ -166,7 +166,7 @@ struct AIRoutineRepository: Sendable {
 
     /// How many of `channels` and of `machines` belong to the client.
     func owned(channels: [UUID], machines: [UUID], clientID: UUID) async throws -> (channels: Int, machines: Int) {
-        try await client.query(
+        try await database.query(
             """
             SELECT (SELECT count(*) FROM notification_channels WHERE client_id = \(clientID) AND id = ANY(\(channels)))::int,
                    (SELECT count(*) FROM machines WHERE client_id = \(clientID) AND id = ANY(\(machines)))::int

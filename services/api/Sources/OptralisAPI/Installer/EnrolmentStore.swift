@@ -8,8 +8,8 @@ import PostgresNIO
 /// becomes — found by hardware id (case-insensitive), then by host name ("Machine Lookup"), else
 /// created within the licence's machine limit. A refusal (machine active, licence full) rolls the
 /// token's use back.
-struct EnrolmentRepository: Sendable {
-    let client: PostgresClient
+struct EnrolmentStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     /// A machine is live, and not re-bound without a token that allows it, when it has a valid
@@ -52,7 +52,7 @@ struct EnrolmentRepository: Sendable {
 
     func enrol(tokenHash: String, _ machine: Machine) async throws -> Outcome {
         do {
-            return try await client.transaction(logger: logger) { connection in
+            return try await database.transaction(logger: logger) { connection in
                 var token: Token?
                 for try await row in try await connection.query(
                     """
@@ -112,7 +112,7 @@ struct EnrolmentRepository: Sendable {
 
     /// The client's admins, who hear of every re-enrolment: email and language.
     func admins(clientID: UUID) async throws -> [(email: String, language: String)] {
-        try await client.query("SELECT email, language FROM users WHERE client_id = \(clientID) AND role = 'admin'", logger: logger)
+        try await database.query("SELECT email, language FROM users WHERE client_id = \(clientID) AND role = 'admin'", logger: logger)
             .decode((String, String).self).reduce(into: []) { $0.append(($1.0, $1.1)) }
     }
 }

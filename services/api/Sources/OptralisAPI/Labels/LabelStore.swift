@@ -5,8 +5,8 @@ import OptralisPostgres
 import PostgresNIO
 
 /// `labels` and `machine_labels` (spec "Labels (Tags Machines)"), scoped by client everywhere.
-struct LabelRepository: Sendable {
-    let client: PostgresClient
+struct LabelStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     static let maximumPerMachine = 10
@@ -39,13 +39,13 @@ struct LabelRepository: Sendable {
     }
 
     private func labels(_ query: PostgresQuery) async throws -> [Label] {
-        try await client.query(query, logger: logger).decode((UUID, UUID, String, String, Date).self).reduce(into: []) {
+        try await database.query(query, logger: logger).decode((UUID, UUID, String, String, Date).self).reduce(into: []) {
             $0.append(Label(id: $1.0, clientID: $1.1, key: $1.2, color: $1.3, createdAt: $1.4))
         }
     }
 
     func all(clientID: UUID) async throws -> [Label] {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             SELECT l.id, l.client_id, l.key, l.color, l.created_at,
                    (SELECT count(*)::int FROM machine_labels ml WHERE ml.client_id = l.client_id AND ml.label_id = l.id)
@@ -84,14 +84,14 @@ struct LabelRepository: Sendable {
     }
 
     func delete(id: UUID, clientID: UUID) async throws -> Bool {
-        try await client.query("DELETE FROM labels WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
+        try await database.query("DELETE FROM labels WHERE id = \(id) AND client_id = \(clientID) RETURNING 1", logger: logger)
             .decode(Int.self).reduce(into: false) { found, _ in found = true }
     }
 
     /// Assigns in one transaction: every machine must be the client's, and none may end up with
     /// more than ``maximumPerMachine`` labels (an existing assignment only changes its value).
     func assign(labelID: UUID, value: String, machineIDs: [UUID], clientID: UUID) async throws -> Int {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             // Serialises assignments of the client, so the per-machine limit holds.
             try await connection.query("SELECT id FROM clients WHERE id = \(clientID) FOR UPDATE", logger: logger)
             let known = try await connection.query(
@@ -123,7 +123,7 @@ struct LabelRepository: Sendable {
     }
 
     func unassign(labelID: UUID, machineIDs: [UUID], clientID: UUID) async throws -> Int {
-        try await client.query(
+        try await database.query(
             """
             WITH removed AS (
                 DELETE FROM machine_labels WHERE client_id = \(clientID) AND label_id = \(labelID) AND machine_id = ANY(\(machineIDs)) RETURNING 1)
@@ -133,7 +133,7 @@ struct LabelRepository: Sendable {
     }
 
     func assignments(labelID: UUID, value: String?, clientID: UUID) async throws -> [Assignment] {
-        try await client.query(
+        try await database.query(
             """
             SELECT machine_id, label_id, value, assigned_at FROM machine_labels
             WHERE client_id = \(clientID) AND label_id = \(labelID) AND (\(value)::text IS NULL OR value = \(value)) ORDER BY assigned_at
@@ -145,7 +145,7 @@ struct LabelRepository: Sendable {
     /// machine of the client is a key, with an empty list when it has none.
     func labels(machineIDs: [UUID], clientID: UUID) async throws -> [UUID: [MachineLabel]] {
         var result: [UUID: [MachineLabel]] = [:]
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             SELECT m.id, l.id, l.key, ml.value, l.color FROM machines m
             LEFT JOIN machine_labels ml ON ml.machine_id = m.id AND ml.client_id = m.client_id

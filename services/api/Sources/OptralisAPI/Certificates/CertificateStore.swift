@@ -3,8 +3,8 @@ import Logging
 import PostgresNIO
 
 /// Reads of `client_certificates` for the admin routes (the ca writes them).
-struct CertificateRepository: Sendable {
-    let client: PostgresClient
+struct CertificateStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     static let statuses = ["valid", "expiring_soon", "expiring", "expired", "revoked"]
@@ -36,7 +36,7 @@ struct CertificateRepository: Sendable {
 
     func search(status: String?, clientID: UUID?, search: String?, limit: Int, offset: Int) async throws -> (entries: [Entry], total: Int) {
         let pattern = search.map { "%\($0)%" }
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             SELECT count(*) OVER ()::int, cc.id, cc.client_id, c.name, cc.machine_id, m.hostname, cc.serial, cc.issued_at, cc.expires_at, cc.revoked_at,
                    COALESCE(cc.revocation_reason, ''), \(unescaped: Self.statusSQL)
@@ -59,7 +59,7 @@ struct CertificateRepository: Sendable {
 
     func stats() async throws -> [String: Int] {
         var counts = Dictionary(uniqueKeysWithValues: Self.statuses.map { ($0, 0) })
-        for try await (status, count) in try await client.query(
+        for try await (status, count) in try await database.query(
             "SELECT \(unescaped: Self.statusSQL), count(*)::int FROM client_certificates cc GROUP BY 1", logger: logger
         ).decode((String, Int).self) { counts[status] = count }
         counts["total"] = counts.values.reduce(0, +)
@@ -68,7 +68,7 @@ struct CertificateRepository: Sendable {
 
     /// Deletes expired and revoked certificates; active ones stay.
     func purgeInactive() async throws -> Int {
-        try await client.query(
+        try await database.query(
             """
             WITH deleted AS (DELETE FROM client_certificates WHERE revoked_at IS NOT NULL OR expires_at <= now() RETURNING 1)
             SELECT count(*)::int FROM deleted
@@ -78,7 +78,7 @@ struct CertificateRepository: Sendable {
 
     /// The active certificate of a machine of this client.
     func activeSerial(machineID: UUID, clientID: UUID) async throws -> String? {
-        for try await serial in try await client.query(
+        for try await serial in try await database.query(
             "SELECT serial FROM client_certificates WHERE machine_id = \(machineID) AND client_id = \(clientID) AND revoked_at IS NULL AND expires_at > now()",
             logger: logger
         ).decode(String.self) { return serial }
@@ -87,7 +87,7 @@ struct CertificateRepository: Sendable {
 
     /// The machine's certificates the gateway still accepts: the active one, one in its renewal grace.
     func liveSerials(machineID: UUID, clientID: UUID) async throws -> [String] {
-        try await client.query(
+        try await database.query(
             """
             SELECT serial FROM client_certificates WHERE machine_id = \(machineID) AND client_id = \(clientID) AND expires_at > now()
               AND (revoked_at IS NULL OR grace_until > now())
@@ -98,7 +98,7 @@ struct CertificateRepository: Sendable {
     /// Asks the machine's agent to renew its certificate at its next heartbeat; when it was asked
     /// first, or nil when the machine has no active certificate to renew with.
     func requestRenewal(machineID: UUID, clientID: UUID) async throws -> Date? {
-        for try await at in try await client.query(
+        for try await at in try await database.query(
             """
             UPDATE machines m SET cert_renewal_requested_at = COALESCE(m.cert_renewal_requested_at, now())
             WHERE m.id = \(machineID) AND m.client_id = \(clientID) AND EXISTS (
@@ -111,7 +111,7 @@ struct CertificateRepository: Sendable {
 
     /// Whether an admin asked this machine to renew its certificate (and no certificate was issued since).
     func renewalRequested(machineID: UUID, clientID: UUID) async throws -> Bool {
-        try await client.query(
+        try await database.query(
             "SELECT count(*)::int FROM machines WHERE id = \(machineID) AND client_id = \(clientID) AND cert_renewal_requested_at IS NOT NULL",
             logger: logger
         ).decode(Int.self).reduce(0, +) == 1
@@ -119,12 +119,12 @@ struct CertificateRepository: Sendable {
 
     /// Every certificate serial of a machine of this client, superseded ones included.
     func serials(machineID: UUID, clientID: UUID) async throws -> [String] {
-        try await client.query("SELECT serial FROM client_certificates WHERE machine_id = \(machineID) AND client_id = \(clientID)", logger: logger)
+        try await database.query("SELECT serial FROM client_certificates WHERE machine_id = \(machineID) AND client_id = \(clientID)", logger: logger)
             .decode(String.self).reduce(into: []) { $0.append($1) }
     }
 
     func machineExists(id: UUID, clientID: UUID) async throws -> Bool {
-        try await client.query("SELECT count(*)::int FROM machines WHERE id = \(id) AND client_id = \(clientID)", logger: logger)
+        try await database.query("SELECT count(*)::int FROM machines WHERE id = \(id) AND client_id = \(clientID)", logger: logger)
             .decode(Int.self).reduce(0, +) == 1
     }
 }

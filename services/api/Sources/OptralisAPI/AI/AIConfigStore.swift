@@ -5,8 +5,8 @@ import OptralisPostgres
 import PostgresNIO
 
 /// `ai_configs` (one row per client, made on first write) and `ai_machine_classifications`.
-struct AIConfigRepository: Sendable {
-    let client: PostgresClient
+struct AIConfigStore: Sendable {
+    let database: PostgresClient
     let logger: Logger
 
     struct Config: Codable, Sendable {
@@ -38,7 +38,7 @@ struct AIConfigRepository: Sendable {
     static let defaults = Config(autoDetectEnabled: true, customContext: "", customPatterns: [], language: "fr", lastAnalyzedAt: nil)
 
     func config(clientID: UUID) async throws -> Config {
-        for try await row in try await client.query(
+        for try await row in try await database.query(
             "SELECT auto_detect_enabled, custom_context, custom_patterns::text, language, last_analyzed_at FROM ai_configs WHERE client_id = \(clientID)",
             logger: logger
         ).decode((Bool, String, String, String, Date?).self) {
@@ -52,7 +52,7 @@ struct AIConfigRepository: Sendable {
     /// Every machine of the client with its classification, if any.
     func classifications(clientID: UUID) async throws -> [Classification] {
         var rows: [Classification] = []
-        for try await row in try await client.query(
+        for try await row in try await database.query(
             """
             SELECT m.id, m.hostname, c.criticality, c.source, c.matched_pattern, c.reason
             FROM machines m LEFT JOIN ai_machine_classifications c ON c.machine_id = m.id AND c.client_id = m.client_id
@@ -69,7 +69,7 @@ struct AIConfigRepository: Sendable {
     func save(_ config: Config, manual: [(UUID, String?)], clientID: UUID, userID: UUID) async throws {
         let patterns = String(decoding: try JSONEncoder().encode(config.customPatterns), as: UTF8.self)
         let machineIDs = Array(Set(manual.map(\.0)))
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             let owned = try await connection.query(
                 "SELECT count(*)::int FROM machines WHERE client_id = \(clientID) AND id = ANY(\(machineIDs))", logger: logger
             ).decode(Int.self).reduce(into: 0) { $0 = $1 }
@@ -107,7 +107,7 @@ struct AIConfigRepository: Sendable {
         let matches = machines.compactMap { machine in CriticalityRules.classify(machine.hostname, custom: custom).map { (machine.machineID, $0) } }
         let matched = matches.map(\.0)
         let levels = matches.map(\.1.criticality), patterns = matches.map(\.1.pattern), reasons = matches.map(\.1.reason)
-        return try await client.transaction(logger: logger) { connection in
+        return try await database.transaction(logger: logger) { connection in
             try await connection.query(
                 """
                 INSERT INTO ai_machine_classifications (client_id, machine_id, criticality, source, matched_pattern, reason)
