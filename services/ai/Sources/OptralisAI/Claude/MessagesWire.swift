@@ -40,3 +40,38 @@ enum MessagesWire {
         var error: Detail
     }
 }
+
+/// One turn of the conversation sent to Claude.
+struct ClaudeMessage: Sendable, Equatable, Encodable {
+    enum Role: String, Sendable, Encodable {
+        case user, assistant
+    }
+
+    var role: Role
+    var content: String
+
+    static func user(_ content: String) -> ClaudeMessage {
+        ClaudeMessage(role: .user, content: content)
+    }
+}
+
+/// Claude's answer: the text blocks joined, why it stopped (`end_turn`, or `max_tokens` when
+/// the answer was cut at `AI_MAX_TOKENS`) and the tokens used.
+struct ClaudeReply: Sendable, Equatable, Codable {
+    var id: String
+    var model: String
+    var text: String
+    var stopReason: String?
+    var usage: ClaudeUsage
+
+    var wasTruncated: Bool { stopReason == "max_tokens" }
+}
+
+struct ClaudeUsage: Sendable, Equatable, Codable {
+    var inputTokens: Int
+    var outputTokens: Int
+
+    enum CodingKeys: String, CodingKey {
+        case inputTokens = "input_tokens", outputTokens = "output_tokens"
+    }
+}

@@ -37,3 +37,25 @@ enum ChangeDetection {
         return reasons.isEmpty ? .noSignificantChanges : .significant(reasons)
     }
 }
+
+/// Why an analysis may run again, or why it is not worth it (HTTP 304 `NO_NEW_DATA` /
+/// `NO_SIGNIFICANT_CHANGES`).
+enum ChangeVerdict: Sendable, Equatable {
+    case noNewData
+    case noSignificantChanges
+    case significant([ChangeReason])
+}
+
+/// The spec's significant changes ("Type de changement | Seuil significatif").
+enum ChangeReason: String, Sendable, Codable, Equatable {
+    /// No earlier analysis to compare with.
+    case firstAnalysis = "first_analysis"
+    /// "Nouvelle alerte ou alerte résolue".
+    case alerts
+    /// "CPU/RAM/Disk: variation ≥ 15 %", read as 15 percentage points.
+    case cpu, ram, disk
+    /// "Logs erreur: ≥ 3 nouveaux logs ERROR/CRITICAL".
+    case errorLogs = "error_logs"
+    /// "Événements: nouveaux événements severity high/critical": any new `critical` event.
+    case criticalEvents = "critical_events"
+}

@@ -62,3 +62,29 @@ enum GateDecision: Sendable, Equatable {
         }
     }
 }
+
+/// `{"error": "Monthly AI quota exceeded", "code": "QUOTA_EXCEEDED", "monthly_limit", "used", "resets_at"}`.
+struct QuotaExceededBody: Encodable, Sendable {
+    let error = "Monthly AI quota exceeded"
+    let code = "QUOTA_EXCEEDED"
+    let monthlyLimit: Int
+    let used: Int
+    let resetsAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case error, code, monthlyLimit = "monthly_limit", used, resetsAt = "resets_at"
+    }
+}
+
+/// The two 304 bodies; `message` and `previous_issues` only for `NO_SIGNIFICANT_CHANGES`.
+struct UnchangedBody: Encodable, Sendable {
+    let error: String
+    let code: String
+    let message: String?
+    let previousIssues: [String]?
+    let lastAnalysis: String
+
+    enum CodingKeys: String, CodingKey {
+        case error, code, message, previousIssues = "previous_issues", lastAnalysis = "last_analysis"
+    }
+}

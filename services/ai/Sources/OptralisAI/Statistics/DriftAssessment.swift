@@ -58,3 +58,9 @@ extension DriftAssessment {
         return (baseline, DriftAssessment(current: current, baseline: baseline))
     }
 }
+
+/// Severity of a drift, as `metric_baselines.drift_severity` stores it.
+enum DriftSeverity: String, Sendable, Codable, Equatable {
+    case warning
+    case critical
+}

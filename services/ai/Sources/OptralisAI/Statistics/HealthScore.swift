@@ -51,3 +51,9 @@ struct HealthScore: Sendable, Equatable {
         return (min(100, max(0, Int(weighted.rounded()))), categories)
     }
 }
+
+enum HealthTrend: String, Sendable, Codable, Equatable {
+    case improving, stable, declining
+    /// No earlier score to compare with.
+    case unknown
+}
