@@ -30,17 +30,23 @@ public struct AgentLoop: Sendable {
     let logger: Logger
     /// How long posts pause while the client's licence is inactive (`AGENT_LICENCE_RETRY_SECONDS`).
     let licenceRetry: Duration
+    /// The APM applications to probe, from the configuration sync.
+    let apmTargets: APMProbeTargets
     private let state = LoopState()
 
     public init(
         files: AgentFiles, enrolment: AgentFiles.Enrolment, http: CurlClient, updateVerifier: UpdateVerifier, metrics: AgentMetrics = AgentMetrics(),
-        licenceRetry: Duration = .seconds(300), logger: Logger
+        licenceRetry: Duration = .seconds(300), probeHTTP: CurlClient? = nil, logger: Logger
     ) {
         self.files = files
         self.enrolment = enrolment
         let url = URLComponents(string: enrolment.agentAPIURL)
+        // The probes have their own client: a 60 s probe must not hold up the gateway's posts.
+        let targets = APMProbeTargets()
+        apmTargets = targets
         collectors = CollectorSet.linux(
-            stateDirectory: files.stateDirectory, gateway: url?.host.map { ($0, url?.port ?? 443) })
+            stateDirectory: files.stateDirectory, gateway: url?.host.map { ($0, url?.port ?? 443) },
+            apm: probeHTTP.map { APMCollector(targets: targets, http: $0) })
         spool = Spool(directory: files.spoolDirectory)
         gateway = GatewayClient(files: files, enrolment: enrolment, http: http)
         updater = Updater(http: http, verifier: updateVerifier, logger: logger)
@@ -110,6 +116,8 @@ public struct AgentLoop: Sendable {
             }
             wake.yield()
             logger.debug("collected", metadata: ["collector": "\(collector.kind)", "sequence": "\(entry.sequence)", "bytes": "\(data.count)"])
+        } catch is NothingToReport {
+            return
         } catch {
             metrics.collectFailed(collector.kind)
             logger.warning("collect failed", metadata: ["collector": "\(collector.kind)", "error": "\(error)"])
@@ -330,6 +338,7 @@ public struct AgentLoop: Sendable {
             {
                 await state.apply(config.collectors)
                 await state.setBatching(config.collectBatch ?? false)
+                apmTargets.replace(with: config.apmProbes ?? [])
                 if config.forceCollect && !first {
                     logger.notice("force-collect requested: running every collector now")
                     for (collector, continuation) in zip(collectors, wake) { await collectOnce(collector, wake: continuation) }
@@ -370,7 +379,9 @@ public struct AgentLoop: Sendable {
         let forceCollect: Bool
         /// The gateway takes `POST /agent/collect/batch` (absent from an older gateway's reply).
         let collectBatch: Bool?
-        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect", collectBatch = "collect_batch" }
+        /// The APM applications this machine probes (absent from an older gateway's reply).
+        let apmProbes: [APMProbeTarget]?
+        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect", collectBatch = "collect_batch", apmProbes = "apm_probes" }
     }
 
     private func renewals() async {

@@ -21,9 +21,11 @@ public struct AnyCollector: Sendable {
     public func collect() async throws -> Data { try await collectJSON() }
 }
 
-/// The Linux collectors, in the order the spec lists them, plus the journal's events.
+/// The Linux collectors, in the order the spec lists them, plus the journal's events and the APM probes.
 public enum CollectorSet {
-    public static func linux(files: SystemFiles = SystemFiles(), stateDirectory: String, gateway: (host: String, port: Int)?) -> [AnyCollector] {
+    public static func linux(
+        files: SystemFiles = SystemFiles(), stateDirectory: String, gateway: (host: String, port: Int)?, apm: APMCollector? = nil
+    ) -> [AnyCollector] {
         let runner = CommandRunner()
         let events = EventsCollector(stateDirectory: stateDirectory, runner: runner)
         return [
@@ -36,13 +38,13 @@ public enum CollectorSet {
             AnyCollector(SoftwareCollector(files: files, runner: runner)),
             AnyCollector(PatchesCollector(files: files, runner: runner)),
             AnyCollector(events, spooled: { try await events.commit() }),
-        ]
+        ] + (apm.map { [AnyCollector($0)] } ?? [])
     }
 
     /// Default intervals in seconds (spec "Collectors (8 types)"); events every minute.
     public static let defaultIntervals: [String: Int] = [
         "metrics": 10, "storage": 300, "storage_health": 7200, "network": 30, "services": 120, "security": 900, "software": 14400,
-        "patches": 21600, "events": 60,
+        "patches": 21600, "events": 60, "apm": 30,
     ]
 }
 

@@ -165,6 +165,10 @@ public struct APIServer: Sendable {
             SitesController(
                 sites: SiteStore(client: client, logger: logger), queries: machineQueries, gate: gate, writes: MachineSetWrites(activity: activity, cache: cache))
                 .addRoutes(sites: tenant.group("sites"), machines: tenant.group("machines"))
+            let apm = APMStore(client: client, logger: logger)
+            let apmTraces = APMTraceStore(client: client, logger: logger)
+            APMController(store: apm, traces: apmTraces, gate: gate, activity: activity).addRoutes(to: tenant.group("apm/applications"))
+            OTLPController(store: apm, traces: apmTraces, gate: gate).addRoutes(to: router)
             MachineExport(queries: machineQueries, gate: gate).addRoutes(to: tenant.group("export"))
             ExecutiveReportsController(builder: ExecutiveReportBuilder(store: ExecutiveReportStore(client: client, logger: logger)), gate: gate)
                 .addRoutes(to: tenant.group("reports"))
@@ -233,6 +237,7 @@ public struct APIServer: Sendable {
             settings: CollectionSettingsRepository(client: client, logger: logger),
             catalog: catalog,
             committer: CollectCommitter(writer: CollectWriter(client: client, logger: logger), logger: logger),
+            apm: APMStore(client: client, logger: logger),
             logger: logger), database: database)
     }
 

@@ -50,6 +50,7 @@ public struct WebServer: Sendable {
             MachineSetsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             MachineBatchController(api: api, renderer: renderer).addRoutes(to: signedIn)
             SitesController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            APMController(api: api, renderer: renderer).addRoutes(to: signedIn)
             AIOverviewController(api: api, renderer: renderer).addRoutes(to: signedIn)
             AIReportsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             AIAutomationController(api: api, renderer: renderer).addRoutes(to: signedIn)

@@ -15,6 +15,8 @@ struct AgentController {
     let settings: CollectionSettingsRepository
     let catalog: AgentCatalogController
     let committer: CollectCommitter
+    /// The APM applications this machine's agent probes.
+    let apm: APMStore
     let logger: Logger
 
     struct CollectorConfig: ResponseEncodable {
@@ -23,7 +25,9 @@ struct AgentController {
         let forceCollect: Bool
         /// This gateway takes `POST /agent/collect/batch` (an agent sends singles without it).
         let collectBatch = true
-        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect", collectBatch = "collect_batch" }
+        /// The APM applications this machine probes (collector `apm`).
+        let apmProbes: [APMProbeTarget]
+        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect", collectBatch = "collect_batch", apmProbes = "apm_probes" }
     }
     /// `GET /agent/config`: everything the agent takes from the server, in one document.
     struct AgentConfig: ResponseEncodable {
@@ -37,11 +41,12 @@ struct AgentController {
         let heartbeatInterval = 60
         let configSyncInterval = 300
         let collectBatch = true
+        let apmProbes: [APMProbeTarget]
         let serverTime: Date
         enum CodingKeys: String, CodingKey {
             case machineID = "machine_id", clientID = "client_id", collectors, source, forceCollect = "force_collect"
             case maintenanceMode = "maintenance_mode", updateChannel = "update_channel", heartbeatInterval = "heartbeat_interval"
-            case configSyncInterval = "config_sync_interval", collectBatch = "collect_batch", serverTime = "server_time"
+            case configSyncInterval = "config_sync_interval", collectBatch = "collect_batch", apmProbes = "apm_probes", serverTime = "server_time"
         }
     }
     struct Ping: ResponseEncodable {
@@ -81,14 +86,17 @@ struct AgentController {
         let agent = router.group("agent").add(middleware: AgentAuthMiddleware(statuses: statuses, identities: ConnectionIdentities(), logger: logger))
             .add(middleware: AgentLicenceMiddleware(licences: licences))
         agent.get("config/collectors") { _, context -> CollectorConfig in
-            let (_, sync, resolved) = try await synchronise(context)
-            return CollectorConfig(collectors: resolved.collectors, forceCollect: sync.forceCollect)
+            let (machine, sync, resolved) = try await synchronise(context)
+            return CollectorConfig(
+                collectors: resolved.collectors, forceCollect: sync.forceCollect,
+                apmProbes: try await apm.probes(machineID: machine.machineID, clientID: machine.clientID))
         }
         agent.get("config") { _, context -> AgentConfig in
             let (machine, sync, resolved) = try await synchronise(context)
             return AgentConfig(
                 machineID: machine.machineID, clientID: machine.clientID, collectors: resolved.collectors, source: resolved.source,
-                forceCollect: sync.forceCollect, maintenanceMode: sync.maintenance, updateChannel: sync.channel, serverTime: Date())
+                forceCollect: sync.forceCollect, maintenanceMode: sync.maintenance, updateChannel: sync.channel,
+                apmProbes: try await apm.probes(machineID: machine.machineID, clientID: machine.clientID), serverTime: Date())
         }
         agent.get("ping") { _, context -> Ping in
             let machine = try context.requireAgent()

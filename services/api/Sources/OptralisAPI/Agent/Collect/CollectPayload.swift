@@ -2,9 +2,9 @@ import Foundation
 import OptralisCore
 import OptralisServer
 
-/// What `POST /agent/collect` accepts: the eight collectors of the spec, plus `events`.
+/// What `POST /agent/collect` accepts: the eight collectors of the spec, plus `events` and `apm` (the APM probes).
 enum CollectKind: String, CaseIterable, Sendable, Codable {
-    case metrics, storage, storageHealth = "storage_health", network, services, security, software, patches, events
+    case metrics, storage, storageHealth = "storage_health", network, services, security, software, patches, events, apm
 }
 
 enum CollectorData: Sendable {
@@ -17,6 +17,7 @@ enum CollectorData: Sendable {
     case software(SoftwareReport)
     case patches(PatchesReport)
     case events(EventsReport)
+    case apm(APMProbeReport)
 }
 
 /// One `POST /agent/collect` body:
@@ -78,6 +79,7 @@ struct CollectPayload: Sendable {
             case .software: data = .software(try container.decode(SoftwareReport.self, forKey: .data))
             case .patches: data = .patches(try container.decode(PatchesReport.self, forKey: .data))
             case .events: data = .events(try container.decode(EventsReport.self, forKey: .data))
+            case .apm: data = .apm(try container.decode(APMProbeReport.self, forKey: .data))
             }
         }
     }

@@ -121,6 +121,7 @@ struct CollectWriter: Sendable {
             (rows.events, rows.events.isEmpty),
             (Array(rows.snapshots.values), rows.snapshots.isEmpty),
             (Array(rows.inventory.values), rows.inventory.isEmpty),
+            (rows.apmProbes, rows.apmProbes.isEmpty),
         ]
         var parts: [String] = []
         var binds = PostgresBindings(capacity: tables.count)
@@ -226,11 +227,21 @@ enum CollectSQL {
     static let snapshots = insert(
         into: "machine_collector_data", "machine_id uuid, collector text, data jsonb, collected_at timestamptz",
         then: "ON CONFLICT (machine_id, collector) DO UPDATE SET data = EXCLUDED.data, collected_at = EXCLUDED.collected_at, updated_at = now()")
-    /// disk_info, smart_data, event_logs, machine_collector_data, machine_inventory: each
-    /// statement with its rows as `$1` … `$5`, the parameter it takes in a combined statement.
-    static let tables: [[String]] = [disks, smart, events, snapshots, inventory].map { sql in
-        (1...5).map { sql.replacingOccurrences(of: "$1::json", with: "$\($0)::json") }
+    /// disk_info, smart_data, event_logs, machine_collector_data, machine_inventory, apm_probes:
+    /// each statement with its rows as `$1` … `$6`, the parameter it takes in a combined statement.
+    static let tables: [[String]] = [disks, smart, events, snapshots, inventory, apmProbes].map { sql in
+        (1...6).map { sql.replacingOccurrences(of: "$1::json", with: "$\($0)::json") }
     }
+    /// A probe of an application another machine probes (or that was deleted) is dropped; the
+    /// first of two probes at one instant is kept.
+    static let apmProbes = """
+        INSERT INTO apm_probes (application_id, machine_id, recorded_at, up, status_code, response_time_ms, tls_days_left, error_count, error)
+        SELECT r.application_id, r.machine_id, r.recorded_at, r.up, r.status_code, r.response_time_ms, r.tls_days_left, r.error_count, r.error
+        FROM json_to_recordset($1::json) AS r(application_id uuid, machine_id uuid, recorded_at timestamptz, up bool, status_code int4,
+             response_time_ms float8, tls_days_left int4, error_count int4, error text)
+        JOIN apm_applications a ON a.id = r.application_id AND a.machine_id = r.machine_id
+        ON CONFLICT (application_id, recorded_at) DO NOTHING
+        """
 
     static let inventoryRows = """
         INSERT INTO machine_inventory (machine_id) SELECT value::uuid FROM json_array_elements_text($1::json) ON CONFLICT (machine_id) DO NOTHING
