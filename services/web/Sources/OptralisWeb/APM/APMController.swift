@@ -106,7 +106,9 @@ struct APMController: Sendable {
     }
 
     private func detail(_ call: inout PageCall, id: String) async throws -> Response {
-        let period = ["1h", "24h", "7d", "30d"].first { $0 == call.request.uri.queryParameters["period"].map(String.init) } ?? "24h"
+        let periods: [String] = ["1h", "24h", "7d", "30d"]
+        let asked = call.request.uri.queryParameters["period"].map(String.init) ?? "24h"
+        let period: String = periods.contains(asked) ? asked : "24h"
         let replies = try await call.get([
             "/api/apm/applications/\(id)", "/api/apm/applications/\(id)/metrics?period=\(period)", "/api/apm/applications/\(id)/traces?limit=50",
         ])
@@ -117,7 +119,7 @@ struct APMController: Sendable {
         let summary = replies[1].json["summary"] as? [String: Any] ?? [:]
         var values: [String: Any] = [
             "nav_apm": true, "id": id, "application": Self.row(application, call), "period": period,
-            "periods": ["1h", "24h", "7d", "30d"].map { ["key": $0, "current": $0 == period] },
+            "periods": periods.map { ["key": $0, "current": $0 == period] },
             "interval": application["interval_seconds"] as? Int ?? 0, "expected": application["expected_status"] as? Int ?? 0,
             "journal_unit": application["journal_unit"] as? String ?? "", "key_prefix": application["ingest_key_prefix"] as? String ?? "",
             "availability": Self.number(summary["availability"]).map { Self.format($0) + " %" } ?? "—",
