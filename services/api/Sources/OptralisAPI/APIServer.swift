@@ -168,7 +168,10 @@ public struct APIServer: Sendable {
             let apm = APMStore(client: client, logger: logger)
             let apmTraces = APMTraceStore(client: client, logger: logger)
             APMController(store: apm, traces: apmTraces, gate: gate, activity: activity).addRoutes(to: tenant.group("apm/applications"))
-            OTLPController(store: apm, traces: apmTraces, gate: gate).addRoutes(to: router)
+            OTLPController(
+                store: apm, traces: apmTraces, gate: gate,
+                limiter: RateLimiter(redis: redis, limit: configuration.apmIngestRequestsPerMinute, windowSeconds: 60, logger: logger, fallback: localLimits)
+            ).addRoutes(to: router)
             MachineExport(queries: machineQueries, gate: gate).addRoutes(to: tenant.group("export"))
             ExecutiveReportsController(builder: ExecutiveReportBuilder(store: ExecutiveReportStore(client: client, logger: logger)), gate: gate)
                 .addRoutes(to: tenant.group("reports"))

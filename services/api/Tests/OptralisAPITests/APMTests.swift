@@ -242,6 +242,10 @@ struct APMTests {
             let probes = (config.bodyJSON["apm_probes"] as? [[String: Any]]) ?? []
             #expect(probes.count == 1 && probes.first?["id"] as? String == id && probes.first?["interval_seconds"] as? Int == 45, "\(config.bodyText)")
             #expect(probes.first?["journal_unit"] as? String == "shop.service" && probes.first?["url"] as? String == "https://shop.example.test/")
+            try await api.sql("UPDATE clients SET license_type = 'essentials' WHERE id = \(client)")
+            let downgraded = try await bed.get("/agent/config/collectors", as: agent)
+            #expect((downgraded.bodyJSON["apm_probes"] as? [Any])?.isEmpty == true, "below Pro nothing is probed: \(downgraded.bodyText)")
+            try await api.sql("UPDATE clients SET license_type = 'pro' WHERE id = \(client)")
             let elsewhere = try await bed.get("/agent/config", as: neighbour)
             #expect((elsewhere.bodyJSON["apm_probes"] as? [Any])?.isEmpty == true, "another machine probes nothing: \(elsewhere.bodyText)")
 
@@ -267,6 +271,18 @@ struct APMTests {
             #expect(summary?["checks"] as? Int == 1 && summary?["availability"] as? Double == 100 && summary?["error_count"] as? Int == 2, "\(metrics.text)")
             #expect(summary?["tls_days_left"] as? Int == 30 && summary?["response_time_p95_ms"] as? Double == 12.5)
             #expect((metrics.json["points"] as? [[String: Any]])?.count == 1)
+        }
+    }
+
+    @Test func an_application_past_its_requests_a_minute_is_told_to_retry() async throws {
+        try await APIHarness.run(environment: ["APM_INGEST_REQUESTS_PER_MINUTE": "2"]) { api in
+            let (_, admin, machine) = try await tenant(api, "business")
+            let key = try #require(try await create(api, admin, machine: machine).string("ingest_key"))
+            let other = try #require(try await create(api, admin, machine: machine, name: "Other").string("ingest_key"))
+            for _ in 0..<2 { #expect(try await otlp(api, "/v1/traces", key: key, type: "application/x-protobuf", body: []).status == .ok) }
+            let limited = try await otlp(api, "/v1/traces", key: key, type: "application/x-protobuf", body: [])
+            #expect(limited.status == .tooManyRequests && limited.code == "RATE_LIMITED" && Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0, "\(limited.text)")
+            #expect(try await otlp(api, "/v1/traces", key: other, type: "application/x-protobuf", body: []).status == .ok, "counted per application")
         }
     }
 }

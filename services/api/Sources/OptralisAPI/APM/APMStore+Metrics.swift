@@ -84,12 +84,15 @@ extension APMStore {
             points: rows.map { .init(at: $0.0, availability: $0.1, responseTimeMs: $0.2, errorCount: $0.3, checks: $0.4) })
     }
 
-    /// The probes the agent of `machineID` runs (its configuration reply).
+    /// The probes the agent of `machineID` runs (its configuration reply): none while the
+    /// client's licence is below Pro (its applications are kept for an upgrade).
     func probes(machineID: UUID, clientID: UUID) async throws -> [APMProbeTarget] {
         try await client.query(
             """
-            SELECT id, url, interval_seconds, expected_status, timeout_seconds, journal_unit FROM apm_applications
-            WHERE machine_id = \(machineID) AND client_id = \(clientID) ORDER BY id LIMIT 1000
+            SELECT a.id, a.url, a.interval_seconds, a.expected_status, a.timeout_seconds, a.journal_unit
+            FROM apm_applications a JOIN clients c ON c.id = a.client_id JOIN license_types lt ON lt.code = c.license_type
+            WHERE a.machine_id = \(machineID) AND a.client_id = \(clientID) AND lt.tier_level >= \(LicenceGate.Tier.pro.rawValue)
+            ORDER BY a.id LIMIT 1000
             """, logger: logger
         ).decode((UUID, String, Int, Int, Int, String?).self).collect().map {
             APMProbeTarget(id: $0.0, url: $0.1, intervalSeconds: $0.2, expectedStatus: $0.3, timeoutSeconds: $0.4, journalUnit: $0.5)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import OptralisCore
+import OptralisRedis
 
 /// OTLP/HTTP ingestion on the api's public port: `POST /v1/traces` (Business+) and
 /// `POST /v1/metrics` (Enterprise: custom metrics), authenticated by an application's ingest
@@ -10,11 +11,15 @@ import OptralisCore
 /// or `application/json`, uncompressed, at most ``OTLPLimits/maximumBody`` bytes. The reply is
 /// the OTLP `Export…ServiceResponse` in the request's encoding; metric points the api does not
 /// keep (histograms, summaries) are reported as a partial success. Refusals are the api's JSON
-/// errors: 401 `INVALID_INGEST_KEY`, 403 `PREMIUM_REQUIRED`, 400 for an unreadable body.
+/// errors: 401 `INVALID_INGEST_KEY`, 403 `PREMIUM_REQUIRED`, 400 for an unreadable body, 429
+/// past `APM_INGEST_REQUESTS_PER_MINUTE` requests of one application (OTLP exporters retry
+/// after `Retry-After`).
 struct OTLPController {
     let store: APMStore
     let traces: APMTraceStore
     let gate: LicenceGate
+    /// Requests per application a minute.
+    let limiter: RateLimiter
 
     enum Encoding { case protobuf, json }
 
@@ -45,6 +50,9 @@ struct OTLPController {
             throw AppError.unauthorized("an APM ingest key is required (Authorization: Bearer oapm_… or x-optralis-key)", code: "INVALID_INGEST_KEY")
         }
         try await gate.require(tier, clientID: application.clientID)
+        if case .limited(let retryAfter) = await limiter.check(scope: "otlp", key: application.id.uuidString.lowercased()) {
+            throw HTTPError.rateLimited(retryAfter: retryAfter)
+        }
         if let coding = request.headers[.contentEncoding]?.lowercased(), coding != "identity" {
             throw AppError.badRequest("Content-Encoding \(coding) is not accepted: send the body uncompressed", code: "UNSUPPORTED_ENCODING")
         }

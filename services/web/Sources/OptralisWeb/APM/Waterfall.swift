@@ -33,7 +33,7 @@ struct Waterfall: Sendable {
         }
     }
 
-    static func int64(_ value: Any?) -> Int64 { (value as? Int).map(Int64.init) ?? (value as? Double).map { Int64(clamping: Int($0)) } ?? 0 }
+    static func int64(_ value: Any?) -> Int64 { (value as? Int).map(Int64.init) ?? (value as? Double).flatMap { Int64(exactly: $0.rounded()) } ?? 0 }
 
     func svg(language: String) -> String {
         let height = Double(spans.count) * Self.rowHeight + 24
