@@ -38,7 +38,10 @@
 # ai: health-score + drift + trends of one machine with 30 days of 10-second metrics, and routine
 # runs over 1,000 machines, on a release optralis-ai (scripts/bench/ai.sh).
 #
-# BENCH_ONLY=auth,notifier,rules,ingest,agent,fleet,ai runs a subset (default: all).
+# apm: OTLP/HTTP spans a second stored by a release api, sent by the real OpenTelemetry SDK
+# (scripts/bench/apm.sh).
+#
+# BENCH_ONLY=auth,notifier,rules,ingest,agent,fleet,ai,apm runs a subset (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -58,7 +61,7 @@ bench_url="${admin_url%/*}/optralis_bench"
 psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_bench WITH (FORCE)" -c "CREATE DATABASE optralis_bench"
 redis-cli --no-auth-warning -u "$redis_url" flushall >/dev/null
 api_pid=""
-want() { [[ ",${BENCH_ONLY:-auth,notifier,rules,ingest,agent,fleet,ai}," == *",$1,"* ]]; }
+want() { [[ ",${BENCH_ONLY:-auth,notifier,rules,ingest,agent,fleet,ai,apm}," == *",$1,"* ]]; }
 
 echo "==> swift build -c release"
 swift build -c release --product optralis-api 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
@@ -216,6 +219,11 @@ echo "==> ai analyses"
 swift build -c release --product optralis-ai 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
 swift build -c release --product optralis-scheduler 2>&1 | { grep -v -e "prohibited flag" -e "unhandled; explicitly declare" -e "CMakeLists.txt" || true; }
 scripts/bench/ai.sh "$bin" "$admin_url" "$redis_url" "$out"
+fi
+
+if want apm; then
+echo "==> apm: OTLP/HTTP trace ingestion"
+scripts/bench/apm.sh "$bin" "$admin_url" "$redis_url" "$out"
 fi
 
 if want auth; then

@@ -152,6 +152,23 @@ python_tool() {  # python_tool NAME VERSION COMMAND
 python_tool checkov 3.3.30 checkov
 python_tool kubernetes-validate 1.37.0 kubernetes-validate
 
+# The APM tests' OTLP sender (scripts/tests/otlp_send.py, also scripts/bench): the OpenTelemetry
+# SDK and its OTLP/HTTP exporter, pinned, in their own virtual environment (its protobuf runtime
+# must not meet another tool's).
+otel_version=1.45.2
+otel_dir="$(cd "$(dirname "$0")/.." && pwd)/.local/venv-otel"
+if ! "$otel_dir/bin/python" -c "from importlib.metadata import version as v; import opentelemetry.exporter.otlp.proto.http.trace_exporter
+assert v('opentelemetry-sdk') == v('opentelemetry-exporter-otlp-proto-http') == '$otel_version'" 2>/dev/null; then
+  echo "deps.sh: installing opentelemetry-sdk $otel_version into $otel_dir" >&2
+  log=$(mktemp)
+  { [ -x "$otel_dir/bin/python" ] || python3 -m venv "$otel_dir" >"$log" 2>&1 || { apt_install python3-venv; python3 -m venv "$otel_dir" >"$log" 2>&1; }; } \
+    || { cat "$log" >&2; rm -f "$log"; die "python3 -m venv $otel_dir failed"; }
+  "$otel_dir/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "opentelemetry-sdk==$otel_version" "opentelemetry-exporter-otlp-proto-http==$otel_version" >"$log" 2>&1 \
+    || { cat "$log" >&2; rm -f "$log"; die "pip install opentelemetry-sdk into $otel_dir failed"; }
+  rm -f "$log"
+fi
+
 if ! command -v swift >/dev/null 2>&1; then
   die "the Swift toolchain is missing: 'swift' is not on PATH (install Swift 6.x from swift.org, e.g. under /opt/swift, and add its usr/bin to PATH)"
 fi

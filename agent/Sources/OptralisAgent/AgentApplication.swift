@@ -30,9 +30,11 @@ public struct AgentApplication: Sendable {
         try status.start()
         // One transfer at a time: every post, heartbeat and sync shares one kept-alive connection.
         let http = CurlClient(concurrency: 1)
+        // The APM probes' own transfers (APMCollector runs at most 4 at once, queued on these).
+        let probeHTTP = CurlClient(concurrency: 2)
         let loop = AgentLoop(
             files: configuration.files, enrolment: configuration.enrolment, http: http, updateVerifier: configuration.updateVerifier, metrics: metrics,
-            licenceRetry: .seconds(configuration.licenceRetrySeconds), logger: logger)
+            licenceRetry: .seconds(configuration.licenceRetrySeconds), probeHTTP: probeHTTP, logger: logger)
         logger.info(
             "agent started",
             metadata: [
@@ -49,6 +51,7 @@ public struct AgentApplication: Sendable {
         await loop.run(until: shutdown)
         status.stop()
         await http.shutdown()
+        await probeHTTP.shutdown()
         logger.info("agent stopped")
     }
 }

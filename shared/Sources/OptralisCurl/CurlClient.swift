@@ -78,6 +78,11 @@ public final class CurlClient: Sendable {
         try applyTimeouts(request.timeout, easy)
         try applyTLS(request.tls, easy)
         if let socket = request.unixSocketPath { try easy.set(CURLOPT_UNIX_SOCKET_PATH, socket) }
+        if request.measuresFreshConnection {
+            try easy.set(CURLOPT_FRESH_CONNECT, 1)
+            try easy.set(CURLOPT_FORBID_REUSE, 1)
+            try easy.set(CURLOPT_CERTINFO, 1)
+        }
         if let pinned = request.pinnedAddress, let components = URLComponents(string: request.url), let host = components.host {
             let port = components.port ?? (components.scheme == "https" ? 443 : 80)
             let address = pinned.contains(":") ? "[\(pinned)]" : pinned
@@ -101,16 +106,17 @@ public final class CurlClient: Sendable {
         // An empty `Expect:` stops curl from waiting for `100 Continue` on larger bodies.
         try easy.set(CURLOPT_HTTPHEADER, list: request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"])
         let outcome = Result { () throws(CurlError) in try easy.perform() }
+        var response = OutboundResponse(status: easy.responseCode(), headers: parseHeaders(easy.sink.headerLines), body: easy.sink.body)
         if case .failure(let error) = outcome {
-            if easy.sink.truncated, request.keepsTruncatedBody {
-                return OutboundResponse(status: easy.responseCode(), headers: parseHeaders(easy.sink.headerLines), body: easy.sink.body, truncated: true)
-            }
-            if easy.sink.truncated {
-                throw CurlError(code: error.code, message: "response larger than \(request.maximumResponseBytes) bytes")
-            }
-            throw error
+            guard easy.sink.truncated else { throw error }
+            guard request.keepsTruncatedBody else { throw CurlError(code: error.code, message: "response larger than \(request.maximumResponseBytes) bytes") }
+            response.truncated = true
         }
-        return OutboundResponse(status: easy.responseCode(), headers: parseHeaders(easy.sink.headerLines), body: easy.sink.body)
+        if request.measuresFreshConnection {
+            response.totalTime = easy.totalTime()
+            response.certificateExpiresAt = easy.peerCertificateExpiry()
+        }
+        return response
     }
 
     private static func performSMTP(_ envelope: SMTPEnvelope, _ settings: SMTPSettings, abort: CurlAbort) throws {

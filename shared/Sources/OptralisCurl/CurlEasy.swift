@@ -131,6 +131,30 @@ final class CurlEasy {
         return code
     }
 
+    /// The last transfer's total time (`CURLINFO_TOTAL_TIME_T`, microseconds).
+    func totalTime() -> Duration? {
+        var microseconds: curl_off_t = 0
+        guard optralis_curl_getinfo_offset(handle, CURLINFO_TOTAL_TIME_T, &microseconds) == CURLE_OK, microseconds >= 0 else { return nil }
+        return .microseconds(Int64(microseconds))
+    }
+
+    /// The `Expire date` of the peer's certificate (the first of the chain) from
+    /// `CURLINFO_CERTINFO` (needs `CURLOPT_CERTINFO` and a handshake on this transfer).
+    func peerCertificateExpiry() -> Date? {
+        var info: UnsafeMutablePointer<curl_certinfo>?
+        guard optralis_curl_getinfo_certinfo(handle, &info) == CURLE_OK, let info, info.pointee.num_of_certs > 0,
+            let chain = info.pointee.certinfo, var node = chain[0]
+        else { return nil }
+        while true {
+            if let data = node.pointee.data {
+                let line = String(cString: data)
+                if line.hasPrefix("Expire date:") { return CertificateDate.parse(String(line.dropFirst("Expire date:".count))) }
+            }
+            guard let next = node.pointee.next else { return nil }
+            node = next
+        }
+    }
+
     private func check(_ code: CURLcode, _ option: CURLoption) throws(CurlError) {
         guard code == CURLE_OK else {
             throw CurlError(code: Int(code.rawValue), message: "setting option \(option.rawValue): \(String(cString: curl_easy_strerror(code)))")

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// An outgoing HTTP request made with ``CurlClient``.
 public struct OutboundRequest: Sendable {
     public enum Method: String, Sendable {
@@ -22,6 +28,9 @@ public struct OutboundRequest: Sendable {
     /// A body above ``maximumResponseBytes`` is cut there and answered (``OutboundResponse/truncated``
     /// set) rather than thrown as an error: for logs, whose first megabyte is still worth showing.
     public var keepsTruncatedBody = false
+    /// A connection of its own (none reused, none kept), whose TLS handshake is timed and whose
+    /// peer certificate's expiry is read (``OutboundResponse/certificateExpiresAt``): an APM probe.
+    public var measuresFreshConnection = false
 
     public init(
         method: Method = .get, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
@@ -66,6 +75,14 @@ public struct OutboundResponse: Sendable {
     public var body: [UInt8]
     /// The body stopped at the request's `maximumResponseBytes` (``OutboundRequest/keepsTruncatedBody``).
     public var truncated = false
+    /// The whole transfer, connection included (libcurl's `CURLINFO_TOTAL_TIME_T`).
+    public var totalTime: Duration?
+    /// The peer certificate's `notAfter` (https with ``OutboundRequest/measuresFreshConnection``).
+    public var certificateExpiresAt: Date?
+
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8], truncated: Bool = false) {
+        (self.status, self.headers, self.body, self.truncated) = (status, headers, body, truncated)
+    }
 
     public func header(_ name: String) -> String? {
         let wanted = name.lowercased()

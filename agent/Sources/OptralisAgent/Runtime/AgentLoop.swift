@@ -32,17 +32,23 @@ public struct AgentLoop: Sendable {
     let licenceRetry: Duration
     /// The databases this machine collects from (`databases` of the configuration reply).
     let databases = DatabaseTargetList()
+    /// The APM applications to probe, from the configuration sync.
+    let apmTargets: APMProbeTargets
     private let state = LoopState()
 
     public init(
         files: AgentFiles, enrolment: AgentFiles.Enrolment, http: CurlClient, updateVerifier: UpdateVerifier, metrics: AgentMetrics = AgentMetrics(),
-        licenceRetry: Duration = .seconds(300), logger: Logger
+        licenceRetry: Duration = .seconds(300), probeHTTP: CurlClient? = nil, logger: Logger
     ) {
         self.files = files
         self.enrolment = enrolment
         let url = URLComponents(string: enrolment.agentAPIURL)
+        // The probes have their own client: a 60 s probe must not hold up the gateway's posts.
+        let targets = APMProbeTargets()
+        apmTargets = targets
         collectors = CollectorSet.linux(
-            stateDirectory: files.stateDirectory, gateway: url?.host.map { ($0, url?.port ?? 443) }, databases: databases)
+            stateDirectory: files.stateDirectory, gateway: url?.host.map { ($0, url?.port ?? 443) }, databases: databases,
+            apm: probeHTTP.map { APMCollector(targets: targets, http: $0) })
         spool = Spool(directory: files.spoolDirectory)
         gateway = GatewayClient(files: files, enrolment: enrolment, http: http)
         updater = Updater(http: http, verifier: updateVerifier, logger: logger)
@@ -112,6 +118,8 @@ public struct AgentLoop: Sendable {
             }
             wake.yield()
             logger.debug("collected", metadata: ["collector": "\(collector.kind)", "sequence": "\(entry.sequence)", "bytes": "\(data.count)"])
+        } catch is NothingToReport {
+            return
         } catch {
             metrics.collectFailed(collector.kind)
             logger.warning("collect failed", metadata: ["collector": "\(collector.kind)", "error": "\(error)"])
@@ -333,6 +341,7 @@ public struct AgentLoop: Sendable {
                 await state.apply(config.collectors)
                 await state.setBatching(config.collectBatch ?? false)
                 databases.replace(with: config.databases ?? [])
+                apmTargets.replace(with: config.apmProbes ?? [])
                 if config.forceCollect && !first {
                     logger.notice("force-collect requested: running every collector now")
                     for (collector, continuation) in zip(collectors, wake) { await collectOnce(collector, wake: continuation) }
@@ -375,7 +384,11 @@ public struct AgentLoop: Sendable {
         let collectBatch: Bool?
         /// The databases to collect from, passwords included (absent from an older gateway's reply).
         let databases: [DatabaseTarget]?
-        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect", collectBatch = "collect_batch", databases }
+        /// The APM applications this machine probes (absent from an older gateway's reply).
+        let apmProbes: [APMProbeTarget]?
+        enum CodingKeys: String, CodingKey {
+            case collectors, forceCollect = "force_collect", collectBatch = "collect_batch", databases, apmProbes = "apm_probes"
+        }
     }
 
     private func renewals() async {

@@ -26,11 +26,12 @@ public struct AnyCollector: Sendable {
     public func collect() async throws -> Data { try await collectJSON() }
 }
 
-/// The Linux collectors, in the order the spec lists them, plus the journal's events and the
-/// monitored databases (`databases` lists them, from the configuration reply).
+/// The Linux collectors, in the order the spec lists them, plus the journal's events, the
+/// monitored databases (`databases` lists them, from the configuration reply) and the APM probes.
 public enum CollectorSet {
     public static func linux(
-        files: SystemFiles = SystemFiles(), stateDirectory: String, gateway: (host: String, port: Int)?, databases: DatabaseTargetList = DatabaseTargetList()
+        files: SystemFiles = SystemFiles(), stateDirectory: String, gateway: (host: String, port: Int)?, databases: DatabaseTargetList = DatabaseTargetList(),
+        apm: APMCollector? = nil
     ) -> [AnyCollector] {
         let runner = CommandRunner()
         let events = EventsCollector(stateDirectory: stateDirectory, runner: runner)
@@ -45,13 +46,13 @@ public enum CollectorSet {
             AnyCollector(PatchesCollector(files: files, runner: runner)),
             AnyCollector(events, spooled: { try await events.commit() }),
             AnyCollector(DatabasesCollector(runner: runner, targets: databases), isIdle: { databases.isEmpty }),
-        ]
+        ] + (apm.map { [AnyCollector($0)] } ?? [])
     }
 
     /// Default intervals in seconds (spec "Collectors (8 types)"); events every minute.
     public static let defaultIntervals: [String: Int] = [
         "metrics": 10, "storage": 300, "storage_health": 7200, "network": 30, "services": 120, "security": 900, "software": 14400,
-        "patches": 21600, "events": 60, "databases": 60,
+        "patches": 21600, "events": 60, "databases": 60, "apm": 30,
     ]
 }
 

@@ -50,6 +50,9 @@ public struct APIConfiguration: Sendable {
     /// `AGENT_RECONNECT_RATE`: agents per second the gateway takes back after a restart; the
     /// fleet's size over it is the reconnect window handed to agents.
     public var agentReconnectRate: Int
+    /// `APM_INGEST_REQUESTS_PER_MINUTE`: OTLP requests (`/v1/traces`, `/v1/metrics`) one APM
+    /// application may send a minute; past it 429 with `Retry-After` (docs/apm.md).
+    public var apmIngestRequestsPerMinute: Int
     /// Where agents reach the mTLS port (`AGENT_PUBLIC_URL`; default: `PUBLIC_URL`'s host on
     /// `AGENT_TLS_PORT`, https), returned at enrolment.
     public var agentPublicURL: String
@@ -106,6 +109,7 @@ public struct APIConfiguration: Sendable {
         agentTLSPort = reader.port("AGENT_TLS_PORT", default: 8443)
         agentHandshakeLimit = reader.int("AGENT_TLS_HANDSHAKE_LIMIT", default: 1_024, range: 0...100_000)
         agentReconnectRate = reader.int("AGENT_RECONNECT_RATE", default: 1_000, range: 1...1_000_000)
+        apmIngestRequestsPerMinute = reader.int("APM_INGEST_REQUESTS_PER_MINUTE", default: 6_000, range: 1...1_000_000)
         let publicHost = URLComponents(string: publicURL)?.host ?? "localhost"
         agentPublicURL = reader.string("AGENT_PUBLIC_URL", default: "https://\(publicHost):\(agentTLSPort)")
         let tlsFiles = ["AGENT_TLS_CERT_FILE", "AGENT_TLS_KEY_FILE", "AGENT_TLS_CA_FILE"].map { reader.value($0) }

@@ -51,6 +51,7 @@ public struct APIServer: Sendable {
             dependencies.addLabelsRoutes(to: groups)
             dependencies.addSitesRoutes(to: groups)
             dependencies.addDatabasesRoutes(to: groups)
+            dependencies.addAPMRoutes(to: groups)
             dependencies.addReportsRoutes(to: groups)
             dependencies.addAIRoutes(to: groups)
             dependencies.addInstallerRoutes(to: groups)

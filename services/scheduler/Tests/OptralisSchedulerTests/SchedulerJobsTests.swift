@@ -29,6 +29,23 @@ struct SchedulerJobsTests {
                     try await db.query("INSERT INTO event_logs (machine_id, recorded_at, level, source, message) VALUES (\(machine), now() - \(days) * INTERVAL '1 day', 'error', 'test', 'x')", logger: testLogger)
                 }
             }
+            // APM: the trial machine's probes by the licence (7 days), spans 7 days whatever the licence.
+            let application = try await db.query(
+                """
+                INSERT INTO apm_applications (client_id, machine_id, name, url, ingest_key_hash, ingest_key_prefix)
+                SELECT client_id, id, 'Shop', 'https://shop.test/', repeat('a', 64), 'oapm_aaaaaaa' FROM machines WHERE id = \(machines["trial"]!) RETURNING id
+                """, logger: testLogger
+            ).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
+            for days in [3, 10] {
+                try await db.query(
+                    "INSERT INTO apm_probes (application_id, machine_id, recorded_at, up) VALUES (\(application), \(machines["trial"]!), now() - \(days) * INTERVAL '1 day', true)",
+                    logger: testLogger)
+                try await db.query(
+                    """
+                    INSERT INTO apm_spans (application_id, trace_id, span_id, name, started_at, start_unix_nano, duration_ns, received_at)
+                    VALUES (\(application), repeat('1', 32), lpad(\(days)::text, 16, '0'), 'GET /', now(), 1, 0, now() - \(days) * INTERVAL '1 day')
+                    """, logger: testLogger)
+            }
             for days in [29, 31] {
                 try await db.query("INSERT INTO activity_logs (timestamp, category, message) VALUES (now() - \(days) * INTERVAL '1 day', 'system', 'x')", logger: testLogger)
             }
@@ -39,6 +56,7 @@ struct SchedulerJobsTests {
             #expect(counts["metrics"] == 4, "trial loses 10, 40, 400 days; enterprise loses 400: \(counts)")
             #expect(counts["event_logs"] == 4)
             #expect(counts["activity_logs"] == 1)
+            #expect(counts["apm_probes"] == 1 && counts["apm_spans"] == 1, "\(counts)")
             let trial = machines["trial"]!, enterprise = machines["enterprise"]!
             #expect(try await count(db, "SELECT count(*)::int FROM metrics WHERE machine_id = \(trial)") == 1)
             #expect(try await count(db, "SELECT count(*)::int FROM metrics WHERE machine_id = \(enterprise)") == 3)

@@ -51,6 +51,7 @@ public struct WebServer: Sendable {
             MachineBatchController(api: api, renderer: renderer).addRoutes(to: signedIn)
             SitesController(api: api, renderer: renderer).addRoutes(to: signedIn)
             DatabasesController(api: api, renderer: renderer).addRoutes(to: signedIn)
+            APMController(api: api, renderer: renderer).addRoutes(to: signedIn)
             AIOverviewController(api: api, renderer: renderer).addRoutes(to: signedIn)
             AIReportsController(api: api, renderer: renderer).addRoutes(to: signedIn)
             AIAutomationController(api: api, renderer: renderer).addRoutes(to: signedIn)

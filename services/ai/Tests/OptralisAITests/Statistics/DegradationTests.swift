@@ -1,5 +1,6 @@
 import Foundation
 @testable import OptralisAI
+import OptralisTestSupport
 import Testing
 
 @Suite("Progressive degradation (Theil–Sen) and saturation dates")

@@ -1,5 +1,6 @@
 import Foundation
 @testable import OptralisAI
+import OptralisTestSupport
 import Testing
 
 @Suite("Health score")

@@ -1,5 +1,6 @@
 import Foundation
 @testable import OptralisAI
+import OptralisTestSupport
 import Testing
 
 @Suite("Intermittence: disk latency > 50 ms, IO wait > 15 %")

@@ -13,6 +13,8 @@ struct AgentController {
     let heartbeats: HeartbeatService
     let settings: CollectionSettingsStore
     let databases: DatabaseTargets
+    /// The APM applications this machine's agent probes.
+    let apm: APMStore
     let catalog: AgentCatalog
     let collect: CollectController
     let logger: Logger
@@ -25,7 +27,11 @@ struct AgentController {
         let collectBatch = true
         /// The databases this machine's agent collects from (`/api/databases`, Pro+), passwords included.
         let databases: [DatabaseTarget]
-        enum CodingKeys: String, CodingKey { case collectors, forceCollect = "force_collect", collectBatch = "collect_batch", databases }
+        /// The APM applications this machine probes (collector `apm`).
+        let apmProbes: [APMProbeTarget]
+        enum CodingKeys: String, CodingKey {
+            case collectors, forceCollect = "force_collect", collectBatch = "collect_batch", databases, apmProbes = "apm_probes"
+        }
     }
     /// `GET /agent/config`: everything the agent takes from the server, in one document.
     struct AgentConfig: ResponseEncodable {
@@ -39,12 +45,13 @@ struct AgentController {
         let heartbeatInterval = 60
         let configSyncInterval = 300
         let collectBatch = true
+        let apmProbes: [APMProbeTarget]
         let serverTime: Date
         let databases: [DatabaseTarget]
         enum CodingKeys: String, CodingKey {
             case machineID = "machine_id", clientID = "client_id", collectors, source, forceCollect = "force_collect", databases
             case maintenanceMode = "maintenance_mode", updateChannel = "update_channel", heartbeatInterval = "heartbeat_interval"
-            case configSyncInterval = "config_sync_interval", collectBatch = "collect_batch", serverTime = "server_time"
+            case configSyncInterval = "config_sync_interval", collectBatch = "collect_batch", apmProbes = "apm_probes", serverTime = "server_time"
         }
     }
     struct Ping: ResponseEncodable {
@@ -66,13 +73,16 @@ struct AgentController {
             .add(middleware: AgentLicenceMiddleware(licences: licences))
         agent.get("config/collectors") { _, context -> CollectorConfig in
             let (machine, sync, resolved) = try await synchronise(context)
-            return CollectorConfig(collectors: resolved.collectors, forceCollect: sync.forceCollect, databases: try await databases.forAgent(machine))
+            return CollectorConfig(
+                collectors: resolved.collectors, forceCollect: sync.forceCollect, databases: try await databases.forAgent(machine),
+                apmProbes: try await apm.probes(machineID: machine.machineID, clientID: machine.clientID))
         }
         agent.get("config") { _, context -> AgentConfig in
             let (machine, sync, resolved) = try await synchronise(context)
             return AgentConfig(
                 machineID: machine.machineID, clientID: machine.clientID, collectors: resolved.collectors, source: resolved.source,
-                forceCollect: sync.forceCollect, maintenanceMode: sync.maintenance, updateChannel: sync.channel, serverTime: Date(),
+                forceCollect: sync.forceCollect, maintenanceMode: sync.maintenance, updateChannel: sync.channel,
+                apmProbes: try await apm.probes(machineID: machine.machineID, clientID: machine.clientID), serverTime: Date(),
                 databases: try await databases.forAgent(machine))
         }
         agent.get("ping") { _, context -> Ping in

@@ -12,6 +12,7 @@ extension APIDependencies {
                 activity: activity, publicURL: configuration.publicURL, logger: logger),
             settings: CollectionSettingsStore(database: postgres, logger: logger),
             databases: DatabaseTargets(store: DatabaseStore(database: postgres, logger: logger), sealer: configuration.credentialSealer),
+            apm: APMStore(database: postgres, logger: logger),
             catalog: catalog,
             collect: CollectController(committer: CollectCommitter(writer: CollectWriter(database: postgres, logger: logger), logger: logger)),
             logger: logger)

@@ -91,9 +91,7 @@ struct DatabasesController {
             let id = UUID()
             let sealed = try Self.password(body.password).flatMap { $0 }.map { try sealer.seal($0, for: id) }
             guard try await store.create(id: id, clientID: clientID, fields: fields, sealed: sealed, limit: limit) else {
-                throw AppError.forbidden(
-                    "this licence monitors at most \(limit ?? 0) database\(limit == 1 ? "" : "s"); delete one or upgrade (Business: 10, Enterprise: no limit)",
-                    code: "DATABASE_LIMIT_REACHED")
+                throw DatabaseError.limit(limit)
             }
             try await record(context, "Base de données ajoutée", ["id": id.uuidString, "engine": fields.engine ?? ""])
             return EditedResponse(status: .created, response: try await found(id, clientID))
@@ -156,7 +154,7 @@ struct DatabasesController {
         let clientID = try context.requireIdentity().requireClient()
         let licence = try await settings.settings(clientID)
         guard licence.tierLevel >= LicenceGate.Tier.pro.rawValue else {
-            throw AppError.forbidden("this feature needs the Pro licence or above (this client has \(licence.licenseName))", code: "PREMIUM_REQUIRED")
+            throw LicenceError.premiumRequired(tier: "Pro", clientLicence: licence.licenseName)
         }
         return (clientID, Self.limit(tierLevel: licence.tierLevel))
     }

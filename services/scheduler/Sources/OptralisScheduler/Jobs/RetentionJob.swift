@@ -15,13 +15,14 @@ struct RetentionJob: Sendable {
     static let licensed: [(table: String, column: String, events: Bool)] = [
         ("metrics", "recorded_at", false), ("disk_info", "recorded_at", false), ("smart_data", "recorded_at", false),
         ("event_logs", "recorded_at", true), ("metrics_hourly", "bucket", false), ("disk_hourly", "bucket", false),
-        ("network_hourly", "bucket", false), ("database_metrics", "recorded_at", false),
+        ("network_hourly", "bucket", false), ("database_metrics", "recorded_at", false), ("apm_probes", "recorded_at", false),
     ]
 
     /// Fixed-retention tables ("Tables avec rétention fixe"): name, time column, days.
     static let fixed: [(table: String, column: String, days: Int)] = [
         ("notification_history", "sent_at", 30), ("alert_rule_history", "triggered_at", 90), ("activity_logs", "timestamp", 30),
         ("service_uptime", "checked_at", 30), ("ai_trigger_history", "executed_at", 90), ("ai_routine_history", "executed_at", 90),
+        ("apm_spans", "received_at", 7), ("apm_metric_points", "received_at", 7),
     ]
 
     func run() async throws -> [String: Int] {

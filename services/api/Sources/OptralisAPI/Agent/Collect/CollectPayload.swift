@@ -2,10 +2,10 @@ import Foundation
 import OptralisCore
 import OptralisServer
 
-/// What `POST /agent/collect` accepts: the eight collectors of the spec, plus `events` and
-/// `databases` (the monitored databases' figures, Pro+).
+/// What `POST /agent/collect` accepts: the eight collectors of the spec, plus `events`,
+/// `databases` (the monitored databases' figures, Pro+) and `apm` (the APM probes, Pro+).
 enum CollectKind: String, CaseIterable, Sendable, Codable {
-    case metrics, storage, storageHealth = "storage_health", network, services, security, software, patches, events, databases
+    case metrics, storage, storageHealth = "storage_health", network, services, security, software, patches, events, databases, apm
 }
 
 enum CollectorData: Sendable {
@@ -19,6 +19,7 @@ enum CollectorData: Sendable {
     case patches(PatchesReport)
     case events(EventsReport)
     case databases(DatabasesReport)
+    case apm(APMProbeReport)
 }
 
 /// One `POST /agent/collect` body:
@@ -81,6 +82,7 @@ struct CollectPayload: Sendable {
             case .patches: data = .patches(try container.decode(PatchesReport.self, forKey: .data))
             case .events: data = .events(try container.decode(EventsReport.self, forKey: .data))
             case .databases: data = .databases(try container.decode(DatabasesReport.self, forKey: .data))
+            case .apm: data = .apm(try container.decode(APMProbeReport.self, forKey: .data))
             }
         }
     }

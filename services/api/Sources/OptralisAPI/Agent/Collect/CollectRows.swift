@@ -16,6 +16,7 @@ struct CollectRows {
     var disks: [DiskRow] = []
     var smart: [SmartRow] = []
     var events: [EventRow] = []
+    var apmProbes: [APMProbeRow] = []
     /// Latest per (machine, collector): a batch can hold two posts of one collector.
     var snapshots: [SnapshotKey: SnapshotRow] = [:]
     var inventory: [UUID: InventoryRow] = [:]
@@ -69,6 +70,8 @@ struct CollectRows {
             events += report.events.map { EventRow(machine: machine, event: $0) }
         case .databases(let report):
             databases += report.databases.map { DatabaseRow(machine: machine, at: at, sample: $0) }
+        case .apm(let report):
+            apmProbes += report.probes.map { APMProbeRow(machine: machine, at: at, probe: $0) }
         }
     }
 }
@@ -343,5 +346,29 @@ struct InventoryRow: Encodable {
             try row.encodeIfPresent(patches.autoUpdate, forKey: .patchesAutoUpdate)
             try row.encodeIfPresent(patches.lastCheck, forKey: .patchesLastCheck)
         }
+    }
+}
+
+/// An `apm_probes` row: the probe as the agent sent it (its error cut to the column's 500
+/// characters), with the machine and time of the post. Stored only when the application is
+/// probed by this machine (``CollectSQL/apmProbes`` joins `apm_applications`).
+struct APMProbeRow: Encodable, Sendable {
+    let probe: APMProbeResult
+    let machineId: UUID
+    let recordedAt: Date
+
+    init(machine: UUID, at: Date, probe: APMProbeResult) {
+        var probe = probe
+        probe.error = probe.error.map { String($0.unicodeScalars.prefix(500)) }
+        (self.probe, machineId, recordedAt) = (probe, machine, at)
+    }
+
+    enum CodingKeys: String, CodingKey { case machineId = "machine_id", recordedAt = "recorded_at" }
+
+    func encode(to encoder: any Encoder) throws {
+        try probe.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(machineId, forKey: .machineId)
+        try container.encode(recordedAt, forKey: .recordedAt)
     }
 }

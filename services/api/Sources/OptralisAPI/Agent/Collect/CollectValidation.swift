@@ -65,6 +65,15 @@ enum CollectValidation {
                 try count(sample.slowQueries, "\(path).slow_queries", maximum: 100)
                 try count(sample.missing, "\(path).missing", maximum: 100)
             }
+        case .apm(let report):
+            try count(report.probes, "data.probes", maximum: 1_000)
+            for (index, probe) in report.probes.enumerated() {
+                let path = "data.probes[\(index)]"
+                if let time = probe.responseTimeMs { try require(time.isFinite && (0...3_600_000).contains(time), "\(path).response_time_ms", "must be between 0 and 3600000") }
+                if let status = probe.statusCode { try require((0...999).contains(status), "\(path).status_code", "must be between 0 and 999") }
+                if let days = probe.tlsDaysLeft { try require((-100_000...100_000).contains(days), "\(path).tls_days_left", "must be between -100000 and 100000") }
+                if let errors = probe.errorCount { try require((0...100_000_000).contains(errors), "\(path).error_count", "must be between 0 and 100000000") }
+            }
         case .events(let report):
             try count(report.events, "data.events", maximum: 10_000)
             for (index, event) in report.events.enumerated() {

@@ -138,6 +138,7 @@ struct CollectWriter: Sendable {
             (Array(rows.inventory.values), rows.inventory.isEmpty),
             (rows.databases, rows.databases.isEmpty),
             (rows.databases, rows.databases.isEmpty),
+            (rows.apmProbes, rows.apmProbes.isEmpty),
         ]
         var parts: [String] = []
         var binds = PostgresBindings(capacity: tables.count)
@@ -244,11 +245,21 @@ enum CollectSQL {
         into: "machine_collector_data", "machine_id uuid, collector text, data jsonb, collected_at timestamptz",
         then: "ON CONFLICT (machine_id, collector) DO UPDATE SET data = EXCLUDED.data, collected_at = EXCLUDED.collected_at, updated_at = now()")
     /// disk_info, smart_data, event_logs, machine_collector_data, machine_inventory, the
-    /// databases' samples and latest: each statement with its rows as `$1` … `$7`, the parameter it
-    /// takes in a combined statement.
-    static let tables: [[String]] = [disks, smart, events, snapshots, inventory, databaseSamples, databaseLatest].map { sql in
-        (1...7).map { sql.replacingOccurrences(of: "$1::json", with: "$\($0)::json") }
+    /// databases' samples and latest, apm_probes: each statement with its rows as  … , the
+    /// parameter it takes in a combined statement.
+    static let tables: [[String]] = [disks, smart, events, snapshots, inventory, databaseSamples, databaseLatest, apmProbes].map { sql in
+        (1...8).map { sql.replacingOccurrences(of: "$1::json", with: "$\($0)::json") }
     }
+    /// A probe of an application another machine probes (or that was deleted) is dropped; the
+    /// first of two probes at one instant is kept.
+    static let apmProbes = """
+        INSERT INTO apm_probes (application_id, machine_id, recorded_at, up, status_code, response_time_ms, tls_days_left, error_count, error)
+        SELECT r.application_id, r.machine_id, r.recorded_at, r.up, r.status_code, r.response_time_ms, r.tls_days_left, r.error_count, r.error
+        FROM json_to_recordset($1::json) AS r(application_id uuid, machine_id uuid, recorded_at timestamptz, up bool, status_code int4,
+             response_time_ms float8, tls_days_left int4, error_count int4, error text)
+        JOIN apm_applications a ON a.id = r.application_id AND a.machine_id = r.machine_id
+        ON CONFLICT (application_id, recorded_at) DO NOTHING
+        """
 
     /// The columns of a monitored database's sample (``DatabaseRow``).
     static let databaseColumns =
