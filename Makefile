@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SERVICE ?= api
 
-.PHONY: deps build run stop status logs mail test bench migrate backup restore
+.PHONY: deps build run stop status logs mail test bench migrate backup restore format lint
 
 deps:           ## install missing Debian packages and test tools
 	scripts/deps.sh
@@ -27,6 +27,12 @@ mail:           ## the emails the local stack sent (no SMTP_HOST): make mail, or
 
 test:           ## every test, against a PostgreSQL and Redis started for the run (FILTER="SuiteA|SuiteB": only those)
 	scripts/test.sh $(if $(FILTER),--filter "$(FILTER)")
+
+format:         ## rewrite every Swift file as .swift-format asks (swift format, part of the toolchain)
+	scripts/format.sh format
+
+lint:           ## check that every Swift file is formatted (make test runs it first)
+	scripts/format.sh lint
 
 bench:          ## benchmarks (scripts/bench.sh)
 	scripts/bench.sh

@@ -31,6 +31,8 @@ if [ "${CI:-}" = "true" ]; then
   trap 'scripts/pg.sh stop "$local_dir/test-pg" "$pg_port" || true; scripts/redis.sh stop "$local_dir/test-redis" "$redis_port" || true; scripts/mariadb.sh stop "$local_dir/test-mariadb" "$mariadb_port" || true' EXIT
 fi
 
+echo "==> make lint: every Swift file formatted as .swift-format asks (scripts/format.sh)"
+scripts/format.sh lint
 echo "==> deploy/: compose least privilege, Redis settings, Caddy routes (scripts/check-deploy.py)"
 python3 scripts/check-deploy.py
 echo "==> deploy/: checkov, the Kubernetes manifests (scripts/check-kubernetes.py)"

@@ -18,7 +18,8 @@ struct AgentCommand: AsyncParsableCommand {
         subcommands: [Run.self, Install.self, Collect.self, Status.self], defaultSubcommand: Run.self)
 
     struct Directories: ParsableArguments {
-        @Option(help: "Identity files (agent.json, certificate, key, CA).") var configDir = ProcessInfo.processInfo.environment["OPTRALIS_CONFIG_DIR"] ?? "/etc/optralis"
+        @Option(help: "Identity files (agent.json, certificate, key, CA).") var configDir =
+            ProcessInfo.processInfo.environment["OPTRALIS_CONFIG_DIR"] ?? "/etc/optralis"
         @Option(help: "Spool, sequences, journal cursor.") var stateDir = ProcessInfo.processInfo.environment["OPTRALIS_STATE_DIR"] ?? "/var/lib/optralis"
         var files: AgentFiles { AgentFiles(configDirectory: configDir, stateDirectory: stateDir) }
     }

@@ -30,10 +30,13 @@ struct APMCollectorTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (cert, key) = ("\(directory)/cert.pem", "\(directory)/key.pem")
-        let made = try await ChildProcess.run("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "45", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-            "-keyout", key, "-out", cert,
-        ])
+        let made = try await ChildProcess.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "45", "-subj", "/CN=localhost", "-addext",
+                "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout", key, "-out", cert,
+            ])
         try #require(made.status == 0, "\(made.output)")
         try Self.server.write(toFile: "\(directory)/server.py", atomically: true, encoding: .utf8)
         let server = try ChildProcess(executable: "/usr/bin/python3", arguments: ["\(directory)/server.py", cert, key])
@@ -45,16 +48,19 @@ struct APMCollectorTests {
         }
         try #require(ports.count == 2, "the test server did not start: \(server.output)")
         // journalctl stand-in: its arguments kept, three lines of errors printed.
-        try "#!/bin/sh\necho \"$@\" > \(directory)/journal.args\nprintf 'one\\ntwo\\nthree\\n'\n".write(toFile: "\(directory)/journalctl", atomically: true, encoding: .utf8)
+        try "#!/bin/sh\necho \"$@\" > \(directory)/journal.args\nprintf 'one\\ntwo\\nthree\\n'\n".write(
+            toFile: "\(directory)/journalctl", atomically: true, encoding: .utf8)
         chmod("\(directory)/journalctl", 0o755)
 
         let (ok, down, secure, closed) = (UUID(), UUID(), UUID(), UUID())
         let targets = APMProbeTargets()
         targets.replace(with: [
-            APMProbeTarget(id: ok, url: "http://127.0.0.1:\(ports[0])/ok", intervalSeconds: 60, expectedStatus: 200, timeoutSeconds: 5, journalUnit: "shop.service"),
+            APMProbeTarget(
+                id: ok, url: "http://127.0.0.1:\(ports[0])/ok", intervalSeconds: 60, expectedStatus: 200, timeoutSeconds: 5, journalUnit: "shop.service"),
             APMProbeTarget(id: down, url: "http://127.0.0.1:\(ports[0])/down", intervalSeconds: 60, expectedStatus: 200, timeoutSeconds: 5, journalUnit: nil),
             APMProbeTarget(id: secure, url: "https://127.0.0.1:\(ports[1])/ok", intervalSeconds: 30, expectedStatus: 200, timeoutSeconds: 5, journalUnit: nil),
-            APMProbeTarget(id: closed, url: "http://127.0.0.1:\(try freePort())/", intervalSeconds: 30, expectedStatus: 200, timeoutSeconds: 2, journalUnit: nil),
+            APMProbeTarget(
+                id: closed, url: "http://127.0.0.1:\(try freePort())/", intervalSeconds: 30, expectedStatus: 200, timeoutSeconds: 2, journalUnit: nil),
         ])
         let http = CurlClient(concurrency: 2)
         let collector = APMCollector(targets: targets, http: http, runner: CommandRunner(searchPath: [directory]), tls: TLSOptions(caFile: cert))

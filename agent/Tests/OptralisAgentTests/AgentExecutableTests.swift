@@ -10,9 +10,9 @@ struct AgentExecutableTests {
         try FileManager.default.createDirectory(atPath: root + "/etc", withIntermediateDirectories: true)
         let port = try freePort()
         try #"""
-            {"server_url": "http://127.0.0.1:\#(port)", "agent_api_url": "https://127.0.0.1:\#(port)", "client_id": "\#(UUID())",
-             "machine_id": "\#(UUID())", "certificate_expires_at": "2030-01-01T00:00:00Z"}
-            """#.write(toFile: root + "/etc/agent.json", atomically: true, encoding: .utf8)
+        {"server_url": "http://127.0.0.1:\#(port)", "agent_api_url": "https://127.0.0.1:\#(port)", "client_id": "\#(UUID())",
+         "machine_id": "\#(UUID())", "certificate_expires_at": "2030-01-01T00:00:00Z"}
+        """#.write(toFile: root + "/etc/agent.json", atomically: true, encoding: .utf8)
         return (root + "/etc", root + "/state")
     }
 
@@ -32,7 +32,8 @@ struct AgentExecutableTests {
         let result = try await ChildProcess.run("/usr/bin/readelf", ["-d", binary])
         let needed = result.output.split(separator: "\n").filter { $0.contains("(NEEDED)") }
         #expect(result.status == 0 && needed.contains { $0.contains("libFoundationEssentials.so") }, "\(result.output.prefix(500))")
-        #expect(!needed.contains { $0.contains("[libFoundation.so]") || $0.contains("FoundationInternationalization") || $0.contains("ICU") },
+        #expect(
+            !needed.contains { $0.contains("[libFoundation.so]") || $0.contains("FoundationInternationalization") || $0.contains("ICU") },
             "\(needed.joined(separator: "\n"))")
     }
 
@@ -42,8 +43,10 @@ struct AgentExecutableTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("agent-\(UUID().uuidString)").path
         let result = try await ChildProcess.run(
             TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path,
-            ["install", "--token", "-Zm9vYmFy-token", "--server", "http://127.0.0.1:\(try freePort())", "--config-dir", root + "/etc",
-             "--state-dir", root + "/state", "--no-service"],
+            [
+                "install", "--token", "-Zm9vYmFy-token", "--server", "http://127.0.0.1:\(try freePort())", "--config-dir", root + "/etc",
+                "--state-dir", root + "/state", "--no-service",
+            ],
             environment: ["PATH": "/usr/bin:/bin"])
         #expect(result.status != 64 && !result.output.contains("Missing value"), "the token was read as an option: \(result.output)")
         #expect(result.status != 0, "no server answers, so the install fails: \(result.output)")
@@ -82,7 +85,8 @@ struct AgentExecutableTests {
         let (config, state) = try Self.enrolledDirectories()
         try FileManager.default.createDirectory(atPath: state + "/spool/metrics", withIntermediateDirectories: true)
         for (sequence, size) in [(1, 1_000), (2, 234)] {
-            try Data(repeating: 0x20, count: size).write(to: URL(fileURLWithPath: state + "/spool/metrics/\(String(repeating: "0", count: 18))\(sequence).json"))
+            try Data(repeating: 0x20, count: size).write(
+                to: URL(fileURLWithPath: state + "/spool/metrics/\(String(repeating: "0", count: 18))\(sequence).json"))
         }
         let result = try await ChildProcess.run(
             TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path, ["status", "--config-dir", config, "--state-dir", state])
@@ -94,8 +98,9 @@ struct AgentExecutableTests {
             TestEnvironment.binaryDirectory.appendingPathComponent("optralis-agent").path, ["collect", "--once", "--json"], timeout: .seconds(120))
         #expect(result.status == 0, "\(result.output.suffix(500))")
         let json = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
-        #expect(Set(json?.keys.map { $0 } ?? []) == [
-            "metrics", "storage", "storage_health", "network", "services", "security", "software", "patches", "events", "databases",
-        ])
+        #expect(
+            Set(json?.keys.map { $0 } ?? []) == [
+                "metrics", "storage", "storage_health", "network", "services", "security", "software", "patches", "events", "databases",
+            ])
     }
 }

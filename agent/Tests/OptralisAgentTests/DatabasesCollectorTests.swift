@@ -92,8 +92,10 @@ struct PostgresCollectorTests {
         let database = "t_plain_\(suffix)"
         try #require(try await cluster.psql("CREATE DATABASE \(database)").status == 0)
         defer { Task { _ = try? await cluster.psql("DROP DATABASE IF EXISTS \(database) WITH (FORCE)") } }
-        let plain = DatabaseTarget(id: UUID(), engine: "postgresql", host: cluster.host, port: cluster.port, database: database, user: cluster.user, password: cluster.password)
-        let wrong = DatabaseTarget(id: UUID(), engine: "postgresql", host: cluster.host, port: cluster.port, database: database, user: cluster.user, password: "wrong")
+        let plain = DatabaseTarget(
+            id: UUID(), engine: "postgresql", host: cluster.host, port: cluster.port, database: database, user: cluster.user, password: cluster.password)
+        let wrong = DatabaseTarget(
+            id: UUID(), engine: "postgresql", host: cluster.host, port: cluster.port, database: database, user: cluster.user, password: "wrong")
         let samples = try await DatabasesCollector(runner: runner, targets: DatabaseTargetList([plain, wrong])).collect().databases
         try #require(samples.count == 2)
         #expect(samples[0].error == nil && samples[0].queryTimeAvgMs == nil && samples[0].slowQueriesCount == nil)
@@ -117,14 +119,17 @@ struct MariaDBCollectorTests {
         let host = url.host ?? "127.0.0.1", port = url.port ?? 3306
         let tool = runner.which("mariadb") != nil ? "mariadb" : "mysql"
         @discardableResult
-        func sql(_ statement: String, user: String = url.user ?? "root", password: String = url.password ?? "", database: String? = nil) async throws -> CommandRunner.Result {
+        func sql(_ statement: String, user: String = url.user ?? "root", password: String = url.password ?? "", database: String? = nil) async throws
+            -> CommandRunner.Result
+        {
             var arguments = ["--no-defaults", "--batch", "--host=\(host)", "--port=\(port)", "--user=\(user)", "--execute=\(statement)"]
             if let database { arguments.append("--database=\(database)") }
             return try #require(try await runner.run(tool, arguments, environment: ["MYSQL_PWD=\(password)"], timeout: .seconds(30)))
         }
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let database = "t_monitored_\(suffix)", user = "monitor_\(suffix)", secret = "Mon-\(suffix)-pw"
-        let setup = try await sql("""
+        let setup = try await sql(
+            """
             CREATE DATABASE \(database); CREATE USER '\(user)'@'%' IDENTIFIED BY '\(secret)';
             GRANT ALL ON \(database).* TO '\(user)'@'%'; GRANT SELECT ON performance_schema.* TO '\(user)'@'%';
             CREATE TABLE \(database).pair (id INT PRIMARY KEY, v INT) ENGINE=InnoDB; INSERT INTO \(database).pair VALUES (1, 0), (2, 0)
@@ -138,10 +143,12 @@ struct MariaDBCollectorTests {
         #expect(first.error == nil, "\(first.error ?? "")")
         #expect(first.deadlocksCount == nil && first.missing.contains { $0.hasPrefix("deadlocks_count: first sample") }, "\(first.missing)")
 
-        async let left = sql("BEGIN; UPDATE pair SET v = 1 WHERE id = 1; DO SLEEP(0.5); UPDATE pair SET v = 1 WHERE id = 2; COMMIT",
-                             user: user, password: secret, database: database)
-        async let right = sql("BEGIN; UPDATE pair SET v = 2 WHERE id = 2; DO SLEEP(0.5); UPDATE pair SET v = 2 WHERE id = 1; COMMIT",
-                              user: user, password: secret, database: database)
+        async let left = sql(
+            "BEGIN; UPDATE pair SET v = 1 WHERE id = 1; DO SLEEP(0.5); UPDATE pair SET v = 1 WHERE id = 2; COMMIT",
+            user: user, password: secret, database: database)
+        async let right = sql(
+            "BEGIN; UPDATE pair SET v = 2 WHERE id = 2; DO SLEEP(0.5); UPDATE pair SET v = 2 WHERE id = 1; COMMIT",
+            user: user, password: secret, database: database)
         let statuses = [try await left.status, try await right.status]
         #expect(statuses.sorted() == [0, 1], "one of the two is the deadlock's victim: \(statuses)")
         try #require(try await sql("SELECT SLEEP(1.2)", user: user, password: secret, database: database).status == 0)

@@ -24,9 +24,11 @@ struct HostCollectorsTests {
         #expect(load.one == 0.44 && load.five == 0.83 && load.fifteen == 1.80 && load.processes == 126)
 
         let disks = MetricsCollector.diskTotals(try #require(Self.host.read("/proc/diskstats")))
-        #expect(disks == MetricsCollector.DiskTotals(
-            sectorsRead: 51_315_642 + 4_000, sectorsWritten: 272_082_776 + 5_600, completedIOs: 1_853_902 + 5_100_508 + 500 + 700,
-            ioMilliseconds: 1_251_299 + 1_705_631 + 20 + 30), "vda and nvme0n1 only: no partition, dm, zram or loop counted twice")
+        #expect(
+            disks
+                == MetricsCollector.DiskTotals(
+                    sectorsRead: 51_315_642 + 4_000, sectorsWritten: 272_082_776 + 5_600, completedIOs: 1_853_902 + 5_100_508 + 500 + 700,
+                    ioMilliseconds: 1_251_299 + 1_705_631 + 20 + 30), "vda and nvme0n1 only: no partition, dm, zram or loop counted twice")
         var after = disks
         after.sectorsRead += 2_048
         after.completedIOs += 4
@@ -38,10 +40,11 @@ struct HostCollectorsTests {
 
     @Test func local_filesystems_are_listed_once_and_pseudo_or_network_ones_skipped() throws {
         let mounts = StorageCollector.mounts(try #require(Self.host.read("/proc/self/mountinfo")))
-        #expect(mounts == [
-            .init(point: "/", device: "/dev/vda", type: "ext4"),
-            .init(point: "/data disk", device: "/dev/nvme0n1p1", type: "xfs"),
-        ], "the bind mount of /dev/vda, NFS, squashfs, tmpfs, cgroups and proc are left out")
+        #expect(
+            mounts == [
+                .init(point: "/", device: "/dev/vda", type: "ext4"),
+                .init(point: "/data disk", device: "/dev/nvme0n1p1", type: "xfs"),
+            ], "the bind mount of /dev/vda, NFS, squashfs, tmpfs, cgroups and proc are left out")
         #expect(StorageCollector.unescape(#"/a\040b\134c"#) == #"/a b\c"#)
     }
 
@@ -59,9 +62,11 @@ struct HostCollectorsTests {
     @Test func interface_counters_parse_from_net_dev() throws {
         let counters = NetworkCollector.counters(try #require(Self.host.read("/proc/net/dev")))
         #expect(Set(counters.keys) == ["lo", "ifb0", "ifb1", "eth0"])
-        #expect(counters["eth0"] == NetworkCollector.Counters(
-            bytesReceived: 104_517_354, packetsReceived: 2_786, errorsIn: 0, dropsIn: 0, bytesSent: 120_404, packetsSent: 1_426, errorsOut: 0,
-            dropsOut: 0))
+        #expect(
+            counters["eth0"]
+                == NetworkCollector.Counters(
+                    bytesReceived: 104_517_354, packetsReceived: 2_786, errorsIn: 0, dropsIn: 0, bytesSent: 120_404, packetsSent: 1_426, errorsOut: 0,
+                    dropsOut: 0))
     }
 
     @Test func the_live_machine_agrees_with_free_df_and_loadavg() async throws {
@@ -90,10 +95,15 @@ struct HostCollectorsTests {
 
     @Test func the_latency_probe_measures_a_tcp_connect_and_reports_loss() async throws {
         let port = try freePort()
-        let listener = try ChildProcess(executable: "/usr/bin/python3", arguments: ["-c", """
-            import socket,time
-            s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", \(port))); s.listen(16); time.sleep(30)
-            """])
+        let listener = try ChildProcess(
+            executable: "/usr/bin/python3",
+            arguments: [
+                "-c",
+                """
+                import socket,time
+                s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", \(port))); s.listen(16); time.sleep(30)
+                """,
+            ])
         defer { listener.signal(SIGTERM) }
         let up = await eventually { await NetworkCollector.connectTime(host: "127.0.0.1", port: port, timeout: 1) != nil }
         #expect(up)

@@ -21,17 +21,19 @@ struct PatchesCollectorTests {
         #expect(updates.all.count == 131)
         #expect(updates.all.filter(\.isImportant).count == 80)
         #expect(updates.all.allSatisfy { ($0.category == "Security") == $0.isImportant && $0.kb == nil && $0.size == nil })
-        #expect(rows(Array(updates.all.prefix(3))) == [
-            ["base-files 12.4+deb12u11 → 12.4+deb12u15", nil, "Other", nil, "-"],
-            ["bash 5.2.15-2+b8 → 5.2.15-2+b13", nil, "Other", nil, "-"],
-            // Available from both the point release and the security archive.
-            ["libgcrypt20-dev 1.10.1-3 → 1.10.1-3+deb12u1", nil, "Security", nil, "important"],
-        ])
-        #expect(rows(updates.titled(["libssl3", "libpam-modules-bin", "unzip"])) == [
-            ["libssl3 3.0.19-1~deb12u2 → 3.0.22-1~deb12u2", nil, "Security", nil, "important"],
-            ["libpam-modules-bin 1.5.2-6+deb12u1 → 1.5.2-6+deb12u2", nil, "Other", nil, "-"],
-            ["unzip 6.0-28 → 6.0-28+deb12u1", nil, "Security", nil, "important"],
-        ])
+        #expect(
+            rows(Array(updates.all.prefix(3))) == [
+                ["base-files 12.4+deb12u11 → 12.4+deb12u15", nil, "Other", nil, "-"],
+                ["bash 5.2.15-2+b8 → 5.2.15-2+b13", nil, "Other", nil, "-"],
+                // Available from both the point release and the security archive.
+                ["libgcrypt20-dev 1.10.1-3 → 1.10.1-3+deb12u1", nil, "Security", nil, "important"],
+            ])
+        #expect(
+            rows(updates.titled(["libssl3", "libpam-modules-bin", "unzip"])) == [
+                ["libssl3 3.0.19-1~deb12u2 → 3.0.22-1~deb12u2", nil, "Security", nil, "important"],
+                ["libpam-modules-bin 1.5.2-6+deb12u1 → 1.5.2-6+deb12u2", nil, "Other", nil, "-"],
+                ["unzip 6.0-28 → 6.0-28+deb12u1", nil, "Security", nil, "important"],
+            ])
     }
 
     @Test func ubuntu_security_pockets_and_new_packages_are_understood() {
@@ -45,10 +47,11 @@ struct PatchesCollectorTests {
             Inst linux-image-5.15.0-127-generic (5.15.0-127.137 Ubuntu:22.04/jammy-updates [amd64])
             Conf libssl3 (3.0.2-0ubuntu1.18 Ubuntu:22.04/jammy-updates, Ubuntu:22.04/jammy-security [amd64])
             """
-        #expect(rows(PatchesCollector.parseAptSimulation(output)) == [
-            ["libssl3 3.0.2-0ubuntu1.15 → 3.0.2-0ubuntu1.18", nil, "Security", nil, "important"],
-            ["linux-image-5.15.0-127-generic → 5.15.0-127.137", nil, "Other", nil, "-"],
-        ])
+        #expect(
+            rows(PatchesCollector.parseAptSimulation(output)) == [
+                ["libssl3 3.0.2-0ubuntu1.15 → 3.0.2-0ubuntu1.18", nil, "Security", nil, "important"],
+                ["linux-image-5.15.0-127-generic → 5.15.0-127.137", nil, "Other", nil, "-"],
+            ])
     }
 
     @Test func dnf_check_update_marks_packages_with_a_security_advisory() {
@@ -61,17 +64,19 @@ struct PatchesCollectorTests {
             grub2-tools.x86_64                    1:2.06-80.el9             baseos
                 grub2-tools.x86_64                1:2.06-77.el9             @baseos
             """
-        let advisories = PatchesCollector.parseDnfAdvisories("""
+        let advisories = PatchesCollector.parseDnfAdvisories(
+            """
             RLSA-2024:3339 Important/Sec. glibc-2.34-100.el9_4.2.x86_64
             RLSA-2024:3339 Important/Sec. glibc-common-2.34-100.el9_4.2.x86_64
             """)
 
         #expect(advisories == ["glibc": "RLSA-2024:3339", "glibc-common": "RLSA-2024:3339"])
-        #expect(rows(PatchesCollector.parseDnfCheckUpdate(checkUpdate, securityAdvisories: advisories)) == [
-            ["glibc → 2.34-100.el9_4.2", "RLSA-2024:3339", "Security", nil, "important"],
-            ["glibc-common → 2.34-100.el9_4.2", "RLSA-2024:3339", "Security", nil, "important"],
-            ["tzdata → 2024b-2.el9", nil, "Other", nil, "-"],
-        ])
+        #expect(
+            rows(PatchesCollector.parseDnfCheckUpdate(checkUpdate, securityAdvisories: advisories)) == [
+                ["glibc → 2.34-100.el9_4.2", "RLSA-2024:3339", "Security", nil, "important"],
+                ["glibc-common → 2.34-100.el9_4.2", "RLSA-2024:3339", "Security", nil, "important"],
+                ["tzdata → 2024b-2.el9", nil, "Other", nil, "-"],
+            ])
     }
 
     @Test func unattended_upgrades_are_on_when_the_period_is_not_zero() throws {

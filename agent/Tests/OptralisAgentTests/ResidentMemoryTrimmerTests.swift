@@ -58,9 +58,10 @@ struct ResidentMemoryTrimmerTests {
         #expect(after < before / 2, "\(line)")
         #expect(try #require(value("split_into")) > 1_000 && Self.mappingCount(agent) > 1_000)
         let state = try #require(agent.child.process.environment?["OPTRALIS_STATE_DIR"])
-        #expect(await eventually(timeout: .seconds(30)) {
-            ((try? FileManager.default.contentsOfDirectory(atPath: state + "/spool/metrics")) ?? []).contains { $0.hasSuffix(".json") }
-        }, "collectors run and spool (the gateway does not answer)")
+        #expect(
+            await eventually(timeout: .seconds(30)) {
+                ((try? FileManager.default.contentsOfDirectory(atPath: state + "/spool/metrics")) ?? []).contains { $0.hasSuffix(".json") }
+            }, "collectors run and spool (the gateway does not answer)")
         agent.child.signal(SIGTERM)
         #expect(await agent.child.waitForExit(timeout: .seconds(10)) == 0, "\(agent.child.output.suffix(1000))")
     }

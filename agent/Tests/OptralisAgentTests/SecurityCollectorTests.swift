@@ -32,23 +32,25 @@ struct SecurityCollectorTests {
         let table = try String(contentsOfFile: root + "/proc/net/tcp", encoding: .utf8)
         let sockets = SecurityCollector.parseSockets(table, protocol: "tcp")
 
-        #expect(sockets.map { "\($0.address):\($0.port)#\($0.inode)" } == [
-            "127.0.0.1:32897#3553534", "127.0.0.1:33251#4165231", "127.0.0.1:48631#4070836", "127.0.0.1:58545#3551533",
-            "127.0.0.1:58747#4188625", "0.0.0.0:2024#1599", "127.0.0.1:26381#3273103", "127.0.0.1:26380#3238539",
-            "127.0.0.1:41107#4043579", "127.0.0.1:25434#3273090", "127.0.0.1:25433#3238510", "0.0.0.0:22#24101",
-            "0.0.0.0:5432#31337", "0.0.0.0:5432#31340", "127.0.0.1:6379#29910", "192.168.1.20:3306#30021",
-        ])
+        #expect(
+            sockets.map { "\($0.address):\($0.port)#\($0.inode)" } == [
+                "127.0.0.1:32897#3553534", "127.0.0.1:33251#4165231", "127.0.0.1:48631#4070836", "127.0.0.1:58545#3551533",
+                "127.0.0.1:58747#4188625", "0.0.0.0:2024#1599", "127.0.0.1:26381#3273103", "127.0.0.1:26380#3238539",
+                "127.0.0.1:41107#4043579", "127.0.0.1:25434#3273090", "127.0.0.1:25433#3238510", "0.0.0.0:22#24101",
+                "0.0.0.0:5432#31337", "0.0.0.0:5432#31340", "127.0.0.1:6379#29910", "192.168.1.20:3306#30021",
+            ])
     }
 
     @Test func udp_table_yields_unconnected_bound_sockets() throws {
         let table = try String(contentsOfFile: root + "/proc/net/udp", encoding: .utf8)
         let sockets = SecurityCollector.parseSockets(table, protocol: "udp")
 
-        #expect(sockets == [
-            .init(protocol: "udp", address: "0.0.0.0", port: 68, inode: 17455),
-            .init(protocol: "udp", address: "127.0.0.53", port: 53, inode: 16977),
-            .init(protocol: "udp", address: "0.0.0.0", port: 11211, inode: 21544),
-        ])
+        #expect(
+            sockets == [
+                .init(protocol: "udp", address: "0.0.0.0", port: 68, inode: 17455),
+                .init(protocol: "udp", address: "127.0.0.53", port: 53, inode: 16977),
+                .init(protocol: "udp", address: "0.0.0.0", port: 11211, inode: 21544),
+            ])
     }
 
     @Test func collect_reports_ports_with_owners_and_risks_firewall_and_secure_boot() async throws {

@@ -84,9 +84,10 @@ struct ServicesCollectorTests {
         let report = try await ServicesCollector(runner: tools.runner).collect()
 
         #expect(report.services.count == 11)
-        #expect(rows(report.services.filter { $0.state == "failed" }) == [
-            ["redis-server.service", "Advanced key-value store", "failed", "failed", "enabled"]
-        ])
+        #expect(
+            rows(report.services.filter { $0.state == "failed" }) == [
+                ["redis-server.service", "Advanced key-value store", "failed", "failed", "enabled"]
+            ])
         #expect(
             try String(contentsOfFile: tools.directory + "/calls", encoding: .utf8) == """
                 list-units --type=service --all --output=json --no-pager

@@ -157,9 +157,10 @@ struct StorageHealthCollectorTests {
     }
 
     @Test func scan_lists_devices_with_their_type() throws {
-        #expect(StorageHealthCollector.parseScan(try smartctl("scan-open.json")) == [
-            .init(name: "/dev/sda", type: "sat"), .init(name: "/dev/sdb", type: "scsi"), .init(name: "/dev/nvme0", type: "nvme"),
-        ])
+        #expect(
+            StorageHealthCollector.parseScan(try smartctl("scan-open.json")) == [
+                .init(name: "/dev/sda", type: "sat"), .init(name: "/dev/sdb", type: "scsi"), .init(name: "/dev/nvme0", type: "nvme"),
+            ])
         #expect(StorageHealthCollector.parseScan("").isEmpty)
     }
 
@@ -184,11 +185,12 @@ struct StorageHealthCollectorTests {
 
         let report = try await StorageHealthCollector(runner: CommandRunner(searchPath: [directory])).collect()
 
-        #expect(report.disks.map { [$0.device, $0.model, $0.smartStatus] } == [
-            ["/dev/sda", "ST3500418AS", "warning"],
-            ["/dev/sdb", "SEAGATE ST373453LC", "critical"],
-            ["/dev/nvme0", "SAMSUNG MZWLL3T2HAJQ-00005", "critical"],
-        ])
+        #expect(
+            report.disks.map { [$0.device, $0.model, $0.smartStatus] } == [
+                ["/dev/sda", "ST3500418AS", "warning"],
+                ["/dev/sdb", "SEAGATE ST373453LC", "critical"],
+                ["/dev/nvme0", "SAMSUNG MZWLL3T2HAJQ-00005", "critical"],
+            ])
         #expect(
             try String(contentsOfFile: directory + "/calls", encoding: .utf8) == """
                 --scan-open --json

@@ -26,7 +26,9 @@ struct UpdaterTests {
         }
 
         /// Serves `bytes` as `name`, signed by `signer` for `version` (no `.sig` when nil).
-        func publish(_ name: String, _ bytes: Data, signedBy signer: UpdateSigner?, version: String = "2.0.0", architecture: String = Updater.architecture) throws {
+        func publish(_ name: String, _ bytes: Data, signedBy signer: UpdateSigner?, version: String = "2.0.0", architecture: String = Updater.architecture)
+            throws
+        {
             try bytes.write(to: URL(fileURLWithPath: "\(folder)/\(name)"))
             guard let signer else { return }
             let release = try AgentRelease(version: version, platform: "linux", architecture: architecture, binary: bytes)
@@ -41,7 +43,8 @@ struct UpdaterTests {
         let binary = folder + "/bin/optralis-agent"
         try Data("running build".utf8).write(to: URL(fileURLWithPath: binary))
         let port = try freePort()
-        let server = try ChildProcess(executable: "/usr/bin/python3", arguments: ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", folder])
+        let server = try ChildProcess(
+            executable: "/usr/bin/python3", arguments: ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", folder])
         defer { server.signal(SIGTERM) }
         let bed = Bed(folder: folder, binary: binary, base: "http://127.0.0.1:\(port)")
         try #require(await eventually { (try? await bed.http.send(OutboundRequest(url: bed.base + "/")))?.status == 200 })

@@ -27,7 +27,8 @@ struct OpenAPIContractTests {
     /// Configuration that satisfies every service; nothing connects while routers are built.
     static let environment: [String: String] = [
         "DATABASE_URL": "postgres://contract:test@127.0.0.1:1/contract", "REDIS_URL": "redis://127.0.0.1:1/0",
-        "JWT_SECRET": String(repeating: "j", count: 32), "DATABASE_CREDENTIALS_KEY": String(repeating: "5e", count: 32), "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 32),
+        "JWT_SECRET": String(repeating: "j", count: 32), "DATABASE_CREDENTIALS_KEY": String(repeating: "5e", count: 32),
+        "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 32),
         "CA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("contract-ca-\(UUID().uuidString)").path,
     ]
 
@@ -39,15 +40,36 @@ struct OpenAPIContractTests {
         let routers: [(String, [(path: String, method: String)])] = [
             ("api", api),
             ("api-agents", agents),
-            ("ai", AIServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
-            ("notifier", NotifierServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
-            ("scheduler", SchedulerServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
-            ("ca", try CAServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map { (path: "\($0.path)", method: $0.method.rawValue) }),
+            (
+                "ai",
+                AIServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map {
+                    (path: "\($0.path)", method: $0.method.rawValue)
+                }
+            ),
+            (
+                "notifier",
+                NotifierServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map {
+                    (path: "\($0.path)", method: $0.method.rawValue)
+                }
+            ),
+            (
+                "scheduler",
+                SchedulerServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map {
+                    (path: "\($0.path)", method: $0.method.rawValue)
+                }
+            ),
+            (
+                "ca",
+                try CAServer(configuration: try .init(environment: environment), logger: logger).makeRouter().routes.map {
+                    (path: "\($0.path)", method: $0.method.rawValue)
+                }
+            ),
             ("agent", AgentStatusRoutes.routes.map { (path: $0.path, method: $0.method) }),
         ]
-        return Set(routers.flatMap { service, routes in
-            routes.map { Route(service: service, method: $0.method, path: $0.path.normalisedPath) }
-        })
+        return Set(
+            routers.flatMap { service, routes in
+                routes.map { Route(service: service, method: $0.method, path: $0.path.normalisedPath) }
+            })
     }
 
     static func documented() throws -> Set<Route> {

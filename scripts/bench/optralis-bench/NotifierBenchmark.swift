@@ -77,7 +77,10 @@ struct NotifierBenchmark: AsyncParsableCommand {
             let start = ContinuousClock.now
             let queues = NotificationQueues(redis: redis)
             for index in 0..<emailJobs {
-                try await queues.enqueue(EmailJob(type: "welcome", email: "user\(index)@bench.test", language: "fr", data: ["first_name": "Bench", "login_url": "https://monitoring.test"]))
+                try await queues.enqueue(
+                    EmailJob(
+                        type: "welcome", email: "user\(index)@bench.test", language: "fr",
+                        data: ["first_name": "Bench", "login_url": "https://monitoring.test"]))
             }
             var delivered = 0
             while delivered < emailJobs {
@@ -101,7 +104,8 @@ struct NotifierBenchmark: AsyncParsableCommand {
         for index in 0..<jobs {
             let delivery = ChannelDelivery(
                 channelID: channelID, clientID: clientID,
-                notification: AlertNotification(alertType: .highCPU, clientName: "Bench", language: "fr", machineName: "SRV-\(index)", value: 93.5, threshold: 85))
+                notification: AlertNotification(
+                    alertType: .highCPU, clientName: "Bench", language: "fr", machineName: "SRV-\(index)", value: 93.5, threshold: 85))
             batch.append(String(decoding: try encoder.encode(delivery), as: UTF8.self))
             if batch.count == 1000 || index == jobs - 1 {
                 try await redis.command(["LPUSH", NotificationQueues.delivery] + batch)

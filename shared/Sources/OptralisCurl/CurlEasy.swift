@@ -11,7 +11,7 @@ import Synchronization
 /// Created, used and freed on a single worker thread, so it never crosses threads (HTTP keeps
 /// one per thread, see ``CurlWorker``; SMTP makes one per message).
 final class CurlEasy {
-    private let handle: UnsafeMutableRawPointer  // `CURL *` is `void *` in C
+    private let handle: UnsafeMutableRawPointer // `CURL *` is `void *` in C
     private var lists: [UnsafeMutablePointer<curl_slist>] = []
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     /// Response bytes and headers land here through the C callbacks (passed as `userdata`).
@@ -182,7 +182,7 @@ private func curlWriteBody(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, 
     let length = size * count
     guard sink.body.count + length <= sink.maximumBodyBytes else {
         sink.truncated = true
-        return 0  // makes curl stop with CURLE_WRITE_ERROR
+        return 0 // makes curl stop with CURLE_WRITE_ERROR
     }
     sink.body.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
     return length

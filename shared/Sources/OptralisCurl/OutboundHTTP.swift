@@ -47,7 +47,9 @@ public struct OutboundRequest: Sendable {
     }
 
     /// A POST of a JSON body.
-    public static func postJSON(_ url: String, body: [UInt8], headers: [(name: String, value: String)] = [], timeout: Duration = .seconds(30)) -> OutboundRequest {
+    public static func postJSON(_ url: String, body: [UInt8], headers: [(name: String, value: String)] = [], timeout: Duration = .seconds(30))
+        -> OutboundRequest
+    {
         OutboundRequest(method: .post, url: url, headers: [("Content-Type", "application/json")] + headers, body: body, timeout: timeout)
     }
 }

@@ -62,9 +62,9 @@ public enum OutboundTarget {
         if lower == "::1" || lower == "::" { return true }
         if lower.hasPrefix("::ffff:"), let mapped = ipv4(String(lower.dropFirst(7))) { return isPrivateV4(mapped) }
         guard let first = lower.split(separator: ":").first, let word = UInt16(first, radix: 16) else { return true }
-        return (word & 0xFE00) == 0xFC00  // fc00::/7 unique local
-            || (word & 0xFFC0) == 0xFE80  // fe80::/10 link-local
-            || (word & 0xFF00) == 0xFF00  // ff00::/8 multicast
+        return (word & 0xFE00) == 0xFC00 // fc00::/7 unique local
+            || (word & 0xFFC0) == 0xFE80 // fe80::/10 link-local
+            || (word & 0xFF00) == 0xFF00 // ff00::/8 multicast
     }
 
     private static func ipv4(_ address: String) -> [UInt8]? {
@@ -77,7 +77,7 @@ public enum OutboundTarget {
     private static func isPrivateV4(_ b: [UInt8]) -> Bool {
         b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224
             || (b[0] == 169 && b[1] == 254) || (b[0] == 172 && (16...31).contains(b[1])) || (b[0] == 192 && b[1] == 168)
-            || (b[0] == 100 && (64...127).contains(b[1]))  // CGNAT
+            || (b[0] == 100 && (64...127).contains(b[1])) // CGNAT
             || (b[0] == 192 && b[1] == 0 && b[2] == 0) || (b[0] == 198 && (18...19).contains(b[1]))
     }
 }

@@ -47,13 +47,17 @@ public final class PDFDocument {
     public func bytes() throws -> [UInt8] {
         let failed = HPDF_GetError(handle)
         guard failed == HPDF_OK else { throw RenderError(description: "libharu error 0x\(String(failed, radix: 16))") }
-        guard HPDF_SaveToStream(handle) == HPDF_OK else { throw RenderError(description: "libharu could not save (error 0x\(String(HPDF_GetError(handle), radix: 16)))") }
+        guard HPDF_SaveToStream(handle) == HPDF_OK else {
+            throw RenderError(description: "libharu could not save (error 0x\(String(HPDF_GetError(handle), radix: 16)))")
+        }
         let size = Int(HPDF_GetStreamSize(handle))
         var output = [UInt8](repeating: 0, count: size)
         var read = HPDF_UINT32(size)
         let status = output.withUnsafeMutableBufferPointer { HPDF_ReadFromStream(handle, $0.baseAddress, &read) }
         // HPDF_STREAM_EOF (0x1052) is what a read of the whole stream answers.
-        guard status == HPDF_OK || status == 0x1052 else { throw RenderError(description: "libharu could not read its stream (0x\(String(status, radix: 16)))") }
+        guard status == HPDF_OK || status == 0x1052 else {
+            throw RenderError(description: "libharu could not read its stream (0x\(String(status, radix: 16)))")
+        }
         return Array(output.prefix(Int(read)))
     }
 
@@ -62,7 +66,9 @@ public final class PDFDocument {
     /// The text in PDFDocEncoding, which the information dictionary's strings use (libharu writes
     /// their bytes as given): Latin-1 as in WinAnsi, but its own places for the typographic signs.
     static func pdfDoc(_ text: String) -> [CChar] {
-        let places: [UInt32: UInt8] = [0x2022: 0x80, 0x2026: 0x83, 0x2014: 0x84, 0x2013: 0x85, 0x201C: 0x8D, 0x201D: 0x8E, 0x2018: 0x8F, 0x2019: 0x90, 0x20AC: 0xA0]
+        let places: [UInt32: UInt8] = [
+            0x2022: 0x80, 0x2026: 0x83, 0x2014: 0x84, 0x2013: 0x85, 0x201C: 0x8D, 0x201D: 0x8E, 0x2018: 0x8F, 0x2019: 0x90, 0x20AC: 0xA0,
+        ]
         var bytes: [CChar] = []
         for scalar in text.unicodeScalars {
             let value = scalar.value

@@ -140,7 +140,7 @@ public final class RedisClient: Sendable {
                     }
                 }
             } catch {
-                return  // the client shut down
+                return // the client shut down
             }
             guard let answered else { continue }
             checkIn(answered)

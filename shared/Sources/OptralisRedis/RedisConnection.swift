@@ -105,7 +105,10 @@ final class RedisConnection: @unchecked Sendable {
             var elements: [RedisValue] = []
             elements.reserveCapacity(value.elements)
             for index in 0..<value.elements {
-                guard let element = value.element[index] else { elements.append(.null); continue }
+                guard let element = value.element[index] else {
+                    elements.append(.null)
+                    continue
+                }
                 elements.append(try decode(element))
             }
             return .array(elements)

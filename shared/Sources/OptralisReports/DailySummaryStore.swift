@@ -55,7 +55,8 @@ public struct DailySummaryStore: Sendable {
         ).decode((Int, Int, Int, Double?, Int, Int?).self) {
             return (
                 .init(total: row.0, online: row.1, offline: row.0 - row.1, maintenance: row.2),
-                .init(averageScore: row.3, scoredMachines: row.4, lowestScore: row.5))
+                .init(averageScore: row.3, scoredMachines: row.4, lowestScore: row.5)
+            )
         }
         return (.init(total: 0, online: 0, offline: 0, maintenance: 0), .init(averageScore: nil, scoredMachines: 0, lowestScore: nil))
     }
@@ -99,9 +100,10 @@ public struct DailySummaryStore: Sendable {
             if row.7 { reasons.append(.diskFailing) }
             if row.9 { reasons.append(.lowHealthScore) }
             let critical = row.4 || row.6 || row.8 || row.9
-            machines.append(.init(
-                machineID: row.0, hostname: row.1, severity: critical ? "critical" : "warning", reasons: reasons, alerts24h: row.5,
-                healthScore: row.2, lastSeen: row.3))
+            machines.append(
+                .init(
+                    machineID: row.0, hostname: row.1, severity: critical ? "critical" : "warning", reasons: reasons, alerts24h: row.5,
+                    healthScore: row.2, lastSeen: row.3))
         }
         return (machines, total)
     }

@@ -52,7 +52,8 @@ public struct ExecutiveReportBuilder: Sendable {
                 byType[row.metric, default: 0] += row.count
                 bySeverity[row.severity, default: 0] += row.count
             }
-            report.alerts = .init(total: rows.reduce(0) { $0 + $1.count }, previousTotal: level == .complete ? previous : nil, byType: byType, bySeverity: bySeverity)
+            report.alerts = .init(
+                total: rows.reduce(0) { $0 + $1.count }, previousTotal: level == .complete ? previous : nil, byType: byType, bySeverity: bySeverity)
         }
         if wants.contains(.incidents) { report.incidents = try await store.incidents(clientID, from: from, to: to, limit: 5) }
         if wants.contains(.resources) || wants.contains(.recommendations) {
@@ -85,7 +86,9 @@ public struct ExecutiveReportBuilder: Sendable {
         return report
     }
 
-    private func charts(_ clientID: UUID, machines: [ExecutiveReportStore.Machine], period: ReportPeriod, window: (from: Date, to: Date)) async throws -> ExecutiveReport.Charts {
+    private func charts(_ clientID: UUID, machines: [ExecutiveReportStore.Machine], period: ReportPeriod, window: (from: Date, to: Date)) async throws
+        -> ExecutiveReport.Charts
+    {
         let days = period.to.timeIntervalSince(period.from) / 86_400
         let bucketDays = days > 62 ? 7 : 1
         let width = Double(bucketDays * 86_400)
@@ -101,10 +104,11 @@ public struct ExecutiveReportBuilder: Sendable {
             let from = max(window.from, start), to = min(window.to, Self.ceilHour(end))
             let expected = machines.reduce(0) { $0 + Self.expectedHours($1.createdAt, from, to) }
             let row = byBucket[index]
-            points.append(.init(
-                start: start,
-                availabilityPercent: expected > 0 ? Self.round(Double(min(row?.availableHours ?? 0, expected)) / Double(expected) * 100) : nil,
-                cpuAverage: row?.cpu.map(Self.round), ramAverage: row?.ram.map(Self.round)))
+            points.append(
+                .init(
+                    start: start,
+                    availabilityPercent: expected > 0 ? Self.round(Double(min(row?.availableHours ?? 0, expected)) / Double(expected) * 100) : nil,
+                    cpuAverage: row?.cpu.map(Self.round), ramAverage: row?.ram.map(Self.round)))
         }
         return .init(bucketDays: bucketDays, points: points)
     }

@@ -144,8 +144,12 @@ public struct ExecutiveReportStore: Sendable {
             ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, a.triggered_at DESC
             LIMIT \(limit)
             """, logger: logger)
-        for try await (host, rule, metric, severity, value, threshold, at, resolved) in rows.decode((String, String, String, String, Double, Double, Date, Date?).self) {
-            result.append(.init(hostname: host, rule: rule, metric: metric, severity: severity, value: value, threshold: threshold, triggeredAt: at, resolvedAt: resolved))
+        for try await (host, rule, metric, severity, value, threshold, at, resolved) in rows.decode(
+            (String, String, String, String, Double, Double, Date, Date?).self)
+        {
+            result.append(
+                .init(hostname: host, rule: rule, metric: metric, severity: severity, value: value, threshold: threshold, triggeredAt: at, resolvedAt: resolved)
+            )
         }
         return result
     }

@@ -107,8 +107,11 @@ public struct ReportPDF: Sendable {
             if incidents.isEmpty { w.line(fr ? "Aucun incident." : "No incident.") }
             for incident in incidents {
                 w.row(
-                    [incident.hostname, "\(metricName(incident.metric)) \(format.number(incident.value)) (\(fr ? "seuil" : "threshold") \(format.number(incident.threshold)))",
-                     incident.severity, format.day(incident.triggeredAt)], widths: [130, 200, 70, 80])
+                    [
+                        incident.hostname,
+                        "\(metricName(incident.metric)) \(format.number(incident.value)) (\(fr ? "seuil" : "threshold") \(format.number(incident.threshold)))",
+                        incident.severity, format.day(incident.triggeredAt),
+                    ], widths: [130, 200, 70, 80])
             }
         }
         if let top = report.topMachines {

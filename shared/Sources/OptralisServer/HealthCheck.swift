@@ -53,7 +53,8 @@ public struct HealthCheck: Sendable {
                 guard let policy = try? await client.evictionPolicy(timeout: .milliseconds(500)) else {
                     return "maxmemory-policy unreadable (CONFIG GET refused): make sure it is noeviction"
                 }
-                return policy == "noeviction" ? nil : "maxmemory-policy is \(policy): Redis may evict revoked tokens, rate-limit counters and queued jobs; set noeviction"
+                return policy == "noeviction"
+                    ? nil : "maxmemory-policy is \(policy): Redis may evict revoked tokens, rate-limit counters and queued jobs; set noeviction"
             })
     }
 

@@ -16,7 +16,9 @@ public struct InternalTokenMiddleware<Context: RequestContext>: RouterMiddleware
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard ConstantTime.equals(request.headers[.internalToken] ?? "", token) else { throw AppError.unauthorized("internal token required", code: "INVALID_INTERNAL_TOKEN") }
+        guard ConstantTime.equals(request.headers[.internalToken] ?? "", token) else {
+            throw AppError.unauthorized("internal token required", code: "INVALID_INTERNAL_TOKEN")
+        }
         return try await next(request, context)
     }
 }

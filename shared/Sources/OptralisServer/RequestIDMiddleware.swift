@@ -53,7 +53,9 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     /// 1–128 characters of letters, digits and `-_.:`; anything else is replaced, not trusted.
     static func acceptable(_ value: String) -> String? {
         guard (1...128).contains(value.utf8.count),
-            value.unicodeScalars.allSatisfy({ $0.properties.isASCIIHexDigit || ($0.isASCII && ($0.properties.isAlphabetic || "-_.:".unicodeScalars.contains($0) || ("0"..."9").contains($0))) })
+            value.unicodeScalars.allSatisfy({
+                $0.properties.isASCIIHexDigit || ($0.isASCII && ($0.properties.isAlphabetic || "-_.:".unicodeScalars.contains($0) || ("0"..."9").contains($0)))
+            })
         else { return nil }
         return value
     }

@@ -50,7 +50,9 @@ public struct AgentRelease: Sendable, Equatable {
         let version = version.hasPrefix("v") ? String(version.dropFirst()) : version
         // Letters, digits and . + - only: no space or line break can shift the signed lines.
         guard !version.isEmpty, version.utf8.count <= 50,
-            version.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D })
+            version.utf8.allSatisfy({
+                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D
+            })
         else { throw Invalid(description: "version must be like 1.4.0 (letters, digits, . + -)") }
         guard Self.platforms.contains(platform) else { throw Invalid(description: "platform must be linux or windows") }
         guard Self.architectures.contains(architecture) else { throw Invalid(description: "architecture must be amd64 or arm64") }

@@ -49,7 +49,8 @@ struct CronExpressionTests {
 
     @Test(arguments: [
         ("* * * *", "expected 5 fields"), ("60 * * * *", "outside 0-59"), ("* 24 * * *", "outside 0-23"), ("* * 0 * *", "outside 1-31"),
-        ("* * * 13 *", "outside 1-12"), ("* * * FOO *", "not a number or a name"), ("*/0 * * * *", "step must be a number from 1 to 60"), ("0 1/9223372036854775807 * * *", "step must be a number from 1 to 24"),
+        ("* * * 13 *", "outside 1-12"), ("* * * FOO *", "not a number or a name"), ("*/0 * * * *", "step must be a number from 1 to 60"),
+        ("0 1/9223372036854775807 * * *", "step must be a number from 1 to 24"),
         ("5-1 * * * *", "goes backwards"), ("1,,2 * * * *", "empty list item"),
     ])
     func malformed_expressions_say_why(text: String, reason: String) {

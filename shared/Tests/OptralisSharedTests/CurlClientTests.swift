@@ -20,10 +20,11 @@ struct CurlClientTests {
         router.on("/hook", method: .post) { request, _ -> Response in
             let bytes = try await request.body.collect(upTo: 1 << 20)
             var headers: [String: String] = [:]
-            for field in request.headers { headers[field.name.canonicalName] = field.value }  // canonical names are lowercase
+            for field in request.headers { headers[field.name.canonicalName] = field.value } // canonical names are lowercase
             recorder.last.withLock { $0 = (request.method.rawValue, headers, Array(buffer: bytes)) }
-            return Response(status: .created, headers: [.contentType: "application/json", HTTPField.Name("X-Hook-Id")!: "42"],
-                            body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#)))
+            return Response(
+                status: .created, headers: [.contentType: "application/json", HTTPField.Name("X-Hook-Id")!: "42"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#)))
         }
         router.on("/hook", method: .delete) { request, _ -> HTTPResponse.Status in
             recorder.last.withLock { $0 = (request.method.rawValue, [:], []) }
@@ -44,16 +45,21 @@ struct CurlClientTests {
     @Test func consecutive_requests_reuse_the_kept_alive_connection() async throws {
         // An HTTP/1.1 server that answers each request with the client's port.
         let port = try freePort()
-        let server = try ChildProcess(executable: "/usr/bin/python3", arguments: ["-c", """
-            import http.server
-            class Peer(http.server.BaseHTTPRequestHandler):
-                protocol_version = "HTTP/1.1"
-                def do_GET(self):
-                    body = str(self.client_address[1]).encode()
-                    self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
-                def log_message(self, *args): pass
-            http.server.ThreadingHTTPServer(("127.0.0.1", \(port)), Peer).serve_forever()
-            """])
+        let server = try ChildProcess(
+            executable: "/usr/bin/python3",
+            arguments: [
+                "-c",
+                """
+                import http.server
+                class Peer(http.server.BaseHTTPRequestHandler):
+                    protocol_version = "HTTP/1.1"
+                    def do_GET(self):
+                        body = str(self.client_address[1]).encode()
+                        self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+                    def log_message(self, *args): pass
+                http.server.ThreadingHTTPServer(("127.0.0.1", \(port)), Peer).serve_forever()
+                """,
+            ])
         defer { server.signal(SIGTERM) }
         let curl = CurlClient(concurrency: 1)
         #expect(await eventually { (try? await curl.send(OutboundRequest(url: "http://127.0.0.1:\(port)/")))?.status == 200 })

@@ -30,8 +30,14 @@ struct EmailMessageTests {
         let base64Lines = [String(encoded.prefix(76)), String(encoded.dropFirst(76))].joined(separator: "\r\n")
         #expect(encoded.count > 76 && encoded.count <= 152)
         let related = "=_optralis-rel_abc123optralistest", alternative = "=_optralis_abc123optralistest"
-        #expect(mime.contains("\r\nContent-Type: multipart/related; type=\"multipart/alternative\"; boundary=\"\(related)\"\r\n\r\n--\(related)\r\nContent-Type: multipart/alternative; boundary=\"\(alternative)\"\r\n"))
-        #expect(mime.hasSuffix("--\(alternative)--\r\n--\(related)\r\nContent-Type: image/png; name=\"logo.png\"\r\nContent-Transfer-Encoding: base64\r\nContent-ID: <optralis-logo>\r\nContent-Disposition: inline; filename=\"logo.png\"\r\n\r\n\(base64Lines)\r\n--\(related)--\r\n"))
+        #expect(
+            mime.contains(
+                "\r\nContent-Type: multipart/related; type=\"multipart/alternative\"; boundary=\"\(related)\"\r\n\r\n--\(related)\r\nContent-Type: multipart/alternative; boundary=\"\(alternative)\"\r\n"
+            ))
+        #expect(
+            mime.hasSuffix(
+                "--\(alternative)--\r\n--\(related)\r\nContent-Type: image/png; name=\"logo.png\"\r\nContent-Transfer-Encoding: base64\r\nContent-ID: <optralis-logo>\r\nContent-Disposition: inline; filename=\"logo.png\"\r\n\r\n\(base64Lines)\r\n--\(related)--\r\n"
+            ))
         #expect(!related.hasPrefix(alternative) && !alternative.hasPrefix(related))
     }
 
@@ -55,13 +61,16 @@ struct EmailMessageTests {
         withFile.attachments = [pdf]
         let mime = withFile.rendered()
         let mixed = "=_optralis-mix_abc123optralistest", related = "=_optralis-rel_abc123optralistest"
-        #expect(mime.contains("MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"\(mixed)\"\r\n\r\n--\(mixed)\r\nContent-Type: multipart/related;"))
+        #expect(
+            mime.contains("MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"\(mixed)\"\r\n\r\n--\(mixed)\r\nContent-Type: multipart/related;"))
         let body = message(images: [image]).rendered()
         let bodyPart = try #require(body.components(separatedBy: "MIME-Version: 1.0\r\n").last)
         #expect(mime.contains(bodyPart + "--\(mixed)\r\n"), "the whole message without the file is the first part")
-        #expect(mime.hasSuffix(
-            "--\(mixed)\r\nContent-Type: application/pdf; name=\"weeklyreport.pdf\"\r\nContent-Transfer-Encoding: base64\r\n"
-                + "Content-Disposition: attachment; filename=\"weeklyreport.pdf\"\r\n\r\n\(Data("%PDF-1.3 fake".utf8).base64EncodedString())\r\n--\(mixed)--\r\n"))
+        #expect(
+            mime.hasSuffix(
+                "--\(mixed)\r\nContent-Type: application/pdf; name=\"weeklyreport.pdf\"\r\nContent-Transfer-Encoding: base64\r\n"
+                    + "Content-Disposition: attachment; filename=\"weeklyreport.pdf\"\r\n\r\n\(Data("%PDF-1.3 fake".utf8).base64EncodedString())\r\n--\(mixed)--\r\n"
+            ))
         #expect(!mixed.hasPrefix("=_optralis_abc") && !related.hasPrefix(mixed), "no boundary is a prefix of another")
         let textOnly = EmailMessage(from: "a@optralis.test", to: ["b@example.test"], subject: "s", text: "t", attachments: [pdf]).rendered()
         #expect(textOnly.contains("Content-Type: multipart/mixed") && textOnly.contains("Content-Type: text/plain; charset=utf-8"))

@@ -24,7 +24,8 @@ struct LocalRateLimiterTests {
         #expect(await limiter.check(key: "long-2", limit: 1, window: .seconds(600), now: start + .seconds(2)) == .limited(retryAfterSeconds: 598))
         _ = await limiter.check(key: "new", limit: 1, window: .seconds(600), now: start + .seconds(2))
         #expect(await limiter.keyCount == 3)
-        #expect(await limiter.check(key: "long-1", limit: 1, window: .seconds(600), now: start + .seconds(3)) != .allowed,
+        #expect(
+            await limiter.check(key: "long-1", limit: 1, window: .seconds(600), now: start + .seconds(3)) != .allowed,
             "the expired window was dropped, not a live one")
 
         for index in 0..<100 { _ = await limiter.check(key: "flood-\(index)", limit: 1, window: .seconds(600), now: start + .seconds(4)) }

@@ -38,8 +38,9 @@ struct MetricsExpositionTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString).txt")
         try Data(text.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let promtool = try #require(["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) },
-                                    "promtool is missing: scripts/deps.sh installs Debian's prometheus package")
+        let promtool = try #require(
+            ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) },
+            "promtool is missing: scripts/deps.sh installs Debian's prometheus package")
         let (status, output) = try await ChildProcess.run("/bin/sh", ["-c", "\(promtool) check metrics < \(file.path)"])
         #expect(status == 0 && output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool: \(output)")
     }

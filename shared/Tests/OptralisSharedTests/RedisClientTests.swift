@@ -87,7 +87,12 @@ struct RedisClientTests {
         let processing = prefix + "processing:worker-1"
         let consumer = RedisClient(url: try TestEnvironment.redisURL, maximumConnections: 2, logger: testLogger)
         let producer = RedisClient(url: try TestEnvironment.redisURL, maximumConnections: 2, logger: testLogger)
-        defer { Task { await consumer.shutdown(); await producer.shutdown() } }
+        defer {
+            Task {
+                await consumer.shutdown()
+                await producer.shutdown()
+            }
+        }
 
         let started = ContinuousClock.now
         async let received = consumer.blockingMove(from: queue, to: processing, timeoutSeconds: 5)

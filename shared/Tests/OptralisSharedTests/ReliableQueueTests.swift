@@ -37,7 +37,7 @@ struct ReliableQueueTests {
             try await queue.enqueue(#"{"id":"x","retries":0}"#)
             try await queue.enqueue(#"{"id":"later","retries":0}"#)
             let job = try #require(try await queue.take(consumer: "c1", timeoutSeconds: 1))
-            let due = Date().addingTimeInterval(30)  // far enough that a loaded machine cannot reach it between two lines
+            let due = Date().addingTimeInterval(30) // far enough that a loaded machine cannot reach it between two lines
             try await queue.retry(job, as: #"{"id":"x","retries":1}"#, dueAt: due, consumer: "c1")
             #expect(try await redis.listLength(queue.processingKey("c1")) == 0)
             #expect(try await queue.promoteDueRetries(now: Date()) == 0, "not due yet")

@@ -62,9 +62,10 @@ struct RequestInputTests {
             let byID: [String: Int]
         }
         let id = try #require(UUID(uuidString: "4E40BBE3-0D3C-4F4B-9C55-ABCDEF012345"))
-        let text = String(decoding: try ResponseJSON.encode(
-            Out(id: id, url: "https://example.com/a", note: #"say "4E40BBE3-0D3C-4F4B-9C55-ABCDEF012345" twice"#, byID: [id.uuidString: 1]),
-            sortedKeys: true), as: UTF8.self)
+        let text = String(
+            decoding: try ResponseJSON.encode(
+                Out(id: id, url: "https://example.com/a", note: #"say "4E40BBE3-0D3C-4F4B-9C55-ABCDEF012345" twice"#, byID: [id.uuidString: 1]),
+                sortedKeys: true), as: UTF8.self)
         #expect(text.contains(#""id":"4e40bbe3-0d3c-4f4b-9c55-abcdef012345""#))
         #expect(text.contains(#""4e40bbe3-0d3c-4f4b-9c55-abcdef012345":1"#), "keys too")
         #expect(text.contains(#"say \"4E40BBE3-0D3C-4F4B-9C55-ABCDEF012345\" twice"#), "a UUID inside a longer text is left alone")

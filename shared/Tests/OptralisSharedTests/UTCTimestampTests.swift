@@ -11,8 +11,10 @@ struct UTCTimestampTests {
         }
         let fractional = try #require(UTCTimestamp.parse("2026-12-06T13:05:09.250Z"))
         #expect(abs(fractional.timeIntervalSince1970 - (try Date("2026-12-06T13:05:09Z", strategy: .iso8601).timeIntervalSince1970 + 0.25)) < 1e-6)
-        for bad in ["", "2026-12-06", "2026-13-06T00:00:00Z", "2026-12-06T24:00:00Z", "2026-12-06T13:05:09", "2026-12-06T13:05:09+02:00",
-                    "2026-12-06T13:05:09Zjunk", "2026-12-06 13:05:09Z", "٢٠٢٦-12-06T13:05:09Z"] {
+        for bad in [
+            "", "2026-12-06", "2026-13-06T00:00:00Z", "2026-12-06T24:00:00Z", "2026-12-06T13:05:09", "2026-12-06T13:05:09+02:00",
+            "2026-12-06T13:05:09Zjunk", "2026-12-06 13:05:09Z", "٢٠٢٦-12-06T13:05:09Z",
+        ] {
             #expect(UTCTimestamp.parse(bad) == nil, "\(bad)")
         }
     }
@@ -25,11 +27,12 @@ struct UTCTimestampTests {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         for _ in 0..<2000 {
             state = state &* 6364136223846793005 &+ 1442695040888963407
-            let seconds = Double(Int64(bitPattern: state >> 1) % 12_600_000_000) - 6_300_000_000  // about 1770 to 2170
+            let seconds = Double(Int64(bitPattern: state >> 1) % 12_600_000_000) - 6_300_000_000 // about 1770 to 2170
             let date = Date(timeIntervalSince1970: seconds)
             #expect(UTCTimestamp.format(date, .dayMonthTime) == formatter.string(from: date), "\(seconds)")
         }
-        for seconds in [0.0, 1_780_000_000.9, -86_401, 253_402_300_799, -11_676_096_000] {  // 1970, 2026, 1969, 9999, 1600 (before the 1582 reform Foundation counts in the Julian calendar)
+        // 1970, 2026, 1969, 9999, 1600 (before the 1582 reform Foundation counts in the Julian calendar).
+        for seconds in [0.0, 1_780_000_000.9, -86_401, 253_402_300_799, -11_676_096_000] {
             let date = Date(timeIntervalSince1970: seconds)
             #expect(UTCTimestamp.iso8601(date) == date.formatted(.iso8601), "\(seconds)")
         }

@@ -14,14 +14,15 @@ struct UpdateSigningTests {
     @Test func the_signed_bytes_and_the_signature_match_an_independent_implementation() throws {
         let release = try AgentRelease(version: "v1.4.0", platform: "linux", architecture: "amd64", binary: Data("optralis agent 1.4.0".utf8))
         #expect(release.sha256 == "73a5d27e437941b10a111642bf01bde8e8bfd365bae54208bad38951b7ffb6b5")
-        #expect(String(decoding: release.signedMessage, as: UTF8.self) == """
-            optralis-agent-update/1
-            version 1.4.0
-            platform linux
-            architecture amd64
-            sha256 73a5d27e437941b10a111642bf01bde8e8bfd365bae54208bad38951b7ffb6b5
+        #expect(
+            String(decoding: release.signedMessage, as: UTF8.self) == """
+                optralis-agent-update/1
+                version 1.4.0
+                platform linux
+                architecture amd64
+                sha256 73a5d27e437941b10a111642bf01bde8e8bfd365bae54208bad38951b7ffb6b5
 
-            """)
+                """)
         let signer = try UpdateSigner(keyFile: Self.seed + "\n")
         #expect(signer.keyFile == Self.seed + "\n" && signer.publicKey == Self.publicKey + "\n")
         #expect(try signer.signatureFile(for: release) == Self.signature + "\n", "Ed25519 is deterministic")

@@ -46,7 +46,9 @@ public final class ChildProcess: Sendable {
     }
 
     /// Runs a program to completion and returns its exit status and output.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Duration = .seconds(60)) async throws -> (status: Int32, output: String) {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Duration = .seconds(60)) async throws
+        -> (status: Int32, output: String)
+    {
         let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment)
         guard let status = await child.waitForExit(timeout: timeout) else {
             child.signal(SIGKILL)

@@ -36,8 +36,10 @@ public final class SMTPTestServer: Sendable {
             let key = directory.appendingPathComponent("key.pem").path
             let made = try await ChildProcess.run(
                 which("openssl") ?? "/usr/bin/openssl",
-                ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                 "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key, "-out", certificate])
+                [
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key, "-out", certificate,
+                ])
             guard made.status == 0 else { throw TestEnvironmentError(message: "openssl failed: \(made.output)") }
             arguments += ["--tls-cert", certificate, "--tls-key", key]
             certificateFile = certificate

@@ -55,7 +55,8 @@ public enum ServiceLifecycleCheck {
         if status == nil { process.child.signal(SIGKILL) }
 
         let lines = process.child.output.split(separator: "\n")
-        #expect(lines.contains { $0.contains("service=\(service)") && $0.contains("request_id=") && $0.contains("path=/metrics") } == false,
+        #expect(
+            lines.contains { $0.contains("service=\(service)") && $0.contains("request_id=") && $0.contains("path=/metrics") } == false,
             "health and metrics probes are logged at debug level, not info")
         #expect(lines.allSatisfy { !$0.hasPrefix("ts=") || $0.contains(" service=\(service) ") }, "every log line carries service=\(service)")
     }

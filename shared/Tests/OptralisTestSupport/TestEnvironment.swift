@@ -53,4 +53,3 @@ public struct TestEnvironmentError: Error, CustomStringConvertible {
     public init(message: String) { self.message = message }
     public var description: String { message }
 }
-

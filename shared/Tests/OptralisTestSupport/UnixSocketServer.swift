@@ -14,7 +14,7 @@ public func withUnixSocketServer(_ router: Router<BasicRequestContext>, _ body: 
     let path = directory.appendingPathComponent("engine.sock").path
     let (running, signal) = AsyncStream<Void>.makeStream()
     var logger = Logger(label: "unix-socket-server")
-    logger.logLevel = .critical  // cancelling at the end logs a harmless "Already closed"
+    logger.logLevel = .critical // cancelling at the end logs a harmless "Already closed"
     let app = Application(
         router: router, configuration: .init(address: .unixDomainSocket(path: path)),
         onServerRunning: { _ in signal.yield(()) }, logger: logger)

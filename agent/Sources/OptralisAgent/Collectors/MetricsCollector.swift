@@ -120,7 +120,8 @@ public actor MetricsCollector: Collector {
             let chip = files.read("\(base)/name")?.trimmed() ?? ""
             for entry in files.list(base) where entry.hasPrefix("temp") && entry.hasSuffix("_input") {
                 guard let milli = files.read("\(base)/\(entry)").flatMap({ Double($0.trimmed()) }) else { continue }
-                let label = files.read("\(base)/\(entry.dropLast("_input".count))_label")?
+                let label =
+                    files.read("\(base)/\(entry.dropLast("_input".count))_label")?
                     .trimmed() ?? ""
                 let cpuChip = ["coretemp", "k10temp", "zenpower", "cpu_thermal", "soc_thermal"].contains(chip)
                 let package = label.hasPrefix("Package") || label == "Tctl" || label == "Tdie"

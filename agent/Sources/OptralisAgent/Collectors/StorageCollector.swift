@@ -61,7 +61,8 @@ public struct StorageCollector: Collector {
         var output: [UInt8] = []
         var index = 0
         while index < bytes.count {
-            let octal = bytes.count - index >= 4 && bytes[index] == UInt8(ascii: "\\")
+            let octal =
+                bytes.count - index >= 4 && bytes[index] == UInt8(ascii: "\\")
                 && bytes[index + 1...index + 3].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) }
             if octal {
                 let value = bytes[index + 1...index + 3].reduce(0) { $0 * 8 + Int($1 - UInt8(ascii: "0")) }
@@ -92,7 +93,8 @@ public struct StorageCollector: Collector {
     /// `/dev/mapper/vg-root` → the disk under its first slave).
     static func parentDisk(of device: String, files: SystemFiles) -> String? {
         guard device.hasPrefix("/dev/") else { return nil }
-        var name = (try? FileManager.default.destinationOfSymbolicLink(atPath: files.path(device))).map(\.lastPathComponent)
+        var name =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: files.path(device))).map(\.lastPathComponent)
             ?? device.lastPathComponent
         for _ in 0..<4 {
             if name.hasPrefix("dm-"), let slave = files.list("/sys/class/block/\(name)/slaves").first {

@@ -52,7 +52,9 @@ public struct AgentFiles: Sendable {
 
     public struct NotEnrolled: Error, CustomStringConvertible {
         let file: String
-        public var description: String { "not enrolled: \(file) is missing (run `optralis-agent install --server <url>` with the install token in OPTRALIS_INSTALL_TOKEN or on standard input)" }
+        public var description: String {
+            "not enrolled: \(file) is missing (run `optralis-agent install --server <url>` with the install token in OPTRALIS_INSTALL_TOKEN or on standard input)"
+        }
     }
 
     /// Temporary file in the same directory, fsync, rename: a crash leaves the old file or the

@@ -146,7 +146,8 @@ public struct AgentLoop: Sendable {
                     metrics.post(kind, .rejected)
                     await spool.remove(entry)
                     logger.error(
-                        "post refused, dropped", metadata: ["collector": "\(kind)", "sequence": "\(entry.sequence)", "status": "\(status)", "reason": "\(reason)"])
+                        "post refused, dropped",
+                        metadata: ["collector": "\(kind)", "sequence": "\(entry.sequence)", "status": "\(status)", "reason": "\(reason)"])
                 case .unreachable, .shedding, .retryLater, .licenceInactive:
                     metrics.post(kind, .retry)
                     await pause(after: outcome, retry: &retry, metadata: ["collector": "\(kind)"])
@@ -175,7 +176,9 @@ public struct AgentLoop: Sendable {
                 guard !entries.isEmpty else { break }
                 var bodies: [(Spool.Entry, Data)] = []
                 for entry in entries {
-                    if let body = await spool.body(of: entry) { bodies.append((entry, body)) } else {
+                    if let body = await spool.body(of: entry) {
+                        bodies.append((entry, body))
+                    } else {
                         logger.warning("corrupt spool file dropped", metadata: ["collector": "\(entry.kind)", "sequence": "\(entry.sequence)"])
                     }
                 }
@@ -194,7 +197,8 @@ public struct AgentLoop: Sendable {
                     if await settle(bodies.map(\.0), response: response) {
                         retry.reset()
                     } else {
-                        await pause(after: .retryLater(reason: "batch reply without a result for every post"), retry: &retry, metadata: ["posts": "\(bodies.count)"])
+                        await pause(
+                            after: .retryLater(reason: "batch reply without a result for every post"), retry: &retry, metadata: ["posts": "\(bodies.count)"])
                     }
                 case .rejected(let status, let reason):
                     // The batch itself refused: an older gateway (404), or a body it cannot read.
@@ -253,7 +257,9 @@ public struct AgentLoop: Sendable {
                 await spool.remove(entry)
                 logger.error(
                     "post refused, dropped",
-                    metadata: ["collector": "\(entry.kind)", "sequence": "\(entry.sequence)", "code": "\(result.code ?? "")", "reason": "\(result.error ?? "")"])
+                    metadata: [
+                        "collector": "\(entry.kind)", "sequence": "\(entry.sequence)", "code": "\(result.code ?? "")", "reason": "\(result.error ?? "")",
+                    ])
             default:
                 metrics.post(entry.kind, .retry)
                 settled = false

@@ -69,7 +69,8 @@ public actor Spool {
     /// at most `limit` posts and about `maximumBytes`.
     public func heads(limit: Int, maximumBytes: Int) -> [Entry] {
         var queues = Self.kinds(in: directory).map { kind in
-            Self.files(directory + "/" + kind).prefix(limit).compactMap { path in Self.sequence(of: path).map { Entry(kind: kind, sequence: $0, path: path) } }[...]
+            Self.files(directory + "/" + kind).prefix(limit).compactMap { path in Self.sequence(of: path).map { Entry(kind: kind, sequence: $0, path: path) } }[
+                ...]
         }
         var taken: [Entry] = []
         var bytes = 0

@@ -17,7 +17,8 @@ public struct StatusResponse: Sendable {
     static let reasons = [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error"]
 
     func serialised(includeBody: Bool) -> [UInt8] {
-        let head = "HTTP/1.1 \(status) \(Self.reasons[status] ?? "Status")\r\nContent-Type: \(contentType)\r\n"
+        let head =
+            "HTTP/1.1 \(status) \(Self.reasons[status] ?? "Status")\r\nContent-Type: \(contentType)\r\n"
             + "Content-Length: \(body.count)\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
         return Array(head.utf8) + (includeBody ? body : [])
     }

@@ -42,7 +42,7 @@ public struct CommandRunner: Sendable {
         for attempt in 1...3 where child == nil {
             do {
                 child = try SpawnedChild(executable: executable, arguments: arguments, environment: environment)
-            } catch where attempt < 3 {
+            } catch  where attempt < 3 {
                 try await Task.sleep(for: .milliseconds(50 * attempt))
             }
         }

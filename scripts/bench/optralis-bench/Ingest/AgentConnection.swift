@@ -73,7 +73,11 @@ final class AgentConnection: @unchecked Sendable {
         let task = Task { try await Task.sleep(until: deadline) }
         watch.sleeper.withLock { $0 = task }
         if isClosed { task.cancel() }
-        _ = await withTaskCancellationHandler { try? await task.value } onCancel: { task.cancel() }
+        _ = await withTaskCancellationHandler {
+            try? await task.value
+        } onCancel: {
+            task.cancel()
+        }
         watch.sleeper.withLock { $0 = nil }
         return !isClosed
     }

@@ -45,7 +45,12 @@ final class FleetRun: Sendable {
     /// 2 sleeping until a post, 3 posting, 4 backing off, 5 done.
     let states = Mutex([Int](repeating: 0, count: 6))
 
-    private func move(_ from: Int, _ to: Int) { states.withLock { $0[from] -= 1; $0[to] += 1 } }
+    private func move(_ from: Int, _ to: Int) {
+        states.withLock {
+            $0[from] -= 1
+            $0[to] += 1
+        }
+    }
 
     init(
         host: String, port: Int, payloads: CollectPayloads, windowStart: ContinuousClock.Instant, window: Duration, selfStopping: Bool,
@@ -82,7 +87,10 @@ final class FleetRun: Sendable {
         var retry = AgentRetryPolicy()
         var pending: SimulatedAgent.Post?
         var state = 0
-        func become(_ next: Int) { move(state, next); state = next }
+        func become(_ next: Int) {
+            move(state, next)
+            state = next
+        }
         defer { become(5) }
         while !isStopped {
             do {
@@ -110,7 +118,8 @@ final class FleetRun: Sendable {
                         if post.isHeartbeat {
                             response = try await connection.send(.POST, "/agent/heartbeat", body: CollectPayloads.heartbeat)
                         } else if legacy {
-                            response = try await connection.send(.POST, "/agent/collect", body: payloads.body(post.kinds[0].kind, sequence: post.kinds[0].sequence))
+                            response = try await connection.send(
+                                .POST, "/agent/collect", body: payloads.body(post.kinds[0].kind, sequence: post.kinds[0].sequence))
                         } else {
                             response = try await connection.send(.POST, "/agent/collect/batch", body: payloads.batch(post.kinds))
                         }

@@ -36,7 +36,10 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "Connections of the saturation runs.") var saturationConnections = 64
     @Option(help: "Seconds of each saturation run.") var saturationSeconds = 10
     @Option(help: "Expired metric rows for the retention-under-ingest run (0 skips it).") var cleanupRows = 10_000_000
-    @Option(help: "all; storm: only the reconnect storm, at each fleet size of --agents (10 s of posting first); cost: only the instructions per request, the api under callgrind.")
+    @Option(
+        help:
+            "all; storm: only the reconnect storm, at each fleet size of --agents (10 s of posting first); cost: only the instructions per request, the api under callgrind."
+    )
     var only = "all"
     @Option(help: "Connections of the instruction count (--only cost).") var costConnections = 4
     @Option(help: "Requests per connection and per phase of the instruction count.") var costRequests = 50
@@ -95,7 +98,8 @@ struct IngestBenchmark: AsyncParsableCommand {
                 return
             }
 
-            try await saturation(fleet: Array(fleet.prefix(saturationConnections)), payloads: payloads, api: api, database: database, group: group, logger: logger)
+            try await saturation(
+                fleet: Array(fleet.prefix(saturationConnections)), payloads: payloads, api: api, database: database, group: group, logger: logger)
 
             var passing: Int?
             for size in sizes {
@@ -140,15 +144,21 @@ struct IngestBenchmark: AsyncParsableCommand {
         let reportsPerHour = posts.reduce(0) { $0 + $1.1 }
         let heartbeats = mix.first { $0.0 == "heartbeat" }!.1 * single("heartbeat")
         let singles = posts.reduce(0) { $0 + single($1.0) * $1.1 }
-        report(String(format: "    one post per collector (agents before the batch route): %.0f instructions per collected report (%.1f × ping); per agent and hour, heartbeats included: %.0f million",
-                      singles / reportsPerHour, singles / reportsPerHour / ping, (singles + heartbeats) / 1e6))
+        report(
+            String(
+                format:
+                    "    one post per collector (agents before the batch route): %.0f instructions per collected report (%.1f × ping); per agent and hour, heartbeats included: %.0f million",
+                singles / reportsPerHour, singles / reportsPerHour / ping, (singles + heartbeats) / 1e6))
         if let alone = perRequest["POST /agent/collect/batch metrics"] {
             // The agent's hour: a batch every 10 s (metrics), each other collector adding what it adds to a batch.
             let batched = posts.reduce(0) { total, post in
                 total + post.1 * (post.0 == "metrics" ? alone : perRequest["POST /agent/collect/batch metrics + \(post.0)"]! - alone)
             }
-            report(String(format: "    collectors due together in one batch post (current agents):   %.0f instructions per collected report (%.1f × ping); per agent and hour, heartbeats included: %.0f million",
-                          batched / reportsPerHour, batched / reportsPerHour / ping, (batched + heartbeats) / 1e6))
+            report(
+                String(
+                    format:
+                        "    collectors due together in one batch post (current agents):   %.0f instructions per collected report (%.1f × ping); per agent and hour, heartbeats included: %.0f million",
+                    batched / reportsPerHour, batched / reportsPerHour / ping, (batched + heartbeats) / 1e6))
         }
     }
 
@@ -172,11 +182,15 @@ struct IngestBenchmark: AsyncParsableCommand {
         report(String(format: "    POST /agent/collect  %7.0f req/s  p50 %5.1f ms  p99 %5.1f ms  (metrics payload)", collect.rate, collect.p50, collect.p99))
         report("      " + ServerLatency.line(before: beforeCollect, after: afterCollect, routes: ["/agent/collect"]))
         report(String(format: "    ratio collect ÷ ping %.2f (target ≥ 0.5)", collect.rate / ping.rate))
-        report(String(format: "    PostgreSQL rows written at saturation: %.0f rows/s (%d metrics rows in the database for %d stored posts)",
-                     Double(rows) / Double(saturationSeconds), rows, collect.ok))
+        report(
+            String(
+                format: "    PostgreSQL rows written at saturation: %.0f rows/s (%d metrics rows in the database for %d stored posts)",
+                Double(rows) / Double(saturationSeconds), rows, collect.ok))
         let copyRate = try await copyRows(rows, machines: fleet.map(\.machineID), database: database, logger: logger)
-        report(String(format: "    COPY of as many rows into metrics:     %.0f rows/s (ingest ÷ COPY %.2f)", copyRate,
-                     Double(rows) / Double(saturationSeconds) / copyRate))
+        report(
+            String(
+                format: "    COPY of as many rows into metrics:     %.0f rows/s (ingest ÷ COPY %.2f)", copyRate,
+                Double(rows) / Double(saturationSeconds) / copyRate))
     }
 
     struct LoopResult {
@@ -196,7 +210,7 @@ struct IngestBenchmark: AsyncParsableCommand {
             for agent in fleet {
                 tasks.addTask {
                     try await AgentConnection.with(host: "127.0.0.1", port: api.agentPort, tls: agent.tls, group: group) { connection in
-                        _ = try await connection.send(.GET, "/agent/ping")  // handshake outside the timing
+                        _ = try await connection.send(.GET, "/agent/ping") // handshake outside the timing
                         var latencies: [Double] = []
                         var failures = 0
                         let end = ContinuousClock.now + .seconds(seconds)
@@ -210,7 +224,10 @@ struct IngestBenchmark: AsyncParsableCommand {
                     }
                 }
             }
-            return try await tasks.reduce(into: ([Double](), 0)) { $0.0 += $1.0; $0.1 += $1.1 }
+            return try await tasks.reduce(into: ([Double](), 0)) {
+                $0.0 += $1.0
+                $0.1 += $1.1
+            }
         }
         if results.1 > 0 { report("    \(results.1) requests failed") }
         return LoopResult(
@@ -230,7 +247,8 @@ struct IngestBenchmark: AsyncParsableCommand {
                 var buffer = ByteBuffer()
                 for index in 0..<rows {
                     buffer.writeString(
-                        "\(machines[index % machines.count])\t2026-11-22 05:00:00.\(index % 1_000_000)+00\t23.4\t61.2\t5257924608\t8589934592\t2.5\t1209600\t48\t182\t0.07\t0.59\t2.61\t40960\t1187840\t3.2\t1.4\n")
+                        "\(machines[index % machines.count])\t2026-11-22 05:00:00.\(index % 1_000_000)+00\t23.4\t61.2\t5257924608\t8589934592\t2.5\t1209600\t48\t182\t0.07\t0.59\t2.61\t40960\t1187840\t3.2\t1.4\n"
+                    )
                     if buffer.readableBytes > 1 << 16 {
                         try await writer.write(buffer)
                         buffer.clear()
@@ -263,7 +281,9 @@ struct IngestBenchmark: AsyncParsableCommand {
             while true {
                 try await Task.sleep(for: .seconds(5))
                 let states = run.states.withLock { $0 }
-                progress("agents waiting \(states[0]), connecting \(states[1]), sleeping \(states[2]), posting \(states[3]), backing off \(states[4]), done \(states[5])")
+                progress(
+                    "agents waiting \(states[0]), connecting \(states[1]), sleeping \(states[2]), posting \(states[3]), backing off \(states[4]), done \(states[5])"
+                )
             }
         }
         try await withThrowingDiscardingTaskGroup { tasks in
@@ -286,7 +306,10 @@ struct IngestBenchmark: AsyncParsableCommand {
                 while true {
                     let back = run.tally.withLock { tally in ids.count { (tally.lastReconnect[$0] ?? killed) > killed } }
                     if back == ids.count { break }
-                    if ContinuousClock.now - ready > .seconds(300) { stormReport = "    gave up after 300 s: \(back) of \(ids.count) agents back"; break }
+                    if ContinuousClock.now - ready > .seconds(300) {
+                        stormReport = "    gave up after 300 s: \(back) of \(ids.count) agents back"
+                        break
+                    }
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 if stormReport.isEmpty {
@@ -320,13 +343,16 @@ struct IngestBenchmark: AsyncParsableCommand {
         let p99 = tally.latencies.percentile(0.99)
         let passed = p99 < 100 && tally.errors == 0 && missing.isEmpty && !tally.latencies.isEmpty
         let rate = Double(tally.latencies.count) / Double(window)
-        report(String(
-            format: "  fleet %6d agents, %d s: %6.0f req/s  p50 %6.1f ms  p99 %7.1f ms  errors %d  rows %@  %@",
-            fleet.count, window, rate, tally.latencies.percentile(0.5), p99, tally.errors,
-            missing.isEmpty ? "all present" : missing.joined(separator: ", "), passed ? "PASS" : "FAIL"))
-        report(String(
-            format: "    of which: request written → answer p50 %.1f ms  p99 %.1f ms; due → written (the generator's timers and threads) p50 %.1f ms  p99 %.1f ms",
-            tally.exchanges.percentile(0.5), tally.exchanges.percentile(0.99), tally.lateness.percentile(0.5), tally.lateness.percentile(0.99)))
+        report(
+            String(
+                format: "  fleet %6d agents, %d s: %6.0f req/s  p50 %6.1f ms  p99 %7.1f ms  errors %d  rows %@  %@",
+                fleet.count, window, rate, tally.latencies.percentile(0.5), p99, tally.errors,
+                missing.isEmpty ? "all present" : missing.joined(separator: ", "), passed ? "PASS" : "FAIL"))
+        report(
+            String(
+                format:
+                    "    of which: request written → answer p50 %.1f ms  p99 %.1f ms; due → written (the generator's timers and threads) p50 %.1f ms  p99 %.1f ms",
+                tally.exchanges.percentile(0.5), tally.exchanges.percentile(0.99), tally.lateness.percentile(0.5), tally.lateness.percentile(0.99)))
         report("    " + ServerLatency.line(before: server.before, after: server.after))
         if let line = ServerLatency.commitLine(before: server.before, after: server.after) { report("    " + line) }
         if let before = cpu.before, let after = cpu.after {
@@ -379,12 +405,15 @@ struct IngestBenchmark: AsyncParsableCommand {
         let deleted = seeded + (tally.stored["metrics"] ?? 0) - (try await count("metrics", database, logger: logger))
         let p99 = tally.latencies.percentile(0.99)
         report("  retention under ingest, \(fleet.count) agents posting (half the largest fleet):")
-        report(String(
-            format: "    %d expired rows deleted in %.1f s: %.0f rows/s  (%@)", deleted, jobSeconds, Double(deleted) / jobSeconds,
-            job.trimmingCharacters(in: .whitespacesAndNewlines)))
-        report(String(
-            format: "    ingest meanwhile: %.0f req/s  p50 %.1f ms  p99 %.1f ms  errors %d  %@ (target p99 < 200 ms)",
-            Double(tally.latencies.count) / jobSeconds, tally.latencies.percentile(0.5), p99, tally.errors, p99 < 200 && tally.errors == 0 ? "PASS" : "FAIL"))
+        report(
+            String(
+                format: "    %d expired rows deleted in %.1f s: %.0f rows/s  (%@)", deleted, jobSeconds, Double(deleted) / jobSeconds,
+                job.trimmingCharacters(in: .whitespacesAndNewlines)))
+        report(
+            String(
+                format: "    ingest meanwhile: %.0f req/s  p50 %.1f ms  p99 %.1f ms  errors %d  %@ (target p99 < 200 ms)",
+                Double(tally.latencies.count) / jobSeconds, tally.latencies.percentile(0.5), p99, tally.errors, p99 < 200 && tally.errors == 0 ? "PASS" : "FAIL"
+            ))
     }
 
     /// `optralis-scheduler run-job NAME`, to completion; its one line of output.

@@ -54,8 +54,9 @@ struct InstructionCost {
                 let start = ContinuousClock.now
                 let requests = try await phase(connections, count: perConnection) { agent in try Self.request(kind, agent: agent, payloads: payloads) }
                 let instructions = try await dump() - idlePerSecond * (ContinuousClock.now - start).asSeconds
-                phases.append(Phase(
-                    name: kind == "heartbeat" ? "POST /agent/heartbeat" : "POST /agent/collect \(kind)", requests: requests, instructions: instructions))
+                phases.append(
+                    Phase(
+                        name: kind == "heartbeat" ? "POST /agent/heartbeat" : "POST /agent/collect \(kind)", requests: requests, instructions: instructions))
             }
             // Batch posts, as the current agent sends the collectors due together (an api
             // without the route, an older one, has none): metrics alone, then metrics with each
@@ -67,10 +68,14 @@ struct InstructionCost {
             for kind in [nil] + SimulatedAgent.intervals.map(\.0).filter({ $0 != "metrics" && $0 != "heartbeat" }) {
                 let start = ContinuousClock.now
                 let requests = try await phase(connections, count: perConnection) { agent in
-                    (.POST, "/agent/collect/batch", payloads.batch([("metrics", agent.nextSequence("metrics"))] + (kind.map { [($0, agent.nextSequence($0))] } ?? [])))
+                    (
+                        .POST, "/agent/collect/batch",
+                        payloads.batch([("metrics", agent.nextSequence("metrics"))] + (kind.map { [($0, agent.nextSequence($0))] } ?? []))
+                    )
                 }
                 let instructions = try await dump() - idlePerSecond * (ContinuousClock.now - start).asSeconds
-                phases.append(Phase(name: "POST /agent/collect/batch metrics" + (kind.map { " + \($0)" } ?? ""), requests: requests, instructions: instructions))
+                phases.append(
+                    Phase(name: "POST /agent/collect/batch metrics" + (kind.map { " + \($0)" } ?? ""), requests: requests, instructions: instructions))
             }
             return phases
         }

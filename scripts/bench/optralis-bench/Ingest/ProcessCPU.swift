@@ -36,9 +36,10 @@ struct ProcessCPU {
         func part(_ name: String, _ used: Double) -> String {
             String(format: "%@ %.0f %% of a core (%.2f ms per request)", name, used / seconds * 100, requests > 0 ? used * 1000 / Double(requests) : 0)
         }
-        return "CPU over the window: " + [
-            part("api", after.api - before.api), part("PostgreSQL", after.postgres - before.postgres),
-            part("generator", after.generator - before.generator),
-        ].joined(separator: ", ")
+        return "CPU over the window: "
+            + [
+                part("api", after.api - before.api), part("PostgreSQL", after.postgres - before.postgres),
+                part("generator", after.generator - before.generator),
+            ].joined(separator: ", ")
     }
 }

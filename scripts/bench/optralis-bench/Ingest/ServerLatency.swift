@@ -107,6 +107,7 @@ struct ServerLatency {
         let s = delta.summary([commitWrites])
         guard s.count > 0, delta.commits > 0 else { return nil }
         return String(
-            format: "group commits %.0f, %.1f posts each, write to PostgreSQL p50 %.1f ms  p99 %.1f ms", delta.commits, delta.posts / delta.commits, s.p50, s.p99)
+            format: "group commits %.0f, %.1f posts each, write to PostgreSQL p50 %.1f ms  p99 %.1f ms", delta.commits, delta.posts / delta.commits, s.p50,
+            s.p99)
     }
 }

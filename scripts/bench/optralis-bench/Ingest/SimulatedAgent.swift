@@ -70,7 +70,8 @@ final class SimulatedAgent: @unchecked Sendable {
 struct CollectPayloads: Sendable {
     let data: [String: String]
 
-    static let heartbeat = ByteBuffer(string: #"{"os":"linux","os_version":"Debian GNU/Linux 12 (bookworm)","agent_version":"1.0.0","cpu_percent":23.4,"ram_percent":61.2}"#)
+    static let heartbeat = ByteBuffer(
+        string: #"{"os":"linux","os_version":"Debian GNU/Linux 12 (bookworm)","agent_version":"1.0.0","cpu_percent":23.4,"ram_percent":61.2}"#)
 
     init(directory: String) throws {
         var data: [String: String] = [:]

@@ -80,7 +80,9 @@ public struct AIServer: Sendable {
     private var healthRefreshWorkers: [any Service] {
         configuration.healthRefreshInterval == 0
             ? []
-            : [HealthRefreshWorker(
-                refresh: healthRefresh, redis: redis, interval: .seconds(configuration.healthRefreshInterval), logger: builder.logger)]
+            : [
+                HealthRefreshWorker(
+                    refresh: healthRefresh, redis: redis, interval: .seconds(configuration.healthRefreshInterval), logger: builder.logger)
+            ]
     }
 }

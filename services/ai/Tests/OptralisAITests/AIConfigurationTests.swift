@@ -40,9 +40,11 @@ struct AIConfigurationTests {
             "AI_RETRY_BASE_MS": "250", "AI_DEFAULT_LANGUAGE": "EN", "AI_RATE_LIMIT_PER_MINUTE": "10", "AI_CACHE_TTL_MINUTES": "0",
             "AI_SERVICE_PORT": "4002", "AI_AUTOMATION_INTERVAL_SECONDS": "2",
         ])
-        #expect(configuration.claude == ClaudeConfiguration(
-            apiKey: "sk-ant-abc", model: "claude-opus-4-1", maxTokens: 2048, baseURL: "http://127.0.0.1:9999", timeout: .seconds(30),
-            maxRetries: 0, retryBase: .milliseconds(250)))
+        #expect(
+            configuration.claude
+                == ClaudeConfiguration(
+                    apiKey: "sk-ant-abc", model: "claude-opus-4-1", maxTokens: 2048, baseURL: "http://127.0.0.1:9999", timeout: .seconds(30),
+                    maxRetries: 0, retryBase: .milliseconds(250)))
         #expect(configuration.claudeIsConfigured)
         #expect(configuration.defaultLanguage == .en && configuration.rateLimitPerMinute == 10 && configuration.cacheTTLMinutes == 0)
         #expect(configuration.address.port == 4002, "the spec's AI_SERVICE_PORT is accepted")

@@ -46,7 +46,8 @@ struct ReportHTMLTests {
         #expect(technical.contains("▼ 17"), "health change shown")
 
         for html in [executive, technical] {
-            for pattern in [#"(?i)\b(src|href)\s*="#, #"(?i)url\s*\("#, #"(?i)@import"#, #"(?i)<link\b"#, #"(?i)<script\b"#, #"(?i)<img\b"#, #"(?i)<iframe\b"#] {
+            for pattern in [#"(?i)\b(src|href)\s*="#, #"(?i)url\s*\("#, #"(?i)@import"#, #"(?i)<link\b"#, #"(?i)<script\b"#, #"(?i)<img\b"#, #"(?i)<iframe\b"#]
+            {
                 #expect(html.range(of: pattern, options: .regularExpression) == nil, "no external resource or script (\(pattern))")
             }
         }
@@ -76,8 +77,11 @@ struct ReportHTMLTests {
             try html.write(to: page, atomically: true, encoding: .utf8)
             let run = try await ChildProcess.run(
                 chromium,
-                ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--proxy-server=127.0.0.1:9", "--user-data-dir=\(directory.path)/profile-\(name)",
-                 "--window-size=900,1800", "--screenshot=\(image.path)", page.absoluteString],
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--proxy-server=127.0.0.1:9",
+                    "--user-data-dir=\(directory.path)/profile-\(name)",
+                    "--window-size=900,1800", "--screenshot=\(image.path)", page.absoluteString,
+                ],
                 environment: ["HOME": directory.path, "PATH": "/usr/bin:/bin"], timeout: .seconds(90))
             #expect(run.status == 0, "chromium: \(run.output.suffix(600))")
             return try Data(contentsOf: image)

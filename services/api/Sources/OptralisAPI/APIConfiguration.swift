@@ -100,7 +100,8 @@ public struct APIConfiguration: Sendable {
         caServiceToken = reader.caServiceToken(in: environment)
         migrationsDirectory = Migration.defaultDirectory(environment: variables)
         initialAdmin = InitialAdmin.read(from: &reader)
-        corsAllowedOrigins = Set((reader.value("CORS_ALLOWED_ORIGINS") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        corsAllowedOrigins = Set(
+            (reader.value("CORS_ALLOWED_ORIGINS") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         publicURL = reader.string("PUBLIC_URL", default: "http://localhost:3000")
         trustProxyHeaders = reader.bool("TRUST_PROXY_HEADERS", default: false)
         authRateLimit = reader.int("AUTH_RATE_LIMIT", default: 5, range: 1...10_000)
@@ -118,7 +119,9 @@ public struct APIConfiguration: Sendable {
         } else {
             agentTLS = nil
             if tlsFiles.contains(where: { $0 != nil }) {
-                reader.report("AGENT_TLS_CERT_FILE", "AGENT_TLS_CERT_FILE, AGENT_TLS_KEY_FILE and AGENT_TLS_CA_FILE go together (make them with `optralis-ca server-cert`)")
+                reader.report(
+                    "AGENT_TLS_CERT_FILE",
+                    "AGENT_TLS_CERT_FILE, AGENT_TLS_KEY_FILE and AGENT_TLS_CA_FILE go together (make them with `optralis-ca server-cert`)")
             }
         }
         contactEmail = reader.value("CONTACT_EMAIL")
@@ -126,8 +129,10 @@ public struct APIConfiguration: Sendable {
         turnstileSecret = reader.value("TURNSTILE_SECRET_KEY")
         turnstileVerifyURL = reader.string("TURNSTILE_VERIFY_URL", default: TurnstileVerifier.cloudflareURL)
         agentDownloadsDirectory = reader.string("AGENT_DOWNLOADS_DIR", default: "downloads")
-        windowsBuildFeeds = reader.string("WINDOWS_BUILDS_URLS", default: "https://endoflife.date/api/windows.json,https://endoflife.date/api/windows-server.json")
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        windowsBuildFeeds = reader.string(
+            "WINDOWS_BUILDS_URLS", default: "https://endoflife.date/api/windows.json,https://endoflife.date/api/windows-server.json"
+        )
+        .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         cacheKeyPrefix = reader.string("CACHE_KEY_PREFIX", default: "")
         uptimeRobotAPIKey = reader.value("UPTIMEROBOT_API_KEY")
         uptimeRobotAPIURL = reader.string("UPTIMEROBOT_API_URL", default: UptimeRobotClient.defaultURL)

@@ -30,8 +30,9 @@ public struct APIServer: Sendable {
         return builder.router { router in
             // Outermost, so error responses and /health get them too.
             router.add(middleware: SecurityHeadersMiddleware(production: dependencies.production))
-            router.add(middleware: CORSAllowListMiddleware(
-                allowed: configuration.corsAllowedOrigins, allowLocalOrigins: !dependencies.production && configuration.corsAllowedOrigins.isEmpty))
+            router.add(
+                middleware: CORSAllowListMiddleware(
+                    allowed: configuration.corsAllowedOrigins, allowLocalOrigins: !dependencies.production && configuration.corsAllowedOrigins.isEmpty))
         } routes: { router in
             router.add(middleware: ClientAddressMiddleware(trustProxyHeaders: configuration.trustProxyHeaders))
             let groups = RouteGroups(
@@ -69,9 +70,10 @@ public struct APIServer: Sendable {
         let (database, configuration, logger) = (dependencies.database, configuration, builder.logger)
         var workers: [any Service] = [dependencies.blacklist, CurlService(client: dependencies.http), CurlService(client: dependencies.aiHTTP)]
         if let files = configuration.agentTLS {
-            workers.append(try AgentGateway.application(
-                files: files, address: ListenAddress(host: configuration.address.host, port: configuration.agentTLSPort), router: makeAgentRouter(),
-                gate: HandshakeGate(limit: configuration.agentHandshakeLimit), logger: logger))
+            workers.append(
+                try AgentGateway.application(
+                    files: files, address: ListenAddress(host: configuration.address.host, port: configuration.agentTLSPort), router: makeAgentRouter(),
+                    gate: HandshakeGate(limit: configuration.agentHandshakeLimit), logger: logger))
         } else {
             logger.notice("agent mTLS port disabled: set AGENT_TLS_CERT_FILE, AGENT_TLS_KEY_FILE and AGENT_TLS_CA_FILE")
         }

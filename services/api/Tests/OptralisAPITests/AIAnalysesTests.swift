@@ -26,7 +26,8 @@ struct AIAnalysesTests {
 
             let all = try await api.send(.get, "/api/ai/analyses", token: observer)
             let listed = all.json["analyses"] as? [[String: Any]] ?? []
-            #expect(all.status == .ok && listed.map { $0["machine_hostname"] as? String } == ["db-01", "web-01"], "newest first, this client's only: \(all.text)")
+            #expect(
+                all.status == .ok && listed.map { $0["machine_hostname"] as? String } == ["db-01", "web-01"], "newest first, this client's only: \(all.text)")
             #expect(listed.first?["source"] as? String == "routine" && listed.first?["quota_cost"] as? Int == 3 && listed.first?["result"] == nil)
             let one = try await api.send(.get, "/api/ai/analyses?machine_id=\(web.uuidString)&limit=5", token: observer)
             let only = one.json["analyses"] as? [[String: Any]] ?? []

@@ -45,9 +45,11 @@ struct AIAutomationTests {
                 ).decode(UUID.self).reduce(into: UUID()) { $0 = $1 }
             }
 
-            let created = try await api.send(.post, "/api/ai/routines", token: admin, json: [
-                "routine_type": "daily_health_check", "schedule": "0 8 * * *", "config": ["analysis_type": "full", "machines": "all"],
-            ])
+            let created = try await api.send(
+                .post, "/api/ai/routines", token: admin,
+                json: [
+                    "routine_type": "daily_health_check", "schedule": "0 8 * * *", "config": ["analysis_type": "full", "machines": "all"],
+                ])
             #expect(created.status == .created, "\(created.text)")
             let next = try #require(created.string("next_run_at").flatMap(Self.date))
             var calendar = Calendar(identifier: .gregorian)
@@ -69,9 +71,12 @@ struct AIAutomationTests {
                 let reply = try await api.send(.post, "/api/ai/routines", token: admin, json: body)
                 #expect(reply.status == .badRequest && reply.code == "VALIDATION_ERROR", "\(body): \(reply.text)")
             }
-            #expect(try await api.send(.post, "/api/ai/routines", token: observer, json: ["routine_type": "daily_report", "schedule": "@daily"]).status == .forbidden)
+            #expect(
+                try await api.send(.post, "/api/ai/routines", token: observer, json: ["routine_type": "daily_report", "schedule": "@daily"]).status
+                    == .forbidden)
 
-            let weekly = try await api.send(.post, "/api/ai/routines", token: admin, json: ["routine_type": "weekly_report", "schedule": "30 7 * * MON", "enabled": false])
+            let weekly = try await api.send(
+                .post, "/api/ai/routines", token: admin, json: ["routine_type": "weekly_report", "schedule": "30 7 * * MON", "enabled": false])
             #expect(weekly.status == .created && weekly.string("next_run_at") == nil, "a disabled routine has no next run: \(weekly.text)")
             let disabled = try await api.send(.put, "/api/ai/routines/\(id)", token: admin, json: ["enabled": false])
             #expect(disabled.json["enabled"] as? Bool == false && disabled.string("next_run_at") == nil)
@@ -91,8 +96,9 @@ struct AIAutomationTests {
             let runs = history.json["history"] as? [[String: Any]] ?? []
             #expect(runs.count == 1 && runs.first?["status"] as? String == "failed", "newest first, limited: \(history.text)")
             let stats = try await api.send(.get, "/api/ai/routines/stats", token: observer)
-            #expect(stats.json["total"] as? Int == 2 && stats.json["enabled"] as? Int == 1 && stats.json["last_24h_runs"] as? Int == 2
-                && stats.json["last_24h_failures"] as? Int == 1, "\(stats.text)")
+            #expect(
+                stats.json["total"] as? Int == 2 && stats.json["enabled"] as? Int == 1 && stats.json["last_24h_runs"] as? Int == 2
+                    && stats.json["last_24h_failures"] as? Int == 1, "\(stats.text)")
 
             #expect(try await api.send(.get, "/api/ai/routines/\(id)", token: stranger).status == .notFound)
             #expect(try await api.send(.delete, "/api/ai/routines/\(id)", token: stranger).status == .notFound)
@@ -113,13 +119,17 @@ struct AIAutomationTests {
                     logger: testLogger
                 ).decode(UUID.self).reduce(into: UUID()) { $0 = $1 }
             }
-            let created = try await api.send(.post, "/api/ai/triggers", token: admin, json: [
-                "trigger_type": "critical_machine", "conditions": ["health_score_below": 50, "offline_minutes": 15],
-                "actions": ["analysis_type": "full", "notify_channels": [channel.uuidString]],
-            ])
+            let created = try await api.send(
+                .post, "/api/ai/triggers", token: admin,
+                json: [
+                    "trigger_type": "critical_machine", "conditions": ["health_score_below": 50, "offline_minutes": 15],
+                    "actions": ["analysis_type": "full", "notify_channels": [channel.uuidString]],
+                ])
             #expect(created.status == .created, "\(created.text)")
             let id = try #require(created.string("id"))
-            #expect(try await api.send(.post, "/api/ai/triggers", token: admin, json: ["trigger_type": "new_machine"]).status == .created, "new_machine needs no condition")
+            #expect(
+                try await api.send(.post, "/api/ai/triggers", token: admin, json: ["trigger_type": "new_machine"]).status == .created,
+                "new_machine needs no condition")
 
             let refused: [[String: Any]] = [
                 ["trigger_type": "disk_on_fire", "conditions": ["cpu_above": 90]],
@@ -146,7 +156,9 @@ struct AIAutomationTests {
                 """)
             let history = try await api.send(.get, "/api/ai/triggers/\(id)/history", token: admin)
             let firing = (history.json["history"] as? [[String: Any]])?.first
-            #expect(firing?["machine_hostname"] as? String == "SRV-PROD-01" && (firing?["analysis_result"] as? [String: Any])?["score"] as? Int == 41, "\(history.text)")
+            #expect(
+                firing?["machine_hostname"] as? String == "SRV-PROD-01" && (firing?["analysis_result"] as? [String: Any])?["score"] as? Int == 41,
+                "\(history.text)")
 
             let routine = try await api.send(.post, "/api/ai/routines", token: admin, json: ["routine_type": "drift_detection", "schedule": "@hourly"])
             #expect(routine.status == .created)
@@ -174,12 +186,15 @@ struct AIAutomationTests {
             #expect((initial.json["config"] as? [String: Any])?["auto_detect_enabled"] as? Bool == true, "defaults: \(initial.text)")
             #expect((initial.json["summary"] as? [String: Int])?["unclassified"] == 7)
 
-            let printer = try #require((initial.json["classifications"] as? [[String: Any]])?.first { $0["hostname"] as? String == "lab-printer" }?["machine_id"] as? String)
-            let saved = try await api.send(.put, "/api/ai-config", token: admin, json: [
-                "custom_context": "Entrepôt logistique, WMS critique 24/7.",
-                "custom_patterns": [["pattern": "kiosk", "criticality": "important", "reason": "Bornes clients"]],
-                "classifications": [["machine_id": printer, "criticality": "critical"]],
-            ])
+            let printer = try #require(
+                (initial.json["classifications"] as? [[String: Any]])?.first { $0["hostname"] as? String == "lab-printer" }?["machine_id"] as? String)
+            let saved = try await api.send(
+                .put, "/api/ai-config", token: admin,
+                json: [
+                    "custom_context": "Entrepôt logistique, WMS critique 24/7.",
+                    "custom_patterns": [["pattern": "kiosk", "criticality": "important", "reason": "Bornes clients"]],
+                    "classifications": [["machine_id": printer, "criticality": "critical"]],
+                ])
             #expect(saved.status == .ok, "\(saved.text)")
             let analyzed = try await api.send(.post, "/api/ai-config/analyze", token: admin)
             #expect(analyzed.status == .ok, "\(analyzed.text)")
@@ -206,17 +221,23 @@ struct AIAutomationTests {
             for body in invalid {
                 #expect(try await api.send(.put, "/api/ai-config", token: admin, json: body).status == .badRequest, "\(body)")
             }
-            let foreign = try await api.send(.put, "/api/ai-config", token: admin, json: [
-                "custom_context": "overwritten?", "classifications": [["machine_id": UUID().uuidString, "criticality": "critical"]],
-            ])
+            let foreign = try await api.send(
+                .put, "/api/ai-config", token: admin,
+                json: [
+                    "custom_context": "overwritten?", "classifications": [["machine_id": UUID().uuidString, "criticality": "critical"]],
+                ])
             #expect(foreign.status == .notFound)
             let kept = try await api.send(.get, "/api/ai-config", token: admin)
-            #expect((kept.json["config"] as? [String: Any])?["custom_context"] as? String == "Entrepôt logistique, WMS critique 24/7.", "a refused update saves nothing")
+            #expect(
+                (kept.json["config"] as? [String: Any])?["custom_context"] as? String == "Entrepôt logistique, WMS critique 24/7.",
+                "a refused update saves nothing")
             #expect(try await api.send(.put, "/api/ai-config", token: admin, json: ["auto_detect_enabled": false]).status == .ok)
             #expect(try await api.send(.post, "/api/ai-config/analyze", token: admin).code == "AUTO_DETECT_DISABLED")
             let logged = try await api.database.withClient { db in
-                try await db.query("SELECT count(*)::int FROM activity_logs WHERE message = 'Configuration IA modifiée' AND client_id = \(client)", logger: testLogger)
-                    .decode(Int.self).reduce(into: 0) { $0 = $1 }
+                try await db.query(
+                    "SELECT count(*)::int FROM activity_logs WHERE message = 'Configuration IA modifiée' AND client_id = \(client)", logger: testLogger
+                )
+                .decode(Int.self).reduce(into: 0) { $0 = $1 }
             }
             #expect(logged == 3)
         }

@@ -66,12 +66,16 @@ struct AIProxyTests {
 
             let root = try await api.login(try await api.seedUser(client: nil, role: "super_admin").email).access
             let admin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
-            #expect(try await api.send(.post, "/api/ai/quota/set", token: admin, json: ["client_id": client.uuidString, "monthly_limit": 9999]).status == .forbidden)
+            #expect(
+                try await api.send(.post, "/api/ai/quota/set", token: admin, json: ["client_id": client.uuidString, "monthly_limit": 9999]).status == .forbidden
+            )
             let set = try await api.send(.post, "/api/ai/quota/set", token: root, json: ["client_id": client.uuidString, "monthly_limit": 777])
             #expect(set.status == .ok, "\(set.text)")
             #expect(try await api.send(.get, "/api/ai/quota", token: observer).text.contains("777"))
             let setBy = try await api.database.withClient { db in
-                try await db.query("SELECT set_by FROM ai_quotas WHERE client_id = \(client)", logger: testLogger).decode(UUID?.self).reduce(into: UUID?.none) { $0 = $1 }
+                try await db.query("SELECT set_by FROM ai_quotas WHERE client_id = \(client)", logger: testLogger).decode(UUID?.self).reduce(into: UUID?.none) {
+                    $0 = $1
+                }
             }
             #expect(setBy != nil, "the api names the super_admin who set it")
 

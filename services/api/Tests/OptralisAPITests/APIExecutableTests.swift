@@ -39,7 +39,8 @@ struct APIExecutableTests {
     }
 
     @Test func without_jwt_secret_or_database_url_it_exits_non_zero_naming_both() async throws {
-        let result = try await ChildProcess.run(binary, [], environment: ["PATH": "/usr/bin:/bin", "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40)])
+        let result = try await ChildProcess.run(
+            binary, [], environment: ["PATH": "/usr/bin:/bin", "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40)])
         #expect(result.status == 78)
         #expect(result.output.contains("JWT_SECRET is required"), "\(result.output)")
         #expect(result.output.contains("DATABASE_URL is required"), "\(result.output)")

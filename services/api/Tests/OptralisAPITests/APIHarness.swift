@@ -35,7 +35,8 @@ struct APIHarness: Sendable {
         let database: TestDatabase
         if let given { database = given } else { database = try await TestDatabase.create() }
         var environment: [String: String] = [
-            "DATABASE_URL": database.url.urlString, "JWT_SECRET": String(repeating: "s", count: 48), "DATABASE_CREDENTIALS_KEY": String(repeating: "5e", count: 32),
+            "DATABASE_URL": database.url.urlString, "JWT_SECRET": String(repeating: "s", count: 48),
+            "DATABASE_CREDENTIALS_KEY": String(repeating: "5e", count: 32),
             "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40), "CA_SERVICE_TOKEN": APIHarness.caToken, "TRUST_PROXY_HEADERS": "true",
             "PUBLIC_URL": "https://monitoring.test", "OPTRALIS_MIGRATIONS_DIR": TestEnvironment.migrationsDirectory,
             "BIND_ADDRESS": "127.0.0.1", "PORT": "0", "CACHE_KEY_PREFIX": "t\(UUID().uuidString.prefix(8).lowercased()):",

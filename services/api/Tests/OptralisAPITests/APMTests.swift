@@ -20,11 +20,14 @@ struct APMTests {
     func lower(_ id: UUID) -> String { id.uuidString.lowercased() }
 
     func create(_ api: APIHarness, _ token: String, machine: UUID, name: String = "Shop") async throws -> APIHarness.Reply {
-        try await api.send(.post, "/api/apm/applications", token: token, json: ["name": name, "machine_id": lower(machine), "url": "https://shop.example.test/health"])
+        try await api.send(
+            .post, "/api/apm/applications", token: token, json: ["name": name, "machine_id": lower(machine), "url": "https://shop.example.test/health"])
     }
 
     /// A raw OTLP post.
-    func otlp(_ api: APIHarness, _ path: String, key: String?, type: String, body: [UInt8], header: HTTPField.Name = .authorization) async throws -> APIHarness.Reply {
+    func otlp(_ api: APIHarness, _ path: String, key: String?, type: String, body: [UInt8], header: HTTPField.Name = .authorization) async throws
+        -> APIHarness.Reply
+    {
         var headers: HTTPFields = [.contentType: type]
         if let key { headers[header] = header == .authorization ? "Bearer \(key)" : key }
         return try await api.client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
@@ -37,7 +40,8 @@ struct APMTests {
             let (_, essentials, machine) = try await tenant(api, "essentials")
             for (method, path) in [(HTTPRequest.Method.get, "/api/apm/applications"), (.get, "/api/apm/applications/\(lower(UUID()))/metrics")] {
                 let reply = try await api.send(method, path, token: essentials)
-                #expect(reply.status == .forbidden && reply.code == "PREMIUM_REQUIRED" && reply.string("error")?.contains("Pro") == true, "\(path): \(reply.text)")
+                #expect(
+                    reply.status == .forbidden && reply.code == "PREMIUM_REQUIRED" && reply.string("error")?.contains("Pro") == true, "\(path): \(reply.text)")
             }
             #expect(try await create(api, essentials, machine: machine).code == "PREMIUM_REQUIRED")
 
@@ -52,14 +56,19 @@ struct APMTests {
             #expect(try await api.send(.get, "/api/apm/applications/\(id)/traces", token: pro).code == "PREMIUM_REQUIRED", "traces are Business+")
             let key = try #require(first.string("ingest_key"))
             let refused = try await otlp(api, "/v1/traces", key: key, type: "application/json", body: Array("{}".utf8))
-            #expect(refused.status == .forbidden && refused.code == "PREMIUM_REQUIRED" && refused.string("error")?.contains("Business") == true, "\(refused.text)")
+            #expect(
+                refused.status == .forbidden && refused.code == "PREMIUM_REQUIRED" && refused.string("error")?.contains("Business") == true, "\(refused.text)")
 
             let (_, business, businessMachine) = try await tenant(api, "business")
             for index in 0..<3 { #expect(try await create(api, business, machine: businessMachine, name: "App \(index)").status == .created) }
             let businessList = try await api.send(.get, "/api/apm/applications", token: business)
-            #expect(businessList.json["limit"] as? Int == 20 && businessList.json["traces"] as? Bool == true && businessList.json["custom_metrics"] as? Bool == false)
+            #expect(
+                businessList.json["limit"] as? Int == 20 && businessList.json["traces"] as? Bool == true
+                    && businessList.json["custom_metrics"] as? Bool == false)
             let businessKey = try #require(try await create(api, business, machine: businessMachine, name: "Metrics").string("ingest_key"))
-            #expect(try await otlp(api, "/v1/metrics", key: businessKey, type: "application/json", body: Array("{}".utf8)).code == "PREMIUM_REQUIRED", "custom metrics are Enterprise")
+            #expect(
+                try await otlp(api, "/v1/metrics", key: businessKey, type: "application/json", body: Array("{}".utf8)).code == "PREMIUM_REQUIRED",
+                "custom metrics are Enterprise")
         }
     }
 
@@ -69,17 +78,21 @@ struct APMTests {
             let observer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
             let (_, stranger, theirMachine) = try await tenant(api, "business")
 
-            let created = try await api.send(.post, "/api/apm/applications", token: admin, json: [
-                "name": " Shop ", "machine_id": lower(machine), "url": "https://shop.example.test/health", "interval_seconds": 120,
-                "expected_status": 204, "timeout_seconds": 5, "journal_unit": "shop.service",
-            ])
+            let created = try await api.send(
+                .post, "/api/apm/applications", token: admin,
+                json: [
+                    "name": " Shop ", "machine_id": lower(machine), "url": "https://shop.example.test/health", "interval_seconds": 120,
+                    "expected_status": 204, "timeout_seconds": 5, "journal_unit": "shop.service",
+                ])
             #expect(created.status == .created && created.string("name") == "Shop" && created.json["interval_seconds"] as? Int == 120, "\(created.text)")
-            #expect(created.string("machine_hostname") == "web-business" && created.string("journal_unit") == "shop.service" && created.json["latest"] is NSNull)
+            #expect(
+                created.string("machine_hostname") == "web-business" && created.string("journal_unit") == "shop.service" && created.json["latest"] is NSNull)
             let id = try #require(created.string("id"))
             let key = try #require(created.string("ingest_key"))
             #expect(key.hasPrefix("oapm_") && created.string("ingest_key_prefix") == String(key.prefix(12)))
             let stored = try await api.database.withClient { db in
-                try await db.query("SELECT ingest_key_hash FROM apm_applications WHERE id = \(UUID(uuidString: id)!)", logger: testLogger).decode(String.self).reduce(into: "") { $0 = $1 }
+                try await db.query("SELECT ingest_key_hash FROM apm_applications WHERE id = \(UUID(uuidString: id)!)", logger: testLogger).decode(String.self)
+                    .reduce(into: "") { $0 = $1 }
             }
             #expect(stored.count == 64 && !stored.contains(key), "only the key's SHA-256 is stored")
             let shown = try await api.send(.get, "/api/apm/applications/\(id)", token: observer)
@@ -105,7 +118,8 @@ struct APMTests {
             #expect(try await create(api, observer, machine: machine, name: "Obs").status == .forbidden, "observers do not write")
 
             let updated = try await api.send(.put, "/api/apm/applications/\(id)", token: admin, json: ["interval_seconds": 30, "journal_unit": ""])
-            #expect(updated.json["interval_seconds"] as? Int == 30 && updated.json["journal_unit"] is NSNull && updated.string("name") == "Shop", "\(updated.text)")
+            #expect(
+                updated.json["interval_seconds"] as? Int == 30 && updated.json["journal_unit"] is NSNull && updated.string("name") == "Shop", "\(updated.text)")
             #expect(try await api.send(.put, "/api/apm/applications/\(id)", token: admin, json: ["machine_id": lower(theirMachine)]).status == .badRequest)
 
             for (method, path) in [
@@ -124,7 +138,8 @@ struct APMTests {
             let rotated = try await api.send(.post, "/api/apm/applications/\(id)/rotate-key", token: admin)
             let newKey = try #require(rotated.string("ingest_key"))
             #expect(newKey != key)
-            #expect(try await otlp(api, "/v1/traces", key: key, type: "application/json", body: Array("{}".utf8)).status == .unauthorized, "the old key is gone")
+            #expect(
+                try await otlp(api, "/v1/traces", key: key, type: "application/json", body: Array("{}".utf8)).status == .unauthorized, "the old key is gone")
             #expect(try await otlp(api, "/v1/traces", key: newKey, type: "application/json", body: Array("{}".utf8)).status == .ok)
             #expect(try await api.send(.delete, "/api/apm/applications/\(id)", token: observer).status == .forbidden)
             #expect(try await api.send(.delete, "/api/apm/applications/\(id)", token: admin).status == .noContent)
@@ -185,11 +200,15 @@ struct APMTests {
                    "startTimeUnixNano":"\(now + 1_000_000)","endTimeUnixNano":"\(now + 4_000_000)","status":{"code":2}}]}]}]}
                 """
             for _ in 0..<2 {
-                let reply = try await otlp(api, "/v1/traces", key: key, type: "application/json; charset=utf-8", body: Array(json.utf8), header: HTTPField.Name("x-optralis-key")!)
+                let reply = try await otlp(
+                    api, "/v1/traces", key: key, type: "application/json; charset=utf-8", body: Array(json.utf8), header: HTTPField.Name("x-optralis-key")!)
                 #expect(reply.status == .ok && reply.text == "{}", "\(reply.text)")
             }
             let tree = try await api.send(.get, "/api/apm/applications/\(id)/traces/\(trace.uppercased())", token: admin)
-            #expect(((tree.json["spans"] as? [[String: Any]]) ?? []).map { "\($0["depth"] as? Int ?? -1):\($0["name"] as? String ?? "")" } == ["0:POST /orders", "1:INSERT orders"], "a re-sent span is stored once: \(tree.text)")
+            #expect(
+                ((tree.json["spans"] as? [[String: Any]]) ?? []).map { "\($0["depth"] as? Int ?? -1):\($0["name"] as? String ?? "")" } == [
+                    "0:POST /orders", "1:INSERT orders",
+                ], "a re-sent span is stored once: \(tree.text)")
             #expect(tree.json["duration_ns"] as? Int == 9_000_000)
             let protobuf = try await otlp(api, "/v1/traces", key: key, type: "application/x-protobuf", body: [])
             #expect(protobuf.status == .ok && protobuf.body.readableBytes == 0 && protobuf.headers[.contentType] == "application/x-protobuf")
@@ -199,7 +218,10 @@ struct APMTests {
                 ("oapm_unknown", "application/json", Array(json.utf8), .unauthorized, "INVALID_INGEST_KEY"),
                 (key, "text/plain", Array(json.utf8), .badRequest, "UNSUPPORTED_MEDIA_TYPE"),
                 (key, "application/json", Array("{\"resourceSpans\":[".utf8), .badRequest, "INVALID_JSON"),
-                (key, "application/json", Array("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"00\"}]}]}]}".utf8), .badRequest, "INVALID_OTLP"),
+                (
+                    key, "application/json", Array("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"00\"}]}]}]}".utf8), .badRequest,
+                    "INVALID_OTLP"
+                ),
                 (key, "application/x-protobuf", [0x0A, 0x05, 0x12], .badRequest, "INVALID_PROTOBUF"),
             ]
             for (key, type, body, status, code) in refusals {
@@ -233,9 +255,12 @@ struct APMTests {
             let seed = AgentTestBed.Agent(machineID: UUID(), clientID: client, adminToken: admin, tls: .init())
             let agent = try await bed.enrol(beside: seed)
             let neighbour = try await bed.enrol(beside: seed)
-            let created = try await api.send(.post, "/api/apm/applications", token: admin, json: [
-                "name": "Shop", "machine_id": lower(agent.machineID), "url": "https://shop.example.test/", "interval_seconds": 45, "journal_unit": "shop.service",
-            ])
+            let created = try await api.send(
+                .post, "/api/apm/applications", token: admin,
+                json: [
+                    "name": "Shop", "machine_id": lower(agent.machineID), "url": "https://shop.example.test/", "interval_seconds": 45,
+                    "journal_unit": "shop.service",
+                ])
             let id = try #require(created.string("id"), "\(created.text)")
 
             let config = try await bed.get("/agent/config/collectors", as: agent)
@@ -251,9 +276,12 @@ struct APMTests {
 
             let now = Date().formatted(.iso8601)
             func post(_ agent: AgentTestBed.Agent, sequence: Int, _ probes: String) async throws -> OutboundResponse {
-                try await bed.post("/agent/collect", as: agent, body: #"{"collector":"apm","sequence":\#(sequence),"collected_at":"\#(now)","data":{"probes":[\#(probes)]}}"#)
+                try await bed.post(
+                    "/agent/collect", as: agent, body: #"{"collector":"apm","sequence":\#(sequence),"collected_at":"\#(now)","data":{"probes":[\#(probes)]}}"#)
             }
-            let stored = try await post(agent, sequence: 1, """
+            let stored = try await post(
+                agent, sequence: 1,
+                """
                 {"application_id":"\(id)","up":true,"status_code":200,"response_time_ms":12.5,"tls_days_left":30,"error_count":2},
                 {"application_id":"\(lower(UUID()))","up":false,"error":"not ours"}
                 """)
@@ -265,7 +293,9 @@ struct APMTests {
 
             let shown = try await api.send(.get, "/api/apm/applications/\(id)", token: admin)
             let latest = shown.json["latest"] as? [String: Any]
-            #expect(latest?["up"] as? Bool == true && latest?["response_time_ms"] as? Double == 12.5 && shown.json["availability_24h"] as? Double == 100, "\(shown.text)")
+            #expect(
+                latest?["up"] as? Bool == true && latest?["response_time_ms"] as? Double == 12.5 && shown.json["availability_24h"] as? Double == 100,
+                "\(shown.text)")
             let metrics = try await api.send(.get, "/api/apm/applications/\(id)/metrics?period=1h", token: admin)
             let summary = metrics.json["summary"] as? [String: Any]
             #expect(summary?["checks"] as? Int == 1 && summary?["availability"] as? Double == 100 && summary?["error_count"] as? Int == 2, "\(metrics.text)")

@@ -32,8 +32,12 @@ struct AdminPlatformTests {
 
     @Test func the_windows_builds_refresh_parses_endoflife_feeds_and_the_mapping_follows() async throws {
         let router = Router()
-        router.get("/api/windows.json") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: Self.windowsFeed))) }
-        router.get("/api/windows-server.json") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: Self.serverFeed))) }
+        router.get("/api/windows.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: Self.windowsFeed)))
+        }
+        router.get("/api/windows-server.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: Self.serverFeed)))
+        }
         router.get("/api/broken.json") { _, _ in "<html>maintenance</html>" }
         let feed = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await feed.test(.live) { server in
@@ -51,7 +55,9 @@ struct AdminPlatformTests {
                 let grouped = try await api.send(.get, "/api/admin/windows-builds", token: root)
                 let clients = grouped.json["client"] as? [[String: Any]] ?? []
                 let servers = grouped.json["server"] as? [[String: Any]] ?? []
-                #expect(clients.last?["build_number"] as? Int == 26200 && clients.last?["name"] as? String == "Windows 11 (25H2)", "appended last: \(clients.last ?? [:])")
+                #expect(
+                    clients.last?["build_number"] as? Int == 26200 && clients.last?["name"] as? String == "Windows 11 (25H2)",
+                    "appended last: \(clients.last ?? [:])")
                 #expect(clients.first { $0["build_number"] as? Int == 26100 }?["name"] as? String == "Windows 11 (24H2)", "known builds keep their names")
                 #expect(servers.contains { $0["build_number"] as? Int == 14393 }, "the seeded Server 2016 stays")
                 #expect(try await api.send(.post, "/api/admin/windows-builds/refresh", token: root).json["inserted"] as? Int == 0, "idempotent")
@@ -64,7 +70,10 @@ struct AdminPlatformTests {
                 #expect(try await api.send(.post, "/api/windows-versions/refresh", token: observer).status == .forbidden)
                 #expect(try await api.send(.post, "/api/admin/windows-builds/refresh", token: admin).status == .forbidden)
             }
-            for (urls, code) in [("\(base)/broken.json", "FEED_INVALID"), ("http://127.0.0.1:\(try freePort())/none.json", "FEED_UNAVAILABLE"), ("\(base)/missing.json", "FEED_UNAVAILABLE")] {
+            for (urls, code) in [
+                ("\(base)/broken.json", "FEED_INVALID"), ("http://127.0.0.1:\(try freePort())/none.json", "FEED_UNAVAILABLE"),
+                ("\(base)/missing.json", "FEED_UNAVAILABLE"),
+            ] {
                 try await APIHarness.run(environment: ["WINDOWS_BUILDS_URLS": urls]) { api in
                     let root = try await api.login(try await api.seedUser(client: nil, role: "super_admin").email).access
                     let reply = try await api.send(.post, "/api/admin/windows-builds/refresh", token: root)
@@ -106,14 +115,21 @@ struct AdminPlatformTests {
             #expect(try await api.send(.get, "/api/admin/machines/all?client_id=nope", token: root).status == .badRequest)
 
             let ids = machines.compactMap { $0["id"] as? String }
-            let bulk = try await api.send(.put, "/api/admin/machines/bulk-channel", token: root, json: ["machine_ids": ids + [UUID().uuidString], "channel": "beta"])
+            let bulk = try await api.send(
+                .put, "/api/admin/machines/bulk-channel", token: root, json: ["machine_ids": ids + [UUID().uuidString], "channel": "beta"])
             #expect(bulk.json["count"] as? Int == 3, "unknown ids skipped: \(bulk.text)")
             let channels = try await api.database.withClient { db in
-                try await db.query("SELECT DISTINCT update_channel FROM machines", logger: testLogger).decode(String.self).reduce(into: [String]()) { $0.append($1) }
+                try await db.query("SELECT DISTINCT update_channel FROM machines", logger: testLogger).decode(String.self).reduce(into: [String]()) {
+                    $0.append($1)
+                }
             }
             #expect(channels == ["beta"])
-            #expect(try await api.send(.put, "/api/admin/machines/bulk-channel", token: root, json: ["machine_ids": ids, "channel": "nightly"]).code == "VALIDATION_ERROR")
-            #expect(try await api.send(.put, "/api/admin/machines/bulk-channel", token: root, json: ["machine_ids": [String](), "channel": "beta"]).code == "VALIDATION_ERROR")
+            #expect(
+                try await api.send(.put, "/api/admin/machines/bulk-channel", token: root, json: ["machine_ids": ids, "channel": "nightly"]).code
+                    == "VALIDATION_ERROR")
+            #expect(
+                try await api.send(.put, "/api/admin/machines/bulk-channel", token: root, json: ["machine_ids": [String](), "channel": "beta"]).code
+                    == "VALIDATION_ERROR")
             let admin = try await api.login(try await api.seedUser(client: acme, role: "admin").email).access
             #expect(try await api.send(.get, "/api/admin/machines/all", token: admin).status == .forbidden)
             #expect(try await api.send(.get, "/api/admin/dashboard", token: admin).status == .forbidden)

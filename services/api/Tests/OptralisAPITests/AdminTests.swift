@@ -20,10 +20,12 @@ struct AdminTests {
             let root = try await api.seedUser(client: nil, role: "super_admin")
             let token = try await api.login(root.email).access
             let email = "owner-\(UUID().uuidString.prefix(6).lowercased())@acme.test"
-            let created = try await api.send(.post, "/api/admin/clients", token: token, json: [
-                "name": "Acme", "license_type": "pro", "language": "en",
-                "admin": ["email": email, "first_name": "Olive", "last_name": "Owner"],
-            ])
+            let created = try await api.send(
+                .post, "/api/admin/clients", token: token,
+                json: [
+                    "name": "Acme", "license_type": "pro", "language": "en",
+                    "admin": ["email": email, "first_name": "Olive", "last_name": "Owner"],
+                ])
             #expect(created.status == .created, "\(created.text)")
             let client = try #require(created.json["client"] as? [String: Any])
             let clientID = try #require(client["id"] as? String)
@@ -41,8 +43,11 @@ struct AdminTests {
             #expect(duplicate.code == "EMAIL_EXISTS")
             let after = try await api.send(.get, "/api/admin/clients", token: token)
             #expect((after.json["clients"] as? [Any])?.count == (before.json["clients"] as? [Any])?.count, "the client insert was rolled back")
-            #expect(try await api.send(.post, "/api/admin/clients", token: token, json: ["name": "X", "license_type": "gold", "admin": ["email": "a@b.test"]]).code == "VALIDATION_ERROR")
-            #expect(try await api.send(.post, "/api/admin/clients", token: token, json: ["name": "  ", "admin": ["email": "a@b.test"]]).code == "VALIDATION_ERROR")
+            #expect(
+                try await api.send(.post, "/api/admin/clients", token: token, json: ["name": "X", "license_type": "gold", "admin": ["email": "a@b.test"]]).code
+                    == "VALIDATION_ERROR")
+            #expect(
+                try await api.send(.post, "/api/admin/clients", token: token, json: ["name": "  ", "admin": ["email": "a@b.test"]]).code == "VALIDATION_ERROR")
 
             // Update, regenerate the licence id, extend, delete.
             let updated = try await api.send(.put, "/api/admin/clients/\(clientID)", token: token, json: ["name": "Acme Corp", "license_status": "suspended"])
@@ -86,7 +91,9 @@ struct AdminTests {
             changed["max_machines"] = 50
             #expect(try await api.send(.put, "/api/admin/license-types/\(id)", token: token, json: changed).json["max_machines"] as? Int == 50)
 
-            let client = try await api.send(.post, "/api/admin/clients", token: token, json: ["name": "Uses custom", "license_type": "custom_plan", "admin": ["email": "c-\(UUID().uuidString.prefix(6))@x.test"]])
+            let client = try await api.send(
+                .post, "/api/admin/clients", token: token,
+                json: ["name": "Uses custom", "license_type": "custom_plan", "admin": ["email": "c-\(UUID().uuidString.prefix(6))@x.test"]])
             #expect(client.status == .created)
             #expect(try await api.send(.delete, "/api/admin/license-types/\(id)", token: token).code == "LICENSE_TYPE_IN_USE")
             let clientID = try #require((client.json["client"] as? [String: Any])?["id"] as? String)

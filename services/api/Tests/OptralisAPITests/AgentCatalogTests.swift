@@ -8,7 +8,8 @@ struct AgentCatalogTests {
         try await APIHarness.run { api in
             #expect(try await api.send(.get, "/api/public/latest-version?platform=linux").status == .notFound)
             let checksum = String(repeating: "a", count: 64)
-            try await api.sql("""
+            try await api.sql(
+                """
                 INSERT INTO agent_versions (version, channel, platform, architecture, download_url, checksum_sha256, file_size_bytes, is_active, created_at) VALUES
                 ('1.0.0', 'stable', 'linux', 'amd64', 'https://dl.test/1.0.0', \(checksum), 1000, false, now() - INTERVAL '2 days'),
                 ('1.1.0', 'stable', 'linux', 'amd64', 'https://dl.test/1.1.0', \(checksum), 1100, true, now() - INTERVAL '1 day'),

@@ -35,7 +35,8 @@ struct AgentCollectBatchTests {
             let metrics = try [2, 3, 1].map { try AgentCollectTests.envelope("metrics", sequence: $0) }
             let mixed = try await bed.post("/agent/collect/batch", as: agent, body: Self.batch(metrics))
             #expect(Self.results(mixed).map { $0["status"] as? String } == ["stored", "stored", "duplicate"], "\(mixed.bodyText)")
-            #expect(try await bed.count("SELECT last_sequence::int FROM agent_collect_sequences WHERE machine_id = \(agent.machineID) AND kind = 'metrics'") == 3)
+            #expect(
+                try await bed.count("SELECT last_sequence::int FROM agent_collect_sequences WHERE machine_id = \(agent.machineID) AND kind = 'metrics'") == 3)
             #expect(try await bed.count("SELECT count(*)::int FROM metrics WHERE machine_id = \(agent.machineID) AND cpu_percent IS NOT NULL") == 3)
         }
     }
@@ -64,7 +65,8 @@ struct AgentCollectBatchTests {
             #expect(try await bed.count("SELECT count(*)::int FROM metrics WHERE machine_id = \(agent.machineID)") == 1)
             #expect(try await bed.count("SELECT count(*)::int FROM event_logs WHERE machine_id = \(agent.machineID)") == 3)
             // The refused post took no sequence: the agent's corrected post 1 is stored.
-            #expect(try await bed.count("SELECT count(*)::int FROM agent_collect_sequences WHERE machine_id = \(agent.machineID) AND kind = 'storage_health'") == 0)
+            #expect(
+                try await bed.count("SELECT count(*)::int FROM agent_collect_sequences WHERE machine_id = \(agent.machineID) AND kind = 'storage_health'") == 0)
             let fixed = try await bed.post("/agent/collect", as: agent, body: try AgentCollectTests.envelope("storage_health", sequence: 1))
             #expect(fixed.bodyJSON["status"] as? String == "stored", "\(fixed.bodyText)")
 

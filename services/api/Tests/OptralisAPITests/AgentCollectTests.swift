@@ -43,37 +43,52 @@ struct AgentCollectTests {
                 ).decode((Int, Int).self).reduce(into: [(Int, Int)]()) { $0.append($1) }.first
             }
             #expect(metric.map { $0 == (1, 1) } == true, "the metrics sample and the network totals (sum of interfaces)")
-            #expect(try await bed.count("SELECT count(*)::int FROM disk_info WHERE machine_id = \(machine) AND mount_point = '/srv/data' AND used_percent = 90.34 AND interface = 'NVMe'") == 1)
-            #expect(try await bed.count("""
-                SELECT count(*)::int FROM smart_data WHERE machine_id = \(machine) AND device = '/dev/sda' AND smart_status = 'critical'
-                  AND reallocated_sectors = 304 AND power_on_hours = 44668 AND attributes -> 0 ->> 'name' = 'Reallocated_Sector_Ct'
-                """) == 1)
+            #expect(
+                try await bed.count(
+                    "SELECT count(*)::int FROM disk_info WHERE machine_id = \(machine) AND mount_point = '/srv/data' AND used_percent = 90.34 AND interface = 'NVMe'"
+                ) == 1)
+            #expect(
+                try await bed.count(
+                    """
+                    SELECT count(*)::int FROM smart_data WHERE machine_id = \(machine) AND device = '/dev/sda' AND smart_status = 'critical'
+                      AND reallocated_sectors = 304 AND power_on_hours = 44668 AND attributes -> 0 ->> 'name' = 'Reallocated_Sector_Ct'
+                    """) == 1)
             #expect(try await bed.count("SELECT count(*)::int FROM smart_data WHERE machine_id = \(machine) AND is_virtual AND smart_status = 'virtual'") == 1)
-            #expect(try await bed.count("""
-                SELECT count(*)::int FROM event_logs WHERE machine_id = \(machine) AND level = 'error' AND source = 'certbot.service'
-                  AND recorded_at = '2026-11-22T04:58:01.512Z' AND metadata ->> '_SYSTEMD_UNIT' = 'certbot.service'
-                """) == 1, "event time to the millisecond; metadata keys kept as sent")
-            #expect(try await bed.count("""
-                SELECT count(*)::int FROM machine_inventory WHERE machine_id = \(machine)
-                  AND services_total = 12 AND services_running = 9 AND services_failed = 1 AND failed_services -> 0 ->> 'name' = 'certbot.service'
-                  AND firewall_enabled AND NOT secure_boot_enabled AND ports_open = 6 AND ports_risky_open = 2
-                  AND software_count = 767 AND users_total = 4 AND users_admin = 2
-                  AND pending_updates = 3 AND security_updates = 2 AND reboot_required AND patches_auto_update
-                  AND jsonb_array_length(network_interfaces) = 2
-                """) == 1, "inventory columns computed from the collectors")
-            #expect(try await bed.count("""
-                SELECT count(*)::int FROM machine_collector_data WHERE machine_id = \(machine) AND collector = 'storage'
-                  AND data -> 'disks' -> 0 ->> 'mount_point' = '/' AND collected_at = '2026-11-22T05:00:00Z'
-                """) == 1, "the snapshot keeps the agent's shape")
+            #expect(
+                try await bed.count(
+                    """
+                    SELECT count(*)::int FROM event_logs WHERE machine_id = \(machine) AND level = 'error' AND source = 'certbot.service'
+                      AND recorded_at = '2026-11-22T04:58:01.512Z' AND metadata ->> '_SYSTEMD_UNIT' = 'certbot.service'
+                    """) == 1, "event time to the millisecond; metadata keys kept as sent")
+            #expect(
+                try await bed.count(
+                    """
+                    SELECT count(*)::int FROM machine_inventory WHERE machine_id = \(machine)
+                      AND services_total = 12 AND services_running = 9 AND services_failed = 1 AND failed_services -> 0 ->> 'name' = 'certbot.service'
+                      AND firewall_enabled AND NOT secure_boot_enabled AND ports_open = 6 AND ports_risky_open = 2
+                      AND software_count = 767 AND users_total = 4 AND users_admin = 2
+                      AND pending_updates = 3 AND security_updates = 2 AND reboot_required AND patches_auto_update
+                      AND jsonb_array_length(network_interfaces) = 2
+                    """) == 1, "inventory columns computed from the collectors")
+            #expect(
+                try await bed.count(
+                    """
+                    SELECT count(*)::int FROM machine_collector_data WHERE machine_id = \(machine) AND collector = 'storage'
+                      AND data -> 'disks' -> 0 ->> 'mount_point' = '/' AND collected_at = '2026-11-22T05:00:00Z'
+                    """) == 1, "the snapshot keeps the agent's shape")
 
             // A newer post replaces the snapshot and the inventory columns of its collector only.
             let fewer = #"{"services":[{"name":"ssh.service","state":"running"}]}"#
             #expect(try await bed.post("/agent/collect", as: agent, body: try Self.envelope("services", sequence: 10, data: fewer)).status == 200)
-            #expect(try await bed.count("""
-                SELECT count(*)::int FROM machine_inventory WHERE machine_id = \(machine) AND services_total = 1 AND services_failed = 0
-                  AND software_count = 767 AND ports_risky_open = 2
-                """) == 1)
-            #expect(try await bed.count("SELECT jsonb_array_length(data -> 'services') FROM machine_collector_data WHERE machine_id = \(machine) AND collector = 'services'") == 1)
+            #expect(
+                try await bed.count(
+                    """
+                    SELECT count(*)::int FROM machine_inventory WHERE machine_id = \(machine) AND services_total = 1 AND services_failed = 0
+                      AND software_count = 767 AND ports_risky_open = 2
+                    """) == 1)
+            #expect(
+                try await bed.count(
+                    "SELECT jsonb_array_length(data -> 'services') FROM machine_collector_data WHERE machine_id = \(machine) AND collector = 'services'") == 1)
         }
     }
 
@@ -100,9 +115,12 @@ struct AgentCollectTests {
             #expect(try await bed.count("SELECT count(*)::int FROM event_logs WHERE machine_id = \(agent.machineID)") == 3)
 
             // A re-enrolled agent counts from 1 again.
-            let token = try #require((try await bed.api.send(.post, "/api/install-tokens", token: agent.adminToken, json: [:]).json["token"] as? [String: Any])?["token"] as? String)
+            let token = try #require(
+                (try await bed.api.send(.post, "/api/install-tokens", token: agent.adminToken, json: [:]).json["token"] as? [String: Any])?["token"] as? String)
             let hostname = try await bed.api.database.withClient { db in
-                try await db.query("SELECT hostname FROM machines WHERE id = \(agent.machineID)", logger: testLogger).decode(String.self).reduce(into: "") { $0 = $1 }
+                try await db.query("SELECT hostname FROM machines WHERE id = \(agent.machineID)", logger: testLogger).decode(String.self).reduce(into: "") {
+                    $0 = $1
+                }
             }
             #expect(try await bed.api.send(.post, "/api/public/bootstrap", json: ["token": token, "arch": "amd64", "hostname": hostname]).status == .ok)
             #expect(try await bed.count("SELECT count(*)::int FROM agent_collect_sequences WHERE machine_id = \(agent.machineID)") == 0)
@@ -118,14 +136,33 @@ struct AgentCollectTests {
             let cases: [(String, Int, String, String?)] = [
                 (#"{"collector":"metrics","sequence":2,"data":{"cpu_percent":"#, 400, "INVALID_JSON", nil),
                 (#"{"collector":"firmware","sequence":2,"data":{}}"#, 400, "UNKNOWN_COLLECTOR", "firmware"),
-                (try Self.envelope("metrics", sequence: 2, data: metrics.replacingOccurrences(of: "\"cpu_percent\": 23.4", with: "\"cpu_percent\": 150")), 400, "INVALID_PAYLOAD", "data.cpu_percent"),
-                (try Self.envelope("metrics", sequence: 2, data: metrics.replacingOccurrences(of: "\"ram_percent\": 61.2", with: "\"ram_percent\": \"high\"")), 400, "INVALID_PAYLOAD", "data.ram_percent"),
-                (try Self.envelope("storage_health", sequence: 2, data: #"{"disks":[{"device":"/dev/sda","smart_status":"dying","is_virtual":false,"predicted_failure":false}]}"#), 400, "INVALID_PAYLOAD", "data.disks[0].smart_status"),
-                (try Self.envelope("events", sequence: 2, data: #"{"events":[{"time":"yesterday","level":"error","message":"x"}]}"#), 400, "INVALID_PAYLOAD", "data.events[0].time"),
+                (
+                    try Self.envelope("metrics", sequence: 2, data: metrics.replacingOccurrences(of: "\"cpu_percent\": 23.4", with: "\"cpu_percent\": 150")),
+                    400, "INVALID_PAYLOAD", "data.cpu_percent"
+                ),
+                (
+                    try Self.envelope(
+                        "metrics", sequence: 2, data: metrics.replacingOccurrences(of: "\"ram_percent\": 61.2", with: "\"ram_percent\": \"high\"")), 400,
+                    "INVALID_PAYLOAD", "data.ram_percent"
+                ),
+                (
+                    try Self.envelope(
+                        "storage_health", sequence: 2,
+                        data: #"{"disks":[{"device":"/dev/sda","smart_status":"dying","is_virtual":false,"predicted_failure":false}]}"#), 400,
+                    "INVALID_PAYLOAD", "data.disks[0].smart_status"
+                ),
+                (
+                    try Self.envelope("events", sequence: 2, data: #"{"events":[{"time":"yesterday","level":"error","message":"x"}]}"#), 400, "INVALID_PAYLOAD",
+                    "data.events[0].time"
+                ),
                 (try Self.envelope("storage", sequence: 2, data: #"{"disks":[{"mount_point":"/"}]}"#), 400, "INVALID_PAYLOAD", "data.disks[0].total_gb"),
                 (#"{"collector":"metrics","data":{}}"#, 400, "INVALID_PAYLOAD", "sequence"),
                 (#"{"collector":"metrics","sequence":1e30,"data":{}}"#, 400, "INVALID_PAYLOAD", "sequence is out of range"),
-                (try Self.envelope("metrics", sequence: 2, data: "{\"cpu_percent\": 1, \"ram_percent\": 1, \"pad\": \"\(String(repeating: "x", count: 11 << 20))\"}"), 413, "PAYLOAD_TOO_LARGE", nil),
+                (
+                    try Self.envelope(
+                        "metrics", sequence: 2, data: "{\"cpu_percent\": 1, \"ram_percent\": 1, \"pad\": \"\(String(repeating: "x", count: 11 << 20))\"}"), 413,
+                    "PAYLOAD_TOO_LARGE", nil
+                ),
             ]
             for (body, status, code, field) in cases {
                 let reply = try await bed.post("/agent/collect", as: agent, body: body)
@@ -137,7 +174,10 @@ struct AgentCollectTests {
             // A journal message with a NUL escape is kept, the NUL replaced (PostgreSQL text cannot hold it).
             let nul = #"{"events":[{"time":"2026-11-22T05:00:00Z","level":"error","message":"bad\u0000byte","metadata":{"k":"\\u0000 literal"}}]}"#
             #expect(try await bed.post("/agent/collect", as: agent, body: try Self.envelope("events", sequence: 1, data: nul)).status == 200)
-            #expect(try await bed.count("SELECT count(*)::int FROM event_logs WHERE machine_id = \(agent.machineID) AND message = 'bad' || chr(65533) || 'byte' AND metadata ->> 'k' = '\\u0000 literal'") == 1)
+            #expect(
+                try await bed.count(
+                    "SELECT count(*)::int FROM event_logs WHERE machine_id = \(agent.machineID) AND message = 'bad' || chr(65533) || 'byte' AND metadata ->> 'k' = '\\u0000 literal'"
+                ) == 1)
             metrics = try Self.envelope("metrics", sequence: 2)
             #expect(try await bed.post("/agent/collect", as: agent, body: metrics).bodyJSON["status"] as? String == "stored", "sequence 2 still free")
         }

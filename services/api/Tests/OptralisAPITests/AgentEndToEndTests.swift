@@ -40,7 +40,8 @@ struct AgentEndToEndTests {
                 return kinds == 7 && metrics > waiting
             }
             #expect(delivered, "\(online.output.suffix(1500))")
-            let beat = try await bed.count("SELECT count(*)::int FROM machines WHERE id = \(machine) AND last_seen > now() - interval '1 minute' AND os = 'linux'")
+            let beat = try await bed.count(
+                "SELECT count(*)::int FROM machines WHERE id = \(machine) AND last_seen > now() - interval '1 minute' AND os = 'linux'")
             #expect(beat == 1, "heartbeats arrive")
             online.signal(SIGTERM)
             let exit = await online.waitForExit(timeout: .seconds(15))

@@ -14,13 +14,16 @@ struct AgentGatewayAdmissionTests {
         try await AgentTestBed.run { bed in
             let agent = try await bed.enrol(hostname: "storm-01")
             let gatewayPort = try freePort(), healthPort = try freePort()
-            let gateway = try ServiceProcess.launch("optralis-api", environment: [
-                "DATABASE_URL": bed.api.database.url.urlString, "REDIS_URL": bed.redisURL, "PORT": String(healthPort), "LOG_LEVEL": "warning",
-                "JWT_SECRET": String(repeating: "j", count: 40), "DATABASE_CREDENTIALS_KEY": String(repeating: "5e", count: 32), "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40),
-                "AGENT_TLS_PORT": String(gatewayPort), "AGENT_TLS_CERT_FILE": bed.serverDirectory + "/server.crt",
-                "AGENT_TLS_KEY_FILE": bed.serverDirectory + "/server.key", "AGENT_TLS_CA_FILE": bed.serverDirectory + "/ca.crt",
-                "AGENT_TLS_HANDSHAKE_LIMIT": "2", "AGENT_RECONNECT_RATE": "1",
-            ], port: healthPort)
+            let gateway = try ServiceProcess.launch(
+                "optralis-api",
+                environment: [
+                    "DATABASE_URL": bed.api.database.url.urlString, "REDIS_URL": bed.redisURL, "PORT": String(healthPort), "LOG_LEVEL": "warning",
+                    "JWT_SECRET": String(repeating: "j", count: 40), "DATABASE_CREDENTIALS_KEY": String(repeating: "5e", count: 32),
+                    "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40),
+                    "AGENT_TLS_PORT": String(gatewayPort), "AGENT_TLS_CERT_FILE": bed.serverDirectory + "/server.crt",
+                    "AGENT_TLS_KEY_FILE": bed.serverDirectory + "/server.key", "AGENT_TLS_CA_FILE": bed.serverDirectory + "/ca.crt",
+                    "AGENT_TLS_HANDSHAKE_LIMIT": "2", "AGENT_RECONNECT_RATE": "1",
+                ], port: healthPort)
             let http = CurlClient(concurrency: 4)
             defer {
                 gateway.child.signal(SIGTERM)
@@ -39,8 +42,9 @@ struct AgentGatewayAdmissionTests {
 
             // The window: every enrolled machine of the database over 1 agent per second.
             let machines = try await bed.count("SELECT count(*)::int FROM machines")
-            let beat = try await http.send(OutboundRequest(
-                method: .post, url: base + "/agent/heartbeat", headers: [("Content-Type", "application/json")], body: Array("{}".utf8), tls: agent.tls))
+            let beat = try await http.send(
+                OutboundRequest(
+                    method: .post, url: base + "/agent/heartbeat", headers: [("Content-Type", "application/json")], body: Array("{}".utf8), tls: agent.tls))
             let window = (try JSONSerialization.jsonObject(with: Data(beat.body)) as? [String: Any])?["reconnect_window_seconds"] as? Int
             #expect(beat.status == 200 && window == min(max(machines, 1), 120), "\(machines) machines: \(beat.bodyText)")
 

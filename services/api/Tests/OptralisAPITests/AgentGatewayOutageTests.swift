@@ -18,7 +18,8 @@ struct AgentGatewayOutageTests {
             let gatewayPort = try freePort(), healthPort = try freePort()
             let environment = [
                 "DATABASE_URL": bed.api.database.url.urlString, "REDIS_URL": bed.redisURL, "PORT": String(healthPort), "LOG_LEVEL": "info",
-                "JWT_SECRET": String(repeating: "j", count: 40), "DATABASE_CREDENTIALS_KEY": String(repeating: "5e", count: 32), "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40),
+                "JWT_SECRET": String(repeating: "j", count: 40), "DATABASE_CREDENTIALS_KEY": String(repeating: "5e", count: 32),
+                "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40),
                 "AGENT_TLS_PORT": String(gatewayPort), "AGENT_PUBLIC_URL": "https://127.0.0.1:\(gatewayPort)",
                 "AGENT_TLS_CERT_FILE": bed.serverDirectory + "/server.crt", "AGENT_TLS_KEY_FILE": bed.serverDirectory + "/server.key",
                 "AGENT_TLS_CA_FILE": bed.serverDirectory + "/ca.crt",

@@ -19,7 +19,8 @@ struct AgentGatewayTests {
             #expect(ping.status == 200 && (ping.bodyJSON["machine_id"] as? String)?.lowercased() == machine.lowercased(), "\(ping.bodyText)")
             let noVersion = try await curl.send(OutboundRequest(url: "\(base)/agent/latest-version?platform=linux", tls: agentTLS))
             #expect(noVersion.status == 404 && noVersion.bodyText.contains(#""code":"NOT_FOUND""#), "\(noVersion.bodyText)")
-            try await api.sql("""
+            try await api.sql(
+                """
                 INSERT INTO agent_versions (version, channel, platform, architecture, download_url, checksum_sha256, file_size_bytes, is_active)
                 VALUES ('2.0.0', 'stable', 'linux', 'amd64', 'https://dl.test/2.0.0', \(String(repeating: "b", count: 64)), 2000, true)
                 """)
@@ -29,43 +30,60 @@ struct AgentGatewayTests {
             // A certificate from another CA is refused by TLS itself (openssl req cannot write the
             // 73-character CN, so a short one stands in: the chain check fails first anyway).
             let openssl = which("openssl") ?? "/usr/bin/openssl"
-            let forged = try await ChildProcess.run(openssl, [
-                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
-                "-subj", "/CN=forged-agent", "-keyout", work + "/forged.key", "-out", work + "/forged.crt"])
+            let forged = try await ChildProcess.run(
+                openssl,
+                [
+                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+                    "-subj", "/CN=forged-agent", "-keyout", work + "/forged.key", "-out", work + "/forged.crt",
+                ])
             #expect(forged.status == 0, "\(forged.output)")
             await #expect(throws: CurlError.self, "a certificate from another CA, no connection") {
-                try await curl.send(OutboundRequest(
-                    url: "\(base)/agent/config/collectors",
-                    tls: TLSOptions(caFile: serverDirectory + "/ca.crt", clientCertificateFile: work + "/forged.crt", clientKeyFile: work + "/forged.key")))
+                try await curl.send(
+                    OutboundRequest(
+                        url: "\(base)/agent/config/collectors",
+                        tls: TLSOptions(caFile: serverDirectory + "/ca.crt", clientCertificateFile: work + "/forged.crt", clientKeyFile: work + "/forged.key")))
             }
             // Signed by the real CA but expired (notAfter a day ago): refused by the chain check too.
-            let csr = try await ChildProcess.run(openssl, [
-                "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=expired-agent",
-                "-keyout", work + "/expired.key", "-out", work + "/expired.csr"])
-            let signed = try await ChildProcess.run(openssl, [
-                "x509", "-req", "-in", work + "/expired.csr", "-CA", bed.caDirectory + "/ca.crt", "-CAkey", bed.caDirectory + "/ca.key",
-                "-days", "-1", "-out", work + "/expired.crt"])
+            let csr = try await ChildProcess.run(
+                openssl,
+                [
+                    "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=expired-agent",
+                    "-keyout", work + "/expired.key", "-out", work + "/expired.csr",
+                ])
+            let signed = try await ChildProcess.run(
+                openssl,
+                [
+                    "x509", "-req", "-in", work + "/expired.csr", "-CA", bed.caDirectory + "/ca.crt", "-CAkey", bed.caDirectory + "/ca.key",
+                    "-days", "-1", "-out", work + "/expired.crt",
+                ])
             #expect(csr.status == 0 && signed.status == 0, "\(csr.output) \(signed.output)")
             await #expect(throws: CurlError.self, "an expired certificate of our CA, no connection") {
-                try await curl.send(OutboundRequest(
-                    url: "\(base)/agent/config/collectors",
-                    tls: TLSOptions(caFile: serverDirectory + "/ca.crt", clientCertificateFile: work + "/expired.crt", clientKeyFile: work + "/expired.key")))
+                try await curl.send(
+                    OutboundRequest(
+                        url: "\(base)/agent/config/collectors",
+                        tls: TLSOptions(caFile: serverDirectory + "/ca.crt", clientCertificateFile: work + "/expired.crt", clientKeyFile: work + "/expired.key")
+                    ))
             }
             // Control: the same key and name with a current validity pass TLS, then the CN is refused.
-            let current = try await ChildProcess.run(openssl, [
-                "x509", "-req", "-in", work + "/expired.csr", "-CA", bed.caDirectory + "/ca.crt", "-CAkey", bed.caDirectory + "/ca.key",
-                "-days", "1", "-out", work + "/current.crt"])
+            let current = try await ChildProcess.run(
+                openssl,
+                [
+                    "x509", "-req", "-in", work + "/expired.csr", "-CA", bed.caDirectory + "/ca.crt", "-CAkey", bed.caDirectory + "/ca.key",
+                    "-days", "1", "-out", work + "/current.crt",
+                ])
             #expect(current.status == 0, "\(current.output)")
-            let legacy = try await curl.send(OutboundRequest(
-                url: "\(base)/agent/config/collectors",
-                tls: TLSOptions(caFile: serverDirectory + "/ca.crt", clientCertificateFile: work + "/current.crt", clientKeyFile: work + "/expired.key")))
+            let legacy = try await curl.send(
+                OutboundRequest(
+                    url: "\(base)/agent/config/collectors",
+                    tls: TLSOptions(caFile: serverDirectory + "/ca.crt", clientCertificateFile: work + "/current.crt", clientKeyFile: work + "/expired.key")))
             #expect(legacy.status == 401 && legacy.bodyText.contains("CERTIFICATE_LEGACY"), "\(legacy.status) \(legacy.bodyText)")
             await #expect(throws: CurlError.self, "no client certificate, no connection") {
                 try await curl.send(OutboundRequest(url: "\(base)/agent/config/collectors", tls: TLSOptions(caFile: serverDirectory + "/ca.crt")))
             }
 
             let channel = try await api.database.withClient { db in
-                try await db.query("UPDATE machines SET offline_notified_at = now() - INTERVAL '10 minutes' WHERE id = \(UUID(uuidString: machine)!)", logger: testLogger)
+                try await db.query(
+                    "UPDATE machines SET offline_notified_at = now() - INTERVAL '10 minutes' WHERE id = \(UUID(uuidString: machine)!)", logger: testLogger)
                 return try await db.query(
                     "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'email', 'Ops', '{\"emails\":[\"ops@acme.test\"]}') RETURNING id",
                     logger: testLogger
@@ -82,7 +100,9 @@ struct AgentGatewayTests {
             #expect(state.map { $0.0 && $0.1 && $0.2 } == true, "seen, back online, configuration synced")
             let queue = RedisClient(url: try RedisURL(parsing: bed.redisURL), maximumConnections: 1, logger: testLogger)
             let deliveries = try await queue.listRange(NotificationQueues.delivery)
-            #expect(deliveries.count == 1 && deliveries.first?.contains("machine_online") == true && deliveries.first?.lowercased().contains(channel.uuidString.lowercased()) == true)
+            #expect(
+                deliveries.count == 1 && deliveries.first?.contains("machine_online") == true
+                    && deliveries.first?.lowercased().contains(channel.uuidString.lowercased()) == true)
             await queue.shutdown()
 
             let early = try await curl.send(OutboundRequest(method: .post, url: "\(base)/agent/certificate/renew", tls: agentTLS))
@@ -91,7 +111,8 @@ struct AgentGatewayTests {
             // A renewal supersedes the agent's certificate: it keeps working for 24 hours, then is refused.
             let root = try await api.login(try await api.seedUser(client: nil, role: "super_admin").email).access
             func backdateSupersession(hours: Int) async throws {
-                try await api.sql("""
+                try await api.sql(
+                    """
                     UPDATE client_certificates SET revoked_at = now() - \(hours) * interval '1 hour', grace_until = now() + (24 - \(hours)) * interval '1 hour'
                     WHERE machine_id = \(UUID(uuidString: machine)!) AND revocation_reason = 'superseded'
                     """)

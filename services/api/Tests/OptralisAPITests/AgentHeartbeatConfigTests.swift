@@ -71,23 +71,27 @@ struct AgentHeartbeatConfigTests {
         try await AgentTestBed.run { bed in
             let agent = try await bed.enrol()
             let machine = agent.machineID
-            try await bed.api.sql("""
+            try await bed.api.sql(
+                """
                 INSERT INTO agent_versions (version, channel, platform, architecture, download_url, checksum_sha256, file_size_bytes, changelog, is_active)
                 VALUES ('1.5.0', 'stable', 'linux', 'amd64', 'https://dl.test/1.5.0', \(String(repeating: "c", count: 64)), 4096, 'Faster spool', true)
                 """)
             try await bed.api.sql("UPDATE agent_requirements SET windows_client_min_build = 19045")
-            let report = #"{"os":"linux","os_version":"Debian GNU/Linux 12 (bookworm)","agent_version":"1.4.2","ip_address":"192.168.1.20","cpu_percent":91.5,"ram_percent":40}"#
+            let report =
+                #"{"os":"linux","os_version":"Debian GNU/Linux 12 (bookworm)","agent_version":"1.4.2","ip_address":"192.168.1.20","cpu_percent":91.5,"ram_percent":40}"#
             let beat = try await bed.post("/agent/heartbeat", as: agent, body: report)
             #expect(beat.status == 200, "\(beat.bodyText)")
             #expect(beat.bodyJSON["next_heartbeat_seconds"] as? Int == 30, "CPU above 80 %")
             #expect(beat.bodyJSON["is_os_compliant"] as? Bool == true && beat.bodyJSON["update_available"] as? Bool == true)
             let update = beat.bodyJSON["update"] as? [String: Any]
             #expect(update?["version"] as? String == "1.5.0" && update?["file_size_bytes"] as? Int == 4096 && update?["changelog"] as? String == "Faster spool")
-            #expect(try await bed.count("""
-                SELECT count(*)::int FROM machines m JOIN client_certificates c ON c.serial = m.cert_serial
-                WHERE m.id = \(machine) AND m.os = 'linux' AND m.os_version = 'Debian GNU/Linux 12 (bookworm)' AND m.agent_version = '1.4.2'
-                  AND m.ip_address = '192.168.1.20' AND m.is_os_compliant AND m.cert_expires_at = c.expires_at AND c.machine_id = m.id
-                """) == 1)
+            #expect(
+                try await bed.count(
+                    """
+                    SELECT count(*)::int FROM machines m JOIN client_certificates c ON c.serial = m.cert_serial
+                    WHERE m.id = \(machine) AND m.os = 'linux' AND m.os_version = 'Debian GNU/Linux 12 (bookworm)' AND m.agent_version = '1.4.2'
+                      AND m.ip_address = '192.168.1.20' AND m.is_os_compliant AND m.cert_expires_at = c.expires_at AND c.machine_id = m.id
+                    """) == 1)
 
             let upToDate = try await bed.post("/agent/heartbeat", as: agent, body: #"{"agent_version":"1.5.0","ram_percent":90}"#)
             #expect(upToDate.bodyJSON["update_available"] as? Bool == false && upToDate.bodyJSON["update"] == nil, "\(upToDate.bodyText)")
@@ -100,7 +104,8 @@ struct AgentHeartbeatConfigTests {
             #expect(bad.status == 400 && bad.bodyJSON["code"] as? String == "INVALID_PAYLOAD", "\(bad.bodyText)")
 
             // Settings of the client, of a group and of a label; force-collect handed over once.
-            try await bed.api.sql("""
+            try await bed.api.sql(
+                """
                 WITH g AS (INSERT INTO groups (client_id, name) VALUES (\(agent.clientID), 'Prod') RETURNING id),
                      l AS (INSERT INTO labels (client_id, key) VALUES (\(agent.clientID), 'role') RETURNING id),
                      m AS (UPDATE machines SET group_id = (SELECT id FROM g), force_collect_requested_at = now() WHERE id = \(machine)),
@@ -116,14 +121,19 @@ struct AgentHeartbeatConfigTests {
             let collectors = (config.bodyJSON["collectors"] as? [[String: Any]] ?? []).reduce(into: [String: Int]()) {
                 $0[$1["type"] as? String ?? ""] = $1["interval"] as? Int
             }
-            #expect(collectors == ["metrics": 5, "storage": 600, "network": 60, "storage_health": 7_200, "services": 120, "security": 900, "software": 14_400, "patches": 21_600])
+            #expect(
+                collectors == [
+                    "metrics": 5, "storage": 600, "network": 60, "storage_health": 7_200, "services": 120, "security": 900, "software": 14_400,
+                    "patches": 21_600,
+                ])
             #expect(config.bodyJSON["source"] as? String == "label_setting" && config.bodyJSON["force_collect"] as? Bool == true)
             let again = try await bed.get("/agent/config/collectors", as: agent)
             #expect(again.bodyJSON["force_collect"] as? Bool == false, "handed over once")
 
             // Another tenant's settings never reach this machine.
             let stranger = try await bed.enrol()
-            try await bed.api.sql("INSERT INTO collection_settings (client_id, name, scope, intervals) VALUES (\(stranger.clientID), 'theirs', 'global', '{\"metrics\": 300}')")
+            try await bed.api.sql(
+                "INSERT INTO collection_settings (client_id, name, scope, intervals) VALUES (\(stranger.clientID), 'theirs', 'global', '{\"metrics\": 300}')")
             let mine = try await bed.get("/agent/config/collectors", as: agent)
             #expect((mine.bodyJSON["collectors"] as? [[String: Any]])?.first?["interval"] as? Int == 5)
         }

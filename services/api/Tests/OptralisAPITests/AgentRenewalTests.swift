@@ -17,11 +17,17 @@ struct AgentRenewalTests {
             // The same identity (CN, key, serial) re-signed by the test CA for 10 days.
             let serial = try await ChildProcess.run(openssl, ["x509", "-in", config + "/agent.crt", "-noout", "-serial"]).output
                 .trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "serial=", with: "")
-            let request = try await ChildProcess.run(openssl, [
-                "x509", "-x509toreq", "-in", config + "/agent.crt", "-signkey", config + "/agent.key", "-out", bed.work + "/short.csr"])
-            let signed = try await ChildProcess.run(openssl, [
-                "x509", "-req", "-in", bed.work + "/short.csr", "-CA", bed.caDirectory + "/ca.crt", "-CAkey", bed.caDirectory + "/ca.key",
-                "-set_serial", "0x" + serial, "-days", "10", "-out", config + "/agent.crt"])
+            let request = try await ChildProcess.run(
+                openssl,
+                [
+                    "x509", "-x509toreq", "-in", config + "/agent.crt", "-signkey", config + "/agent.key", "-out", bed.work + "/short.csr",
+                ])
+            let signed = try await ChildProcess.run(
+                openssl,
+                [
+                    "x509", "-req", "-in", bed.work + "/short.csr", "-CA", bed.caDirectory + "/ca.crt", "-CAkey", bed.caDirectory + "/ca.key",
+                    "-set_serial", "0x" + serial, "-days", "10", "-out", config + "/agent.crt",
+                ])
             try #require(request.status == 0 && signed.status == 0, "\(request.output) \(signed.output)")
             let shortLived = try Data(contentsOf: URL(fileURLWithPath: config + "/agent.crt"))
             let tenDays = Date().addingTimeInterval(10 * 86_400).formatted(.iso8601)
@@ -54,7 +60,8 @@ struct AgentRenewalTests {
             #expect(!enrolment.contains(tenDays), "agent.json has the new expiry")
 
             // The old certificate past its 24 h grace: refused, and the agent still posts.
-            try await bed.api.sql("""
+            try await bed.api.sql(
+                """
                 UPDATE client_certificates SET revoked_at = now() - interval '25 hours', grace_until = now() - interval '1 hour'
                 WHERE machine_id = \(machine) AND revocation_reason = 'superseded'
                 """)
@@ -79,10 +86,11 @@ struct AgentRenewalTests {
         try await AgentTestBed.runWithAgent { bed, installed in
             let config = installed.config, machine = installed.machine
             let before = try Data(contentsOf: URL(fileURLWithPath: config + "/agent.crt"))
-            let client = try #require(try await bed.api.database.withClient { db in
-                try await db.query("SELECT client_id FROM machines WHERE id = \(machine)", logger: testLogger).decode(UUID.self)
-                    .reduce(into: [UUID]()) { $0.append($1) }.first
-            })
+            let client = try #require(
+                try await bed.api.database.withClient { db in
+                    try await db.query("SELECT client_id FROM machines WHERE id = \(machine)", logger: testLogger).decode(UUID.self)
+                        .reduce(into: [UUID]()) { $0.append($1) }.first
+                })
             let admin = try await bed.api.login(try await bed.api.seedUser(client: client, role: "admin").email).access
             let requested = try await bed.api.send(.post, "/api/machines/\(machine)/certificate/renew", token: admin)
             #expect(requested.status == .ok, "\(requested.text)")
@@ -93,7 +101,8 @@ struct AgentRenewalTests {
             #expect(running.output.contains("requested by an administrator"), "\(running.output.suffix(1500))")
             #expect(try Data(contentsOf: URL(fileURLWithPath: config + "/agent.crt")) != before)
             #expect(try await bed.count("SELECT count(*)::int FROM machines WHERE id = \(machine) AND cert_renewal_requested_at IS NULL") == 1, "answered")
-            #expect(try await bed.count("SELECT count(*)::int FROM client_certificates WHERE machine_id = \(machine)") == 2, "the enrolment's and the renewal's")
+            #expect(
+                try await bed.count("SELECT count(*)::int FROM client_certificates WHERE machine_id = \(machine)") == 2, "the enrolment's and the renewal's")
             // The agent goes on posting with its new certificate.
             func rows() async -> Int {
                 (try? await bed.count("SELECT count(*)::int FROM metrics WHERE machine_id = \(machine)")) ?? -1

@@ -35,11 +35,14 @@ struct AgentTestBed: Sendable {
         let redis = try RedisServerProcess()
         try await redis.start()
         do {
-            try await APIHarness.runWithCA(caDirectory: caDirectory, redisURL: redis.url, database: database, environment: [
-                "AGENT_TLS_PORT": String(agentPort),
-                "AGENT_TLS_CERT_FILE": serverDirectory + "/server.crt", "AGENT_TLS_KEY_FILE": serverDirectory + "/server.key",
-                "AGENT_TLS_CA_FILE": serverDirectory + "/ca.crt", "AGENT_PUBLIC_URL": "https://127.0.0.1:\(agentPort)",
-            ]) { api, _ in
+            try await APIHarness.runWithCA(
+                caDirectory: caDirectory, redisURL: redis.url, database: database,
+                environment: [
+                    "AGENT_TLS_PORT": String(agentPort),
+                    "AGENT_TLS_CERT_FILE": serverDirectory + "/server.crt", "AGENT_TLS_KEY_FILE": serverDirectory + "/server.key",
+                    "AGENT_TLS_CA_FILE": serverDirectory + "/ca.crt", "AGENT_PUBLIC_URL": "https://127.0.0.1:\(agentPort)",
+                ]
+            ) { api, _ in
                 let curl = CurlClient(concurrency: 16)
                 let bed = AgentTestBed(
                     api: api, redisURL: redis.url, work: work, caDirectory: caDirectory, serverDirectory: serverDirectory,
@@ -93,8 +96,9 @@ struct AgentTestBed: Sendable {
     }
 
     func post(_ path: String, as agent: Agent, body: String? = nil) async throws -> OutboundResponse {
-        try await curl.send(OutboundRequest(
-            method: .post, url: base + path, headers: [("Content-Type", "application/json")], body: body.map { Array($0.utf8) }, tls: agent.tls))
+        try await curl.send(
+            OutboundRequest(
+                method: .post, url: base + path, headers: [("Content-Type", "application/json")], body: body.map { Array($0.utf8) }, tls: agent.tls))
     }
 
     /// The first column of the first row of `query`, as an integer.

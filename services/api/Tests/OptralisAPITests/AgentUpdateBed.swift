@@ -33,7 +33,8 @@ struct AgentUpdateBed: Sendable {
             let files = try ChildProcess(
                 executable: "/usr/bin/python3", arguments: ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", downloads])
             defer { files.signal(SIGTERM) }
-            try #require(await eventually { (try? await ChildProcess.run("/usr/bin/curl", ["-fsS", "-o", "/dev/null", "http://127.0.0.1:\(port)/"]))?.status == 0 })
+            try #require(
+                await eventually { (try? await ChildProcess.run("/usr/bin/curl", ["-fsS", "-o", "/dev/null", "http://127.0.0.1:\(port)/"]))?.status == 0 })
             try await body(AgentUpdateBed(bed: bed, agent: agent, binary: binary, downloads: downloads, httpPort: port))
         }
     }
@@ -54,7 +55,8 @@ struct AgentUpdateBed: Sendable {
     func offer(_ name: String, version: String = "99.0.0", checksum: String? = nil) async throws {
         let file = try Data(contentsOf: URL(fileURLWithPath: "\(downloads)/\(name)"))
         try await bed.api.sql("DELETE FROM agent_versions")
-        try await bed.api.sql("""
+        try await bed.api.sql(
+            """
             INSERT INTO agent_versions (version, channel, platform, architecture, download_url, checksum_sha256, file_size_bytes, is_active)
             VALUES (\(version), 'stable', 'linux', \(Self.architecture), \("http://127.0.0.1:\(httpPort)/\(name)"), \(checksum ?? Self.sha256(file)),
                     \(file.count), true)
@@ -74,7 +76,8 @@ struct AgentUpdateBed: Sendable {
     /// `optralis-ca sign-agent`: writes `<name>.sig` beside the file.
     func sign(_ name: String, keyFile: String, version: String = "99.0.0", architecture: String = AgentUpdateBed.architecture) async throws {
         let signed = try await ChildProcess.run(
-            Self.caBinary, ["sign-agent", "--key", keyFile, "--version", version, "--platform", "linux", "--architecture", architecture, "\(downloads)/\(name)"])
+            Self.caBinary,
+            ["sign-agent", "--key", keyFile, "--version", version, "--platform", "linux", "--architecture", architecture, "\(downloads)/\(name)"])
         try #require(signed.status == 0, "\(signed.output)")
     }
 
@@ -111,6 +114,7 @@ struct AgentUpdateBed: Sendable {
     /// Refusals the api recorded for this machine (activity log, from the heartbeats).
     func refusalsRecorded() async throws -> Int {
         try await bed.count(
-            "SELECT count(*)::int FROM activity_logs WHERE message = 'Mise à jour agent refusée' AND metadata->>'machine_id' = \(agent.machine.uuidString.lowercased())")
+            "SELECT count(*)::int FROM activity_logs WHERE message = 'Mise à jour agent refusée' AND metadata->>'machine_id' = \(agent.machine.uuidString.lowercased())"
+        )
     }
 }

@@ -24,10 +24,12 @@ struct AgentVersionsTests {
             let tenantAdmin = try await api.login(try await api.seedUser(client: try await api.seedClient(), role: "admin").email).access
             #expect(try await api.send(.get, "/api/admin/agent-versions", token: tenantAdmin).status == .forbidden)
 
-            let first = try await api.send(.post, "/api/admin/agent-versions", token: root, json: [
-                "version": "1.2.0", "channel": "beta", "platform": "linux", "architecture": "amd64", "file_name": "optralis-agent-1.2.0-linux-amd64",
-                "changelog": "- First beta",
-            ])
+            let first = try await api.send(
+                .post, "/api/admin/agent-versions", token: root,
+                json: [
+                    "version": "1.2.0", "channel": "beta", "platform": "linux", "architecture": "amd64", "file_name": "optralis-agent-1.2.0-linux-amd64",
+                    "changelog": "- First beta",
+                ])
             #expect(first.status == .created, "\(first.text)")
             #expect(first.string("checksum_sha256") == checksum && first.json["file_size_bytes"] as? Int == binary.count, "computed from the file")
             #expect(first.string("download_url") == "https://monitoring.test/downloads/beta/optralis-agent-1.2.0-linux-amd64")
@@ -44,31 +46,46 @@ struct AgentVersionsTests {
 
             // Refused: bad version, wrong checksum, a path instead of a name, a duplicate, nothing to point at.
             let bad: [([String: Any], String)] = [
-                (["version": "one", "platform": "linux", "download_url": "https://x.test/a", "checksum_sha256": checksum, "file_size_bytes": 1], "VALIDATION_ERROR"),
-                (["version": "1.2.1", "channel": "beta", "platform": "linux", "file_name": "optralis-agent-1.2.0-linux-amd64",
-                  "checksum_sha256": String(repeating: "0", count: 64)], "CHECKSUM_MISMATCH"),
+                (
+                    ["version": "one", "platform": "linux", "download_url": "https://x.test/a", "checksum_sha256": checksum, "file_size_bytes": 1],
+                    "VALIDATION_ERROR"
+                ),
+                (
+                    [
+                        "version": "1.2.1", "channel": "beta", "platform": "linux", "file_name": "optralis-agent-1.2.0-linux-amd64",
+                        "checksum_sha256": String(repeating: "0", count: 64),
+                    ], "CHECKSUM_MISMATCH"
+                ),
                 (["version": "1.2.1", "channel": "beta", "platform": "linux", "file_name": "../../etc/passwd"], "VALIDATION_ERROR"),
                 (["version": "1.2.1", "channel": "beta", "platform": "linux", "file_name": "missing.bin"], "FILE_NOT_FOUND"),
                 (["version": "1.2.1", "channel": "beta", "platform": "linux", "file_name": "unsigned-1.2.1"], "SIGNATURE_MISSING"),
                 (["version": "1.2.1", "channel": "beta", "platform": "linux", "file_name": "garbled-1.2.1"], "SIGNATURE_INVALID"),
                 (["version": "1.2.1", "platform": "linux"], "VALIDATION_ERROR"),
-                (["version": "1.2.1", "platform": "linux", "download_url": "ftp://x.test/a", "checksum_sha256": checksum, "file_size_bytes": 1], "VALIDATION_ERROR"),
+                (
+                    ["version": "1.2.1", "platform": "linux", "download_url": "ftp://x.test/a", "checksum_sha256": checksum, "file_size_bytes": 1],
+                    "VALIDATION_ERROR"
+                ),
             ]
             for (body, code) in bad {
                 let reply = try await api.send(.post, "/api/admin/agent-versions", token: root, json: body)
                 #expect(reply.status == .badRequest && reply.code == code, "\(body): \(reply.text)")
             }
             for name in ["unsigned-1.2.1", "garbled-1.2.1", "garbled-1.2.1.sig"] { try FileManager.default.removeItem(atPath: "\(downloads)/beta/\(name)") }
-            let duplicate = try await api.send(.post, "/api/admin/agent-versions", token: root, json: [
-                "version": "1.2.0", "channel": "beta", "platform": "linux", "architecture": "amd64", "file_name": "optralis-agent-1.2.0-linux-amd64",
-            ])
+            let duplicate = try await api.send(
+                .post, "/api/admin/agent-versions", token: root,
+                json: [
+                    "version": "1.2.0", "channel": "beta", "platform": "linux", "architecture": "amd64", "file_name": "optralis-agent-1.2.0-linux-amd64",
+                ])
             #expect(duplicate.status == .conflict && duplicate.code == "VERSION_EXISTS")
 
             // A newer beta hosted elsewhere replaces it as the active one; the cached offer follows.
-            let second = try await api.send(.post, "/api/admin/agent-versions", token: root, json: [
-                "version": "1.3.0-beta.1", "channel": "beta", "platform": "linux", "architecture": "amd64",
-                "download_url": "https://cdn.example.com/optralis-agent-1.3.0", "checksum_sha256": String(repeating: "ab", count: 32), "file_size_bytes": 1234,
-            ])
+            let second = try await api.send(
+                .post, "/api/admin/agent-versions", token: root,
+                json: [
+                    "version": "1.3.0-beta.1", "channel": "beta", "platform": "linux", "architecture": "amd64",
+                    "download_url": "https://cdn.example.com/optralis-agent-1.3.0", "checksum_sha256": String(repeating: "ab", count: 32),
+                    "file_size_bytes": 1234,
+                ])
             let secondID = try #require(second.string("id"), "\(second.text)")
             #expect(try await latestBeta() == "1.3.0-beta.1", "agent:version:* emptied on change")
             #expect(try await api.send(.get, "/api/admin/agent-versions/\(firstID)", token: root).json["is_active"] as? Bool == false)

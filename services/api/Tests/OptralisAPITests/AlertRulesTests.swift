@@ -18,11 +18,19 @@ struct AlertRulesTests {
                 return (
                     try await id("INSERT INTO machines (client_id, hostname) VALUES (\(client), 'SRV-01') RETURNING id"),
                     try await id("INSERT INTO machines (client_id, hostname) VALUES (\(other), 'SRV-99') RETURNING id"),
-                    try await id("INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'email', 'Ops', '{\"emails\":[\"a@b.test\"]}') RETURNING id"),
-                    try await id("INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(other), 'email', 'Theirs', '{\"emails\":[\"c@d.test\"]}') RETURNING id"))
+                    try await id(
+                        "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'email', 'Ops', '{\"emails\":[\"a@b.test\"]}') RETURNING id"
+                    ),
+                    try await id(
+                        "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(other), 'email', 'Theirs', '{\"emails\":[\"c@d.test\"]}') RETURNING id"
+                    )
+                )
             }
             let metadata = try await api.send(.get, "/api/alert-rules/metadata", token: observer)
-            #expect(metadata.json["metrics"] as? [String] == ["cpu", "ram", "disk", "temperature", "offline_minutes", "db_connections", "db_cache_hit_ratio", "db_replication_lag_ms"])
+            #expect(
+                metadata.json["metrics"] as? [String] == [
+                    "cpu", "ram", "disk", "temperature", "offline_minutes", "db_connections", "db_cache_hit_ratio", "db_replication_lag_ms",
+                ])
             #expect(metadata.json["operators"] as? [String] == [">", "<", ">=", "<=", "=="])
             #expect(metadata.json["severities"] as? [String] == ["low", "warning", "critical"])
 
@@ -36,10 +44,13 @@ struct AlertRulesTests {
             ] as [([String: Any], String)] {
                 #expect(try await api.send(.post, "/api/alert-rules", token: admin, json: with(change)).code == "VALIDATION_ERROR", "\(why) accepted")
             }
-            let created = try await api.send(.post, "/api/alert-rules", token: admin, json: with(["machine_id": machine.uuidString, "channel_ids": [channel.uuidString]]))
+            let created = try await api.send(
+                .post, "/api/alert-rules", token: admin, json: with(["machine_id": machine.uuidString, "channel_ids": [channel.uuidString]]))
             #expect(created.status == .created, "\(created.text)")
             #expect(created.json["cooldown_minutes"] as? Int == 60, "default cooldown")
-            #expect(created.json["channel_ids"] as? [String] == [channel.uuidString.lowercased()] || created.json["channel_ids"] as? [String] == [channel.uuidString])
+            #expect(
+                created.json["channel_ids"] as? [String] == [channel.uuidString.lowercased()]
+                    || created.json["channel_ids"] as? [String] == [channel.uuidString])
             let id = try #require(created.string("id"))
 
             #expect(try await api.send(.post, "/api/alert-rules", token: observer, json: base).status == .forbidden)
@@ -48,11 +59,13 @@ struct AlertRulesTests {
             #expect(try await api.send(.put, "/api/alert-rules/\(id)", token: outsider, json: base).status == .notFound)
             #expect(try await api.send(.delete, "/api/alert-rules/\(id)", token: outsider).status == .notFound)
 
-            let updated = try await api.send(.put, "/api/alert-rules/\(id)", token: admin, json: with(["threshold": 95, "cooldown_minutes": 15, "channel_ids": []]))
+            let updated = try await api.send(
+                .put, "/api/alert-rules/\(id)", token: admin, json: with(["threshold": 95, "cooldown_minutes": 15, "channel_ids": []]))
             #expect(updated.json["threshold"] as? Double == 95 && updated.json["cooldown_minutes"] as? Int == 15)
             #expect((updated.json["channel_ids"] as? [Any])?.isEmpty == true)
 
-            try await api.sql("""
+            try await api.sql(
+                """
                 INSERT INTO alert_rule_history (client_id, rule_id, machine_id, rule_name, metric, operator, threshold, severity, triggered_value)
                 VALUES (\(client), \(UUID(uuidString: id)!), \(machine), 'CPU critique', 'cpu', '>', 95, 'critical', 97.5)
                 """)

@@ -14,16 +14,22 @@ struct AppDatabaseRoleTests {
         let database = try await TestDatabase.create(migrated: false)
         let role = "optralis_app_" + UUID().uuidString.prefix(8).lowercased()
         let password = "it's a \"quoted\" pass; word"
-        let migrate = try await ChildProcess.run(binary, ["migrate"], environment: [
-            "DATABASE_URL": database.url.urlString, "DATABASE_APP_USER": role, "DATABASE_APP_PASSWORD": password,
-            "OPTRALIS_MIGRATIONS_DIR": TestEnvironment.migrationsDirectory,
-        ])
+        let migrate = try await ChildProcess.run(
+            binary, ["migrate"],
+            environment: [
+                "DATABASE_URL": database.url.urlString, "DATABASE_APP_USER": role, "DATABASE_APP_PASSWORD": password,
+                "OPTRALIS_MIGRATIONS_DIR": TestEnvironment.migrationsDirectory,
+            ])
         #expect(migrate.status == 0, "\(migrate.output)")
         // Twice: provisioning is idempotent (an upgrade runs it again).
-        #expect(try await ChildProcess.run(binary, ["migrate"], environment: [
-            "DATABASE_URL": database.url.urlString, "DATABASE_APP_USER": role, "DATABASE_APP_PASSWORD": password,
-            "OPTRALIS_MIGRATIONS_DIR": TestEnvironment.migrationsDirectory,
-        ]).status == 0)
+        #expect(
+            try await ChildProcess.run(
+                binary, ["migrate"],
+                environment: [
+                    "DATABASE_URL": database.url.urlString, "DATABASE_APP_USER": role, "DATABASE_APP_PASSWORD": password,
+                    "OPTRALIS_MIGRATIONS_DIR": TestEnvironment.migrationsDirectory,
+                ]
+            ).status == 0)
 
         var appURL = database.url
         appURL.username = role
@@ -60,9 +66,11 @@ struct AppDatabaseRoleTests {
     }
 
     @Test func a_role_name_that_is_not_an_identifier_is_refused_by_name() async throws {
-        let result = try await ChildProcess.run(binary, ["migrate"], environment: [
-            "DATABASE_URL": "postgres://u:p@127.0.0.1:1/db", "DATABASE_APP_USER": "app; DROP ROLE postgres", "DATABASE_APP_PASSWORD": "short",
-        ])
+        let result = try await ChildProcess.run(
+            binary, ["migrate"],
+            environment: [
+                "DATABASE_URL": "postgres://u:p@127.0.0.1:1/db", "DATABASE_APP_USER": "app; DROP ROLE postgres", "DATABASE_APP_PASSWORD": "short",
+            ])
         #expect(result.status == 78)
         #expect(result.output.contains("DATABASE_APP_USER must be a lower-case PostgreSQL identifier"), "\(result.output)")
         #expect(result.output.contains("DATABASE_APP_PASSWORD must be at least 16 characters"), "\(result.output)")

@@ -95,7 +95,8 @@ struct AuthFlowTests {
             let verified = try await api.send(.post, "/auth/mfa/verify", json: ["mfa_session_id": session, "code": totp.code(at: Date())])
             #expect(verified.status == .ok, "\(verified.text)")
             #expect(verified.string("access_token") != nil)
-            #expect(try await api.send(.post, "/auth/mfa/verify", json: ["mfa_session_id": session, "code": totp.code(at: Date())]).status == .unauthorized,
+            #expect(
+                try await api.send(.post, "/auth/mfa/verify", json: ["mfa_session_id": session, "code": totp.code(at: Date())]).status == .unauthorized,
                 "an MFA session is single use")
         }
     }
@@ -120,7 +121,8 @@ struct AuthFlowTests {
             let stolen = try await api.send(.post, "/auth/refresh", json: ["refresh_token": tokens.refresh])
             #expect(stolen.status == .unauthorized)
             #expect(stolen.code == "TOKEN_REUSE_DETECTED")
-            #expect(try await api.send(.post, "/auth/refresh", json: ["refresh_token": next]).status == .unauthorized,
+            #expect(
+                try await api.send(.post, "/auth/refresh", json: ["refresh_token": next]).status == .unauthorized,
                 "the victim's newest token died with the family")
         }
     }
@@ -143,8 +145,12 @@ struct AuthFlowTests {
             let tokens = try await Self.mfaLogin(api, email, code: totp.code(at: Date()))
             let token = try #require(tokens).access
             // A wrong password does not use the backup code up.
-            #expect(try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": "Wrong-Password-1!", "code": backupCodes[1]]).code == "INVALID_PASSWORD")
-            #expect(try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": APIHarness.password, "code": backupCodes[1]]).status == .ok)
+            #expect(
+                try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": "Wrong-Password-1!", "code": backupCodes[1]]).code
+                    == "INVALID_PASSWORD")
+            #expect(
+                try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": APIHarness.password, "code": backupCodes[1]]).status
+                    == .ok)
             #expect(try await api.send(.post, "/auth/login", json: ["email": email, "password": APIHarness.password]).string("access_token") != nil)
         }
     }
@@ -160,7 +166,9 @@ struct AuthFlowTests {
             let out = try await api.send(.post, "/api/auth/logout", headers: [.cookie: "optralis_refresh=\(refreshed.cookieValue("optralis_refresh")!)"])
             #expect(out.status == .ok)
             #expect(out.cookie("optralis_access")?.contains("Max-Age=0") == true, "logout clears the cookies")
-            #expect(try await api.send(.post, "/api/auth/refresh", headers: [.cookie: "optralis_refresh=\(refreshed.cookieValue("optralis_refresh")!)"]).status == .unauthorized)
+            #expect(
+                try await api.send(.post, "/api/auth/refresh", headers: [.cookie: "optralis_refresh=\(refreshed.cookieValue("optralis_refresh")!)"]).status
+                    == .unauthorized)
         }
     }
 
@@ -177,7 +185,9 @@ struct AuthFlowTests {
             #expect(missing.status == .forbidden)
             #expect(missing.code == "CSRF_INVALID")
             // Another first character: a token that happened to start with "x" once made the "wrong" one right.
-            let wrong = try await api.send(.post, "/api/users", json: body, headers: [.cookie: cookies, HTTPField.Name("X-CSRF-Token")!: (csrf.hasPrefix("x") ? "y" : "x") + csrf.dropFirst()])
+            let wrong = try await api.send(
+                .post, "/api/users", json: body,
+                headers: [.cookie: cookies, HTTPField.Name("X-CSRF-Token")!: (csrf.hasPrefix("x") ? "y" : "x") + csrf.dropFirst()])
             #expect(wrong.code == "CSRF_INVALID")
             let right = try await api.send(.post, "/api/users", json: body, headers: [.cookie: cookies, HTTPField.Name("X-CSRF-Token")!: csrf])
             #expect(right.status == .created, "\(right.text)")

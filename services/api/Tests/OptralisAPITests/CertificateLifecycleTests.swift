@@ -45,8 +45,10 @@ struct CertificateLifecycleTests {
         try await APIHarness.runWithCA(caDirectory: caDirectory) { api, _ in
             let client = try await api.seedClient()
             let admin = try await api.login(try await api.seedUser(client: client, role: "admin").email).access
-            let token = try #require((try await api.send(.post, "/api/install-tokens", token: admin, json: [:]).json["token"] as? [String: Any])?["token"] as? String)
-            let machine = try #require(try await api.send(.post, "/api/public/bootstrap", json: ["token": token, "arch": "amd64", "hostname": "reason-1"]).string("machine_id"))
+            let token = try #require(
+                (try await api.send(.post, "/api/install-tokens", token: admin, json: [:]).json["token"] as? [String: Any])?["token"] as? String)
+            let machine = try #require(
+                try await api.send(.post, "/api/public/bootstrap", json: ["token": token, "arch": "amd64", "hostname": "reason-1"]).string("machine_id"))
             func active() async throws -> Int {
                 try await api.database.withClient { db in
                     try await db.query("SELECT count(*)::int FROM client_certificates WHERE client_id = \(client) AND revoked_at IS NULL", logger: testLogger)
@@ -74,7 +76,8 @@ struct CertificateLifecycleTests {
         try await AgentTestBed.run { bed in
             let agent = try await bed.enrol(hostname: "revoked-1")
             #expect(await Self.ping(bed, agent.tls) == 200)
-            let revoked = try await bed.api.send(.post, "/api/machines/\(agent.machineID)/certificate/revoke", token: agent.adminToken, json: ["reason": "superseded"])
+            let revoked = try await bed.api.send(
+                .post, "/api/machines/\(agent.machineID)/certificate/revoke", token: agent.adminToken, json: ["reason": "superseded"])
             #expect(revoked.status == .ok, "\(revoked.text)")
             #expect(await Self.ping(bed, agent.tls) != 200, "refused at once, not after a grace")
 
@@ -105,17 +108,24 @@ struct CertificateLifecycleTests {
 
             let renewed = try await bed.post("/agent/certificate/renew", as: agent, body: "{}")
             #expect(renewed.status == 200, "the request allows the renewal before the last 30 days: \(renewed.bodyText)")
-            let second = TLSOptions(caFile: agent.tls.caFile, clientCertificateFile: bed.work + "/renew-1-second.crt", clientKeyFile: bed.work + "/renew-1-second.key")
+            let second = TLSOptions(
+                caFile: agent.tls.caFile, clientCertificateFile: bed.work + "/renew-1-second.crt", clientKeyFile: bed.work + "/renew-1-second.key")
             try #require(renewed.bodyJSON["certificate"] as? String).write(toFile: second.clientCertificateFile!, atomically: true, encoding: .utf8)
             try #require(renewed.bodyJSON["private_key"] as? String).write(toFile: second.clientKeyFile!, atomically: true, encoding: .utf8)
             #expect(await Self.ping(bed, second) == 200)
-            #expect(try await bed.curl.send(OutboundRequest(
-                method: .post, url: bed.base + "/agent/heartbeat", headers: [("Content-Type", "application/json")], body: Array("{}".utf8), tls: second
-            )).bodyJSON["renew_certificate"] as? Bool == false, "answered")
+            #expect(
+                try await bed.curl.send(
+                    OutboundRequest(
+                        method: .post, url: bed.base + "/agent/heartbeat", headers: [("Content-Type", "application/json")], body: Array("{}".utf8), tls: second
+                    )
+                ).bodyJSON["renew_certificate"] as? Bool == false, "answered")
             #expect(await Self.ping(bed, first) == 200, "a renewal leaves the old certificate its 24 h grace")
 
             // A revocation ends that grace, and a later re-enrolment does not bring it back.
-            #expect(try await bed.api.send(.post, "/api/machines/\(agent.machineID)/certificate/revoke", token: agent.adminToken, json: ["reason": "key_compromise"]).status == .ok)
+            #expect(
+                try await bed.api.send(
+                    .post, "/api/machines/\(agent.machineID)/certificate/revoke", token: agent.adminToken, json: ["reason": "key_compromise"]
+                ).status == .ok)
             #expect(await Self.ping(bed, second) != 200, "the revoked certificate")
             #expect(await Self.ping(bed, first) != 200, "its grace ended by the revocation")
             let orphan = try await bed.api.send(.post, "/api/machines/\(agent.machineID)/certificate/renew", token: agent.adminToken)
@@ -146,7 +156,9 @@ struct CertificateLifecycleTests {
             }
             #expect(reason == ["cessation_of_operation"], "\(reason)")
             let listed = try await Self.publicCRL(bed)
-            #expect(listed.lowercased().contains(try #require(serial).lowercased()) && listed.contains("Cessation Of Operation"), "the public CRL at once: \(listed)")
+            #expect(
+                listed.lowercased().contains(try #require(serial).lowercased()) && listed.contains("Cessation Of Operation"),
+                "the public CRL at once: \(listed)")
         }
     }
 }

@@ -67,7 +67,9 @@ struct CollectWriterTests {
             // Its mark went with it: the next post finds none, and creating one fails on the machine.
             let answer = try await api.database.withClient { db in
                 let committer = CollectCommitter(writer: CollectWriter(database: db, logger: testLogger), logger: testLogger)
-                do { return try await committer.submit(try Self.post(deleted, sequence: 2)) ? "stored" : "duplicate" } catch let error as AppError { return error.code }
+                do { return try await committer.submit(try Self.post(deleted, sequence: 2)) ? "stored" : "duplicate" } catch let error as AppError {
+                    return error.code
+                }
             }
             #expect(answer == "MACHINE_NOT_FOUND")
             #expect(try await Self.metricsRows(api, deleted) == 0)

@@ -21,10 +21,12 @@ struct CollectionSettingsTests {
             }
             let everything = try await api.send(.post, "/api/collection-settings", token: admin, json: ["name": "Everything", "intervals": ["metrics": 20]])
             #expect(everything.status == .created && everything.string("scope") == "global", "\(everything.text)")
-            let prod = try await api.send(.post, "/api/collection-settings", token: admin, json: [
-                "name": "Production servers", "priority": 10, "group_id": group.uuidString, "intervals": ["metrics": 5, "storage": 120],
-                "collectors_enabled": ["software": false],
-            ])
+            let prod = try await api.send(
+                .post, "/api/collection-settings", token: admin,
+                json: [
+                    "name": "Production servers", "priority": 10, "group_id": group.uuidString, "intervals": ["metrics": 5, "storage": 120],
+                    "collectors_enabled": ["software": false],
+                ])
             #expect(prod.status == .created && prod.string("scope") == "group", "\(prod.text)")
             let prodID = try #require(prod.string("id"))
 
@@ -39,8 +41,11 @@ struct CollectionSettingsTests {
                 let reply = try await api.send(.post, "/api/collection-settings", token: admin, json: body)
                 #expect(reply.status == .badRequest && reply.string("error")?.contains(message) == true, "\(message): \(reply.text)")
             }
-            let foreign = try await api.send(.post, "/api/collection-settings", token: admin, json: [
-                "name": "Theirs", "group_id": foreignGroup.uuidString, "intervals": ["metrics": 30]])
+            let foreign = try await api.send(
+                .post, "/api/collection-settings", token: admin,
+                json: [
+                    "name": "Theirs", "group_id": foreignGroup.uuidString, "intervals": ["metrics": 30],
+                ])
             #expect(foreign.status == .notFound, "another client's group: \(foreign.text)")
 
             let effective = try await api.send(.get, "/api/machines/\(machine.uuidString)/effective-intervals", token: admin)

@@ -59,7 +59,8 @@ struct DailySummaryTests {
             try await fired(api, client, echo, "RAM haute", "ram", "warning", ago: "5 hours")
             try await fired(api, client, bravo, "CPU élevé", "cpu", "critical", ago: "30 hours")
             try await api.sql(
-                "INSERT INTO smart_alerts (client_id, machine_id, disk, status, notified_at) VALUES (\(client), \(echo), 'SN-1', 'warning', now() - interval '2 hours')")
+                "INSERT INTO smart_alerts (client_id, machine_id, disk, status, notified_at) VALUES (\(client), \(echo), 'SN-1', 'warning', now() - interval '2 hours')"
+            )
             try await rollup(api, alpha, hoursBack: 2, cpu: 40, ram: 50, samples: 10)
             try await rollup(api, bravo, hoursBack: 5, cpu: 60, ram: 70, samples: 30)
             try await rollup(api, alpha, hoursBack: 30, cpu: 50, ram: 40, samples: 20)
@@ -80,7 +81,8 @@ struct DailySummaryTests {
             let json = reply.json
             #expect(json["client_name"] as? String == "Acme")
             let machines = try #require(json["machines"] as? [String: Any])
-            #expect(machines["total"] as? Int == 6 && machines["online"] as? Int == 4 && machines["offline"] as? Int == 2 && machines["maintenance"] as? Int == 1)
+            #expect(
+                machines["total"] as? Int == 6 && machines["online"] as? Int == 4 && machines["offline"] as? Int == 2 && machines["maintenance"] as? Int == 1)
             let health = try #require(json["health"] as? [String: Any])
             #expect(health["average_score"] as? Double == 76, "(90+70+40+85+95)/5: \(health)")
             #expect(health["scored_machines"] as? Int == 5 && health["lowest_score"] as? Int == 40)
@@ -169,17 +171,23 @@ struct DailySummaryTests {
             let hourError = try await api.send(.put, "/api/settings", token: admin, json: ["daily_summary": ["hour": 24]]).string("error")
             #expect(hourError == "daily_summary.hour must be from 0 to 23")
 
-            let saved = try await api.send(.put, "/api/settings", token: admin, json: [
-                "daily_summary": ["enabled": false, "hour": 18, "timezone": "America/New_York", "recipients": [" Ops@Acme.test ", "ops@acme.test", "cto@acme.test"],
-                                  "colour": "ignored"],
-            ])
+            let saved = try await api.send(
+                .put, "/api/settings", token: admin,
+                json: [
+                    "daily_summary": [
+                        "enabled": false, "hour": 18, "timezone": "America/New_York", "recipients": [" Ops@Acme.test ", "ops@acme.test", "cto@acme.test"],
+                        "colour": "ignored",
+                    ]
+                ])
             #expect(saved.status == .ok, "\(saved.text)")
             let summary = try #require(saved.json["daily_summary"] as? [String: Any])
             #expect(summary["enabled"] as? Bool == false && summary["hour"] as? Int == 18 && summary["timezone"] as? String == "America/New_York")
             #expect(summary["recipients"] as? [String] == ["ops@acme.test", "cto@acme.test"], "trimmed, lowercased, once each")
             #expect((saved.json["client"] as? [String: Any])?["id"] != nil, "the answer is the whole settings, as GET")
 
-            let partial = try await api.send(.put, "/api/settings", token: admin, json: ["daily_summary": ["hour": 0, "recipients": []]]).json["daily_summary"] as? [String: Any]
+            let partial =
+                try await api.send(.put, "/api/settings", token: admin, json: ["daily_summary": ["hour": 0, "recipients": []]]).json["daily_summary"]
+                as? [String: Any]
             #expect(partial?["hour"] as? Int == 0 && partial?["timezone"] as? String == "America/New_York" && partial?["enabled"] as? Bool == false)
             #expect((partial?["recipients"] as? [String])?.isEmpty == true)
 
@@ -190,8 +198,10 @@ struct DailySummaryTests {
             }
             #expect(rows[client] == "0 America/New_York" && rows[other] == "8 Europe/Paris", "another client's setting is untouched")
             let logged = try await api.database.withClient { db in
-                try await db.query("SELECT count(*)::int FROM activity_logs WHERE client_id = \(client) AND message = 'Synthèse quotidienne modifiée'", logger: testLogger)
-                    .decode(Int.self).reduce(0, +)
+                try await db.query(
+                    "SELECT count(*)::int FROM activity_logs WHERE client_id = \(client) AND message = 'Synthèse quotidienne modifiée'", logger: testLogger
+                )
+                .decode(Int.self).reduce(0, +)
             }
             #expect(logged == 2)
         }

@@ -61,7 +61,9 @@ struct DatabaseCollectTests {
             let reply = try await bed.post("/agent/collect", as: agent, body: try AgentCollectTests.envelope("databases", sequence: 1, data: data))
             #expect(reply.status == 200 && reply.bodyJSON["status"] as? String == "stored", "\(reply.bodyText)")
             #expect(try await bed.count("SELECT count(*)::int FROM database_metrics WHERE machine_id = \(agent.machineID)") == 1)
-            #expect(try await bed.count("SELECT count(*)::int FROM database_metrics WHERE connections_active = 99") == 0, "another machine's database is not written")
+            #expect(
+                try await bed.count("SELECT count(*)::int FROM database_metrics WHERE connections_active = 99") == 0,
+                "another machine's database is not written")
             #expect(try await bed.count("SELECT count(*)::int FROM monitored_databases WHERE last_collected_at IS NOT NULL") == 1)
 
             let listed = try await bed.api.send(.get, "/api/databases/\(id)", token: agent.adminToken)

@@ -16,8 +16,10 @@ struct DatabasesTests {
     }
 
     func body(_ machine: UUID, _ extra: [String: Any] = [:]) -> [String: Any] {
-        ["machine_id": machine.uuidString.lowercased(), "engine": "postgresql", "host": "127.0.0.1", "port": 5432, "database_name": "shop",
-         "username": "monitor", "password": "S3cret-pa55word!", "name": "Shop"].merging(extra) { $1 }
+        [
+            "machine_id": machine.uuidString.lowercased(), "engine": "postgresql", "host": "127.0.0.1", "port": 5432, "database_name": "shop",
+            "username": "monitor", "password": "S3cret-pa55word!", "name": "Shop",
+        ].merging(extra) { $1 }
     }
 
     @Test func databases_need_the_pro_licence() async throws {
@@ -80,7 +82,8 @@ struct DatabasesTests {
             ]
             for change in bad {
                 let reply = try await api.send(.post, "/api/databases", token: admin, json: body(machine, change))
-                #expect(reply.status == .badRequest && ["VALIDATION_ERROR", "BAD_REQUEST", "INVALID_JSON"].contains(reply.code ?? ""), "\(change): \(reply.text)")
+                #expect(
+                    reply.status == .badRequest && ["VALIDATION_ERROR", "BAD_REQUEST", "INVALID_JSON"].contains(reply.code ?? ""), "\(change): \(reply.text)")
             }
             let sqlServer = try await api.send(.post, "/api/databases", token: admin, json: body(machine, ["engine": "sqlserver"]))
             #expect(sqlServer.string("error")?.contains("not supported") == true)
@@ -115,8 +118,10 @@ struct DatabasesTests {
             }
             #expect(!created.text.contains(secret))
             let stored = try await api.database.withClient { db in
-                try await db.query("SELECT password_sealed, encode(password_sealed, 'escape') FROM monitored_databases WHERE id = \(UUID(uuidString: id)!)", logger: testLogger)
-                    .decode((ByteBuffer, String).self).reduce(into: [(ByteBuffer, String)]()) { $0.append($1) }.first
+                try await db.query(
+                    "SELECT password_sealed, encode(password_sealed, 'escape') FROM monitored_databases WHERE id = \(UUID(uuidString: id)!)", logger: testLogger
+                )
+                .decode((ByteBuffer, String).self).reduce(into: [(ByteBuffer, String)]()) { $0.append($1) }.first
             }
             let sealed = try #require(stored)
             #expect(sealed.0.readableBytes == 12 + secret.utf8.count + 16, "nonce, ciphertext and tag")
@@ -144,8 +149,9 @@ struct DatabasesTests {
                 #expect(try await api.send(method, "/api/databases/\(id)\(path)", token: stranger).status == .notFound, "\(method) \(path)")
             }
             #expect(try await api.send(.put, "/api/databases/\(id)", token: stranger, json: ["port": 1]).status == .notFound)
-            #expect(try await api.send(.put, "/api/databases/\(id)", token: admin, json: ["machine_id": theirMachine.uuidString]).status == .notFound,
-                    "a database cannot move to another client's machine")
+            #expect(
+                try await api.send(.put, "/api/databases/\(id)", token: admin, json: ["machine_id": theirMachine.uuidString]).status == .notFound,
+                "a database cannot move to another client's machine")
             #expect(try await api.send(.get, "/api/databases", token: stranger).json["total"] as? Int == 0)
 
             // A super_admin acts on a client by impersonating it, as elsewhere.
@@ -159,8 +165,10 @@ struct DatabasesTests {
             #expect(try await api.send(.delete, "/api/databases/\(id)", token: admin).status == .ok)
             #expect(try await api.send(.get, "/api/databases/\(id)", token: admin).status == .notFound)
             let logged = try await api.database.withClient { db in
-                try await db.query("SELECT count(*)::int FROM activity_logs WHERE client_id = \(client) AND message LIKE 'Base de données%'", logger: testLogger)
-                    .decode(Int.self).reduce(into: 0) { $0 = $1 }
+                try await db.query(
+                    "SELECT count(*)::int FROM activity_logs WHERE client_id = \(client) AND message LIKE 'Base de données%'", logger: testLogger
+                )
+                .decode(Int.self).reduce(into: 0) { $0 = $1 }
             }
             #expect(logged == 3)
         }
@@ -171,10 +179,14 @@ struct DatabasesTests {
             let (_, admin, _) = try await tenant(api, licence: "pro")
             for metric in ["db_connections", "db_cache_hit_ratio", "db_replication_lag_ms"] {
                 let created = try await api.send(
-                    .post, "/api/alert-rules", token: admin, json: ["name": "DB \(metric)", "metric": metric, "operator": ">", "threshold": 10, "severity": "warning"])
+                    .post, "/api/alert-rules", token: admin,
+                    json: ["name": "DB \(metric)", "metric": metric, "operator": ">", "threshold": 10, "severity": "warning"])
                 #expect(created.status == .created && created.string("metric") == metric, "\(created.text)")
             }
-            #expect(try await api.send(.post, "/api/alert-rules", token: admin, json: ["name": "x", "metric": "db_size", "operator": ">", "threshold": 1, "severity": "warning"])
+            #expect(
+                try await api.send(
+                    .post, "/api/alert-rules", token: admin, json: ["name": "x", "metric": "db_size", "operator": ">", "threshold": 1, "severity": "warning"]
+                )
                 .code == "VALIDATION_ERROR")
         }
     }

@@ -80,7 +80,9 @@ struct DependencyOutageTests {
                     userTimes.append(meTime)
 
                     let (posted, postTime) = try await Self.timed { try await collect(2) }
-                    #expect(posted.status == 503 && posted.bodyJSON["code"] as? String == "SERVICE_UNAVAILABLE", "round \(round): \(posted.status) \(posted.bodyText)")
+                    #expect(
+                        posted.status == 503 && posted.bodyJSON["code"] as? String == "SERVICE_UNAVAILABLE",
+                        "round \(round): \(posted.status) \(posted.bodyText)")
                     #expect(posted.header("Retry-After").flatMap(Int.init).map { $0 > 0 } == true)
                     #expect(postTime < .seconds(5), "/agent/collect took \(Self.ms(postTime))")
                     agentTimes.append(postTime)
@@ -91,7 +93,9 @@ struct DependencyOutageTests {
                 #expect(try await bed.api.send(.get, "/health").status == .serviceUnavailable)
                 let live = try await bed.api.send(.get, "/health/live")
                 #expect(live.status == .ok && live.string("status") == "alive", "\(live.status) \(live.text)")
-                print("postgres stopped: /api/me \(userTimes.map(Self.ms).joined(separator: ", ")); /agent/collect \(agentTimes.map(Self.ms).joined(separator: ", "))")
+                print(
+                    "postgres stopped: /api/me \(userTimes.map(Self.ms).joined(separator: ", ")); /agent/collect \(agentTimes.map(Self.ms).joined(separator: ", "))"
+                )
 
                 try await postgres.start()
                 let restarted = ContinuousClock.now
@@ -102,7 +106,9 @@ struct DependencyOutageTests {
                 #expect(recovered, "the api answers again once PostgreSQL is back")
                 let stored = try await collect(2)
                 #expect(stored.status == 200, "\(stored.bodyText)")
-                #expect(try await bed.count("SELECT last_sequence::int FROM agent_collect_sequences WHERE machine_id = \(agent.machineID) AND kind = 'metrics'") == 2)
+                #expect(
+                    try await bed.count("SELECT last_sequence::int FROM agent_collect_sequences WHERE machine_id = \(agent.machineID) AND kind = 'metrics'")
+                        == 2)
                 print("postgres restarted: /api/me 200 after \(Self.ms(recovery))")
             }
         } catch {

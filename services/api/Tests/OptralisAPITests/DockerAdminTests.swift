@@ -69,7 +69,8 @@ final class DockerEngineDouble: Sendable {
         }
         router.get("/v1.44/containers/:id/logs") { _, context -> Response in
             let id = try context.parameters.require("id")
-            let bytes: [UInt8] = id == "tty-box"
+            let bytes: [UInt8] =
+                id == "tty-box"
                 ? Array("line one\r\nline two\r\n".utf8)
                 : Self.frame(1, "hello\n") + Self.frame(2, "warn: disk 91%\n") + Self.frame(1, "part one ") + Self.frame(1, "continues\nnext")
                     + Self.frame(1, " ends\n") + Self.frame(2, "no newline at end")
@@ -129,10 +130,12 @@ struct DockerAdminTests {
             #expect(details.json["command"] as? [String] == ["/app/optralis-api", "serve"])
             #expect(!details.text.contains("super-secret-value") && !details.text.contains("JWT_SECRET"), "the environment is never returned")
 
-            let logs = try await api.send(.get, "/api/admin/docker/containers/optralis-api/logs?tail=50&timestamps=true&since=2026-01-01T00:00:00Z", token: token)
+            let logs = try await api.send(
+                .get, "/api/admin/docker/containers/optralis-api/logs?tail=50&timestamps=true&since=2026-01-01T00:00:00Z", token: token)
             try #require(logs.status == .ok, "\(logs.text)")
             let lines = (logs.json["lines"] as? [[String: String]] ?? []).map { "\($0["stream"] ?? "")|\($0["text"] ?? "")" }
-            #expect(lines == ["stdout|hello", "stderr|warn: disk 91%", "stdout|part one continues", "stdout|next ends", "stderr|no newline at end"], "\(lines)")
+            #expect(
+                lines == ["stdout|hello", "stderr|warn: disk 91%", "stdout|part one continues", "stdout|next ends", "stderr|no newline at end"], "\(lines)")
             #expect(logs.json["truncated"] as? Bool == false)
             let tty = try await api.send(.get, "/api/admin/docker/containers/tty-box/logs", token: token)
             #expect((tty.json["lines"] as? [[String: String]])?.map { $0["text"] ?? "" } == ["line one", "line two"], "\(tty.text)")
@@ -144,12 +147,15 @@ struct DockerAdminTests {
             #expect(stats.json["network_rx_bytes"] as? Int == 1024 && stats.json["network_tx_bytes"] as? Int == 406)
             #expect(stats.json["block_read_bytes"] as? Int == 4096 && stats.json["block_write_bytes"] as? Int == 8192 && stats.json["pids"] as? Int == 12)
 
-            #expect(engine.seen.contains("GET /v1.44/containers/json?all=true") && engine.seen.contains("GET /v1.44/containers/json?all=false"), "\(engine.seen)")
+            #expect(
+                engine.seen.contains("GET /v1.44/containers/json?all=true") && engine.seen.contains("GET /v1.44/containers/json?all=false"), "\(engine.seen)")
             #expect(engine.seen.contains("GET /v1.44/containers/optralis-api/logs?stdout=1&stderr=1&tail=50&timestamps=1&since=1767225600"), "\(engine.seen)")
             #expect(engine.seen.contains("GET /v1.44/containers/optralis-api/stats?stream=false"), "\(engine.seen)")
 
             let missing = try await api.send(.get, "/api/admin/docker/containers/ghost", token: token)
-            #expect(missing.status == .notFound && missing.code == "DOCKER_CONTAINER_NOT_FOUND" && missing.string("error")?.contains("ghost") == true, "\(missing.text)")
+            #expect(
+                missing.status == .notFound && missing.code == "DOCKER_CONTAINER_NOT_FOUND" && missing.string("error")?.contains("ghost") == true,
+                "\(missing.text)")
         }
     }
 
@@ -163,15 +169,17 @@ struct DockerAdminTests {
             #expect(already.status == .ok && already.json["changed"] as? Bool == false, "304: already stopped")
             #expect(try await api.send(.post, "/api/admin/docker/containers/ghost/restart", token: token).code == "DOCKER_CONTAINER_NOT_FOUND")
             let posts = engine.seen.filter { $0.hasPrefix("POST") }
-            #expect(posts == [
-                "POST /v1.44/containers/optralis-api/start", "POST /v1.44/containers/optralis-api/stop?t=3",
-                "POST /v1.44/containers/optralis-api/restart?t=10", "POST /v1.44/containers/already/stop?t=10", "POST /v1.44/containers/ghost/restart?t=10",
-            ], "\(posts)")
+            #expect(
+                posts == [
+                    "POST /v1.44/containers/optralis-api/start", "POST /v1.44/containers/optralis-api/stop?t=3",
+                    "POST /v1.44/containers/optralis-api/restart?t=10", "POST /v1.44/containers/already/stop?t=10", "POST /v1.44/containers/ghost/restart?t=10",
+                ], "\(posts)")
 
             let log = try await api.send(.get, "/api/admin/activity?category=system&limit=50", token: token)
             let entries = (log.json["logs"] as? [[String: Any]] ?? []).filter { ($0["metadata"] as? [String: String])?["container"] != nil }
             #expect(entries.count == 4, "\(log.text)")
-            #expect(Set(entries.compactMap { $0["message"] as? String }) == ["Conteneur Docker démarré", "Conteneur Docker arrêté", "Conteneur Docker redémarré"])
+            #expect(
+                Set(entries.compactMap { $0["message"] as? String }) == ["Conteneur Docker démarré", "Conteneur Docker arrêté", "Conteneur Docker redémarré"])
             #expect(entries.allSatisfy { ($0["user_id"] as? String)?.lowercased() == rootID.uuidString.lowercased() }, "\(entries)")
         }
     }
@@ -204,9 +212,12 @@ struct DockerAdminTests {
             ]
             for path in bad {
                 let reply = try await api.send(.get, path, token: token)
-                #expect(reply.status == .badRequest && reply.code == "VALIDATION_ERROR" && reply.string("error") != nil, "\(path): \(reply.status) \(reply.text)")
+                #expect(
+                    reply.status == .badRequest && reply.code == "VALIDATION_ERROR" && reply.string("error") != nil, "\(path): \(reply.status) \(reply.text)")
             }
-            for path in ["/api/admin/docker/containers/api/stop?t=121", "/api/admin/docker/containers/api/restart?t=-1", "/api/admin/docker/containers/a+b/start"] {
+            for path in [
+                "/api/admin/docker/containers/api/stop?t=121", "/api/admin/docker/containers/api/restart?t=-1", "/api/admin/docker/containers/a+b/start",
+            ] {
                 let reply = try await api.send(.post, path, token: token)
                 #expect(reply.status == .badRequest && reply.code == "VALIDATION_ERROR", "\(path): \(reply.status) \(reply.text)")
             }
@@ -218,9 +229,14 @@ struct DockerAdminTests {
         try await APIHarness.run { api in
             let root = try await api.seedUser(client: nil, role: "super_admin")
             let token = try await api.login(root.email).access
-            for (method, path) in [(HTTPRequest.Method.get, "/api/admin/docker/containers"), (.get, "/api/admin/docker/containers/api/logs"), (.post, "/api/admin/docker/containers/api/start")] {
+            for (method, path) in [
+                (HTTPRequest.Method.get, "/api/admin/docker/containers"), (.get, "/api/admin/docker/containers/api/logs"),
+                (.post, "/api/admin/docker/containers/api/start"),
+            ] {
                 let reply = try await api.send(method, path, token: token)
-                #expect(reply.status == .notFound && reply.code == "DOCKER_NOT_CONFIGURED" && reply.string("error")?.contains("DOCKER_SOCKET") == true, "\(reply.text)")
+                #expect(
+                    reply.status == .notFound && reply.code == "DOCKER_NOT_CONFIGURED" && reply.string("error")?.contains("DOCKER_SOCKET") == true,
+                    "\(reply.text)")
             }
         }
         try await APIHarness.run(environment: ["DOCKER_SOCKET": "/nonexistent/optralis-\(UUID().uuidString.prefix(6))/docker.sock"]) { api in

@@ -25,7 +25,9 @@ struct EnrolmentTakeoverTests {
             let batch = try await api.send(.post, "/api/install-tokens", token: admin, json: ["max_usage": 3])
             let batchSecret = try #require((batch.json["token"] as? [String: Any])?["token"] as? String)
             for index in 1...3 {
-                #expect(try await api.send(.post, "/api/public/bootstrap", json: ["token": batchSecret, "arch": "amd64", "hostname": "batch-\(index)"]).status == .ok)
+                #expect(
+                    try await api.send(.post, "/api/public/bootstrap", json: ["token": batchSecret, "arch": "amd64", "hostname": "batch-\(index)"]).status
+                        == .ok)
             }
             #expect(try await api.send(.post, "/api/install-tokens", token: admin, json: ["max_usage": 10_001]).code == "VALIDATION_ERROR")
         }

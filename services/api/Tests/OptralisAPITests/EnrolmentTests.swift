@@ -28,10 +28,13 @@ struct EnrolmentTests {
             #expect(try await api.send(.delete, "/api/install-tokens/\(tokenInfo["id"]!)", token: outsider).status == .notFound)
 
             func enrol(_ token: String, hostname: String) async throws -> APIHarness.Reply {
-                try await api.send(.post, "/api/public/bootstrap", json: ["token": token, "arch": "amd64", "hostname": hostname, "hardware_id": "HW-\(hostname)", "os": "Debian 12"])
+                try await api.send(
+                    .post, "/api/public/bootstrap",
+                    json: ["token": token, "arch": "amd64", "hostname": hostname, "hardware_id": "HW-\(hostname)", "os": "Debian 12"])
             }
             #expect(try await enrol("wrong", hostname: "srv-1").code == "INVALID_INSTALL_TOKEN")
-            #expect(try await api.send(.post, "/api/public/bootstrap", json: ["token": secret, "arch": "sparc", "hostname": "srv-1"]).code == "VALIDATION_ERROR")
+            #expect(
+                try await api.send(.post, "/api/public/bootstrap", json: ["token": secret, "arch": "sparc", "hostname": "srv-1"]).code == "VALIDATION_ERROR")
             let first = try await enrol(secret, hostname: "srv-1")
             #expect(first.status == .ok, "\(first.text)\n\(ca.child.output.suffix(500))")
             let machine = try #require(first.string("machine_id"))
@@ -41,14 +44,17 @@ struct EnrolmentTests {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try first.string("ca_certificate")!.write(to: directory.appendingPathComponent("ca.pem"), atomically: true, encoding: .utf8)
             try first.string("certificate")!.write(to: directory.appendingPathComponent("cert.pem"), atomically: true, encoding: .utf8)
-            let verified = try await ChildProcess.run(which("openssl") ?? "/usr/bin/openssl", ["verify", "-CAfile", directory.appendingPathComponent("ca.pem").path, directory.appendingPathComponent("cert.pem").path])
+            let verified = try await ChildProcess.run(
+                which("openssl") ?? "/usr/bin/openssl",
+                ["verify", "-CAfile", directory.appendingPathComponent("ca.pem").path, directory.appendingPathComponent("cert.pem").path])
             #expect(verified.status == 0, "\(verified.output)")
 
             let again = try await enrol(secret, hostname: "SRV-1".lowercased())
             #expect(again.string("machine_id") == machine, "the same hardware id is the same machine")
             #expect(try await enrol(secret, hostname: "srv-2").code == "INVALID_INSTALL_TOKEN", "max_usage 2 is used up")
 
-            let unlimited = try #require((try await api.send(.post, "/api/install-tokens", token: admin, json: ["max_usage": 0]).json["token"] as? [String: Any])?["token"] as? String)
+            let unlimited = try #require(
+                (try await api.send(.post, "/api/install-tokens", token: admin, json: ["max_usage": 0]).json["token"] as? [String: Any])?["token"] as? String)
             for index in 2...5 { #expect(try await enrol(unlimited, hostname: "srv-\(index)").status == .ok) }
             #expect(try await enrol(unlimited, hostname: "srv-6").code == "LICENSE_MACHINE_LIMIT", "a trial licence holds 5 machines")
 

@@ -39,8 +39,12 @@ struct ExecutiveReportsTests {
         for index in 0..<10 {
             let bucket = from.addingTimeInterval(Double(index) * 3600)
             let before = bucket.addingTimeInterval(-10 * 3600)
-            try await api.sql("INSERT INTO metrics_hourly (machine_id, bucket, cpu_avg, ram_avg, sample_count) VALUES (\(a), \(bucket), 40, 30, 60), (\(a), \(before), 20, 30, 60)")
-            try await api.sql("INSERT INTO disk_hourly (machine_id, bucket, mount_point, disk_usage_avg, sample_count) VALUES (\(a), \(bucket), '/', 80, 60), (\(a), \(before), '/', 70, 60)")
+            try await api.sql(
+                "INSERT INTO metrics_hourly (machine_id, bucket, cpu_avg, ram_avg, sample_count) VALUES (\(a), \(bucket), 40, 30, 60), (\(a), \(before), 20, 30, 60)"
+            )
+            try await api.sql(
+                "INSERT INTO disk_hourly (machine_id, bucket, mount_point, disk_usage_avg, sample_count) VALUES (\(a), \(bucket), '/', 80, 60), (\(a), \(before), '/', 70, 60)"
+            )
             if index % 2 == 0 {
                 try await api.sql("INSERT INTO metrics_hourly (machine_id, bucket, cpu_avg, ram_avg, sample_count) VALUES (\(b), \(bucket), 70, 60, 60)")
             }
@@ -114,10 +118,15 @@ struct ExecutiveReportsTests {
             #expect(health["fleet_score"] as? Double == 60 && health["machines_below_50"] as? Int == 1 && health["lowest_score"] as? Int == 40)
 
             let codes = Set(((json["recommendations"] as? [[String: Any]]) ?? []).compactMap { $0["code"] as? String })
-            #expect(codes == ["availability_low", "cpu_rising", "ram_rising", "disk_rising", "smart_failing", "security_updates", "reboot_required", "machines_unhealthy"], "\(codes)")
+            #expect(
+                codes == [
+                    "availability_low", "cpu_rising", "ram_rising", "disk_rising", "smart_failing", "security_updates", "reboot_required", "machines_unhealthy",
+                ], "\(codes)")
             let charts = try #require(json["charts"] as? [String: Any])
             let points = try #require(charts["points"] as? [[String: Any]])
-            #expect(charts["bucket_days"] as? Int == 1 && points.count == 1 && points.first?["availability_percent"] as? Double == 75 && points.first?["cpu_average"] as? Double == 50)
+            #expect(
+                charts["bucket_days"] as? Int == 1 && points.count == 1 && points.first?["availability_percent"] as? Double == 75
+                    && points.first?["cpu_average"] as? Double == 50)
 
             // The other client sees its own three machines, never Acme's hosts.
             let theirs = try await api.send(.post, "/api/reports/generate", token: other.admin, json: ["from": iso(other.from), "to": iso(other.to)])
@@ -167,15 +176,17 @@ struct ExecutiveReportsTests {
             let monthly = try await api.send(.get, "/api/reports/executive/monthly?format=pdf", token: acme.admin)
             #expect(monthly.status == .ok && monthly.headers[.contentType] == "application/pdf")
             #expect(try await PDFProbe.text(pdfBytes(monthly)).contains("Acme Rapports"))
-            #expect(try await api.send(.get, "/api/reports/executive/monthly?format=json", token: acme.admin, headers: [.accept: "application/pdf"])
-                .headers[.contentType]?.hasPrefix("application/json") == true, "format wins over Accept")
+            #expect(
+                try await api.send(.get, "/api/reports/executive/monthly?format=json", token: acme.admin, headers: [.accept: "application/pdf"])
+                    .headers[.contentType]?.hasPrefix("application/json") == true, "format wins over Accept")
 
             // In the client's language: English numbers and words.
             try await api.sql("UPDATE clients SET language = 'en' WHERE id = \(acme.client)")
             let english = try await api.send(
                 .post, "/api/reports/generate", token: acme.admin, json: ["from": iso(acme.from), "to": iso(acme.to)], headers: [.accept: "application/pdf"])
             let englishText = try await PDFProbe.text(pdfBytes(english))
-            #expect(englishText.contains("Executive report") && englishText.contains("Availability") && englishText.contains("75.0%"), "\(englishText.prefix(600))")
+            #expect(
+                englishText.contains("Executive report") && englishText.contains("Availability") && englishText.contains("75.0%"), "\(englishText.prefix(600))")
             #expect(englishText.contains("Recommendations") && !englishText.contains("Disponibilité"))
         }
     }
@@ -196,13 +207,16 @@ struct ExecutiveReportsTests {
                 (HTTPRequest.Method.get, "/api/reports/executive/weekly?format=pdf", nil, HTTPFields()),
                 (.get, "/api/reports/executive/monthly", nil, [.accept: "application/pdf"]),
                 (.post, "/api/reports/generate", ["from": iso(starter.from), "to": iso(starter.to), "format": "pdf"] as [String: Any]?, HTTPFields()),
-                (.post, "/api/reports/generate", ["from": iso(starter.from), "to": iso(starter.to), "sections": ["summary", "recommendations"]], HTTPFields()),
+                (
+                    .post, "/api/reports/generate", ["from": iso(starter.from), "to": iso(starter.to), "sections": ["summary", "recommendations"]], HTTPFields()
+                ),
             ] {
                 let reply = try await api.send(method, path, token: starter.admin, json: json, headers: headers)
                 #expect(reply.status == .forbidden && reply.code == "PREMIUM_REQUIRED", "\(path): \(reply.text)")
                 #expect(reply.string("error")?.contains("Essentials") == true)
             }
-            let simple = try await api.send(.post, "/api/reports/generate", token: starter.admin, json: ["from": iso(starter.from), "to": iso(starter.to), "sections": ["summary"]])
+            let simple = try await api.send(
+                .post, "/api/reports/generate", token: starter.admin, json: ["from": iso(starter.from), "to": iso(starter.to), "sections": ["summary"]])
             #expect((simple.json["summary"] as? [String: Any])?["availability_percent"] as? Double == 75, "\(simple.text)")
         }
     }
@@ -233,7 +247,8 @@ struct ExecutiveReportsTests {
                 #expect(reply.status == .badRequest && reply.code == "VALIDATION_ERROR", "\(body): \(reply.status) \(reply.text)")
             }
             #expect(try await api.send(.get, "/api/reports/executive/weekly?format=docx", token: admin).code == "VALIDATION_ERROR")
-            let year = try await api.send(.post, "/api/reports/generate", token: admin, json: ["from": iso(now.addingTimeInterval(-366 * day)), "to": iso(now)])
+            let year = try await api.send(
+                .post, "/api/reports/generate", token: admin, json: ["from": iso(now.addingTimeInterval(-366 * day)), "to": iso(now)])
             #expect(year.status == .ok, "366 days is allowed: \(year.text)")
             #expect((year.json["charts"] as? [String: Any])?["bucket_days"] as? Int == 7, "weekly points past 62 days")
             #expect(((year.json["charts"] as? [String: Any])?["points"] as? [Any])?.count == 53)

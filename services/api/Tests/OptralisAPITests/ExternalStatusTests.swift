@@ -124,9 +124,10 @@ struct ExternalStatusTests {
 
                 // What UptimeRobot was asked, as the spec says.
                 let form = try #require(double.forms.withLock { $0.first })
-                #expect(form == [
-                    "api_key": UptimeRobotDouble.key, "format": "json", "logs": "1", "logs_limit": "1000", "custom_uptime_ratios": "15",
-                ])
+                #expect(
+                    form == [
+                        "api_key": UptimeRobotDouble.key, "format": "json", "logs": "1", "logs_limit": "1000", "custom_uptime_ratios": "15",
+                    ])
                 #expect(double.contentTypes.withLock { $0 } == ["application/x-www-form-urlencoded"])
 
                 let again = try await api.send(.get, "/status/external")

@@ -31,12 +31,15 @@ struct GroupsTests {
             let groups = try JSONSerialization.jsonObject(with: Data(listed.text.utf8)) as? [[String: Any]]
             #expect(groups?.count == 1 && groups?.first?["machine_count"] as? Int == 2)
             let theirGroup = try await api.database.withClient { db in
-                try await db.query("SELECT group_id IS NULL FROM machines WHERE id = \(theirs)", logger: testLogger).decode(Bool.self).reduce(into: false) { $0 = $1 }
+                try await db.query("SELECT group_id IS NULL FROM machines WHERE id = \(theirs)", logger: testLogger).decode(Bool.self).reduce(into: false) {
+                    $0 = $1
+                }
             }
             #expect(theirGroup)
 
             let stranger = try await api.login(try await api.seedUser(client: other, role: "admin").email).access
-            #expect(try await api.send(.put, "/api/machines/assign-group", token: stranger, json: ["group_id": group, "machine_ids": [ids[2]]]).status == .notFound)
+            #expect(
+                try await api.send(.put, "/api/machines/assign-group", token: stranger, json: ["group_id": group, "machine_ids": [ids[2]]]).status == .notFound)
             #expect(try await api.send(.put, "/api/groups/\(group)", token: stranger, json: ["name": "Mine now"]).status == .notFound)
 
             #expect(try await api.send(.put, "/api/groups/\(group)", token: admin, json: ["name": "Prod"]).string("name") == "Prod")

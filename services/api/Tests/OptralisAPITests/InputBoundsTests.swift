@@ -45,7 +45,9 @@ struct InputBoundsTests {
                 "events_retention_days": 45, "ai_monthly_quota": 10, "is_active": true,
             ]
             let tooHigh = try await api.send(.post, "/api/admin/license-types", token: root, json: licence)
-            #expect(tooHigh.status == .badRequest && tooHigh.code == "VALIDATION_ERROR" && tooHigh.string("error")?.hasPrefix("tier_level") == true, "\(tooHigh.text)")
+            #expect(
+                tooHigh.status == .badRequest && tooHigh.code == "VALIDATION_ERROR" && tooHigh.string("error")?.hasPrefix("tier_level") == true,
+                "\(tooHigh.text)")
             var valid = licence
             valid["tier_level"] = 3
             let created = try await api.send(.post, "/api/admin/license-types", token: root, json: valid)
@@ -63,7 +65,8 @@ struct InputBoundsTests {
             #expect(build.status == .badRequest && build.string("error")?.hasPrefix("windows_client_min_build") == true, "\(build.text)")
 
             // Beyond Swift's Int: the decoder says so instead of Foundation's wording.
-            let body = #"{"code":"x_plan","name":"X","tier_level":1e30,"metrics_retention_days":1,"events_retention_days":1,"ai_monthly_quota":0,"is_active":true}"#
+            let body =
+                #"{"code":"x_plan","name":"X","tier_level":1e30,"metrics_retention_days":1,"events_retention_days":1,"ai_monthly_quota":0,"is_active":true}"#
             let overflow = try await api.client.execute(
                 uri: "/api/admin/license-types", method: .post,
                 headers: [.authorization: "Bearer \(root)", .contentType: "application/json", HTTPField.Name("X-Real-IP")!: api.ip],
@@ -123,9 +126,11 @@ struct InputBoundsTests {
             #expect(missing.status == .badRequest && missing.string("error") == "days is required", "\(missing.text)")
             let wrongType = try await api.send(.post, "/api/groups", token: admin, json: ["name": 5])
             #expect(wrongType.status == .badRequest && wrongType.string("error") == "name must be a string", "\(wrongType.text)")
-            let notUUID = try await api.send(.post, "/api/alert-rules", token: admin, json: [
-                "name": "cpu", "metric": "cpu", "operator": ">", "threshold": 90, "severity": "warning", "machine_id": "abc",
-            ])
+            let notUUID = try await api.send(
+                .post, "/api/alert-rules", token: admin,
+                json: [
+                    "name": "cpu", "metric": "cpu", "operator": ">", "threshold": 90, "severity": "warning", "machine_id": "abc",
+                ])
             #expect(notUUID.status == .badRequest && notUUID.string("error") == "machine_id must be a UUID", "\(notUUID.text)")
             #expect(notUUID.code == "BAD_REQUEST")
         }
@@ -140,9 +145,11 @@ struct InputBoundsTests {
             #expect(id == id.lowercased() && UUID(uuidString: id) != nil, "\(me.text)")
             let group = try await api.send(.post, "/api/groups", token: admin, json: ["name": "Web"])
             #expect(group.text.range(of: "[0-9A-F]{8}-[0-9A-F]{4}-", options: .regularExpression) == nil, "\(group.text)")
-            let channel = try await api.send(.post, "/api/notifications/channels", token: admin, json: [
-                "type": "webhook_slack", "name": "Ops", "config": ["webhook_url": "http://127.0.0.1:9/services/T0/B0/xyz"],
-            ])
+            let channel = try await api.send(
+                .post, "/api/notifications/channels", token: admin,
+                json: [
+                    "type": "webhook_slack", "name": "Ops", "config": ["webhook_url": "http://127.0.0.1:9/services/T0/B0/xyz"],
+                ])
             #expect(channel.status == .created, "\(channel.text)")
             #expect(!channel.text.contains(#"\/"#), "\(channel.text)")
         }

@@ -79,14 +79,18 @@ struct InstallerTests {
         let hashed = try await ChildProcess.run("/usr/bin/sha256sum", [downloads + "/optralis-agent"])
         let checksum = String(hashed.output.prefix(64))
         let httpPort = try freePort()
-        let files = try ChildProcess(executable: which("python3") ?? "/usr/bin/python3", arguments: [
-            "-m", "http.server", String(httpPort), "--bind", "127.0.0.1", "--directory", downloads])
+        let files = try ChildProcess(
+            executable: which("python3") ?? "/usr/bin/python3",
+            arguments: [
+                "-m", "http.server", String(httpPort), "--bind", "127.0.0.1", "--directory", downloads,
+            ])
         let served = await eventually {
             (try? await ChildProcess.run("/usr/bin/curl", ["-fsS", "-o", "/dev/null", "http://127.0.0.1:\(httpPort)/optralis-agent"]))?.status == 0
         }
         if !served { files.signal(SIGTERM) }
         try #require(served, "python3 -m http.server: \(files.output)")
-        try await api.sql("""
+        try await api.sql(
+            """
             INSERT INTO agent_versions (version, channel, platform, architecture, download_url, checksum_sha256, file_size_bytes, is_active)
             VALUES ('1.0.0', 'stable', 'linux', 'amd64', \("http://127.0.0.1:\(httpPort)/optralis-agent"), \(checksum), 1, true)
             """)
@@ -100,7 +104,8 @@ struct InstallerTests {
             let work = FileManager.default.temporaryDirectory.appendingPathComponent("installer-env-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
             // An "agent" that writes down its arguments and the token it was given.
-            try writeExecutable("""
+            try writeExecutable(
+                """
                 #!/bin/sh
                 printf '%s\\n' "$@" > "$OPTRALIS_PREFIX/argv"
                 printf '%s' "${OPTRALIS_INSTALL_TOKEN:-}" > "$OPTRALIS_PREFIX/env-token"

@@ -26,7 +26,8 @@ struct LabelsTests {
             let renamed = try await api.send(.put, "/api/labels/\(label)", token: admin, json: ["color": "#22C55E"])
             #expect(renamed.string("color") == "#22C55E" && renamed.string("key") == "env")
 
-            let assigned = try await api.send(.post, "/api/labels/assign", token: admin, json: ["label_id": label, "value": "prod", "machine_ids": Array(ids.prefix(2))])
+            let assigned = try await api.send(
+                .post, "/api/labels/assign", token: admin, json: ["label_id": label, "value": "prod", "machine_ids": Array(ids.prefix(2))])
             #expect(assigned.status == .ok && assigned.json["count"] as? Int == 2, "\(assigned.text)")
             let listed = try JSONSerialization.jsonObject(with: Data(try await api.send(.get, "/api/labels", token: observer).text.utf8)) as? [[String: Any]]
             #expect(listed?.first { $0["key"] as? String == "env" }?["machine_count"] as? Int == 2, "the list counts each label's machines")
@@ -36,10 +37,14 @@ struct LabelsTests {
             let batch = try await api.send(.post, "/api/machines/labels/batch", token: observer, json: ["machine_ids": ids])
             #expect(batch.status == .ok, "\(batch.text)")
             let byMachine = try JSONSerialization.jsonObject(with: Data(batch.text.utf8)) as? [String: [[String: Any]]]
-            #expect(byMachine?[ids[0]]?.first?["value"] as? String == "prod" && byMachine?[ids[2]]?.first?["value"] as? String == "env", "value defaults to the key")
+            #expect(
+                byMachine?[ids[0]]?.first?["value"] as? String == "prod" && byMachine?[ids[2]]?.first?["value"] as? String == "env", "value defaults to the key"
+            )
             let assignments = try JSONSerialization.jsonObject(with: Data(prod.text.utf8)) as? [[String: Any]]
             #expect(assignments?.count == 2)
-            let ofMachine = try JSONSerialization.jsonObject(with: Data(try await api.send(.get, "/api/machines/\(ids[0])/labels", token: observer).text.utf8)) as? [[String: Any]]
+            let ofMachine =
+                try JSONSerialization.jsonObject(with: Data(try await api.send(.get, "/api/machines/\(ids[0])/labels", token: observer).text.utf8))
+                as? [[String: Any]]
             #expect(ofMachine?.first?["key"] as? String == "env" && ofMachine?.first?["color"] as? String == "#22C55E")
 
             // Ten labels at most on a machine.
@@ -50,18 +55,25 @@ struct LabelsTests {
             let eleventh = try #require(try await api.send(.post, "/api/labels", token: admin, json: ["key": "k10"]).string("id"))
             let refused = try await api.send(.post, "/api/labels/assign", token: admin, json: ["label_id": eleventh, "machine_ids": [ids[0], ids[1]]])
             #expect(refused.status == .badRequest && refused.code == "LABEL_LIMIT_REACHED")
-            #expect(try await api.send(.post, "/api/labels/assign", token: admin, json: ["label_id": label, "value": "staging", "machine_ids": [ids[0]]]).status == .ok,
-                    "changing the value of an existing assignment is not an eleventh label")
+            #expect(
+                try await api.send(.post, "/api/labels/assign", token: admin, json: ["label_id": label, "value": "staging", "machine_ids": [ids[0]]]).status
+                    == .ok,
+                "changing the value of an existing assignment is not an eleventh label")
 
             // Another tenant: its machines cannot be labelled with ours, nor ours read.
             let other = try await api.seedClient()
             let stranger = try await api.login(try await api.seedUser(client: other, role: "admin").email).access
             #expect(try await api.send(.post, "/api/labels/assign", token: stranger, json: ["label_id": label, "machine_ids": [ids[1]]]).status == .notFound)
-            let strangersLabel = try #require(try await api.send(.post, "/api/labels", token: stranger, json: ["key": "env"]).string("id"), "keys are per client")
-            #expect(try await api.send(.post, "/api/labels/assign", token: stranger, json: ["label_id": strangersLabel, "machine_ids": [ids[1]]]).status == .notFound)
+            let strangersLabel = try #require(
+                try await api.send(.post, "/api/labels", token: stranger, json: ["key": "env"]).string("id"), "keys are per client")
+            #expect(
+                try await api.send(.post, "/api/labels/assign", token: stranger, json: ["label_id": strangersLabel, "machine_ids": [ids[1]]]).status
+                    == .notFound)
             let peek = try await api.send(.post, "/api/machines/labels/batch", token: stranger, json: ["machine_ids": ids])
             #expect(peek.text == "{}", "\(peek.text)")
-            #expect(try await api.send(.post, "/api/machines/labels/batch", token: admin, json: ["machine_ids": (0...100).map { _ in UUID().uuidString }]).status == .badRequest)
+            #expect(
+                try await api.send(.post, "/api/machines/labels/batch", token: admin, json: ["machine_ids": (0...100).map { _ in UUID().uuidString }]).status
+                    == .badRequest)
 
             let removed = try await api.send(.delete, "/api/labels/assign", token: admin, json: ["label_id": label, "machine_ids": ids])
             #expect(removed.json["count"] as? Int == 3)

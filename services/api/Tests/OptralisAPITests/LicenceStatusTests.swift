@@ -27,10 +27,13 @@ struct LicenceStatusTests {
             #expect(wrong.status == .unauthorized, "a wrong password says nothing about the licence")
 
             try await api.sql("UPDATE clients SET license_status = 'expired' WHERE id = \(client)")
-            #expect(try await api.send(.post, "/auth/login", json: ["email": admin.email, "password": APIHarness.password], ip: Self.freshIP()).code == "LICENSE_EXPIRED")
+            #expect(
+                try await api.send(.post, "/auth/login", json: ["email": admin.email, "password": APIHarness.password], ip: Self.freshIP()).code
+                    == "LICENSE_EXPIRED")
             try await api.sql("UPDATE clients SET license_status = 'active', license_expires_at = now() - interval '1 day' WHERE id = \(client)")
             #expect(
-                try await api.send(.post, "/auth/login", json: ["email": admin.email, "password": APIHarness.password], ip: Self.freshIP()).code == "LICENSE_EXPIRED",
+                try await api.send(.post, "/auth/login", json: ["email": admin.email, "password": APIHarness.password], ip: Self.freshIP()).code
+                    == "LICENSE_EXPIRED",
                 "an expiry date in the past is an expired licence")
 
             try await api.sql("UPDATE clients SET license_expires_at = now() + interval '30 days' WHERE id = \(client)")

@@ -97,7 +97,8 @@ struct LoginRateLimitTests {
             let reopened = try await api.send(.post, "/auth/login", json: ["email": target.email, "password": APIHarness.password])
             let last = try #require(reopened.string("mfa_session_id"))
             #expect(try await api.send(.post, "/auth/mfa/verify", json: ["mfa_session_id": last, "code": target.totp.wrongCode()]).status == .unauthorized)
-            let sixth = try await api.send(.post, "/auth/mfa/verify", json: ["mfa_session_id": last, "code": target.totp.code(at: Date().addingTimeInterval(30))])
+            let sixth = try await api.send(
+                .post, "/auth/mfa/verify", json: ["mfa_session_id": last, "code": target.totp.code(at: Date().addingTimeInterval(30))])
             #expect(sixth.status == .tooManyRequests, "five wrong codes for this account from this address: \(sixth.text)")
             #expect(sixth.headers[.retryAfter].flatMap(Int.init) != nil)
         }

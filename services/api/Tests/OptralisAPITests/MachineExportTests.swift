@@ -24,7 +24,8 @@ struct MachineExportTests {
                 let machine = try await db.query("INSERT INTO machines (client_id, hostname) VALUES (\(owner), 'snap-01') RETURNING id", logger: testLogger)
                     .decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
                 _ = try await db.query(
-                    "INSERT INTO machine_collector_data (machine_id, collector, data) VALUES (\(machine), 'metrics', '{\"cpu_percent\": 5}')", logger: testLogger)
+                    "INSERT INTO machine_collector_data (machine_id, collector, data) VALUES (\(machine), 'metrics', '{\"cpu_percent\": 5}')",
+                    logger: testLogger)
                 let queries = MachineListStore(database: db, logger: testLogger)
                 #expect(try await queries.snapshots(machineID: machine, clientID: owner).keys.sorted() == ["metrics"])
                 #expect(try await queries.snapshots(machineID: machine, clientID: other).isEmpty, "another client's machine reads as none")
@@ -37,8 +38,10 @@ struct MachineExportTests {
             let client = try await api.seedClient()
             let viewer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
             try await api.database.withClient { db in
-                let group = try await db.query("INSERT INTO groups (client_id, name) VALUES (\(client), 'Équipe \"Réseau\", Lyon') RETURNING id", logger: testLogger)
-                    .decode(UUID.self).reduce(into: UUID()) { $0 = $1 }
+                let group = try await db.query(
+                    "INSERT INTO groups (client_id, name) VALUES (\(client), 'Équipe \"Réseau\", Lyon') RETURNING id", logger: testLogger
+                )
+                .decode(UUID.self).reduce(into: UUID()) { $0 = $1 }
                 try await db.query(
                     """
                     INSERT INTO machines (client_id, hostname, os, os_version, group_id, health_score, last_seen)

@@ -14,12 +14,14 @@ struct MachineHistoryTests {
             let viewer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
             let machine = try await api.seedMachine(client: client, hostname: "Web-01")
             // Four hours of samples, three an hour (metrics rows, and network rows with no CPU).
-            try await api.sql("""
+            try await api.sql(
+                """
                 INSERT INTO metrics (machine_id, recorded_at, cpu_percent, ram_percent, cpu_temp)
                 SELECT \(machine), date_trunc('hour', now()) - h * interval '1 hour' + m * interval '10 minutes', 10 * h + m, 50, 40
                 FROM generate_series(0, 3) AS h, generate_series(1, 3) AS m WHERE date_trunc('hour', now()) - h * interval '1 hour' + m * interval '10 minutes' < now()
                 """)
-            try await api.sql("""
+            try await api.sql(
+                """
                 INSERT INTO metrics (machine_id, recorded_at, bytes_recv, bytes_sent, latency_ms, packet_loss)
                 SELECT \(machine), now() - m * interval '5 minutes', 1000 * m, 500, 12, 0 FROM generate_series(1, 3) AS m
                 """)
@@ -27,17 +29,22 @@ struct MachineHistoryTests {
             #expect(week.status == .ok, "\(week.text)")
             let weekPoints = week.json["points"] as? [[String: Any]] ?? []
             let hours = try await api.database.withClient { db in
-                try await db.query("SELECT count(DISTINCT date_trunc('hour', recorded_at))::int FROM metrics WHERE machine_id = \(machine) AND cpu_percent IS NOT NULL", logger: testLogger)
-                    .decode(Int.self).reduce(into: 0) { $0 = $1 }
+                try await db.query(
+                    "SELECT count(DISTINCT date_trunc('hour', recorded_at))::int FROM metrics WHERE machine_id = \(machine) AND cpu_percent IS NOT NULL",
+                    logger: testLogger
+                )
+                .decode(Int.self).reduce(into: 0) { $0 = $1 }
             }
             #expect(week.string("source") == "raw" && weekPoints.count == hours, "fewer than 5 hourly points: one raw sample per hour")
             #expect(weekPoints.allSatisfy { $0["cpu_min"] == nil }, "raw samples have no min/max")
 
-            try await api.sql("""
+            try await api.sql(
+                """
                 INSERT INTO metrics_hourly (machine_id, bucket, cpu_avg, cpu_min, cpu_max, ram_avg, ram_min, ram_max, sample_count)
                 SELECT \(machine), date_trunc('hour', now()) - h * interval '1 hour', 30, 10, 90, 50, 45, 55, 360 FROM generate_series(1, 6) AS h
                 """)
-            try await api.sql("""
+            try await api.sql(
+                """
                 INSERT INTO metrics_hourly (machine_id, bucket, cpu_avg, sample_count) VALUES (\(machine), now() - interval '40 days', 99, 1)
                 """)
             let rolled = try await api.send(.get, "/api/machines/by-hostname/WEB-01/metrics?range=7d", token: viewer)
@@ -47,8 +54,11 @@ struct MachineHistoryTests {
 
             let hour = try await api.send(.get, "/api/machines/by-hostname/web-01/metrics?range=1h", token: viewer)
             let recent = try await api.database.withClient { db in
-                try await db.query("SELECT count(*)::int FROM metrics WHERE machine_id = \(machine) AND cpu_percent IS NOT NULL AND recorded_at > now() - interval '1 hour'", logger: testLogger)
-                    .decode(Int.self).reduce(into: 0) { $0 = $1 }
+                try await db.query(
+                    "SELECT count(*)::int FROM metrics WHERE machine_id = \(machine) AND cpu_percent IS NOT NULL AND recorded_at > now() - interval '1 hour'",
+                    logger: testLogger
+                )
+                .decode(Int.self).reduce(into: 0) { $0 = $1 }
             }
             #expect(hour.string("source") == "raw" && (hour.json["points"] as? [Any])?.count == recent)
             let network = try await api.send(.get, "/api/machines/by-hostname/web-01/network-metrics?range=1h", token: viewer)
@@ -73,7 +83,8 @@ struct MachineHistoryTests {
             let viewer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
             let machine = try await api.seedMachine(client: client, hostname: "db-01")
             // Two mounts, a sample every 10 minutes for 3 hours; / fills up, /data stays at 40 %.
-            try await api.sql("""
+            try await api.sql(
+                """
                 INSERT INTO disk_info (machine_id, recorded_at, mount_point, used_percent)
                 SELECT \(machine), now() - m * interval '10 minutes', mount, CASE WHEN mount = '/' THEN 90 - m ELSE 40 END
                 FROM generate_series(1, 18) AS m, (VALUES ('/'), ('/data')) AS mounts(mount)
@@ -89,15 +100,21 @@ struct MachineHistoryTests {
             let dayPoints = day.json["points"] as? [[String: Any]] ?? []
             #expect(day.string("range") == "24h" && day.string("source") == "raw")
             #expect(Set(dayPoints.compactMap { $0["mount_point"] as? String }) == ["/", "/data"])
-            #expect(dayPoints.filter { $0["mount_point"] as? String == "/" }.allSatisfy { ($0["used_percent_max"] as? Double ?? 0) >= ($0["used_percent"] as? Double ?? 100) })
+            #expect(
+                dayPoints.filter { $0["mount_point"] as? String == "/" }.allSatisfy {
+                    ($0["used_percent_max"] as? Double ?? 0) >= ($0["used_percent"] as? Double ?? 100)
+                })
 
-            try await api.sql("""
+            try await api.sql(
+                """
                 INSERT INTO disk_hourly (machine_id, bucket, mount_point, disk_usage_avg, disk_usage_max, sample_count)
                 SELECT \(machine), date_trunc('hour', now()) - h * interval '1 hour', '/', 70, 75, 6 FROM generate_series(1, 6) AS h
                 """)
             let week = try await api.send(.get, "/api/machines/by-hostname/db-01/disk-metrics?range=7d", token: viewer)
             let weekPoints = week.json["points"] as? [[String: Any]] ?? []
-            #expect(week.string("source") == "hourly" && weekPoints.count == 6 && weekPoints.first?["used_percent_max"] as? Double == 75, "\(week.text.prefix(300))")
+            #expect(
+                week.string("source") == "hourly" && weekPoints.count == 6 && weekPoints.first?["used_percent_max"] as? Double == 75, "\(week.text.prefix(300))"
+            )
 
             let other = try await api.seedClient()
             let stranger = try await api.login(try await api.seedUser(client: other, role: "admin").email).access
@@ -111,7 +128,8 @@ struct MachineHistoryTests {
             let viewer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
             let machine = try await api.seedMachine(client: client, hostname: "app-01")
             // 40 events, one a minute, cycling through the four levels (newest: i = 1, critical).
-            try await api.sql("""
+            try await api.sql(
+                """
                 INSERT INTO event_logs (machine_id, recorded_at, log_name, source, level, message)
                 SELECT \(machine), now() - i * interval '1 minute', 'journal', 'sshd',
                     (ARRAY['info', 'critical', 'error', 'warning'])[i % 4 + 1], 'event ' || i
@@ -175,7 +193,8 @@ struct HistoryJSONTests {
         for round in 0..<50 {
             let metrics = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
                 MachineHistoryStore.MetricPoint(
-                    time: time(), cpuPercent: value(), ramPercent: value(), cpuTemp: value(), cpuMin: value(), cpuMax: value(), ramMin: value(), ramMax: value())
+                    time: time(), cpuPercent: value(), ramPercent: value(), cpuTemp: value(), cpuMin: value(), cpuMax: value(), ramMin: value(), ramMax: value()
+                )
             }
             let disks = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
                 MachineHistoryStore.DiskPoint(
@@ -183,12 +202,14 @@ struct HistoryJSONTests {
                     usedPercent: value(), usedPercentMax: value())
             }
             let host = "srv-\"\(round)\"\\é"
-            #expect(try same(
-                HistoryJSON.encode(hostname: host, range: "30d", source: "hourly", points: metrics),
-                ResponseJSON.encode(Answer(hostname: host, range: "30d", source: "hourly", points: metrics))), "round \(round)")
-            #expect(try same(
-                HistoryJSON.encode(hostname: host, range: "1h", source: "raw", points: disks),
-                ResponseJSON.encode(Answer(hostname: host, range: "1h", source: "raw", points: disks))), "round \(round)")
+            #expect(
+                try same(
+                    HistoryJSON.encode(hostname: host, range: "30d", source: "hourly", points: metrics),
+                    ResponseJSON.encode(Answer(hostname: host, range: "30d", source: "hourly", points: metrics))), "round \(round)")
+            #expect(
+                try same(
+                    HistoryJSON.encode(hostname: host, range: "1h", source: "raw", points: disks),
+                    ResponseJSON.encode(Answer(hostname: host, range: "1h", source: "raw", points: disks))), "round \(round)")
         }
     }
 }

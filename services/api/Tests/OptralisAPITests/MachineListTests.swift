@@ -24,9 +24,12 @@ struct MachineListTests {
                         (\(client), 'web_02', 'Windows', now() - interval '1 hour', 40), (\(client), 'db-01', 'linux', NULL, NULL),
                         (\(other), 'web-99', 'linux', now(), 99)
                     """, logger: testLogger)
-                let label = try await db.query("INSERT INTO labels (client_id, key, color) VALUES (\(client), 'env', '#ff0000') RETURNING id", logger: testLogger)
-                    .decode(UUID.self).reduce(into: UUID()) { $0 = $1 }
-                try await db.query("INSERT INTO machine_labels (client_id, machine_id, label_id, value) VALUES (\(client), \(web), \(label), 'prod')", logger: testLogger)
+                let label = try await db.query(
+                    "INSERT INTO labels (client_id, key, color) VALUES (\(client), 'env', '#ff0000') RETURNING id", logger: testLogger
+                )
+                .decode(UUID.self).reduce(into: UUID()) { $0 = $1 }
+                try await db.query(
+                    "INSERT INTO machine_labels (client_id, machine_id, label_id, value) VALUES (\(client), \(web), \(label), 'prod')", logger: testLogger)
                 try await db.query(
                     "INSERT INTO machine_collector_data (machine_id, collector, data) VALUES (\(web), 'storage', '{\"disks\":[{\"mount_point\":\"/\",\"used_percent\":41.5}]}')",
                     logger: testLogger)
@@ -61,7 +64,8 @@ struct MachineListTests {
             #expect((byID.json["machine"] as? [String: Any])?["hostname"] as? String == "web-01")
             #expect((byID.json["collectors"] as? [String: Any])?.keys.contains("storage") == true)
             let light = try await api.send(.get, "/api/machines/\(web.uuidString.lowercased())?collectors=false", token: viewer)
-            #expect((light.json["machine"] as? [String: Any])?["hostname"] as? String == "web-01" && (light.json["collectors"] as? [String: Any])?.isEmpty == true)
+            #expect(
+                (light.json["machine"] as? [String: Any])?["hostname"] as? String == "web-01" && (light.json["collectors"] as? [String: Any])?.isEmpty == true)
             #expect(try await api.send(.get, "/api/machines/\(web.uuidString.lowercased())?collectors=maybe", token: viewer).code == "VALIDATION_ERROR")
             let inventory = try await api.send(.get, "/api/machines/by-hostname/web-01/inventory", token: viewer)
             #expect(((inventory.json["collectors"] as? [String: Any])?.keys).map(Array.init) == ["storage"])

@@ -38,7 +38,9 @@ struct MachinesTests {
             let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
             let on = try await api.send(.put, "/api/machines/\(id)/maintenance", token: admin, json: ["enabled": true, "until": later])
             #expect(on.status == .ok, "\(on.text)")
-            #expect(try await api.send(.put, "/api/machines/\(id)/maintenance", token: admin, json: ["enabled": true, "until": "2020-01-01T00:00:00Z"]).status == .badRequest)
+            #expect(
+                try await api.send(.put, "/api/machines/\(id)/maintenance", token: admin, json: ["enabled": true, "until": "2020-01-01T00:00:00Z"]).status
+                    == .badRequest)
             let channel = try await api.send(.put, "/api/machines/\(id)/channel", token: admin, json: ["channel": "beta"])
             #expect(channel.status == .ok)
             #expect(try await api.send(.put, "/api/machines/\(id)/channel", token: admin, json: ["channel": "nightly"]).code == "VALIDATION_ERROR")

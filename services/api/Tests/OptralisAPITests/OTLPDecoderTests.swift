@@ -38,7 +38,9 @@ struct ProtoWriter {
 
     /// An `ExportTraceServiceRequest` with one resource (`service.name`) and the given spans
     /// (trace byte, span byte, parent byte or 0, name, start, end, status code).
-    static func request(service: String, spans: [(trace: UInt8, span: UInt8, parent: UInt8, name: String, start: UInt64, end: UInt64, status: UInt64)]) -> [UInt8] {
+    static func request(service: String, spans: [(trace: UInt8, span: UInt8, parent: UInt8, name: String, start: UInt64, end: UInt64, status: UInt64)])
+        -> [UInt8]
+    {
         var request = ProtoWriter()
         request.message(1) { resourceSpans in
             resourceSpans.message(2) { scope in
@@ -78,10 +80,12 @@ struct OTLPDecoderTests {
     static let start: UInt64 = 1_765_000_000_000_000_000
 
     @Test func a_protobuf_request_becomes_spans_with_their_resource() throws {
-        let body = ProtoWriter.request(service: "checkout", spans: [
-            (1, 1, 0, "GET /checkout", Self.start, Self.start + 5_000_000, 0),
-            (1, 2, 1, "SELECT carts", Self.start + 1_000, Self.start + 2_000_000, 2),
-        ])
+        let body = ProtoWriter.request(
+            service: "checkout",
+            spans: [
+                (1, 1, 0, "GET /checkout", Self.start, Self.start + 5_000_000, 0),
+                (1, 2, 1, "SELECT carts", Self.start + 1_000, Self.start + 2_000_000, 2),
+            ])
         let spans = try OTLPTraceDecoder.protobuf(body)
         #expect(spans.count == 2)
         #expect(spans[0].traceID == String(repeating: "01", count: 16) && spans[0].spanID == String(repeating: "01", count: 8))
@@ -93,7 +97,8 @@ struct OTLPDecoderTests {
     }
 
     @Test func every_truncation_of_a_valid_request_is_refused_or_read_never_a_crash() throws {
-        let body = ProtoWriter.request(service: "checkout", spans: [(7, 1, 0, "root", Self.start, Self.start + 10, 1), (7, 2, 1, "child", Self.start, Self.start + 5, 0)])
+        let body = ProtoWriter.request(
+            service: "checkout", spans: [(7, 1, 0, "root", Self.start, Self.start + 10, 1), (7, 2, 1, "child", Self.start, Self.start + 5, 0)])
         var refused = 0
         for length in 0..<body.count {
             do {
@@ -126,10 +131,34 @@ struct OTLPDecoderTests {
             ("a group (wire type 3)", [0x0B, 0x0C]),
             ("field number 0", [0x00, 0x01]),
             ("resource_spans as a varint", [0x08, 0x01]),
-            ("a span id of 3 bytes", { var w = ProtoWriter(); w.message(1) { $0.message(2) { $0.message(2) { s in s.data(1, [UInt8](repeating: 1, count: 16)); s.data(2, [1, 2, 3]); s.string(5, "x"); s.fixed64(7, 1); s.fixed64(8, 2) } } }; return w.bytes }()),
+            (
+                "a span id of 3 bytes",
+                {
+                    var w = ProtoWriter()
+                    w.message(1) {
+                        $0.message(2) {
+                            $0.message(2) { s in
+                                s.data(1, [UInt8](repeating: 1, count: 16))
+                                s.data(2, [1, 2, 3])
+                                s.string(5, "x")
+                                s.fixed64(7, 1)
+                                s.fixed64(8, 2)
+                            }
+                        }
+                    }
+                    return w.bytes
+                }()
+            ),
             ("an end before the start", ProtoWriter.request(service: "s", spans: [(1, 1, 0, "x", Self.start, Self.start - 1, 0)])),
             ("a zero trace id", ProtoWriter.request(service: "s", spans: [(0, 1, 0, "x", Self.start, Self.start, 0)])),
-            ("invalid UTF-8 in a name", { var w = ProtoWriter(); w.message(1) { $0.message(2) { $0.message(2) { $0.data(5, [0xC3, 0x28]) } } }; return w.bytes }()),
+            (
+                "invalid UTF-8 in a name",
+                {
+                    var w = ProtoWriter()
+                    w.message(1) { $0.message(2) { $0.message(2) { $0.data(5, [0xC3, 0x28]) } } }
+                    return w.bytes
+                }()
+            ),
         ]
         for (what, bytes) in hostile {
             #expect(throws: OTLPError.self, "\(what)") { try OTLPTraceDecoder.protobuf(bytes) }
@@ -137,9 +166,14 @@ struct OTLPDecoderTests {
     }
 
     @Test func limits_on_spans_strings_and_attributes() throws {
-        let many = (0...OTLPLimits.maximumSpans).map { index in (trace: UInt8(1), span: UInt8(truncatingIfNeeded: index % 250 + 1), parent: UInt8(0), name: "s", start: Self.start, end: Self.start, status: UInt64(0)) }
+        let many = (0...OTLPLimits.maximumSpans).map { index in
+            (
+                trace: UInt8(1), span: UInt8(truncatingIfNeeded: index % 250 + 1), parent: UInt8(0), name: "s", start: Self.start, end: Self.start,
+                status: UInt64(0)
+            )
+        }
         #expect { try OTLPTraceDecoder.protobuf(ProtoWriter.request(service: "s", spans: many)) } throws: { ($0 as? OTLPError)?.code == "TOO_MANY_SPANS" }
-        let long = String(repeating: "é", count: 400)  // 800 bytes
+        let long = String(repeating: "é", count: 400) // 800 bytes
         let spans = try OTLPTraceDecoder.protobuf(ProtoWriter.request(service: "s", spans: [(1, 1, 0, long, Self.start, Self.start, 0)]))
         #expect(spans[0].name.utf8.count <= OTLPLimits.nameBytes && spans[0].name.allSatisfy { $0 == "é" }, "cut on a character boundary")
         let nul = try OTLPTraceDecoder.protobuf(ProtoWriter.request(service: "s", spans: [(1, 1, 0, "a\u{0}b", Self.start, Self.start, 0)]))
@@ -161,7 +195,8 @@ struct OTLPDecoderTests {
         let spans = try OTLPTraceDecoder.json(Array(json.utf8))
         #expect(spans.count == 2)
         #expect(spans[0].traceID == "5b8efff798038103d269b633813fc60c" && spans[0].serviceName == "checkout" && spans[0].statusCode == 2)
-        #expect(spans[0].attributes["http.status_code"] == .int(200) && spans[0].attributes["ok"] == .bool(true) && spans[0].attributes["ratio"] == .double(0.5))
+        #expect(
+            spans[0].attributes["http.status_code"] == .int(200) && spans[0].attributes["ok"] == .bool(true) && spans[0].attributes["ratio"] == .double(0.5))
         #expect(spans[0].attributes["list"] == nil && spans[1].parentSpanID == "eee19b7ec3c1b174")
         #expect(spans[0].endUnixNano - spans[0].startUnixNano == 5_000_000)
         for bad in [
@@ -181,19 +216,29 @@ struct OTLPDecoderTests {
                 scope.message(2) { metric in
                     metric.string(1, "queue.depth")
                     metric.message(5) { gauge in
-                        gauge.message(1) { point in point.fixed64(3, Self.start); point.fixed64(4, (12.5).bitPattern) }
+                        gauge.message(1) { point in
+                            point.fixed64(3, Self.start)
+                            point.fixed64(4, (12.5).bitPattern)
+                        }
                     }
                 }
                 scope.message(2) { metric in
                     metric.string(1, "requests")
                     metric.message(7) { sum in
-                        sum.message(1) { point in point.fixed64(3, Self.start); point.fixed64(6, UInt64(bitPattern: 42)); point.data(7, ProtoWriter.keyValue("route", string: "/")) }
+                        sum.message(1) { point in
+                            point.fixed64(3, Self.start)
+                            point.fixed64(6, UInt64(bitPattern: 42))
+                            point.data(7, ProtoWriter.keyValue("route", string: "/"))
+                        }
                         sum.varint(2, 2)
                     }
                 }
                 scope.message(2) { metric in
                     metric.string(1, "latency")
-                    metric.message(9) { histogram in histogram.message(1) { $0.fixed64(3, Self.start) }; histogram.message(1) { $0.fixed64(3, Self.start) } }
+                    metric.message(9) { histogram in
+                        histogram.message(1) { $0.fixed64(3, Self.start) }
+                        histogram.message(1) { $0.fixed64(3, Self.start) }
+                    }
                 }
             }
         }

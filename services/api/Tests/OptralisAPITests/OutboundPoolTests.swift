@@ -21,8 +21,9 @@ struct OutboundPoolTests {
                 await withTaskGroup(of: Void.self) { group in
                     for _ in 0..<12 {
                         group.addTask {
-                            _ = try? await curl.send(OutboundRequest(
-                                url: "http://127.0.0.1:\(port)/api/ai/quota", headers: [("Authorization", "Bearer \(admin)")], timeout: .seconds(150)))
+                            _ = try? await curl.send(
+                                OutboundRequest(
+                                    url: "http://127.0.0.1:\(port)/api/ai/quota", headers: [("Authorization", "Bearer \(admin)")], timeout: .seconds(150)))
                         }
                     }
                 }

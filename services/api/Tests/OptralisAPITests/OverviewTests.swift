@@ -22,7 +22,9 @@ struct OverviewTests {
                     VALUES (\(client), 'full-1', 'windows', 'Windows 10 Build 19044', '1.0.0', now(), 50, false, 'a2', now() + interval '5 days') RETURNING id
                     """, logger: testLogger
                 ).decode(UUID.self).reduce(into: UUID()) { $0 = $1 }
-                try await db.query("INSERT INTO machines (client_id, hostname, os, last_seen) VALUES (\(client), 'gone-1', 'linux', now() - interval '2 hours')", logger: testLogger)
+                try await db.query(
+                    "INSERT INTO machines (client_id, hostname, os, last_seen) VALUES (\(client), 'gone-1', 'linux', now() - interval '2 hours')",
+                    logger: testLogger)
                 try await db.query("INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(other), 'theirs', NULL)", logger: testLogger)
                 try await db.query(
                     "INSERT INTO machine_collector_data (machine_id, collector, data) VALUES (\(full), 'storage', '{\"disks\":[{\"mount_point\":\"C:\\\\\",\"used_percent\":97.5}]}')",
@@ -44,7 +46,9 @@ struct OverviewTests {
             let versions = overview.json["agent_versions"] as? [[String: Any]]
             #expect(versions?.first?["name"] as? String == "1.0.0" && versions?.first?["count"] as? Int == 2)
             let problems = (overview.json["top_problems"] as? [[String: Any]] ?? []).map { "\($0["hostname"] ?? ""):\($0["problem"] ?? "")" }
-            #expect(problems == ["ok-1:disk_failing", "gone-1:offline", "full-1:disk_full", "full-1:os_not_compliant", "full-1:certificate_expiring"], "\(problems)")
+            #expect(
+                problems == ["ok-1:disk_failing", "gone-1:offline", "full-1:disk_full", "full-1:os_not_compliant", "full-1:certificate_expiring"], "\(problems)"
+            )
         }
     }
 }

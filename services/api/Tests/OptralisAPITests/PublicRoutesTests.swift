@@ -25,7 +25,8 @@ struct PublicRoutesTests {
                 if parts.count == 2 { fields[parts[0]] = parts[1] }
             }
             let ok = fields["secret"] == "turnstile-secret+1" && fields["response"] == "good-token"
-            let body = ok
+            let body =
+                ok
                 ? #"{"success": true, "error-codes": [], "challenge_ts": "2026-11-22T08:00:00.000Z", "hostname": "optralis.test"}"#
                 : #"{"success": false, "error-codes": ["invalid-input-response"]}"#
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
@@ -54,11 +55,13 @@ struct PublicRoutesTests {
                 let refused = try await api.send(.post, "/api/public/contact", json: form.merging(["turnstile_token": "forged"]) { $1 })
                 #expect(refused.status == .badRequest && refused.code == "TURNSTILE_FAILED", "\(refused.text)")
                 #expect(refused.text.contains("invalid-input-response"))
-                let bot = try await api.send(.post, "/api/public/contact", json: form.merging(["turnstile_token": "good-token", "website": "http://spam"]) { $1 })
+                let bot = try await api.send(
+                    .post, "/api/public/contact", json: form.merging(["turnstile_token": "good-token", "website": "http://spam"]) { $1 })
                 #expect(bot.status == .ok, "a bot is told it worked: \(bot.text)")
                 let sent = try await api.send(.post, "/api/public/contact", json: form.merging(["turnstile_token": "good-token"]) { $1 })
                 #expect(sent.status == .ok && sent.json["success"] as? Bool == true, "\(sent.text)")
-                let invalid = try await api.send(.post, "/api/public/contact", json: ["name": "X", "email": "not-an-email", "message": "Hi", "turnstile_token": "good-token"])
+                let invalid = try await api.send(
+                    .post, "/api/public/contact", json: ["name": "X", "email": "not-an-email", "message": "Hi", "turnstile_token": "good-token"])
                 #expect(invalid.status == .badRequest && invalid.code == "VALIDATION_ERROR")
                 let limited = try await api.send(.post, "/api/public/contact", json: form.merging(["turnstile_token": "good-token"]) { $1 })
                 #expect(limited.status == .tooManyRequests && limited.code == "RATE_LIMITED", "5 posts a minute per IP: \(limited.text)")
@@ -81,7 +84,9 @@ struct PublicRoutesTests {
                 let delivered = await eventually(timeout: .seconds(30)) { ((try? smtp.received()) ?? []).count >= 2 }
                 try await Task.sleep(for: .seconds(1))
                 let mails = try smtp.received()
-                #expect(delivered && mails.count == 2, "exactly two emails (the honeypot's sent none): \(mails.map(\.rcptTos))\n\(notifier.child.output.suffix(600))")
+                #expect(
+                    delivered && mails.count == 2,
+                    "exactly two emails (the honeypot's sent none): \(mails.map(\.rcptTos))\n\(notifier.child.output.suffix(600))")
                 let team = mails.first { $0.rcptTos == ["team@optralis.test"] }
                 let visitor = mails.first { $0.rcptTos == ["jean@example.com"] }
                 #expect(team?.data.contains("Jean Dupont") == true, "the team's email names the visitor")
@@ -117,7 +122,8 @@ struct PublicRoutesTests {
         try await redis.start()
         for (environment, expected) in [("production", ["contact_notification"]), ("development", ["contact_notification", "contact_confirmation"])] {
             try await APIHarness.run(redisURL: redis.url, environment: ["CONTACT_EMAIL": "team@optralis.test", "OPTRALIS_ENV": environment]) { api in
-                let sent = try await api.send(.post, "/api/public/contact", json: ["name": "A", "email": "victim@example.com", "message": "Click http://evil.test"])
+                let sent = try await api.send(
+                    .post, "/api/public/contact", json: ["name": "A", "email": "victim@example.com", "message": "Click http://evil.test"])
                 #expect(sent.status == .ok, "\(sent.text)")
                 let client = RedisClient(url: try RedisURL(parsing: redis.url), maximumConnections: 1, logger: testLogger)
                 let jobs = try await client.command("LRANGE", "email:queue", "0", "-1").array?.compactMap(\.string) ?? []
@@ -126,7 +132,9 @@ struct PublicRoutesTests {
                 let decoded = jobs.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
                 #expect(Set(decoded.compactMap { $0["type"] as? String }) == Set(expected), "\(environment): \(jobs)")
                 let toVisitor = decoded.filter { $0["email"] as? String == "victim@example.com" }
-                #expect(toVisitor.allSatisfy { ($0["data"] as? [String: Any])?.isEmpty ?? true }, "the visitor's text never goes to the visitor's address: \(toVisitor)")
+                #expect(
+                    toVisitor.allSatisfy { ($0["data"] as? [String: Any])?.isEmpty ?? true },
+                    "the visitor's text never goes to the visitor's address: \(toVisitor)")
             }
         }
         await redis.stop()

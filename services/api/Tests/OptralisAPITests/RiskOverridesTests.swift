@@ -14,9 +14,11 @@ struct RiskOverridesTests {
 
             let created = try await api.send(.post, base, token: admin, json: ["risk_type": "risky_port", "risk_key": "3389", "reason": "VPN only"])
             #expect(created.status == .created && created.string("status") == "accepted" && created.json["is_active"] as? Bool == true, "\(created.text)")
-            let replaced = try await api.send(.post, base, token: admin, json: [
-                "risk_type": "risky_port", "risk_key": "3389", "status": "mitigated", "expires_at": "2099-01-01T00:00:00Z",
-            ])
+            let replaced = try await api.send(
+                .post, base, token: admin,
+                json: [
+                    "risk_type": "risky_port", "risk_key": "3389", "status": "mitigated", "expires_at": "2099-01-01T00:00:00Z",
+                ])
             #expect(replaced.status == .ok && replaced.string("id") == created.string("id") && replaced.string("status") == "mitigated", "\(replaced.text)")
             #expect(try await api.send(.post, base, token: admin, json: ["risk_type": "firewall_disabled"]).status == .created)
 
@@ -32,7 +34,9 @@ struct RiskOverridesTests {
 
             let listed = try await api.send(.get, base, token: observer)
             let overrides = listed.json["overrides"] as? [[String: Any]] ?? []
-            #expect(listed.string("hostname") == "Risky-01" && overrides.map { $0["risk_type"] as? String } == ["firewall_disabled", "risky_port"], "\(listed.text)")
+            #expect(
+                listed.string("hostname") == "Risky-01" && overrides.map { $0["risk_type"] as? String } == ["firewall_disabled", "risky_port"], "\(listed.text)"
+            )
 
             let stranger = try await api.login(try await api.seedUser(client: try await api.seedClient(), role: "admin").email).access
             #expect(try await api.send(.get, base, token: stranger).status == .notFound)
@@ -42,8 +46,10 @@ struct RiskOverridesTests {
             #expect(try await api.send(.delete, "\(base)/\(id)", token: admin).status == .notFound)
             #expect(try await api.send(.delete, "\(base)/nope", token: admin).status == .badRequest)
             let logged = try await api.database.withClient { db in
-                try await db.query("SELECT count(*)::int FROM activity_logs WHERE message LIKE 'Exception de risque%' AND client_id = \(client)", logger: testLogger)
-                    .decode(Int.self).reduce(into: 0) { $0 = $1 }
+                try await db.query(
+                    "SELECT count(*)::int FROM activity_logs WHERE message LIKE 'Exception de risque%' AND client_id = \(client)", logger: testLogger
+                )
+                .decode(Int.self).reduce(into: 0) { $0 = $1 }
             }
             #expect(logged == 4)
         }

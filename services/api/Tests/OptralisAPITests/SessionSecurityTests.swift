@@ -60,7 +60,8 @@ struct SessionSecurityTests {
             let noCode = try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": APIHarness.password])
             #expect(noCode.status == .badRequest, "\(noCode.text)")
             #expect(noCode.code == "MFA_CODE_REQUIRED")
-            let wrongCode = try await api.send(.delete, "/api/users/mfa/disable", token: token, json: ["password": APIHarness.password, "code": totp.wrongCode()])
+            let wrongCode = try await api.send(
+                .delete, "/api/users/mfa/disable", token: token, json: ["password": APIHarness.password, "code": totp.wrongCode()])
             #expect(wrongCode.status == .unauthorized)
             #expect(wrongCode.code == "INVALID_MFA_CODE")
             let wrongPassword = try await api.send(
@@ -95,7 +96,8 @@ struct SessionSecurityTests {
                 #expect(try await api.send(.post, "/auth/refresh", json: ["refresh_token": session.refresh]).status == .unauthorized)
             }
             #expect(try await api.send(.get, "/auth/validate-reset-token?token=\(other)").code == "INVALID_RESET_TOKEN", "the other link died too")
-            #expect(try await api.send(.post, "/auth/reset-password", json: ["token": other, "new_password": "Reset-Password-3!"]).code == "INVALID_RESET_TOKEN")
+            #expect(
+                try await api.send(.post, "/auth/reset-password", json: ["token": other, "new_password": "Reset-Password-3!"]).code == "INVALID_RESET_TOKEN")
 
             let fresh = try await api.login(user.email, password: "Reset-Password-2!")
             #expect(try await api.send(.get, "/api/me", token: fresh.access).status == .ok, "a login after the reset works")
@@ -114,7 +116,8 @@ struct SessionSecurityTests {
             let stale = try await api.send(.get, "/api/me", token: elsewhere.access)
             #expect(stale.status == .unauthorized, "the other session's access token: \(stale.text)")
             #expect(stale.code == "TOKEN_REVOKED")
-            #expect(try await api.send(.get, "/api/me", token: try #require(changed.string("access_token"))).status == .ok,
+            #expect(
+                try await api.send(.get, "/api/me", token: try #require(changed.string("access_token"))).status == .ok,
                 "the session the change started keeps working")
         }
     }
@@ -140,7 +143,8 @@ struct SessionSecurityTests {
             func median(_ values: [Duration]) -> Double { values.map(\.fractionalMilliseconds).sorted()[values.count / 2] }
             let (account, nobody) = (median(known), median(unknown))
             // 15% of the slower median: a real bcrypt-free path differs by far more than that.
-            #expect(abs(account - nobody) <= 0.15 * max(account, nobody),
+            #expect(
+                abs(account - nobody) <= 0.15 * max(account, nobody),
                 "median with an account \(account) ms, without \(nobody) ms")
         }
     }

@@ -47,20 +47,24 @@ struct SitesTests {
         try await APIHarness.run { api in
             let (client, admin) = try await business(api)
             let observer = try await api.login(try await api.seedUser(client: client, role: "observer").email).access
-            let created = try await api.send(.post, "/api/sites", token: admin, json: ["name": "  Paris ", "location": "Rue de Rivoli", "timezone": "Europe/Paris"])
+            let created = try await api.send(
+                .post, "/api/sites", token: admin, json: ["name": "  Paris ", "location": "Rue de Rivoli", "timezone": "Europe/Paris"])
             #expect(created.status == .created && created.string("name") == "Paris" && created.json["machine_count"] as? Int == 0, "\(created.text)")
             let site = try #require(created.string("id"))
             #expect(try await api.send(.post, "/api/sites", token: admin, json: ["name": "Paris"]).code == "SITE_EXISTS")
             #expect(try await api.send(.post, "/api/sites", token: admin, json: ["name": " "]).code == "VALIDATION_ERROR")
             #expect(try await api.send(.post, "/api/sites", token: admin, json: ["name": String(repeating: "x", count: 101)]).code == "VALIDATION_ERROR")
             #expect(try await api.send(.post, "/api/sites", token: admin, json: ["name": "Mars", "timezone": "Mars/Olympus"]).code == "VALIDATION_ERROR")
-            #expect(try await api.send(.post, "/api/sites", token: admin, json: ["name": "Lyon", "location": String(repeating: "y", count: 201)]).code == "VALIDATION_ERROR")
+            #expect(
+                try await api.send(.post, "/api/sites", token: admin, json: ["name": "Lyon", "location": String(repeating: "y", count: 201)]).code
+                    == "VALIDATION_ERROR")
             #expect(try await api.send(.post, "/api/sites", token: observer, json: ["name": "Lyon"]).status == .forbidden, "observers read only")
             #expect(try await api.send(.get, "/api/sites/\(site)", token: observer).string("timezone") == "Europe/Paris")
             #expect(try await api.send(.get, "/api/sites/not-a-uuid", token: admin).code == "VALIDATION_ERROR")
 
             let renamed = try await api.send(.put, "/api/sites/\(site)", token: admin, json: ["name": "Paris HQ", "location": ""])
-            #expect(renamed.string("name") == "Paris HQ" && renamed.json["location"] is NSNull && renamed.string("timezone") == "Europe/Paris", "\(renamed.text)")
+            #expect(
+                renamed.string("name") == "Paris HQ" && renamed.json["location"] is NSNull && renamed.string("timezone") == "Europe/Paris", "\(renamed.text)")
 
             let (other, stranger) = try await business(api)
             _ = other
@@ -72,8 +76,10 @@ struct SitesTests {
             #expect(array(try await api.send(.get, "/api/sites", token: stranger)).isEmpty)
 
             let logged = try await api.database.withClient { db in
-                try await db.query("SELECT count(*)::int FROM activity_logs WHERE client_id = \(client) AND message IN ('Site créé', 'Site modifié')", logger: testLogger)
-                    .decode(Int.self).reduce(into: 0) { $0 = $1 }
+                try await db.query(
+                    "SELECT count(*)::int FROM activity_logs WHERE client_id = \(client) AND message IN ('Site créé', 'Site modifié')", logger: testLogger
+                )
+                .decode(Int.self).reduce(into: 0) { $0 = $1 }
             }
             #expect(logged == 2)
             #expect(try await api.send(.delete, "/api/sites/\(site)", token: observer).status == .forbidden)
@@ -102,12 +108,19 @@ struct SitesTests {
             let assigned = try await api.send(
                 .put, "/api/machines/assign-site", token: admin, json: ["site_id": paris, "machine_ids": machines[0..<3].map(lower) + [lower(theirs)]])
             #expect(assigned.json["count"] as? Int == 3, "another client's machine is not moved: \(assigned.text)")
-            #expect(try await api.send(.put, "/api/machines/assign-site", token: admin, json: ["site_id": lyon, "machine_ids": [lower(machines[3])]]).json["count"] as? Int == 1)
-            #expect(try await api.send(.put, "/api/machines/assign-site", token: stranger, json: ["site_id": paris, "machine_ids": [lower(theirs)]]).status == .notFound)
+            #expect(
+                try await api.send(.put, "/api/machines/assign-site", token: admin, json: ["site_id": lyon, "machine_ids": [lower(machines[3])]]).json["count"]
+                    as? Int == 1)
+            #expect(
+                try await api.send(.put, "/api/machines/assign-site", token: stranger, json: ["site_id": paris, "machine_ids": [lower(theirs)]]).status
+                    == .notFound)
             #expect(try await api.send(.put, "/api/machines/assign-site", token: admin, json: ["machine_ids": [lower(machines[0])]]).code == "VALIDATION_ERROR")
-            #expect(try await api.send(.put, "/api/machines/assign-site", token: admin, json: ["site_id": paris, "machine_ids": []]).code == "VALIDATION_ERROR")
+            #expect(
+                try await api.send(.put, "/api/machines/assign-site", token: admin, json: ["site_id": paris, "machine_ids": []]).code == "VALIDATION_ERROR")
             let tooMany = (0...Int(100)).map { _ in UUID().uuidString }
-            #expect(try await api.send(.put, "/api/machines/assign-site", token: admin, json: ["site_id": paris, "machine_ids": tooMany]).code == "VALIDATION_ERROR")
+            #expect(
+                try await api.send(.put, "/api/machines/assign-site", token: admin, json: ["site_id": paris, "machine_ids": tooMany]).code == "VALIDATION_ERROR"
+            )
 
             func hostnames(_ query: String) async throws -> [String] {
                 let reply = try await api.send(.get, "/api/machines\(query)", token: admin)
@@ -154,7 +167,8 @@ struct SitesTests {
             let site = try #require(try await api.send(.post, "/api/sites", token: admin, json: ["name": "Paris"]).string("id"))
             let theirSite = try #require(try await api.send(.post, "/api/sites", token: stranger, json: ["name": "Paris"]).string("id"))
             let email: [String: Any] = ["type": "email", "name": "Paris team", "config": ["emails": ["paris@example.com"]]]
-            #expect(try await api.send(.post, "/api/notifications/channels", token: admin, json: email.merging(["site_id": theirSite]) { $1 }).status == .notFound)
+            #expect(
+                try await api.send(.post, "/api/notifications/channels", token: admin, json: email.merging(["site_id": theirSite]) { $1 }).status == .notFound)
             let created = try await api.send(.post, "/api/notifications/channels", token: admin, json: email.merging(["site_id": site]) { $1 })
             #expect(created.status == .created && created.string("site_id") == site, "\(created.text)")
             let channel = try #require(created.string("id"))

@@ -13,7 +13,9 @@ struct SmartAlertRulesTests {
         return (client, try await api.login(try await api.seedUser(client: client, role: "admin").email).access)
     }
 
-    var adaptive: [String: Any] { ["name": "CPU inhabituel", "metric": "cpu", "mode": "adaptive", "sigma_factor": 3, "duration_minutes": 10, "severity": "warning"] }
+    var adaptive: [String: Any] {
+        ["name": "CPU inhabituel", "metric": "cpu", "mode": "adaptive", "sigma_factor": 3, "duration_minutes": 10, "severity": "warning"]
+    }
 
     func with(_ changes: [String: Any], removing: [String] = []) -> [String: Any] {
         adaptive.merging(changes) { _, new in new }.filter { !removing.contains($0.key) }
@@ -63,8 +65,10 @@ struct SmartAlertRulesTests {
 
             let replaced = try await api.send(
                 .put, "/api/alerts/rules/\(id)", token: admin,
-                json: ["name": "Disque plein", "metric": "disk", "mode": "static", "threshold": 92.5, "duration_minutes": 30, "severity": "critical",
-                       "enabled": false, "machine_id": machine.uuidString])
+                json: [
+                    "name": "Disque plein", "metric": "disk", "mode": "static", "threshold": 92.5, "duration_minutes": 30, "severity": "critical",
+                    "enabled": false, "machine_id": machine.uuidString,
+                ])
             #expect(replaced.status == .ok, "\(replaced.text)")
             #expect(replaced.string("mode") == "static" && replaced.json["threshold"] as? Double == 92.5 && replaced.json["sigma_factor"] is NSNull)
             #expect(replaced.json["cooldown_minutes"] as? Int == 15 && replaced.json["enabled"] as? Bool == false)
@@ -82,8 +86,10 @@ struct SmartAlertRulesTests {
             #expect(try await api.send(.get, "/api/alerts/rules/not-a-uuid", token: admin).code == "VALIDATION_ERROR")
 
             let logged = try await api.database.withClient { db in
-                try await db.query("SELECT count(*)::int FROM activity_logs WHERE client_id = \(client) AND message LIKE 'Règle d''alerte intelligente%'", logger: testLogger)
-                    .decode(Int.self).reduce(0, +)
+                try await db.query(
+                    "SELECT count(*)::int FROM activity_logs WHERE client_id = \(client) AND message LIKE 'Règle d''alerte intelligente%'", logger: testLogger
+                )
+                .decode(Int.self).reduce(0, +)
             }
             #expect(logged == 2)
             #expect(try await api.send(.delete, "/api/alerts/rules/\(id)", token: admin).status == .noContent)
@@ -104,7 +110,8 @@ struct SmartAlertRulesTests {
                 (["metric": "disk"], [], "no baseline for disk: adaptive refused"), (["metric": "temperature"], [], "adaptive temperature"),
                 (["threshold": 50], [], "adaptive with a threshold"),
                 (["mode": "static"], ["sigma_factor"], "static without threshold"), (["mode": "static", "threshold": 90], [], "static with sigma_factor"),
-                (["mode": "static", "threshold": 101], ["sigma_factor"], "percent above 100"), (["mode": "static", "threshold": -1], ["sigma_factor"], "negative"),
+                (["mode": "static", "threshold": 101], ["sigma_factor"], "percent above 100"),
+                (["mode": "static", "threshold": -1], ["sigma_factor"], "negative"),
                 (["mode": "static", "metric": "temperature", "threshold": 151], ["sigma_factor"], "temperature above 150 °C"),
                 (["machine_id": UUID().uuidString, "group_id": UUID().uuidString], [], "two scopes"),
             ]
@@ -119,9 +126,12 @@ struct SmartAlertRulesTests {
                 #expect(reply.status == .badRequest, "\(why): \(reply.status) \(reply.text)")
             }
             let temperature = try await api.send(
-                .post, "/api/alerts/rules", token: admin, json: with(["metric": "temperature", "mode": "static", "threshold": 120, "severity": "info"], removing: ["sigma_factor"]))
+                .post, "/api/alerts/rules", token: admin,
+                json: with(["metric": "temperature", "mode": "static", "threshold": 120, "severity": "info"], removing: ["sigma_factor"]))
             #expect(temperature.status == .created && temperature.json["cooldown_minutes"] as? Int == 240, "\(temperature.text)")
-            #expect(try await api.send(.post, "/api/alerts/rules", token: admin, json: with(["sigma_factor": 6, "duration_minutes": 60, "metric": "ram"])).status == .created)
+            #expect(
+                try await api.send(.post, "/api/alerts/rules", token: admin, json: with(["sigma_factor": 6, "duration_minutes": 60, "metric": "ram"])).status
+                    == .created)
             #expect(try await api.send(.post, "/api/alerts/rules", token: admin, json: with(["sigma_factor": 1, "duration_minutes": 5])).status == .created)
         }
     }

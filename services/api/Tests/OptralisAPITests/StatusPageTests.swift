@@ -11,17 +11,21 @@ struct StatusPageTests {
     @Test func status_reports_services_uptime_fleet_and_incidents_without_authentication() async throws {
         try await APIHarness.run { api in
             let client = try await api.seedClient()
-            try await api.sql("""
+            try await api.sql(
+                """
                 INSERT INTO machines (client_id, hostname, last_seen, health_score) VALUES
                 (\(client), 'up-1', now(), 90), (\(client), 'up-2', now() - INTERVAL '1 minute', 80), (\(client), 'down', now() - INTERVAL '2 hours', 40)
                 """)
-            try await api.sql("""
+            try await api.sql(
+                """
                 INSERT INTO service_uptime (service_name, status, response_time_ms, checked_at) VALUES
                 ('ai', 'offline', NULL, GREATEST(now() - INTERVAL '1 minute', \(unescaped: Self.halfDayStart))),
                 ('ai', 'online', 120, GREATEST(now() - INTERVAL '30 seconds', \(unescaped: Self.halfDayStart) + INTERVAL '1 millisecond')),
                 ('ai', 'offline', NULL, now() - INTERVAL '10 days')
                 """)
-            try await api.sql("INSERT INTO service_incidents (service_name, status, started_at, resolved_at) VALUES ('ai', 'offline', now() - INTERVAL '2 minutes', now() - INTERVAL '30 seconds')")
+            try await api.sql(
+                "INSERT INTO service_incidents (service_name, status, started_at, resolved_at) VALUES ('ai', 'offline', now() - INTERVAL '2 minutes', now() - INTERVAL '30 seconds')"
+            )
 
             let status = try await api.send(.get, "/status")
             #expect(status.status == .ok, "\(status.text)")

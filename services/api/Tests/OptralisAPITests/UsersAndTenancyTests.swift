@@ -65,15 +65,19 @@ struct UsersAndTenancyTests {
             #expect(try await api.send(.delete, "/api/users/\(admin.id)", token: token).code == "CANNOT_DELETE_SELF")
             #expect(try await api.send(.post, "/api/users", token: token, json: ["email": "s@example.com", "role": "super_admin"]).code == "VALIDATION_ERROR")
             #expect(try await api.send(.post, "/api/users", token: token, json: ["email": "not-an-email", "role": "observer"]).code == "VALIDATION_ERROR")
-            #expect(try await api.send(.post, "/api/users", token: token, json: ["email": "w@example.com", "role": "observer", "password": "weak"]).code == "WEAK_PASSWORD")
+            #expect(
+                try await api.send(.post, "/api/users", token: token, json: ["email": "w@example.com", "role": "observer", "password": "weak"]).code
+                    == "WEAK_PASSWORD")
             #expect(try await api.send(.post, "/api/users", token: token, json: ["role": "observer"]).status == .badRequest, "a missing field is a 400")
 
-            let created = try await api.send(.post, "/api/users", token: token, json: ["email": "Second.Admin@Example.com", "role": "admin", "first_name": "Ann"])
+            let created = try await api.send(
+                .post, "/api/users", token: token, json: ["email": "Second.Admin@Example.com", "role": "admin", "first_name": "Ann"])
             #expect(created.status == .created, "\(created.text)")
             #expect(created.json["temporary_password"] is String)
             #expect(created.json["welcome_email_queued"] as? Bool == true)
             let second = try #require((created.json["user"] as? [String: Any])?["id"] as? String)
-            #expect(try await api.send(.post, "/api/users", token: token, json: ["email": "second.admin@example.com", "role": "observer"]).code == "EMAIL_EXISTS")
+            #expect(
+                try await api.send(.post, "/api/users", token: token, json: ["email": "second.admin@example.com", "role": "observer"]).code == "EMAIL_EXISTS")
             #expect(try await api.send(.put, "/api/users/\(second)", token: token, json: ["email": admin.email]).code == "EMAIL_EXISTS")
 
             let demoted = try await api.send(.put, "/api/users/\(second)", token: token, json: ["role": "observer", "language": "en"])
@@ -134,7 +138,8 @@ struct UsersAndTenancyTests {
             #expect(results.filter { $0.status == .ok }.count == 1, "\(results.map(\.text))")
             #expect(results.contains { $0.code == "LAST_ADMIN" || $0.status == .forbidden })
             let admins = try await api.database.withClient { db in
-                try await db.query("SELECT count(*) FROM users WHERE client_id = \(client) AND role = 'admin'", logger: testLogger).decode(Int.self).reduce(0, +)
+                try await db.query("SELECT count(*) FROM users WHERE client_id = \(client) AND role = 'admin'", logger: testLogger).decode(Int.self).reduce(
+                    0, +)
             }
             #expect(admins == 1)
         }
@@ -151,10 +156,19 @@ struct UsersAndTenancyTests {
             #expect(try await api.send(.post, "/api/users/mfa/setup", token: token).code == "PASSWORD_CHANGE_REQUIRED")
             #expect(try await api.send(.get, "/api/me", token: token).status == .ok)
 
-            #expect(try await api.send(.post, "/api/change-password", token: token, json: ["current_password": "Wrong-Pass-123!", "new_password": "Brand-New-Pass-1!"]).code == "INVALID_PASSWORD")
-            #expect(try await api.send(.post, "/api/change-password", token: token, json: ["current_password": APIHarness.password, "new_password": "short"]).code == "WEAK_PASSWORD")
-            #expect(try await api.send(.post, "/api/change-password", token: token, json: ["current_password": APIHarness.password, "new_password": APIHarness.password]).code == "VALIDATION_ERROR")
-            let changed = try await api.send(.post, "/api/change-password", token: token, json: ["current_password": APIHarness.password, "new_password": "Brand-New-Pass-1!"])
+            #expect(
+                try await api.send(
+                    .post, "/api/change-password", token: token, json: ["current_password": "Wrong-Pass-123!", "new_password": "Brand-New-Pass-1!"]
+                ).code == "INVALID_PASSWORD")
+            #expect(
+                try await api.send(.post, "/api/change-password", token: token, json: ["current_password": APIHarness.password, "new_password": "short"]).code
+                    == "WEAK_PASSWORD")
+            #expect(
+                try await api.send(
+                    .post, "/api/change-password", token: token, json: ["current_password": APIHarness.password, "new_password": APIHarness.password]
+                ).code == "VALIDATION_ERROR")
+            let changed = try await api.send(
+                .post, "/api/change-password", token: token, json: ["current_password": APIHarness.password, "new_password": "Brand-New-Pass-1!"])
             #expect(changed.status == .ok, "\(changed.text)")
             #expect(try await api.send(.get, "/api/me", token: token).code == "TOKEN_REVOKED", "the old session ended")
             let fresh = try #require(changed.string("access_token"))
@@ -183,8 +197,9 @@ struct UsersAndTenancyTests {
             let redis = RedisClient(url: try RedisURL(parsing: redisServer.url), maximumConnections: 1, logger: testLogger)
             let jobs = try await redis.listRange("email:queue")
             await redis.shutdown()
-            let job = try #require(jobs.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-                .first { $0["email"] as? String == user.email && $0["type"] as? String == "password_reset" })
+            let job = try #require(
+                jobs.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                    .first { $0["email"] as? String == user.email && $0["type"] as? String == "password_reset" })
             #expect(job["language"] as? String == "fr")
             #expect(job["retries"] as? Int == 0)
             #expect(job["created_at"] is String)
@@ -197,7 +212,8 @@ struct UsersAndTenancyTests {
             #expect(try await api.send(.get, "/auth/validate-reset-token?token=nope").code == "INVALID_RESET_TOKEN")
             #expect(try await api.send(.post, "/auth/reset-password", json: ["token": token, "new_password": "weak"]).code == "WEAK_PASSWORD")
             #expect(try await api.send(.post, "/auth/reset-password", json: ["token": token, "new_password": "Reset-Password-2!"]).status == .ok)
-            #expect(try await api.send(.post, "/auth/reset-password", json: ["token": token, "new_password": "Reset-Password-3!"]).code == "INVALID_RESET_TOKEN")
+            #expect(
+                try await api.send(.post, "/auth/reset-password", json: ["token": token, "new_password": "Reset-Password-3!"]).code == "INVALID_RESET_TOKEN")
             #expect(try await api.send(.post, "/auth/refresh", json: ["refresh_token": session.refresh]).status == .unauthorized, "a reset ends every session")
             #expect(try await api.send(.post, "/auth/login", json: ["email": user.email, "password": "Reset-Password-2!"]).status == .ok)
             let hashed = try await api.database.withClient { db in

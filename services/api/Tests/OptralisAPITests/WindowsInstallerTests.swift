@@ -58,7 +58,8 @@ struct WindowsInstallerTests {
             #expect(PowerShellShape.problems(script) == [], "\(PowerShellShape.problems(script))")
             #expect(try await Self.tokens(api, client: client) == [.init(platform: "windows", maxUsage: 1)])
 
-            let enrolled = try await api.send(.post, "/api/public/bootstrap", json: ["token": token, "arch": "amd64", "hostname": "win-01", "os": "Windows Server 2022"])
+            let enrolled = try await api.send(
+                .post, "/api/public/bootstrap", json: ["token": token, "arch": "amd64", "hostname": "win-01", "os": "Windows Server 2022"])
             #expect(enrolled.status == .ok, "\(enrolled.text)")
             let again = try await api.send(.post, "/api/public/bootstrap", json: ["token": token, "arch": "amd64", "hostname": "win-02"])
             #expect(again.code == "INVALID_INSTALL_TOKEN", "single use by default")
@@ -68,7 +69,9 @@ struct WindowsInstallerTests {
     @Test func the_active_windows_token_is_a_fresh_one_for_admins_with_a_command_that_does_not_carry_it() async throws {
         try await APIHarness.runWithCA { api, _ in
             let (client, admin) = try await Self.admin(api, refusing: "/api/install-tokens/windows/active")
-            for bad in ["duration_minutes=0", "duration_minutes=61", "max_usage=-1", "max_usage=10001", "max_usage=99999999999999999999999", "duration_minutes=abc"] {
+            for bad in [
+                "duration_minutes=0", "duration_minutes=61", "max_usage=-1", "max_usage=10001", "max_usage=99999999999999999999999", "duration_minutes=abc",
+            ] {
                 let reply = try await api.send(.get, "/api/install-tokens/windows/active?\(bad)", token: admin)
                 #expect(reply.status == .badRequest && reply.code == "VALIDATION_ERROR", "\(bad): \(reply.text)")
             }
@@ -104,7 +107,10 @@ struct WindowsInstallerTests {
         return (client, admin)
     }
 
-    struct StoredToken: Equatable { let platform: String; let maxUsage: Int }
+    struct StoredToken: Equatable {
+        let platform: String
+        let maxUsage: Int
+    }
 
     static func tokens(_ api: APIHarness, client: UUID) async throws -> [StoredToken] {
         try await api.database.withClient { db in
@@ -132,7 +138,10 @@ enum PowerShellShape {
         var escaped = false
         let pairs: [Character: Character] = [")": "(", "}": "{", "]": "["]
         for character in script {
-            if comment { comment = character != "\n"; continue }
+            if comment {
+                comment = character != "\n"
+                continue
+            }
             if let open = quote {
                 // In double quotes a backtick escapes; in single quotes '' is a quote, seen as close-then-open.
                 if escaped { escaped = false } else if open == "\"" && character == "`" { escaped = true } else if character == open { quote = nil }
@@ -143,7 +152,10 @@ enum PowerShellShape {
             case "'", "\"": quote = character
             case "(", "{", "[": stack.append(character)
             case ")", "}", "]":
-                if stack.popLast() != pairs[character] { found.append("unbalanced \(character)"); return found }
+                if stack.popLast() != pairs[character] {
+                    found.append("unbalanced \(character)")
+                    return found
+                }
             default: break
             }
         }

@@ -40,7 +40,10 @@ final class CAController: Sendable {
         }
     }
     struct RevokeRequest: Decodable { let reason: String? }
-    struct Done: ResponseEncodable { let serial: String; let status: String }
+    struct Done: ResponseEncodable {
+        let serial: String
+        let status: String
+    }
 
     func addRoutes<Context: RequestContext>(to router: Router<Context>, token: String) {
         let group = router.group("internal").add(middleware: InternalTokenMiddleware<Context>(token: token))
@@ -61,11 +64,14 @@ final class CAController: Sendable {
         group.post("certificates/:serial/revoke") { request, context -> Done in
             let serial = try context.parameters.decoded("serial")
             let body = try? await request.decode(as: RevokeRequest.self, context: context)
-            let reason = try body?.reason.map {
-                guard let reason = RevocationReason(rawValue: $0) else { throw AppError.validation("reason must be one of \(RevocationReason.list)") }
-                return reason
-            } ?? .unspecified
-            guard try await self.store.find(serial: serial) != nil else { throw AppError.notFound("certificate \(serial) not found", code: "CERTIFICATE_NOT_FOUND") }
+            let reason =
+                try body?.reason.map {
+                    guard let reason = RevocationReason(rawValue: $0) else { throw AppError.validation("reason must be one of \(RevocationReason.list)") }
+                    return reason
+                } ?? .unspecified
+            guard try await self.store.find(serial: serial) != nil else {
+                throw AppError.notFound("certificate \(serial) not found", code: "CERTIFICATE_NOT_FOUND")
+            }
             try await self.store.revoke(serial: serial, reason: reason)
             try await self.rebuildCRL()
             self.logger.notice("certificate revoked", metadata: ["serial": "\(serial)", "reason": "\(reason.rawValue)"])
@@ -73,7 +79,9 @@ final class CAController: Sendable {
         }
         group.post("certificates/:serial/restore") { _, context -> Done in
             let serial = try context.parameters.decoded("serial")
-            guard let existing = try await self.store.find(serial: serial) else { throw AppError.notFound("certificate \(serial) not found", code: "CERTIFICATE_NOT_FOUND") }
+            guard let existing = try await self.store.find(serial: serial) else {
+                throw AppError.notFound("certificate \(serial) not found", code: "CERTIFICATE_NOT_FOUND")
+            }
             guard existing.expiresAt > Date() else { throw AppError.conflict("an expired certificate cannot be restored", code: "CERTIFICATE_EXPIRED") }
             try await self.store.restore(serial: serial)
             try await self.rebuildCRL()
@@ -92,8 +100,9 @@ final class CAController: Sendable {
     func issue(clientID: UUID, machineID: UUID, createdBy: UUID?, renewal: Bool) async throws -> IssueResponse {
         let issued = try authority.issue(clientID: clientID, machineID: machineID)
         try await store.record(issued, clientID: clientID, machineID: machineID, createdBy: createdBy, renewal: renewal)
-        try await rebuildCRL()  // a superseded certificate joins the CRL
-        logger.info("certificate issued", metadata: ["serial": "\(issued.serialHex)", "optralis.client_id": "\(clientID)", "optralis.machine_id": "\(machineID)"])
+        try await rebuildCRL() // a superseded certificate joins the CRL
+        logger.info(
+            "certificate issued", metadata: ["serial": "\(issued.serialHex)", "optralis.client_id": "\(clientID)", "optralis.machine_id": "\(machineID)"])
         return IssueResponse(
             certificate: issued.certificatePEM, privateKey: issued.privateKeyPEM, caCertificate: authority.certificatePEM,
             serial: issued.serialHex, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt)
@@ -111,6 +120,3 @@ final class CAController: Sendable {
         return der
     }
 }
-
-
-

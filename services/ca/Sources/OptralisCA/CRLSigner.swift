@@ -24,12 +24,15 @@ enum CRLSigner {
         guard let crl = X509_CRL_new() else { throw Failure(description: "X509_CRL_new failed") }
         defer { X509_CRL_free(crl) }
 
-        X509_CRL_set_version(crl, 1)  // v2
+        X509_CRL_set_version(crl, 1) // v2
         X509_CRL_set_issuer_name(crl, X509_get_subject_name(caCert))
         let now = Int(Date().timeIntervalSince1970)
         let lastUpdate = ASN1_TIME_set(nil, time_t(now))
         let nextUpdate = ASN1_TIME_set(nil, time_t(now + Int(validity)))
-        defer { ASN1_TIME_free(lastUpdate); ASN1_TIME_free(nextUpdate) }
+        defer {
+            ASN1_TIME_free(lastUpdate)
+            ASN1_TIME_free(nextUpdate)
+        }
         X509_CRL_set1_lastUpdate(crl, lastUpdate)
         X509_CRL_set1_nextUpdate(crl, nextUpdate)
 

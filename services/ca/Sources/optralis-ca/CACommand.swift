@@ -53,7 +53,9 @@ struct CACommand: AsyncParsableCommand {
     struct KeygenAgentSigning: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "keygen-agent-signing",
-            abstract: "Make the Ed25519 key pair that signs agent builds: agent-update-signing.key (private, mode 0600, keep it offline) and agent-update-signing.pub.")
+            abstract:
+                "Make the Ed25519 key pair that signs agent builds: agent-update-signing.key (private, mode 0600, keep it offline) and agent-update-signing.pub."
+        )
 
         @Option(help: "Where to write them (created with mode 0700 if missing). Existing keys are never overwritten.") var out: String
 
@@ -79,7 +81,8 @@ struct CACommand: AsyncParsableCommand {
     struct SignAgent: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sign-agent",
-            abstract: "Sign an agent build: writes <binary>.sig, one line of base64 of the Ed25519 signature of its SHA-256, version, platform and architecture.")
+            abstract:
+                "Sign an agent build: writes <binary>.sig, one line of base64 of the Ed25519 signature of its SHA-256, version, platform and architecture.")
 
         @Option(help: "The private key file from keygen-agent-signing; refused when group or others can read it.") var key: String
         @Option(help: "The version the build is published as (1.4.0).") var version: String

@@ -43,10 +43,12 @@ struct CAExecutableTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: directory + "/ca.key", contents: Data("not a key".utf8), attributes: [.posixPermissions: 0o644])
-        let result = try await ChildProcess.run(binary, [], environment: [
-            "PATH": "/usr/bin:/bin", "DATABASE_URL": "postgres://u:p@127.0.0.1:1/db", "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40),
-            "CA_DIR": directory,
-        ])
+        let result = try await ChildProcess.run(
+            binary, [],
+            environment: [
+                "PATH": "/usr/bin:/bin", "DATABASE_URL": "postgres://u:p@127.0.0.1:1/db", "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40),
+                "CA_DIR": directory,
+            ])
         #expect(result.status == 78)
         #expect(result.output.contains("readable by group or others"), "\(result.output)")
     }

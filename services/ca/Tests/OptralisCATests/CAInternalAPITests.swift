@@ -55,14 +55,17 @@ struct CAInternalAPITests {
             #expect(firstSerial != secondSerial)
 
             let rows = try await database.withClient { db in
-                try await db.query("SELECT serial, revoked_at IS NULL, COALESCE(revocation_reason, '') FROM client_certificates ORDER BY issued_at", logger: testLogger)
-                    .decode((String, Bool, String).self).reduce(into: [(String, Bool, String)]()) { $0.append($1) }
+                try await db.query(
+                    "SELECT serial, revoked_at IS NULL, COALESCE(revocation_reason, '') FROM client_certificates ORDER BY issued_at", logger: testLogger
+                )
+                .decode((String, Bool, String).self).reduce(into: [(String, Bool, String)]()) { $0.append($1) }
             }
             #expect(rows.map(\.0) == [firstSerial, secondSerial])
             #expect(rows.map(\.1) == [false, true], "one active certificate per machine: the first was superseded")
             #expect(rows.first?.2 == "superseded")
             let machineSerial = try await database.withClient { db in
-                try await db.query("SELECT cert_serial FROM machines WHERE id = \(machine)", logger: testLogger).decode(String?.self).reduce(into: [String?]()) { $0.append($1) }.first ?? nil
+                try await db.query("SELECT cert_serial FROM machines WHERE id = \(machine)", logger: testLogger).decode(String?.self).reduce(into: [String?]())
+                { $0.append($1) }.first ?? nil
             }
             #expect(machineSerial == secondSerial)
 
@@ -75,10 +78,13 @@ struct CAInternalAPITests {
             func crlText() async throws -> String {
                 let path = directory + "/crl-\(UUID().uuidString).der"
                 FileManager.default.createFile(atPath: path, contents: Data(try await crl()))
-                return try await ChildProcess.run(which("openssl") ?? "/usr/bin/openssl", ["crl", "-inform", "DER", "-in", path, "-noout", "-text"]).output.lowercased()
+                return try await ChildProcess.run(which("openssl") ?? "/usr/bin/openssl", ["crl", "-inform", "DER", "-in", path, "-noout", "-text"]).output
+                    .lowercased()
             }
             #expect(try await crlText().contains(firstSerial.lowercased()), "the superseded certificate is listed")
-            try await http.execute(uri: "/internal/certificates/\(secondSerial)/revoke", method: .post, headers: headers, body: ByteBuffer(string: #"{"reason":"key_compromise"}"#)) { response in
+            try await http.execute(
+                uri: "/internal/certificates/\(secondSerial)/revoke", method: .post, headers: headers, body: ByteBuffer(string: #"{"reason":"key_compromise"}"#)
+            ) { response in
                 #expect(response.status == .ok)
             }
             let revokedText = try await crlText()
@@ -98,8 +104,10 @@ struct CAInternalAPITests {
             }
             #expect(renewed != nil && renewed != firstSerial)
             let other = UUID()
-            try await http.execute(uri: "/internal/certificates", method: .post, headers: headers,
-                                   body: ByteBuffer(string: #"{"client_id":"\#(other)","machine_id":"\#(machine)"}"#)) { response in
+            try await http.execute(
+                uri: "/internal/certificates", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"client_id":"\#(other)","machine_id":"\#(machine)"}"#)
+            ) { response in
                 #expect(response.status == .notFound, "a machine is only certified for its own client")
             }
         }

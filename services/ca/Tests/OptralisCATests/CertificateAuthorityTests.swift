@@ -35,7 +35,9 @@ struct CertificateAuthorityTests {
         let verified = try await openssl(["verify", "-CAfile", caPath, certPath])
         #expect(verified.status == 0, "\(verified.output)")
         let text = try await openssl(["x509", "-in", certPath, "-noout", "-text"])
-        #expect(text.output.contains("CN = \(client.uuidString.lowercased()):\(machine.uuidString.lowercased())") || text.output.contains("CN=\(client.uuidString.lowercased()):\(machine.uuidString.lowercased())"))
+        #expect(
+            text.output.contains("CN = \(client.uuidString.lowercased()):\(machine.uuidString.lowercased())")
+                || text.output.contains("CN=\(client.uuidString.lowercased()):\(machine.uuidString.lowercased())"))
         #expect(text.output.contains("URI:urn:optralis:client:\(client.uuidString.lowercased()):machine:\(machine.uuidString.lowercased())"))
         #expect(text.output.contains("TLS Web Client Authentication"))
         #expect(issued.expiresAt.timeIntervalSince(issued.issuedAt) > 364 * 86_400, "one year")

@@ -33,7 +33,8 @@ public struct NotifierConfiguration: Sendable {
         redisURL = reader.redisURL(required: true) ?? RedisURL(host: "")
         environment = reader.deploymentEnvironment()
         concurrency = reader.int("NOTIFIER_CONCURRENCY", default: 8, range: 1...256)
-        consumerID = reader.value("NOTIFIER_ID")
+        consumerID =
+            reader.value("NOTIFIER_ID")
             ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())"
         retryBase = .milliseconds(reader.int("NOTIFIER_RETRY_BASE_MS", default: 2000, range: 1...600_000))
         shutdownGrace = .seconds(reader.int("NOTIFIER_SHUTDOWN_GRACE_SECONDS", default: 4, range: 0...300))
@@ -42,7 +43,8 @@ public struct NotifierConfiguration: Sendable {
         (smtpFromName, smtpFrom) = Self.splitAddress(from)
         if let host = reader.value("SMTP_HOST") {
             let port = reader.port("SMTP_PORT", default: 587)
-            let security = reader.value("SMTP_SECURITY").flatMap(SMTPSettings.Security.init(rawValue:))
+            let security =
+                reader.value("SMTP_SECURITY").flatMap(SMTPSettings.Security.init(rawValue:))
                 ?? (port == 465 ? .tls : port == 587 ? .starttls : .none)
             smtp = SMTPSettings(
                 host: host, port: port, username: reader.value("SMTP_USER"), password: reader.value("SMTP_PASS"), security: security,

@@ -24,10 +24,12 @@ struct NotifierAIMessageTests {
             let hook = #"{"webhook_url": "http://127.0.0.1:\#(notifier.sinkPort)/hook"}"#
             let teams = try await insertID(
                 notifier,
-                "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(notifier.clientID), 'webhook_teams', 'Teams', \(hook)::jsonb) RETURNING id")
+                "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(notifier.clientID), 'webhook_teams', 'Teams', \(hook)::jsonb) RETURNING id"
+            )
             let discord = try await insertID(
                 notifier,
-                "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(notifier.clientID), 'webhook_discord', 'Discord', \(hook)::jsonb) RETURNING id")
+                "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(notifier.clientID), 'webhook_discord', 'Discord', \(hook)::jsonb) RETURNING id"
+            )
             let machine = try await insertID(notifier, "INSERT INTO machines (client_id, hostname) VALUES (\(notifier.clientID), 'srv-hot') RETURNING id")
             let link = "https://monitoring.example.com/machines/\(machine.uuidString.lowercased())"
             let message = AlertNotification(

@@ -84,7 +84,9 @@ struct NotifierDeliveryTests {
             }
             #expect(healthy, "/health shows the dead-letter count")
             let metrics = try await http.send(OutboundRequest(url: "http://127.0.0.1:\(process.port)/metrics")).bodyText
-            #expect(metrics.contains(#"notifier_jobs_total{queue="notification:queue",outcome="dead_letter"} 1"#) || metrics.contains(#"outcome="dead_letter",queue="notification:queue""#), "\(metrics.prefix(1500))")
+            #expect(
+                metrics.contains(#"notifier_jobs_total{queue="notification:queue",outcome="dead_letter"} 1"#)
+                    || metrics.contains(#"outcome="dead_letter",queue="notification:queue""#), "\(metrics.prefix(1500))")
             await http.shutdown()
             await redis.shutdown()
             await stop([process])
@@ -99,12 +101,14 @@ struct NotifierDeliveryTests {
             let process = try notifier.launch(name: "solo")
             let redis = try notifier.redisClient()
             let queues = NotificationQueues(redis: redis)
-            try await queues.enqueue(EmailJob(
-                type: "welcome", email: "new@acme.test", language: "fr",
-                data: ["first_name": "Ada", "login_url": "https://monitoring.test", "temporary_password": "Tmp-Secret-Pass-42!", "client_name": "Acme"]))
-            try await queues.enqueue(EmailJob(
-                type: "password_reset", email: "ada@acme.test", language: "en",
-                data: ["first_name": "Ada", "reset_url": "https://monitoring.test/reset-password?token=SECRET-RESET-TOKEN", "expires_in_minutes": "60"]))
+            try await queues.enqueue(
+                EmailJob(
+                    type: "welcome", email: "new@acme.test", language: "fr",
+                    data: ["first_name": "Ada", "login_url": "https://monitoring.test", "temporary_password": "Tmp-Secret-Pass-42!", "client_name": "Acme"]))
+            try await queues.enqueue(
+                EmailJob(
+                    type: "password_reset", email: "ada@acme.test", language: "en",
+                    data: ["first_name": "Ada", "reset_url": "https://monitoring.test/reset-password?token=SECRET-RESET-TOKEN", "expires_in_minutes": "60"]))
             let dead = await eventually(timeout: .seconds(30)) { (try? await redis.listLength("email:queue:dead")) == 2 }
             #expect(dead)
             let buried = try await redis.command("LRANGE", "email:queue:dead", "0", "-1").array?.compactMap(\.string) ?? []

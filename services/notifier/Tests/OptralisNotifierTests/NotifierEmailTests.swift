@@ -14,17 +14,23 @@ struct NotifierEmailTests {
                     #"UPDATE notification_channels SET config = '{"emails": ["ops@acme.test", "oncall@acme.test"]}'::jsonb WHERE id = \#(notifier.channelID)"#,
                     logger: testLogger)
             }
-            let process = try notifier.launch(name: "mail", environment: [
-                "SMTP_HOST": "127.0.0.1", "SMTP_PORT": String(smtp.port), "SMTP_SECURITY": "starttls", "SMTP_USER": "mailer",
-                "SMTP_PASS": "smtp-pass-1", "SMTP_CA_FILE": smtp.certificateFile!, "SMTP_FROM": "Optralis Alertes <alerts@optralis.test>",
-            ])
+            let process = try notifier.launch(
+                name: "mail",
+                environment: [
+                    "SMTP_HOST": "127.0.0.1", "SMTP_PORT": String(smtp.port), "SMTP_SECURITY": "starttls", "SMTP_USER": "mailer",
+                    "SMTP_PASS": "smtp-pass-1", "SMTP_CA_FILE": smtp.certificateFile!, "SMTP_FROM": "Optralis Alertes <alerts@optralis.test>",
+                ])
             let redis = try notifier.redisClient()
             let queues = NotificationQueues(redis: redis)
             // A job in the spec's exact format (no id), as any producer may write it.
             try await redis.leftPush(
                 NotificationQueues.email,
-                #"{"type":"welcome","email":"new.user@acme.test","language":"en","data":{"first_name":"Ann","login_url":"https://monitoring.test","temporary_password":"Tmp-Pass-123!"},"created_at":"2026-01-09T08:00:00Z","retries":0}"#)
-            try await queues.enqueue(EmailJob(type: "password_reset", email: "fr.user@acme.test", language: "fr", data: ["first_name": "Zoé", "reset_url": "https://monitoring.test/reset-password?token=abc", "expires_in_minutes": "60"]))
+                #"{"type":"welcome","email":"new.user@acme.test","language":"en","data":{"first_name":"Ann","login_url":"https://monitoring.test","temporary_password":"Tmp-Pass-123!"},"created_at":"2026-01-09T08:00:00Z","retries":0}"#
+            )
+            try await queues.enqueue(
+                EmailJob(
+                    type: "password_reset", email: "fr.user@acme.test", language: "fr",
+                    data: ["first_name": "Zoé", "reset_url": "https://monitoring.test/reset-password?token=abc", "expires_in_minutes": "60"]))
             try await notifier.enqueue(1)
             // Every template, in both languages.
             let data = [
@@ -34,17 +40,20 @@ struct NotifierEmailTests {
                 "company": "X", "message": "Hello", "machine_name": "SRV-1", "alert_type": "machine_offline",
                 "date": "2026-12-06", "summary": Self.dailySummary,
             ]
-            let types = ["welcome", "password_reset", "new_password", "password_expiration", "license_expiration", "license_extended",
-                         "certificate_expiration", "contact_confirmation", "contact_notification", "machine_alert", "daily_summary"]
+            let types = [
+                "welcome", "password_reset", "new_password", "password_expiration", "license_expiration", "license_extended",
+                "certificate_expiration", "contact_confirmation", "contact_notification", "machine_alert", "daily_summary",
+            ]
             for type in types {
                 for language in ["fr", "en"] {
                     try await queues.enqueue(EmailJob(type: type, email: "\(type).\(language)@acme.test", language: language, data: data))
                 }
             }
             // A job that carries its own subject and text, as the api's re-enrolment notice.
-            try await queues.enqueue(EmailJob(
-                type: "security_notice", email: "security.notice@acme.test", language: "en",
-                data: ["subject": "Optralis: machine prod-db-1 was re-enrolled", "textBody": "The machine prod-db-1 was re-enrolled."]))
+            try await queues.enqueue(
+                EmailJob(
+                    type: "security_notice", email: "security.notice@acme.test", language: "en",
+                    data: ["subject": "Optralis: machine prod-db-1 was re-enrolled", "textBody": "The machine prod-db-1 was re-enrolled."]))
             let expected = 4 + types.count * 2
 
             let arrived = await eventually(timeout: .seconds(60)) { ((try? smtp.received()) ?? []).count >= expected }
@@ -85,16 +94,21 @@ struct NotifierEmailTests {
     @Test func an_email_job_with_an_attachment_arrives_as_multipart_mixed_with_the_same_bytes() async throws {
         let smtp = try await SMTPTestServer()
         try await NotifierHarness.run(sink: WebhookSink()) { notifier in
-            let process = try notifier.launch(name: "attach", environment: [
-                "SMTP_HOST": "127.0.0.1", "SMTP_PORT": String(smtp.port), "SMTP_SECURITY": "none", "SMTP_FROM": "Optralis <reports@optralis.test>",
-            ])
+            let process = try notifier.launch(
+                name: "attach",
+                environment: [
+                    "SMTP_HOST": "127.0.0.1", "SMTP_PORT": String(smtp.port), "SMTP_SECURITY": "none", "SMTP_FROM": "Optralis <reports@optralis.test>",
+                ])
             let redis = try notifier.redisClient()
             // Every byte value, several times: the base64 lines and their padding are exercised.
             let bytes = Data((0..<1000).map { UInt8(($0 * 7) % 256) })
-            try await NotificationQueues(redis: redis).enqueue(EmailJob(
-                type: "report_notification", email: "boss@acme.test", language: "fr",
-                data: ["subject": "Rapport direction hebdomadaire — Acme", "textBody": "Le rapport est joint.", "htmlBody": "<p>Le rapport est joint.</p>"],
-                attachments: [EmailAttachment(filename: "weekly-report-2026-12-07.pdf", mimeType: "application/pdf", content: bytes)]))
+            try await NotificationQueues(redis: redis).enqueue(
+                EmailJob(
+                    type: "report_notification", email: "boss@acme.test", language: "fr",
+                    data: [
+                        "subject": "Rapport direction hebdomadaire — Acme", "textBody": "Le rapport est joint.", "htmlBody": "<p>Le rapport est joint.</p>",
+                    ],
+                    attachments: [EmailAttachment(filename: "weekly-report-2026-12-07.pdf", mimeType: "application/pdf", content: bytes)]))
             let arrived = await eventually(timeout: .seconds(30)) { ((try? smtp.received()) ?? []).count >= 1 }
             #expect(arrived, "\(process.child.output.suffix(1000))")
             let mail = try #require(try smtp.received().first)

@@ -124,9 +124,10 @@ struct NotifierHarness: Sendable {
         let queues = NotificationQueues(redis: client)
         for index in first..<(first + count) {
             let key = String(format: "job-%05d", index)
-            try await queues.enqueue(ChannelDelivery(
-                channelID: channelID, clientID: clientID,
-                notification: AlertNotification(alertType: .highCPU, clientName: "Acme", language: "fr", machineName: key, value: 93.5, threshold: 85)))
+            try await queues.enqueue(
+                ChannelDelivery(
+                    channelID: channelID, clientID: clientID,
+                    notification: AlertNotification(alertType: .highCPU, clientName: "Acme", language: "fr", machineName: key, value: 93.5, threshold: 85)))
         }
         await client.shutdown()
     }
@@ -142,7 +143,8 @@ struct NotifierHarness: Sendable {
         try await database.withClient { db in
             var rows: [(String, Int)] = []
             for try await row in try await db.query("SELECT status, attempts FROM notification_history ORDER BY sent_at", logger: testLogger)
-                .decode((String, Int).self) { rows.append(row) }
+                .decode((String, Int).self)
+            { rows.append(row) }
             return rows
         }
     }

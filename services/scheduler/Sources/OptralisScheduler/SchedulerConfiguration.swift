@@ -28,7 +28,8 @@ public struct SchedulerConfiguration: Sendable {
         databaseURL = reader.databaseURL()
         redisURL = reader.redisURL(required: true) ?? RedisURL(host: "")
         internalServiceToken = reader.internalServiceToken()
-        replicaID = reader.value("SCHEDULER_ID")
+        replicaID =
+            reader.value("SCHEDULER_ID")
             ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())"
         publicURL = reader.string("PUBLIC_URL", default: "http://localhost:3000")
         offlineAfter = .seconds(60 * reader.int("OFFLINE_THRESHOLD_MINUTES", default: 5, range: 1...1440))

@@ -33,47 +33,49 @@ public struct SchedulerServer: Sendable {
         // Fixed, valid expressions (a failure here is a programming error caught by the tests),
         // unless SCHEDULER_SCHEDULES replaces them.
         func cron(_ text: String) -> Schedule { try! Schedule(text, timeZone: utc) }
-        let jobs = [
-            ScheduledJob(name: "machine-alerts", schedule: cron("* * * * *")) {
-                try await MachineAlertJob(
-                    client: client, queues: queues, publicURL: configuration.publicURL, offlineAfter: configuration.offlineAfter, logger: logger
-                ).run()
-            },
-            ScheduledJob(name: "login-alerts", schedule: cron("* * * * *")) {
-                try await LoginAlertJob(client: client, queues: queues, publicURL: configuration.publicURL, logger: logger).run()
-            },
-            ScheduledJob(name: "token-cleanup", schedule: cron("5 * * * *")) {
-                try await TokenCleanupJob(client: client, logger: logger).run()
-            },
-            ScheduledJob(name: "retention", schedule: cron("15 * * * *"), lockTTL: .seconds(120)) {
-                try await RetentionJob(client: client, logger: logger).run()
-            },
-            ScheduledJob(name: "reminders", schedule: cron("0 9 * * *")) {
-                try await ReminderJob(client: client, queues: queues, publicURL: configuration.publicURL, logger: logger).run()
-            },
-            // Each client at its own hour in its own time zone (DailySummaryJob); every 5 minutes
-            // reaches the zones 30 or 45 minutes off UTC too.
-            ScheduledJob(name: "daily-summary", schedule: cron("*/5 * * * *"), lockTTL: .seconds(120)) {
-                try await DailySummaryJob(client: client, queues: queues, publicURL: configuration.publicURL, logger: logger).run()
-            },
-            ScheduledJob(name: "rollups", schedule: cron("2 * * * *"), lockTTL: .seconds(120)) {
-                try await RollupJob(client: client, redis: redis, logger: logger).run()
-            },
-            ScheduledJob(name: "uptime", schedule: cron("*/30 * * * *")) {
-                try await UptimeJob(database: database, http: http, apiURL: configuration.apiURL, aiURL: configuration.aiURL, logger: logger).run()
-            },
-        ] + [
-            // "Rapports PDF Automatiques (Pro+)": the last complete week, month and quarter.
-            ("executive-weekly", ExecutiveReportKind.weekly, "0 7 * * 1"), ("executive-monthly", .monthly, "0 7 1 * *"),
-            ("executive-quarterly", .quarterly, "0 7 1 1,4,7,10 *"),
-        ].map { name, kind, expression in
-            ScheduledJob(name: name, schedule: cron(expression), lockTTL: .seconds(300)) {
-                try await ExecutiveReportJob(
-                    kind: kind, builder: ExecutiveReportBuilder(store: ExecutiveReportStore(client: client, logger: logger)), queues: queues,
-                    publicURL: configuration.publicURL, logger: logger
-                ).run(occurrence: JobRunner.occurrence ?? Date())
+        let jobs =
+            [
+                ScheduledJob(name: "machine-alerts", schedule: cron("* * * * *")) {
+                    try await MachineAlertJob(
+                        client: client, queues: queues, publicURL: configuration.publicURL, offlineAfter: configuration.offlineAfter, logger: logger
+                    ).run()
+                },
+                ScheduledJob(name: "login-alerts", schedule: cron("* * * * *")) {
+                    try await LoginAlertJob(client: client, queues: queues, publicURL: configuration.publicURL, logger: logger).run()
+                },
+                ScheduledJob(name: "token-cleanup", schedule: cron("5 * * * *")) {
+                    try await TokenCleanupJob(client: client, logger: logger).run()
+                },
+                ScheduledJob(name: "retention", schedule: cron("15 * * * *"), lockTTL: .seconds(120)) {
+                    try await RetentionJob(client: client, logger: logger).run()
+                },
+                ScheduledJob(name: "reminders", schedule: cron("0 9 * * *")) {
+                    try await ReminderJob(client: client, queues: queues, publicURL: configuration.publicURL, logger: logger).run()
+                },
+                // Each client at its own hour in its own time zone (DailySummaryJob); every 5 minutes
+                // reaches the zones 30 or 45 minutes off UTC too.
+                ScheduledJob(name: "daily-summary", schedule: cron("*/5 * * * *"), lockTTL: .seconds(120)) {
+                    try await DailySummaryJob(client: client, queues: queues, publicURL: configuration.publicURL, logger: logger).run()
+                },
+                ScheduledJob(name: "rollups", schedule: cron("2 * * * *"), lockTTL: .seconds(120)) {
+                    try await RollupJob(client: client, redis: redis, logger: logger).run()
+                },
+                ScheduledJob(name: "uptime", schedule: cron("*/30 * * * *")) {
+                    try await UptimeJob(database: database, http: http, apiURL: configuration.apiURL, aiURL: configuration.aiURL, logger: logger).run()
+                },
+            ]
+            + [
+                // "Rapports PDF Automatiques (Pro+)": the last complete week, month and quarter.
+                ("executive-weekly", ExecutiveReportKind.weekly, "0 7 * * 1"), ("executive-monthly", .monthly, "0 7 1 * *"),
+                ("executive-quarterly", .quarterly, "0 7 1 1,4,7,10 *"),
+            ].map { name, kind, expression in
+                ScheduledJob(name: name, schedule: cron(expression), lockTTL: .seconds(300)) {
+                    try await ExecutiveReportJob(
+                        kind: kind, builder: ExecutiveReportBuilder(store: ExecutiveReportStore(client: client, logger: logger)), queues: queues,
+                        publicURL: configuration.publicURL, logger: logger
+                    ).run(occurrence: JobRunner.occurrence ?? Date())
+                }
             }
-        }
         return jobs.map { job in
             guard let schedule = configuration.scheduleOverrides[job.name] else { return job }
             return ScheduledJob(name: job.name, schedule: schedule, lockTTL: job.lockTTL, run: job.run)

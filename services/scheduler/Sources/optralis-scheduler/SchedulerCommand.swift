@@ -58,7 +58,9 @@ struct SchedulerCommand: AsyncParsableCommand {
                 }
                 var time = Date()
                 if let after {
-                    guard let parsed = ISO8601DateFormatter().date(from: after) else { throw ValidationError("--after must be ISO 8601, e.g. 2026-03-29T00:00:00Z") }
+                    guard let parsed = ISO8601DateFormatter().date(from: after) else {
+                        throw ValidationError("--after must be ISO 8601, e.g. 2026-03-29T00:00:00Z")
+                    }
                     time = parsed
                 }
                 let formatter = ISO8601DateFormatter()

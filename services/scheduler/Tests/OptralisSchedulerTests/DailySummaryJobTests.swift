@@ -35,7 +35,9 @@ struct DailySummaryJobTests {
         #expect(DailySummarySchedule.due(now: Self.at("2026-12-07T02:25:00Z"), hour: 8, timeZone: kolkata, lastSentOn: nil) == nil)
         #expect(DailySummarySchedule.due(now: Self.at("2026-12-07T02:30:00Z"), hour: 8, timeZone: kolkata, lastSentOn: nil) == "2026-12-07")
         // Late in the day (the scheduler was down at the hour): still that day's summary.
-        #expect(DailySummarySchedule.due(now: Self.at("2026-12-07T22:00:00Z"), hour: 0, timeZone: TimeZone(identifier: "UTC")!, lastSentOn: "2026-12-06") == "2026-12-07")
+        #expect(
+            DailySummarySchedule.due(now: Self.at("2026-12-07T22:00:00Z"), hour: 0, timeZone: TimeZone(identifier: "UTC")!, lastSentOn: "2026-12-06")
+                == "2026-12-07")
     }
 
     @Test func a_summary_goes_once_a_day_at_the_clients_hour_to_its_admins_or_recipients() async throws {
@@ -45,7 +47,9 @@ struct DailySummaryJobTests {
         let redis = RedisClient(url: try RedisURL(parsing: redisServer.url), maximumConnections: 2, logger: testLogger)
         try await database.withClient { db in
             let hash = "$2b$12$" + String(repeating: "a", count: 53)
-            let tokyo = try await insert(db, """
+            let tokyo = try await insert(
+                db,
+                """
                 INSERT INTO clients (name, language, daily_summary_hour, daily_summary_timezone)
                 VALUES ('Tokyo Co', 'en', 8, 'Asia/Tokyo') RETURNING id
                 """)
@@ -55,23 +59,29 @@ struct DailySummaryJobTests {
                 (\(tokyo), 'boss@tokyo.test', \(hash), 'admin', 'fr'),
                 (\(tokyo), 'viewer@tokyo.test', \(hash), 'observer', 'en')
                 """, logger: testLogger)
-            let machine = try await insert(db, "INSERT INTO machines (client_id, hostname, last_seen, health_score) VALUES (\(tokyo), 'srv-tk', now(), 42) RETURNING id")
+            let machine = try await insert(
+                db, "INSERT INTO machines (client_id, hostname, last_seen, health_score) VALUES (\(tokyo), 'srv-tk', now(), 42) RETURNING id")
             try await db.query(
                 """
                 INSERT INTO alert_rule_history (client_id, machine_id, rule_name, metric, operator, threshold, severity, triggered_value, triggered_at)
                 VALUES (\(tokyo), \(machine), 'CPU high', 'cpu', '>', 90, 'critical', 97, '2026-12-06T05:00:00Z')
                 """, logger: testLogger)
             // Recipients instead of the admins; the same hour in Paris (UTC+1 in December).
-            let paris = try await insert(db, """
+            let paris = try await insert(
+                db,
+                """
                 INSERT INTO clients (name, daily_summary_hour, daily_summary_timezone, daily_summary_recipients)
                 VALUES ('Paris SA', 8, 'Europe/Paris', ARRAY['ops@paris.test', 'cto@paris.test']) RETURNING id
                 """)
-            _ = try await insert(db, "INSERT INTO users (client_id, email, password_hash, role) VALUES (\(paris), 'admin@paris.test', \(hash), 'admin') RETURNING id")
+            _ = try await insert(
+                db, "INSERT INTO users (client_id, email, password_hash, role) VALUES (\(paris), 'admin@paris.test', \(hash), 'admin') RETURNING id")
             // Off, or suspended: never.
             let off = try await insert(db, "INSERT INTO clients (name, daily_summary_enabled, daily_summary_hour) VALUES ('Off', false, 0) RETURNING id")
-            let suspended = try await insert(db, "INSERT INTO clients (name, license_status, daily_summary_hour) VALUES ('Suspended', 'suspended', 0) RETURNING id")
+            let suspended = try await insert(
+                db, "INSERT INTO clients (name, license_status, daily_summary_hour) VALUES ('Suspended', 'suspended', 0) RETURNING id")
             for (client, email) in [(off, "admin@off.test"), (suspended, "admin@suspended.test")] {
-                _ = try await insert(db, "INSERT INTO users (client_id, email, password_hash, role) VALUES (\(client), \(email), \(hash), 'admin') RETURNING id")
+                _ = try await insert(
+                    db, "INSERT INTO users (client_id, email, password_hash, role) VALUES (\(client), \(email), \(hash), 'admin') RETURNING id")
             }
 
             let job = DailySummaryJob(client: db, queues: NotificationQueues(redis: redis), publicURL: "https://monitoring.test", logger: testLogger)
@@ -105,7 +115,8 @@ struct DailySummaryJobTests {
             #expect(sent == ["Off": "never", "Paris SA": "2026-12-06", "Suspended": "never", "Tokyo Co": "2026-12-06"])
 
             // Redis down at the next local day in Tokyo: the day is given back, and the next run sends it.
-            let unreachable = RedisClient(url: try RedisURL(parsing: "redis://127.0.0.1:1"), maximumConnections: 1, timeout: .milliseconds(500), logger: testLogger)
+            let unreachable = RedisClient(
+                url: try RedisURL(parsing: "redis://127.0.0.1:1"), maximumConnections: 1, timeout: .milliseconds(500), logger: testLogger)
             let stranded = DailySummaryJob(client: db, queues: NotificationQueues(redis: unreachable), publicURL: "https://monitoring.test", logger: testLogger)
             #expect(try await stranded.run(now: Self.at("2026-12-07T00:30:00Z")) == ["daily_summary_failures": 1])
             await unreachable.shutdown()

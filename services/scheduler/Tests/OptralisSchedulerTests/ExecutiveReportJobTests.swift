@@ -31,7 +31,9 @@ struct ExecutiveReportJobTests {
             (.quarterly, "2026-08-20T07:00:00Z", "2026-04-01T00:00:00Z", "2026-07-01T00:00:00Z"),
         ]
         for (kind, occurrence, from, to) in cases {
-            #expect(ReportPeriod.completed(kind, before: Self.date(occurrence)) == ReportPeriod(from: Self.date(from), to: Self.date(to)), "\(kind) at \(occurrence)")
+            #expect(
+                ReportPeriod.completed(kind, before: Self.date(occurrence)) == ReportPeriod(from: Self.date(from), to: Self.date(to)),
+                "\(kind) at \(occurrence)")
         }
         let server = SchedulerServer.jobNames
         #expect(server.contains("executive-weekly") && server.contains("executive-monthly") && server.contains("executive-quarterly"))
@@ -82,7 +84,9 @@ struct ExecutiveReportJobTests {
                 kind: .weekly, builder: ExecutiveReportBuilder(store: ExecutiveReportStore(client: db, logger: testLogger)),
                 queues: NotificationQueues(redis: redis), publicURL: "https://monitoring.test", logger: testLogger)
             let counts = try await job.run(occurrence: occurrence)
-            #expect(counts == ["reports": 1, "emails": 2], "one Pro client, its two admins; not the observer, Starter, a suspended licence or a client without machines: \(counts)")
+            #expect(
+                counts == ["reports": 1, "emails": 2],
+                "one Pro client, its two admins; not the observer, Starter, a suspended licence or a client without machines: \(counts)")
         }
 
         let queued = try await redis.listRange(NotificationQueues.email).map { try Self.decoder.decode(EmailJob.self, from: Data($0.utf8)) }

@@ -74,7 +74,7 @@ struct JobRunnerTests {
         let crasher = Task { try await runner("crasher", [crashing], redis).run() }
         let started = await eventually(timeout: .seconds(5)) { runs.starts.withLock { $0 } == ["crasher"] }
         #expect(started)
-        crasher.cancel()  // dies mid-run: the lock is neither released nor renewed any more
+        crasher.cancel() // dies mid-run: the lock is neither released nor renewed any more
         let survivor = Task { try await runner("survivor", [healthy], redis).run() }
         let clock = ContinuousClock()
         let before = clock.now

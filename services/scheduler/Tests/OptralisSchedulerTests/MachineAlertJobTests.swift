@@ -15,7 +15,8 @@ struct MachineAlertJobTests {
         try await database.withClient { db in
             let client = try await db.query("INSERT INTO clients (name, language) VALUES ('Acme', 'fr') RETURNING id", logger: testLogger)
                 .decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
-            let job = MachineAlertJob(client: db, queues: NotificationQueues(redis: redis), publicURL: "https://monitoring.test", offlineAfter: .seconds(300), logger: testLogger)
+            let job = MachineAlertJob(
+                client: db, queues: NotificationQueues(redis: redis), publicURL: "https://monitoring.test", offlineAfter: .seconds(300), logger: testLogger)
             try await body(db, job, redis, client)
         }
         await redis.shutdown()
@@ -29,10 +30,20 @@ struct MachineAlertJobTests {
 
     @Test func offline_notifies_once_stays_silent_and_notifies_again_after_coming_back() async throws {
         try await withFixture { db, job, redis, client in
-            _ = try await id(db, "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'email', 'All', '{\"emails\":[\"a@b.test\"]}') RETURNING id")
-            _ = try await id(db, "INSERT INTO notification_channels (client_id, type, name, config, alert_types) VALUES (\(client), 'email', 'CPU only', '{\"emails\":[\"c@d.test\"]}', '{high_cpu}') RETURNING id")
-            let machine = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'SRV-01', now() - INTERVAL '10 minutes') RETURNING id")
-            _ = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen, maintenance_mode) VALUES (\(client), 'SRV-MAINT', now() - INTERVAL '10 minutes', true) RETURNING id")
+            _ = try await id(
+                db,
+                "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'email', 'All', '{\"emails\":[\"a@b.test\"]}') RETURNING id"
+            )
+            _ = try await id(
+                db,
+                "INSERT INTO notification_channels (client_id, type, name, config, alert_types) VALUES (\(client), 'email', 'CPU only', '{\"emails\":[\"c@d.test\"]}', '{high_cpu}') RETURNING id"
+            )
+            let machine = try await id(
+                db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'SRV-01', now() - INTERVAL '10 minutes') RETURNING id")
+            _ = try await id(
+                db,
+                "INSERT INTO machines (client_id, hostname, last_seen, maintenance_mode) VALUES (\(client), 'SRV-MAINT', now() - INTERVAL '10 minutes', true) RETURNING id"
+            )
             _ = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'SRV-OK', now()) RETURNING id")
 
             #expect(try await job.run()["machines_offline"] == 1, "only the silent machine outside maintenance")
@@ -51,11 +62,19 @@ struct MachineAlertJobTests {
 
     @Test func a_rule_fires_once_within_its_cooldown_and_again_after() async throws {
         try await withFixture { db, job, redis, client in
-            let channel = try await id(db, "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'webhook_slack', 'Slack', '{\"webhook_url\":\"http://127.0.0.1:9/x\"}') RETURNING id")
+            let channel = try await id(
+                db,
+                "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'webhook_slack', 'Slack', '{\"webhook_url\":\"http://127.0.0.1:9/x\"}') RETURNING id"
+            )
             let hot = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'HOT', now()) RETURNING id")
             let cool = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'COOL', now()) RETURNING id")
-            try await db.query("INSERT INTO metrics (machine_id, recorded_at, cpu_percent) VALUES (\(hot), now() - INTERVAL '2 minutes', 50), (\(hot), now(), 95), (\(cool), now(), 40)", logger: testLogger)
-            let rule = try await id(db, "INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity, cooldown_minutes) VALUES (\(client), 'CPU', 'cpu', '>', 80, 'critical', 30) RETURNING id")
+            try await db.query(
+                "INSERT INTO metrics (machine_id, recorded_at, cpu_percent) VALUES (\(hot), now() - INTERVAL '2 minutes', 50), (\(hot), now(), 95), (\(cool), now(), 40)",
+                logger: testLogger)
+            let rule = try await id(
+                db,
+                "INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity, cooldown_minutes) VALUES (\(client), 'CPU', 'cpu', '>', 80, 'critical', 30) RETURNING id"
+            )
             try await db.query("INSERT INTO alert_rule_channels (client_id, rule_id, channel_id) VALUES (\(client), \(rule), \(channel))", logger: testLogger)
 
             let first = try await job.run()
@@ -83,12 +102,20 @@ struct MachineAlertJobTests {
     /// while it stays failing; again after it was seen healthy and fails anew.
     @Test func a_failing_disk_is_notified_once_and_again_after_it_recovered() async throws {
         try await withFixture { db, job, redis, client in
-            _ = try await id(db, "INSERT INTO notification_channels (client_id, type, name, config, alert_types) VALUES (\(client), 'email', 'Disks', '{\"emails\":[\"ops@b.test\"]}', '{smart_warning}') RETURNING id")
-            _ = try await id(db, "INSERT INTO notification_channels (client_id, type, name, config, alert_types) VALUES (\(client), 'email', 'CPU only', '{\"emails\":[\"c@d.test\"]}', '{high_cpu}') RETURNING id")
+            _ = try await id(
+                db,
+                "INSERT INTO notification_channels (client_id, type, name, config, alert_types) VALUES (\(client), 'email', 'Disks', '{\"emails\":[\"ops@b.test\"]}', '{smart_warning}') RETURNING id"
+            )
+            _ = try await id(
+                db,
+                "INSERT INTO notification_channels (client_id, type, name, config, alert_types) VALUES (\(client), 'email', 'CPU only', '{\"emails\":[\"c@d.test\"]}', '{high_cpu}') RETURNING id"
+            )
             let machine = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'NAS-01', now()) RETURNING id")
-            let maintenance = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen, maintenance_mode) VALUES (\(client), 'NAS-MAINT', now(), true) RETURNING id")
+            let maintenance = try await id(
+                db, "INSERT INTO machines (client_id, hostname, last_seen, maintenance_mode) VALUES (\(client), 'NAS-MAINT', now(), true) RETURNING id")
             func report(_ machine: UUID, status: String, reallocated: Int, minutesAgo: Int) async throws {
-                let attributes = #"[{"id": 5, "name": "Reallocated_Sector_Ct", "value": 93, "worst": 93, "thresh": 36, "raw": 304}, {"id": 187, "name": "Reported_Uncorrect", "value": 1, "worst": 1, "thresh": 10, "raw": 99}]"#
+                let attributes =
+                    #"[{"id": 5, "name": "Reallocated_Sector_Ct", "value": 93, "worst": 93, "thresh": 36, "raw": 304}, {"id": 187, "name": "Reported_Uncorrect", "value": 1, "worst": 1, "thresh": 10, "raw": 99}]"#
                 try await db.query(
                     """
                     INSERT INTO smart_data (machine_id, recorded_at, device, model, serial, smart_status, reallocated_sectors, attributes)
@@ -120,10 +147,16 @@ struct MachineAlertJobTests {
 
     @Test func a_temperature_rule_says_temperature() async throws {
         try await withFixture { db, job, redis, client in
-            let channel = try await id(db, "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'webhook_slack', 'Slack', '{\"webhook_url\":\"http://127.0.0.1:9/x\"}') RETURNING id")
+            let channel = try await id(
+                db,
+                "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'webhook_slack', 'Slack', '{\"webhook_url\":\"http://127.0.0.1:9/x\"}') RETURNING id"
+            )
             let hot = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'OVEN', now()) RETURNING id")
             try await db.query("INSERT INTO metrics (machine_id, recorded_at, cpu_percent, cpu_temp) VALUES (\(hot), now(), 20, 91)", logger: testLogger)
-            let rule = try await id(db, "INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity, cooldown_minutes) VALUES (\(client), 'Hot CPU package', 'temperature', '>', 85, 'critical', 30) RETURNING id")
+            let rule = try await id(
+                db,
+                "INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity, cooldown_minutes) VALUES (\(client), 'Hot CPU package', 'temperature', '>', 85, 'critical', 30) RETURNING id"
+            )
             try await db.query("INSERT INTO alert_rule_channels (client_id, rule_id, channel_id) VALUES (\(client), \(rule), \(channel))", logger: testLogger)
             #expect(try await job.run()["rules_fired"] == 1)
             let delivery = try #require(try await redis.listRange(NotificationQueues.delivery).first)
@@ -134,11 +167,16 @@ struct MachineAlertJobTests {
     @Test func database_rules_read_the_machines_databases_latest_samples() async throws {
         try await withFixture { db, job, redis, client in
             try await db.query("UPDATE clients SET license_type = 'business' WHERE id = \(client)", logger: testLogger)
-            let channel = try await id(db, "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'webhook_slack', 'Slack', '{\"webhook_url\":\"http://127.0.0.1:9/x\"}') RETURNING id")
+            let channel = try await id(
+                db,
+                "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'webhook_slack', 'Slack', '{\"webhook_url\":\"http://127.0.0.1:9/x\"}') RETURNING id"
+            )
             let busy = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'DB-01', now()) RETURNING id")
             let calm = try await id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'DB-02', now()) RETURNING id")
             func database(_ machine: UUID, _ name: String) async throws -> UUID {
-                try await id(db, """
+                try await id(
+                    db,
+                    """
                     INSERT INTO monitored_databases (client_id, machine_id, engine, host, port, database_name, username)
                     VALUES (\(client), \(machine), 'postgresql', '127.0.0.1', 5432, \(name), 'monitor') RETURNING id
                     """)
@@ -149,19 +187,24 @@ struct MachineAlertJobTests {
                 (shop, busy, 2, 300, 0, 99.0, 0.0), (shop, busy, 1, 40, 5, 97.5, 250.0), (crm, busy, 1, 120, 30, 82.0, 1_500.0),
                 (quiet, calm, 1, 3, 2, 99.9, 0.0),
             ] {
-                try await db.query("""
+                try await db.query(
+                    """
                     INSERT INTO database_metrics (database_id, machine_id, recorded_at, connections_active, connections_idle, cache_hit_ratio, replication_lag_ms)
                     VALUES (\(databaseID), \(machine), now() - \(minutesAgo) * INTERVAL '1 minute', \(active), \(idle), \(hit), \(lag))
                     """, logger: testLogger)
             }
             for (name, metric, comparison, threshold) in [
-                ("Pool saturation", "db_connections", ">", 100.0), ("Cold cache", "db_cache_hit_ratio", "<", 90.0), ("Replica behind", "db_replication_lag_ms", ">", 1_000.0),
+                ("Pool saturation", "db_connections", ">", 100.0), ("Cold cache", "db_cache_hit_ratio", "<", 90.0),
+                ("Replica behind", "db_replication_lag_ms", ">", 1_000.0),
             ] {
-                let rule = try await id(db, """
+                let rule = try await id(
+                    db,
+                    """
                     INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity, cooldown_minutes)
                     VALUES (\(client), \(name), \(metric), \(comparison), \(threshold), 'warning', 30) RETURNING id
                     """)
-                try await db.query("INSERT INTO alert_rule_channels (client_id, rule_id, channel_id) VALUES (\(client), \(rule), \(channel))", logger: testLogger)
+                try await db.query(
+                    "INSERT INTO alert_rule_channels (client_id, rule_id, channel_id) VALUES (\(client), \(rule), \(channel))", logger: testLogger)
             }
             #expect(try await job.run()["rules_fired"] == 3)
             let fired = try await db.query(

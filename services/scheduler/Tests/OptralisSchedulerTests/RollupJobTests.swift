@@ -16,8 +16,9 @@ struct RollupJobTests {
             let client = try await Seed.client(db, name: "c")
             var machines: [UUID] = []
             for name in ["a", "b"] {
-                machines.append(try await db.query("INSERT INTO machines (client_id, hostname) VALUES (\(client), \(name)) RETURNING id", logger: testLogger)
-                    .decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0])
+                machines.append(
+                    try await db.query("INSERT INTO machines (client_id, hostname) VALUES (\(client), \(name)) RETURNING id", logger: testLogger)
+                        .decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0])
             }
             // Four completed hours of samples every 5 minutes, plus samples in the current hour.
             let now = Date()
@@ -81,7 +82,8 @@ struct RollupJobTests {
             _ = try await job.run(now: now)
             #expect(try await mismatches() == 0, "the late sample is in the roll-up")
             let maximum = try await db.query(
-                "SELECT cpu_max FROM metrics_hourly WHERE machine_id = \(machines[0]) AND bucket = \(Date(timeIntervalSince1970: hour - 2 * 3600))", logger: testLogger
+                "SELECT cpu_max FROM metrics_hourly WHERE machine_id = \(machines[0]) AND bucket = \(Date(timeIntervalSince1970: hour - 2 * 3600))",
+                logger: testLogger
             ).decode(Double.self).reduce(0) { max($0, $1) }
             #expect(maximum == 100)
         }

@@ -18,7 +18,8 @@ struct ScheduleTests {
 
     @Test func the_cli_prints_the_next_run_times() async throws {
         let binary = TestEnvironment.binaryDirectory.appendingPathComponent("optralis-scheduler").path
-        let result = try await ChildProcess.run(binary, ["cron", "next", "30 2 * * *", "--after", "2026-03-28T12:00:00Z", "--count", "2", "--tz", "Europe/Paris"])
+        let result = try await ChildProcess.run(
+            binary, ["cron", "next", "30 2 * * *", "--after", "2026-03-28T12:00:00Z", "--count", "2", "--tz", "Europe/Paris"])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.split(separator: "\n") == ["2026-03-30T02:30:00+02:00", "2026-03-31T02:30:00+02:00"])
         let bad = try await ChildProcess.run(binary, ["cron", "next", "61 * * * *"])

@@ -25,8 +25,12 @@ struct SchedulerJobsTests {
             // Rows 3, 10, 40 and 400 days old for each client, in a raw and an hourly table.
             for (_, machine) in machines {
                 for days in [3, 10, 40, 400] {
-                    try await db.query("INSERT INTO metrics (machine_id, recorded_at, cpu_percent) VALUES (\(machine), now() - \(days) * INTERVAL '1 day', 1)", logger: testLogger)
-                    try await db.query("INSERT INTO event_logs (machine_id, recorded_at, level, source, message) VALUES (\(machine), now() - \(days) * INTERVAL '1 day', 'error', 'test', 'x')", logger: testLogger)
+                    try await db.query(
+                        "INSERT INTO metrics (machine_id, recorded_at, cpu_percent) VALUES (\(machine), now() - \(days) * INTERVAL '1 day', 1)",
+                        logger: testLogger)
+                    try await db.query(
+                        "INSERT INTO event_logs (machine_id, recorded_at, level, source, message) VALUES (\(machine), now() - \(days) * INTERVAL '1 day', 'error', 'test', 'x')",
+                        logger: testLogger)
                 }
             }
             // APM: the trial machine's probes by the licence (7 days), spans 7 days whatever the licence.
@@ -47,11 +51,12 @@ struct SchedulerJobsTests {
                     """, logger: testLogger)
             }
             for days in [29, 31] {
-                try await db.query("INSERT INTO activity_logs (timestamp, category, message) VALUES (now() - \(days) * INTERVAL '1 day', 'system', 'x')", logger: testLogger)
+                try await db.query(
+                    "INSERT INTO activity_logs (timestamp, category, message) VALUES (now() - \(days) * INTERVAL '1 day', 'system', 'x')", logger: testLogger)
             }
 
             var job = RetentionJob(client: db, logger: testLogger)
-            job.batchSize = 2  // several batches per table
+            job.batchSize = 2 // several batches per table
             let counts = try await job.run()
             #expect(counts["metrics"] == 4, "trial loses 10, 40, 400 days; enterprise loses 400: \(counts)")
             #expect(counts["event_logs"] == 4)
@@ -60,7 +65,8 @@ struct SchedulerJobsTests {
             let trial = machines["trial"]!, enterprise = machines["enterprise"]!
             #expect(try await count(db, "SELECT count(*)::int FROM metrics WHERE machine_id = \(trial)") == 1)
             #expect(try await count(db, "SELECT count(*)::int FROM metrics WHERE machine_id = \(enterprise)") == 3)
-            #expect(try await count(db, "SELECT count(*)::int FROM metrics WHERE machine_id = \(enterprise) AND recorded_at < now() - INTERVAL '365 days'") == 0)
+            #expect(
+                try await count(db, "SELECT count(*)::int FROM metrics WHERE machine_id = \(enterprise) AND recorded_at < now() - INTERVAL '365 days'") == 0)
             #expect(try await count(db, "SELECT count(*)::int FROM activity_logs") == 1)
             #expect(try await job.run().isEmpty, "a second run finds nothing")
         }
@@ -70,7 +76,9 @@ struct SchedulerJobsTests {
     @Test func expired_tokens_are_cleaned_and_live_ones_kept() async throws {
         let database = try await TestDatabase.create()
         try await database.withClient { db in
-            try await db.query("INSERT INTO token_blacklist (jti, expires_at) VALUES ('old', now() - INTERVAL '1 minute'), ('live', now() + INTERVAL '10 minutes')", logger: testLogger)
+            try await db.query(
+                "INSERT INTO token_blacklist (jti, expires_at) VALUES ('old', now() - INTERVAL '1 minute'), ('live', now() + INTERVAL '10 minutes')",
+                logger: testLogger)
             let client = try await Seed.client(db, name: "c")
             try await db.query(
                 """
@@ -129,8 +137,9 @@ struct SchedulerJobsTests {
             }
             let certificates = try await job.run()
             #expect(certificates["certificate_reminders"] == 1, "one email to the client's one admin: \(certificates)")
-            let certificateJob = try #require(try await redis.listRange("email:queue").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-                .first { $0["type"] as? String == "certificate_expiration" })
+            let certificateJob = try #require(
+                try await redis.listRange("email:queue").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                    .first { $0["type"] as? String == "certificate_expiration" })
             #expect((certificateJob["data"] as? [String: String])?["machines"] == "SRV-A, SRV-B")
             #expect((certificateJob["data"] as? [String: String])?["count"] == "2")
             #expect(try await job.run()["certificate_reminders"] == nil, "sent once per threshold")

@@ -16,13 +16,21 @@ struct SiteChannelTests {
             let siteA = try await fixture.id(db, "INSERT INTO sites (client_id, name) VALUES (\(client), 'Paris') RETURNING id")
             let siteB = try await fixture.id(db, "INSERT INTO sites (client_id, name) VALUES (\(client), 'Lyon') RETURNING id")
             let channelA = try await fixture.id(
-                db, "INSERT INTO notification_channels (client_id, type, name, config, site_id) VALUES (\(client), 'email', 'Paris', '{\"emails\":[\"a@b.test\"]}', \(siteA)) RETURNING id")
+                db,
+                "INSERT INTO notification_channels (client_id, type, name, config, site_id) VALUES (\(client), 'email', 'Paris', '{\"emails\":[\"a@b.test\"]}', \(siteA)) RETURNING id"
+            )
             let channelB = try await fixture.id(
-                db, "INSERT INTO notification_channels (client_id, type, name, config, site_id) VALUES (\(client), 'email', 'Lyon', '{\"emails\":[\"c@d.test\"]}', \(siteB)) RETURNING id")
+                db,
+                "INSERT INTO notification_channels (client_id, type, name, config, site_id) VALUES (\(client), 'email', 'Lyon', '{\"emails\":[\"c@d.test\"]}', \(siteB)) RETURNING id"
+            )
             let everywhere = try await fixture.id(
-                db, "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'email', 'All', '{\"emails\":[\"e@f.test\"]}') RETURNING id")
+                db,
+                "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'email', 'All', '{\"emails\":[\"e@f.test\"]}') RETURNING id"
+            )
             let machine = try await fixture.id(
-                db, "INSERT INTO machines (client_id, hostname, site_id, last_seen) VALUES (\(client), 'LYON-01', \(siteB), now() - INTERVAL '10 minutes') RETURNING id")
+                db,
+                "INSERT INTO machines (client_id, hostname, site_id, last_seen) VALUES (\(client), 'LYON-01', \(siteB), now() - INTERVAL '10 minutes') RETURNING id"
+            )
 
             #expect(try await job.run()["machines_offline"] == 1)
             let offline = try await redis.listRange(NotificationQueues.delivery).map { $0.lowercased() }
@@ -35,14 +43,18 @@ struct SiteChannelTests {
             try await db.query("UPDATE machines SET last_seen = now() WHERE id = \(machine)", logger: testLogger)
             try await db.query("INSERT INTO metrics (machine_id, recorded_at, cpu_percent) VALUES (\(machine), now(), 97)", logger: testLogger)
             let rule = try await fixture.id(
-                db, "INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity) VALUES (\(client), 'CPU', 'cpu', '>', 80, 'critical') RETURNING id")
+                db,
+                "INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity) VALUES (\(client), 'CPU', 'cpu', '>', 80, 'critical') RETURNING id"
+            )
             try await db.query(
                 "INSERT INTO alert_rule_channels (client_id, rule_id, channel_id) VALUES (\(client), \(rule), \(channelA)), (\(client), \(rule), \(channelB))",
                 logger: testLogger)
             #expect(try await job.run()["deliveries_queued"] == 1)
             let fired = try await redis.listRange(NotificationQueues.delivery).map { $0.lowercased() }
             #expect(fired.count == 1 && fired[0].contains(channelB.uuidString.lowercased()), "\(fired)")
-            let notified = try await db.query("SELECT channels_notified FROM alert_rule_history", logger: testLogger).decode(Int.self).reduce(into: [Int]()) { $0.append($1) }
+            let notified = try await db.query("SELECT channels_notified FROM alert_rule_history", logger: testLogger).decode(Int.self).reduce(into: [Int]()) {
+                $0.append($1)
+            }
             #expect(notified == [1], "the history counts the site's channel only")
         }
     }

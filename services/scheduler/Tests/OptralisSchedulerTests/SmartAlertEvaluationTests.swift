@@ -17,9 +17,13 @@ struct SmartAlertEvaluationTests {
     func essentials(_ db: PostgresClient, _ client: UUID, hostname: String = "APP-01") async throws -> UUID {
         try await db.query("UPDATE clients SET license_type = 'essentials' WHERE id = \(client)", logger: testLogger)
         _ = try await fixture.id(
-            db, "INSERT INTO notification_channels (client_id, type, name, config, alert_types) VALUES (\(client), 'email', 'CPU', '{\"emails\":[\"a@b.test\"]}', '{high_cpu,high_ram,disk_critical}') RETURNING id")
+            db,
+            "INSERT INTO notification_channels (client_id, type, name, config, alert_types) VALUES (\(client), 'email', 'CPU', '{\"emails\":[\"a@b.test\"]}', '{high_cpu,high_ram,disk_critical}') RETURNING id"
+        )
         _ = try await fixture.id(
-            db, "INSERT INTO notification_channels (client_id, type, name, config, alert_types) VALUES (\(client), 'email', 'Offline', '{\"emails\":[\"c@d.test\"]}', '{machine_offline}') RETURNING id")
+            db,
+            "INSERT INTO notification_channels (client_id, type, name, config, alert_types) VALUES (\(client), 'email', 'Offline', '{\"emails\":[\"c@d.test\"]}', '{machine_offline}') RETURNING id"
+        )
         return try await fixture.id(db, "INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), \(hostname), now()) RETURNING id")
     }
 
@@ -41,8 +45,10 @@ struct SmartAlertEvaluationTests {
             """, logger: testLogger)
     }
 
-    func rule(_ db: PostgresClient, _ client: UUID, name: String = "CPU inhabituel", metric: String = "cpu", mode: String = "adaptive",
-              sigma: Double? = 3, threshold: Double? = nil, severity: String = "warning") async throws -> UUID {
+    func rule(
+        _ db: PostgresClient, _ client: UUID, name: String = "CPU inhabituel", metric: String = "cpu", mode: String = "adaptive",
+        sigma: Double? = 3, threshold: Double? = nil, severity: String = "warning"
+    ) async throws -> UUID {
         try await fixture.id(
             db,
             """
@@ -72,7 +78,8 @@ struct SmartAlertEvaluationTests {
             #expect(jobs.count == 1, "the channel taking high_cpu only: \(jobs)")
             let delivery = try #require(jobs.first)
             #expect(delivery.contains("\"high_cpu\"") && delivery.contains("APP-01") && delivery.contains("\"warning\""), "\(delivery)")
-            #expect(delivery.contains("CPU inhabituel") && delivery.contains("80 % en moyenne sur 10 min") && delivery.contains("au-dessus de 55 %"), "\(delivery)")
+            #expect(
+                delivery.contains("CPU inhabituel") && delivery.contains("80 % en moyenne sur 10 min") && delivery.contains("au-dessus de 55 %"), "\(delivery)")
             #expect(delivery.contains("p95 40 % + 3 × σ 5"), "the baseline the threshold came from: \(delivery)")
 
             #expect(try await smart(job) == 0, "within the cooldown")
@@ -148,7 +155,9 @@ struct SmartAlertEvaluationTests {
             let machine = try await hot(db, client)
             // A plain rule too: the correlation holds for both.
             _ = try await fixture.id(
-                db, "INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity) VALUES (\(client), 'CPU', 'cpu', '>', 70, 'critical') RETURNING id")
+                db,
+                "INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity) VALUES (\(client), 'CPU', 'cpu', '>', 70, 'critical') RETURNING id"
+            )
             try await db.query("UPDATE machines SET last_seen = now() - INTERVAL '6 minutes' WHERE id = \(machine)", logger: testLogger)
 
             let counts = try await job.run()
@@ -163,9 +172,13 @@ struct SmartAlertEvaluationTests {
         try await fixture.withFixture { db, job, redis, client in
             _ = try await hot(db, client)
             let channel = try await fixture.id(
-                db, "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'webhook_slack', 'Slack', '{\"webhook_url\":\"http://127.0.0.1:9/x\"}') RETURNING id")
+                db,
+                "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'webhook_slack', 'Slack', '{\"webhook_url\":\"http://127.0.0.1:9/x\"}') RETURNING id"
+            )
             let plain = try await fixture.id(
-                db, "INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity) VALUES (\(client), 'CPU', 'cpu', '>', 70, 'warning') RETURNING id")
+                db,
+                "INSERT INTO alert_rules (client_id, name, metric, operator, threshold, severity) VALUES (\(client), 'CPU', 'cpu', '>', 70, 'warning') RETURNING id"
+            )
             try await db.query("INSERT INTO alert_rule_channels (client_id, rule_id, channel_id) VALUES (\(client), \(plain), \(channel))", logger: testLogger)
 
             let counts = try await job.run()
@@ -207,7 +220,9 @@ struct SmartAlertEvaluationTests {
             _ = try await rule(db, client, name: "Disk nearly full", metric: "disk", mode: "static", sigma: nil, threshold: 90, severity: "critical")
             #expect(try await smart(job) == 1, "the fullest volume counts")
             let delivery = try #require(try await redis.listRange(NotificationQueues.delivery).first)
-            #expect(delivery.contains("\"disk_critical\"") && delivery.contains("Smart rule \\\"Disk nearly full\\\": 95 % on average over 10 min, always above 90 %"), "\(delivery)")
+            #expect(
+                delivery.contains("\"disk_critical\"")
+                    && delivery.contains("Smart rule \\\"Disk nearly full\\\": 95 % on average over 10 min, always above 90 %"), "\(delivery)")
         }
     }
 

@@ -20,18 +20,25 @@ struct APMPagesTests {
             #expect(empty.status == .ok && empty.text.contains("href=\"/apm/new\"") && empty.text.contains("No application yet."), "\(empty.text.prefix(3000))")
             #expect(empty.text.contains("<a href=\"/apm\" aria-current=\"page\">"), "the rail's entry is current")
             let form = try await web.get("/apm/new", as: admins)
-            #expect(form.text.contains("<option value=\"\(machine)\" >web-01</option>") || form.text.contains("<option value=\"\(machine)\">web-01</option>"), "\(form.text.prefix(3000))")
+            #expect(
+                form.text.contains("<option value=\"\(machine)\" >web-01</option>") || form.text.contains("<option value=\"\(machine)\">web-01</option>"),
+                "\(form.text.prefix(3000))")
             let token = try #require(form.field("_csrf"))
-            let fields = ["_csrf": token, "name": "Shop", "machine_id": machine, "url": "https://shop.example.test/health", "interval_seconds": "60",
-                          "expected_status": "200", "timeout_seconds": "10", "journal_unit": "shop.service"]
+            let fields = [
+                "_csrf": token, "name": "Shop", "machine_id": machine, "url": "https://shop.example.test/health", "interval_seconds": "60",
+                "expected_status": "200", "timeout_seconds": "10", "journal_unit": "shop.service",
+            ]
             // A refusal next to its field, the values kept.
             var bad = fields
             bad["interval_seconds"] = "5"
             let refused = try await web.post("/apm", form: bad, as: admins)
-            #expect(refused.status == .badRequest && refused.text.contains("id=\"interval-error\"") && refused.text.contains("value=\"https://shop.example.test/health\""),
-                    "\(refused.text.prefix(3000))")
+            #expect(
+                refused.status == .badRequest && refused.text.contains("id=\"interval-error\"")
+                    && refused.text.contains("value=\"https://shop.example.test/health\""),
+                "\(refused.text.prefix(3000))")
             let created = try await web.post("/apm", form: fields, as: admins)
-            let key = try #require(created.text.firstMatch(of: /value="(oapm_[A-Za-z0-9_-]{43})" readonly/).map { String($0.1) }, "\(created.text.prefix(3000))")
+            let key = try #require(
+                created.text.firstMatch(of: /value="(oapm_[A-Za-z0-9_-]{43})" readonly/).map { String($0.1) }, "\(created.text.prefix(3000))")
             #expect(created.status == .ok && created.text.contains("shown only this once"))
             let id = try #require(try await web.sqlString("SELECT id::text FROM apm_applications WHERE client_id = \(client)"))
 
@@ -42,16 +49,19 @@ struct APMPagesTests {
             #expect(!list.text.contains(key) && !shownAgain.text.contains(key), "the key is never shown again")
 
             // A probe and a trace of three spans (root, child, grandchild with an error).
-            try await web.sql("""
+            try await web.sql(
+                """
                 INSERT INTO apm_probes (application_id, machine_id, recorded_at, up, status_code, response_time_ms, tls_days_left)
                 VALUES (\(UUID(uuidString: id)!), \(UUID(uuidString: machine)!), now() - INTERVAL '1 minute', true, 200, 42.5, 9)
                 """)
             let trace = "4bf92f3577b34da6a3ce929d0e0e4736"
             for (span, parent, name, offset, duration, status) in [
-                ("00f067aa0ba902b7", nil as String?, "GET /cart", 0, 50_000_000, 0), ("00f067aa0ba902b8", "00f067aa0ba902b7", "load <cart>", 5_000_000, 30_000_000, 0),
+                ("00f067aa0ba902b7", nil as String?, "GET /cart", 0, 50_000_000, 0),
+                ("00f067aa0ba902b8", "00f067aa0ba902b7", "load <cart>", 5_000_000, 30_000_000, 0),
                 ("00f067aa0ba902b9", "00f067aa0ba902b8", "SELECT carts", 10_000_000, 20_000_000, 2),
             ] {
-                try await web.sql("""
+                try await web.sql(
+                    """
                     INSERT INTO apm_spans (application_id, trace_id, span_id, parent_span_id, name, service_name, started_at, start_unix_nano, duration_ns, status_code)
                     VALUES (\(UUID(uuidString: id)!), \(trace), \(span), \(parent), \(name), 'cart', now() - INTERVAL '1 minute',
                             1765000000000000000 + \(offset), \(duration), \(status))
@@ -67,7 +77,9 @@ struct APMPagesTests {
             let page = waterfall.text
             #expect(waterfall.status == .ok && page.components(separatedBy: "<rect class=\"bar\"").count == 4, "\(page.prefix(4000))")
             #expect(page.contains("load &lt;cart&gt;") && !page.contains("load <cart>"), "span names are escaped")
-            let order = ["GET /cart", "load &lt;cart&gt;", "SELECT carts"].map { page.range(of: "class=\"label\" x=\"\($0 == "GET /cart" ? "4.0" : $0 == "SELECT carts" ? "28.0" : "16.0")\" y=") != nil }
+            let order = ["GET /cart", "load &lt;cart&gt;", "SELECT carts"].map {
+                page.range(of: "class=\"label\" x=\"\($0 == "GET /cart" ? "4.0" : $0 == "SELECT carts" ? "28.0" : "16.0")\" y=") != nil
+            }
             #expect(order == [true, true, true], "indented by depth")
             #expect(page.contains("<g class=\"span error\">"), "the error span has its own class")
             // The root's bar spans the whole plot (590 wide), the grandchild starts a fifth of the way.

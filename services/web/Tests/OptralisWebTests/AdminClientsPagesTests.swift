@@ -14,18 +14,27 @@ struct AdminClientsPagesTests {
             #expect(blank.text.contains("<option value=\"trial\" selected>"), "\(blank.text.prefix(2000))")
 
             // Refused: the admin's address, beside its field; in French too.
-            let refused = try await web.post("/admin/clients", form: ["_csrf": token, "name": "Globex", "license_type": "trial", "language": "en", "email": "nobody"], as: roots)
-            #expect(refused.status == .badRequest && refused.text.contains("id=\"email-error\"") && refused.text.contains("value=\"Globex\""), "\(refused.text.prefix(2500))")
+            let refused = try await web.post(
+                "/admin/clients", form: ["_csrf": token, "name": "Globex", "license_type": "trial", "language": "en", "email": "nobody"], as: roots)
+            #expect(
+                refused.status == .badRequest && refused.text.contains("id=\"email-error\"") && refused.text.contains("value=\"Globex\""),
+                "\(refused.text.prefix(2500))")
             roots.set("optralis_lang", "fr")
-            let french = try await web.post("/admin/clients", form: ["_csrf": token, "name": "Globex", "license_type": "trial", "language": "en", "email": "nobody"], as: roots)
+            let french = try await web.post(
+                "/admin/clients", form: ["_csrf": token, "name": "Globex", "license_type": "trial", "language": "en", "email": "nobody"], as: roots)
             #expect(french.text.contains("<p class=\"field-error\" id=\"email-error\">n’est pas une adresse e-mail valide</p>"), "\(french.text.prefix(2500))")
             roots.set("optralis_lang", "en")
 
             let email = "boss-\(UUID().uuidString.prefix(6).lowercased())@globex.test"
-            let created = try await web.post("/admin/clients", form: [
-                "_csrf": token, "name": "Globex", "license_type": "trial", "language": "en", "email": email, "first_name": "Hank", "license_expires_at": "2031-01-31",
-            ], as: roots)
-            #expect(created.status == .ok && created.text.contains("Client created.") && created.text.contains("value=\"2031-01-31\""), "\(created.text.prefix(2500))")
+            let created = try await web.post(
+                "/admin/clients",
+                form: [
+                    "_csrf": token, "name": "Globex", "license_type": "trial", "language": "en", "email": email, "first_name": "Hank",
+                    "license_expires_at": "2031-01-31",
+                ], as: roots)
+            #expect(
+                created.status == .ok && created.text.contains("Client created.") && created.text.contains("value=\"2031-01-31\""),
+                "\(created.text.prefix(2500))")
             let password = String(try #require(created.text.firstMatch(of: /id="temporary-password">([^<]+)</)?.1))
             let client = String(try #require(created.text.firstMatch(of: /action="\/admin\/clients\/([0-9a-f-]{36})\/impersonate"/)?.1))
             let boss = WebHarness.Browser()
@@ -36,7 +45,9 @@ struct AdminClientsPagesTests {
             let acting = try await web.post("/admin/clients/\(client)/impersonate", form: ["_csrf": token], as: roots)
             #expect(acting.location == "/", "\(acting.status) \(acting.text.prefix(400))")
             let overview = try await web.get("/", as: roots)
-            #expect(overview.status == .ok && overview.text.contains("You are acting as an administrator of <strong>Globex</strong>"), "\(overview.text.prefix(1500))")
+            #expect(
+                overview.status == .ok && overview.text.contains("You are acting as an administrator of <strong>Globex</strong>"),
+                "\(overview.text.prefix(1500))")
             #expect(try await web.get("/machines", as: roots).text.contains(">globex-db<"))
             #expect(try await web.get("/users", as: roots).text.contains(email))
             #expect(try await web.get("/admin/clients", as: roots).status == .ok)
@@ -48,15 +59,25 @@ struct AdminClientsPagesTests {
             // The licence: suspended, extended, a new key.
             let page = try await web.get("/admin/clients/\(client)", as: roots)
             let key = String(try #require(page.text.firstMatch(of: /id="licence-key">([0-9a-f-]{36})</)?.1))
-            #expect(try await web.post("/admin/clients/\(client)", form: [
-                "_csrf": token, "name": "Globex Corp", "license_type": "trial", "license_status": "suspended", "language": "fr", "license_expires_at": "2031-01-31",
-            ], as: roots).location == "/admin/clients/\(client)?done=1")
+            #expect(
+                try await web.post(
+                    "/admin/clients/\(client)",
+                    form: [
+                        "_csrf": token, "name": "Globex Corp", "license_type": "trial", "license_status": "suspended", "language": "fr",
+                        "license_expires_at": "2031-01-31",
+                    ], as: roots
+                ).location == "/admin/clients/\(client)?done=1")
             #expect(try await web.get("/admin/clients", as: roots).text.contains("</span> Suspended</span>"))
             let badDays = try await web.post("/admin/clients/\(client)/extend", form: ["_csrf": token, "days": "9999"], as: roots)
-            #expect(badDays.status == .badRequest && badDays.text.contains("<p class=\"field-error\" id=\"days-error\">must be between 1 and 3650</p>"), "\(badDays.text.prefix(3000))")
-            #expect(try await web.post("/admin/clients/\(client)/extend", form: ["_csrf": token, "days": "30"], as: roots).location == "/admin/clients/\(client)?done=extended")
+            #expect(
+                badDays.status == .badRequest && badDays.text.contains("<p class=\"field-error\" id=\"days-error\">must be between 1 and 3650</p>"),
+                "\(badDays.text.prefix(3000))")
+            #expect(
+                try await web.post("/admin/clients/\(client)/extend", form: ["_csrf": token, "days": "30"], as: roots).location
+                    == "/admin/clients/\(client)?done=extended")
             #expect(try await web.get("/admin/clients/\(client)?done=extended", as: roots).text.contains("value=\"2031-03-02\""), "31 Jan + 30 days")
-            #expect(try await web.post("/admin/clients/\(client)/licence-key", form: ["_csrf": token], as: roots).location == "/admin/clients/\(client)?done=key")
+            #expect(
+                try await web.post("/admin/clients/\(client)/licence-key", form: ["_csrf": token], as: roots).location == "/admin/clients/\(client)?done=key")
             let rekeyed = try await web.get("/admin/clients/\(client)?done=key", as: roots)
             #expect(rekeyed.text.contains("Licence key replaced.") && !rekeyed.text.contains(key))
 
@@ -85,9 +106,13 @@ struct AdminClientsPagesTests {
                 let tooMany = try await web.post(path, form: ["_csrf": token, "monthly_limit": "200000"], as: roots)
                 #expect(tooMany.status == .badRequest && tooMany.text.contains("id=\"quota-error\">doit être"), "\(tooMany.text.prefix(3000))")
                 roots.set("optralis_lang", "en")
-                #expect(try await web.post(path, form: ["_csrf": token, "monthly_limit": "500"], as: roots).location == "/admin/clients/\(client.uuidString.lowercased())?done=quota")
+                #expect(
+                    try await web.post(path, form: ["_csrf": token, "monthly_limit": "500"], as: roots).location
+                        == "/admin/clients/\(client.uuidString.lowercased())?done=quota")
                 let limits = try await web.database.withClient { db in
-                    try await db.query("SELECT monthly_limit FROM ai_quotas WHERE client_id = \(client)", logger: testLogger).decode(Int.self).reduce(into: [Int]()) { $0.append($1) }
+                    try await db.query("SELECT monthly_limit FROM ai_quotas WHERE client_id = \(client)", logger: testLogger).decode(Int.self).reduce(
+                        into: [Int]()
+                    ) { $0.append($1) }
                 }
                 #expect(limits == [500])
             }

@@ -7,11 +7,14 @@ struct AdminFleetPagesTests {
     @Test func the_activity_log_filters_pages_and_counts() async throws {
         try await WebHarness.run { web in
             let acme = try await web.seedClient("Acme"), globex = try await web.seedClient("Globex")
-            try await web.sql("""
+            try await web.sql(
+                """
                 INSERT INTO activity_logs (level, category, message, client_id, metadata)
                 VALUES ('warn', 'certificate', 'Certificat révoqué', \(acme), '{"serial": "0A11"}')
                 """)
-            try await web.sql("INSERT INTO activity_logs (timestamp, level, category, message, client_id) VALUES (now() - INTERVAL '3 days', 'info', 'auth', 'Old sign-in', \(globex))")
+            try await web.sql(
+                "INSERT INTO activity_logs (timestamp, level, category, message, client_id) VALUES (now() - INTERVAL '3 days', 'info', 'auth', 'Old sign-in', \(globex))"
+            )
             try await web.sql("INSERT INTO activity_logs (level, category, message) SELECT 'info', 'system', 'Tick ' || n FROM generate_series(1, 60) n")
             let root = WebHarness.Browser()
             #expect(try await web.logIn(try await web.seedUser(client: nil, role: "super_admin"), as: root).location == "/")
@@ -32,16 +35,21 @@ struct AdminFleetPagesTests {
 
             // 60 system entries: two pages, the filter kept in the links.
             let first = try await web.get("/admin/activity?category=system", as: root)
-            #expect(first.text.contains("60 entries match") && first.text.contains("href=\"/admin/activity?category=system&amp;page=2\""), "\(first.text.prefix(4000))")
+            #expect(
+                first.text.contains("60 entries match") && first.text.contains("href=\"/admin/activity?category=system&amp;page=2\""),
+                "\(first.text.prefix(4000))")
             let second = try await web.get("/admin/activity?category=system&page=2", as: root)
             #expect(second.text.contains("Page 2 / 2") && second.text.matches(of: /<td class="message">Tick \d+<\/td>/).count == 10)
 
             // The counts: per level, and the category links.
-            #expect(all.text.contains("<span class=\"label\">Warning</span>") && all.text.contains("<a href=\"/admin/activity?category=certificate\">Certificates</a>"))
+            #expect(
+                all.text.contains("<span class=\"label\">Warning</span>")
+                    && all.text.contains("<a href=\"/admin/activity?category=certificate\">Certificates</a>"))
 
             let refused = try await web.get("/admin/activity?from=yesterday", as: root)
-            #expect(refused.status == .badRequest && refused.text.contains("<p class=\"field-error\" id=\"from-error\">must be an ISO 8601 date-time</p>"),
-                    "\(refused.text.prefix(3000))")
+            #expect(
+                refused.status == .badRequest && refused.text.contains("<p class=\"field-error\" id=\"from-error\">must be an ISO 8601 date-time</p>"),
+                "\(refused.text.prefix(3000))")
         }
     }
 
@@ -71,17 +79,22 @@ struct AdminFleetPagesTests {
             let db1 = String(try #require(acmeOnly.text.firstMatch(of: /value="([0-9a-f-]{36})" form="bulk" aria-label="Select db-01"/)?.1))
 
             // The rows ticked.
-            let ticked = try await web.post("/admin/machines/bulk-channel", fields: [
-                ("_csrf", token), ("client_id", acme.uuidString.lowercased()), ("search", ""), ("scope", "selected"), ("channel", "beta"), ("machine_ids", db1),
-            ], as: root)
+            let ticked = try await web.post(
+                "/admin/machines/bulk-channel",
+                fields: [
+                    ("_csrf", token), ("client_id", acme.uuidString.lowercased()), ("search", ""), ("scope", "selected"), ("channel", "beta"),
+                    ("machine_ids", db1),
+                ], as: root)
             #expect(ticked.location == "/admin/machines?client_id=\(acme.uuidString.lowercased())&done=bulk")
             #expect(try await channels() == ["db-01": "beta", "db-02": "stable", "web-01": "stable"])
             #expect(try await web.get(ticked.location ?? "/", as: root).text.contains("Update channel set."))
 
             // Every machine the filters match, beyond one page.
-            let filtered = try await web.post("/admin/machines/bulk-channel", fields: [
-                ("_csrf", token), ("client_id", big.uuidString.lowercased()), ("search", "node"), ("scope", "filter"), ("channel", "beta"),
-            ], as: root)
+            let filtered = try await web.post(
+                "/admin/machines/bulk-channel",
+                fields: [
+                    ("_csrf", token), ("client_id", big.uuidString.lowercased()), ("search", "node"), ("scope", "filter"), ("channel", "beta"),
+                ], as: root)
             #expect(filtered.location == "/admin/machines?client_id=\(big.uuidString.lowercased())&search=node&done=bulk")
             let betas = try await web.database.withClient { db in
                 try await db.query("SELECT count(*)::int FROM machines WHERE client_id = \(big) AND update_channel = 'beta'", logger: testLogger)
@@ -92,8 +105,9 @@ struct AdminFleetPagesTests {
 
             let nothing = try await web.post("/admin/machines/bulk-channel", fields: [("_csrf", token), ("scope", "selected"), ("channel", "beta")], as: root)
             #expect(nothing.location == "/admin/machines?failed=NO_SELECTION")
-            let badChannel = try await web.post("/admin/machines/bulk-channel", fields: [("_csrf", token), ("scope", "selected"), ("channel", "nightly"), ("machine_ids", db1)],
-                                                as: root)
+            let badChannel = try await web.post(
+                "/admin/machines/bulk-channel", fields: [("_csrf", token), ("scope", "selected"), ("channel", "nightly"), ("machine_ids", db1)],
+                as: root)
             #expect(badChannel.location == "/admin/machines?failed=VALIDATION_ERROR")
         }
     }

@@ -10,13 +10,17 @@ struct AdminLicenceTypesPagesTests {
             let roots = WebHarness.Browser()
             #expect(try await web.logIn(root, as: roots).location == "/")
             let token = try #require(try await web.get("/admin/licence-types/new", as: roots).field("_csrf"))
-            let fields = ["_csrf": token, "code": "team_plus", "name": "Team+", "tier_level": "2", "max_machines": "", "metrics_retention_days": "90",
-                          "events_retention_days": "30", "ai_monthly_quota": "50", "is_active": "on"]
+            let fields = [
+                "_csrf": token, "code": "team_plus", "name": "Team+", "tier_level": "2", "max_machines": "", "metrics_retention_days": "90",
+                "events_retention_days": "30", "ai_monthly_quota": "50", "is_active": "on",
+            ]
 
             var bad = fields
             bad["code"] = "Team Plus"
             let refused = try await web.post("/admin/licence-types", form: bad, as: roots)
-            #expect(refused.status == .badRequest && refused.text.contains("id=\"code-error\"") && refused.text.contains("value=\"Team+\""), "\(refused.text.prefix(2500))")
+            #expect(
+                refused.status == .badRequest && refused.text.contains("id=\"code-error\"") && refused.text.contains("value=\"Team+\""),
+                "\(refused.text.prefix(2500))")
             var quota = fields
             quota["ai_monthly_quota"] = "-1"
             roots.set("optralis_lang", "fr")
@@ -26,7 +30,9 @@ struct AdminLicenceTypesPagesTests {
 
             #expect(try await web.post("/admin/licence-types", form: fields, as: roots).location == "/admin/licence-types?done=1")
             let listed = try await web.get("/admin/licence-types", as: roots)
-            #expect(listed.text.contains("<code>team_plus</code></td><td>Team+</td><td class=\"num\">2</td><td class=\"num\">unlimited</td>"), "\(listed.text.prefix(3000))")
+            #expect(
+                listed.text.contains("<code>team_plus</code></td><td>Team+</td><td class=\"num\">2</td><td class=\"num\">unlimited</td>"),
+                "\(listed.text.prefix(3000))")
             let id = String(try #require(listed.text.firstMatch(of: /href="\/admin\/licence-types\/([0-9a-f-]{36})\/delete\?name=team_plus"/)?.1))
 
             var edited = fields

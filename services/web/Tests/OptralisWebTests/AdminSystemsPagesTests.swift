@@ -41,29 +41,42 @@ struct AdminSystemsPagesTests {
                 #expect(page.text.contains("<option value=\"26100\">Windows 11 (24H2)</option>"), "the known builds are suggested")
                 let token = try #require(page.field("_csrf"))
 
-                let saved = try await web.post("/admin/systems/requirements", form: [
-                    "_csrf": token, "windows_client_enabled": "on", "windows_client_min_build": "19045", "windows_server_min_build": "0", "linux_enabled": "on",
-                    "unsupported_os_message": "Upgrade to Windows 10 22H2 first.",
-                ], as: root)
+                let saved = try await web.post(
+                    "/admin/systems/requirements",
+                    form: [
+                        "_csrf": token, "windows_client_enabled": "on", "windows_client_min_build": "19045", "windows_server_min_build": "0",
+                        "linux_enabled": "on",
+                        "unsupported_os_message": "Upgrade to Windows 10 22H2 first.",
+                    ], as: root)
                 #expect(saved.location == "/admin/systems?done=requirements", "\(saved.status) \(saved.text.prefix(2000))")
                 let read = try await web.get("/admin/systems?done=requirements", as: root)
-                #expect(read.text.contains("Requirements saved.") && read.text.contains("value=\"19045\"") && read.text.contains("Upgrade to Windows 10 22H2 first."))
+                #expect(
+                    read.text.contains("Requirements saved.") && read.text.contains("value=\"19045\"")
+                        && read.text.contains("Upgrade to Windows 10 22H2 first."))
                 #expect(!read.text.contains("name=\"windows_server_enabled\" checked"), "Windows Server turned off")
 
-                let negative = try await web.post("/admin/systems/requirements", form: [
-                    "_csrf": token, "windows_client_enabled": "on", "windows_client_min_build": "-1", "windows_server_min_build": "0",
-                ], as: root)
-                #expect(negative.status == .badRequest && negative.text.contains(
-                    "<p class=\"field-error\" id=\"client-build-error\">must be from 0 to 2147483647</p>"), "\(negative.text.prefix(3000))")
+                let negative = try await web.post(
+                    "/admin/systems/requirements",
+                    form: [
+                        "_csrf": token, "windows_client_enabled": "on", "windows_client_min_build": "-1", "windows_server_min_build": "0",
+                    ], as: root)
+                #expect(
+                    negative.status == .badRequest
+                        && negative.text.contains(
+                            "<p class=\"field-error\" id=\"client-build-error\">must be from 0 to 2147483647</p>"),
+                    "\(negative.text.prefix(3000))")
                 #expect(negative.text.contains("value=\"-1\""), "what was typed stays")
-                let text = try await web.post("/admin/systems/requirements", form: [
-                    "_csrf": token, "windows_client_min_build": "0", "windows_server_min_build": "abc",
-                ], as: root)
+                let text = try await web.post(
+                    "/admin/systems/requirements",
+                    form: [
+                        "_csrf": token, "windows_client_min_build": "0", "windows_server_min_build": "abc",
+                    ], as: root)
                 #expect(text.text.contains("<p class=\"field-error\" id=\"server-build-error\">must be an integer</p>"), "\(text.text.prefix(3000))")
 
                 let refreshed = try await web.post("/admin/systems/windows-builds/refresh", form: ["_csrf": token], as: root)
-                #expect(refreshed.text.contains("Windows builds refreshed: 1 added,") && refreshed.text.contains("<td>Windows 11 (25H2)</td>"),
-                        "\(refreshed.text.prefix(3000))")
+                #expect(
+                    refreshed.text.contains("Windows builds refreshed: 1 added,") && refreshed.text.contains("<td>Windows 11 (25H2)</td>"),
+                    "\(refreshed.text.prefix(3000))")
                 down.on.withLock { $0 = true }
                 let failed = try await web.post("/admin/systems/windows-builds/refresh", form: ["_csrf": token], as: root)
                 #expect(failed.text.contains("endoflife.date cannot be reached: the builds are unchanged."), "\(failed.text.prefix(3000))")

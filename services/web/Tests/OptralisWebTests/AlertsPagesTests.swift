@@ -9,7 +9,9 @@ struct AlertsPagesTests {
             let client = try await web.seedClient()
             let admin = try await web.seedUser(client: client)
             let observer = try await web.seedUser(client: client, role: "observer")
-            try await web.sql("INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'email', 'On-call', '{\"emails\": [\"oncall@acme.test\"]}')")
+            try await web.sql(
+                "INSERT INTO notification_channels (client_id, type, name, config) VALUES (\(client), 'email', 'On-call', '{\"emails\": [\"oncall@acme.test\"]}')"
+            )
             try await web.sql("INSERT INTO groups (client_id, name) VALUES (\(client), 'Databases')")
             try await web.sql("INSERT INTO machines (client_id, hostname, last_seen) VALUES (\(client), 'db-02', now())")
             let admins = WebHarness.Browser(), observers = WebHarness.Browser()
@@ -24,38 +26,49 @@ struct AlertsPagesTests {
             let token = try #require(blank.field("_csrf"))
 
             // A refused rule comes back with the api's reason and what was typed.
-            let refused = try await web.post("/alerts", form: [
-                "_csrf": token, "name": "Hot CPU", "metric": "cpu", "operator": ">", "threshold": "lots", "severity": "critical",
-                "cooldown_minutes": "30", "group_id": group, "channel_ids": channel, "enabled": "on",
-            ], as: admins)
+            let refused = try await web.post(
+                "/alerts",
+                form: [
+                    "_csrf": token, "name": "Hot CPU", "metric": "cpu", "operator": ">", "threshold": "lots", "severity": "critical",
+                    "cooldown_minutes": "30", "group_id": group, "channel_ids": channel, "enabled": "on",
+                ], as: admins)
             let reason = refused.text.firstMatch(of: /<p class="field-error" id="threshold-error">([^<]+)<\/p>/).map { String($0.1) } ?? ""
             #expect(refused.status == .badRequest && reason == "must be a number" && refused.text.contains("value=\"Hot CPU\""), "\(reason)")
             #expect(refused.text.contains("aria-describedby=\"threshold-error\""))
             #expect(refused.text.contains("value=\"lots\""), "what was typed is kept")
             admins.set("optralis_lang", "fr")
-            let enFrancais = try await web.post("/alerts", form: [
-                "_csrf": token, "name": "Hot CPU", "metric": "cpu", "operator": ">", "threshold": "90", "severity": "critical",
-                "cooldown_minutes": "2", "channel_ids": channel,
-            ], as: admins)
-            #expect(enFrancais.text.contains("<p class=\"field-error\" id=\"cooldown-error\">doit être entre 5 et 10080</p>"), "\(enFrancais.text.prefix(3000))")
+            let enFrancais = try await web.post(
+                "/alerts",
+                form: [
+                    "_csrf": token, "name": "Hot CPU", "metric": "cpu", "operator": ">", "threshold": "90", "severity": "critical",
+                    "cooldown_minutes": "2", "channel_ids": channel,
+                ], as: admins)
+            #expect(
+                enFrancais.text.contains("<p class=\"field-error\" id=\"cooldown-error\">doit être entre 5 et 10080</p>"), "\(enFrancais.text.prefix(3000))")
             admins.set("optralis_lang", "en")
 
-            let created = try await web.post("/alerts", form: [
-                "_csrf": token, "name": "Hot CPU", "metric": "cpu", "operator": ">", "threshold": "92,5", "severity": "critical",
-                "cooldown_minutes": "30", "group_id": group, "channel_ids": channel, "enabled": "on",
-            ], as: admins)
+            let created = try await web.post(
+                "/alerts",
+                form: [
+                    "_csrf": token, "name": "Hot CPU", "metric": "cpu", "operator": ">", "threshold": "92,5", "severity": "critical",
+                    "cooldown_minutes": "30", "group_id": group, "channel_ids": channel, "enabled": "on",
+                ], as: admins)
             #expect(created.location == "/alerts?done=1", "\(created.status) \(created.text.prefix(400))")
             let listed = try await web.get("/alerts", as: admins)
-            #expect(listed.text.contains("CPU (%) &gt; 92.5") && listed.text.contains("Group Databases") && listed.text.contains("On-call"), "\(listed.text.prefix(1500))")
+            #expect(
+                listed.text.contains("CPU (%) &gt; 92.5") && listed.text.contains("Group Databases") && listed.text.contains("On-call"),
+                "\(listed.text.prefix(1500))")
             let rule = String(try #require(listed.text.firstMatch(of: /href="\/alerts\/([0-9a-f-]{36})\/edit"/)?.1))
 
             // Edit: the form shows the rule; the new threshold is saved, the rest kept.
             let edit = try await web.get("/alerts/\(rule)/edit", as: admins)
             #expect(edit.text.contains("value=\"Hot CPU\"") && edit.text.contains("<option value=\"critical\" selected>") && edit.text.contains("checked"))
-            let edited = try await web.post("/alerts/\(rule)", form: [
-                "_csrf": token, "name": "Hot CPU", "metric": "cpu", "operator": ">=", "threshold": "95", "severity": "warning",
-                "cooldown_minutes": "60", "group_id": group, "channel_ids": channel, "enabled": "on",
-            ], as: admins)
+            let edited = try await web.post(
+                "/alerts/\(rule)",
+                form: [
+                    "_csrf": token, "name": "Hot CPU", "metric": "cpu", "operator": ">=", "threshold": "95", "severity": "warning",
+                    "cooldown_minutes": "60", "group_id": group, "channel_ids": channel, "enabled": "on",
+                ], as: admins)
             #expect(edited.location == "/alerts?done=1")
             #expect(try await web.get("/alerts", as: admins).text.contains("CPU (%) &gt;= 95.0"))
 

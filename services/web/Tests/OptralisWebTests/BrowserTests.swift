@@ -27,7 +27,8 @@ struct BrowserTests {
             let observer = try await web.seedUser(client: client, role: "observer")
             let mfa = try await web.seedUser(client: client)
             try await web.sql("UPDATE users SET mfa_enabled = true, mfa_secret = \(Self.mfaSecret) WHERE email = \(mfa)")
-            try await web.sql("INSERT INTO machines (client_id, hostname, os, last_seen, agent_version) VALUES (\(client), 'browser-01', 'linux', now(), '1.4.0')")
+            try await web.sql(
+                "INSERT INTO machines (client_id, hostname, os, last_seen, agent_version) VALUES (\(client), 'browser-01', 'linux', now(), '1.4.0')")
             try await web.sql(
                 """
                 INSERT INTO metrics (machine_id, recorded_at, cpu_percent, ram_percent)

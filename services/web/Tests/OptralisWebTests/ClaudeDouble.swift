@@ -48,11 +48,13 @@ final class ClaudeDouble: Sendable {
         else {
             return Self.json(400, ["type": "error", "error": ["type": "invalid_request_error", "message": "model, max_tokens and messages are required"]])
         }
-        return Self.json(200, [
-            "id": "msg_web_\(count)", "type": "message", "role": "assistant", "model": body["model"] as? String ?? "",
-            "content": [["type": "text", "text": narrative]], "stop_reason": "end_turn", "stop_sequence": NSNull(),
-            "usage": ["input_tokens": 812, "output_tokens": 164],
-        ])
+        return Self.json(
+            200,
+            [
+                "id": "msg_web_\(count)", "type": "message", "role": "assistant", "model": body["model"] as? String ?? "",
+                "content": [["type": "text", "text": narrative]], "stop_reason": "end_turn", "stop_sequence": NSNull(),
+                "usage": ["input_tokens": 812, "output_tokens": 164],
+            ])
     }
 
     private static func json(_ status: Int, _ value: [String: Any]) -> Response {

@@ -39,25 +39,33 @@ struct CollectionSettingsPagesTests {
             let refused = try await web.post(
                 "/collection-settings", form: ["_csrf": token, "name": "Fast", "priority": "0", "scope": "global", "interval_metrics": "2"], as: admins)
             #expect(refused.status == .badRequest, "\(refused.status) \(refused.text.prefix(500))")
-            #expect(refused.text.contains("<p class=\"field-error\" id=\"interval-metrics-error\">interval must be between 5 and 300 seconds</p>"),
-                    "\(refused.text.prefix(6000))")
-            #expect(refused.text.contains("aria-describedby=\"bounds-metrics interval-metrics-error\" aria-invalid=\"true\"") && refused.text.contains("value=\"Fast\""))
+            #expect(
+                refused.text.contains("<p class=\"field-error\" id=\"interval-metrics-error\">interval must be between 5 and 300 seconds</p>"),
+                "\(refused.text.prefix(6000))")
+            #expect(
+                refused.text.contains("aria-describedby=\"bounds-metrics interval-metrics-error\" aria-invalid=\"true\"")
+                    && refused.text.contains("value=\"Fast\""))
             admins.set("optralis_lang", "fr")
             let enFrancais = try await web.post(
                 "/collection-settings", form: ["_csrf": token, "name": "Fast", "priority": "0", "scope": "global", "interval_network": "often"], as: admins)
-            #expect(enFrancais.text.contains("<p class=\"field-error\" id=\"interval-network-error\">doit être un nombre entier</p>"), "\(enFrancais.text.prefix(6000))")
+            #expect(
+                enFrancais.text.contains("<p class=\"field-error\" id=\"interval-network-error\">doit être un nombre entier</p>"),
+                "\(enFrancais.text.prefix(6000))")
             #expect(enFrancais.text.contains("value=\"often\""), "what was typed is kept")
             let noGroup = try await web.post(
-                "/collection-settings", form: ["_csrf": token, "name": "Fast", "priority": "0", "scope": "group", "group_id": "", "interval_metrics": "20"], as: admins)
+                "/collection-settings", form: ["_csrf": token, "name": "Fast", "priority": "0", "scope": "group", "group_id": "", "interval_metrics": "20"],
+                as: admins)
             #expect(noGroup.text.contains("<p class=\"field-error\" id=\"group-error\">doit être choisi dans la liste</p>"), "\(noGroup.text.prefix(6000))")
             admins.set("optralis_lang", "en")
             // The bounds the form shows are the api's: one past each maximum is refused naming them.
             for bound in CollectionSettingsController.bounds {
                 let past = try await web.post(
-                    "/collection-settings", form: ["_csrf": token, "name": "Past", "scope": "global", "interval_\(bound.collector)": String(bound.maximum + 1)],
+                    "/collection-settings",
+                    form: ["_csrf": token, "name": "Past", "scope": "global", "interval_\(bound.collector)": String(bound.maximum + 1)],
                     as: admins)
-                #expect(past.text.contains("id=\"interval-\(bound.collector)-error\">interval must be between \(bound.minimum) and \(bound.maximum) seconds<"),
-                        "\(bound.collector)")
+                #expect(
+                    past.text.contains("id=\"interval-\(bound.collector)-error\">interval must be between \(bound.minimum) and \(bound.maximum) seconds<"),
+                    "\(bound.collector)")
             }
 
             // The whole client, then its group, then the machine: the most specific wins.
@@ -82,17 +90,23 @@ struct CollectionSettingsPagesTests {
             let shown = try await web.get("/collection-settings?machine_id=\(machine)", as: admins)
             #expect(try await effective() == ("5", "a setting for this machine") && shown.text.contains("“db-02 fast”"))
             #expect(shown.text.contains("<td>Software</td><td class=\"num\">14400</td><td>no</td>"), "\(shown.text.prefix(3000))")
-            #expect(shown.text.contains("<td>Machine db-02</td>") && shown.text.contains("<td>Group Databases</td>") && shown.text.contains("<td>The whole client</td>"))
+            #expect(
+                shown.text.contains("<td>Machine db-02</td>") && shown.text.contains("<td>Group Databases</td>")
+                    && shown.text.contains("<td>The whole client</td>"))
             let id = String(try #require(shown.text.firstMatch(of: /href="\/collection-settings\/([0-9a-f-]{36})\/delete\?name=db-02 fast"/)?.1))
 
             // Edit: the form shows the setting, its scope fixed; the new interval is in force.
             let edit = try await web.get("/collection-settings/\(id)/edit", as: admins)
             #expect(edit.text.contains("value=\"db-02 fast\"") && edit.text.contains("<strong>Machine db-02</strong>") && edit.text.contains("value=\"5\""))
             #expect(edit.text.contains("<option value=\"off\" selected>off</option>"))
-            let refusedEdit = try await web.post("/collection-settings/\(id)", form: ["_csrf": token, "name": "db-02 fast", "priority": "x", "interval_metrics": "15"], as: admins)
-            #expect(refusedEdit.text.contains("<p class=\"field-error\" id=\"priority-error\">must be an integer</p>") && refusedEdit.text.contains("<strong>Machine db-02</strong>"),
-                    "\(refusedEdit.text.prefix(5000))")
-            let edited = try await web.post("/collection-settings/\(id)", form: ["_csrf": token, "name": "db-02 fast", "priority": "0", "interval_metrics": "15"], as: admins)
+            let refusedEdit = try await web.post(
+                "/collection-settings/\(id)", form: ["_csrf": token, "name": "db-02 fast", "priority": "x", "interval_metrics": "15"], as: admins)
+            #expect(
+                refusedEdit.text.contains("<p class=\"field-error\" id=\"priority-error\">must be an integer</p>")
+                    && refusedEdit.text.contains("<strong>Machine db-02</strong>"),
+                "\(refusedEdit.text.prefix(5000))")
+            let edited = try await web.post(
+                "/collection-settings/\(id)", form: ["_csrf": token, "name": "db-02 fast", "priority": "0", "interval_metrics": "15"], as: admins)
             #expect(edited.location == "/collection-settings?done=1")
             #expect(try await effective() == ("15", "a setting for this machine"))
 

@@ -17,10 +17,14 @@ struct DatabasesPagesTests {
             #expect(try await web.logIn(observer, as: observers).location == "/")
 
             let empty = try await web.get("/databases", as: admins)
-            #expect(empty.status == .ok && empty.text.contains("No database monitored yet.") && empty.text.contains("href=\"/databases/new\""), "\(empty.text.prefix(3000))")
+            #expect(
+                empty.status == .ok && empty.text.contains("No database monitored yet.") && empty.text.contains("href=\"/databases/new\""),
+                "\(empty.text.prefix(3000))")
             let form = try await web.get("/databases/new", as: admins)
-            #expect(form.text.contains("<option value=\"\(machine)\" >db-host-01</option>") || form.text.contains("<option value=\"\(machine)\">db-host-01</option>"),
-                    "\(form.text.prefix(4000))")
+            #expect(
+                form.text.contains("<option value=\"\(machine)\" >db-host-01</option>")
+                    || form.text.contains("<option value=\"\(machine)\">db-host-01</option>"),
+                "\(form.text.prefix(4000))")
             let token = try #require(form.field("_csrf"))
             let secret = " Secret pass 42 "
             var fields: [String: String] = [
@@ -46,12 +50,14 @@ struct DatabasesPagesTests {
             #expect(detail.text.contains("No figure collected in the last 24 hours.") && !detail.text.contains("Secret pass"))
 
             let edit = try await web.get("/databases/\(id)/edit", as: admins)
-            #expect(edit.text.contains("value=\"Shop\"") && edit.text.contains("Leave empty to keep the stored password.") && !edit.text.contains("Secret pass"))
+            #expect(
+                edit.text.contains("value=\"Shop\"") && edit.text.contains("Leave empty to keep the stored password.") && !edit.text.contains("Secret pass"))
             fields["name"] = "Orders"
             fields["password"] = ""
             #expect(try await web.post("/databases/\(id)", form: fields, as: admins).location == "/databases?done=saved")
-            #expect(try await web.sqlString("SELECT name || ':' || (password_sealed IS NOT NULL)::text FROM monitored_databases") == "Orders:true",
-                    "an empty password field keeps the stored one")
+            #expect(
+                try await web.sqlString("SELECT name || ':' || (password_sealed IS NOT NULL)::text FROM monitored_databases") == "Orders:true",
+                "an empty password field keeps the stored one")
 
             let read = try await web.get("/databases", as: observers)
             #expect(read.text.contains("<strong>Orders</strong>") && !read.text.contains("data-admin-action") && !read.text.contains("/databases/new"))
@@ -69,8 +75,9 @@ struct DatabasesPagesTests {
             let browser = WebHarness.Browser()
             #expect(try await web.logIn(try await web.seedUser(client: client), as: browser).location == "/")
             let page = try await web.get("/databases", as: browser)
-            #expect(page.status == .ok && page.text.contains("Pro") && page.text.contains("class=\"notice premium\"") && !page.text.contains("/databases/new"),
-                    "\(page.text.prefix(3000))")
+            #expect(
+                page.status == .ok && page.text.contains("Pro") && page.text.contains("class=\"notice premium\"") && !page.text.contains("/databases/new"),
+                "\(page.text.prefix(3000))")
             #expect(page.text.contains("href=\"/databases\""), "in the navigation")
         }
     }

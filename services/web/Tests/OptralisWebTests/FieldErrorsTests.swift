@@ -23,8 +23,9 @@ struct FieldErrorsTests {
         #expect(errors("cooldown_minutes must be between 5 and 10080", "fr") == ["cooldown_minutes": "doit être entre 5 et 10080"])
         #expect(errors("cooldown_minutes must be between 5 and 10080", "en") == ["cooldown_minutes": "must be between 5 and 10080"])
         #expect(errors("config.webhook_url is required", "fr") == ["webhook_url": "est obligatoire"])
-        #expect(errors("config.webhook_url refused: the host resolves to a private address", "fr")
-            == ["webhook_url": "refusée : the host resolves to a private address"])
+        #expect(
+            errors("config.webhook_url refused: the host resolves to a private address", "fr")
+                == ["webhook_url": "refusée : the host resolves to a private address"])
         #expect(errors("name must be 1 to 100 characters", "fr") == ["name": "doit compter de 1 à 100 caractères"])
         #expect(errors("config.emails must hold 1 to 50 addresses", "fr") == ["emails": "doit contenir de 1 à 50 adresses"])
         let inside = FieldErrors.values(refusal("a valid email is required"), fields: ["email", "role"], language: "fr", renderer: renderer)

@@ -31,7 +31,9 @@ struct HistoryScannerTests {
             let points = (0..<Int.random(in: 0...60, using: &generator)).map { index -> [String: Encoded.Value] in
                 var point: [String: Encoded.Value] = ["time": .text("2026-12-0\(1 + index % 9)T1\(index % 10):00:0\(index % 10)Z")]
                 for key in keys where Bool.random(using: &generator) {
-                    point[key] = Bool.random(using: &generator) ? .null : .number(Double.random(in: -1e9...1e9, using: &generator) / [1, 10, 1000, 1e6].randomElement(using: &generator)!)
+                    point[key] =
+                        Bool.random(using: &generator)
+                        ? .null : .number(Double.random(in: -1e9...1e9, using: &generator) / [1, 10, 1000, 1e6].randomElement(using: &generator)!)
                 }
                 if Bool.random(using: &generator) { point["mount_point"] = .text(mounts.randomElement(using: &generator)!) }
                 return point

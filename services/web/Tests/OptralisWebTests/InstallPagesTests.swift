@@ -29,13 +29,17 @@ struct InstallPagesTests {
             // A refused token comes back with the api's reason by its field and what was typed.
             let refused = try await web.post(
                 "/install/tokens", form: ["_csrf": token, "name": "Rack 4", "duration_minutes": "90", "max_usage": "1"], as: admins)
-            #expect(refused.status == .badRequest && refused.text.contains("<p class=\"field-error\" id=\"duration-error\">must be between 1 and 60</p>"),
-                    "\(refused.text.prefix(3000))")
-            #expect(refused.text.contains("aria-describedby=\"duration-error\"") && refused.text.contains("value=\"Rack 4\"") && refused.text.contains("value=\"90\""))
+            #expect(
+                refused.status == .badRequest && refused.text.contains("<p class=\"field-error\" id=\"duration-error\">must be between 1 and 60</p>"),
+                "\(refused.text.prefix(3000))")
+            #expect(
+                refused.text.contains("aria-describedby=\"duration-error\"") && refused.text.contains("value=\"Rack 4\"")
+                    && refused.text.contains("value=\"90\""))
             admins.set("optralis_lang", "fr")
             let enFrancais = try await web.post(
                 "/install/tokens", form: ["_csrf": token, "name": "Rack 4", "duration_minutes": "15", "max_usage": "plenty"], as: admins)
-            #expect(enFrancais.text.contains("<p class=\"field-error\" id=\"max-usage-error\">doit être un nombre entier</p>"), "\(enFrancais.text.prefix(3000))")
+            #expect(
+                enFrancais.text.contains("<p class=\"field-error\" id=\"max-usage-error\">doit être un nombre entier</p>"), "\(enFrancais.text.prefix(3000))")
             let outOfRange = try await web.post(
                 "/install/tokens", form: ["_csrf": token, "name": "Rack 4", "duration_minutes": "15", "max_usage": "10001"], as: admins)
             #expect(outOfRange.text.contains("<p class=\"field-error\" id=\"max-usage-error\">doit être entre 0 et 10000</p>"))
@@ -63,7 +67,8 @@ struct InstallPagesTests {
             #expect(!read.text.contains("/install/windows"))
             let observerToken = try #require(read.field("_csrf"))
             for path in ["/install/tokens/\(id)/revoke", "/install/linux/amd64", "/install/windows", "/install/tokens"] {
-                let forged = try await web.post(path, form: ["_csrf": observerToken, "name": "mine", "duration_minutes": "15", "max_usage": "1"], as: observers)
+                let forged = try await web.post(
+                    path, form: ["_csrf": observerToken, "name": "mine", "duration_minutes": "15", "max_usage": "1"], as: observers)
                 #expect(forged.location == "/install?failed=FORBIDDEN", "\(path): \(forged.status) \(forged.location ?? "")")
             }
             #expect(try await web.get("/install?failed=FORBIDDEN", as: observers).text.contains("Your role does not allow this action."))

@@ -11,7 +11,8 @@ struct MachineActionsTests {
             let observer = try await web.seedUser(client: client, role: "observer")
             try await web.sql("INSERT INTO machines (client_id, hostname, os, last_seen) VALUES (\(client), 'disk-07', 'linux', now())")
             let storage = try TestEnvironment.collectFixture("storage_health")
-            let services = #"{"services": [{"name": "nginx.service", "display_name": "nginx", "state": "active", "sub_state": "running"}, {"name": "backup.service", "display_name": "Nightly backup", "state": "failed", "sub_state": "failed"}]}"#
+            let services =
+                #"{"services": [{"name": "nginx.service", "display_name": "nginx", "state": "active", "sub_state": "running"}, {"name": "backup.service", "display_name": "Nightly backup", "state": "failed", "sub_state": "failed"}]}"#
             try await web.sql(
                 """
                 INSERT INTO machine_collector_data (machine_id, collector, data)

@@ -19,7 +19,8 @@ struct MachineTabsTests {
                            {"port": 3389, "protocol": "tcp", "address": "0.0.0.0", "process": "xrdp", "risky": true, "risk_reason": "RDP exposed"}]}
                 """#
             let packages = (1...150).map { #"{"name": "pkg-\#(String(format: "%03d", $0))", "version": "1.\#($0)"}"# }
-            let software = #"{"software": [\#(packages.joined(separator: ",")), {"name": "nginx", "version": "1.22", "publisher": "Debian"}], "users": [{"username": "root", "is_admin": true, "enabled": true}, {"username": "ada", "is_admin": false, "enabled": true}]}"#
+            let software =
+                #"{"software": [\#(packages.joined(separator: ",")), {"name": "nginx", "version": "1.22", "publisher": "Debian"}], "users": [{"username": "root", "is_admin": true, "enabled": true}, {"username": "ada", "is_admin": false, "enabled": true}]}"#
             let patches = #"""
                 {"pending_updates": [{"title": "vim 9.1", "category": "Other", "is_important": false},
                                      {"title": "openssl 3.0.15", "category": "Security", "is_important": true}],
@@ -86,7 +87,8 @@ struct MachineTabsTests {
             // Events: newest first, 100 a page with a link to older ones; a level filter.
             let events = try await web.get("/machines/\(id)?tab=events", as: browser)
             #expect(events.text.contains(">event 1<") && events.text.contains(">event 100<") && !events.text.contains(">event 101<"))
-            let older = String(try #require(events.text.firstMatch(of: /href="(\?tab=events&amp;before=[^"]+)"/)?.1)).replacingOccurrences(of: "&amp;", with: "&")
+            let older = String(try #require(events.text.firstMatch(of: /href="(\?tab=events&amp;before=[^"]+)"/)?.1)).replacingOccurrences(
+                of: "&amp;", with: "&")
             let olderPage = try await web.get("/machines/\(id)" + older, as: browser)
             #expect(olderPage.text.contains(">event 101<") && olderPage.text.contains(">event 130<") && !olderPage.text.contains(">event 100<"), "\(older)")
             let errors = try await web.get("/machines/\(id)?tab=events&level=error", as: browser)

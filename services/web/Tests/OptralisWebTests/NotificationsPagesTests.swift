@@ -37,19 +37,27 @@ struct NotificationsPagesTests {
                 #expect(blank.text.contains("name=\"alert_types\" value=\"smart_warning\" checked"), "sensible defaults")
 
                 // A refused URL comes back next to its field; the name typed is kept.
-                let refused = try await web.post("/notifications", form: [
-                    "_csrf": token, "type": "webhook_slack", "name": "Ops Slack", "webhook_url": "ftp://example.com/x", "alert_types": "machine_offline", "enabled": "on",
-                ], as: admins)
-                #expect(refused.status == .badRequest && refused.text.contains("id=\"url-error\"") && refused.text.contains("value=\"Ops Slack\""),
-                        "\(refused.text.prefix(3000))")
+                let refused = try await web.post(
+                    "/notifications",
+                    form: [
+                        "_csrf": token, "type": "webhook_slack", "name": "Ops Slack", "webhook_url": "ftp://example.com/x", "alert_types": "machine_offline",
+                        "enabled": "on",
+                    ], as: admins)
+                #expect(
+                    refused.status == .badRequest && refused.text.contains("id=\"url-error\"") && refused.text.contains("value=\"Ops Slack\""),
+                    "\(refused.text.prefix(3000))")
 
                 let url = "http://127.0.0.1:\(sinkClient.port!)/hook/T000-secret-x9Qz"
-                let created = try await web.post("/notifications", form: [
-                    "_csrf": token, "type": "webhook_slack", "name": "Ops Slack", "webhook_url": url, "alert_types": "machine_offline", "enabled": "on",
-                ], as: admins)
+                let created = try await web.post(
+                    "/notifications",
+                    form: [
+                        "_csrf": token, "type": "webhook_slack", "name": "Ops Slack", "webhook_url": url, "alert_types": "machine_offline", "enabled": "on",
+                    ], as: admins)
                 #expect(created.location == "/notifications?done=1", "\(created.status) \(created.text.prefix(600))")
                 let listed = try await web.get("/notifications", as: admins)
-                #expect(listed.text.contains("Ops Slack") && listed.text.contains("Machine offline") && !listed.text.contains("T000-secret"), "\(listed.text.prefix(2500))")
+                #expect(
+                    listed.text.contains("Ops Slack") && listed.text.contains("Machine offline") && !listed.text.contains("T000-secret"),
+                    "\(listed.text.prefix(2500))")
                 #expect(listed.text.contains("x9Qz"), "the URL's last characters tell channels apart")
                 let channel = String(try #require(listed.text.firstMatch(of: /action="\/notifications\/([0-9a-f-]{36})\/test"/)?.1))
 
@@ -69,9 +77,12 @@ struct NotificationsPagesTests {
                 // Edited without retyping the URL: the stored one is kept (the next test reaches the sink again).
                 let edit = try await web.get("/notifications/\(channel)/edit", as: admins)
                 #expect(edit.text.contains("placeholder=\"http://127.0.0.1") && !edit.text.contains("T000-secret"))
-                let edited = try await web.post("/notifications/\(channel)", form: [
-                    "_csrf": token, "type": "webhook_slack", "name": "Ops Slack (night)", "webhook_url": "", "alert_types": "disk_critical", "enabled": "on",
-                ], as: admins)
+                let edited = try await web.post(
+                    "/notifications/\(channel)",
+                    form: [
+                        "_csrf": token, "type": "webhook_slack", "name": "Ops Slack (night)", "webhook_url": "", "alert_types": "disk_critical",
+                        "enabled": "on",
+                    ], as: admins)
                 #expect(edited.location == "/notifications?done=1")
                 let stored = try await web.database.withClient { db in
                     try await db.query("SELECT config->>'webhook_url' FROM notification_channels WHERE name = 'Ops Slack (night)'", logger: testLogger)
@@ -87,7 +98,8 @@ struct NotificationsPagesTests {
 
                 // The observer reads, with no form; a forged post is refused by the api.
                 let read = try await web.get("/notifications", as: observers)
-                #expect(read.text.contains("Ops Slack (night)") && !read.text.contains("data-admin-action") && !read.text.contains("href=\"/notifications/new\""))
+                #expect(
+                    read.text.contains("Ops Slack (night)") && !read.text.contains("data-admin-action") && !read.text.contains("href=\"/notifications/new\""))
                 let forged = try await web.post("/notifications/\(channel)/delete", form: ["_csrf": try #require(read.field("_csrf"))], as: observers)
                 #expect(forged.location == "/notifications?failed=FORBIDDEN")
                 #expect(try await web.get("/notifications?failed=FORBIDDEN", as: observers).text.contains("Your role does not allow this action."))

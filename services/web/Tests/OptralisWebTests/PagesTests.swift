@@ -102,7 +102,9 @@ struct PagesTests {
     @Test func a_super_admin_sees_the_platform_totals_and_no_client_page() async throws {
         try await WebHarness.run { web in
             let client = try await web.seedClient()
-            try await web.sql("INSERT INTO machines (client_id, hostname, last_seen, agent_version) VALUES (\(client), 'a-01', now(), '1.5.0'), (\(client), 'a-02', NULL, '1.5.0')")
+            try await web.sql(
+                "INSERT INTO machines (client_id, hostname, last_seen, agent_version) VALUES (\(client), 'a-01', now(), '1.5.0'), (\(client), 'a-02', NULL, '1.5.0')"
+            )
             let root = try await web.seedUser(client: nil, role: "super_admin")
             let browser = WebHarness.Browser()
             #expect(try await web.logIn(root, as: browser).location == "/")
@@ -125,7 +127,9 @@ struct PagesTests {
             #expect(try await web.logIn(email, as: browser).location == "/")
             // Every token of the user stops being accepted (as a password change elsewhere does):
             // the refresh is refused too, and the page asks to log in again.
-            try await web.sql("UPDATE refresh_tokens SET is_revoked = true, revoked_at = now(), revoked_reason = 'logout' WHERE user_id = (SELECT id FROM users WHERE email = \(email))")
+            try await web.sql(
+                "UPDATE refresh_tokens SET is_revoked = true, revoked_at = now(), revoked_reason = 'logout' WHERE user_id = (SELECT id FROM users WHERE email = \(email))"
+            )
             try await web.sql("UPDATE users SET tokens_valid_after = now() + interval '1 second' WHERE email = \(email)")
             let page = try await web.get("/machines", as: browser)
             #expect(page.location == "/login?expired=1", "\(page.status) \(page.text.prefix(300))")

@@ -21,7 +21,8 @@ struct PasswordPagesTests {
             let form = try await web.get("/settings/password", as: browser)
             let token = try #require(form.field("_csrf"))
             let differ = try await web.post(
-                "/settings/password", form: ["_csrf": token, "current_password": WebHarness.password, "new_password": Self.newPassword, "confirm_password": "x"],
+                "/settings/password",
+                form: ["_csrf": token, "current_password": WebHarness.password, "new_password": Self.newPassword, "confirm_password": "x"],
                 as: browser)
             #expect(differ.status == .badRequest && differ.text.contains("role=\"alert\""))
             let weak = try await web.post(

@@ -23,7 +23,9 @@ struct ReportsPagesTests {
             #expect(page.text.contains("aria-current=\"page\"><span aria-hidden=\"true\">▥</span> Reports"))
             #expect(page.text.contains("<span class=\"value\">100.0 %</span><span class=\"label\">Availability</span>"), "\(page.text.prefix(4000))")
             #expect(page.text.contains("<span class=\"value\">42.0 %</span><span class=\"label\">Average CPU</span>"))
-            #expect(page.text.contains("Recommendations") && page.text.contains("href=\"/reports/weekly.pdf\"") && page.text.contains("href=\"/reports/monthly.pdf\""))
+            #expect(
+                page.text.contains("Recommendations") && page.text.contains("href=\"/reports/weekly.pdf\"")
+                    && page.text.contains("href=\"/reports/monthly.pdf\""))
 
             for kind in ["weekly", "monthly"] {
                 let pdf = try await web.get("/reports/\(kind).pdf", as: browser)

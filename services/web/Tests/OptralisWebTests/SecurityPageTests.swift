@@ -23,7 +23,8 @@ struct SecurityPageTests {
         let message = withUnsafeBytes(of: &counter) { Data($0) }
         let digest = Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: SymmetricKey(data: key)))
         let offset = Int(digest[19] & 0x0F)
-        let number = (UInt32(digest[offset] & 0x7F) << 24 | UInt32(digest[offset + 1]) << 16 | UInt32(digest[offset + 2]) << 8 | UInt32(digest[offset + 3])) % 1_000_000
+        let number =
+            (UInt32(digest[offset] & 0x7F) << 24 | UInt32(digest[offset + 1]) << 16 | UInt32(digest[offset + 2]) << 8 | UInt32(digest[offset + 3])) % 1_000_000
         return String(format: "%06d", number)
     }
 

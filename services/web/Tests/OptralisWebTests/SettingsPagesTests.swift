@@ -23,7 +23,9 @@ struct SettingsPagesTests {
             let page = try await web.get("/settings", as: admins)
             #expect(page.status == .ok && page.text.contains("Acme Settings") && page.text.contains("href=\"/settings\" aria-current=\"page\""))
             #expect(page.text.contains("<td class=\"num\">1 / "), "the machine count against the licence's")
-            #expect(page.text.contains("<td class=\"num\">5 min</td>") && page.text.contains("<td class=\"num\">60 s (under load 30 s)</td>"), "\(page.text.prefix(4000))")
+            #expect(
+                page.text.contains("<td class=\"num\">5 min</td>") && page.text.contains("<td class=\"num\">60 s (under load 30 s)</td>"),
+                "\(page.text.prefix(4000))")
             #expect(page.text.contains("<td>On-call</td>") && page.text.contains("<td class=\"wrap\">every alert type</td>"))
             #expect(page.text.contains("href=\"/collection-settings\""))
             let token = try #require(page.field("_csrf"))
@@ -31,8 +33,9 @@ struct SettingsPagesTests {
 
             // A refused language comes back with the api's reason by the field, in either language.
             let refused = try await web.post("/settings/language", form: ["_csrf": token, "language": "de"], as: admins)
-            #expect(refused.status == .badRequest && refused.text.contains("<p class=\"field-error\" id=\"language-error\">must be fr or en</p>"),
-                    "\(refused.text.prefix(4000))")
+            #expect(
+                refused.status == .badRequest && refused.text.contains("<p class=\"field-error\" id=\"language-error\">must be fr or en</p>"),
+                "\(refused.text.prefix(4000))")
             #expect(refused.text.contains("aria-describedby=\"language-error\""))
             admins.set("optralis_lang", "fr")
             let enFrancais = try await web.post("/settings/language", form: ["_csrf": token, "language": "de"], as: admins)
@@ -77,22 +80,30 @@ struct SettingsPagesTests {
             let token = try #require(page.field("_csrf"))
 
             // Refused: each reason by its field, in English and in French.
-            let badZone = try await web.post("/settings/daily-summary", form: ["_csrf": token, "enabled": "on", "hour": "7", "timezone": "Mars/Olympus", "recipients": ""], as: admins)
+            let badZone = try await web.post(
+                "/settings/daily-summary", form: ["_csrf": token, "enabled": "on", "hour": "7", "timezone": "Mars/Olympus", "recipients": ""], as: admins)
             #expect(badZone.status == .badRequest, "\(badZone.status)")
-            #expect(badZone.text.contains("<p class=\"field-error\" id=\"summary-timezone-error\">must be an IANA time zone such as Europe/Paris</p>"), "\(badZone.text.prefix(6000))")
-            #expect(badZone.text.contains("value=\"Mars/Olympus\"") && badZone.text.contains("<option value=\"7\" selected>07:00</option>"), "the posted values stay")
+            #expect(
+                badZone.text.contains("<p class=\"field-error\" id=\"summary-timezone-error\">must be an IANA time zone such as Europe/Paris</p>"),
+                "\(badZone.text.prefix(6000))")
+            #expect(
+                badZone.text.contains("value=\"Mars/Olympus\"") && badZone.text.contains("<option value=\"7\" selected>07:00</option>"),
+                "the posted values stay")
             admins.set("optralis_lang", "fr")
             let badAddress = try await web.post(
-                "/settings/daily-summary", form: ["_csrf": token, "enabled": "on", "hour": "7", "timezone": "Asia/Tokyo", "recipients": "ops@acme.test, nope"], as: admins)
-            #expect(badAddress.text.contains("<p class=\"field-error\" id=\"summary-recipients-error\">nope n’est pas une adresse e-mail valide</p>"),
-                    "\(badAddress.text.prefix(6000))")
+                "/settings/daily-summary", form: ["_csrf": token, "enabled": "on", "hour": "7", "timezone": "Asia/Tokyo", "recipients": "ops@acme.test, nope"],
+                as: admins)
+            #expect(
+                badAddress.text.contains("<p class=\"field-error\" id=\"summary-recipients-error\">nope n’est pas une adresse e-mail valide</p>"),
+                "\(badAddress.text.prefix(6000))")
             let frZone = try await web.post("/settings/daily-summary", form: ["_csrf": token, "hour": "7", "timezone": "Mars/Olympus"], as: admins)
             #expect(frZone.text.contains("doit être un fuseau horaire IANA, par exemple Europe/Paris"))
             admins.set("optralis_lang", "en")
 
             // Saved: in the api, and shown.
             let saved = try await web.post(
-                "/settings/daily-summary", form: ["_csrf": token, "hour": "18", "timezone": "Asia/Tokyo", "recipients": "ops@acme.test\ncto@acme.test"], as: admins)
+                "/settings/daily-summary", form: ["_csrf": token, "hour": "18", "timezone": "Asia/Tokyo", "recipients": "ops@acme.test\ncto@acme.test"],
+                as: admins)
             #expect(saved.location == "/settings?done=daily_summary", "\(saved.status) \(saved.text.prefix(500))")
             let stored = try await web.database.withClient { db in
                 try await db.query(
@@ -108,7 +119,8 @@ struct SettingsPagesTests {
             // The observer reads the setting without the form; a forged post is refused by the api.
             let read = try await web.get("/settings", as: observers)
             #expect(read.text.contains("18:00 <small>(Asia/Tokyo)</small>") && !read.text.contains("action=\"/settings/daily-summary\""))
-            let forged = try await web.post("/settings/daily-summary", form: ["_csrf": try #require(read.field("_csrf")), "hour": "3", "timezone": "UTC"], as: observers)
+            let forged = try await web.post(
+                "/settings/daily-summary", form: ["_csrf": try #require(read.field("_csrf")), "hour": "3", "timezone": "UTC"], as: observers)
             #expect(forged.location == "/settings?failed=FORBIDDEN")
         }
     }

@@ -42,7 +42,8 @@ struct StatusPageExternalTests {
                 let page = try await web.get("/status?lang=en")
                 #expect(page.status == .ok)
                 let section = try #require(page.text.split(separator: "<h2>External monitors</h2>").last?.split(separator: "Recent incidents").first)
-                #expect(section.contains("<h3>Optralis &lt;API&gt;</h3>") && section.contains("99.95 %") && section.contains("class=\"pill online\""), "\(section)")
+                #expect(
+                    section.contains("<h3>Optralis &lt;API&gt;</h3>") && section.contains("99.95 %") && section.contains("class=\"pill online\""), "\(section)")
                 #expect(section.matches(of: /class="bar [a-z]+"/).count == 30, "30 half-day bars: \(section)")
                 #expect(section.contains("class=\"bar degraded\"") || section.contains("class=\"bar down\""), "the outage shows: \(section)")
                 #expect(!page.text.contains("ur-web-test") && !page.text.contains("https://"), "no key, no external address")

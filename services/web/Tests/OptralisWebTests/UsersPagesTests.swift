@@ -15,18 +15,26 @@ struct UsersPagesTests {
 
             let blank = try await web.get("/users/new", as: admins)
             let token = try #require(blank.field("_csrf"))
-            #expect(blank.text.contains("<option value=\"observer\" selected>Observer</option><option value=\"admin\" >Administrator</option>"), "\(blank.text.prefix(3000))")
+            #expect(
+                blank.text.contains("<option value=\"observer\" selected>Observer</option><option value=\"admin\" >Administrator</option>"),
+                "\(blank.text.prefix(3000))")
             // A refused invitation: the api's reason beside its field, what was typed kept.
-            let refused = try await web.post("/users", form: ["_csrf": token, "email": "not-an-address", "first_name": "Grace", "role": "observer", "language": "en"], as: admins)
-            #expect(refused.status == .badRequest && refused.text.contains("id=\"email-error\"") && refused.text.contains("value=\"Grace\""), "\(refused.text.prefix(2500))")
+            let refused = try await web.post(
+                "/users", form: ["_csrf": token, "email": "not-an-address", "first_name": "Grace", "role": "observer", "language": "en"], as: admins)
+            #expect(
+                refused.status == .badRequest && refused.text.contains("id=\"email-error\"") && refused.text.contains("value=\"Grace\""),
+                "\(refused.text.prefix(2500))")
             let taken = try await web.post("/users", form: ["_csrf": token, "email": observer, "role": "observer", "language": "en"], as: admins)
-            #expect(taken.text.contains("<p class=\"field-error\" id=\"email-error\">a user with this address already exists</p>"), "\(taken.text.prefix(2500))")
+            #expect(
+                taken.text.contains("<p class=\"field-error\" id=\"email-error\">a user with this address already exists</p>"), "\(taken.text.prefix(2500))")
 
             // The invitation: the password is in the answer to the post, once.
             let email = "grace-\(UUID().uuidString.prefix(6).lowercased())@acme.test"
-            let invited = try await web.post("/users", form: [
-                "_csrf": token, "email": email, "first_name": "Grace", "last_name": "Hopper", "role": "admin", "language": "fr",
-            ], as: admins)
+            let invited = try await web.post(
+                "/users",
+                form: [
+                    "_csrf": token, "email": email, "first_name": "Grace", "last_name": "Hopper", "role": "admin", "language": "fr",
+                ], as: admins)
             #expect(invited.status == .ok && invited.headers[.cacheControl] == "no-store")
             let password = String(try #require(invited.text.firstMatch(of: /id="temporary-password">([^<]+)</)?.1))
             #expect(invited.text.contains("Temporary password for <strong>\(email)</strong>"))
@@ -37,7 +45,12 @@ struct UsersPagesTests {
 
             let listed = try await web.get("/users", as: admins)
             #expect(listed.text.contains("Grace Hopper") && listed.text.contains("must change their password"))
-            let graceID = String(try #require(listed.text.firstMatch(of: try Regex("action=\"/users/([0-9a-f-]{36})/reset-password\"[^<]*<input[^>]*><input type=\"hidden\" name=\"email\" value=\"\(email)\"")).map { $0.output[1].substring ?? "" }))
+            let graceID = String(
+                try #require(
+                    listed.text.firstMatch(
+                        of: try Regex(
+                            "action=\"/users/([0-9a-f-]{36})/reset-password\"[^<]*<input[^>]*><input type=\"hidden\" name=\"email\" value=\"\(email)\"")
+                    ).map { $0.output[1].substring ?? "" }))
 
             // Role change and a new temporary password.
             #expect(try await web.post("/users/\(graceID)/role", form: ["_csrf": token, "role": "observer"], as: admins).location == "/users?done=1")
@@ -49,7 +62,9 @@ struct UsersPagesTests {
             // The last admin: demoting them is refused with the rule said plainly. The admin has no
             // buttons on their own row; a forged post is refused by the api.
             let adminID = try await web.database.withClient { db in
-                try await db.query("SELECT id FROM users WHERE email = \(admin)", logger: testLogger).decode(UUID.self).reduce(into: [UUID]()) { $0.append($1) }[0]
+                try await db.query("SELECT id FROM users WHERE email = \(admin)", logger: testLogger).decode(UUID.self).reduce(into: [UUID]()) {
+                    $0.append($1)
+                }[0]
             }
             let own = try await web.post("/users/\(adminID.uuidString.lowercased())/role", form: ["_csrf": token, "role": "observer"], as: admins)
             #expect(own.location == "/users?failed=CANNOT_CHANGE_OWN_ROLE" || own.location == "/users?failed=LAST_ADMIN", "\(own.location ?? "")")

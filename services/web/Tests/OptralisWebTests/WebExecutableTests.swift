@@ -17,7 +17,8 @@ struct WebExecutableTests {
     @Test func its_metrics_pass_promtool() async throws {
         let port = try freePort()
         let process = try ServiceProcess.launch(
-            "optralis-web", environment: ["REDIS_URL": try TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL"), "WEB_PORT": String(port), "LOG_LEVEL": "warning"],
+            "optralis-web",
+            environment: ["REDIS_URL": try TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL"), "WEB_PORT": String(port), "LOG_LEVEL": "warning"],
             port: port)
         let http = CurlClient(concurrency: 1)
         #expect(await process.waitUntilServing(client: http) != nil, "\(process.child.output.suffix(500))")

@@ -39,7 +39,8 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
         let expanded = Self.macros[trimmed.lowercased()] ?? trimmed
         let fields = expanded.split(whereSeparator: \.isWhitespace).map(String.init)
         guard fields.count == 5 else {
-            throw CronError(expression: expression, reason: "expected 5 fields (minute hour day-of-month month day-of-week) or a macro such as @daily, got \(fields.count)")
+            throw CronError(
+                expression: expression, reason: "expected 5 fields (minute hour day-of-month month day-of-week) or a macro such as @daily, got \(fields.count)")
         }
         source = trimmed
         minutes = try Self.parse(fields[0], 0...59, names: [], field: "minute", expression: expression)
@@ -53,7 +54,9 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
         hourRestricted = !fields[1].hasPrefix("*")
     }
 
-    private static func parse(_ field: String, _ bounds: ClosedRange<Int>, names: [String], field name: String, expression: String) throws(CronError) -> Set<Int> {
+    private static func parse(_ field: String, _ bounds: ClosedRange<Int>, names: [String], field name: String, expression: String) throws(CronError) -> Set<
+        Int
+    > {
         func fail(_ reason: String) -> CronError { CronError(expression: expression, reason: "\(name) field \"\(field)\": \(reason)") }
         func value(_ text: Substring) throws(CronError) -> Int {
             if let number = Int(text) {
@@ -114,7 +117,9 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
         let limit = date.addingTimeInterval(8 * 366 * 86_400)
         while time < limit {
             let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: time)
-            guard let month = parts.month, let day = parts.day, let hour = parts.hour, let minute = parts.minute, let weekday = parts.weekday else { return nil }
+            guard let month = parts.month, let day = parts.day, let hour = parts.hour, let minute = parts.minute, let weekday = parts.weekday else {
+                return nil
+            }
             if !months.contains(month) {
                 guard let start = calendar.date(from: DateComponents(year: parts.year, month: month, day: 1)),
                     let nextMonth = calendar.date(byAdding: .month, value: 1, to: start)

@@ -36,8 +36,9 @@ public struct LogfmtLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        sink.write(Self.format(
-            date: Date(), level: event.level, service: service, message: event.message.description, metadata: merged))
+        sink.write(
+            Self.format(
+                date: Date(), level: event.level, service: service, message: event.message.description, metadata: merged))
     }
 
     static let renamedKeys = ["hb.request.id": "request_id"]
@@ -61,9 +62,11 @@ public struct LogfmtLogHandler: LogHandler {
 
     /// Quotes a value when it holds spaces, quotes, `=` or control characters, so each line stays one line.
     static func quoted(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.unicodeScalars.contains { scalar in
-            scalar == " " || scalar == "\"" || scalar == "=" || scalar == "\\" || scalar.value < 0x20
-        }
+        let needsQuotes =
+            value.isEmpty
+            || value.unicodeScalars.contains { scalar in
+                scalar == " " || scalar == "\"" || scalar == "=" || scalar == "\\" || scalar.value < 0x20
+            }
         guard needsQuotes else { return value }
         var escaped = "\""
         for scalar in value.unicodeScalars {

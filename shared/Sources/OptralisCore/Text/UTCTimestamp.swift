@@ -26,7 +26,7 @@ public enum UTCTimestamp {
         else { return nil }
         var fraction = 0.0, scale = 0.1
         var next = utf8.next()
-        if next == 46 {  // "."
+        if next == 46 { // "."
             next = utf8.next()
             while let byte = next, byte >= 48, byte <= 57 {
                 fraction += Double(byte - 48) * scale
@@ -35,8 +35,8 @@ public enum UTCTimestamp {
             }
         }
         switch next {
-        case 90: guard utf8.next() == nil else { return nil }  // "Z"
-        case 43: guard digits(2) == 0, expect(58), digits(2) == 0, utf8.next() == nil else { return nil }  // "+00:00"
+        case 90: guard utf8.next() == nil else { return nil } // "Z"
+        case 43: guard digits(2) == 0, expect(58), digits(2) == 0, utf8.next() == nil else { return nil } // "+00:00"
         default: return nil
         }
         let seconds = Double(daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) + fraction

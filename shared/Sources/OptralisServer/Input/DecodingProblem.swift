@@ -42,7 +42,9 @@ public struct DecodingProblem: Sendable, Equatable {
             self.init(.missing, field: field, message: "\(field) is required")
         case .typeMismatch(let type, let context):
             let field = Self.jsonPath(context.codingPath)
-            self.init(.wrongType, field: field, message: field.isEmpty ? "the request body must be \(Self.describe(type))" : "\(field) must be \(Self.describe(type))")
+            self.init(
+                .wrongType, field: field, message: field.isEmpty ? "the request body must be \(Self.describe(type))" : "\(field) must be \(Self.describe(type))"
+            )
         @unknown default:
             self.init(.invalidValue, field: "", message: "the request body is invalid")
         }

@@ -32,7 +32,7 @@ public enum JSONNULEscapes {
                 continue
             }
             if index + escape.count <= bytes.count, bytes[index..<index + escape.count].elementsEqual(escape) { return index }
-            index += 2  // an escape is at least two characters
+            index += 2 // an escape is at least two characters
         }
         return nil
     }

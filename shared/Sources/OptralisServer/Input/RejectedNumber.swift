@@ -26,7 +26,7 @@ public enum RejectedNumber {
             do {
                 _ = try decoder.decode(type, from: patched)
             } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
-                continue  // the same path-less refusal: another number is the one
+                continue // the same path-less refusal: another number is the one
             } catch {}
             let field = text(suspect.path)
             return suspect.value == suspect.value.rounded()

@@ -35,7 +35,8 @@ struct DescribedMetricsFactory: MetricsFactory {
         "notifier_queue_dead_letter": "Notification jobs given up after their last try.",
         "notifier_jobs_total": "Notification jobs handled, by queue and outcome.",
         "ai_health_refresh_runs_total": "Automatic health-score refresh runs, by outcome (complete, or partial when the time budget ran out).",
-        "ai_health_refresh_machines_total": "Machines the automatic health-score refresh handled, by outcome (scored, skipped for lack of recent data, failed).",
+        "ai_health_refresh_machines_total":
+            "Machines the automatic health-score refresh handled, by outcome (scored, skipped for lack of recent data, failed).",
     ]
 
     static func prometheusName(_ label: String, counter: Bool) -> String {
@@ -85,7 +86,8 @@ struct DescribedMetricsFactory: MetricsFactory {
 
     func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
         let name = Self.prometheusName(label, counter: false)
-        let buckets = ["http.server.request.duration", "api_agent_collect_write_duration"].contains(label)
+        let buckets =
+            ["http.server.request.duration", "api_agent_collect_write_duration"].contains(label)
             ? Self.requestDurationBuckets : base.durationHistogramBuckets[label] ?? base.defaultDurationHistogramBuckets
         return registry.makeDurationHistogram(
             descriptor: .init(metricName: name, unitName: "", helpText: Self.description(name, kind: "Histogram")), labels: Self.labels(dimensions),

@@ -64,7 +64,8 @@ struct MySQLProbe {
         if values["performance_schema"] == "1" {
             await readDigests(tool, target, into: &sample)
         } else {
-            sample.missing.append("query_time_avg_ms, slow_queries_count, slow_queries: performance_schema is off (performance_schema=ON in the server's configuration)")
+            sample.missing.append(
+                "query_time_avg_ms, slow_queries_count, slow_queries: performance_schema is off (performance_schema=ON in the server's configuration)")
         }
         await readReplication(tool, target, into: &sample)
         return (sample, deadlocks)

@@ -54,8 +54,9 @@ struct MachineAnalyses: Sendable {
     }
 
     func healthScore(_ input: MachineAnalysisRunner.Input) async throws -> (HealthInputs, HealthScore?)? {
-        guard let inputs = try await HealthInputsStore(client: runner.database, logger: runner.logger).inputs(
-            clientID: input.clientID, machineID: input.machineID, now: input.now)
+        guard
+            let inputs = try await HealthInputsStore(client: runner.database, logger: runner.logger).inputs(
+                clientID: input.clientID, machineID: input.machineID, now: input.now)
         else { return nil }
         return (inputs, HealthScore(inputs, now: input.now, previousOverall: nil))
     }

@@ -32,15 +32,17 @@ struct AutomationNotifier: Sendable {
             for try await (channelID, type, emails, clientName) in rows.decode((UUID, String, [String], String).self) {
                 if type == "email" {
                     for email in emails {
-                        try await queues.enqueue(EmailJob(
-                            type: "routine_notification", email: email, language: message.language,
-                            data: ["subject": message.subject, "textBody": message.text], createdAt: now))
+                        try await queues.enqueue(
+                            EmailJob(
+                                type: "routine_notification", email: email, language: message.language,
+                                data: ["subject": message.subject, "textBody": message.text], createdAt: now))
                         sent += 1
                     }
                 } else {
-                    try await queues.enqueue(ChannelDelivery(
-                        channelID: channelID, clientID: clientID, notification: webhookNotification(message, clientName: clientName, now: now),
-                        machineID: message.machineID, createdAt: now))
+                    try await queues.enqueue(
+                        ChannelDelivery(
+                            channelID: channelID, clientID: clientID, notification: webhookNotification(message, clientName: clientName, now: now),
+                            machineID: message.machineID, createdAt: now))
                     sent += 1
                 }
             }

@@ -24,12 +24,13 @@ struct ClaudeClient: Sendable {
         let request = OutboundRequest(
             method: .post, url: configuration.baseURL + "/v1/messages",
             headers: [("x-api-key", apiKey), ("anthropic-version", ClaudeConfiguration.apiVersion), ("content-type", "application/json")],
-            body: Self.encode(MessagesWire.Request(
-                model: configuration.model, maxTokens: maxTokens ?? configuration.maxTokens, system: system, messages: messages)),
+            body: Self.encode(
+                MessagesWire.Request(
+                    model: configuration.model, maxTokens: maxTokens ?? configuration.maxTokens, system: system, messages: messages)),
             timeout: configuration.timeout, maximumResponseBytes: 4 << 20)
         let cacheKey = cache.map { _ in ClaudeReplyCache.key(requestBody: request.body ?? []) }
         if let cache, let cacheKey, var cached = await cache.reply(key: cacheKey), usable(cached) {
-            cached.usage = ClaudeUsage(inputTokens: 0, outputTokens: 0)  // nothing was spent this time
+            cached.usage = ClaudeUsage(inputTokens: 0, outputTokens: 0) // nothing was spent this time
             return cached
         }
         var attempt = 1
@@ -42,7 +43,8 @@ struct ClaudeClient: Sendable {
             } catch let error as AttemptFailure {
                 failure = error
             } catch let error as CurlError {
-                failure = error.isTimeout
+                failure =
+                    error.isTimeout
                     ? AttemptFailure(error: .timedOut, retryable: false)
                     : AttemptFailure(error: .unreachable(error.message), retryable: true)
             } catch {

@@ -28,7 +28,9 @@ struct AnalysisGate: Sendable {
         if let cooldown = Cooldown(lastAnalysisAt: previous?.createdAt, kind: kind, now: now) { return .cooldown(cooldown) }
         if let previous {
             let events = try await history.newEvents(clientID: clientID, machineID: machineID, since: previous.createdAt)
-            switch ChangeDetection.compare(previous: previous.fingerprint, current: fingerprint, newErrorLogs: events.errors, newCriticalEvents: events.critical) {
+            switch ChangeDetection.compare(
+                previous: previous.fingerprint, current: fingerprint, newErrorLogs: events.errors, newCriticalEvents: events.critical)
+            {
             case .noNewData: return .noNewData(lastAnalysis: previous.createdAt)
             case .noSignificantChanges: return .noSignificantChanges(previousIssues: previous.issues, lastAnalysis: previous.createdAt)
             case .significant: break

@@ -12,19 +12,24 @@ struct NarrativeWriter: Sendable {
     ) async -> NarrativeResult {
         let none = language == .fr ? "(aucun)" : "(none)"
         let context = customContext.trimmingCharacters(in: .whitespacesAndNewlines)
-        let system = PromptTemplate.analystSystem.render(language, values: [
-            "custom_context": context.isEmpty ? "" : (language == .fr ? "Contexte du client : " : "Client context: ") + context
-        ])
-        let message = PromptTemplate.analysisRequest.render(language, values: [
-            "analysis": analysis, "hostname": hostname, "statistics": statistics,
-            "events": events.isEmpty ? none : events.map { "- \($0)" }.joined(separator: "\n"),
-        ])
+        let system = PromptTemplate.analystSystem.render(
+            language,
+            values: [
+                "custom_context": context.isEmpty ? "" : (language == .fr ? "Contexte du client : " : "Client context: ") + context
+            ])
+        let message = PromptTemplate.analysisRequest.render(
+            language,
+            values: [
+                "analysis": analysis, "hostname": hostname, "statistics": statistics,
+                "events": events.isEmpty ? none : events.map { "- \($0)" }.joined(separator: "\n"),
+            ])
         do {
             let reply = try await claude.send(system: system, messages: [.user(message)]) { reply in
                 NarrativeParser.parse(reply.text, language: language) != nil
             }
             guard let narrative = NarrativeParser.parse(reply.text, language: language) else {
-                return NarrativeResult(unavailableReason: ClaudeError.malformedResponse("").appError.code, promptVersion: Self.promptVersion, usage: reply.usage)
+                return NarrativeResult(
+                    unavailableReason: ClaudeError.malformedResponse("").appError.code, promptVersion: Self.promptVersion, usage: reply.usage)
             }
             return NarrativeResult(narrative: narrative, promptVersion: Self.promptVersion, usage: reply.usage)
         } catch {

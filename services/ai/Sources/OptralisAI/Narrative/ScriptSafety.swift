@@ -49,8 +49,11 @@ enum ScriptSafety {
                 #"\b(iex|invoke-expression)\b[^\n]*\b(iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring|frombase64string)\b"#,
                 #"\b(iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n|]*\|\s*(iex|invoke-expression)\b"#,
             ],
-            french: "Ce script exécute du code téléchargé ou décodé sans le vérifier (curl | sh, base64 -d | sh, eval) : téléchargez-le, lisez-le et vérifiez sa somme de contrôle avant de l'exécuter.",
-            english: "This script runs code it downloads or decodes without checking it (curl | sh, base64 -d | sh, eval): download it, read it and check its checksum before running it."),
+            french:
+                "Ce script exécute du code téléchargé ou décodé sans le vérifier (curl | sh, base64 -d | sh, eval) : téléchargez-le, lisez-le et vérifiez sa somme de contrôle avant de l'exécuter.",
+            english:
+                "This script runs code it downloads or decodes without checking it (curl | sh, base64 -d | sh, eval): download it, read it and check its checksum before running it."
+        ),
         Rule(
             expressions: [#"\bchmod\s+(-\S+\s+)*([ugoa]*\+[rwxXt]*s|[0-7]?[2-7][0-7]{3}\b)"#],
             french: "Ce script rend un fichier setuid ou setgid (chmod +s) : tout utilisateur pourra l'exécuter avec les droits de son propriétaire.",

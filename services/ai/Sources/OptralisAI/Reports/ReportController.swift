@@ -70,11 +70,17 @@ struct ReportController: Sendable {
     }
 
     private func generate(_ body: GenerateRequest, clientID: UUID) async throws -> Response {
-        guard let kind = ReportDocument.Kind(rawValue: body.reportType ?? "daily") else { throw AppError.validation("report_type must be daily, weekly or monthly") }
-        guard let format = ReportDocument.Format(rawValue: body.format ?? "executive") else { throw AppError.validation("format must be executive or technical") }
+        guard let kind = ReportDocument.Kind(rawValue: body.reportType ?? "daily") else {
+            throw AppError.validation("report_type must be daily, weekly or monthly")
+        }
+        guard let format = ReportDocument.Format(rawValue: body.format ?? "executive") else {
+            throw AppError.validation("format must be executive or technical")
+        }
         let language = try AIRoute.language(body.language) ?? defaultLanguage
         let recipients = (body.emailTo ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard recipients.count <= 20, recipients.allSatisfy(EmailAddress.isValid) else { throw AppError.validation("email_to must hold at most 20 email addresses") }
+        guard recipients.count <= 20, recipients.allSatisfy(EmailAddress.isValid) else {
+            throw AppError.validation("email_to must hold at most 20 email addresses")
+        }
         let request = ReportGenerator.Request(kind: kind, format: format, language: language, machineID: body.machineID, recipients: recipients)
         switch try await generator.generate(request, clientID: clientID, now: Date()) {
         case .generated(let report, let emails, let narrativeAvailable):

@@ -58,9 +58,10 @@ struct ReportGenerator: Sendable {
             report, clientID: clientID, machineID: request.machineID, routineID: request.routineID, title: title, summary: summary,
             content: AIJSON.string(statistics), html: html, cost: AnalysisKind.report.cost)
         for address in request.recipients {
-            try await queues.enqueue(EmailJob(
-                type: "report_notification", email: address, language: language,
-                data: ["subject": "[Optralis] \(title) (\(text.date(now)))", "textBody": summary, "htmlBody": html]))
+            try await queues.enqueue(
+                EmailJob(
+                    type: "report_notification", email: address, language: language,
+                    data: ["subject": "[Optralis] \(title) (\(text.date(now)))", "textBody": summary, "htmlBody": html]))
         }
         logger.info("report generated", metadata: ["optralis.client_id": "\(clientID)", "report_id": "\(stored.id)", "emails": "\(request.recipients.count)"])
         return .generated(stored, emailsQueued: request.recipients.count, narrativeAvailable: report.narrative != nil)

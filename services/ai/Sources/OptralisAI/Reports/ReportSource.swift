@@ -42,8 +42,9 @@ struct ReportSource: Sendable {
             ORDER BY m.hostname
             """, logger: logger
         ).decode((String, Int?, Int?, Double?, Double?, Double?, Int, Bool).self) {
-            machines.append(.init(
-                hostname: row.0, healthScore: row.1, healthChange: row.2, cpuP95: row.3, ramP95: row.4, diskPercent: row.5, issues: row.6, online: row.7))
+            machines.append(
+                .init(
+                    hostname: row.0, healthScore: row.1, healthChange: row.2, cpuP95: row.3, ramP95: row.4, diskPercent: row.5, issues: row.6, online: row.7))
         }
         var days: [ReportDocument.DayScore] = []
         for try await (day, score) in try await client.query(

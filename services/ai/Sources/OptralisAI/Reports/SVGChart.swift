@@ -24,24 +24,29 @@ enum SVGChart {
             svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" font-size=\"10\" text-anchor=\"end\" fill=\"#6b7280\">\(f(value.rounded(.down)))</text>"
         }
         guard !points.isEmpty else {
-            svg += "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(top + plotHeight / 2))\" font-size=\"13\" text-anchor=\"middle\" fill=\"#9ca3af\">\(HTMLText.escape(empty))</text>"
+            svg +=
+                "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(top + plotHeight / 2))\" font-size=\"13\" text-anchor=\"middle\" fill=\"#9ca3af\">\(HTMLText.escape(empty))</text>"
             return svg + "</svg>"
         }
         let step = points.count > 1 ? plotWidth / Double(points.count - 1) : 0
         let coordinates = points.enumerated().map { index, point in
-            (x: points.count > 1 ? left + step * Double(index) : left + plotWidth / 2,
-             y: top + plotHeight * (1 - min(max(point.value, 0), maximum) / maximum))
+            (
+                x: points.count > 1 ? left + step * Double(index) : left + plotWidth / 2,
+                y: top + plotHeight * (1 - min(max(point.value, 0), maximum) / maximum)
+            )
         }
         let path = coordinates.map { "\(f($0.x)),\(f($0.y))" }.joined(separator: " ")
         if coordinates.count > 1 {
             let baseline = f(top + plotHeight)
-            svg += "<polygon points=\"\(f(coordinates[0].x)),\(baseline) \(path) \(f(coordinates[coordinates.count - 1].x)),\(baseline)\" fill=\"\(color)\" fill-opacity=\"0.12\"/>"
+            svg +=
+                "<polygon points=\"\(f(coordinates[0].x)),\(baseline) \(path) \(f(coordinates[coordinates.count - 1].x)),\(baseline)\" fill=\"\(color)\" fill-opacity=\"0.12\"/>"
             svg += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2.5\" stroke-linejoin=\"round\"/>"
         }
         for point in coordinates { svg += "<circle cx=\"\(f(point.x))\" cy=\"\(f(point.y))\" r=\"3\" fill=\"\(color)\"/>" }
         for index in Set([0, points.count / 2, points.count - 1]).sorted() {
             let anchor = index == 0 && points.count > 1 ? "start" : (index == points.count - 1 && points.count > 1 ? "end" : "middle")
-            svg += "<text x=\"\(f(coordinates[index].x))\" y=\"\(height - 8)\" font-size=\"10\" text-anchor=\"\(anchor)\" fill=\"#6b7280\">\(HTMLText.escape(points[index].label))</text>"
+            svg +=
+                "<text x=\"\(f(coordinates[index].x))\" y=\"\(height - 8)\" font-size=\"10\" text-anchor=\"\(anchor)\" fill=\"#6b7280\">\(HTMLText.escape(points[index].label))</text>"
         }
         return svg + "</svg>"
     }
@@ -55,10 +60,12 @@ enum SVGChart {
         for (index, point) in points.enumerated() {
             let y = 4 + row * Double(index)
             let length = barWidth * min(max(point.value, 0), maximum) / maximum
-            svg += "<text x=\"\(f(labelWidth - 8))\" y=\"\(f(y + 15))\" font-size=\"11\" text-anchor=\"end\" fill=\"#374151\">\(HTMLText.escape(String(point.label.prefix(28))))</text>"
+            svg +=
+                "<text x=\"\(f(labelWidth - 8))\" y=\"\(f(y + 15))\" font-size=\"11\" text-anchor=\"end\" fill=\"#374151\">\(HTMLText.escape(String(point.label.prefix(28))))</text>"
             svg += "<rect x=\"\(f(labelWidth))\" y=\"\(f(y + 4))\" width=\"\(f(barWidth))\" height=\"14\" rx=\"3\" fill=\"#f3f4f6\"/>"
             svg += "<rect x=\"\(f(labelWidth))\" y=\"\(f(y + 4))\" width=\"\(f(length))\" height=\"14\" rx=\"3\" fill=\"\(color(point.value))\"/>"
-            svg += "<text x=\"\(f(labelWidth + barWidth + 6))\" y=\"\(f(y + 15))\" font-size=\"11\" fill=\"#111827\">\(HTMLText.escape(point.display ?? f(point.value)))\(HTMLText.escape(unit))</text>"
+            svg +=
+                "<text x=\"\(f(labelWidth + barWidth + 6))\" y=\"\(f(y + 15))\" font-size=\"11\" fill=\"#111827\">\(HTMLText.escape(point.display ?? f(point.value)))\(HTMLText.escape(unit))</text>"
         }
         return svg + "</svg>"
     }

@@ -53,9 +53,10 @@ struct CorrelationAnalysis: Sendable {
                 if confidence > best?.confidence ?? -1 { best = (confidence, key) }
             }
             guard let best else { continue }
-            correlations.append(EventCorrelation(
-                metric: metric, spike: spike, relatedEvents: related.sorted { $0.time < $1.time },
-                confidence: (best.confidence * 100).rounded() / 100, recurrence: spikesPreceded[best.key] ?? 1))
+            correlations.append(
+                EventCorrelation(
+                    metric: metric, spike: spike, relatedEvents: related.sorted { $0.time < $1.time },
+                    confidence: (best.confidence * 100).rounded() / 100, recurrence: spikesPreceded[best.key] ?? 1))
         }
         return correlations.sorted { $0.confidence > $1.confidence }
     }

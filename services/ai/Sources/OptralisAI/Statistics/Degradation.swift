@@ -37,7 +37,8 @@ struct Degradation: Sendable, Equatable {
         monotonicity = line.monotonicity
         self.criticalThreshold = criticalThreshold
         self.saturationLevel = saturationLevel
-        isDegrading = last.timeIntervalSince(first) >= Self.minimumSpan
+        isDegrading =
+            last.timeIntervalSince(first) >= Self.minimumSpan
             && line.slopePerDay * TimeInterval.month / .day >= Self.minimumRisePerMonth
             && line.monotonicity >= Self.minimumMonotonicity
         guard isDegrading else { return }

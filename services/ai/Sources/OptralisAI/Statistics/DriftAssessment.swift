@@ -36,10 +36,7 @@ struct DriftAssessment: Sendable, Equatable {
         zScore = (min(max(raw, -Self.zScoreLimit), Self.zScoreLimit) * 100).rounded() / 100
         baselineIsReliable = baseline.sampleCount >= minimumSamples
         severity =
-            if !baselineIsReliable { nil }
-            else if zScore > criticalThreshold { .critical }
-            else if zScore > warningThreshold { .warning }
-            else { nil }
+            if !baselineIsReliable { nil } else if zScore > criticalThreshold { .critical } else if zScore > warningThreshold { .warning } else { nil }
     }
 }
 

@@ -37,8 +37,7 @@ enum HealthCategory: String, Sendable, Codable, CaseIterable, Equatable {
         case .disk:
             guard let fullest = inputs.volumeUsedPercents.filter(\.isFinite).max() else { return nil }
             var score = Self.usageScore(fullest, comfortable: 75, critical: DiskCapacityPlan.defaultCriticalPercent)
-            if inputs.smartStatuses.contains("critical") { score = min(score, 20) }
-            else if inputs.smartStatuses.contains("warning") { score = min(score, 60) }
+            if inputs.smartStatuses.contains("critical") { score = min(score, 20) } else if inputs.smartStatuses.contains("warning") { score = min(score, 60) }
             if let latency = p95(inputs.diskLatencyMs), latency > Intermittence.diskLatencyThresholdMs { score -= 20 }
             return max(0, score)
         case .security:
@@ -52,7 +51,8 @@ enum HealthCategory: String, Sendable, Codable, CaseIterable, Equatable {
             return max(0, score)
         case .stability:
             guard let facts = inputs.stability else { return nil }
-            let penalty = min(50, 10 * max(0, facts.criticalEvents)) + min(30, 2 * max(0, facts.errorEvents))
+            let penalty =
+                min(50, 10 * max(0, facts.criticalEvents)) + min(30, 2 * max(0, facts.errorEvents))
                 + min(30, 10 * max(0, facts.outages))
             return max(0, 100 - penalty)
         }
@@ -61,9 +61,9 @@ enum HealthCategory: String, Sendable, Codable, CaseIterable, Equatable {
     /// 100 up to `comfortable`, 50 at `critical`, 0 at 100 %, linear in between.
     static func usageScore(_ percent: Double, comfortable: Double, critical: Double) -> Int {
         let score: Double =
-            if percent <= comfortable { 100 }
-            else if percent <= critical { 100 - 50 * (percent - comfortable) / (critical - comfortable) }
-            else { max(0, 50 - 50 * (percent - critical) / (100 - critical)) }
+            if percent <= comfortable { 100 } else if percent <= critical { 100 - 50 * (percent - comfortable) / (critical - comfortable) } else {
+                max(0, 50 - 50 * (percent - critical) / (100 - critical))
+            }
         return Int(score.rounded())
     }
 }

@@ -28,13 +28,14 @@ struct HealthScore: Sendable, Equatable {
         overall = current.overall
         confidence = (HealthCategory.allCases.filter { current.categories[$0] != nil }.map(\.weight).reduce(0, +) * 100).rounded() / 100
         riskLevel = RiskLevel(score: overall)
-        let previous = previousOverall ?? Self.scores(inputs, from: now.addingTimeInterval(-2 * Self.window), to: now.addingTimeInterval(-Self.window))
+        let previous =
+            previousOverall
+            ?? Self.scores(inputs, from: now.addingTimeInterval(-2 * Self.window), to: now.addingTimeInterval(-Self.window))
             .flatMap { Set($0.categories.keys) == Set(current.categories.keys) ? $0.overall : nil }
         trend =
-            if let previous, overall - previous >= Self.trendThreshold { .improving }
-            else if let previous, previous - overall >= Self.trendThreshold { .declining }
-            else if previous != nil { .stable }
-            else { .unknown }
+            if let previous, overall - previous >= Self.trendThreshold { .improving } else if let previous, previous - overall >= Self.trendThreshold {
+                .declining
+            } else if previous != nil { .stable } else { .unknown }
         issues = current.categories.compactMap { category, score in
             score < 70 ? HealthIssue(category: category, score: score, severity: score < 50 ? .high : .medium) : nil
         }.sorted { ($0.score, $0.category.rawValue) < ($1.score, $1.category.rawValue) }

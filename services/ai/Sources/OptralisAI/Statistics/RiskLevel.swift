@@ -5,9 +5,6 @@ enum RiskLevel: String, Sendable, Codable, Equatable {
 
     init(score: Int) {
         self =
-            if score >= 80 { .low }
-            else if score >= 65 { .medium }
-            else if score >= 50 { .high }
-            else { .critical }
+            if score >= 80 { .low } else if score >= 65 { .medium } else if score >= 50 { .high } else { .critical }
     }
 }

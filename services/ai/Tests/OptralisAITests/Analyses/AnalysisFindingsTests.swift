@@ -11,8 +11,9 @@ struct AnalysisFindingsTests {
         // CPU hourly means rising 0.5 point a day from 40 over 60 days: 70 now, 90 in 40 days.
         let cpu = SyntheticSeries.make(days: 60, step: 3600) { _, offset in 40 + 0.5 * offset / 86_400 }
         let flat = SyntheticSeries.make(days: 60, step: 3600) { _, _ in 30 }
-        let findings = try #require(TrendStatistics.findings(
-            [MetricSeries(name: "cpu", samples: cpu), MetricSeries(name: "ram", samples: flat)], periods: [7, 30], now: now, language: .en))
+        let findings = try #require(
+            TrendStatistics.findings(
+                [MetricSeries(name: "cpu", samples: cpu), MetricSeries(name: "ram", samples: flat)], periods: [7, 30], now: now, language: .en))
         let trend = try #require(findings.statistics.metrics.first { $0.metric == "cpu" })
         #expect(trend.windows.map(\.windowDays) == [7, 30])
         // p95 of the last 30 days (55…70) against the 30 before (40…55): a rise of about 27 %.
@@ -39,7 +40,9 @@ struct AnalysisFindingsTests {
         var events: [SystemEvent] = (0..<12).map { index in
             SystemEvent(time: now.addingTimeInterval(-Double(index) * 600), source: "nginx", level: "error", message: "upstream timed out")
         }
-        events.append(SystemEvent(time: now.addingTimeInterval(-5 * hour), source: "kernel", eventID: 41, level: "critical", message: "rebooted without cleanly shutting down"))
+        events.append(
+            SystemEvent(
+                time: now.addingTimeInterval(-5 * hour), source: "kernel", eventID: 41, level: "critical", message: "rebooted without cleanly shutting down"))
         events.append(SystemEvent(time: now.addingTimeInterval(-6 * hour), source: "cron", level: "error", message: "job failed"))
         let findings = LogStatistics.findings(events, language: .en)
         #expect(findings.statistics.criticalCount == 1 && findings.statistics.errorCount == 13)
@@ -57,8 +60,9 @@ struct AnalysisFindingsTests {
         // One-minute maxima over a week: 5 ms, with an 80 ms spike every 6 hours lasting 3 minutes.
         let latency = SyntheticSeries.make(days: 7, step: 60) { index, _ in index % 360 < 3 ? 80 : 5 }
         let ioWait = SyntheticSeries.make(days: 7, step: 60) { _, _ in 2 }
-        let findings = try #require(IntermittenceStatistics.findings(
-            MachineSeriesStore.Recent(diskLatencyMs: latency, ioWaitPercent: ioWait), language: .en))
+        let findings = try #require(
+            IntermittenceStatistics.findings(
+                MachineSeriesStore.Recent(diskLatencyMs: latency, ioWaitPercent: ioWait), language: .en))
         #expect(findings.statistics.diskLatency?.pattern == .periodic)
         #expect(abs((findings.statistics.diskLatency?.period ?? 0) - 6 * 3600) < 1)
         #expect(findings.statistics.ioWait?.pattern == IntermittencePattern.none)
@@ -109,14 +113,15 @@ struct AnalysisFindingsTests {
         inputs.security = SecurityFacts(firewallEnabled: false, antivirusEnabled: nil, antivirusUpToDate: nil, pendingSecurityUpdates: 2, rebootRequired: true)
         let capacity = CapacityStatistics(volumes: [], ram: [], now: now, language: .en)
         let local = LocalRecommendations.make(inputs: inputs, score: nil, capacity: capacity, language: .en)
-        #expect(local.recommendations.map(\.title) == [
-            "Replace the failing disk", "Enable the firewall", "Install the security updates", "Reboot to finish the updates",
-        ])
+        #expect(
+            local.recommendations.map(\.title) == [
+                "Replace the failing disk", "Enable the firewall", "Install the security updates", "Reboot to finish the updates",
+            ])
         #expect(local.recommendations.map(\.priority) == [.high, .high, .medium, .medium])
         #expect(local.findings(language: .en).issues.count == 2)
 
         let scripts = DiagnosticScripts.make(for: local.recommendations, windows: true, issue: "disk noise", language: .en)
-        #expect(scripts.platform == "powershell" && scripts.scripts.count == 3)  // smart, security, updates (once)
+        #expect(scripts.platform == "powershell" && scripts.scripts.count == 3) // smart, security, updates (once)
         #expect(scripts.scripts.allSatisfy { $0.safetyWarnings == [ScriptSafety.reviewAdvice(.en)] })
         let bash = DiagnosticScripts.make(for: local.recommendations, windows: false, issue: nil, language: .en)
         #expect(bash.scripts.allSatisfy { $0.platform == "bash" && $0.safetyWarnings == [ScriptSafety.reviewAdvice(.en)] })

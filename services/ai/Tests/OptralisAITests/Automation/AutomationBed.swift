@@ -31,12 +31,16 @@ struct AutomationBed: Sendable {
         let curl = CurlClient(concurrency: 1)
         do {
             try await AIDatabase.run { db in
-                let analysis = HealthScoreAnalysis(runner: MachineAnalysisRunner(
-                    database: db, lock: AnalysisLock(redis: redis, logger: testLogger),
-                    narrative: NarrativeWriter(claude: ClaudeClient(configuration: configuration.claude, http: curl, logger: testLogger)),
-                    defaultLanguage: .fr, logger: testLogger))
-                try await body(AutomationBed(db: db, redis: redis, cycle: AutomationCycle(
-                    database: db, redis: redis, healthScore: analysis, publicURL: configuration.publicURL, logger: testLogger)))
+                let analysis = HealthScoreAnalysis(
+                    runner: MachineAnalysisRunner(
+                        database: db, lock: AnalysisLock(redis: redis, logger: testLogger),
+                        narrative: NarrativeWriter(claude: ClaudeClient(configuration: configuration.claude, http: curl, logger: testLogger)),
+                        defaultLanguage: .fr, logger: testLogger))
+                try await body(
+                    AutomationBed(
+                        db: db, redis: redis,
+                        cycle: AutomationCycle(
+                            database: db, redis: redis, healthScore: analysis, publicURL: configuration.publicURL, logger: testLogger)))
             }
         } catch {
             await curl.shutdown()
@@ -65,8 +69,10 @@ struct AutomationBed: Sendable {
         return machine
     }
 
-    func routine(client: UUID, type: String = "daily_health_check", schedule: String = "0 8 * * *", enabled: Bool = true,
-                 nextRunAt: Date?, config: String = #"{"machines": "all"}"#) async throws -> UUID {
+    func routine(
+        client: UUID, type: String = "daily_health_check", schedule: String = "0 8 * * *", enabled: Bool = true,
+        nextRunAt: Date?, config: String = #"{"machines": "all"}"#
+    ) async throws -> UUID {
         try await db.insertID(
             """
             INSERT INTO ai_routines (client_id, routine_type, schedule, enabled, config, next_run_at)
@@ -74,7 +80,9 @@ struct AutomationBed: Sendable {
             """)
     }
 
-    func trigger(client: UUID, type: String, conditions: String, actions: String = "{}", createdAt: Date = Date().addingTimeInterval(-86_400)) async throws -> UUID {
+    func trigger(client: UUID, type: String, conditions: String, actions: String = "{}", createdAt: Date = Date().addingTimeInterval(-86_400)) async throws
+        -> UUID
+    {
         try await db.insertID(
             """
             INSERT INTO ai_triggers (client_id, trigger_type, conditions, actions, created_at)

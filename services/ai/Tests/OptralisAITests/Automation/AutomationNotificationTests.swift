@@ -36,7 +36,8 @@ struct AutomationNotificationTests {
                 bed, client: client, type: "webhook_discord", enabled: false, config: #"{"webhook_url": "https://discord.com/api/webhooks/1/x"}"#)
             let foreign = try await channel(bed, client: other, type: "webhook_teams", config: #"{"webhook_url": "https://example.com/teams"}"#)
             let channels = [email, slack, disabled, foreign].map { "\"\($0.uuidString)\"" }.joined(separator: ", ")
-            _ = try await bed.routine(client: client, nextRunAt: Date().addingTimeInterval(-60), config: #"{"machines": "all", "notify_channels": [\#(channels)]}"#)
+            _ = try await bed.routine(
+                client: client, nextRunAt: Date().addingTimeInterval(-60), config: #"{"machines": "all", "notify_channels": [\#(channels)]}"#)
 
             await bed.cycle.run(now: Date())
 

@@ -158,7 +158,8 @@ struct RoutineRunnerTests {
                 "SELECT status, error_message FROM ai_routine_history WHERE routine_id = \(weekly)", as: (String, String?).self)
             #expect(report.first?.0 == "success", "\(report)")
             let stored = try await bed.rows(
-                "SELECT report_type || ' ' || format || ' ' || (html LIKE '<!DOCTYPE html>%')::text FROM ai_reports WHERE routine_id = \(weekly)", as: String.self)
+                "SELECT report_type || ' ' || format || ' ' || (html LIKE '<!DOCTYPE html>%')::text FROM ai_reports WHERE routine_id = \(weekly)",
+                as: String.self)
             #expect(stored == ["weekly executive true"], "the report is stored with its routine")
             let trend = try await bed.rows(
                 "SELECT status, error_message FROM ai_routine_history WHERE routine_id = \(trends)", as: (String, String?).self)

@@ -20,17 +20,46 @@ struct TriggerConditionsTests {
 
     @Test func critical_names_every_condition_that_holds() {
         let critical = trigger("critical_machine", ["offline_minutes": 15, "disk_above": 90, "health_score_below": 50, "ram_above": 95])
-        let down = machine { $0.lastSeen = now.addingTimeInterval(-20 * 60); $0.diskPercent = 93.5; $0.healthScore = 60; $0.ramPercent = nil }
+        let down = machine {
+            $0.lastSeen = now.addingTimeInterval(-20 * 60)
+            $0.diskPercent = 93.5
+            $0.healthScore = 60
+            $0.ramPercent = nil
+        }
         #expect(TriggerConditions.reason(critical, down, now: now) == "Offline for 20 minutes (limit 15); Disk 93.5% above 90%")
-        #expect(TriggerConditions.reason(critical, machine { $0.diskPercent = 90; $0.healthScore = 50 }, now: now) == nil, "at the limit is not over it")
+        #expect(
+            TriggerConditions.reason(
+                critical,
+                machine {
+                    $0.diskPercent = 90
+                    $0.healthScore = 50
+                }, now: now) == nil, "at the limit is not over it")
         #expect(TriggerConditions.reason(critical, machine { $0.lastSeen = nil }, now: now) == nil, "a machine that never reported is not offline")
-        #expect(TriggerConditions.reason(critical, machine { $0.healthScore = 12; $0.maintenance = true }, now: now) == nil, "maintenance silences it")
+        #expect(
+            TriggerConditions.reason(
+                critical,
+                machine {
+                    $0.healthScore = 12
+                    $0.maintenance = true
+                }, now: now) == nil, "maintenance silences it")
     }
 
     @Test func degradation_by_health_drop_over_the_trend_window() {
         let degradation = trigger("degradation", ["health_score_drop": 20, "trend_days": 3])
-        #expect(TriggerConditions.reason(degradation, machine { $0.bestRecentScore = 90; $0.healthScore = 65 }, now: now) == "Health score dropped 25 points in 3 days (90 → 65)")
-        #expect(TriggerConditions.reason(degradation, machine { $0.bestRecentScore = 90; $0.healthScore = 75 }, now: now) == nil)
+        #expect(
+            TriggerConditions.reason(
+                degradation,
+                machine {
+                    $0.bestRecentScore = 90
+                    $0.healthScore = 65
+                }, now: now) == "Health score dropped 25 points in 3 days (90 → 65)")
+        #expect(
+            TriggerConditions.reason(
+                degradation,
+                machine {
+                    $0.bestRecentScore = 90
+                    $0.healthScore = 75
+                }, now: now) == nil)
     }
 
     @Test func a_new_machine_waits_for_its_grace_and_the_default_is_ten_minutes() {

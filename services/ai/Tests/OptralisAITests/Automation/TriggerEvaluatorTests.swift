@@ -49,7 +49,8 @@ struct TriggerEvaluatorTests {
             try await sample(bed, hot, cpu: 99, at: Date().addingTimeInterval(2))
             await bed.cycle.run(now: Date().addingTimeInterval(3))
             let again = try await bed.rows(
-                "SELECT status, analysis_result->>'skipped' FROM ai_trigger_history WHERE trigger_id = \(trigger) ORDER BY triggered_at", as: (String, String?).self)
+                "SELECT status, analysis_result->>'skipped' FROM ai_trigger_history WHERE trigger_id = \(trigger) ORDER BY triggered_at",
+                as: (String, String?).self)
             #expect(again.count == 2)
             #expect(again.last.map { $0.0 == "skipped" && $0.1 == "cooldown" } == true, "the health score's cooldown holds for triggers too: \(again)")
         }

@@ -102,7 +102,8 @@ struct ClaudeClientTests {
     }
 
     @Test func malformed_json_is_a_clear_error_and_not_retried() async throws {
-        try await FakeMessagesAPI.run(script: { _ in FakeMessagesAPI.Answer(status: 200, body: #"{"id": "msg_01", "content": [{"type": "te"#) }) { claude, fake in
+        try await FakeMessagesAPI.run(script: { _ in FakeMessagesAPI.Answer(status: 200, body: #"{"id": "msg_01", "content": [{"type": "te"#) }) {
+            claude, fake in
             let error = await failure { () async throws(ClaudeError) in try await claude.send(system: nil, messages: conversation) }
             #expect(error == .malformedResponse("not JSON"))
             #expect(error?.appError.code == "AI_BAD_RESPONSE" && error?.appError.statusCode == 502)
@@ -141,11 +142,14 @@ struct ClaudeClientTests {
     }
 
     @Test func a_slow_answer_times_out() async throws {
-        try await FakeMessagesAPI.run(timeout: .milliseconds(500), script: { _ in
-            var answer = FakeMessagesAPI.Answer.fixture(200, "message")
-            answer.delay = .seconds(2)
-            return answer
-        }) { claude, fake in
+        try await FakeMessagesAPI.run(
+            timeout: .milliseconds(500),
+            script: { _ in
+                var answer = FakeMessagesAPI.Answer.fixture(200, "message")
+                answer.delay = .seconds(2)
+                return answer
+            }
+        ) { claude, fake in
             let error = await failure { () async throws(ClaudeError) in try await claude.send(system: nil, messages: conversation) }
             #expect(error == .timedOut && error?.appError.statusCode == 504)
             #expect(fake.requests.count == 1)
@@ -155,7 +159,8 @@ struct ClaudeClientTests {
     @Test func no_server_is_unreachable_after_the_retries() async throws {
         let http = CurlClient(concurrency: 1)
         let claude = ClaudeClient(
-            configuration: ClaudeConfiguration(apiKey: "sk-ant-test", baseURL: "http://127.0.0.1:\(try freePort())", maxRetries: 1, retryBase: .milliseconds(10)),
+            configuration: ClaudeConfiguration(
+                apiKey: "sk-ant-test", baseURL: "http://127.0.0.1:\(try freePort())", maxRetries: 1, retryBase: .milliseconds(10)),
             http: http, logger: testLogger)
         let error = await failure { () async throws(ClaudeError) in try await claude.send(system: nil, messages: conversation) }
         await http.shutdown()

@@ -9,7 +9,9 @@ struct BaselineStoreTests {
     let now = SyntheticSeries.now
 
     /// Two clients with a machine each, on a database of the test's own.
-    func withMachines(_ body: @Sendable (PostgresClient, _ client: UUID, _ machine: UUID, _ otherClient: UUID, _ otherMachine: UUID) async throws -> Void) async throws {
+    func withMachines(_ body: @Sendable (PostgresClient, _ client: UUID, _ machine: UUID, _ otherClient: UUID, _ otherMachine: UUID) async throws -> Void)
+        async throws
+    {
         try await AIDatabase.run { db in
             let client = try await Seed.client(db, name: "Acme")
             let other = try await Seed.client(db, name: "Globex")
@@ -88,7 +90,8 @@ struct BaselineStoreTests {
                 "UPDATE metric_baselines SET drift_explanation = 'Sauvegarde nocturne' WHERE machine_id = \(machine) AND metric_type = 'cpu_percent'",
                 logger: testLogger)
             try await refresh.refresh(clientID: client, machineIDs: [machine], now: now)
-            #expect(try await store.stored(clientID: client, machineID: machine).first?.driftExplanation == "Sauvegarde nocturne",
+            #expect(
+                try await store.stored(clientID: client, machineID: machine).first?.driftExplanation == "Sauvegarde nocturne",
                 "the explanation stays while the drift lasts")
 
             // An hour later the last hour is back to normal: the drift and its explanation end.

@@ -87,7 +87,9 @@ struct AnalysisGateTests {
                 return
             }
             #expect(status.monthlyLimit == 4 && status.used == 0 && full.status == 429)
-            #expect(try json(full) == #"{"code":"QUOTA_EXCEEDED","error":"Monthly AI quota exceeded","monthly_limit":4,"resets_at":"2027-02-01T00:00:00Z","used":0}"#)
+            #expect(
+                try json(full)
+                    == #"{"code":"QUOTA_EXCEEDED","error":"Monthly AI quota exceeded","monthly_limit":4,"resets_at":"2027-02-01T00:00:00Z","used":0}"#)
 
             guard case .proceed(_, let fingerprint) = try await gate.check(clientID: client, machineID: machine, kind: .full, now: now) else {
                 Issue.record("3 units fit in 4")
@@ -98,20 +100,24 @@ struct AnalysisGateTests {
                 INSERT INTO ai_analysis_results (client_id, machine_id, analysis_type, result, data_fingerprint, created_at)
                 VALUES (\(client), \(machine), 'full', '{}'::jsonb, \(fingerprint.json)::jsonb, \(now))
                 """, logger: testLogger)
-            #expect(try await gate.check(clientID: client, machineID: machine, kind: .full, now: now.addingTimeInterval(60)) ==
-                .cooldown(Cooldown(lastAnalysisAt: now, kind: .full, now: now.addingTimeInterval(60))!), "cooldown before quota")
+            #expect(
+                try await gate.check(clientID: client, machineID: machine, kind: .full, now: now.addingTimeInterval(60))
+                    == .cooldown(Cooldown(lastAnalysisAt: now, kind: .full, now: now.addingTimeInterval(60))!), "cooldown before quota")
         }
     }
 
     @Test func refusal_bodies_use_the_spec_fields() throws {
         let cooldown = GateDecision.cooldown(Cooldown(lastAnalysisAt: now, kind: .logs, now: now.addingTimeInterval(480))!)
         #expect(try json(cooldown) == #"{"cooldown":true,"error":"Analysis on cooldown","next_available":"2027-01-15T08:15:00Z","remaining_secs":420}"#)
-        #expect(try json(.noNewData(lastAnalysis: now)) == #"{"code":"NO_NEW_DATA","error":"No new data since last analysis","last_analysis":"2027-01-15T08:00:00Z"}"#)
-        #expect(try json(.noSignificantChanges(previousIssues: ["Low disk space"], lastAnalysis: now)) == """
-            {"code":"NO_SIGNIFICANT_CHANGES","error":"No significant changes detected","last_analysis":"2027-01-15T08:00:00Z",\
-            "message":"Les problèmes identifiés précédemment sont toujours présents, sans changement significatif depuis la dernière analyse.",\
-            "previous_issues":["Low disk space"]}
-            """)
+        #expect(
+            try json(.noNewData(lastAnalysis: now))
+                == #"{"code":"NO_NEW_DATA","error":"No new data since last analysis","last_analysis":"2027-01-15T08:00:00Z"}"#)
+        #expect(
+            try json(.noSignificantChanges(previousIssues: ["Low disk space"], lastAnalysis: now)) == """
+                {"code":"NO_SIGNIFICANT_CHANGES","error":"No significant changes detected","last_analysis":"2027-01-15T08:00:00Z",\
+                "message":"Les problèmes identifiés précédemment sont toujours présents, sans changement significatif depuis la dernière analyse.",\
+                "previous_issues":["Low disk space"]}
+                """)
         #expect(try json(.premiumRequired) == #"{"code":"PREMIUM_REQUIRED","error":"This analysis requires a Pro, Business or Enterprise licence"}"#)
         let proceedHasNoBody = GateDecision.proceed(previous: nil, fingerprint: DataFingerprint(openAlertIDs: [])).body(language: .fr) == nil
         #expect(proceedHasNoBody)

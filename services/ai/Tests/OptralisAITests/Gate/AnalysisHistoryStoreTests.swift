@@ -48,9 +48,10 @@ struct AnalysisHistoryStoreTests {
                 INSERT INTO alert_rule_history (client_id, machine_id, rule_name, metric, operator, threshold, severity, triggered_value, resolved_at)
                 VALUES (\(client), \(machine), 'RAM', 'ram', '>', 90, 'warning', 92, \(now))
                 """, logger: testLogger)
-            try await body(Fixture(
-                store: AnalysisHistoryStore(client: db, logger: testLogger), db: db, client: client, machine: machine, otherClient: other,
-                openAlert: open))
+            try await body(
+                Fixture(
+                    store: AnalysisHistoryStore(client: db, logger: testLogger), db: db, client: client, machine: machine, otherClient: other,
+                    openAlert: open))
         }
     }
 

@@ -29,10 +29,27 @@ struct ChangeDetectionTests {
 
     @Test func usage_needs_fifteen_points() {
         let newer = now.addingTimeInterval(-60)
-        #expect(verdict { $0.latestSampleAt = newer; $0.cpuPercent = 54.9 } == .noSignificantChanges)
-        #expect(verdict { $0.latestSampleAt = newer; $0.cpuPercent = 55 } == .significant([.cpu]))
-        #expect(verdict { $0.latestSampleAt = newer; $0.ramPercent = 45; $0.diskPercent = 85 } == .significant([.ram, .disk]))
-        #expect(verdict { $0.latestSampleAt = newer; $0.diskPercent = nil } == .noSignificantChanges)
+        #expect(
+            verdict {
+                $0.latestSampleAt = newer
+                $0.cpuPercent = 54.9
+            } == .noSignificantChanges)
+        #expect(
+            verdict {
+                $0.latestSampleAt = newer
+                $0.cpuPercent = 55
+            } == .significant([.cpu]))
+        #expect(
+            verdict {
+                $0.latestSampleAt = newer
+                $0.ramPercent = 45
+                $0.diskPercent = 85
+            } == .significant([.ram, .disk]))
+        #expect(
+            verdict {
+                $0.latestSampleAt = newer
+                $0.diskPercent = nil
+            } == .noSignificantChanges)
     }
 
     @Test func alerts_logs_and_critical_events() {

@@ -60,7 +60,10 @@ struct HealthScoreRefreshTests {
                 // The paid analysis computes the same statistics, and the latest score wins.
                 let paidAt = now.addingTimeInterval(960)
                 let outcome = try await bed.cycle.routines.healthScore.analysis.run(clientID: client, machineID: busy, language: nil, now: paidAt)
-                guard case .completed(let report) = outcome else { Issue.record("paid analysis refused: \(outcome)"); return }
+                guard case .completed(let report) = outcome else {
+                    Issue.record("paid analysis refused: \(outcome)")
+                    return
+                }
                 #expect(report.score.overall == busyColumn.score)
                 let stored = try await count(bed, "ai_analysis_results")
                 #expect(fake.requests.count == 1 && stored == 1)
@@ -70,7 +73,9 @@ struct HealthScoreRefreshTests {
                 try await MachineHealthScoreStore(client: bed.db, logger: testLogger).write(
                     clientID: client, machineID: busy, score: 1, at: now.addingTimeInterval(930), source: .automatic)
                 #expect(try await column(bed, busy).score == 73)
-                #expect(await refresh.run(now: now.addingTimeInterval(1800)) == .init(scored: 1, skipped: 2), "busy, scored by the paid analysis at 960, is not due yet")
+                #expect(
+                    await refresh.run(now: now.addingTimeInterval(1800)) == .init(scored: 1, skipped: 2),
+                    "busy, scored by the paid analysis at 960, is not due yet")
             }
         }
     }

@@ -78,8 +78,10 @@ struct HealthInputsStoreTests {
             #expect(inputs.cpuPercent.last?.value == 95 && inputs.cpuPercent.first?.value == 20)
             #expect(inputs.volumeUsedPercents.sorted() == [40, 70], "the latest value of each volume")
             #expect(inputs.smartStatuses.sorted() == ["healthy", "warning"], "the latest status of each disk")
-            #expect(inputs.security == SecurityFacts(
-                firewallEnabled: false, antivirusEnabled: true, antivirusUpToDate: false, pendingSecurityUpdates: 2, rebootRequired: true))
+            #expect(
+                inputs.security
+                    == SecurityFacts(
+                        firewallEnabled: false, antivirusEnabled: true, antivirusUpToDate: false, pendingSecurityUpdates: 2, rebootRequired: true))
             #expect(inputs.stability == StabilityFacts(criticalEvents: 2, errorEvents: 3, outages: 2), "the reboot and the gap")
 
             let score = try #require(HealthScore(inputs, now: now))

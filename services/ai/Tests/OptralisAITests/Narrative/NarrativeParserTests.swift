@@ -15,10 +15,11 @@ struct NarrativeParserTests {
         let narrative = try #require(NarrativeParser.parse(text, language: .fr))
         #expect(narrative.summary == "Disque C: presque plein.")
         #expect(narrative.explanations == ["+5 Go par mois"])
-        #expect(narrative.recommendations == [
-            Recommendation(title: "Nettoyer", priority: .high, details: #"Vider C:\Temp"#),
-            Recommendation(title: "Surveiller", priority: .medium, details: ""),
-        ])
+        #expect(
+            narrative.recommendations == [
+                Recommendation(title: "Nettoyer", priority: .high, details: #"Vider C:\Temp"#),
+                Recommendation(title: "Surveiller", priority: .medium, details: ""),
+            ])
     }
 
     @Test func missing_lists_are_empty_and_a_missing_summary_is_no_narrative() throws {

@@ -34,14 +34,15 @@ struct NarrativeWriterTests {
             #expect(system.hasPrefix("Tu es l'analyste infrastructure d'Optralis"))
             #expect(system.contains("Contexte du client : Serveur de paie, critique en fin de mois."))
             let message = try #require((body["messages"] as? [[String: String]])?.first?["content"])
-            #expect(message == """
-                Analyse demandée : health-score
-                Machine : SRV-PROD-01
-                Statistiques calculées (JSON) :
-                {"overall_score": 42}
-                Événements système récents :
-                - 2026-11-22T07:00:00Z error disk: I/O error
-                """)
+            #expect(
+                message == """
+                    Analyse demandée : health-score
+                    Machine : SRV-PROD-01
+                    Statistiques calculées (JSON) :
+                    {"overall_score": 42}
+                    Événements système récents :
+                    - 2026-11-22T07:00:00Z error disk: I/O error
+                    """)
         }
     }
 

@@ -33,7 +33,9 @@ struct ScriptSafetyTests {
         #expect(warnings(code).contains(Self.remoteCode.english), "\(code)")
     }
 
-    @Test(arguments: ["chmod +s /usr/local/bin/tool", "chmod u+s /opt/x", "sudo chmod 4755 /opt/x", "chmod g+s dir", "chmod -R 2775 /srv/share", "chmod 06755 f"])
+    @Test(arguments: [
+        "chmod +s /usr/local/bin/tool", "chmod u+s /opt/x", "sudo chmod 4755 /opt/x", "chmod g+s dir", "chmod -R 2775 /srv/share", "chmod 06755 f",
+    ])
     func setuid_and_setgid_are_flagged(_ code: String) {
         #expect(warnings(code).contains(Self.setuid.english), "\(code)")
     }

@@ -5,10 +5,11 @@ import Testing
 struct AnalysisKindTests {
     @Test func costs_and_cooldowns_follow_the_spec_tables() {
         let table = AnalysisKind.allCases.map { ($0.path, $0.cost, Int($0.cooldown / 60)) }
-        #expect(table.map(\.0) == [
-            "analyze/logs", "analyze/anomalies", "analyze/full", "recommendations", "health-score", "analyze/trends",
-            "scripts/generate", "reports/generate", "analyze/degradation", "analyze/intermittent", "correlate", "predictive/maintenance",
-        ])
+        #expect(
+            table.map(\.0) == [
+                "analyze/logs", "analyze/anomalies", "analyze/full", "recommendations", "health-score", "analyze/trends",
+                "scripts/generate", "reports/generate", "analyze/degradation", "analyze/intermittent", "correlate", "predictive/maintenance",
+            ])
         #expect(table.map(\.1) == [1, 1, 3, 1, 1, 1, 1, 2, 1, 1, 1, 5])
         #expect(table.map(\.2) == [15, 15, 120, 60, 30, 15, 30, 360, 15, 15, 15, 120])
     }

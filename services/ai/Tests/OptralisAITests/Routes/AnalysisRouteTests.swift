@@ -115,7 +115,9 @@ struct AnalysisRouteTests {
             let anomalies = try await statistics("/ai/analyze/anomalies")
             #expect((anomalies["metrics"] as? [[String: Any]])?.count == 3)
             let baselines = try await harness.withDatabase { db in
-                try await db.query("SELECT count(*)::int FROM metric_baselines WHERE machine_id = \(machine)", logger: testLogger).decode(Int.self).reduce(0) { $0 + $1 }
+                try await db.query("SELECT count(*)::int FROM metric_baselines WHERE machine_id = \(machine)", logger: testLogger).decode(Int.self).reduce(0) {
+                    $0 + $1
+                }
             }
             #expect(baselines == 3, "anomalies keep the baselines as the drift routine does")
 
@@ -151,9 +153,12 @@ struct AnalysisRouteTests {
             let body = ["machine_id": machine.uuidString]
             let period = try await harness.post("/ai/analyze/trends", clientID: client, json: ["machine_id": machine.uuidString, "period_days": 14])
             #expect(period.status == .badRequest && period.json["code"] as? String == "VALIDATION_ERROR")
-            let long = try await harness.post("/ai/scripts/generate", clientID: client, json: ["machine_id": machine.uuidString, "issue": String(repeating: "x", count: 1001)])
+            let long = try await harness.post(
+                "/ai/scripts/generate", clientID: client, json: ["machine_id": machine.uuidString, "issue": String(repeating: "x", count: 1001)])
             #expect(long.status == .badRequest)
-            for bad: [String: Any] in [["machine_id": "abc"], ["machine_id": machine.uuidString, "period_days": "7"], ["machine_id": machine.uuidString, "language": 1], [:]] {
+            for bad: [String: Any] in [
+                ["machine_id": "abc"], ["machine_id": machine.uuidString, "period_days": "7"], ["machine_id": machine.uuidString, "language": 1], [:],
+            ] {
                 let reply = try await harness.post("/ai/analyze/trends", clientID: client, json: bad)
                 #expect(reply.status == .badRequest && reply.json["code"] as? String == "BAD_REQUEST", "\(bad): \(reply.text)")
                 #expect(reply.headers[.requestID] != nil, "the shared middleware (request id, log line, metrics) wraps the /ai routes")

@@ -59,7 +59,8 @@ struct HealthScoreRouteTests {
     }
 
     @Test func the_narrative_comes_from_claude_when_configured() async throws {
-        let answer = NarrativeWriterTests.answer(#"{"summary": "CPU saturé depuis hier.", "recommendations": [{"title": "Profiler", "priority": "high", "details": "top -o %CPU"}]}"#)
+        let answer = NarrativeWriterTests.answer(
+            #"{"summary": "CPU saturé depuis hier.", "recommendations": [{"title": "Profiler", "priority": "high", "details": "top -o %CPU"}]}"#)
         try await FakeMessagesAPI.serve(script: { _ in answer }) { baseURL, fake in
             try await AIHarness.run(environment: ["ANTHROPIC_API_KEY": "sk-ant-test", "ANTHROPIC_BASE_URL": baseURL]) { harness in
                 let (client, machine) = try await seed(harness)
@@ -118,7 +119,8 @@ struct HealthScoreRouteTests {
     @Test func one_analysis_of_a_machine_at_a_time() async throws {
         try await AIHarness.run { harness in
             let (client, machine) = try await seed(harness)
-            let redis = RedisClient(url: try RedisURL(parsing: try TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL")), maximumConnections: 2, logger: testLogger)
+            let redis = RedisClient(
+                url: try RedisURL(parsing: try TestEnvironment.variable("OPTRALIS_TEST_REDIS_URL")), maximumConnections: 2, logger: testLogger)
             let key = AnalysisLock.key(machineID: machine, kind: .healthScore)
             #expect(try await redis.setIfAbsent(key, "another replica", expireMilliseconds: 60_000))
             let busy = try await harness.post("/ai/health-score", clientID: client, json: ["machine_id": machine.uuidString])

@@ -11,8 +11,10 @@ struct RateLimitRouteTests {
     @Test func a_client_over_its_budget_waits_and_others_do_not() async throws {
         try await AIHarness.run(environment: ["AI_RATE_LIMIT_PER_MINUTE": "3"]) { harness in
             let (client, other) = try await harness.withDatabase { db in
-                (try await Seed.client(db, name: "Acme"),
-                 try await Seed.client(db, name: "Globex"))
+                (
+                    try await Seed.client(db, name: "Acme"),
+                    try await Seed.client(db, name: "Globex")
+                )
             }
             #expect(try await harness.get("/ai/quota", clientID: client, token: nil).status == .unauthorized)
             for _ in 1...3 { #expect(try await harness.get("/ai/quota", clientID: client).status == .ok, "the token-less call did not count") }

@@ -15,8 +15,11 @@ struct ReportRouteTests {
                 let starter = try await Seed.client(db, name: "Small", licence: "starter")
                 let busy = try await db.insertID(
                     "INSERT INTO machines (client_id, hostname, health_score, last_seen) VALUES (\(client), 'srv-sql-01', 80, now()) RETURNING id")
-                _ = try await db.insertID("INSERT INTO machines (client_id, hostname, health_score, last_seen) VALUES (\(client), 'wks-02', 40, now() - interval '2 days') RETURNING id")
-                _ = try await db.insertID("INSERT INTO machines (client_id, hostname, health_score, last_seen) VALUES (\(starter), 'other-01', 10, now()) RETURNING id")
+                _ = try await db.insertID(
+                    "INSERT INTO machines (client_id, hostname, health_score, last_seen) VALUES (\(client), 'wks-02', 40, now() - interval '2 days') RETURNING id"
+                )
+                _ = try await db.insertID(
+                    "INSERT INTO machines (client_id, hostname, health_score, last_seen) VALUES (\(starter), 'other-01', 10, now()) RETURNING id")
                 try await db.query(
                     """
                     INSERT INTO metrics_hourly (machine_id, bucket, cpu_avg, ram_avg, sample_count)
@@ -38,9 +41,11 @@ struct ReportRouteTests {
                 return (client, starter)
             }
 
-            let made = try await harness.post("/ai/reports/generate", clientID: client, json: [
-                "report_type": "weekly", "format": "technical", "language": "fr", "email_to": ["dsi@acme.test"],
-            ])
+            let made = try await harness.post(
+                "/ai/reports/generate", clientID: client,
+                json: [
+                    "report_type": "weekly", "format": "technical", "language": "fr", "email_to": ["dsi@acme.test"],
+                ])
             #expect(made.status == .created, "\(made.text)")
             #expect(made.json["emails_queued"] as? Int == 1 && made.json["narrative_available"] as? Bool == false && made.json["quota_cost"] as? Int == 2)
             let id = try #require((made.json["report"] as? [String: Any])?["id"] as? String)
@@ -53,7 +58,8 @@ struct ReportRouteTests {
             let busy = machines.first { $0["hostname"] as? String == "srv-sql-01" }
             #expect(busy?["cpu_p95"] as? Double == 95 && busy?["disk_percent"] as? Double == 95 && busy?["health_change"] as? Int == 20, "\(busy ?? [:])")
             let issues = content["issues"] as? [String] ?? []
-            #expect(issues.contains { $0.contains("Volume plein à 95 %") } && issues.contains { $0.contains("Alerte « CPU > 90 » déclenchée 3 fois") }, "\(issues)")
+            #expect(
+                issues.contains { $0.contains("Volume plein à 95 %") } && issues.contains { $0.contains("Alerte « CPU > 90 » déclenchée 3 fois") }, "\(issues)")
 
             let download = try await harness.get("/ai/reports/\(id)/download", clientID: client)
             #expect(download.status == .ok && download.headers[.contentType] == "text/html; charset=utf-8")
@@ -68,7 +74,9 @@ struct ReportRouteTests {
             let job = try #require(jobs.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
             #expect(job["type"] as? String == "report_notification" && job["email"] as? String == "dsi@acme.test")
             let data = job["data"] as? [String: String] ?? [:]
-            #expect(data["subject"]?.hasPrefix("[Optralis] Rapport hebdomadaire — Acme") == true && data["htmlBody"]?.contains("<svg") == true && data["textBody"] != nil)
+            #expect(
+                data["subject"]?.hasPrefix("[Optralis] Rapport hebdomadaire — Acme") == true && data["htmlBody"]?.contains("<svg") == true
+                    && data["textBody"] != nil)
 
             // Tenant walls and the licence: another client sees nothing; a Starter client can
             // neither read stored reports nor pay for one it could not read.
@@ -76,7 +84,9 @@ struct ReportRouteTests {
             let unreadable = try await harness.post("/ai/reports/generate", clientID: starter, json: ["report_type": "daily"])
             #expect(unreadable.status == .forbidden && unreadable.json["code"] as? String == "PREMIUM_REQUIRED", "\(unreadable.text)")
             let starterUsage = try await harness.withDatabase { db in
-                try await db.query("SELECT count(*)::int FROM ai_usage WHERE client_id = \(starter)", logger: testLogger).decode(Int.self).reduce(into: 0) { $0 = $1 }
+                try await db.query("SELECT count(*)::int FROM ai_usage WHERE client_id = \(starter)", logger: testLogger).decode(Int.self).reduce(into: 0) {
+                    $0 = $1
+                }
             }
             #expect(starterUsage == 0, "nothing charged")
             try await harness.withDatabase { db in _ = try await db.query("UPDATE clients SET license_type = 'pro' WHERE id = \(starter)", logger: testLogger) }
@@ -93,7 +103,9 @@ struct ReportRouteTests {
             let refused = try await harness.post("/ai/reports/generate", clientID: client, json: ["report_type": "daily"])
             #expect(refused.status == .tooManyRequests && refused.json["code"] as? String == "QUOTA_EXCEEDED", "\(refused.text)")
             let used = try await harness.withDatabase { db in
-                try await db.query("SELECT units_used FROM ai_usage WHERE client_id = \(client)", logger: testLogger).decode(Int.self).reduce(into: 0) { $0 = $1 }
+                try await db.query("SELECT units_used FROM ai_usage WHERE client_id = \(client)", logger: testLogger).decode(Int.self).reduce(into: 0) {
+                    $0 = $1
+                }
             }
             #expect(used == 2)
         }

@@ -44,7 +44,8 @@ struct EventCorrelationTests {
 
     @Test func a_burst_of_errors_raises_confidence() throws {
         let burst = (0..<4).map {
-            SystemEvent(time: spikeStart.addingTimeInterval(-240 + Double($0) * 30), source: "sqlservr", eventID: 17_883, level: "error", message: "scheduler hung")
+            SystemEvent(
+                time: spikeStart.addingTimeInterval(-240 + Double($0) * 30), source: "sqlservr", eventID: 17_883, level: "error", message: "scheduler hung")
         }
         let correlation = try #require(CorrelationAnalysis().correlate(metric: "cpu", samples: cpu, spikeThreshold: 90, events: burst).first)
         #expect(correlation.relatedEvents.count == 4)

@@ -32,7 +32,8 @@ struct HealthScoreTests {
         inputs.volumeUsedPercents = [50]
         inputs.smartStatuses = ["warning"]
         inputs.diskLatencyMs = SyntheticSeries.constant(70, days: 1, step: 300)
-        inputs.security = SecurityFacts(firewallEnabled: false, antivirusEnabled: nil, antivirusUpToDate: false, pendingSecurityUpdates: 9, rebootRequired: true)
+        inputs.security = SecurityFacts(
+            firewallEnabled: false, antivirusEnabled: nil, antivirusUpToDate: false, pendingSecurityUpdates: 9, rebootRequired: true)
         inputs.stability = StabilityFacts(criticalEvents: 2, errorEvents: 20, outages: 1)
         let score = try #require(HealthScore(inputs, now: now))
         #expect(score.categories == [.cpu: 75, .ram: 25, .disk: 40, .security: 25, .stability: 40])

@@ -15,8 +15,9 @@ struct AIAnalysesController {
         group.get { request, context -> Listed in
             let clientID = try context.requireIdentity().requireClient()
             let query = request.uri.queryParameters
-            return Listed(analyses: try await analyses.list(
-                clientID: clientID, machineID: try query.uuid("machine_id"), limit: try query.integer("limit", default: 20, in: 1...100)))
+            return Listed(
+                analyses: try await analyses.list(
+                    clientID: clientID, machineID: try query.uuid("machine_id"), limit: try query.integer("limit", default: 20, in: 1...100)))
         }
         group.get(":id") { _, context -> AIAnalysisStore.Analysis in
             let clientID = try context.requireIdentity().requireClient()

@@ -55,9 +55,10 @@ struct AIAnalysisStore: Sendable {
     private func analyses(_ query: PostgresQuery) async throws -> [Analysis] {
         var analyses: [Analysis] = []
         for try await row in try await database.query(query, logger: logger).decode(Row.self) {
-            analyses.append(Analysis(
-                id: row.0, machineID: row.1, machineHostname: row.2, analysisType: row.3, source: row.4, language: row.5, summary: row.6,
-                overallScore: row.7, riskLevel: row.8, quotaCost: row.9, createdAt: row.10, result: try row.11.map { try JSONValue(parsing: $0) }))
+            analyses.append(
+                Analysis(
+                    id: row.0, machineID: row.1, machineHostname: row.2, analysisType: row.3, source: row.4, language: row.5, summary: row.6,
+                    overallScore: row.7, riskLevel: row.8, quotaCost: row.9, createdAt: row.10, result: try row.11.map { try JSONValue(parsing: $0) }))
         }
         return analyses
     }

@@ -38,7 +38,9 @@ struct AIProxyController {
         }
         gated.post("ai/quota/set") { request, context -> Response in
             let identity = try context.requireIdentity()
-            guard identity.role == .superAdmin, identity.impersonatedBy == nil else { throw APIError.forbidden("setting a client's AI quota is for the super_admin") }
+            guard identity.role == .superAdmin, identity.impersonatedBy == nil else {
+                throw APIError.forbidden("setting a client's AI quota is for the super_admin")
+            }
             struct QuotaSet: Codable {
                 let clientID: UUID
                 let monthlyLimit: Int
@@ -56,7 +58,8 @@ struct AIProxyController {
         var target = baseURL + request.uri.path.dropFirst("/api".count)
         if let query = request.uri.query, !query.isEmpty { target += "?" + query }
         var headers: [(name: String, value: String)] = [
-            ("X-Client-ID", clientID.uuidString.lowercased()), ("X-Internal-Token", token), ("X-User-ID", try context.requireIdentity().userID.uuidString.lowercased()),
+            ("X-Client-ID", clientID.uuidString.lowercased()), ("X-Internal-Token", token),
+            ("X-User-ID", try context.requireIdentity().userID.uuidString.lowercased()),
             ("X-Request-ID", context.id),
         ]
         if let type = request.headers[.contentType] { headers.append(("Content-Type", type)) }
@@ -65,8 +68,9 @@ struct AIProxyController {
         let answer: OutboundResponse
         do {
             // An analysis with Claude's narrative takes up to a minute.
-            answer = try await http.send(OutboundRequest(
-                method: method, url: target, headers: headers, body: method == .get ? nil : Array(buffer: body), timeout: .seconds(120)))
+            answer = try await http.send(
+                OutboundRequest(
+                    method: method, url: target, headers: headers, body: method == .get ? nil : Array(buffer: body), timeout: .seconds(120)))
         } catch {
             throw AIError.unavailable
         }

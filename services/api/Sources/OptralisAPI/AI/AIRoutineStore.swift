@@ -68,9 +68,10 @@ struct AIRoutineStore: Sendable {
     private func routines(_ query: PostgresQuery) async throws -> [Routine] {
         var routines: [Routine] = []
         for try await row in try await database.query(query, logger: logger).decode(Row.self) {
-            routines.append(Routine(
-                id: row.0, routineType: row.1, schedule: row.2, enabled: row.3, config: try JSONValue(parsing: row.4), lastRunAt: row.5,
-                nextRunAt: row.6, createdAt: row.7, updatedAt: row.8))
+            routines.append(
+                Routine(
+                    id: row.0, routineType: row.1, schedule: row.2, enabled: row.3, config: try JSONValue(parsing: row.4), lastRunAt: row.5,
+                    nextRunAt: row.6, createdAt: row.7, updatedAt: row.8))
         }
         return routines
     }
@@ -127,9 +128,10 @@ struct AIRoutineStore: Sendable {
             ORDER BY started_at DESC LIMIT \(limit)
             """, logger: logger
         ).decode((UUID, UUID, String, String, Date, Date?, Int, Int, String?).self) {
-            runs.append(Run(
-                id: row.0, routineID: row.1, routineType: row.2, status: row.3, startedAt: row.4, completedAt: row.5, machinesAnalyzed: row.6,
-                issuesFound: row.7, errorMessage: row.8))
+            runs.append(
+                Run(
+                    id: row.0, routineID: row.1, routineType: row.2, status: row.3, startedAt: row.4, completedAt: row.5, machinesAnalyzed: row.6,
+                    issuesFound: row.7, errorMessage: row.8))
         }
         return runs
     }

@@ -58,9 +58,10 @@ struct AITriggerStore: Sendable {
     private func triggers(_ query: PostgresQuery) async throws -> [Trigger] {
         var triggers: [Trigger] = []
         for try await row in try await database.query(query, logger: logger).decode((UUID, String, Bool, String, String, Date?, Date, Date).self) {
-            triggers.append(Trigger(
-                id: row.0, triggerType: row.1, enabled: row.2, conditions: try JSONValue(parsing: row.3), actions: try JSONValue(parsing: row.4),
-                lastTriggeredAt: row.5, createdAt: row.6, updatedAt: row.7))
+            triggers.append(
+                Trigger(
+                    id: row.0, triggerType: row.1, enabled: row.2, conditions: try JSONValue(parsing: row.3), actions: try JSONValue(parsing: row.4),
+                    lastTriggeredAt: row.5, createdAt: row.6, updatedAt: row.7))
         }
         return triggers
     }
@@ -116,9 +117,10 @@ struct AITriggerStore: Sendable {
             ORDER BY \(unescaped: latestPerTrigger ? "h.trigger_id, " : "")h.triggered_at DESC LIMIT \(limit)
             """, logger: logger
         ).decode((UUID, UUID, Date, UUID?, String?, String, String, String?).self) {
-            firings.append(Firing(
-                id: row.0, triggerID: row.1, triggeredAt: row.2, machineID: row.3, machineHostname: row.4, triggerReason: row.5, status: row.6,
-                analysisResult: try row.7.map { try JSONValue(parsing: $0) }))
+            firings.append(
+                Firing(
+                    id: row.0, triggerID: row.1, triggeredAt: row.2, machineID: row.3, machineHostname: row.4, triggerReason: row.5, status: row.6,
+                    analysisResult: try row.7.map { try JSONValue(parsing: $0) }))
         }
         return firings
     }

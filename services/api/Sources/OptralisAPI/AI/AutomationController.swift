@@ -148,7 +148,8 @@ struct AutomationController {
             guard try await triggers.count(clientID: clientID) < AutomationRules.maximumTriggers else {
                 throw AIError.triggerLimitReached
             }
-            let input = try await triggerInput(type: type, enabled: body.enabled ?? true, conditions: body.conditions, actions: body.actions, clientID: clientID)
+            let input = try await triggerInput(
+                type: type, enabled: body.enabled ?? true, conditions: body.conditions, actions: body.actions, clientID: clientID)
             let created = try await triggers.create(input, clientID: clientID, userID: try context.requireIdentity().userID)
             await record(context, clientID, "Déclencheur IA créé", ["trigger_type": type])
             return EditedResponse(status: .created, response: created)

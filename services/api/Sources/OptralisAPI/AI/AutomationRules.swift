@@ -77,7 +77,9 @@ enum AutomationRules {
                 throw APIError.validation("conditions.\(key) must be a number from \(range.lowerBound.formatted()) to \(range.upperBound.formatted())")
             }
         }
-        if given.isEmpty, type != "new_machine" { throw APIError.validation("conditions needs at least one of \(allowed.keys.sorted().joined(separator: ", "))") }
+        if given.isEmpty, type != "new_machine" {
+            throw APIError.validation("conditions needs at least one of \(allowed.keys.sorted().joined(separator: ", "))")
+        }
         guard case .object(let actionObject) = actions ?? .object([:]) else { throw APIError.validation("actions must be an object") }
         var channels: [UUID] = []
         for (key, member) in actionObject {

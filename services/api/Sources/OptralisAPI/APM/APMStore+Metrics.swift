@@ -12,7 +12,14 @@ struct APMMetrics: ResponseEncodable {
 
     enum Period: String, CaseIterable {
         case hour = "1h", day = "24h", week = "7d", month = "30d"
-        var seconds: Int { switch self { case .hour: 3600; case .day: 86_400; case .week: 604_800; case .month: 2_592_000 } }
+        var seconds: Int {
+            switch self {
+            case .hour: 3600
+            case .day: 86_400
+            case .week: 604_800
+            case .month: 2_592_000
+            }
+        }
     }
 
     struct Summary: Encodable {

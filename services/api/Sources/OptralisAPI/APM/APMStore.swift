@@ -25,18 +25,21 @@ struct APMStore: Sendable {
     private func applications(_ query: PostgresQuery) async throws -> [APMApplication] {
         var found: [APMApplication] = []
         let rows = try await database.query(query, logger: logger).decode(
-            (UUID, String, UUID, String, String, Int, Int, Int, String?, String, Date, Date,
-             Date?, Bool?, Int?, Double?, Int?, Int?, String?, Double?, Double?).self)
+            (
+                UUID, String, UUID, String, String, Int, Int, Int, String?, String, Date, Date,
+                Date?, Bool?, Int?, Double?, Int?, Int?, String?, Double?, Double?
+            ).self)
         for try await row in rows {
             let latest = row.12.map { at in
                 APMApplication.Probe(
                     recordedAt: at, up: row.13 ?? false, statusCode: row.14, responseTimeMs: row.15, tlsDaysLeft: row.16, errorCount: row.17,
                     error: row.18)
             }
-            found.append(APMApplication(
-                id: row.0, name: row.1, machineID: row.2, machineHostname: row.3, url: row.4, intervalSeconds: row.5, expectedStatus: row.6,
-                timeoutSeconds: row.7, journalUnit: row.8, ingestKeyPrefix: row.9, latest: latest, availability24h: row.19,
-                responseTimeAvg24hMs: row.20, createdAt: row.10, updatedAt: row.11))
+            found.append(
+                APMApplication(
+                    id: row.0, name: row.1, machineID: row.2, machineHostname: row.3, url: row.4, intervalSeconds: row.5, expectedStatus: row.6,
+                    timeoutSeconds: row.7, journalUnit: row.8, ingestKeyPrefix: row.9, latest: latest, availability24h: row.19,
+                    responseTimeAvg24hMs: row.20, createdAt: row.10, updatedAt: row.11))
         }
         return found
     }
@@ -50,11 +53,13 @@ struct APMStore: Sendable {
     }
 
     func count(clientID: UUID) async throws -> Int {
-        try await database.query("SELECT count(*)::int FROM apm_applications WHERE client_id = \(clientID)", logger: logger).decode(Int.self).collect().first ?? 0
+        try await database.query("SELECT count(*)::int FROM apm_applications WHERE client_id = \(clientID)", logger: logger).decode(Int.self).collect().first
+            ?? 0
     }
 
     func ownsMachine(_ machineID: UUID, clientID: UUID) async throws -> Bool {
-        try await !database.query("SELECT 1 FROM machines WHERE id = \(machineID) AND client_id = \(clientID)", logger: logger).decode(Int.self).collect().isEmpty
+        try await !database.query("SELECT 1 FROM machines WHERE id = \(machineID) AND client_id = \(clientID)", logger: logger).decode(Int.self).collect()
+            .isEmpty
     }
 
     func create(clientID: UUID, _ input: APMApplicationInput, key: APMIngestKey) async throws -> APMApplication {

@@ -65,7 +65,11 @@ struct APMTrace: ResponseEncodable {
         var children: [String: [Span]] = [:]
         var roots: [Span] = []
         for span in spans {
-            if let parent = span.parentSpanID, parent != span.spanID, known.contains(parent) { children[parent, default: []].append(span) } else { roots.append(span) }
+            if let parent = span.parentSpanID, parent != span.spanID, known.contains(parent) {
+                children[parent, default: []].append(span)
+            } else {
+                roots.append(span)
+            }
         }
         // Depth first without recursion; `visited` guards against a cycle of parent ids.
         var placed: [Placed] = []

@@ -91,10 +91,11 @@ struct APMTraceStore: Sendable {
 
     /// Spans received for the application per minute over the last `hours` (OTLP throughput).
     func spansPerMinute(applicationID: UUID, hours: Int) async throws -> Double {
-        let count = try await database.query(
-            "SELECT count(*)::int8 FROM apm_spans WHERE application_id = \(applicationID) AND started_at > now() - \(hours) * INTERVAL '1 hour'",
-            logger: logger
-        ).decode(Int64.self).collect().first ?? 0
+        let count =
+            try await database.query(
+                "SELECT count(*)::int8 FROM apm_spans WHERE application_id = \(applicationID) AND started_at > now() - \(hours) * INTERVAL '1 hour'",
+                logger: logger
+            ).decode(Int64.self).collect().first ?? 0
         return Double(count) / Double(hours * 60)
     }
 

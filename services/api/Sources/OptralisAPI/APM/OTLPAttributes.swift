@@ -8,7 +8,10 @@ enum OTLPAttributes {
         var attributes: [String: OTLPValue] = [:]
         var read = 0
         while let (field, wire) = try reader.nextField() {
-            guard field == 1 else { try reader.skip(wire); continue }
+            guard field == 1 else {
+                try reader.skip(wire)
+                continue
+            }
             try ProtobufReader.expect(wire, .lengthDelimited, field: "attributes")
             read += 1
             guard read <= OTLPLimits.maximumAttributesRead else { throw OTLPError.invalid("too many resource attributes") }
@@ -62,7 +65,9 @@ enum OTLPAttributes {
         for item in items {
             let pair = try OTLPJSON.object(item, "attributes[]")
             let key = ProtobufReader.truncated(try OTLPJSON.string(pair["key"], "key"), maximum: OTLPLimits.keyBytes)
-            guard !key.isEmpty, attributes.count < OTLPLimits.maximumAttributes, let value = try OTLPJSON.optionalObject(pair["value"], "value") else { continue }
+            guard !key.isEmpty, attributes.count < OTLPLimits.maximumAttributes, let value = try OTLPJSON.optionalObject(pair["value"], "value") else {
+                continue
+            }
             if let text = value["stringValue"] {
                 attributes[key] = .string(ProtobufReader.truncated(try OTLPJSON.string(text, "stringValue"), maximum: OTLPLimits.valueBytes))
             } else if let flag = value["boolValue"] {
@@ -86,7 +91,9 @@ enum OTLPJSON {
 
     static func object(_ body: [UInt8]) throws -> [String: Any] {
         guard depth(body) <= maximumDepth else { throw OTLPError.invalid("the JSON nests deeper than \(maximumDepth) levels") }
-        guard let root = try? JSONSerialization.jsonObject(with: Data(body)) else { throw OTLPError(message: "the body is not valid JSON", code: "INVALID_JSON") }
+        guard let root = try? JSONSerialization.jsonObject(with: Data(body)) else {
+            throw OTLPError(message: "the body is not valid JSON", code: "INVALID_JSON")
+        }
         return try object(root, "the body")
     }
 

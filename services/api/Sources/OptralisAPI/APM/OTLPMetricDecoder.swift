@@ -24,15 +24,24 @@ enum OTLPMetricDecoder {
             var decoded = Decoded()
             var reader = ProtobufReader(body[...])
             while let (field, wire) = try reader.nextField() {
-                guard field == 1 else { try reader.skip(wire); continue }  // resource_metrics
+                guard field == 1 else {
+                    try reader.skip(wire)
+                    continue
+                } // resource_metrics
                 try ProtobufReader.expect(wire, .lengthDelimited, field: "resource_metrics")
                 try reader.message { resource in
                     while let (field, wire) = try resource.nextField() {
-                        guard field == 2 else { try resource.skip(wire); continue }  // scope_metrics
+                        guard field == 2 else {
+                            try resource.skip(wire)
+                            continue
+                        } // scope_metrics
                         try ProtobufReader.expect(wire, .lengthDelimited, field: "scope_metrics")
                         try resource.message { scope in
                             while let (field, wire) = try scope.nextField() {
-                                guard field == 2 else { try scope.skip(wire); continue }  // metrics
+                                guard field == 2 else {
+                                    try scope.skip(wire)
+                                    continue
+                                } // metrics
                                 try ProtobufReader.expect(wire, .lengthDelimited, field: "metrics")
                                 try scope.message { try metric(&$0, into: &decoded) }
                             }
@@ -54,12 +63,15 @@ enum OTLPMetricDecoder {
             case 1:
                 try ProtobufReader.expect(wire, .lengthDelimited, field: "name")
                 name = try reader.string(maximum: OTLPLimits.nameBytes)
-            case 5, 7, 9, 10, 11:  // gauge, sum, histogram, exponential histogram, summary
+            case 5, 7, 9, 10, 11: // gauge, sum, histogram, exponential histogram, summary
                 try ProtobufReader.expect(wire, .lengthDelimited, field: "data")
                 let kind: OTLPMetricPoint.Kind? = field == 5 ? .gauge : field == 7 ? .sum : nil
                 try reader.message { data in
                     while let (field, wire) = try data.nextField() {
-                        guard field == 1 else { try data.skip(wire); continue }  // data_points
+                        guard field == 1 else {
+                            try data.skip(wire)
+                            continue
+                        } // data_points
                         try ProtobufReader.expect(wire, .lengthDelimited, field: "data_points")
                         let point = try data.lengthDelimited()
                         if let kind { points.append((kind, point)) } else { try count(rejected: 1, &decoded) }
@@ -106,7 +118,8 @@ enum OTLPMetricDecoder {
                             if let number = point["asDouble"] as? NSNumber { value = number.doubleValue }
                             if let number = point["asInt"] { value = Double(try OTLPJSON.signed(number, "asInt")) }
                             let time = point["timeUnixNano"].map { try? OTLPJSON.unsigned($0, "timeUnixNano") } ?? nil
-                            try add(name: name, kind: kind, time: time ?? 0, value: value, attributes: try OTLPAttributes.json(point["attributes"]), into: &decoded)
+                            try add(
+                                name: name, kind: kind, time: time ?? 0, value: value, attributes: try OTLPAttributes.json(point["attributes"]), into: &decoded)
                         }
                     }
                     for key in ["histogram", "exponentialHistogram", "summary"] {

@@ -27,10 +27,15 @@ enum OTLPValue: Sendable, Equatable, Codable {
     /// From the stored `jsonb`: a boolean, an integer, a number or a string, in that order.
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int64.self) { self = .int(value) }
-        else if let value = try? container.decode(Double.self) { self = .double(value) }
-        else { self = .string(try container.decode(String.self)) }
+        if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else {
+            self = .string(try container.decode(String.self))
+        }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -77,7 +82,9 @@ extension OTLPSpan {
     /// Checks what the decoders cannot: ids of the right size and not all zero, an end not before
     /// the start, times a PostgreSQL `BIGINT` holds.
     func validated() throws -> OTLPSpan {
-        guard traceID.count == 32, traceID != String(repeating: "0", count: 32) else { throw OTLPError.invalid("a span's trace_id must be 16 bytes, not all zero") }
+        guard traceID.count == 32, traceID != String(repeating: "0", count: 32) else {
+            throw OTLPError.invalid("a span's trace_id must be 16 bytes, not all zero")
+        }
         guard spanID.count == 16, spanID != String(repeating: "0", count: 16) else { throw OTLPError.invalid("a span's span_id must be 8 bytes, not all zero") }
         guard parentSpanID.map({ $0.count == 16 }) ?? true else { throw OTLPError.invalid("a span's parent_span_id must be empty or 8 bytes") }
         guard !name.isEmpty else { throw OTLPError.invalid("a span needs a name") }

@@ -12,7 +12,10 @@ enum OTLPTraceDecoder {
             var reader = ProtobufReader(body[...])
             var spans: [OTLPSpan] = []
             while let (field, wire) = try reader.nextField() {
-                guard field == 1 else { try reader.skip(wire); continue }  // resource_spans
+                guard field == 1 else {
+                    try reader.skip(wire)
+                    continue
+                } // resource_spans
                 try ProtobufReader.expect(wire, .lengthDelimited, field: "resource_spans")
                 try reader.message { try resourceSpans(&$0, into: &spans) }
             }
@@ -28,10 +31,10 @@ enum OTLPTraceDecoder {
         var scopes: [ArraySlice<UInt8>] = []
         while let (field, wire) = try reader.nextField() {
             switch field {
-            case 1:  // resource
+            case 1: // resource
                 try ProtobufReader.expect(wire, .lengthDelimited, field: "resource")
                 resource = try reader.message { try OTLPAttributes.resource(&$0) }
-            case 2:  // scope_spans
+            case 2: // scope_spans
                 try ProtobufReader.expect(wire, .lengthDelimited, field: "scope_spans")
                 scopes.append(try reader.lengthDelimited())
             default: try reader.skip(wire)
@@ -40,7 +43,10 @@ enum OTLPTraceDecoder {
         for scope in scopes {
             var scopeReader = ProtobufReader(scope)
             while let (field, wire) = try scopeReader.nextField() {
-                guard field == 2 else { try scopeReader.skip(wire); continue }  // spans
+                guard field == 2 else {
+                    try scopeReader.skip(wire)
+                    continue
+                } // spans
                 try ProtobufReader.expect(wire, .lengthDelimited, field: "spans")
                 guard spans.count < OTLPLimits.maximumSpans else { throw OTLPError.tooManySpans }
                 var span = try scopeReader.message { try self.span(&$0) }
@@ -55,7 +61,7 @@ enum OTLPTraceDecoder {
         var attributesRead = 0
         while let (field, wire) = try reader.nextField() {
             switch field {
-            case 1, 2, 4:  // trace_id, span_id, parent_span_id
+            case 1, 2, 4: // trace_id, span_id, parent_span_id
                 try ProtobufReader.expect(wire, .lengthDelimited, field: "span ids")
                 let id = OTLPSpan.hex(try reader.lengthDelimited())
                 if field == 1 { span.traceID = id } else if field == 2 { span.spanID = id } else { span.parentSpanID = id.isEmpty ? nil : id }

@@ -66,9 +66,11 @@ struct ActivityStore: Sendable {
         for try await row in rows.decode((Int, UUID?, Date?, String?, String?, String?, String?, UUID?, String?, UUID?, String?).self) {
             total = row.0
             guard let id = row.1, let timestamp = row.2, let level = row.3, let category = row.4, let message = row.5 else { continue }
-            entries.append(Entry(
-                id: id, timestamp: timestamp, level: level, category: category, message: message, metadata: row.6.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }, clientID: row.7,
-                clientName: row.8, userID: row.9, ipAddress: row.10))
+            entries.append(
+                Entry(
+                    id: id, timestamp: timestamp, level: level, category: category, message: message,
+                    metadata: row.6.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }, clientID: row.7,
+                    clientName: row.8, userID: row.9, ipAddress: row.10))
         }
         return (entries, total)
     }

@@ -38,7 +38,8 @@ struct AdminController {
         }
     }
     struct LicenseList: ResponseEncodable { let licenses: [License] }
-    struct LicenseTypeList: ResponseEncodable { let licenseTypes: [LicenseTypeStore.Record]
+    struct LicenseTypeList: ResponseEncodable {
+        let licenseTypes: [LicenseTypeStore.Record]
         enum CodingKeys: String, CodingKey { case licenseTypes = "license_types" }
     }
     struct ActivityPage: ResponseEncodable {
@@ -70,13 +71,15 @@ struct AdminController {
             return .noContent
         }
         group.post("clients/:id/regenerate-license-id") { _, context -> LicenseID in
-            LicenseID(licenseID: try await service.regenerateLicenseID(
-                id: try context.parameters.require("id", as: UUID.self), by: context.requireIdentity(), ip: context.clientIP))
+            LicenseID(
+                licenseID: try await service.regenerateLicenseID(
+                    id: try context.parameters.require("id", as: UUID.self), by: context.requireIdentity(), ip: context.clientIP))
         }
         group.put("clients/:id/extend") { request, context -> Extended in
             let body = try await request.decode(as: ExtendRequest.self, context: context)
-            return Extended(licenseExpiresAt: try await service.extend(
-                id: try context.parameters.require("id", as: UUID.self), days: body.days, by: context.requireIdentity(), ip: context.clientIP))
+            return Extended(
+                licenseExpiresAt: try await service.extend(
+                    id: try context.parameters.require("id", as: UUID.self), days: body.days, by: context.requireIdentity(), ip: context.clientIP))
         }
         group.post("impersonate/:clientId") { _, context -> ClientAdminService.Impersonation in
             try await service.impersonate(
@@ -84,13 +87,14 @@ struct AdminController {
         }
         group.get("licenses") { _, _ -> LicenseList in
             let now = Date()
-            return LicenseList(licenses: try await service.clients.list().map { client in
-                License(
-                    clientID: client.id, clientName: client.name, licenseID: client.licenseID, licenseType: client.licenseType,
-                    licenseStatus: client.licenseStatus, licenseExpiresAt: client.licenseExpiresAt,
-                    daysLeft: client.licenseExpiresAt.map { Int(($0.timeIntervalSince(now) / 86_400).rounded(.down)) },
-                    machines: client.machines, maxMachines: client.maxMachines)
-            })
+            return LicenseList(
+                licenses: try await service.clients.list().map { client in
+                    License(
+                        clientID: client.id, clientName: client.name, licenseID: client.licenseID, licenseType: client.licenseType,
+                        licenseStatus: client.licenseStatus, licenseExpiresAt: client.licenseExpiresAt,
+                        daysLeft: client.licenseExpiresAt.map { Int(($0.timeIntervalSince(now) / 86_400).rounded(.down)) },
+                        machines: client.machines, maxMachines: client.maxMachines)
+                })
         }
         addLicenseTypeRoutes(to: group)
         group.get("activity") { request, _ -> ActivityPage in
@@ -108,7 +112,8 @@ struct AdminController {
             guard let id = try await licenseTypes.insert(record), let created = try await licenseTypes.find(id: id) else {
                 throw AdminError.licenseTypeExists
             }
-            await activity.record(.system, "Type de licence créé", metadata: ["code": record.code], userID: try context.requireIdentity().userID, ip: context.clientIP)
+            await activity.record(
+                .system, "Type de licence créé", metadata: ["code": record.code], userID: try context.requireIdentity().userID, ip: context.clientIP)
             return try created.jsonResponse(from: request, context: context, status: .created)
         }
         group.put("license-types/:id") { request, context -> LicenseTypeStore.Record in
@@ -118,7 +123,8 @@ struct AdminController {
                 throw APIError.notFound("licence type")
             }
             await service.cache.invalidateClient(nil)
-            await activity.record(.system, "Type de licence modifié", metadata: ["code": updated.code], userID: try context.requireIdentity().userID, ip: context.clientIP)
+            await activity.record(
+                .system, "Type de licence modifié", metadata: ["code": updated.code], userID: try context.requireIdentity().userID, ip: context.clientIP)
             return updated
         }
         group.delete("license-types/:id") { _, context -> HTTPResponse.Status in
@@ -134,7 +140,9 @@ struct AdminController {
         guard record.code.range(of: "^[a-z][a-z0-9_]{1,29}$", options: .regularExpression) != nil else {
             throw APIError.validation("code must be 2 to 30 lower-case letters, digits or _ and start with a letter")
         }
-        guard (1...100).contains(record.name.trimmingCharacters(in: .whitespaces).unicodeScalars.count) else { throw APIError.validation("name must be 1 to 100 characters") }
+        guard (1...100).contains(record.name.trimmingCharacters(in: .whitespaces).unicodeScalars.count) else {
+            throw APIError.validation("name must be 1 to 100 characters")
+        }
         guard (1...3650).contains(record.metricsRetentionDays), (1...3650).contains(record.eventsRetentionDays) else {
             throw APIError.validation("retention days must be between 1 and 3650")
         }

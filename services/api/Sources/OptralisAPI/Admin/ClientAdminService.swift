@@ -108,9 +108,10 @@ struct ClientAdminService: Sendable {
         await activity.record(.system, "Client créé", metadata: ["name": name, "license_type": type], clientID: clientID, userID: identity.userID, ip: ip)
         var queued = true
         do {
-            try await auth.enqueueEmail(EmailJob(
-                type: "welcome", email: email, language: language,
-                data: ["first_name": admin.firstName, "login_url": publicURL, "temporary_password": password, "client_name": name]))
+            try await auth.enqueueEmail(
+                EmailJob(
+                    type: "welcome", email: email, language: language,
+                    data: ["first_name": admin.firstName, "login_url": publicURL, "temporary_password": password, "client_name": name]))
             await activity.record(.email, "Email de bienvenue envoyé", metadata: ["email": email], clientID: clientID)
         } catch {
             queued = false
@@ -137,7 +138,8 @@ struct ClientAdminService: Sendable {
         guard let record = try await clients.find(id: id) else { throw APIError.notFound("client") }
         guard try await clients.delete(id: id) else { throw APIError.notFound("client") }
         await cache.invalidateClient(id)
-        await activity.record(.system, "Client supprimé", level: .warn, metadata: ["name": record.name, "client_id": id.uuidString], userID: identity.userID, ip: ip)
+        await activity.record(
+            .system, "Client supprimé", level: .warn, metadata: ["name": record.name, "client_id": id.uuidString], userID: identity.userID, ip: ip)
     }
 
     func regenerateLicenseID(id: UUID, by identity: Identity, ip: String?) async throws -> UUID {

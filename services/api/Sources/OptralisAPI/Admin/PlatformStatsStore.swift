@@ -124,9 +124,10 @@ struct PlatformStatsStore: Sendable {
             ORDER BY c.name, m.hostname, m.id LIMIT \(paging.limit) OFFSET \(paging.offset)
             """, logger: logger
         ).decode((UUID, UUID, String, String, String?, String?, String, String, Date?, Int?, Int).self) {
-            machines.append(FleetMachine(
-                id: row.0, clientID: row.1, clientName: row.2, hostname: row.3, os: row.4, agentVersion: row.5, updateChannel: row.6, status: row.7,
-                lastSeen: row.8, healthScore: row.9))
+            machines.append(
+                FleetMachine(
+                    id: row.0, clientID: row.1, clientName: row.2, hostname: row.3, os: row.4, agentVersion: row.5, updateChannel: row.6, status: row.7,
+                    lastSeen: row.8, healthScore: row.9))
             total = row.10
         }
         return (machines, total)

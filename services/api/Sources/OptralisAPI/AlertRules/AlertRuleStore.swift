@@ -61,9 +61,10 @@ struct AlertRuleStore: Sendable {
             """, logger: logger)
         var result: [Rule] = []
         for try await row in rows.decode(Row.self) {
-            result.append(Rule(
-                id: row.0, clientID: row.1, name: row.2, metric: row.3, operator: row.4, threshold: row.5, severity: row.6, enabled: row.7,
-                cooldownMinutes: row.8, machineID: row.9, groupID: row.10, channelIDs: row.11, createdAt: row.12, updatedAt: row.13))
+            result.append(
+                Rule(
+                    id: row.0, clientID: row.1, name: row.2, metric: row.3, operator: row.4, threshold: row.5, severity: row.6, enabled: row.7,
+                    cooldownMinutes: row.8, machineID: row.9, groupID: row.10, channelIDs: row.11, createdAt: row.12, updatedAt: row.13))
         }
         return result
     }
@@ -167,9 +168,10 @@ struct AlertRuleStore: Sendable {
         var total = 0
         for try await row in rows.decode((Int, UUID, UUID?, String, UUID, String?, String, String, Double, String, Double, Date, Date?, Int).self) {
             total = row.0
-            entries.append(HistoryEntry(
-                id: row.1, ruleID: row.2, ruleName: row.3, machineID: row.4, machineHostname: row.5, metric: row.6, operator: row.7,
-                threshold: row.8, severity: row.9, triggeredValue: row.10, triggeredAt: row.11, resolvedAt: row.12, channelsNotified: row.13))
+            entries.append(
+                HistoryEntry(
+                    id: row.1, ruleID: row.2, ruleName: row.3, machineID: row.4, machineHostname: row.5, metric: row.6, operator: row.7,
+                    threshold: row.8, severity: row.9, triggeredValue: row.10, triggeredAt: row.11, resolvedAt: row.12, channelsNotified: row.13))
         }
         return (entries, total)
     }

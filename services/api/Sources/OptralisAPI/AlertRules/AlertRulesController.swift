@@ -31,7 +31,11 @@ struct AlertRulesController {
         }
     }
     struct RuleList: ResponseEncodable { let rules: [AlertRuleStore.Rule] }
-    struct Metadata: ResponseEncodable { let metrics: [String]; let operators: [String]; let severities: [String] }
+    struct Metadata: ResponseEncodable {
+        let metrics: [String]
+        let operators: [String]
+        let severities: [String]
+    }
     struct History: ResponseEncodable {
         let history: [AlertRuleStore.HistoryEntry]
         let total: Int
@@ -53,7 +57,9 @@ struct AlertRulesController {
         }
         group.get(":id") { _, context -> AlertRuleStore.Rule in
             let clientID = try context.requireIdentity().requireClient()
-            guard let rule = try await rules.find(id: try context.parameters.require("id", as: UUID.self), clientID: clientID) else { throw APIError.notFound("alert rule") }
+            guard let rule = try await rules.find(id: try context.parameters.require("id", as: UUID.self), clientID: clientID) else {
+                throw APIError.notFound("alert rule")
+            }
             return rule
         }
         group.post { request, context -> Response in
@@ -61,7 +67,8 @@ struct AlertRulesController {
             let clientID = try identity.requireClient()
             let input = try await validated(try await request.decode(as: Body.self, context: context), clientID: clientID)
             let id = try await rules.insert(clientID: clientID, input, createdBy: identity.userID)
-            await activity.record(.system, "Règle d'alerte créée", metadata: ["name": input.name], clientID: clientID, userID: identity.userID, ip: context.clientIP)
+            await activity.record(
+                .system, "Règle d'alerte créée", metadata: ["name": input.name], clientID: clientID, userID: identity.userID, ip: context.clientIP)
             guard let rule = try await rules.find(id: id, clientID: clientID) else { throw APIError.notFound("alert rule") }
             return try rule.jsonResponse(from: request, context: context, status: .created)
         }
@@ -74,13 +81,16 @@ struct AlertRulesController {
             guard try await rules.update(id: id, clientID: clientID, input), let rule = try await rules.find(id: id, clientID: clientID) else {
                 throw APIError.notFound("alert rule")
             }
-            await activity.record(.system, "Règle d'alerte modifiée", metadata: ["name": input.name], clientID: clientID, userID: identity.userID, ip: context.clientIP)
+            await activity.record(
+                .system, "Règle d'alerte modifiée", metadata: ["name": input.name], clientID: clientID, userID: identity.userID, ip: context.clientIP)
             return rule
         }
         group.delete(":id") { _, context -> HTTPResponse.Status in
             let identity = try context.requireIdentity()
             let clientID = try identity.requireClient()
-            guard try await rules.delete(id: try context.parameters.require("id", as: UUID.self), clientID: clientID) else { throw APIError.notFound("alert rule") }
+            guard try await rules.delete(id: try context.parameters.require("id", as: UUID.self), clientID: clientID) else {
+                throw APIError.notFound("alert rule")
+            }
             await activity.record(.system, "Règle d'alerte supprimée", clientID: clientID, userID: identity.userID, ip: context.clientIP)
             return .noContent
         }

@@ -13,7 +13,10 @@ struct AuthController {
     let signer: TokenSigner
     let secureCookies: Bool
 
-    struct LoginRequest: Decodable { let email: String; let password: String }
+    struct LoginRequest: Decodable {
+        let email: String
+        let password: String
+    }
     struct MFAVerifyRequest: Decodable {
         let mfaSessionID: String
         let code: String

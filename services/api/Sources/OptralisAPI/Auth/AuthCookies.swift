@@ -13,8 +13,12 @@ enum AuthCookies {
     static let refreshLifetime = 7 * 24 * 3600
 
     static func set(_ session: SessionTokens, on response: inout Response, secure: Bool) {
-        response.setCookie(Cookie(name: access, value: session.access.token, maxAge: Int(TokenSigner.accessLifetime), path: "/", secure: secure, httpOnly: true, sameSite: .strict))
-        response.setCookie(Cookie(name: refresh, value: session.refreshToken, maxAge: refreshLifetime, path: refreshPath, secure: secure, httpOnly: true, sameSite: .strict))
+        response.setCookie(
+            Cookie(
+                name: access, value: session.access.token, maxAge: Int(TokenSigner.accessLifetime), path: "/", secure: secure, httpOnly: true, sameSite: .strict
+            ))
+        response.setCookie(
+            Cookie(name: refresh, value: session.refreshToken, maxAge: refreshLifetime, path: refreshPath, secure: secure, httpOnly: true, sameSite: .strict))
         response.setCookie(Cookie(name: csrf, value: session.csrfToken, maxAge: refreshLifetime, path: "/", secure: secure, httpOnly: false, sameSite: .strict))
     }
 

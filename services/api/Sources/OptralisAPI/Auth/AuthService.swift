@@ -46,7 +46,8 @@ struct AuthService: Sendable {
         // The same bcrypt work whether the email exists or not: no enumeration by timing.
         guard try await hasher.verify(password, hash: user?.passwordHash), let user else {
             if let user { try await users.recordFailedLogin(id: user.id) }
-            await activity.record(.auth, "Échec de connexion", level: .warn, metadata: ["email": email], clientID: user?.clientID, userID: user?.id, ip: origin.ip)
+            await activity.record(
+                .auth, "Échec de connexion", level: .warn, metadata: ["email": email], clientID: user?.clientID, userID: user?.id, ip: origin.ip)
             throw APIError.invalidCredentials
         }
         if user.mfaEnabled {
@@ -86,7 +87,8 @@ struct AuthService: Sendable {
         if !stored.isRevoked { try await throttle.countRefresh(family: stored.familyID) }
         guard !stored.isRevoked, try await sessions.consumeRefresh(id: stored.id) else {
             try await sessions.revokeFamily(stored.familyID, reason: "theft_detected")
-            await activity.record(.auth, "Réutilisation d'un refresh token : session révoquée", level: .warn, metadata: ["family_id": stored.familyID.uuidString],
+            await activity.record(
+                .auth, "Réutilisation d'un refresh token : session révoquée", level: .warn, metadata: ["family_id": stored.familyID.uuidString],
                 userID: stored.userID, ip: origin.ip)
             throw APIError.refreshReuse
         }

@@ -6,8 +6,14 @@ struct MFAController {
     let passwordChecks: RateLimitMiddleware
 
     struct CodeRequest: Decodable { let code: String }
-    struct DisableRequest: Decodable { let password: String; let code: String? }
-    struct Result: ResponseEncodable { let enabled: Bool; let message: String }
+    struct DisableRequest: Decodable {
+        let password: String
+        let code: String?
+    }
+    struct Result: ResponseEncodable {
+        let enabled: Bool
+        let message: String
+    }
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         group.post("setup") { _, context in try await service.setup(context.requireIdentity()) }

@@ -67,7 +67,10 @@ final class TokenBlacklist: Service, Sendable {
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             try? await Task.sleep(for: .seconds(1))
-            let waiting = pending.withLock { entries in defer { entries.removeAll() }; return entries }
+            let waiting = pending.withLock { entries in
+                defer { entries.removeAll() }
+                return entries
+            }
             for entry in waiting where await !pushToRedis(tokenID: entry.id, expiresAt: entry.expiresAt) {
                 pending.withLock { $0.append(entry) }
             }

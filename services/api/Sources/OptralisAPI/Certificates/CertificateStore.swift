@@ -50,9 +50,10 @@ struct CertificateStore: Sendable {
         var total = 0
         for try await row in rows.decode((Int, UUID, UUID, String, UUID?, String?, String, Date, Date, Date?, String, String).self) {
             total = row.0
-            entries.append(Entry(
-                id: row.1, clientID: row.2, clientName: row.3, machineID: row.4, machineHostname: row.5, serial: row.6, issuedAt: row.7,
-                expiresAt: row.8, revokedAt: row.9, revocationReason: row.10, status: row.11))
+            entries.append(
+                Entry(
+                    id: row.1, clientID: row.2, clientName: row.3, machineID: row.4, machineHostname: row.5, serial: row.6, issuedAt: row.7,
+                    expiresAt: row.8, revokedAt: row.9, revocationReason: row.10, status: row.11))
         }
         return (entries, total)
     }

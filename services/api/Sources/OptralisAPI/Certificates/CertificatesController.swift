@@ -110,12 +110,16 @@ final class CertificatesController: Sendable {
         group.get("certificates/stats") { _, _ in Stats(counts: try await self.certificates.stats()) }
         group.delete("certificates/purge") { _, context -> Purged in
             let deleted = try await self.certificates.purgeInactive()
-            await self.activity.record(.certificate, "Certificats inactifs purgés", metadata: ["deleted": String(deleted)], userID: try context.requireIdentity().userID, ip: context.clientIP)
+            await self.activity.record(
+                .certificate, "Certificats inactifs purgés", metadata: ["deleted": String(deleted)], userID: try context.requireIdentity().userID,
+                ip: context.clientIP)
             return Purged(deleted: deleted)
         }
         group.post("certificates/refresh-cache") { _, context -> Purged in
             let cleared = try await self.statuses.clear()
-            await self.activity.record(.certificate, "Cache des certificats vidé", metadata: ["keys": String(cleared)], userID: try context.requireIdentity().userID, ip: context.clientIP)
+            await self.activity.record(
+                .certificate, "Cache des certificats vidé", metadata: ["keys": String(cleared)], userID: try context.requireIdentity().userID,
+                ip: context.clientIP)
             return Purged(deleted: cleared)
         }
         group.post("certificates/:serial/restore") { _, context -> Outcome in
@@ -123,7 +127,8 @@ final class CertificatesController: Sendable {
             try await self.ca.restore(serial: serial)
             self.published.invalidate()
             await self.statuses.invalidate(serials: [serial])
-            await self.activity.record(.certificate, "Certificat restauré", metadata: ["serial": serial], userID: try context.requireIdentity().userID, ip: context.clientIP)
+            await self.activity.record(
+                .certificate, "Certificat restauré", metadata: ["serial": serial], userID: try context.requireIdentity().userID, ip: context.clientIP)
             return Outcome(success: true, message: "Certificate restored", expiresAt: nil)
         }
     }

@@ -44,9 +44,10 @@ struct ClientStore: Sendable {
     private func records(_ query: PostgresQuery) async throws -> [Record] {
         var records: [Record] = []
         for try await row in try await database.query(query, logger: logger).decode(Row.self) {
-            records.append(Record(
-                id: row.0, name: row.1, licenseID: row.2, licenseType: row.3, licenseStatus: row.4, licenseStartedAt: row.5,
-                licenseExpiresAt: row.6, language: row.7, maxMachines: row.8, users: row.9, machines: row.10, createdAt: row.11))
+            records.append(
+                Record(
+                    id: row.0, name: row.1, licenseID: row.2, licenseType: row.3, licenseStatus: row.4, licenseStartedAt: row.5,
+                    licenseExpiresAt: row.6, language: row.7, maxMachines: row.8, users: row.9, machines: row.10, createdAt: row.11))
         }
         return records
     }

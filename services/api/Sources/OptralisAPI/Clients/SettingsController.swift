@@ -57,8 +57,10 @@ struct SettingsController {
             try await dailySummary.write(updated, clientID: clientID)
             await activity.record(
                 .system, "Synthèse quotidienne modifiée",
-                metadata: ["enabled": String(updated.enabled), "hour": String(updated.hour), "timezone": updated.timezone,
-                           "recipients": String(updated.recipients.count)],
+                metadata: [
+                    "enabled": String(updated.enabled), "hour": String(updated.hour), "timezone": updated.timezone,
+                    "recipients": String(updated.recipients.count),
+                ],
                 clientID: clientID, userID: identity.userID, ip: context.clientIP)
             return try await settings(clientID)
         }

@@ -22,10 +22,11 @@ extension CollectionSettingsStore {
                     WHERE ml.machine_id = m.id AND ml.label_id = cs.label_id AND (cs.label_value IS NULL OR ml.value = cs.label_value))))
             """, logger: logger
         ).decode((UUID, String, String, Int, String, String).self) {
-            settings.append(CollectionIntervals.Setting(
-                id: row.0, name: row.1, scope: row.2, priority: row.3,
-                intervals: (try? JSONDecoder().decode([String: Int].self, from: Data(row.4.utf8))) ?? [:],
-                enabled: (try? JSONDecoder().decode([String: Bool].self, from: Data(row.5.utf8))) ?? [:]))
+            settings.append(
+                CollectionIntervals.Setting(
+                    id: row.0, name: row.1, scope: row.2, priority: row.3,
+                    intervals: (try? JSONDecoder().decode([String: Int].self, from: Data(row.4.utf8))) ?? [:],
+                    enabled: (try? JSONDecoder().decode([String: Bool].self, from: Data(row.5.utf8))) ?? [:]))
         }
         return settings
     }

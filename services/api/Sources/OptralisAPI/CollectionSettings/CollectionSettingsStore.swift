@@ -36,10 +36,11 @@ struct CollectionSettingsStore: Sendable {
         var result: [Setting] = []
         let rows = try await database.query(query, logger: logger)
         for try await row in rows.decode((UUID, UUID, String, Int, String, UUID?, UUID?, UUID?, String?, String, String, Date).self) {
-            result.append(Setting(
-                id: row.0, clientID: row.1, name: row.2, priority: row.3, scope: row.4, machineID: row.5, groupID: row.6, labelID: row.7,
-                labelValue: row.8, intervals: (try? JSONDecoder().decode([String: Int].self, from: Data(row.9.utf8))) ?? [:],
-                collectorsEnabled: (try? JSONDecoder().decode([String: Bool].self, from: Data(row.10.utf8))) ?? [:], createdAt: row.11))
+            result.append(
+                Setting(
+                    id: row.0, clientID: row.1, name: row.2, priority: row.3, scope: row.4, machineID: row.5, groupID: row.6, labelID: row.7,
+                    labelValue: row.8, intervals: (try? JSONDecoder().decode([String: Int].self, from: Data(row.9.utf8))) ?? [:],
+                    collectorsEnabled: (try? JSONDecoder().decode([String: Bool].self, from: Data(row.10.utf8))) ?? [:], createdAt: row.11))
         }
         return result
     }
@@ -65,7 +66,8 @@ struct CollectionSettingsStore: Sendable {
                     VALUES (\(setting.clientID), \(setting.name), \(setting.priority), \(setting.scope), \(setting.machineID), \(setting.groupID),
                             \(setting.labelID), \(setting.labelValue), \(intervals)::jsonb, \(enabled)::jsonb, \(userID))
                     RETURNING \(unescaped: Self.columns)
-                    """).first
+                    """
+                ).first
             }
             return try await settings(
                 """
@@ -73,7 +75,8 @@ struct CollectionSettingsStore: Sendable {
                     machine_id = \(setting.machineID), group_id = \(setting.groupID), label_id = \(setting.labelID), label_value = \(setting.labelValue),
                     intervals = \(intervals)::jsonb, collectors_enabled = \(enabled)::jsonb, updated_at = now()
                 WHERE id = \(setting.id) AND client_id = \(setting.clientID) RETURNING \(unescaped: Self.columns)
-                """).first
+                """
+            ).first
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
             throw AppError.notFound("the machine, group or label of this setting was not found")
         }

@@ -87,17 +87,20 @@ struct DatabaseStore: Sendable {
         let rows = try await database.query(query, logger: logger)
         for try await row in rows {
             let r = try row.decode(
-                (UUID, UUID, String, String?, String, String, Int, String, String, Bool, Bool, Date?, String?, String, Date, Date,
-                 Date?, Int?, Int?, Double?, Int64?, Int64?, Double?, Double?).self)
+                (
+                    UUID, UUID, String, String?, String, String, Int, String, String, Bool, Bool, Date?, String?, String, Date, Date,
+                    Date?, Int?, Int?, Double?, Int64?, Int64?, Double?, Double?
+                ).self)
             let latest = r.16.map {
                 DatabaseFigures(
                     recordedAt: $0, connectionsActive: r.17, connectionsIdle: r.18, queryTimeAvgMs: r.19, slowQueriesCount: r.20, deadlocksCount: r.21,
                     cacheHitRatio: r.22, replicationLagMs: r.23)
             }
-            found.append(Entry(
-                id: r.0, machineID: r.1, machineHostname: r.2, name: r.3, engine: r.4, host: r.5, port: r.6, databaseName: r.7, username: r.8,
-                hasPassword: r.9, enabled: r.10, lastCollectedAt: r.11, lastError: r.12,
-                missing: (try? JSONDecoder().decode([String].self, from: Data(r.13.utf8))) ?? [], latest: latest, createdAt: r.14, updatedAt: r.15))
+            found.append(
+                Entry(
+                    id: r.0, machineID: r.1, machineHostname: r.2, name: r.3, engine: r.4, host: r.5, port: r.6, databaseName: r.7, username: r.8,
+                    hasPassword: r.9, enabled: r.10, lastCollectedAt: r.11, lastError: r.12,
+                    missing: (try? JSONDecoder().decode([String].self, from: Data(r.13.utf8))) ?? [], latest: latest, createdAt: r.14, updatedAt: r.15))
         }
         return found
     }
@@ -122,7 +125,8 @@ struct DatabaseStore: Sendable {
         try await database.transaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('monitored_databases'), hashtext(\(clientID.uuidString)))", logger: logger)
             if let limit {
-                let count = try await connection.query("SELECT count(*)::int FROM monitored_databases WHERE client_id = \(clientID)", logger: logger)
+                let count =
+                    try await connection.query("SELECT count(*)::int FROM monitored_databases WHERE client_id = \(clientID)", logger: logger)
                     .decode(Int.self).collect().first ?? 0
                 guard count < limit else { return false }
             }
@@ -173,9 +177,10 @@ struct DatabaseStore: Sendable {
             GROUP BY bucket ORDER BY bucket
             """, logger: logger)
         for try await r in rows.decode((Date, Int?, Int?, Double?, Int64?, Int64?, Double?, Double?).self) {
-            points.append(DatabaseFigures(
-                recordedAt: r.0, connectionsActive: r.1, connectionsIdle: r.2, queryTimeAvgMs: r.3, slowQueriesCount: r.4, deadlocksCount: r.5,
-                cacheHitRatio: r.6, replicationLagMs: r.7))
+            points.append(
+                DatabaseFigures(
+                    recordedAt: r.0, connectionsActive: r.1, connectionsIdle: r.2, queryTimeAvgMs: r.3, slowQueriesCount: r.4, deadlocksCount: r.5,
+                    cacheHitRatio: r.6, replicationLagMs: r.7))
         }
         return points
     }
@@ -188,7 +193,9 @@ struct DatabaseStore: Sendable {
         ).decode((String, Date?, String).self).collect()
         guard let row = rows.first else { return nil }
         let decoder = JSONDecoder()
-        return ((try? decoder.decode([SlowQuery].self, from: Data(row.0.utf8))) ?? [], row.1, (try? decoder.decode([String].self, from: Data(row.2.utf8))) ?? [])
+        return (
+            (try? decoder.decode([SlowQuery].self, from: Data(row.0.utf8))) ?? [], row.1, (try? decoder.decode([String].self, from: Data(row.2.utf8))) ?? []
+        )
     }
 
     /// The enabled databases the agent of `machineID` collects, while its client's licence is Pro
@@ -203,9 +210,11 @@ struct DatabaseStore: Sendable {
             ORDER BY d.created_at, d.id
             """, logger: logger)
         for try await r in rows.decode((UUID, String, String, Int, String, String, ByteBuffer?).self) {
-            found.append((
-                DatabaseTarget(id: r.0, engine: r.1, host: r.2, port: r.3, database: r.4, user: r.5, password: nil),
-                r.6.map { [UInt8]($0.readableBytesView) }))
+            found.append(
+                (
+                    DatabaseTarget(id: r.0, engine: r.1, host: r.2, port: r.3, database: r.4, user: r.5, password: nil),
+                    r.6.map { [UInt8]($0.readableBytesView) }
+                ))
         }
         return found
     }

@@ -12,7 +12,8 @@ enum DockerViews {
 
     static func clip(_ text: String?) -> String? { text.map { String($0.prefix(maximumText)) } }
     static func clip(_ labels: [String: String]?) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: (labels ?? [:]).sorted { $0.key < $1.key }.prefix(maximumItems).map { (String($0.key.prefix(200)), clip($0.value) ?? "") })
+        Dictionary(
+            uniqueKeysWithValues: (labels ?? [:]).sorted { $0.key < $1.key }.prefix(maximumItems).map { (String($0.key.prefix(200)), clip($0.value) ?? "") })
     }
     /// Docker names start with `/`.
     static func name(_ raw: String?) -> String? { clip(raw.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }) }

@@ -11,7 +11,7 @@ enum DockerInput {
     static func containerID(_ context: APIRequestContext) throws -> String {
         let raw = try context.parameters.require("id")
         guard (1...128).contains(raw.utf8.count), let first = raw.unicodeScalars.first, isAlphanumeric(first),
-              raw.unicodeScalars.allSatisfy({ isAlphanumeric($0) || "_.-".unicodeScalars.contains($0) })
+            raw.unicodeScalars.allSatisfy({ isAlphanumeric($0) || "_.-".unicodeScalars.contains($0) })
         else {
             throw AppError.validation("id must be a container id or name: 1 to 128 letters, digits, _ . or -, starting with a letter or digit")
         }
@@ -37,7 +37,8 @@ enum DockerInput {
         guard let raw = query["since"] else { return nil }
         if let seconds = Int(raw), (0...Self.latestSeconds).contains(seconds) { return seconds }
         if let date = ISO8601Input.date(String(raw)), let seconds = Int(exactly: date.timeIntervalSince1970.rounded(.down)),
-           (0...Self.latestSeconds).contains(seconds) {
+            (0...Self.latestSeconds).contains(seconds)
+        {
             return seconds
         }
         throw AppError.validation("since must be Unix seconds or an ISO 8601 date-time between 1970 and 2100")

@@ -51,8 +51,8 @@ struct DockerStatsView: ResponseEncodable {
     /// Nil until the engine has two samples (`precpu_stats` empty) or when the counters went back.
     static func cpuPercent(_ now: DockerWire.Stats.CPU?, previous: DockerWire.Stats.CPU?) -> Double? {
         guard let total = now?.cpu_usage?.total_usage, let system = now?.system_cpu_usage,
-              let previousTotal = previous?.cpu_usage?.total_usage, let previousSystem = previous?.system_cpu_usage,
-              total >= previousTotal, system > previousSystem
+            let previousTotal = previous?.cpu_usage?.total_usage, let previousSystem = previous?.system_cpu_usage,
+            total >= previousTotal, system > previousSystem
         else { return nil }
         let cpus = Double(now?.online_cpus ?? 1)
         return rounded(Double(total - previousTotal) / Double(system - previousSystem) * cpus * 100)

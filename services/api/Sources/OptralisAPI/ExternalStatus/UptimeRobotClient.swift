@@ -22,7 +22,8 @@ struct UptimeRobotClient: Sendable {
         let fields: [(name: String, value: String)] = [
             ("api_key", apiKey), ("format", "json"), ("logs", "1"), ("logs_limit", "1000"), ("custom_uptime_ratios", "15"),
         ]
-        var request = OutboundRequest.postForm((baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/getMonitors", fields: fields, timeout: timeout)
+        var request = OutboundRequest.postForm(
+            (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/getMonitors", fields: fields, timeout: timeout)
         request.maximumResponseBytes = Self.maximumResponseBytes
         let response: OutboundResponse
         do {

@@ -38,7 +38,8 @@ struct UptimeRobotAnswer: Decodable, Sendable {
             friendlyName = try? container.decodeIfPresent(String.self, forKey: .friendlyName)
             url = try? container.decodeIfPresent(String.self, forKey: .url)
             status = try container.decodeIfPresent(LooseNumber.self, forKey: .status)
-            customUptimeRatio = (try? container.decodeIfPresent(String.self, forKey: .customUptimeRatio))
+            customUptimeRatio =
+                (try? container.decodeIfPresent(String.self, forKey: .customUptimeRatio))
                 ?? (try? container.decodeIfPresent(Double.self, forKey: .customUptimeRatio)).map { String($0) }
             averageResponseTime = try container.decodeIfPresent(LooseNumber.self, forKey: .averageResponseTime)
             logs = try container.decodeIfPresent([Log].self, forKey: .logs)

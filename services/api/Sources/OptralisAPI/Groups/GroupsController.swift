@@ -24,7 +24,9 @@ struct GroupsController {
         group.get { _, context -> [GroupStore.Group] in try await groups.all(clientID: try context.requireIdentity().requireClient()) }
         group.post { request, context -> EditedResponse<GroupStore.Group> in
             let body = try await request.decode(as: GroupRequest.self, context: context)
-            guard let name = try Validation.text(body.name, field: "name", maximum: 50) else { throw APIError.validation("name is required (1 to 50 characters)") }
+            guard let name = try Validation.text(body.name, field: "name", maximum: 50) else {
+                throw APIError.validation("name is required (1 to 50 characters)")
+            }
             let created = try await groups.create(
                 clientID: try context.requireIdentity().requireClient(), name: name, color: try Validation.color(body.color) ?? "#3b82f6")
             try await writes.record(context, "Groupe créé", category: .system, ["name": name])
@@ -32,9 +34,11 @@ struct GroupsController {
         }
         group.put(":id") { request, context -> GroupStore.Group in
             let body = try await request.decode(as: GroupRequest.self, context: context)
-            guard let updated = try await groups.update(
-                id: try Validation.pathID(context), clientID: try context.requireIdentity().requireClient(), name: try Validation.text(body.name, field: "name", maximum: 50),
-                color: try Validation.color(body.color))
+            guard
+                let updated = try await groups.update(
+                    id: try Validation.pathID(context), clientID: try context.requireIdentity().requireClient(),
+                    name: try Validation.text(body.name, field: "name", maximum: 50),
+                    color: try Validation.color(body.color))
             else { throw APIError.notFound("group") }
             try await writes.record(context, "Groupe modifié", category: .system, ["name": updated.name])
             return updated

@@ -43,7 +43,8 @@ struct BootstrapController {
         let expiresAt: Date
         let agentAPIURL: String
         enum CodingKeys: String, CodingKey {
-            case certificate, clientID = "client_id", machineID = "machine_id", privateKey = "private_key", caCertificate = "ca_certificate", expiresAt = "expires_at",
+            case certificate, clientID = "client_id", machineID = "machine_id", privateKey = "private_key", caCertificate = "ca_certificate", expiresAt =
+                "expires_at",
                 agentAPIURL = "agent_api_url"
         }
     }
@@ -53,12 +54,15 @@ struct BootstrapController {
             let body = try await request.decode(as: Request.self, context: context)
             guard AgentCatalog.architectures.contains(body.arch) else { throw APIError.validation("arch must be amd64 or arm64") }
             let hostname = body.hostname.trimmingCharacters(in: .whitespaces)
-            guard (1...253).contains(hostname.unicodeScalars.count), hostname.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }) else {
+            guard (1...253).contains(hostname.unicodeScalars.count), hostname.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" })
+            else {
                 throw APIError.validation("hostname must be 1 to 253 letters, digits, dots, hyphens or underscores (RFC 1123)")
             }
             let outcome = try await machines.enrol(
                 tokenHash: SecureToken.sha256Hex(body.token),
-                .init(hostname: hostname, hardwareID: body.hardwareID, os: body.os, osVersion: body.osVersion, architecture: body.arch, agentVersion: body.agentVersion))
+                .init(
+                    hostname: hostname, hardwareID: body.hardwareID, os: body.os, osVersion: body.osVersion, architecture: body.arch,
+                    agentVersion: body.agentVersion))
             let enrolled: EnrolmentStore.Enrolled
             switch outcome {
             case .invalidToken:
@@ -77,7 +81,8 @@ struct BootstrapController {
             if enrolled.created { await cache.invalidateMachines(clientID: clientID) }
             let bundle = try await ca.issue(clientID: clientID, machineID: enrolled.machineID, createdBy: nil, renewal: false)
             if enrolled.created {
-                await activity.record(.certificate, "Machine enrôlée", metadata: ["hostname": hostname, "serial": bundle.serial], clientID: clientID, ip: context.clientIP)
+                await activity.record(
+                    .certificate, "Machine enrôlée", metadata: ["hostname": hostname, "serial": bundle.serial], clientID: clientID, ip: context.clientIP)
             } else {
                 await activity.record(
                     .certificate, "Machine ré-enrôlée", level: .warn,
@@ -86,9 +91,10 @@ struct BootstrapController {
                         "token_id": enrolled.token.id.uuidString.lowercased(), "token_name": enrolled.token.name, "was_active": String(enrolled.wasActive),
                     ],
                     clientID: clientID, ip: context.clientIP)
-                await notice.send(.init(
-                    clientID: clientID, machineID: enrolled.machineID, hostname: hostname, tokenName: enrolled.token.name, wasActive: enrolled.wasActive,
-                    ip: context.clientIP, at: Date()))
+                await notice.send(
+                    .init(
+                        clientID: clientID, machineID: enrolled.machineID, hostname: hostname, tokenName: enrolled.token.name, wasActive: enrolled.wasActive,
+                        ip: context.clientIP, at: Date()))
             }
             return Enrolled(
                 clientID: clientID, machineID: enrolled.machineID, certificate: bundle.certificate, privateKey: bundle.privateKey,

@@ -48,7 +48,10 @@ struct EnrolmentStore: Sendable {
         case machineActive(machineID: UUID, token: Token)
     }
 
-    private struct Refused: Error { let machineID: UUID; let token: Token }
+    private struct Refused: Error {
+        let machineID: UUID
+        let token: Token
+    }
 
     func enrol(tokenHash: String, _ machine: Machine) async throws -> Outcome {
         do {

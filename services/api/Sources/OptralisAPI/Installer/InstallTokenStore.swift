@@ -49,8 +49,9 @@ struct InstallTokenStore: Sendable {
             ORDER BY created_at DESC
             """, logger: logger
         ).decode((UUID, String, String, Date, Int, Int, Bool, Date).self).reduce(into: [Token]()) {
-            $0.append(Token(
-                id: $1.0, name: $1.1, platform: $1.2, expiresAt: $1.3, maxUsage: $1.4, usageCount: $1.5, allowReenrolment: $1.6, createdAt: $1.7))
+            $0.append(
+                Token(
+                    id: $1.0, name: $1.1, platform: $1.2, expiresAt: $1.3, maxUsage: $1.4, usageCount: $1.5, allowReenrolment: $1.6, createdAt: $1.7))
         }
     }
 

@@ -28,9 +28,10 @@ struct ReenrolmentNotice: Sendable {
             guard let queues else { throw APIError.emailQueueUnavailable("REDIS_URL is not set") }
             for admin in try await machines.admins(clientID: event.clientID) {
                 let (subject, text) = Self.message(event, language: admin.language)
-                try await queues.enqueue(EmailJob(
-                    type: "security_notice", email: admin.email, language: admin.language,
-                    data: ["subject": subject, "textBody": text, "machine_id": event.machineID.uuidString.lowercased(), "hostname": event.hostname]))
+                try await queues.enqueue(
+                    EmailJob(
+                        type: "security_notice", email: admin.email, language: admin.language,
+                        data: ["subject": subject, "textBody": text, "machine_id": event.machineID.uuidString.lowercased(), "hostname": event.hostname]))
             }
         } catch {
             logger.error("re-enrolment notice not queued", metadata: ["optralis.machine_id": "\(event.machineID)", "error": "\(error)"])
@@ -52,7 +53,8 @@ struct ReenrolmentNotice: Sendable {
                 It has a new certificate; the agent that used the previous one is refused.
 
                 If nobody in your team installed the agent on this machine, revoke its certificate in Optralis and review your install tokens.
-                """)
+                """
+            )
         }
         return (
             "Optralis : la machine \(event.hostname) a été ré-enrôlée",
@@ -61,6 +63,7 @@ struct ReenrolmentNotice: Sendable {
             Elle a reçu un nouveau certificat ; l'agent qui utilisait le précédent est refusé.
 
             Si personne de votre équipe n'a installé l'agent sur cette machine, révoquez son certificat dans Optralis et vérifiez vos tokens d'installation.
-            """)
+            """
+        )
     }
 }

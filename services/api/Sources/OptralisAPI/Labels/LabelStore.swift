@@ -77,7 +77,8 @@ struct LabelStore: Sendable {
                 """
                 UPDATE labels SET key = COALESCE(\(key), key), color = COALESCE(\(color), color), updated_at = now()
                 WHERE id = \(id) AND client_id = \(clientID) RETURNING id, client_id, key, color, created_at
-                """).first
+                """
+            ).first
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw LabelError.exists(key: key ?? "")
         }

@@ -40,8 +40,10 @@ struct LabelsController {
         group.put(":id") { request, context -> LabelStore.Label in
             let body = try await request.decode(as: LabelRequest.self, context: context)
             let clientID = try context.requireIdentity().requireClient()
-            guard let label = try await labels.update(
-                id: try Validation.pathID(context), clientID: clientID, key: try Validation.text(body.key, field: "key", maximum: 50), color: try Validation.color(body.color))
+            guard
+                let label = try await labels.update(
+                    id: try Validation.pathID(context), clientID: clientID, key: try Validation.text(body.key, field: "key", maximum: 50),
+                    color: try Validation.color(body.color))
             else { throw APIError.notFound("label") }
             try await record(context, "Label modifié", ["key": label.key])
             return label
@@ -86,7 +88,9 @@ struct LabelsController {
 
     private func assignment(_ request: Request, _ context: APIRequestContext) async throws -> (UUID, LabelStore.Label, AssignRequest) {
         let body = try await request.decode(as: AssignRequest.self, context: context)
-        guard (1...Validation.maximumBatch).contains(body.machineIDs.count) else { throw APIError.validation("machine_ids must hold 1 to \(Validation.maximumBatch) machines") }
+        guard (1...Validation.maximumBatch).contains(body.machineIDs.count) else {
+            throw APIError.validation("machine_ids must hold 1 to \(Validation.maximumBatch) machines")
+        }
         let clientID = try context.requireIdentity().requireClient()
         guard let label = try await labels.find(id: body.labelID, clientID: clientID) else { throw APIError.notFound("label") }
         return (clientID, label, body)

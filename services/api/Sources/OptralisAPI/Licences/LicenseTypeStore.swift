@@ -32,9 +32,10 @@ struct LicenseTypeStore: Sendable {
     private func records(_ query: PostgresQuery) async throws -> [Record] {
         var records: [Record] = []
         for try await row in try await database.query(query, logger: logger).decode(Row.self) {
-            records.append(Record(
-                id: row.0, code: row.1, name: row.2, tierLevel: row.3, maxMachines: row.4, metricsRetentionDays: row.5,
-                eventsRetentionDays: row.6, aiMonthlyQuota: row.7, isActive: row.8))
+            records.append(
+                Record(
+                    id: row.0, code: row.1, name: row.2, tierLevel: row.3, maxMachines: row.4, metricsRetentionDays: row.5,
+                    eventsRetentionDays: row.6, aiMonthlyQuota: row.7, isActive: row.8))
         }
         return records
     }
@@ -82,7 +83,8 @@ struct LicenseTypeStore: Sendable {
     func delete(id: UUID) async throws -> DeleteOutcome {
         try await database.transaction(logger: logger) { connection in
             var code: String?
-            for try await value in try await connection.query("SELECT code FROM license_types WHERE id = \(id) FOR UPDATE", logger: logger).decode(String.self) {
+            for try await value in try await connection.query("SELECT code FROM license_types WHERE id = \(id) FOR UPDATE", logger: logger).decode(String.self)
+            {
                 code = value
             }
             guard let code else { return .notFound }

@@ -21,7 +21,7 @@ struct MachineExport {
             if filter.siteID != nil { try await gate.require(.business, clientID: clientID) }
             filter.limit = 500
             filter.page = 1
-            let first = try await queries.list(clientID: clientID, filter)  // errors surface before the 200 is sent
+            let first = try await queries.list(clientID: clientID, filter) // errors surface before the 200 is sent
             let (queries, firstFilter) = (self.queries, filter)
             let stamp = Date().formatted(.iso8601.year().month().day())
             return Response(

@@ -54,14 +54,21 @@ struct MachineHistoryStore: Sendable {
 
     func metrics(machineID: UUID, range: HistoryRange) async throws -> (String, [MetricPoint]) {
         let (source, rows) = try await history(.metrics, machineID: machineID, range: range)
-        return (source, rows.map { MetricPoint(time: $0.0, cpuPercent: $0.1, ramPercent: $0.2, cpuTemp: $0.3, cpuMin: $0.4, cpuMax: $0.5, ramMin: $0.6, ramMax: $0.7) })
+        return (
+            source,
+            rows.map { MetricPoint(time: $0.0, cpuPercent: $0.1, ramPercent: $0.2, cpuTemp: $0.3, cpuMin: $0.4, cpuMax: $0.5, ramMin: $0.6, ramMax: $0.7) }
+        )
     }
 
     func network(machineID: UUID, range: HistoryRange) async throws -> (String, [NetworkPoint]) {
         let (source, rows) = try await history(.network, machineID: machineID, range: range)
-        return (source, rows.map {
-            NetworkPoint(time: $0.0, bytesRecv: $0.1, bytesSent: $0.2, packetLoss: $0.3, latencyMs: $0.4, bytesRecvMax: $0.5, bytesSentMax: $0.6, latencyMax: $0.7)
-        })
+        return (
+            source,
+            rows.map {
+                NetworkPoint(
+                    time: $0.0, bytesRecv: $0.1, bytesSent: $0.2, packetLoss: $0.3, latencyMs: $0.4, bytesRecvMax: $0.5, bytesSentMax: $0.6, latencyMax: $0.7)
+            }
+        )
     }
 
     struct DiskPoint: Encodable, Sendable {
@@ -92,21 +99,27 @@ struct MachineHistoryStore: Sendable {
                 WHERE machine_id = $1 AND bucket > now() - $2 * interval '1 hour' ORDER BY bucket, mount_point
                 """)
             if Set(hourly.map(\.time)).count >= HistoryRange.minimumRollupPoints { return ("hourly", hourly) }
-            return ("raw", try await rows(
-                """
-                SELECT DISTINCT ON (date_trunc('hour', recorded_at), mount_point) recorded_at, mount_point, used_percent::float8, NULL::float8 \(raw)
-                ORDER BY date_trunc('hour', recorded_at), mount_point, recorded_at DESC
-                """))
+            return (
+                "raw",
+                try await rows(
+                    """
+                    SELECT DISTINCT ON (date_trunc('hour', recorded_at), mount_point) recorded_at, mount_point, used_percent::float8, NULL::float8 \(raw)
+                    ORDER BY date_trunc('hour', recorded_at), mount_point, recorded_at DESC
+                    """)
+            )
         }
         if range.rawBucketSeconds == 0 {
             return ("raw", try await rows("SELECT recorded_at, mount_point, used_percent::float8, NULL::float8 \(raw) ORDER BY recorded_at, mount_point"))
         }
-        return ("raw", try await rows(
-            """
-            SELECT date_bin(interval '\(range.rawBucketSeconds) seconds', recorded_at, TIMESTAMPTZ '2000-01-01') AS t, mount_point,
-                avg(used_percent)::float8, max(used_percent)::float8
-            \(raw) GROUP BY t, mount_point ORDER BY t, mount_point
-            """))
+        return (
+            "raw",
+            try await rows(
+                """
+                SELECT date_bin(interval '\(range.rawBucketSeconds) seconds', recorded_at, TIMESTAMPTZ '2000-01-01') AS t, mount_point,
+                    avg(used_percent)::float8, max(used_percent)::float8
+                \(raw) GROUP BY t, mount_point ORDER BY t, mount_point
+                """)
+        )
     }
 
     /// (source, rows): `hourly` roll-ups for long ranges when they hold enough points, else `raw`.
@@ -120,21 +133,28 @@ struct MachineHistoryStore: Sendable {
         let raw = "FROM metrics WHERE machine_id = $1 AND \(series.present) IS NOT NULL AND recorded_at > now() - $2 * interval '1 hour'"
         if range.usesRollups {
             let hourly = try await rows(
-                "SELECT bucket, \(series.rollupColumns) FROM \(series.rollup) WHERE machine_id = $1 AND bucket > now() - $2 * interval '1 hour' ORDER BY bucket")
+                "SELECT bucket, \(series.rollupColumns) FROM \(series.rollup) WHERE machine_id = $1 AND bucket > now() - $2 * interval '1 hour' ORDER BY bucket"
+            )
             if hourly.count >= HistoryRange.minimumRollupPoints { return ("hourly", hourly) }
-            return ("raw", try await rows(
-                """
-                SELECT DISTINCT ON (date_trunc('hour', recorded_at)) recorded_at, \(series.rawColumns) \(raw)
-                ORDER BY date_trunc('hour', recorded_at), recorded_at DESC
-                """))
+            return (
+                "raw",
+                try await rows(
+                    """
+                    SELECT DISTINCT ON (date_trunc('hour', recorded_at)) recorded_at, \(series.rawColumns) \(raw)
+                    ORDER BY date_trunc('hour', recorded_at), recorded_at DESC
+                    """)
+            )
         }
         if range.rawBucketSeconds == 0 {
             return ("raw", try await rows("SELECT recorded_at, \(series.rawColumns) \(raw) ORDER BY recorded_at"))
         }
-        return ("raw", try await rows(
-            """
-            SELECT date_bin(interval '\(range.rawBucketSeconds) seconds', recorded_at, TIMESTAMPTZ '2000-01-01') AS t, \(series.bucketColumns)
-            \(raw) GROUP BY t ORDER BY t
-            """))
+        return (
+            "raw",
+            try await rows(
+                """
+                SELECT date_bin(interval '\(range.rawBucketSeconds) seconds', recorded_at, TIMESTAMPTZ '2000-01-01') AS t, \(series.bucketColumns)
+                \(raw) GROUP BY t ORDER BY t
+                """)
+        )
     }
 }

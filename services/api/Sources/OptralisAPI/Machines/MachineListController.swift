@@ -60,7 +60,8 @@ struct MachineListController {
             let clientID = try context.requireIdentity().requireClient()
             let name = try context.parameters.decoded("hostname")
             let (id, hostname) = try await machines.named(name, clientID: clientID)
-            return try SplicedJSON.response(InventoryHead(hostname: hostname), member: "collectors", rawValues: try await queries.snapshots(machineID: id, clientID: clientID))
+            return try SplicedJSON.response(
+                InventoryHead(hostname: hostname), member: "collectors", rawValues: try await queries.snapshots(machineID: id, clientID: clientID))
         }
     }
 

@@ -63,14 +63,17 @@ struct MachineListStore: Sendable {
         /// Every field, in a fixed order: the filter's part of its cache key.
         var cacheKey: String {
             let parts: [String?] = [
-                groupID?.lowercased, siteID?.lowercased, labelKey, labelValue, status, os, search, sort, descending ? "desc" : "asc", String(page), String(limit),
+                groupID?.lowercased, siteID?.lowercased, labelKey, labelValue, status, os, search, sort, descending ? "desc" : "asc", String(page),
+                String(limit),
             ]
             // A digest: the key's length does not depend on what the user typed.
             return SecureToken.sha256Hex(parts.map { $0 ?? "" }.joined(separator: "\u{1f}"))
         }
     }
 
-    static let sortColumns = ["hostname": "m.hostname", "last_seen": "m.last_seen", "health_score": "m.health_score", "os": "m.os", "created_at": "m.created_at"]
+    static let sortColumns = [
+        "hostname": "m.hostname", "last_seen": "m.last_seen", "health_score": "m.health_score", "os": "m.os", "created_at": "m.created_at",
+    ]
 
     /// Online: seen within 5 minutes (the offline detection's default threshold). The fleet
     /// routes (list, export, overview) all use this condition on `machines m`.
@@ -94,7 +97,10 @@ struct MachineListStore: Sendable {
         (SELECT max(d.used_percent)::float8 FROM disk_info d WHERE d.machine_id = m.id AND d.recorded_at > now() - interval '1 hour')
         """
 
-    private typealias Row = (UUID, String, String?, String?, String?, String?, Date?, String, Int?, Bool, UUID?, String?, Bool, String, String, Date?, Date?, Double?, Double?, Double?)
+    private typealias Row = (
+        UUID, String, String?, String?, String?, String?, Date?, String, Int?, Bool, UUID?, String?, Bool, String, String, Date?, Date?, Double?, Double?,
+        Double?
+    )
 
     private static func summary(_ row: Row) -> Summary {
         Summary(
@@ -146,10 +152,17 @@ struct MachineListStore: Sendable {
         var machines: [Summary] = []
         var total = 0
         for try await row in try await database.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(
-            (UUID, String, String?, String?, String?, String?, Date?, String, Int?, Bool, UUID?, String?, Bool, String, String, Date?, Date?, Double?, Double?, Double?, Int).self)
+            (
+                UUID, String, String?, String?, String?, String?, Date?, String, Int?, Bool, UUID?, String?, Bool, String, String, Date?, Date?, Double?,
+                Double?, Double?, Int
+            ).self)
         {
-            machines.append(Self.summary((
-                row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16, row.17, row.18, row.19)))
+            machines.append(
+                Self.summary(
+                    (
+                        row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16, row.17,
+                        row.18, row.19
+                    )))
             total = row.20
         }
         if machines.isEmpty, filter.page > 1 {
@@ -163,12 +176,14 @@ struct MachineListStore: Sendable {
 
     func summary(id: UUID, clientID: UUID) async throws -> Summary? {
         for try await row in try await database.query(
-            PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM machines m WHERE m.id = $1 AND m.client_id = $2", binds: {
-                var binds = PostgresBindings()
-                binds.append(id)
-                binds.append(clientID)
-                return binds
-            }()), logger: logger
+            PostgresQuery(
+                unsafeSQL: "SELECT \(Self.columns) FROM machines m WHERE m.id = $1 AND m.client_id = $2",
+                binds: {
+                    var binds = PostgresBindings()
+                    binds.append(id)
+                    binds.append(clientID)
+                    return binds
+                }()), logger: logger
         ).decode(Row.self) {
             return Self.summary(row)
         }

@@ -51,7 +51,8 @@ struct OverviewStore: Sendable {
         var binds = PostgresBindings()
         binds.append(clientID)
         return try await database.query(
-            PostgresQuery(unsafeSQL: "SELECT \(breakdown.column), count(*)::int FROM machines WHERE client_id = $1 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20", binds: binds),
+            PostgresQuery(
+                unsafeSQL: "SELECT \(breakdown.column), count(*)::int FROM machines WHERE client_id = $1 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20", binds: binds),
             logger: logger
         ).decode((String, Int).self).reduce(into: []) { $0.append(Count(name: $1.0, count: $1.1)) }
     }

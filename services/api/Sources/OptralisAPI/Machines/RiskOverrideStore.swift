@@ -36,7 +36,8 @@ struct RiskOverrideStore: Sendable {
         let expiresAt: Date?
     }
 
-    private static let columns = "id, risk_type, risk_key, status, reason, expires_at, (expires_at IS NULL OR expires_at > now()), created_by, created_at, updated_at"
+    private static let columns =
+        "id, risk_type, risk_key, status, reason, expires_at, (expires_at IS NULL OR expires_at > now()), created_by, created_at, updated_at"
     private typealias Row = (UUID, String, String, String, String?, Date?, Bool, UUID?, Date, Date)
 
     private static func override(_ row: Row) -> Override {

@@ -7,7 +7,7 @@ import OptralisServer
 /// of parsed into a tree and encoded again, which cost most of a machine detail's time.
 enum SplicedJSON {
     static func response(_ head: some Encodable, member: String, rawValues: [String: String]) throws -> Response {
-        var body = Data(try ResponseJSON.encode(head).dropLast())  // without its closing brace
+        var body = Data(try ResponseJSON.encode(head).dropLast()) // without its closing brace
         if body.count > 1 { body.append(UInt8(ascii: ",")) }
         body.append(contentsOf: try ResponseJSON.encode(member))
         body.append(contentsOf: Array(":{".utf8))

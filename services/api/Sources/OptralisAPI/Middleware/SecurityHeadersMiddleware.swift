@@ -47,7 +47,8 @@ struct CORSAllowListMiddleware<Context: RequestContext>: RouterMiddleware {
     /// `http(s)://localhost`, `127.0.0.1` or `[::1]`, any port.
     static func isLocal(_ origin: String) -> Bool {
         guard let url = URLComponents(string: origin), url.scheme == "http" || url.scheme == "https", url.path.isEmpty,
-              let host = url.host?.lowercased() else { return false }
+            let host = url.host?.lowercased()
+        else { return false }
         return host == "localhost" || host == "127.0.0.1" || host == "[::1]" || host == "::1"
     }
 }

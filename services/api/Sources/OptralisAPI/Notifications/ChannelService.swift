@@ -106,14 +106,16 @@ struct ChannelService: Sendable {
             channelID: channelID, clientID: clientID,
             notification: AlertNotification(
                 alertType: .test, clientName: client.name, language: client.language, severity: "info",
-                message: client.language == "en" ? "Test message sent from Optralis by \(identity.email)" : "Message de test envoyé depuis Optralis par \(identity.email)",
+                message: client.language == "en"
+                    ? "Test message sent from Optralis by \(identity.email)" : "Message de test envoyé depuis Optralis par \(identity.email)",
                 dashboardURL: publicURL))
         do {
             try await queues.enqueue(delivery)
         } catch {
             throw NotificationError.queueUnavailable
         }
-        await activity.record(.system, "Canal de notification testé", metadata: ["channel_id": channelID.uuidString], clientID: clientID, userID: identity.userID)
+        await activity.record(
+            .system, "Canal de notification testé", metadata: ["channel_id": channelID.uuidString], clientID: clientID, userID: identity.userID)
         let clock = ContinuousClock()
         let deadline = clock.now + wait
         while clock.now < deadline {

@@ -64,7 +64,9 @@ struct ChannelStore: Sendable {
         var records: [Record] = []
         for try await row in try await database.query(query, logger: logger).decode(Row.self) {
             let config = (try? JSONDecoder().decode(ChannelConfig.self, from: Data(row.4.utf8))) ?? ChannelConfig()
-            records.append(Record(id: row.0, type: row.1, name: row.2, enabled: row.3, config: config, alertTypes: row.5, siteID: row.6, createdAt: row.7, updatedAt: row.8))
+            records.append(
+                Record(
+                    id: row.0, type: row.1, name: row.2, enabled: row.3, config: config, alertTypes: row.5, siteID: row.6, createdAt: row.7, updatedAt: row.8))
         }
         return records
     }
@@ -77,7 +79,9 @@ struct ChannelStore: Sendable {
         try await records("SELECT \(unescaped: Self.columns) FROM notification_channels WHERE id = \(id) AND client_id = \(clientID)").first
     }
 
-    func insert(clientID: UUID, type: String, name: String, enabled: Bool, config: ChannelConfig, alertTypes: [String], siteID: UUID?, createdBy: UUID) async throws -> UUID {
+    func insert(clientID: UUID, type: String, name: String, enabled: Bool, config: ChannelConfig, alertTypes: [String], siteID: UUID?, createdBy: UUID)
+        async throws -> UUID
+    {
         let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
         let rows = try await database.query(
             """
@@ -165,9 +169,10 @@ struct ChannelStore: Sendable {
         for try await row in rows.decode((Int, UUID?, UUID?, String?, String?, String?, UUID?, String?, String?, String?, String?, Int?, String?, Date?).self) {
             total = row.0
             guard let id = row.1, let channelType = row.3, let alertType = row.4, let status = row.10, let sentAt = row.13 else { continue }
-            entries.append(HistoryEntry(
-                id: id, channelID: row.2, channelType: channelType, alertType: alertType, severity: row.5, machineID: row.6, jobID: row.7,
-                subject: row.8 ?? "", message: row.9 ?? "", status: status, attempts: row.11 ?? 1, error: row.12, sentAt: sentAt))
+            entries.append(
+                HistoryEntry(
+                    id: id, channelID: row.2, channelType: channelType, alertType: alertType, severity: row.5, machineID: row.6, jobID: row.7,
+                    subject: row.8 ?? "", message: row.9 ?? "", status: status, attempts: row.11 ?? 1, error: row.12, sentAt: sentAt))
         }
         return (entries, total)
     }
@@ -182,7 +187,8 @@ struct ChannelStore: Sendable {
     }
 
     func clientInfo(clientID: UUID) async throws -> (name: String, language: String) {
-        for try await row in try await database.query("SELECT name, language FROM clients WHERE id = \(clientID)", logger: logger).decode((String, String).self) {
+        for try await row in try await database.query("SELECT name, language FROM clients WHERE id = \(clientID)", logger: logger).decode((String, String).self)
+        {
             return row
         }
         throw APIError.notFound("client")

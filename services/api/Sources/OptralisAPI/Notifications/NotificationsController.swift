@@ -19,11 +19,19 @@ struct NotificationsController {
         let page: Int
         let limit: Int
     }
-    struct TypeInfo: Codable { let key: String; let label: String; let labelEn: String
+    struct TypeInfo: Codable {
+        let key: String
+        let label: String
+        let labelEn: String
         enum CodingKeys: String, CodingKey { case key, label, labelEn = "label_en" }
     }
     struct Types: ResponseEncodable { let types: [TypeInfo] }
-    struct ChannelTypeInfo: Codable { let key: String; let label: String; let format: String; let config: [String] }
+    struct ChannelTypeInfo: Codable {
+        let key: String
+        let label: String
+        let format: String
+        let config: [String]
+    }
     struct ChannelTypes: ResponseEncodable {
         let channelTypes: [ChannelTypeInfo]
         enum CodingKeys: String, CodingKey { case channelTypes = "channel_types" }
@@ -42,7 +50,9 @@ struct NotificationsController {
 
     static let channelTypes: [ChannelTypeInfo] = [
         .init(key: "email", label: "Email", format: "HTML email", config: ["emails"]),
-        .init(key: "webhook_teams", label: "Microsoft Teams", format: "Adaptive Card (1.4 by default, 1.5 with card_version)", config: ["webhook_url", "card_version"]),
+        .init(
+            key: "webhook_teams", label: "Microsoft Teams", format: "Adaptive Card (1.4 by default, 1.5 with card_version)",
+            config: ["webhook_url", "card_version"]),
         .init(key: "webhook_slack", label: "Slack", format: "Block Kit", config: ["webhook_url"]),
         .init(key: "webhook_discord", label: "Discord", format: "Embeds", config: ["webhook_url"]),
     ]
@@ -70,7 +80,9 @@ struct NotificationsController {
             let id = try await channels.insert(
                 clientID: clientID, type: type, name: valid.name, enabled: input.enabled ?? true, config: valid.config,
                 alertTypes: valid.alertTypes, siteID: try await service.site(input, current: nil, clientID: clientID), createdBy: identity.userID)
-            await service.activity.record(.system, "Canal de notification créé", metadata: ["name": valid.name, "type": type], clientID: clientID, userID: identity.userID, ip: context.clientIP)
+            await service.activity.record(
+                .system, "Canal de notification créé", metadata: ["name": valid.name, "type": type], clientID: clientID, userID: identity.userID,
+                ip: context.clientIP)
             guard let created = try await channels.find(id: id, clientID: clientID) else { throw APIError.notFound("channel") }
             return try created.jsonResponse(from: request, context: context, status: .created)
         }
@@ -83,21 +95,25 @@ struct NotificationsController {
             if let type = input.type, type != existing.type { throw APIError.validation("a channel's type cannot change") }
             // Write-only URL: none, or the masked one a reader was shown, keeps the stored URL.
             if let stored = existing.config.webhookURL,
-                input.config.webhookURL.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty || $0 == ChannelStore.ChannelConfig.maskedURL(stored) }) ?? true {
+                input.config.webhookURL.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty || $0 == ChannelStore.ChannelConfig.maskedURL(stored) }) ?? true
+            {
                 input.config.webhookURL = stored
             }
             let valid = try service.validated(type: existing.type, input)
             _ = try await channels.update(
                 id: id, clientID: clientID, name: valid.name, enabled: input.enabled ?? existing.enabled, config: valid.config, alertTypes: valid.alertTypes,
                 siteID: try await service.site(input, current: existing.siteID, clientID: clientID))
-            await service.activity.record(.system, "Canal de notification modifié", metadata: ["name": valid.name], clientID: clientID, userID: identity.userID, ip: context.clientIP)
+            await service.activity.record(
+                .system, "Canal de notification modifié", metadata: ["name": valid.name], clientID: clientID, userID: identity.userID, ip: context.clientIP)
             guard let updated = try await channels.find(id: id, clientID: clientID) else { throw APIError.notFound("channel") }
             return updated
         }
         group.delete("channels/:id") { _, context -> HTTPResponse.Status in
             let identity = try context.requireIdentity()
             let clientID = try identity.requireClient()
-            guard try await channels.delete(id: try context.parameters.require("id", as: UUID.self), clientID: clientID) else { throw APIError.notFound("channel") }
+            guard try await channels.delete(id: try context.parameters.require("id", as: UUID.self), clientID: clientID) else {
+                throw APIError.notFound("channel")
+            }
             await service.activity.record(.system, "Canal de notification supprimé", clientID: clientID, userID: identity.userID, ip: context.clientIP)
             return .noContent
         }

@@ -69,7 +69,8 @@ struct PublicContactController {
                 context.logger.error("contact form not queued", metadata: ["error": "\(error)"])
                 throw Self.queueUnavailable
             }
-            await activity.record(.email, "Formulaire de contact reçu", metadata: ["email": form.email, "subject": form.data["subject"] ?? ""], ip: context.clientIP)
+            await activity.record(
+                .email, "Formulaire de contact reçu", metadata: ["email": form.email, "subject": form.data["subject"] ?? ""], ip: context.clientIP)
             return reply
         }
     }

@@ -52,7 +52,8 @@ struct DailySummarySettings: Codable, Sendable, Equatable {
             for value in raw {
                 let address = value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
                 guard Validation.isEmail(address) else {
-                    throw APIError.validation("daily_summary.recipients: \(address.isEmpty ? "\"\"" : String(address.prefix(100))) is not a valid email address")
+                    throw APIError.validation(
+                        "daily_summary.recipients: \(address.isEmpty ? "\"\"" : String(address.prefix(100))) is not a valid email address")
                 }
                 if seen.insert(address).inserted { addresses.append(address) }
             }

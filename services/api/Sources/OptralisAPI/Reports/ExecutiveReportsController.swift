@@ -42,7 +42,8 @@ struct ExecutiveReportsController {
     }
 
     private func respond(
-        _ request: Request, _ context: APIRequestContext, kind: ExecutiveReportKind, period: ReportPeriod, sections: [ExecutiveSection]?, format bodyFormat: String?
+        _ request: Request, _ context: APIRequestContext, kind: ExecutiveReportKind, period: ReportPeriod, sections: [ExecutiveSection]?,
+        format bodyFormat: String?
     ) async throws -> Response {
         let clientID = try context.requireIdentity().requireClient()
         let pdf = try Self.wantsPDF(query: request.uri.queryParameters.get("format") ?? bodyFormat, accept: request.headers[.accept])
@@ -96,7 +97,9 @@ struct ExecutiveReportsController {
             throw APIError.validation("sections must list 1 to \(ExecutiveSection.allCases.count) of: \(known)")
         }
         return try names.map { name in
-            guard let section = ExecutiveSection(rawValue: name) else { throw APIError.validation("unknown section \"\(name.prefix(40))\"; sections: \(known)") }
+            guard let section = ExecutiveSection(rawValue: name) else {
+                throw APIError.validation("unknown section \"\(name.prefix(40))\"; sections: \(known)")
+            }
             return section
         }
     }

@@ -109,9 +109,10 @@ struct SiteStore: Sendable {
             GROUP BY s.id ORDER BY s.name
             """, logger: logger
         ).decode((UUID, String, String?, String, Int, Int, Int64, Int, Int?).self).reduce(into: []) {
-            $0.append(SiteFigures(
-                siteID: $1.0, name: $1.1, location: $1.2, timezone: $1.3,
-                tally: .init(machines: $1.4, scored: $1.5, scoreSum: Int($1.6), online: $1.7, lowestScore: $1.8)))
+            $0.append(
+                SiteFigures(
+                    siteID: $1.0, name: $1.1, location: $1.2, timezone: $1.3,
+                    tally: .init(machines: $1.4, scored: $1.5, scoreSum: Int($1.6), online: $1.7, lowestScore: $1.8)))
         }
     }
 

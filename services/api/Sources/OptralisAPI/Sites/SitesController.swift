@@ -31,7 +31,9 @@ struct SitesController {
         group.post { request, context -> EditedResponse<SiteStore.Site> in
             let clientID = try await client(context)
             let body = try await request.decode(as: SiteRequest.self, context: context)
-            guard let name = try Validation.text(body.name, field: "name", maximum: 100) else { throw APIError.validation("name is required (1 to 100 characters)") }
+            guard let name = try Validation.text(body.name, field: "name", maximum: 100) else {
+                throw APIError.validation("name is required (1 to 100 characters)")
+            }
             let created = try await sites.create(
                 clientID: clientID, name: name, location: try Self.location(body.location) ?? nil, timezone: try Self.timezone(body.timezone) ?? "Europe/Paris")
             try await writes.record(context, "Site créé", category: .system, ["name": name])
@@ -44,7 +46,9 @@ struct SitesController {
             return SitesOverview(sites: try await figures, unassigned: try await unassigned)
         }
         group.get(":id") { _, context -> SiteStore.Site in
-            guard let site = try await sites.find(id: try Validation.pathID(context), clientID: try await client(context)) else { throw APIError.notFound("site") }
+            guard let site = try await sites.find(id: try Validation.pathID(context), clientID: try await client(context)) else {
+                throw APIError.notFound("site")
+            }
             return site
         }
         group.put(":id") { request, context -> SiteStore.Site in
@@ -52,9 +56,10 @@ struct SitesController {
             let id = try Validation.pathID(context)
             let body = try await request.decode(as: SiteRequest.self, context: context)
             let location = try Self.location(body.location)
-            guard let updated = try await sites.update(
-                id: id, clientID: clientID, name: try Validation.text(body.name, field: "name", maximum: 100), location: location ?? nil,
-                clearLocation: location == .some(nil), timezone: try Self.timezone(body.timezone))
+            guard
+                let updated = try await sites.update(
+                    id: id, clientID: clientID, name: try Validation.text(body.name, field: "name", maximum: 100), location: location ?? nil,
+                    clearLocation: location == .some(nil), timezone: try Self.timezone(body.timezone))
             else { throw APIError.notFound("site") }
             try await writes.record(context, "Site modifié", category: .system, ["name": updated.name])
             return updated

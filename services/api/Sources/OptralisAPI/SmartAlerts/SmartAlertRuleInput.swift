@@ -35,7 +35,9 @@ struct SmartAlertRuleInput: Sendable, Equatable {
     /// Defaults: mode `adaptive` with k = 3, 10 minutes, severity `warning`, enabled. An adaptive
     /// rule takes no threshold, a static one no `sigma_factor` (400 rather than ignoring it).
     init(_ body: Body) throws {
-        guard let name = try Validation.text(body.name, field: "name", maximum: 100) else { throw APIError.validation("name is required (1 to 100 characters)") }
+        guard let name = try Validation.text(body.name, field: "name", maximum: 100) else {
+            throw APIError.validation("name is required (1 to 100 characters)")
+        }
         let metrics = SmartAlertPolicy.metrics
         guard let metric = body.metric, metrics.contains(metric) else { throw APIError.validation("metric must be one of \(metrics.joined(separator: ", "))") }
         let mode = body.mode ?? "adaptive"

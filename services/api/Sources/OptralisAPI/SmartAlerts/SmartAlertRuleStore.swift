@@ -62,10 +62,11 @@ struct SmartAlertRuleStore: Sendable {
             """, logger: logger)
         var result: [Rule] = []
         for try await row in rows.decode((UUID, String, String, String, Double?, Double?, Int, String, Bool, UUID?, UUID?, Date, Date).self) {
-            result.append(Rule(
-                id: row.0, name: row.1, metric: row.2, mode: row.3, sigmaFactor: row.4, threshold: row.5, durationMinutes: row.6, severity: row.7,
-                cooldownMinutes: SmartAlertPolicy.cooldownMinutes(severity: row.7), enabled: row.8, machineID: row.9, groupID: row.10,
-                createdAt: row.11, updatedAt: row.12))
+            result.append(
+                Rule(
+                    id: row.0, name: row.1, metric: row.2, mode: row.3, sigmaFactor: row.4, threshold: row.5, durationMinutes: row.6, severity: row.7,
+                    cooldownMinutes: SmartAlertPolicy.cooldownMinutes(severity: row.7), enabled: row.8, machineID: row.9, groupID: row.10,
+                    createdAt: row.11, updatedAt: row.12))
         }
         return result
     }

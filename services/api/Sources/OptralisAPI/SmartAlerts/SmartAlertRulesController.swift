@@ -22,7 +22,9 @@ struct SmartAlertRulesController {
             RuleList(rules: try await rules.list(clientID: try await client(context)), limit: SmartAlertPolicy.maximumRules)
         }
         group.get(":id") { _, context -> SmartAlertRuleStore.Rule in
-            guard let rule = try await rules.find(id: try Validation.pathID(context), clientID: try await client(context)) else { throw APIError.notFound("smart alert rule") }
+            guard let rule = try await rules.find(id: try Validation.pathID(context), clientID: try await client(context)) else {
+                throw APIError.notFound("smart alert rule")
+            }
             return rule
         }
         group.post { request, context -> EditedResponse<SmartAlertRuleStore.Rule> in

@@ -119,7 +119,8 @@ struct UserService: Sendable {
             }
             try await users.delete(id: id, clientID: clientID, on: connection)
         }
-        await activity.record(.user, "Utilisateur supprimé", level: .warn, metadata: ["email": target.email], clientID: clientID, userID: identity.userID, ip: ip)
+        await activity.record(
+            .user, "Utilisateur supprimé", level: .warn, metadata: ["email": target.email], clientID: clientID, userID: identity.userID, ip: ip)
     }
 
     /// A new temporary password, to change at next login; the user's sessions end.
@@ -129,10 +130,12 @@ struct UserService: Sendable {
         let password = PasswordPolicy.generate()
         try await users.setPassword(id: target.id, hash: try await hasher.hash(password), temporary: true)
         try await sessions.endSessions(userID: target.id, reason: "admin_password_reset")
-        await activity.record(.user, "Mot de passe réinitialisé par un admin", metadata: ["email": target.email], clientID: clientID, userID: identity.userID, ip: ip)
+        await activity.record(
+            .user, "Mot de passe réinitialisé par un admin", metadata: ["email": target.email], clientID: clientID, userID: identity.userID, ip: ip)
         let queued = await queue(
-            EmailJob(type: "new_password", email: target.email, language: target.language,
-                     data: ["first_name": target.firstName, "login_url": publicURL, "temporary_password": password]),
+            EmailJob(
+                type: "new_password", email: target.email, language: target.language,
+                data: ["first_name": target.firstName, "login_url": publicURL, "temporary_password": password]),
             clientID: clientID, message: "Email de nouveau mot de passe envoyé")
         return PasswordReset(temporaryPassword: password, emailQueued: queued)
     }
@@ -144,7 +147,8 @@ struct UserService: Sendable {
             await activity.record(.email, message, metadata: ["email": job.email], clientID: clientID)
             return true
         } catch {
-            await activity.record(.email, "Email non envoyé : file indisponible", level: .error, metadata: ["email": job.email, "type": job.type], clientID: clientID)
+            await activity.record(
+                .email, "Email non envoyé : file indisponible", level: .error, metadata: ["email": job.email, "type": job.type], clientID: clientID)
             return false
         }
     }

@@ -3,8 +3,9 @@ import OptralisServer
 
 extension APIDependencies {
     func addUsersRoutes(to groups: RouteGroups) {
-        UsersController(service: UserService(
-            users: users, sessions: sessions, hasher: hasher, activity: activity, auth: auth, publicURL: configuration.publicURL)
+        UsersController(
+            service: UserService(
+                users: users, sessions: sessions, hasher: hasher, activity: activity, auth: auth, publicURL: configuration.publicURL)
         ).addRoutes(to: groups.tenant.group("users"))
     }
 }

@@ -38,9 +38,11 @@ struct ChannelDeliveryHandler: JobHandler {
         let record = Self.record(delivery, job: job)
         switch outcome {
         case .delivered:
-            await store.record(.init(delivery: record, channelType: channel.type, subject: title(delivery.notification), status: "sent", attempts: attempt, error: nil))
+            await store.record(
+                .init(delivery: record, channelType: channel.type, subject: title(delivery.notification), status: "sent", attempts: attempt, error: nil))
         case .retry(let error, _), .failed(let error):
-            await store.record(.init(delivery: record, channelType: channel.type, subject: title(delivery.notification), status: "failed", attempts: attempt, error: error))
+            await store.record(
+                .init(delivery: record, channelType: channel.type, subject: title(delivery.notification), status: "failed", attempts: attempt, error: error))
         }
         return outcome
     }
@@ -49,9 +51,10 @@ struct ChannelDeliveryHandler: JobHandler {
         guard let delivery = job.decode(ChannelDelivery.self),
             let channel = try? await store.channel(id: delivery.channelID, clientID: delivery.clientID)
         else { return }
-        await store.record(.init(
-            delivery: Self.record(delivery, job: job), channelType: channel.type, subject: title(delivery.notification),
-            status: "dead_letter", attempts: attempts, error: error))
+        await store.record(
+            .init(
+                delivery: Self.record(delivery, job: job), channelType: channel.type, subject: title(delivery.notification),
+                status: "dead_letter", attempts: attempts, error: error))
     }
 
     private func sendEmail(_ alert: AlertNotification, to addresses: [String]) async -> JobOutcome {

@@ -45,7 +45,8 @@ struct Mailer: Sendable {
         let message = EmailMessage(
             from: from, fromName: fromName, to: recipients, subject: email.subject, text: email.text,
             html: email.html.isEmpty ? nil : email.html,
-            inlineImages: email.html.isEmpty ? [] : [InlineImage(contentID: OptralisLogo.contentID, mimeType: "image/png", filename: "optralis.png", bytes: OptralisLogo.png)],
+            inlineImages: email.html.isEmpty
+                ? [] : [InlineImage(contentID: OptralisLogo.contentID, mimeType: "image/png", filename: "optralis.png", bytes: OptralisLogo.png)],
             attachments: attachments)
         do {
             try await curl.sendMail(message.envelope, via: smtp)

@@ -130,7 +130,8 @@ struct QueueConsumer: Service {
             await persist { try await queue.retry(payload, as: next, dueAt: Date().addingTimeInterval(delay.seconds), consumer: consumerID) }
             count("retried")
         case .retry(let error, _), .failed(let error):
-            logger.error("delivery failed for good", metadata: ["queue": "\(queue.name)", "job_id": "\(job.id)", "attempts": "\(attempt)", "error": "\(error)"])
+            logger.error(
+                "delivery failed for good", metadata: ["queue": "\(queue.name)", "job_id": "\(job.id)", "attempts": "\(attempt)", "error": "\(error)"])
             await handler.buried(job, error: error, attempts: attempt)
             await persist { try await queue.bury(payload, as: job.buried(error: error), consumer: consumerID) }
             count("dead_letter")

@@ -13,37 +13,44 @@ extension EmailContent {
             title: l.t("Réinitialisation du mot de passe", "Reset your password"),
             blocks: [
                 input.greeting(),
-                .paragraph(l.t(
-                    "Nous avons reçu une demande de réinitialisation du mot de passe de votre compte Optralis. Cliquez sur le bouton ci-dessous pour en choisir un nouveau.",
-                    "We received a request to reset the password of your Optralis account. Click the button below to choose a new one.")),
+                .paragraph(
+                    l.t(
+                        "Nous avons reçu une demande de réinitialisation du mot de passe de votre compte Optralis. Cliquez sur le bouton ci-dessous pour en choisir un nouveau.",
+                        "We received a request to reset the password of your Optralis account. Click the button below to choose a new one.")),
             ] + input.button(l.t("Réinitialiser mon mot de passe", "Reset my password"), input.value("reset_url")) + [
-                .notice(l.t(
-                    "Ce lien expire dans \(minutes) minutes et ne peut être utilisé qu'une seule fois.",
-                    "This link expires in \(minutes) minutes and can be used only once."), color: EmailTemplate.Accent.amber),
-                .small(l.t(
-                    "Si vous n'êtes pas à l'origine de cette demande, ignorez cet email : votre mot de passe reste inchangé.",
-                    "If you did not make this request, ignore this email: your password stays unchanged.")),
+                .notice(
+                    l.t(
+                        "Ce lien expire dans \(minutes) minutes et ne peut être utilisé qu'une seule fois.",
+                        "This link expires in \(minutes) minutes and can be used only once."), color: EmailTemplate.Accent.amber),
+                .small(
+                    l.t(
+                        "Si vous n'êtes pas à l'origine de cette demande, ignorez cet email : votre mot de passe reste inchangé.",
+                        "If you did not make this request, ignore this email: your password stays unchanged.")),
             ])
     }
 
     /// Variables: `first_name`, `login_url`, `client_name`, `temporary_password` (optional).
     static func welcome(_ input: TemplateInput) -> EmailContent {
         let l = input.locale
-        let created = input.value("client_name").map {
-            l.t("Un compte Optralis a été créé pour vous au sein de \(l.quoted($0)).", "An Optralis account has been created for you in \(l.quoted($0)).")
-        } ?? l.t("Un compte Optralis a été créé pour vous.", "An Optralis account has been created for you.")
+        let created =
+            input.value("client_name").map {
+                l.t("Un compte Optralis a été créé pour vous au sein de \(l.quoted($0)).", "An Optralis account has been created for you in \(l.quoted($0)).")
+            } ?? l.t("Un compte Optralis a été créé pour vous.", "An Optralis account has been created for you.")
         var blocks: [EmailBlock] = [
             input.greeting(),
-            .paragraph(created + " " + l.t(
-                "Optralis vous permet de suivre en temps réel l'état de vos machines : métriques, alertes et rapports.",
-                "Optralis lets you follow your machines in real time: metrics, alerts and reports.")),
+            .paragraph(
+                created + " "
+                    + l.t(
+                        "Optralis vous permet de suivre en temps réel l'état de vos machines : métriques, alertes et rapports.",
+                        "Optralis lets you follow your machines in real time: metrics, alerts and reports.")),
         ]
         if let password = input.value("temporary_password") {
             blocks += [
                 .secret(label: l.t("Mot de passe temporaire", "Temporary password"), value: password),
-                .notice(l.t(
-                    "Pour votre sécurité, vous devrez choisir un nouveau mot de passe lors de votre première connexion.",
-                    "For your security, you will choose a new password when you first sign in."), color: EmailTemplate.Accent.amber),
+                .notice(
+                    l.t(
+                        "Pour votre sécurité, vous devrez choisir un nouveau mot de passe lors de votre première connexion.",
+                        "For your security, you will choose a new password when you first sign in."), color: EmailTemplate.Accent.amber),
             ]
         }
         return EmailContent(
@@ -58,24 +65,28 @@ extension EmailContent {
         let l = input.locale
         var blocks: [EmailBlock] = [
             input.greeting(),
-            .paragraph(l.t(
-                "Un administrateur a réinitialisé le mot de passe de votre compte Optralis et fermé vos sessions ouvertes.",
-                "An administrator reset the password of your Optralis account and closed your open sessions.")),
+            .paragraph(
+                l.t(
+                    "Un administrateur a réinitialisé le mot de passe de votre compte Optralis et fermé vos sessions ouvertes.",
+                    "An administrator reset the password of your Optralis account and closed your open sessions.")),
         ]
         if let password = input.value("temporary_password") {
             blocks.append(.secret(label: l.t("Mot de passe temporaire", "Temporary password"), value: password))
         }
-        blocks.append(.notice(l.t(
-            "Vous devrez choisir un nouveau mot de passe lors de votre prochaine connexion.",
-            "You will choose a new password when you next sign in."), color: EmailTemplate.Accent.amber))
+        blocks.append(
+            .notice(
+                l.t(
+                    "Vous devrez choisir un nouveau mot de passe lors de votre prochaine connexion.",
+                    "You will choose a new password when you next sign in."), color: EmailTemplate.Accent.amber))
         return EmailContent(
             subject: l.t("Votre nouveau mot de passe", "Your new password"),
             preheader: l.t("Votre mot de passe Optralis a été réinitialisé.", "Your Optralis password was reset."),
             title: l.t("Nouveau mot de passe", "Your password was reset"),
             blocks: blocks + input.button(l.t("Se connecter", "Sign in"), input.value("login_url") ?? input.site()) + [
-                .small(l.t(
-                    "Si vous n'attendiez pas ce changement, contactez l'administrateur de votre compte.",
-                    "If you did not expect this change, contact your account's administrator.")),
+                .small(
+                    l.t(
+                        "Si vous n'attendiez pas ce changement, contactez l'administrateur de votre compte.",
+                        "If you did not expect this change, contact your account's administrator."))
             ])
     }
 
@@ -95,13 +106,15 @@ extension EmailContent {
             title: when,
             blocks: [
                 input.greeting(),
-                .paragraph(l.t(
-                    "Pour la sécurité de votre compte, les mots de passe Optralis doivent être changés tous les 90 jours.",
-                    "For your account's security, Optralis passwords must be changed every 90 days.")),
+                .paragraph(
+                    l.t(
+                        "Pour la sécurité de votre compte, les mots de passe Optralis doivent être changés tous les 90 jours.",
+                        "For your account's security, Optralis passwords must be changed every 90 days.")),
             ] + input.button(l.t("Changer mon mot de passe", "Change my password"), input.value("change_url") ?? input.site()) + [
-                .small(l.t(
-                    "Une fois le mot de passe expiré, vous devrez le changer lors de votre prochaine connexion.",
-                    "Once your password has expired, you will change it when you next sign in.")),
+                .small(
+                    l.t(
+                        "Une fois le mot de passe expiré, vous devrez le changer lors de votre prochaine connexion.",
+                        "Once your password has expired, you will change it when you next sign in."))
             ])
     }
 }

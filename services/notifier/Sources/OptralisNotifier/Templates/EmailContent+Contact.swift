@@ -10,12 +10,14 @@ extension EmailContent {
         let l = input.locale
         let blocks: [EmailBlock] = [
             .paragraph(l.t("Bonjour,", "Hello,")),
-            .paragraph(l.t(
-                "Merci de votre intérêt pour Optralis. Nous avons bien reçu votre message et nous vous répondrons dans les plus brefs délais.",
-                "Thank you for your interest in Optralis. We received your message and will get back to you shortly.")),
-            .paragraph(l.t(
-                "Si vous n'avez pas écrit à Optralis, ignorez cet email.",
-                "If you did not write to Optralis, ignore this email.")),
+            .paragraph(
+                l.t(
+                    "Merci de votre intérêt pour Optralis. Nous avons bien reçu votre message et nous vous répondrons dans les plus brefs délais.",
+                    "Thank you for your interest in Optralis. We received your message and will get back to you shortly.")),
+            .paragraph(
+                l.t(
+                    "Si vous n'avez pas écrit à Optralis, ignorez cet email.",
+                    "If you did not write to Optralis, ignore this email.")),
             .small(l.t("L'équipe \(input.common.companyName)", "The \(input.common.companyName) team")),
         ]
         return EmailContent(
@@ -31,11 +33,12 @@ extension EmailContent {
         let from = input.value("company").map { "\(name) (\($0))" } ?? name
         var blocks: [EmailBlock] = [
             .paragraph(l.t("Un visiteur a envoyé le formulaire de contact du site Optralis.", "A visitor sent the Optralis website's contact form.")),
-            .details([
-                EmailBlock.row(l.t("Nom", "Name"), input.value("name")),
-                EmailBlock.row("Email", input.value("email")),
-                EmailBlock.row(l.t("Société", "Company"), input.value("company")),
-            ].compactMap { $0 }),
+            .details(
+                [
+                    EmailBlock.row(l.t("Nom", "Name"), input.value("name")),
+                    EmailBlock.row("Email", input.value("email")),
+                    EmailBlock.row(l.t("Société", "Company"), input.value("company")),
+                ].compactMap { $0 }),
         ]
         if let message = input.value("message") {
             blocks.append(.quote(label: "Message", text: message))

@@ -26,9 +26,12 @@ extension EmailContent {
         let scoreText = score.map { "\(Self.number($0, l))/100" } ?? "—"
         let alerting = summary.machinesInAlertCount
         var blocks: [EmailBlock] = [
-            .paragraph(client.map {
-                l.t("Voici l'état du parc de \(l.quoted($0)) sur les dernières 24 heures.", "Here is the state of \(l.quoted($0))'s fleet over the last 24 hours.")
-            } ?? l.t("Voici l'état de votre parc sur les dernières 24 heures.", "Here is the state of your fleet over the last 24 hours.")),
+            .paragraph(
+                client.map {
+                    l.t(
+                        "Voici l'état du parc de \(l.quoted($0)) sur les dernières 24 heures.",
+                        "Here is the state of \(l.quoted($0))'s fleet over the last 24 hours.")
+                } ?? l.t("Voici l'état de votre parc sur les dernières 24 heures.", "Here is the state of your fleet over the last 24 hours.")),
             .details([
                 EmailBlock.Row(label: l.t("Score de santé du parc", "Fleet health score"), value: scoreText, color: score.map(Self.scoreColor)),
                 EmailBlock.Row(label: l.t("Machines en ligne", "Machines online"), value: "\(summary.machines.online) / \(summary.machines.total)"),
@@ -48,16 +51,20 @@ extension EmailContent {
         } else {
             blocks.append(.list(label: l.t("Top 5 des incidents", "Top 5 incidents"), items: summary.topIncidents.map { Self.incidentLine($0, l) }))
         }
-        blocks.append(.details([
-            Self.trendRow("CPU", summary.trend.cpu, l),
-            Self.trendRow("RAM", summary.trend.ram, l),
-            Self.trendRow(l.t("Disque", "Disk"), summary.trend.disk, l),
-        ]))
-        blocks.append(.small(l.t(
-            "Tendance : moyenne des dernières 24 heures, écart avec les 24 heures précédentes.",
-            "Trend: mean of the last 24 hours, difference with the 24 hours before.")))
+        blocks.append(
+            .details([
+                Self.trendRow("CPU", summary.trend.cpu, l),
+                Self.trendRow("RAM", summary.trend.ram, l),
+                Self.trendRow(l.t("Disque", "Disk"), summary.trend.disk, l),
+            ]))
+        blocks.append(
+            .small(
+                l.t(
+                    "Tendance : moyenne des dernières 24 heures, écart avec les 24 heures précédentes.",
+                    "Trend: mean of the last 24 hours, difference with the 24 hours before.")))
         blocks.append(button)
-        let preheader = l.t("Score de santé \(scoreText) · \(alerting) machine\(alerting > 1 ? "s" : "") en alerte",
+        let preheader = l.t(
+            "Score de santé \(scoreText) · \(alerting) machine\(alerting > 1 ? "s" : "") en alerte",
             "Health score \(scoreText) · \(alerting) machine\(alerting == 1 ? "" : "s") in alert")
         return EmailContent(subject: subject, preheader: preheader, title: title, blocks: blocks)
     }
@@ -83,7 +90,8 @@ extension EmailContent {
         for reason in machine.reasons {
             switch reason {
             case .offline: facts.append(l.t("hors ligne", "offline"))
-            case .alertRule: facts.append(machine.alerts24h > 1 ? l.t("\(machine.alerts24h) alertes", "\(machine.alerts24h) alerts") : l.t("1 alerte", "1 alert"))
+            case .alertRule:
+                facts.append(machine.alerts24h > 1 ? l.t("\(machine.alerts24h) alertes", "\(machine.alerts24h) alerts") : l.t("1 alerte", "1 alert"))
             case .diskFailing: facts.append(l.t("disque défaillant", "failing disk"))
             case .lowHealthScore: facts.append(l.t("score de santé \(machine.healthScore ?? 0)/100", "health score \(machine.healthScore ?? 0)/100"))
             }
@@ -93,7 +101,8 @@ extension EmailContent {
 
     /// "CPU élevé (cpu, critique) : 12 fois, 3 machines".
     private static func incidentLine(_ incident: DailySummary.Incident, _ l: EmailLocale) -> String {
-        let severity = ["critical": l.t("critique", "critical"), "warning": l.t("avertissement", "warning"), "low": l.t("faible", "low")][incident.severity]
+        let severity =
+            ["critical": l.t("critique", "critical"), "warning": l.t("avertissement", "warning"), "low": l.t("faible", "low")][incident.severity]
             ?? incident.severity
         let name: String =
             switch incident.kind {

@@ -34,9 +34,11 @@ extension EmailContent {
             EmailBlock.row(l.t("Détails", "Details"), facts.message),
         ]
         let title =
-            facts.alertType == .test ? l.t("Notification de test", "Test notification")
-            : facts.alertType == .machineOnline ? l.t("Machine de nouveau en ligne", "Machine back online")
-            : l.t("Alerte machine", "Machine alert")
+            facts.alertType == .test
+            ? l.t("Notification de test", "Test notification")
+            : facts.alertType == .machineOnline
+                ? l.t("Machine de nouveau en ligne", "Machine back online")
+                : l.t("Alerte machine", "Machine alert")
         let subject = [facts.status, machine, facts.clientName].compactMap { $0 }.joined(separator: " - ")
         return EmailContent(
             subject: facts.alertType == .test ? title + (facts.clientName.map { " - \($0)" } ?? "") : subject,

@@ -30,12 +30,14 @@ enum EmailHTMLBlocks {
             let cells = rows.enumerated().map { index, row in
                 let border = index == 0 ? "" : "border-top:1px solid \(P.border);"
                 let valueFont = row.monospace ? mono : font
-                return "<tr><td width=\"38%\" style=\"padding:10px 16px;\(border)font-family:\(font);font-size:13px;line-height:20px;color:\(P.tertiary);vertical-align:top;\">\(e(row.label))</td>"
+                return
+                    "<tr><td width=\"38%\" style=\"padding:10px 16px;\(border)font-family:\(font);font-size:13px;line-height:20px;color:\(P.tertiary);vertical-align:top;\">\(e(row.label))</td>"
                     + "<td style=\"padding:10px 16px;\(border)font-family:\(valueFont);font-size:14px;line-height:20px;font-weight:500;color:\(row.color ?? P.text);vertical-align:top;word-break:break-word;\">\(HTMLText.multiline(row.value))</td></tr>"
             }
             return box(cells.joined(separator: "\n"))
         case .secret(let label, let value):
-            return box("""
+            return box(
+                """
                 <tr><td style="padding:16px 16px 4px;font-family:\(font);font-size:12px;line-height:18px;color:\(P.tertiary);text-transform:uppercase;letter-spacing:1px;">\(e(label))</td></tr>
                 <tr><td style="padding:0 16px 16px;font-family:\(mono);font-size:20px;line-height:28px;font-weight:600;color:\(P.text);letter-spacing:1px;">\(e(value))</td></tr>
                 """)
@@ -47,7 +49,8 @@ enum EmailHTMLBlocks {
                 </tr></table>
                 """
         case .quote(let label, let text):
-            return box("""
+            return box(
+                """
                 <tr><td style="padding:12px 16px 4px;font-family:\(font);font-size:12px;line-height:18px;color:\(P.tertiary);text-transform:uppercase;letter-spacing:1px;">\(e(label))</td></tr>
                 <tr><td style="padding:4px 16px 16px;font-family:\(font);font-size:14px;line-height:22px;color:\(P.text);word-break:break-word;">\(HTMLText.multiline(text))</td></tr>
                 """)
@@ -55,7 +58,8 @@ enum EmailHTMLBlocks {
             let rows = items.map {
                 "<tr><td style=\"padding:6px 16px;border-top:1px solid \(P.border);font-family:\(mono);font-size:14px;line-height:20px;color:\(P.text);word-break:break-word;\">\(e($0))</td></tr>"
             }
-            let head = "<tr><td style=\"padding:12px 16px 8px;font-family:\(font);font-size:12px;line-height:18px;color:\(P.tertiary);text-transform:uppercase;letter-spacing:1px;\">\(e(label))</td></tr>"
+            let head =
+                "<tr><td style=\"padding:12px 16px 8px;font-family:\(font);font-size:12px;line-height:18px;color:\(P.tertiary);text-transform:uppercase;letter-spacing:1px;\">\(e(label))</td></tr>"
             return box(([head] + rows).joined(separator: "\n"))
         }
     }

@@ -26,9 +26,10 @@ enum EmailHTMLLayout {
     static func render(_ content: EmailContent, accent: String, locale: EmailLocale, common: CommonEmailVariables) -> String {
         let e = HTMLText.escape
         let body = content.blocks.map(EmailHTMLBlocks.render).joined(separator: "\n")
-        let company = HTMLText.safeURL(common.companyURL).map {
-            "<a href=\"\(e($0))\" target=\"_blank\" style=\"color:\(Palette.tertiary);text-decoration:underline;\">\(e(common.companyName))</a>"
-        } ?? e(common.companyName)
+        let company =
+            HTMLText.safeURL(common.companyURL).map {
+                "<a href=\"\(e($0))\" target=\"_blank\" style=\"color:\(Palette.tertiary);text-decoration:underline;\">\(e(common.companyName))</a>"
+            } ?? e(common.companyName)
         let automatic = locale.t(
             "Cet email a été envoyé automatiquement par Optralis, merci de ne pas y répondre.",
             "This email was sent automatically by Optralis, please do not reply.")

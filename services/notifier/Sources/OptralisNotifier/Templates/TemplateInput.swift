@@ -31,7 +31,10 @@ struct TemplateInput: Sendable {
     func button(_ label: String, _ url: String?) -> [EmailBlock] {
         [
             .button(label: label, url: url),
-            .link(intro: locale.t("Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur :", "If the button does not work, copy this link into your browser:"), url: url),
+            .link(
+                intro: locale.t(
+                    "Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur :", "If the button does not work, copy this link into your browser:"),
+                url: url),
         ]
     }
 }

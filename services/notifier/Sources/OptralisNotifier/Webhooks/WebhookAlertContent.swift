@@ -62,7 +62,8 @@ struct WebhookAlertContent: Sendable {
         agentChannel = Self.fact(alert.agentChannel, max: WebhookLimits.maxShortFact)
         metric = Self.metric(value: alert.value, threshold: alert.threshold, french: french, unit: alert.alertType == .highTemperature ? " °C" : alert.unit)
         notice =
-            alert.alertType != .test ? nil
+            alert.alertType != .test
+            ? nil
             : french
                 ? "Ceci est un message de test envoyé par Optralis pour le client « \(client) » sur le canal \(platform.displayName)."
                 : "This is a test message from Optralis for client “\(client)” on the \(platform.displayName) channel."

@@ -35,9 +35,9 @@ enum WebhookDates {
         guard elapsed.isFinite, elapsed >= 60 else { return french ? "À l'instant" : "Just now" }
         let minutes = Int64(min(elapsed, 1e15) / 60)
         let (count, unitFR, unitEN): (Int64, String, String) =
-            if minutes < 60 { (minutes, "minute", "minute") }
-            else if minutes < 24 * 60 { (minutes / 60, "heure", "hour") }
-            else { (minutes / (24 * 60), "jour", "day") }
+            if minutes < 60 { (minutes, "minute", "minute") } else if minutes < 24 * 60 { (minutes / 60, "heure", "hour") } else {
+                (minutes / (24 * 60), "jour", "day")
+            }
         let plural = count > 1 ? "s" : ""
         return french ? "Il y a \(count) \(unitFR)\(plural)" : "\(count) \(unitEN)\(plural) ago"
     }
@@ -69,7 +69,7 @@ enum WebhookDates {
     /// Days since 1970-01-01 of the last Sunday of `month`.
     private static func lastSunday(year: Int64, month: Int64) -> Int64 {
         let lastDay = daysFromCivil(year: year, month: month, day: 31)
-        let weekday = floorModulo(lastDay + 4, 7)  // 1970-01-01 was a Thursday; 0 = Sunday.
+        let weekday = floorModulo(lastDay + 4, 7) // 1970-01-01 was a Thursday; 0 = Sunday.
         return lastDay - weekday
     }
 

@@ -27,7 +27,8 @@ extension WebhookPayloads {
         }
 
         // The description (machine, test notice, free text) gets what the 6,000-character total leaves.
-        let others = [author, title, footer].map(length.length(of:)).reduce(0, +)
+        let others =
+            [author, title, footer].map(length.length(of:)).reduce(0, +)
             + fields.map { length.length(of: $0.name) + length.length(of: $0.value) }.reduce(0, +)
         let room = min(WebhookLimits.discordMaxDescription, WebhookLimits.discordMaxEmbedTotal - others)
         let lead = [content.machine, content.notice].compactMap { $0 }.joined(separator: "\n\n")

@@ -44,7 +44,8 @@ extension WebhookPayloads {
         // The spec's context block also shows a logo hosted on the vendor's server: left out.
         blocks.append(["type": "context", "elements": [["type": "mrkdwn", "text": .string("🟠 *\(brand)* Monitoring • _\(motto)_")]]])
 
-        let fallback = "\(content.header) - \(content.statusEmoji) \(content.severityWord) - \(content.statusLabel)"
+        let fallback =
+            "\(content.header) - \(content.statusEmoji) \(content.severityWord) - \(content.statusLabel)"
             + (content.machine.map { " - \($0)" } ?? "")
         return WebhookJSON.object(["text": .string(escaped(fallback)), "blocks": .array(blocks)]).serialized()
     }

@@ -15,8 +15,10 @@ struct EmailTemplateMachineAlertTests {
     @Test func a_full_alert_shows_every_row() {
         let email = render(F.alert(full: true))
         #expect(email.subject == "[Optralis] Hors ligne - srv-01 - ACME")
-        for expected in ["srv-01", "Hors ligne", "Détectée le", "01/01/2026 à 00:00 UTC", "Dernière connexion", "31/12/2025 à 23:50 UTC",
-                         "Debian 12", "10.0.0.12", "1.4.2 (beta)", "Version agent", "IP locale", "Système"] {
+        for expected in [
+            "srv-01", "Hors ligne", "Détectée le", "01/01/2026 à 00:00 UTC", "Dernière connexion", "31/12/2025 à 23:50 UTC",
+            "Debian 12", "10.0.0.12", "1.4.2 (beta)", "Version agent", "IP locale", "Système",
+        ] {
             #expect(email.html.contains(expected), "html lacks \(expected)")
             #expect(email.text.contains(expected), "text lacks \(expected)")
         }
@@ -27,8 +29,10 @@ struct EmailTemplateMachineAlertTests {
     @Test func a_minimal_alert_hides_the_optional_rows() {
         for language in ["fr", "en"] {
             let email = render(F.alert(full: false, language: language), language)
-            for absent in ["Dernière connexion", "Last seen", "Système", "Operating system", "IP locale", "Local IP", "Version agent",
-                           "Agent version", "Valeur", "Value", "Détails", "Details"] {
+            for absent in [
+                "Dernière connexion", "Last seen", "Système", "Operating system", "IP locale", "Local IP", "Version agent",
+                "Agent version", "Valeur", "Value", "Détails", "Details",
+            ] {
                 #expect(!email.html.contains(absent), "\(language): \(absent)")
                 #expect(!email.text.contains(absent), "\(language): \(absent)")
             }
@@ -74,17 +78,20 @@ struct EmailTemplateMachineAlertTests {
         // A database rule's figure in its own unit: milliseconds, or a plain count.
         var lag = F.alert(full: false, type: .databaseAlert)
         (lag.value, lag.threshold, lag.unit) = (1500, 1000, " ms")
-        #expect(render(lag, "en").text.contains("Status: Database alert") && render(lag, "en").text.contains("Value: 1500 ms (threshold: 1000 ms)"),
-                "\(render(lag, "en").text)")
+        #expect(
+            render(lag, "en").text.contains("Status: Database alert") && render(lag, "en").text.contains("Value: 1500 ms (threshold: 1000 ms)"),
+            "\(render(lag, "en").text)")
         (lag.value, lag.threshold, lag.unit) = (150, 100, "")
         #expect(render(lag).text.contains("Valeur : 150 (seuil : 100)"), "\(render(lag).text)")
     }
 
     @Test func a_job_without_an_alert_reads_its_variables() {
-        let email = F.render(.machineAlert, "en", [
-            "machine_name": "db-02", "alert_type": "disk_critical", "alert_time": "2026-01-01T10:00:00Z", "os": "Ubuntu 24.04",
-            "client_name": "ACME",
-        ])
+        let email = F.render(
+            .machineAlert, "en",
+            [
+                "machine_name": "db-02", "alert_type": "disk_critical", "alert_time": "2026-01-01T10:00:00Z", "os": "Ubuntu 24.04",
+                "client_name": "ACME",
+            ])
         #expect(email.subject == "[Optralis] Critical disk - db-02 - ACME")
         #expect(email.text.contains("Detected at: 2026-01-01 10:00 UTC") && email.text.contains("Operating system: Ubuntu 24.04"))
         #expect(!email.text.contains("Last seen") && !email.text.contains("Local IP"))

@@ -114,8 +114,10 @@ struct EmailTemplateRenderingTests {
     @Test func the_daily_summary_lays_out_the_summary_it_carries() {
         let fr = F.render(.dailySummary, "fr")
         #expect(fr.subject == "[Optralis] Synthèse quotidienne - ACME - 06/12/2026")
-        for line in ["82,5/100", "8 / 10", "- srv-01 : hors ligne, 3 alertes", "- web-03 : score de santé 41/100",
-                     "- CPU élevé (cpu, critique) : 12 fois, 3 machines", "- Machines hors ligne : 2 fois, 2 machines", "45,2 % (−3,1 pts)", "61 % (+1 pts)"] {
+        for line in [
+            "82,5/100", "8 / 10", "- srv-01 : hors ligne, 3 alertes", "- web-03 : score de santé 41/100",
+            "- CPU élevé (cpu, critique) : 12 fois, 3 machines", "- Machines hors ligne : 2 fois, 2 machines", "45,2 % (−3,1 pts)", "61 % (+1 pts)",
+        ] {
             #expect(fr.text.contains(line), "\(line) in \(fr.text)")
         }
         let en = F.render(.dailySummary, "en")

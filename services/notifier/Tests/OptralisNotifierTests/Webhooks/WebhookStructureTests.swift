@@ -51,10 +51,11 @@ struct WebhookStructureTests {
         let body = try WebhookFixtures.object(WebhookPayloads.slack(WebhookFixtures.cpuEnglish))
         #expect(WebhookFixtures.slackViolations(body) == [])
         let blocks = try #require(body["blocks"] as? [[String: Any]])
-        #expect(blocks.map { $0["type"] as? String } == [
-            "header", "section", "divider", "section", "section", "section", "section", "section", "actions", "divider",
-            "context",
-        ])
+        #expect(
+            blocks.map { $0["type"] as? String } == [
+                "header", "section", "divider", "section", "section", "section", "section", "section", "actions", "divider",
+                "context",
+            ])
         // Slack mrkdwn: &, < and > escaped; the header is plain_text and shown as is.
         #expect(body["text"] as? String == "🏢 ACME &amp; SONS &lt;EU&gt; - 🟠 CRITICAL - High CPU usage - WEB-FRONT-02")
         let header = try #require(blocks[0]["text"] as? [String: Any])
@@ -128,7 +129,7 @@ struct WebhookStructureTests {
         let discord = try WebhookFixtures.object(WebhookPayloads.discord(alert))
         let embed = try #require((discord["embeds"] as? [[String: Any]])?.first)
         #expect(embed["description"] as? String == "SRV-PROD-01")
-        #expect((embed["fields"] as? [[String: Any]])?.count == 1)  // "Détecté le" only
+        #expect((embed["fields"] as? [[String: Any]])?.count == 1) // "Détecté le" only
         #expect(embed["color"] as? Int == 0x22c55e)
     }
 
@@ -174,7 +175,9 @@ struct WebhookStructureTests {
         let alert = AlertNotification(
             alertType: .aiAnalysis, clientName: "Clinique Saint-Éloi", language: "en", occurredAt: WebhookFixtures.julyMorning,
             message: "Machines analysed: 2")
-        for (platform, bytes) in [("Teams", WebhookPayloads.teams(alert)), ("Slack", WebhookPayloads.slack(alert)), ("Discord", WebhookPayloads.discord(alert))] {
+        for (platform, bytes) in [
+            ("Teams", WebhookPayloads.teams(alert)), ("Slack", WebhookPayloads.slack(alert)), ("Discord", WebhookPayloads.discord(alert)),
+        ] {
             let texts = WebhookFixtures.strings(try WebhookFixtures.object(bytes))
             #expect(texts.contains { $0.contains("AI analysis") || $0.contains("AI ANALYSIS") }, "\(platform): \(texts)")
             #expect(platform == "Discord" || texts.contains { $0.contains("INFO") }, "\(platform): \(texts)")

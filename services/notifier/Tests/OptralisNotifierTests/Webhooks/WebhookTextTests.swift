@@ -52,7 +52,7 @@ struct WebhookTextTests {
         #expect(WebhookText.sanitize("  a\u{0}b\u{1B}c\u{7F}d\u{9F}e\tf\r\ng ") == "abcde f g")
         #expect(WebhookText.sanitize("a\r\nb\u{2028}c", multiline: true) == "a\nb\nc")
         #expect(WebhookText.sanitize("x\u{202E}y\u{2066}z") == "xyz")
-        #expect(WebhookText.sanitize("👨‍👩‍👧 🇫🇷 é") == "👨‍👩‍👧 🇫🇷 é")  // ZWJ (a format character) kept
+        #expect(WebhookText.sanitize("👨‍👩‍👧 🇫🇷 é") == "👨‍👩‍👧 🇫🇷 é") // ZWJ (a format character) kept
     }
 
     @Test func french_dates_are_paris_time_and_english_dates_utc() {
@@ -73,7 +73,7 @@ struct WebhookTextTests {
             #expect(WebhookDates.parisOffsetSeconds(atEpochSeconds: seconds) == Int64(paris.secondsFromGMT(for: date)), "\(date)")
             seconds += 3 * 3_600
         }
-        let change = Int64(1_774_746_000)  // 2026-03-29 01:00:00 UTC
+        let change = Int64(1_774_746_000) // 2026-03-29 01:00:00 UTC
         #expect(WebhookDates.parisOffsetSeconds(atEpochSeconds: change - 1) == 3_600)
         #expect(WebhookDates.parisOffsetSeconds(atEpochSeconds: change) == 7_200)
     }

@@ -33,12 +33,14 @@ struct WebhookTitleTests {
     @Test func discord_titles_follow_the_spec_table() throws {
         let french: [AlertType: String] = [
             .machineOffline: "🔴 MACHINE OFFLINE", .machineOnline: "🟢 MACHINE ONLINE", .highCPU: "🟠 CPU ÉLEVÉ",
-            .highRAM: "🟠 RAM ÉLEVÉE", .highTemperature: "🟠 TEMPÉRATURE ÉLEVÉE", .databaseAlert: "🟠 ALERTE BASE DE DONNÉES", .diskCritical: "🔴 DISQUE CRITIQUE", .smartWarning: "🟡 ALERTE SMART",
+            .highRAM: "🟠 RAM ÉLEVÉE", .highTemperature: "🟠 TEMPÉRATURE ÉLEVÉE", .databaseAlert: "🟠 ALERTE BASE DE DONNÉES", .diskCritical: "🔴 DISQUE CRITIQUE",
+            .smartWarning: "🟡 ALERTE SMART",
             .bruteForce: "🔴 TENTATIVE BRUTE FORCE", .test: "🧪 TEST", .aiAnalysis: "🤖 ANALYSE IA",
         ]
         let english: [AlertType: String] = [
             .machineOffline: "🔴 MACHINE OFFLINE", .machineOnline: "🟢 MACHINE ONLINE", .highCPU: "🟠 HIGH CPU",
-            .highRAM: "🟠 HIGH RAM", .highTemperature: "🟠 HIGH TEMPERATURE", .databaseAlert: "🟠 DATABASE ALERT", .diskCritical: "🔴 CRITICAL DISK", .smartWarning: "🟡 SMART ALERT",
+            .highRAM: "🟠 HIGH RAM", .highTemperature: "🟠 HIGH TEMPERATURE", .databaseAlert: "🟠 DATABASE ALERT", .diskCritical: "🔴 CRITICAL DISK",
+            .smartWarning: "🟡 SMART ALERT",
             .bruteForce: "🔴 BRUTE FORCE ATTEMPT", .test: "🧪 TEST", .aiAnalysis: "🤖 AI ANALYSIS",
         ]
         for (language, titles) in [("fr", french), ("en", english)] {

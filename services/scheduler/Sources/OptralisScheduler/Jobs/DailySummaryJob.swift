@@ -53,9 +53,10 @@ struct DailySummaryJob: Sendable {
         let json = String(decoding: try Self.encoder.encode(summary), as: UTF8.self)
         var queued = 0
         for (email, language) in try await recipients(candidate) {
-            try await queues.enqueue(EmailJob(
-                type: "daily_summary", email: email, language: language,
-                data: ["client_name": candidate.name, "date": day, "summary": json, "dashboard_url": publicURL]))
+            try await queues.enqueue(
+                EmailJob(
+                    type: "daily_summary", email: email, language: language,
+                    data: ["client_name": candidate.name, "date": day, "summary": json, "dashboard_url": publicURL]))
             queued += 1
         }
         return queued

@@ -36,7 +36,7 @@ struct ExecutiveReportJob: Sendable {
         for clientID in try await builder.store.clients(minimumTier: Self.minimumTier) {
             // A client without a machine in the period gets no email: there is nothing to report.
             guard let report = try await builder.build(clientID: clientID, kind: kind, period: period, sections: sections),
-                  report.summary?.machineCount ?? 0 > 0
+                report.summary?.machineCount ?? 0 > 0
             else { continue }
             let pdf = ReportPDF(report: report)
             let attachment = EmailAttachment(filename: pdf.fileName, mimeType: "application/pdf", content: Data(try pdf.render()))
@@ -44,9 +44,10 @@ struct ExecutiveReportJob: Sendable {
             for admin in try await builder.store.admins(clientID) {
                 let language = admin.language == "en" || admin.language == "fr" ? admin.language : report.language
                 let message = ExecutiveReportMessage(report: report, language: language, publicURL: publicURL)
-                try await queues.enqueue(EmailJob(
-                    type: "report_notification", email: admin.email, language: language,
-                    data: ["subject": message.subject, "textBody": message.text, "htmlBody": message.html], attachments: [attachment]))
+                try await queues.enqueue(
+                    EmailJob(
+                        type: "report_notification", email: admin.email, language: language,
+                        data: ["subject": message.subject, "textBody": message.text, "htmlBody": message.html], attachments: [attachment]))
                 emails += 1
             }
         }
@@ -94,7 +95,9 @@ struct ExecutiveReportMessage {
     }
 
     var html: String {
-        let rows = figures.map { "<tr><td style=\"padding:4px 12px 4px 0;color:#6b7280\">\(HTMLText.escape($0.0))</td><td style=\"padding:4px 0;font-weight:600\">\(HTMLText.escape($0.1))</td></tr>" }
+        let rows = figures.map {
+            "<tr><td style=\"padding:4px 12px 4px 0;color:#6b7280\">\(HTMLText.escape($0.0))</td><td style=\"padding:4px 0;font-weight:600\">\(HTMLText.escape($0.1))</td></tr>"
+        }
         var body = "<div style=\"font-family:Helvetica,Arial,sans-serif;color:#111827\">"
         body += "<h2 style=\"color:#f97316;margin:0 0 4px\">\(HTMLText.escape(title))</h2>"
         body += "<p style=\"margin:0 0 12px\"><strong>\(HTMLText.escape(report.client.name))</strong> · \(HTMLText.escape(periodText))</p>"

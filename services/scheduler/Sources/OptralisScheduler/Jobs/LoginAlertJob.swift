@@ -50,9 +50,13 @@ struct LoginAlertJob: Sendable {
         for (kind, subject, attempts, spread, clientID, clientName, clientLanguage) in rows {
             let attack = LoginAttack(account: kind == "account", subject: subject, attempts: attempts, spread: spread)
             for (email, language) in try await recipients(clientID: clientID) {
-                try await queues.enqueue(EmailJob(
-                    type: "security_notice", email: email, language: language,
-                    data: ["subject": attack.subject(french: language != "en"), "textBody": attack.text(french: language != "en", activityURL: activityURL(clientID))]))
+                try await queues.enqueue(
+                    EmailJob(
+                        type: "security_notice", email: email, language: language,
+                        data: [
+                            "subject": attack.subject(french: language != "en"),
+                            "textBody": attack.text(french: language != "en", activityURL: activityURL(clientID)),
+                        ]))
                 emails += 1
             }
             guard let clientID, let clientName else { continue }
@@ -70,9 +74,10 @@ struct LoginAlertJob: Sendable {
 
     /// The client's admins, or without a client the super_admins, with their language.
     private func recipients(clientID: UUID?) async throws -> [(String, String)] {
-        let query: PostgresQuery = clientID.map {
-            "SELECT email, language FROM users WHERE client_id = \($0) AND role = 'admin' ORDER BY email"
-        } ?? "SELECT email, language FROM users WHERE role = 'super_admin' ORDER BY email"
+        let query: PostgresQuery =
+            clientID.map {
+                "SELECT email, language FROM users WHERE client_id = \($0) AND role = 'admin' ORDER BY email"
+            } ?? "SELECT email, language FROM users WHERE role = 'super_admin' ORDER BY email"
         return try await client.query(query, logger: logger).decode((String, String).self).collect()
     }
 
@@ -106,14 +111,16 @@ struct LoginAttack: Sendable {
     }
 
     func text(french: Bool, activityURL: String?) -> String {
-        var text = account
+        var text =
+            account
             ? (french
                 ? "\(attempts) échecs de connexion en 15 minutes sur le compte \(subject), depuis \(spread) adresse(s)."
                 : "\(attempts) failed logins in 15 minutes on the account \(subject), from \(spread) address(es).")
             : (french
                 ? "\(attempts) échecs de connexion en 15 minutes depuis l'adresse \(subject), sur \(spread) compte(s)."
                 : "\(attempts) failed logins in 15 minutes from the address \(subject), on \(spread) account(s).")
-        text += french
+        text +=
+            french
             ? " Les tentatives sont ralenties (5 échecs par compte et adresse, 100 tentatives par adresse, par quart d'heure). Si ce n'est pas vous, vérifiez les comptes visés et activez la double authentification."
             : " The attempts are slowed down (5 failures per account and address, 100 attempts per address, per 15 minutes). If this is not you, check the accounts targeted and turn on two-step verification."
         if let activityURL { text += (french ? " Journal : " : " Log: ") + activityURL }

@@ -52,9 +52,10 @@ struct ReminderJob: Sendable {
             ).decode((String, String).self).collect()
             do {
                 for (email, userLanguage) in admins {
-                    try await queues.enqueue(EmailJob(
-                        type: "license_expiration", email: email, language: userLanguage.isEmpty ? language : userLanguage,
-                        data: ["client_name": name, "days_left": String(daysLeft), "expires_at": ISO8601DateFormatter().string(from: expiresAt)]))
+                    try await queues.enqueue(
+                        EmailJob(
+                            type: "license_expiration", email: email, language: userLanguage.isEmpty ? language : userLanguage,
+                            data: ["client_name": name, "days_left": String(daysLeft), "expires_at": ISO8601DateFormatter().string(from: expiresAt)]))
                     sent += 1
                 }
             } catch {
@@ -79,9 +80,10 @@ struct ReminderJob: Sendable {
                 try await claim(kind: "password", subject: userID, clientID: clientID, expiresAt: expiresAt, threshold: threshold)
             else { continue }
             do {
-                try await queues.enqueue(EmailJob(
-                    type: "password_expiration", email: email, language: language,
-                    data: ["first_name": firstName, "days_left": String(daysLeft), "change_url": "\(publicURL)/settings/password"]))
+                try await queues.enqueue(
+                    EmailJob(
+                        type: "password_expiration", email: email, language: language,
+                        data: ["first_name": firstName, "days_left": String(daysLeft), "change_url": "\(publicURL)/settings/password"]))
                 sent += 1
             } catch {
                 try await release(kind: "password", subject: userID, expiresAt: expiresAt, threshold: threshold)
@@ -114,9 +116,10 @@ struct ReminderJob: Sendable {
                 "SELECT email, language FROM users WHERE client_id = \(clientID) AND role = 'admin'", logger: logger
             ).decode((String, String).self).collect()
             for (email, language) in admins {
-                try await queues.enqueue(EmailJob(
-                    type: "certificate_expiration", email: email, language: language.isEmpty ? reminder.language : language,
-                    data: ["client_name": reminder.name, "machines": reminder.machines.joined(separator: ", "), "count": String(reminder.machines.count)]))
+                try await queues.enqueue(
+                    EmailJob(
+                        type: "certificate_expiration", email: email, language: language.isEmpty ? reminder.language : language,
+                        data: ["client_name": reminder.name, "machines": reminder.machines.joined(separator: ", "), "count": String(reminder.machines.count)]))
                 sent += 1
             }
         }

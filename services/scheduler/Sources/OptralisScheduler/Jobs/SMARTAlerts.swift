@@ -74,20 +74,24 @@ struct SMARTDiskReport: Sendable {
 
     func message(french: Bool) -> String {
         let identity = [model, serial.map { (french ? "n° de série " : "serial ") + $0 }].compactMap { $0 }.joined(separator: ", ")
-        let state = switch status {
-        case "warning": french ? "S.M.A.R.T. en avertissement" : "S.M.A.R.T. warning"
-        case "critical": french ? "S.M.A.R.T. critique" : "S.M.A.R.T. critical"
-        default: french ? "le disque prédit sa panne" : "the drive predicts its failure"
-        }
+        let state =
+            switch status {
+            case "warning": french ? "S.M.A.R.T. en avertissement" : "S.M.A.R.T. warning"
+            case "critical": french ? "S.M.A.R.T. critique" : "S.M.A.R.T. critical"
+            default: french ? "le disque prédit sa panne" : "the drive predicts its failure"
+            }
         var findings: [String] = []
-        for (count, fr, en) in [(reallocated, "secteurs réalloués", "reallocated sectors"), (pending, "secteurs en attente", "pending sectors"),
-                                (uncorrectable, "secteurs irrécupérables", "uncorrectable sectors")] {
+        for (count, fr, en) in [
+            (reallocated, "secteurs réalloués", "reallocated sectors"), (pending, "secteurs en attente", "pending sectors"),
+            (uncorrectable, "secteurs irrécupérables", "uncorrectable sectors"),
+        ] {
             if let count, count > 0 { findings.append("\(count) \(french ? fr : en)") }
         }
         for attribute in failingAttributes() {
-            findings.append(french
-                ? "\(attribute.name) à \(attribute.value) (seuil \(attribute.threshold))"
-                : "\(attribute.name) at \(attribute.value) (threshold \(attribute.threshold))")
+            findings.append(
+                french
+                    ? "\(attribute.name) à \(attribute.value) (seuil \(attribute.threshold))"
+                    : "\(attribute.name) at \(attribute.value) (threshold \(attribute.threshold))")
         }
         if let temperature { findings.append("\(temperature) °C") }
         let disk = identity.isEmpty ? device : "\(device) (\(identity))"
@@ -98,7 +102,8 @@ struct SMARTDiskReport: Sendable {
     /// "failing now". At most 10, as the agent sent them.
     func failingAttributes() -> [(name: String, value: Int, threshold: Int)] {
         guard let attributes, let data = attributes.data(using: .utf8),
-              let table = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else { return [] }
+            let table = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]]
+        else { return [] }
         return table.prefix(64).compactMap { attribute -> (String, Int, Int)? in
             guard let value = attribute["value"] as? Int, let threshold = attribute["thresh"] as? Int, threshold > 0, value <= threshold else { return nil }
             return (String((attribute["name"] as? String ?? "attribute \(attribute["id"] as? Int ?? 0)").prefix(60)), value, threshold)

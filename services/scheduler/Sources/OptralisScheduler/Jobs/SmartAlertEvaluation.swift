@@ -21,7 +21,9 @@ import PostgresNIO
 /// and go to the client's channels that take that type (site channels only for their machines).
 extension MachineAlertJob {
     func evaluateSmartRules() async throws -> (fired: Int, deliveries: Int) {
-        typealias Row = (UUID, UUID, String, String, String, String, Double, Double, Int, Double?, Double?, Double?, String, Date?, String?, String?, String, String)
+        typealias Row = (
+            UUID, UUID, String, String, String, String, Double, Double, Int, Double?, Double?, Double?, String, Date?, String?, String?, String, String
+        )
         let offlineSeconds = Int(offlineAfter.components.seconds)
         let rows = try await client.query(
             """

@@ -86,7 +86,7 @@ struct JobRunner: Service {
         }
         renewal.cancel()
         if Task.isCancelled && !Task.isShuttingDownGracefully {
-            return  // torn down mid-run: the lock expires, another replica takes over
+            return // torn down mid-run: the lock expires, another replica takes over
         }
         let duration = clock.now - start
         try await redis.set(Self.lastKey(job.name), String(occurrence.timeIntervalSince1970))

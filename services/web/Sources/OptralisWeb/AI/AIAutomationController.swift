@@ -49,7 +49,8 @@ struct AIAutomationController: Sendable {
     /// The page; `refused`: a create form the api refused, shown again with its reason.
     private func overview(_ call: inout PageCall, refused: (AutomationKind, PostedForm, APIClient.Reply)? = nil) async throws -> Response {
         let replies = try await call.get([
-            "/api/ai/routines", "/api/ai/triggers", "/api/ai/routines/stats", "/api/ai/triggers/stats", "/api/notifications/channels", AutomationKind.machinesPath,
+            "/api/ai/routines", "/api/ai/triggers", "/api/ai/routines/stats", "/api/ai/triggers/stats", "/api/notifications/channels",
+            AutomationKind.machinesPath,
         ])
         var values: [String: Any] = [:]
         if let premium = call.premium(replies[0]) {
@@ -64,7 +65,8 @@ struct AIAutomationController: Sendable {
                 if call.isAdmin {
                     let mine = refused.flatMap { $0.0.plural == kind.plural ? $0 : nil }
                     values["\(kind.singular)_form"] = kind.form(
-                        item: nil, posted: mine?.1, refusal: mine?.2, channels: channels, machines: replies[5].json["machines"] as? [[String: Any]] ?? [], call: call)
+                        item: nil, posted: mine?.1, refusal: mine?.2, channels: channels, machines: replies[5].json["machines"] as? [[String: Any]] ?? [],
+                        call: call)
                 }
             }
             values["routine_stats"] = replies[2].json

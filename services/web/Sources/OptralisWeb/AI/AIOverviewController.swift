@@ -41,7 +41,9 @@ struct AIOverviewController: Sendable {
     }
 
     /// The page, with what was posted and why it was refused when a run did not happen.
-    private func overview(_ call: inout PageCall, posted: PostedForm? = nil, outcome: [String: Any] = [:], status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func overview(_ call: inout PageCall, posted: PostedForm? = nil, outcome: [String: Any] = [:], status: HTTPResponse.Status = .ok) async throws
+        -> Response
+    {
         let language = call.language
         let filter = call.request.uri.queryParameters["machine_id"].flatMap { UUID(uuidString: String($0)) }?.uuidString.lowercased()
         let replies = try await call.get([
@@ -68,7 +70,8 @@ struct AIOverviewController: Sendable {
             },
             "kinds": AIAnalysisKind.all.map { kind -> [String: Any] in
                 let every = kind.cooldownMinutes < 60 ? "\(kind.cooldownMinutes) min" : "\(kind.cooldownMinutes / 60) h"
-                let terms = call.text("ai_kind_terms").replacingOccurrences(of: "{cost}", with: String(kind.cost)).replacingOccurrences(of: "{every}", with: every)
+                let terms = call.text("ai_kind_terms").replacingOccurrences(of: "{cost}", with: String(kind.cost)).replacingOccurrences(
+                    of: "{every}", with: every)
                 return [
                     "key": kind.key, "current": kind.key == chosenKind,
                     "label": call.text("ai_kind_\(kind.key)") + " — " + terms + (kind.advanced ? " · " + call.text("ai_from_pro") : ""),

@@ -25,7 +25,8 @@ struct AIReportsController: Sendable {
             if let machine = form["machine_id"], !machine.isEmpty { body["machine_id"] = machine }
             let reply = try await call.call(.post, "/api/ai/reports/generate", json: body)
             if reply.ok || reply.status == 403 { return call.after(reply, to: "/ai/reports", done: "generated") }
-            let outcome: [String: Any] = reply.code == "VALIDATION_ERROR"
+            let outcome: [String: Any] =
+                reply.code == "VALIDATION_ERROR"
                 ? FieldErrors.values(reply, fields: Self.fields, language: call.language, renderer: renderer)
                 : ["error": call.aiRefusal(reply)]
             return try await list(&call, posted: form, outcome: outcome, status: reply.status < 500 ? .init(code: reply.status) : .badGateway)
@@ -68,7 +69,9 @@ struct AIReportsController: Sendable {
         }
     }
 
-    private func list(_ call: inout PageCall, posted: PostedForm? = nil, outcome: [String: Any] = [:], status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func list(_ call: inout PageCall, posted: PostedForm? = nil, outcome: [String: Any] = [:], status: HTTPResponse.Status = .ok) async throws
+        -> Response
+    {
         let replies = try await call.get(["/api/ai/reports?limit=50", "/api/machines?sort=hostname&limit=500"])
         var values: [String: Any] = [:]
         if let premium = call.premium(replies[0]) {

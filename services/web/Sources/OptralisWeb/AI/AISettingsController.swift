@@ -14,7 +14,10 @@ struct AISettingsController: Sendable {
     /// The client's own patterns, as the api answered them, for its `PUT` (which replaces them).
     static func customPatterns(_ reply: APIClient.Reply) -> [[String: Any]] {
         ((reply.json["config"] as? [String: Any])?["custom_patterns"] as? [[String: Any]] ?? []).map { pattern in
-            ["pattern": pattern["pattern"] as? String ?? "", "criticality": pattern["criticality"] as? String ?? "", "reason": pattern["reason"] as? String ?? ""]
+            [
+                "pattern": pattern["pattern"] as? String ?? "", "criticality": pattern["criticality"] as? String ?? "",
+                "reason": pattern["reason"] as? String ?? "",
+            ]
         }
     }
 
@@ -26,9 +29,12 @@ struct AISettingsController: Sendable {
         router.post("/ai/settings") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
             let form = try await call.form()
-            let reply = try await call.call(.put, "/api/ai-config", json: [
-                "auto_detect_enabled": form["auto_detect_enabled"] == "on", "custom_context": form["custom_context"] ?? "", "language": form["language"] ?? "",
-            ])
+            let reply = try await call.call(
+                .put, "/api/ai-config",
+                json: [
+                    "auto_detect_enabled": form["auto_detect_enabled"] == "on", "custom_context": form["custom_context"] ?? "",
+                    "language": form["language"] ?? "",
+                ])
             if reply.ok || reply.status == 403 { return call.after(reply, to: "/ai/settings") }
             return try await settings(&call, posted: form, refusal: reply)
         }
@@ -88,16 +94,23 @@ struct AISettingsController: Sendable {
                         + call.options(AIChoices.criticalities, selected: manual, prefix: "ai_criticality_"),
                 ]
             }
-            let patterns = ((config["custom_patterns"] as? [[String: Any]] ?? []).map { ($0, true) } + (reply.json["built_in_patterns"] as? [[String: Any]] ?? []).map { ($0, false) })
+            let patterns =
+                ((config["custom_patterns"] as? [[String: Any]] ?? []).map { ($0, true) }
+                + (reply.json["built_in_patterns"] as? [[String: Any]] ?? []).map { ($0, false) })
                 .map { pattern, custom -> [String: Any] in
-                    ["pattern": pattern["pattern"] as? String ?? "", "level": call.text("ai_criticality_\(pattern["criticality"] as? String ?? "")"),
-                     "reason": pattern["reason"] as? String ?? "", "origin": call.text(custom ? "ai_pattern_custom" : "ai_pattern_built_in"), "custom": custom]
+                    [
+                        "pattern": pattern["pattern"] as? String ?? "", "level": call.text("ai_criticality_\(pattern["criticality"] as? String ?? "")"),
+                        "reason": pattern["reason"] as? String ?? "", "origin": call.text(custom ? "ai_pattern_custom" : "ai_pattern_built_in"),
+                        "custom": custom,
+                    ]
                 }
             values["config"] = [
                 "auto": config["auto_detect_enabled"] as? Bool == true, "context": config["custom_context"] as? String ?? "",
                 "language": call.text("language_\(config["language"] as? String ?? "")"),
                 "analyzed": Display.dateTime(config["last_analyzed_at"] as? String, language: call.language),
-                "summary": ["critical", "important", "standard", "unclassified"].map { ["label": call.text("ai_criticality_\($0 == "unclassified" ? "none" : $0)"), "count": summary[$0] ?? 0] },
+                "summary": ["critical", "important", "standard", "unclassified"].map {
+                    ["label": call.text("ai_criticality_\($0 == "unclassified" ? "none" : $0)"), "count": summary[$0] ?? 0]
+                },
                 "machines": machines, "has_machines": !machines.isEmpty, "patterns": patterns,
             ]
             if call.isAdmin {

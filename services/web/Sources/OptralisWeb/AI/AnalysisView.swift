@@ -33,8 +33,10 @@ enum AnalysisView {
             let severity = issue["severity"] as? String ?? "medium"
             return [
                 "title": issue["title"] as? String ?? "", "description": issue["description"] as? String ?? "", "category": issue["category"] as? String ?? "",
-                "pill": ["class": ["critical": "critical", "high": "critical", "medium": "warning"][severity] ?? "info",
-                         "icon": ["critical": "■", "high": "■", "medium": "▲"][severity] ?? "ℹ", "label": call.text("ai_severity_\(severity)")],
+                "pill": [
+                    "class": ["critical": "critical", "high": "critical", "medium": "warning"][severity] ?? "info",
+                    "icon": ["critical": "■", "high": "■", "medium": "▲"][severity] ?? "ℹ", "label": call.text("ai_severity_\(severity)"),
+                ],
             ]
         }
         values["issues"] = issues
@@ -47,12 +49,16 @@ enum AnalysisView {
                 "explanations": explanations, "has_explanations": !explanations.isEmpty, "has_recommendations": !recommendations.isEmpty,
                 "has_scripts": !scripts.isEmpty,
                 "recommendations": recommendations.map { item -> [String: Any] in
-                    ["title": item["title"] as? String ?? "", "details": item["details"] as? String ?? "",
-                     "priority": call.text("ai_priority_\(item["priority"] as? String ?? "medium")")]
+                    [
+                        "title": item["title"] as? String ?? "", "details": item["details"] as? String ?? "",
+                        "priority": call.text("ai_priority_\(item["priority"] as? String ?? "medium")"),
+                    ]
                 },
                 "scripts": scripts.map { script -> [String: Any] in
-                    ["platform": script["platform"] as? String ?? "", "purpose": script["purpose"] as? String ?? "", "code": script["code"] as? String ?? "",
-                     "warnings": script["safety_warnings"] as? [String] ?? []]
+                    [
+                        "platform": script["platform"] as? String ?? "", "purpose": script["purpose"] as? String ?? "", "code": script["code"] as? String ?? "",
+                        "warnings": script["safety_warnings"] as? [String] ?? [],
+                    ]
                 },
             ]
         } else {
@@ -61,7 +67,8 @@ enum AnalysisView {
         }
         var lines: [[String: String]] = []
         if case .object(let whole)? = try? JSONDecoder().decode(JSONValue.self, from: Data(reply.body)), case .object(let stored)? = whole["result"],
-            let statistics = stored["statistics"] {
+            let statistics = stored["statistics"]
+        {
             flatten(statistics, path: "", into: &lines)
         }
         values["statistics"] = Array(lines.prefix(maximumStatistics))

@@ -66,7 +66,9 @@ struct AutomationKind: Sendable {
                 + call.options(AIChoices.automatedAnalyses, selected: value("analysis_type"), prefix: "ai_kind_"),
             "channels": channels.map { channel -> [String: Any] in
                 let channelID = channel["id"] as? String ?? ""
-                return ["id": channelID, "name": channel["name"] as? String ?? "", "type": channel["type"] as? String ?? "", "checked": chosen.contains(channelID)]
+                return [
+                    "id": channelID, "name": channel["name"] as? String ?? "", "type": channel["type"] as? String ?? "", "checked": chosen.contains(channelID),
+                ]
             },
             "errors": errors, "error": refused["error"] as? String ?? "", "open": refusal != nil,
         ]
@@ -77,9 +79,11 @@ struct AutomationKind: Sendable {
                 return ["id": machineID, "hostname": machine["hostname"] as? String ?? "", "checked": ticked.contains(machineID)]
             }
             values["schedule"] = posted?["schedule"] ?? item?["schedule"] as? String ?? "0 8 * * *"
-            values["languages"] = [["key": "", "label": "—", "current": (value("language") ?? "").isEmpty]]
+            values["languages"] =
+                [["key": "", "label": "—", "current": (value("language") ?? "").isEmpty]]
                 + call.options(PageRenderer.languages, selected: value("language"), prefix: "language_")
-            values["formats"] = [["key": "", "label": "—", "current": (value("report_format") ?? "").isEmpty]]
+            values["formats"] =
+                [["key": "", "label": "—", "current": (value("report_format") ?? "").isEmpty]]
                 + call.options(AIChoices.reportFormats, selected: value("report_format"), prefix: "ai_format_")
         } else {
             let conditions = item?["conditions"] as? [String: Any] ?? [:]
@@ -112,7 +116,8 @@ struct AutomationKind: Sendable {
         } else {
             let conditions = item["conditions"] as? [String: Any] ?? [:]
             row["conditions"] = conditions.keys.sorted().map { key in
-                call.text("ai_condition_\(key)") + " " + ((conditions[key] as? Double).map { LineChart.number($0, decimals: $0 == $0.rounded() ? 0 : 1) } ?? "?")
+                call.text("ai_condition_\(key)") + " "
+                    + ((conditions[key] as? Double).map { LineChart.number($0, decimals: $0 == $0.rounded() ? 0 : 1) } ?? "?")
             }.joined(separator: ", ")
             row["last"] = Display.dateTime(item["last_triggered_at"] as? String, language: call.language)
         }
@@ -128,8 +133,10 @@ struct AutomationKind: Sendable {
             "at": Display.dateTime(entry[isRoutine ? "started_at" : "triggered_at"] as? String, language: call.language),
         ]
         if isRoutine {
-            row["detail"] = call.text("ai_run_counts").replacingOccurrences(of: "{machines}", with: String(entry["machines_analyzed"] as? Int ?? 0))
-                .replacingOccurrences(of: "{issues}", with: String(entry["issues_found"] as? Int ?? 0)) + ((entry["error_message"] as? String).map { " — " + $0 } ?? "")
+            row["detail"] =
+                call.text("ai_run_counts").replacingOccurrences(of: "{machines}", with: String(entry["machines_analyzed"] as? Int ?? 0))
+                .replacingOccurrences(of: "{issues}", with: String(entry["issues_found"] as? Int ?? 0))
+                + ((entry["error_message"] as? String).map { " — " + $0 } ?? "")
         } else {
             row["machine_id"] = entry["machine_id"] as? String ?? ""
             row["hostname"] = entry["machine_hostname"] as? String ?? ""

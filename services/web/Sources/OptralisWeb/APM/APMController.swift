@@ -54,17 +54,24 @@ struct APMController: Sendable {
             guard let trace = context.parameters.get("trace")?.lowercased(), trace.wholeMatch(of: /[0-9a-f]{32}/) != nil else { throw HTTPError(.notFound) }
             let replies = try await call.get(["/api/apm/applications/\(id)", "/api/apm/applications/\(id)/traces/\(trace)"])
             guard replies[0].ok else { return call.failure(replies[0]) }
-            if let premium = call.premium(replies[1]) { return call.page("apm-trace", title: call.text("nav_apm"), ["nav_apm": true, "premium": premium, "id": id]) }
+            if let premium = call.premium(replies[1]) {
+                return call.page("apm-trace", title: call.text("nav_apm"), ["nav_apm": true, "premium": premium, "id": id])
+            }
             guard replies[1].ok else { return call.failure(replies[1]) }
             let waterfall = Waterfall(replies[1].json)
-            return call.page("apm-trace", title: call.text("apm_trace"), [
-                "nav_apm": true, "id": id, "name": replies[0].json["name"] as? String ?? "", "trace_id": trace,
-                "duration": Self.duration(waterfall.durationNs), "span_count": waterfall.spans.count, "svg": waterfall.svg(language: call.language),
-                "spans": waterfall.spans.map { span in
-                    ["name": span.name, "indent": String(repeating: "· ", count: min(span.depth, 20)), "service": span.service ?? "",
-                     "offset": Self.duration(span.offsetNs), "duration": Self.duration(span.durationNs), "error": span.error, "message": span.message ?? ""]
-                },
-            ])
+            return call.page(
+                "apm-trace", title: call.text("apm_trace"),
+                [
+                    "nav_apm": true, "id": id, "name": replies[0].json["name"] as? String ?? "", "trace_id": trace,
+                    "duration": Self.duration(waterfall.durationNs), "span_count": waterfall.spans.count, "svg": waterfall.svg(language: call.language),
+                    "spans": waterfall.spans.map { span in
+                        [
+                            "name": span.name, "indent": String(repeating: "· ", count: min(span.depth, 20)), "service": span.service ?? "",
+                            "offset": Self.duration(span.offsetNs), "duration": Self.duration(span.durationNs), "error": span.error,
+                            "message": span.message ?? "",
+                        ]
+                    },
+                ])
         }
         DeleteRoutes(api: api, renderer: renderer).add(to: router, page: "/apm", apiPath: "/api/apm/applications", texts: "apm", nav: "nav_apm")
     }
@@ -80,7 +87,8 @@ struct APMController: Sendable {
         let applications = (reply.json["applications"] as? [[String: Any]] ?? []).map { Self.row($0, call) }
         values.merge([
             "applications": applications, "has_applications": !applications.isEmpty,
-            "limit": (reply.json["limit"] as? Int).map { call.text("apm_limit").replacingOccurrences(of: "{count}", with: String($0)) } ?? call.text("apm_unlimited"),
+            "limit": (reply.json["limit"] as? Int).map { call.text("apm_limit").replacingOccurrences(of: "{count}", with: String($0)) }
+                ?? call.text("apm_unlimited"),
         ]) { $1 }
         let limit = reply.json["limit"] as? Int
         if call.isAdmin, limit.map({ applications.count < $0 }) ?? true { values["admin"] = ["csrf": call.session.csrfToken] }
@@ -165,9 +173,11 @@ struct APMController: Sendable {
         ]
         if let refusal {
             if let premium = call.premium(refusal) { values["premium"] = premium }
-            values.merge(FieldErrors.values(
-                refusal, fields: ["name", "machine_id", "url", "interval_seconds", "expected_status", "timeout_seconds", "journal_unit"],
-                codes: ["APPLICATION_EXISTS": "name"], language: call.language, renderer: renderer)) { $1 }
+            values.merge(
+                FieldErrors.values(
+                    refusal, fields: ["name", "machine_id", "url", "interval_seconds", "expected_status", "timeout_seconds", "journal_unit"],
+                    codes: ["APPLICATION_EXISTS": "name"], language: call.language, renderer: renderer)
+            ) { $1 }
             if refusal.code == "APM_APPLICATION_LIMIT" { values["error"] = call.text("apm_limit_reached") }
         }
         return call.page("apm-form", title: title, values, status: refusal == nil ? .ok : .badRequest)
@@ -192,10 +202,12 @@ struct APMController: Sendable {
 
     /// The ingest key, this once, with how an OpenTelemetry SDK sends to it.
     private func key(_ call: PageCall, _ application: [String: Any]) -> Response {
-        call.page("apm-key", title: call.text("apm_key_title"), [
-            "nav_apm": true, "id": application["id"] as? String ?? "", "name": application["name"] as? String ?? "",
-            "key": application["ingest_key"] as? String ?? "",
-        ])
+        call.page(
+            "apm-key", title: call.text("apm_key_title"),
+            [
+                "nav_apm": true, "id": application["id"] as? String ?? "", "name": application["name"] as? String ?? "",
+                "key": application["ingest_key"] as? String ?? "",
+            ])
     }
 
     static func number(_ value: Any?) -> Double? { (value as? Double) ?? (value as? Int).map(Double.init) }

@@ -45,17 +45,22 @@ struct Waterfall: Sendable {
         for step in 0...4 {
             let x = Self.labelWidth + plot * Double(step) / 4
             svg += "<line class=\"grid\" x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"0\" y2=\"\(f(height - 16))\"/>"
-            svg += "<text class=\"tick\" x=\"\(f(x))\" y=\"\(f(height - 4))\" text-anchor=\"middle\">\(APMController.duration(Int64(total * Double(step) / 4)))</text>"
+            svg +=
+                "<text class=\"tick\" x=\"\(f(x))\" y=\"\(f(height - 4))\" text-anchor=\"middle\">\(APMController.duration(Int64(total * Double(step) / 4)))</text>"
         }
         for (row, span) in spans.enumerated() {
             let y = Double(row) * Self.rowHeight
             let x = Self.labelWidth + plot * Double(max(span.offsetNs, 0)) / total
             let width = max(plot * Double(max(span.durationNs, 0)) / total, 1.5)
-            let hover = HTMLText.escape("\(span.name) — \(APMController.duration(span.durationNs)) (+\(APMController.duration(span.offsetNs)))\(span.service.map { " · \($0)" } ?? "")\(span.message.map { " · \($0)" } ?? "")")
+            let hover = HTMLText.escape(
+                "\(span.name) — \(APMController.duration(span.durationNs)) (+\(APMController.duration(span.offsetNs)))\(span.service.map { " · \($0)" } ?? "")\(span.message.map { " · \($0)" } ?? "")"
+            )
             svg += "<g class=\"span\(span.error ? " error" : "")\"><title>\(hover)</title>"
-            svg += "<text class=\"label\" x=\"\(f(4 + Double(min(span.depth, 12)) * 12))\" y=\"\(f(y + 15))\">\(HTMLText.escape(String(span.name.prefix(40))))</text>"
+            svg +=
+                "<text class=\"label\" x=\"\(f(4 + Double(min(span.depth, 12)) * 12))\" y=\"\(f(y + 15))\">\(HTMLText.escape(String(span.name.prefix(40))))</text>"
             svg += "<rect class=\"bar\" x=\"\(f(x))\" y=\"\(f(y + 4))\" width=\"\(f(width))\" height=\"\(f(Self.rowHeight - 8))\" rx=\"2\"/>"
-            svg += "<text class=\"tick\" x=\"\(f(min(x + width + 4, Self.width - Self.right + 4)))\" y=\"\(f(y + 15))\">\(APMController.duration(span.durationNs))</text></g>"
+            svg +=
+                "<text class=\"tick\" x=\"\(f(min(x + width + 4, Self.width - Self.right + 4)))\" y=\"\(f(y + 15))\">\(APMController.duration(span.durationNs))</text></g>"
         }
         return svg + "</svg>"
     }

@@ -72,7 +72,8 @@ struct LoginController: Sendable {
             let pending = ["mfa_session_id": mfaSession, "next": Forms.safeNext(next), "csrf": SessionStore.randomToken()]
             try await sessions.savePendingMFA(pending, id: pendingID)
             var response = Response.redirect(to: "/login/mfa", type: .normal)
-            response.setCookie(.init(name: Self.mfaCookie, value: pendingID, maxAge: 300, path: "/login", secure: production, httpOnly: true, sameSite: .strict))
+            response.setCookie(
+                .init(name: Self.mfaCookie, value: pendingID, maxAge: 300, path: "/login", secure: production, httpOnly: true, sameSite: .strict))
             return response
         }
         guard reply.ok, let access = json["access_token"] as? String, let refresh = json["refresh_token"] as? String,

@@ -18,7 +18,9 @@ struct PasswordController: Sendable {
         router.post("/forgot-password") { request, context -> Response in
             let form = try await Forms.read(request, context: context)
             guard Forms.sameToken(form["_csrf"], request.cookies[Self.formCookie]?.value ?? "") else {
-                return page("forgot-password", "forgot_title", request: request, values: ["csrf": Self.formToken(request), "error": text("form_expired", request)], status: .forbidden)
+                return page(
+                    "forgot-password", "forgot_title", request: request, values: ["csrf": Self.formToken(request), "error": text("form_expired", request)],
+                    status: .forbidden)
             }
             let reply = try await api.anonymous(.post, "/auth/request-password-reset", json: ["email": form["email"] ?? ""], clientIP: context.clientIP)
             // The api answers the same whether the address has an account or not; so does this page.
@@ -35,10 +37,14 @@ struct PasswordController: Sendable {
             let form = try await Forms.read(request, context: context)
             let values: [String: Any] = ["csrf": Self.formToken(request), "token": form["token"] ?? ""]
             guard Forms.sameToken(form["_csrf"], request.cookies[Self.formCookie]?.value ?? "") else {
-                return page("reset-password", "reset_title", request: request, values: values.merging(["error": text("form_expired", request)]) { $1 }, status: .forbidden)
+                return page(
+                    "reset-password", "reset_title", request: request, values: values.merging(["error": text("form_expired", request)]) { $1 },
+                    status: .forbidden)
             }
             guard form["new_password"] == form["confirm_password"] else {
-                return page("reset-password", "reset_title", request: request, values: values.merging(["error": text("passwords_differ", request)]) { $1 }, status: .badRequest)
+                return page(
+                    "reset-password", "reset_title", request: request, values: values.merging(["error": text("passwords_differ", request)]) { $1 },
+                    status: .badRequest)
             }
             let reply = try await api.anonymous(
                 .post, "/auth/reset-password", json: ["token": form["token"] ?? "", "new_password": form["new_password"] ?? ""], clientIP: context.clientIP)

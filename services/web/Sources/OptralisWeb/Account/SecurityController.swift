@@ -29,16 +29,18 @@ struct SecurityController: Sendable {
                 values["error"] = reply.error ?? renderer.text("api_unavailable", PageRenderer.language(of: request, session: current))
                 return page(values, request: request, session: current, status: .badRequest)
             }
-            values["setup"] = [
-                "qr": try QRCode(url).svg(label: renderer.text("mfa_qr_label", PageRenderer.language(of: request, session: current))),
-                "secret": secret, "codes": reply.json["backup_codes"] as? [String] ?? [],
-            ] as [String: Any]
+            values["setup"] =
+                [
+                    "qr": try QRCode(url).svg(label: renderer.text("mfa_qr_label", PageRenderer.language(of: request, session: current))),
+                    "secret": secret, "codes": reply.json["backup_codes"] as? [String] ?? [],
+                ] as [String: Any]
             return page(values, request: request, session: current)
         }
         router.post("/settings/security/verify") { request, context -> Response in
             let (session, id, form) = try await checked(request, context)
             var current = session
-            let reply = try await api.call(.post, "/api/users/mfa/verify", json: ["code": form["code"] ?? ""], session: &current, id: id, clientIP: context.clientIP)
+            let reply = try await api.call(
+                .post, "/api/users/mfa/verify", json: ["code": form["code"] ?? ""], session: &current, id: id, clientIP: context.clientIP)
             return reply.ok ? .redirect(to: "/settings/security?done=1", type: .normal) : failed(reply, request: request, session: current)
         }
         router.post("/settings/security/disable") { request, context -> Response in

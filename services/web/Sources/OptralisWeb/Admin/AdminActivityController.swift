@@ -21,7 +21,9 @@ struct AdminActivityController: Sendable {
             let search = typed("search")
             let page = query["page"].flatMap { Int($0) }.map { min(max($0, 1), 100_000) } ?? 1
             // What the form holds, kept in the pages' links; the api reads the days as instants.
-            let filters: [(String, String?)] = [("category", category), ("level", level), ("client_id", client), ("search", search), ("from", from), ("to", to)]
+            let filters: [(String, String?)] = [
+                ("category", category), ("level", level), ("client_id", client), ("search", search), ("from", from), ("to", to),
+            ]
             let apiFilters: [(String, String?)] = [
                 ("category", category), ("level", level), ("client_id", client), ("search", search),
                 ("from", Self.instant(from, time: "T00:00:00Z")), ("to", Self.instant(to, time: "T23:59:59Z")),
@@ -44,14 +46,18 @@ struct AdminActivityController: Sendable {
             let stats = replies[1].json
             func counts(_ key: String, _ keys: [String], text: String, filter: String) -> [[String: Any]] {
                 let found = stats[key] as? [String: Int] ?? [:]
-                return keys.map { ["label": call.text("\(text)_\($0)"), "count": found[$0] ?? 0, "href": "/admin/activity" + AdminQuery.string([(filter, $0)])] }
+                return keys.map {
+                    ["label": call.text("\(text)_\($0)"), "count": found[$0] ?? 0, "href": "/admin/activity" + AdminQuery.string([(filter, $0)])]
+                }
             }
             var values: [String: Any] = [
                 "entries": entries, "has_entries": !entries.isEmpty, "matching": replies[0].json["total"] as? Int ?? 0,
                 "total": stats["total"] as? Int ?? 0, "last_24h": stats["last_24h"] as? Int ?? 0,
                 "by_level": counts("by_level", Self.levels, text: "activity_level", filter: "level"),
                 "by_category": counts("by_category", Self.categories, text: "activity_category", filter: "category"),
-                "per_day": (stats["per_day"] as? [[String: Any]] ?? []).map { ["date": $0["date"] as? String ?? "", "count": $0["count"] as? Int ?? 0] as [String: Any] },
+                "per_day": (stats["per_day"] as? [[String: Any]] ?? []).map {
+                    ["date": $0["date"] as? String ?? "", "count": $0["count"] as? Int ?? 0] as [String: Any]
+                },
                 "categories": Self.categories.map { ["key": $0, "label": call.text("activity_category_\($0)"), "current": $0 == category] as [String: Any] },
                 "levels": Self.levels.map { ["key": $0, "label": call.text("activity_level_\($0)"), "current": $0 == level] as [String: Any] },
                 "clients": AdminQuery.clients(replies[2], selected: client), "search": search, "from": from, "to": to,
@@ -59,8 +65,10 @@ struct AdminActivityController: Sendable {
                 "nav_admin": true, "admin_activity": true,
             ]
             if !replies[0].ok {
-                values.merge(FieldErrors.values(
-                    replies[0], fields: ["category", "level", "client_id", "search", "from", "to"], language: language, renderer: renderer)) { $1 }
+                values.merge(
+                    FieldErrors.values(
+                        replies[0], fields: ["category", "level", "client_id", "search", "from", "to"], language: language, renderer: renderer)
+                ) { $1 }
             }
             return call.page("admin-activity", title: call.text("admin_activity"), values, status: replies[0].ok ? .ok : .badRequest)
         }

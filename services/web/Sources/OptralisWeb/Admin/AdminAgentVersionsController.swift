@@ -62,7 +62,8 @@ struct AdminAgentVersionsController: Sendable {
         let language = call.language
         let versions = (replies[0].json["versions"] as? [[String: Any]] ?? []).map { version -> [String: Any] in
             let active = version["is_active"] as? Bool == true
-            let name = "\(version["version"] as? String ?? "") (\(version["channel"] as? String ?? ""), \(version["platform"] as? String ?? "") \(version["architecture"] as? String ?? ""))"
+            let name =
+                "\(version["version"] as? String ?? "") (\(version["channel"] as? String ?? ""), \(version["platform"] as? String ?? "") \(version["architecture"] as? String ?? ""))"
             return [
                 "id": version["id"] as? String ?? "", "version": version["version"] as? String ?? "", "name": name,
                 "channel": call.text("channel_\(version["channel"] as? String ?? "stable")"), "platform": version["platform"] as? String ?? "",

@@ -28,8 +28,9 @@ struct AdminCertificatesController: Sendable {
             let call = try PageCall(request, context, api: api, renderer: renderer)
             let query = request.uri.queryParameters
             guard let machine = AdminQuery.uuid(query["machine_id"]), let client = AdminQuery.uuid(query["client_id"]) else { throw HTTPError(.notFound) }
-            return revokeForm(call, serial: try Self.serial(context), machine: machine, client: client,
-                              host: String((query["host"] ?? "").prefix(100)), reason: "unspecified")
+            return revokeForm(
+                call, serial: try Self.serial(context), machine: machine, client: client,
+                host: String((query["host"] ?? "").prefix(100)), reason: "unspecified")
         }
         router.post(RouterPath(Self.page + "/:serial/revoke")) { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
@@ -53,7 +54,8 @@ struct AdminCertificatesController: Sendable {
         router.get(RouterPath(Self.page + "/purge")) { request, context -> Response in
             let call = try PageCall(request, context, api: api, renderer: renderer)
             return call.confirm(
-                heading: "certificates_purge", question: "certificates_purge_question", button: "certificates_purge", action: Self.page + "/purge", back: Self.page,
+                heading: "certificates_purge", question: "certificates_purge_question", button: "certificates_purge", action: Self.page + "/purge",
+                back: Self.page,
                 backLabel: "admin_certificates", nav: "admin_certificates")
         }
         router.post(RouterPath(Self.page + "/purge")) { request, context -> Response in
@@ -99,9 +101,11 @@ struct AdminCertificatesController: Sendable {
             ]
             // Only a machine's active certificate can be revoked (the api revokes by machine).
             if let machine = entry["machine_id"] as? String, ["valid", "expiring_soon", "expiring"].contains(state) {
-                row["revoke"] = "\(Self.page)/\(entry["serial"] as? String ?? "")/revoke" + AdminQuery.string([
-                    ("machine_id", machine), ("client_id", entry["client_id"] as? String), ("host", entry["machine_hostname"] as? String),
-                ])
+                row["revoke"] =
+                    "\(Self.page)/\(entry["serial"] as? String ?? "")/revoke"
+                    + AdminQuery.string([
+                        ("machine_id", machine), ("client_id", entry["client_id"] as? String), ("host", entry["machine_hostname"] as? String),
+                    ])
             }
             return row
         }
@@ -110,16 +114,21 @@ struct AdminCertificatesController: Sendable {
             "certificates": certificates, "has_certificates": !certificates.isEmpty, "csrf": call.session.csrfToken, "search": search,
             "total": counts["total"] ?? 0, "matching": replies[0].json["total"] as? Int ?? 0,
             "stats": Self.statuses.map { key in
-                ["key": key, "label": call.text("certificate_\(key)"), "count": counts[key] ?? 0, "current": key == status,
-                 "href": Self.page + AdminQuery.string([("status", key)])] as [String: Any]
+                [
+                    "key": key, "label": call.text("certificate_\(key)"), "count": counts[key] ?? 0, "current": key == status,
+                    "href": Self.page + AdminQuery.string([("status", key)]),
+                ] as [String: Any]
             },
             "status_filters": Self.statuses.map { ["key": $0, "label": call.text("certificate_\($0)"), "current": $0 == status] as [String: Any] },
             "pager": AdminQuery.pager(Self.page, filters: filters, page: page, limit: Self.limit, total: replies[0].json["total"] as? Int ?? 0),
             "nav_admin": true, "admin_certificates": true,
         ]
-        values.merge(call.notices([
-            "revoked": "certificate_revoked_done", "restored": "certificate_restored_done", "purged": "certificates_purged", "cache": "certificates_cache_done",
-        ])) { $1 }
+        values.merge(
+            call.notices([
+                "revoked": "certificate_revoked_done", "restored": "certificate_restored_done", "purged": "certificates_purged",
+                "cache": "certificates_cache_done",
+            ])
+        ) { $1 }
         return call.page("admin-certificates", title: call.text("admin_certificates"), values)
     }
 
@@ -130,9 +139,11 @@ struct AdminCertificatesController: Sendable {
     ) -> Response {
         var values: [String: Any] = [
             "serial": serial, "machine_id": machine, "client_id": client, "host": host, "csrf": call.session.csrfToken,
-            "question": call.text("admin_certificate_revoke_question").replacingOccurrences(of: "{host}", with: host).replacingOccurrences(of: "{serial}", with: serial),
+            "question": call.text("admin_certificate_revoke_question").replacingOccurrences(of: "{host}", with: host).replacingOccurrences(
+                of: "{serial}", with: serial),
             "reasons": RevocationReason.allCases.map { case_ in
-                ["key": case_.rawValue, "label": "\(call.text("reason_\(case_.rawValue)")) (\(case_.code))", "current": case_.rawValue == reason] as [String: Any]
+                ["key": case_.rawValue, "label": "\(call.text("reason_\(case_.rawValue)")) (\(case_.code))", "current": case_.rawValue == reason]
+                    as [String: Any]
             },
             "nav_admin": true, "admin_certificates": true,
         ]

@@ -31,7 +31,9 @@ struct AdminClientsController: Sendable {
                     "machines": "\(client["machines"] as? Int ?? 0)" + ((client["max_machines"] as? Int).map { " / \($0)" } ?? ""),
                 ]
             }
-            var values: [String: Any] = ["clients": clients, "has_clients": !clients.isEmpty, "csrf": call.session.csrfToken, "nav_admin": true, "admin_clients": true]
+            var values: [String: Any] = [
+                "clients": clients, "has_clients": !clients.isEmpty, "csrf": call.session.csrfToken, "nav_admin": true, "admin_clients": true,
+            ]
             values.merge(call.notices(["deleted": "client_deleted"])) { $1 }
             return call.page("admin-clients", title: call.text("admin_clients"), values)
         }
@@ -65,13 +67,16 @@ struct AdminClientsController: Sendable {
         router.get("/admin/clients/:id") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
             let id = try call.id()
-            return try await client(&call, id: id, extra: call.notices(["extended": "client_extended", "key": "client_key_replaced", "quota": "client_quota_set"]))
+            return try await client(
+                &call, id: id, extra: call.notices(["extended": "client_extended", "key": "client_key_replaced", "quota": "client_quota_set"]))
         }
         router.post("/admin/clients/:id") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
             let (id, form) = (try call.id(), try await call.form())
-            var body: [String: Any] = ["name": form["name"] ?? "", "license_type": form["license_type"] ?? "", "license_status": form["license_status"] ?? "",
-                                       "language": form["language"] ?? ""]
+            var body: [String: Any] = [
+                "name": form["name"] ?? "", "license_type": form["license_type"] ?? "", "license_status": form["license_status"] ?? "",
+                "language": form["language"] ?? "",
+            ]
             if form["no_expiry"] == "on" {
                 body["clear_license_expiry"] = true
             } else if let expiry = Self.expiry(form["license_expires_at"]) {
@@ -81,21 +86,26 @@ struct AdminClientsController: Sendable {
             }
             let reply = try await call.call(.put, "/api/admin/clients/\(id)", json: body)
             if reply.ok || reply.status == 403 || reply.status == 404 { return call.after(reply, to: "/admin/clients/\(id)") }
-            return try await client(&call, id: id, extra: FieldErrors.values(reply, fields: Self.fields, language: call.language, renderer: renderer), status: .badRequest)
+            return try await client(
+                &call, id: id, extra: FieldErrors.values(reply, fields: Self.fields, language: call.language, renderer: renderer), status: .badRequest)
         }
         router.post("/admin/clients/:id/extend") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
             let (id, form) = (try call.id(), try await call.form())
             let reply = try await call.call(.put, "/api/admin/clients/\(id)/extend", json: ["days": form.integer("days")])
             if reply.ok || reply.status == 403 || reply.status == 404 { return call.after(reply, to: "/admin/clients/\(id)", done: "extended") }
-            return try await client(&call, id: id, extra: FieldErrors.values(reply, fields: Self.fields, language: call.language, renderer: renderer), status: .badRequest)
+            return try await client(
+                &call, id: id, extra: FieldErrors.values(reply, fields: Self.fields, language: call.language, renderer: renderer), status: .badRequest)
         }
         router.post("/admin/clients/:id/ai-quota") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
             let (id, form) = (try call.id(), try await call.form())
             let reply = try await call.call(.post, "/api/ai/quota/set", json: ["client_id": id, "monthly_limit": form.integer("monthly_limit")])
-            if reply.ok || reply.status == 403 || reply.status == 404 || reply.status == 503 { return call.after(reply, to: "/admin/clients/\(id)", done: "quota") }
-            return try await client(&call, id: id, extra: FieldErrors.values(reply, fields: Self.fields, language: call.language, renderer: renderer), status: .badRequest)
+            if reply.ok || reply.status == 403 || reply.status == 404 || reply.status == 503 {
+                return call.after(reply, to: "/admin/clients/\(id)", done: "quota")
+            }
+            return try await client(
+                &call, id: id, extra: FieldErrors.values(reply, fields: Self.fields, language: call.language, renderer: renderer), status: .badRequest)
         }
         router.post("/admin/clients/:id/licence-key") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)

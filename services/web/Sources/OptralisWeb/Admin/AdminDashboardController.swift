@@ -47,8 +47,12 @@ struct AdminDashboardController: Sendable {
 
     private func figures(_ totals: [String: Any]) -> [String: Any] {
         func count(_ key: String) -> Int { totals[key] as? Int ?? 0 }
-        let versions = (totals["agent_versions"] as? [String: Int] ?? [:]).sorted { $0.value > $1.value }.map { ["version": $0.key, "count": $0.value] as [String: Any] }
-        let licences = (totals["machines_by_license"] as? [String: Int] ?? [:]).sorted { $0.key < $1.key }.map { ["licence": $0.key, "count": $0.value] as [String: Any] }
+        let versions = (totals["agent_versions"] as? [String: Int] ?? [:]).sorted { $0.value > $1.value }.map {
+            ["version": $0.key, "count": $0.value] as [String: Any]
+        }
+        let licences = (totals["machines_by_license"] as? [String: Int] ?? [:]).sorted { $0.key < $1.key }.map {
+            ["licence": $0.key, "count": $0.value] as [String: Any]
+        }
         return [
             "clients": count("total_clients"), "active_clients": count("active_clients"), "expiring_licences": count("expiring_licenses"),
             "users": count("total_users"), "machines": count("total_machines"), "online": count("online_machines"),
@@ -71,8 +75,10 @@ struct AdminDashboardController: Sendable {
             LineChart.Series(name: call.text(name), points: entries.map { LineChart.Point(time: $0.0, value: ($0.1[key] as? Int).map(Double.init)) })
         }
         func chart(_ title: String, _ first: LineChart.Series, _ second: LineChart.Series) -> String {
-            LineChart(title: call.text(title), unit: "", start: start, end: max(end, start.addingTimeInterval(86400)), maximum: nil, gap: 2 * 86400,
-                      series: [first, second], empty: call.text("no_data")).svg
+            LineChart(
+                title: call.text(title), unit: "", start: start, end: max(end, start.addingTimeInterval(86400)), maximum: nil, gap: 2 * 86400,
+                series: [first, second], empty: call.text("no_data")
+            ).svg
         }
         return [
             "totals_chart": chart("timeline_totals", series("total_clients", "clients_total"), series("total_machines", "machines_total")),

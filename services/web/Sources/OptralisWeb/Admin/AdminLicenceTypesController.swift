@@ -27,14 +27,17 @@ struct AdminLicenceTypesController: Sendable {
         }
         router.get("/admin/licence-types/new") { request, context -> Response in
             let call = try PageCall(request, context, api: api, renderer: renderer)
-            return form(call, id: nil, type: ["tier_level": 1, "metrics_retention_days": 30, "events_retention_days": 30, "ai_monthly_quota": 0, "is_active": true])
+            return form(
+                call, id: nil, type: ["tier_level": 1, "metrics_retention_days": 30, "events_retention_days": 30, "ai_monthly_quota": 0, "is_active": true])
         }
         router.get("/admin/licence-types/:id/edit") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
             let id = try call.id()
             let reply = try await call.get(["/api/admin/license-types"])[0]
             guard reply.ok else { return call.failure(reply) }
-            guard let type = (reply.json["license_types"] as? [[String: Any]] ?? []).first(where: { $0["id"] as? String == id }) else { throw HTTPError(.notFound) }
+            guard let type = (reply.json["license_types"] as? [[String: Any]] ?? []).first(where: { $0["id"] as? String == id }) else {
+                throw HTTPError(.notFound)
+            }
             return form(call, id: id, type: type)
         }
         router.post("/admin/licence-types") { request, context -> Response in
@@ -58,7 +61,8 @@ struct AdminLicenceTypesController: Sendable {
         ]
         for number in Self.numbers { values[number] = type[number].map { "\($0)" } ?? "" }
         if let refusal {
-            values.merge(FieldErrors.values(refusal, fields: Self.fields, codes: ["LICENSE_TYPE_EXISTS": "code"], language: call.language, renderer: renderer)) { $1 }
+            values.merge(FieldErrors.values(refusal, fields: Self.fields, codes: ["LICENSE_TYPE_EXISTS": "code"], language: call.language, renderer: renderer))
+            { $1 }
         }
         return call.page("admin-licence-type-form", title: title, values, status: refusal == nil ? .ok : .badRequest)
     }

@@ -19,14 +19,19 @@ struct AlertsController: Sendable {
             let language = call.language
             let rule = request.uri.queryParameters["rule_id"].flatMap { UUID(uuidString: String($0)) }?.uuidString.lowercased()
             let replies = try await call.get(
-                ["/api/alert-rules", "/api/alert-rules/history?limit=50" + (rule.map { "&rule_id=\($0)" } ?? ""), "/api/notifications/channels", "/api/groups",
-                 "/api/alerts/rules"])
+                [
+                    "/api/alert-rules", "/api/alert-rules/history?limit=50" + (rule.map { "&rule_id=\($0)" } ?? ""), "/api/notifications/channels",
+                    "/api/groups",
+                    "/api/alerts/rules",
+                ])
             guard replies[0].ok else { return call.failure(replies[0]) }
-            let channels = Dictionary((replies[2].json["channels"] as? [[String: Any]] ?? []).compactMap { channel in
-                (channel["id"] as? String).map { ($0, channel["name"] as? String ?? "") }
-            }, uniquingKeysWith: { first, _ in first })
-            let groups = Dictionary(replies[3].list.compactMap { group in (group["id"] as? String).map { ($0, group["name"] as? String ?? "") } },
-                                    uniquingKeysWith: { first, _ in first })
+            let channels = Dictionary(
+                (replies[2].json["channels"] as? [[String: Any]] ?? []).compactMap { channel in
+                    (channel["id"] as? String).map { ($0, channel["name"] as? String ?? "") }
+                }, uniquingKeysWith: { first, _ in first })
+            let groups = Dictionary(
+                replies[3].list.compactMap { group in (group["id"] as? String).map { ($0, group["name"] as? String ?? "") } },
+                uniquingKeysWith: { first, _ in first })
             let rules = (replies[0].json["rules"] as? [[String: Any]] ?? []).map { rule -> [String: Any] in
                 RuleRow.values(rule, groups: groups, language: language, renderer: renderer).merging([
                     "condition": Self.condition(rule, language: language, renderer: renderer),
@@ -39,7 +44,8 @@ struct AlertsController: Sendable {
                     "rule": entry["rule_name"] as? String ?? "", "at": Display.dateTime(entry["triggered_at"] as? String, language: language),
                     "value": (entry["triggered_value"] as? Double).map { LineChart.number($0, decimals: 1) } ?? "—",
                     "condition": Self.condition(entry, language: language, renderer: renderer),
-                    "pill": Pill.make(entry["resolved_at"] is String ? "resolved" : (entry["severity"] as? String ?? "warning"), language: language, renderer: renderer),
+                    "pill": Pill.make(
+                        entry["resolved_at"] is String ? "resolved" : (entry["severity"] as? String ?? "warning"), language: language, renderer: renderer),
                 ]
             }
             var values: [String: Any] = [
@@ -78,9 +84,13 @@ struct AlertsController: Sendable {
         if paths.count == 3, !replies[2].ok { return call.failure(replies[2]) }
         // A new rule from a machine's page targets that machine.
         let machine = call.request.uri.queryParameters["machine_id"].flatMap { UUID(uuidString: String($0)) }?.uuidString.lowercased()
-        let rule = posted ?? (paths.count == 3 ? replies[2].json : [
-            "metric": "cpu", "operator": ">", "severity": "warning", "cooldown_minutes": 60, "enabled": true, "machine_id": machine as Any,
-        ])
+        let rule =
+            posted
+            ?? (paths.count == 3
+                ? replies[2].json
+                : [
+                    "metric": "cpu", "operator": ">", "severity": "warning", "cooldown_minutes": 60, "enabled": true, "machine_id": machine as Any,
+                ])
         let chosen = Set(rule["channel_ids"] as? [String] ?? [])
         func options(_ keys: [String], selected: String?, label: (String) -> String) -> [[String: Any]] {
             keys.map { ["key": $0, "label": label($0), "current": $0 == selected] }
@@ -98,7 +108,10 @@ struct AlertsController: Sendable {
                 return ["id": id, "name": channel["name"] as? String ?? "", "type": channel["type"] as? String ?? "", "checked": chosen.contains(id)]
             },
             "groups": replies[1].list.map { group -> [String: Any] in
-                ["id": group["id"] as? String ?? "", "name": group["name"] as? String ?? "", "current": (group["id"] as? String) == (rule["group_id"] as? String)]
+                [
+                    "id": group["id"] as? String ?? "", "name": group["name"] as? String ?? "",
+                    "current": (group["id"] as? String) == (rule["group_id"] as? String),
+                ]
             },
             "action": ruleID.map { "/alerts/\($0)" } ?? "/alerts",
             "title": call.text(ruleID == nil ? "rule_new" : "rule_edit"),

@@ -7,7 +7,8 @@ enum RuleRow {
     static func values(_ rule: [String: Any], groups: [String: String], language: String, renderer: PageRenderer) -> [String: Any] {
         let enabled = rule["enabled"] as? Bool == true
         let severity = rule["severity"] as? String ?? "warning"
-        let scope = (rule["machine_id"] as? String).map { _ in renderer.text("scope_machine", language) }
+        let scope =
+            (rule["machine_id"] as? String).map { _ in renderer.text("scope_machine", language) }
             ?? (rule["group_id"] as? String).map { renderer.text("group", language) + " " + (groups[$0] ?? "?") }
             ?? renderer.text("scope_all", language)
         return [

@@ -61,9 +61,13 @@ struct SmartAlertsController: Sendable {
         if let ruleID, posted == nil { paths.append("/api/alerts/rules/\(ruleID)") }
         let replies = try await call.get(paths)
         if paths.count == 2, !replies[1].ok { return call.failure(replies[1]) }
-        let rule = posted ?? (paths.count == 2 ? replies[1].json : [
-            "metric": "cpu", "mode": "adaptive", "sigma_factor": 3.0, "duration_minutes": 10, "severity": "warning", "enabled": true,
-        ])
+        let rule =
+            posted
+            ?? (paths.count == 2
+                ? replies[1].json
+                : [
+                    "metric": "cpu", "mode": "adaptive", "sigma_factor": 3.0, "duration_minutes": 10, "severity": "warning", "enabled": true,
+                ])
         func options(_ keys: [String], selected: String?, label: (String) -> String) -> [[String: Any]] {
             keys.map { ["key": $0, "label": label($0), "current": $0 == selected] }
         }
@@ -78,14 +82,19 @@ struct SmartAlertsController: Sendable {
             "modes": options(Self.modes, selected: rule["mode"] as? String) { call.text("smart_mode_\($0)") },
             "severities": options(Self.severities, selected: rule["severity"] as? String) { call.text("severity_\($0)") },
             "groups": replies[0].list.map { group -> [String: Any] in
-                ["id": group["id"] as? String ?? "", "name": group["name"] as? String ?? "", "current": (group["id"] as? String) == (rule["group_id"] as? String)]
+                [
+                    "id": group["id"] as? String ?? "", "name": group["name"] as? String ?? "",
+                    "current": (group["id"] as? String) == (rule["group_id"] as? String),
+                ]
             },
             "action": ruleID.map { "/smart-alerts/\($0)" } ?? "/smart-alerts",
             "title": call.text(ruleID == nil ? "smart_rule_new" : "smart_rule_edit"),
         ]
         if let machine = rule["machine_id"] as? String { values["machine_id"] = machine }
         if let refusal {
-            values.merge(FieldErrors.values(refusal, fields: Self.fields, codes: ["SMART_RULE_LIMIT_REACHED": "name"], language: call.language, renderer: renderer)) { $1 }
+            values.merge(
+                FieldErrors.values(refusal, fields: Self.fields, codes: ["SMART_RULE_LIMIT_REACHED": "name"], language: call.language, renderer: renderer)
+            ) { $1 }
         }
         return call.page("smart-alert-form", title: values["title"] as? String ?? "", values, status: refusal == nil ? .ok : .badRequest)
     }

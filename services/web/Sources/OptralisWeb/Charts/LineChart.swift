@@ -47,7 +47,8 @@ struct LineChart: Sendable {
 
         let axis: UTCTimestamp.Pattern = span > 2 * 86400 ? .dayMonth : .time
         let unit = HTMLText.escape(self.unit)
-        var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\">"
+        var svg =
+            "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\">"
         for step in 0...4 {
             let value = top * Double(step) / 4
             let lineY = y(value)
@@ -60,7 +61,8 @@ struct LineChart: Sendable {
             svg += "<text class=\"tick\" x=\"\(f(x(time)))\" y=\"\(f(Self.height - 6))\" text-anchor=\"\(anchor)\">\(UTCTimestamp.format(time, axis))</text>"
         }
         guard !values.isEmpty else {
-            svg += "<text class=\"empty\" x=\"\(f(Self.left + plotWidth / 2))\" y=\"\(f(Self.top + plotHeight / 2))\" text-anchor=\"middle\">\(HTMLText.escape(empty))</text>"
+            svg +=
+                "<text class=\"empty\" x=\"\(f(Self.left + plotWidth / 2))\" y=\"\(f(Self.top + plotHeight / 2))\" text-anchor=\"middle\">\(HTMLText.escape(empty))</text>"
             return svg + "</svg>"
         }
         let named = drawn.count > 1
@@ -93,7 +95,8 @@ struct LineChart: Sendable {
             let step = max(1, (valued.count + Self.maximumHoverPoints - 1) / Self.maximumHoverPoints)
             for (index, point) in valued.enumerated() where index % step == 0 || index == valued.count - 1 {
                 guard let value = point.value else { continue }
-                svg += "<circle class=\"hover\" cx=\"\(f(x(point.time)))\" cy=\"\(f(y(value)))\" r=\"5\"><title>\(prefix)\(UTCTimestamp.format(point.time, .dayMonthTime)) — \(Self.number(value, decimals: 1))\(unit)</title></circle>"
+                svg +=
+                    "<circle class=\"hover\" cx=\"\(f(x(point.time)))\" cy=\"\(f(y(value)))\" r=\"5\"><title>\(prefix)\(UTCTimestamp.format(point.time, .dayMonthTime)) — \(Self.number(value, decimals: 1))\(unit)</title></circle>"
             }
         }
         if named { svg += legend(drawn) }

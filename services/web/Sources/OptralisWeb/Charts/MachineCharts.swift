@@ -32,10 +32,12 @@ struct MachineCharts {
 
     /// One value of the api's points, divided by `scale` (bytes/s shown as kB/s).
     private func series(_ value: KeyPath<HistoryPoints.Point, Double?>, in history: HistoryPoints, scale: Double = 1) -> LineChart.Series {
-        LineChart.Series(name: "", points: history.points.compactMap { point in
-            guard let time = UTCTimestamp.parse(point.time) else { return nil }
-            return LineChart.Point(time: time, value: point[keyPath: value].map { $0 / scale })
-        })
+        LineChart.Series(
+            name: "",
+            points: history.points.compactMap { point in
+                guard let time = UTCTimestamp.parse(point.time) else { return nil }
+                return LineChart.Point(time: time, value: point[keyPath: value].map { $0 / scale })
+            })
     }
 
     /// A line per mount point, the fullest (by their latest value) first, at most the chart's limit.

@@ -108,8 +108,10 @@ struct DatabasesController: Sendable {
             return figures
         }
         let queries = (replies[2].json["queries"] as? [[String: Any]] ?? []).map { query -> [String: Any] in
-            ["query": query["query"] as? String ?? "", "calls": query["calls"] as? Int ?? 0,
-             "mean": String(format: "%.1f ms", (query["mean_ms"] as? Double) ?? Double(query["mean_ms"] as? Int ?? 0))]
+            [
+                "query": query["query"] as? String ?? "", "calls": query["calls"] as? Int ?? 0,
+                "mean": String(format: "%.1f ms", (query["mean_ms"] as? Double) ?? Double(query["mean_ms"] as? Int ?? 0)),
+            ]
         }
         values.merge([
             "database": database, "points": Array(points), "has_points": !points.isEmpty, "queries": queries, "has_queries": !queries.isEmpty,
@@ -136,9 +138,11 @@ struct DatabasesController: Sendable {
         ]
         if let refusal {
             if let premium = call.premium(refusal) { values["premium"] = premium }
-            values.merge(FieldErrors.values(
-                refusal, fields: ["machine_id", "name", "engine", "host", "port", "database_name", "username", "password"],
-                codes: ["DATABASE_LIMIT_REACHED": "name"], language: call.language, renderer: renderer)) { $1 }
+            values.merge(
+                FieldErrors.values(
+                    refusal, fields: ["machine_id", "name", "engine", "host", "port", "database_name", "username", "password"],
+                    codes: ["DATABASE_LIMIT_REACHED": "name"], language: call.language, renderer: renderer)
+            ) { $1 }
         }
         return call.page("database-form", title: title, values, status: refusal == nil ? .ok : .badRequest)
     }

@@ -66,7 +66,8 @@ struct InstallController: Sendable {
     }
 
     /// The page; after a refused token, with what was typed and the api's reason by its field.
-    private func page(_ request: Request, _ context: WebRequestContext, posted: [String: Any]? = nil, refusal: APIClient.Reply? = nil) async throws -> Response {
+    private func page(_ request: Request, _ context: WebRequestContext, posted: [String: Any]? = nil, refusal: APIClient.Reply? = nil) async throws -> Response
+    {
         var call = try PageCall(request, context, api: api, renderer: renderer)
         let language = call.language
         let replies = try await call.get(
@@ -92,11 +93,12 @@ struct InstallController: Sendable {
         var values: [String: Any] = ["tokens": tokens, "has_tokens": !tokens.isEmpty, "versions": versions, "nav_install": true]
         if call.isAdmin {
             let typed = posted ?? ["duration_minutes": "15", "max_usage": "1"]
-            values["admin"] = [
-                "csrf": call.session.csrfToken, "architectures": Self.architectures, "name": typed["name"] as? String ?? "",
-                "duration_minutes": "\(typed["duration_minutes"] ?? "15")", "max_usage": "\(typed["max_usage"] ?? "1")",
-                "allow_reenrolment": typed["allow_reenrolment"] as? Bool == true,
-            ] as [String: Any]
+            values["admin"] =
+                [
+                    "csrf": call.session.csrfToken, "architectures": Self.architectures, "name": typed["name"] as? String ?? "",
+                    "duration_minutes": "\(typed["duration_minutes"] ?? "15")", "max_usage": "\(typed["max_usage"] ?? "1")",
+                    "allow_reenrolment": typed["allow_reenrolment"] as? Bool == true,
+                ] as [String: Any]
         }
         if let refusal { values.merge(FieldErrors.values(refusal, fields: Self.fields, language: language, renderer: renderer)) { $1 } }
         values.merge(call.notices(["revoked": "install_token_revoked"])) { $1 }

@@ -37,7 +37,8 @@ struct DashboardController: Sendable {
                 [
                     "machine_id": entry["machine_id"] as? String ?? "", "hostname": entry["machine_hostname"] as? String ?? "—",
                     "rule": entry["rule_name"] as? String ?? "", "at": Display.dateTime(entry["triggered_at"] as? String, language: language),
-                    "pill": Pill.make(entry["resolved_at"] is String ? "resolved" : (entry["severity"] as? String ?? "warning"), language: language, renderer: renderer),
+                    "pill": Pill.make(
+                        entry["resolved_at"] is String ? "resolved" : (entry["severity"] as? String ?? "warning"), language: language, renderer: renderer),
                 ]
             }
             values["alerts"] = alerts
@@ -121,9 +122,13 @@ struct DashboardController: Sendable {
         var label = query["label"].map(String.init) ?? ""
         if let value = query["label_value"], !value.isEmpty { label += "=" + value }
         return [
-            "groups": groups.map { ["id": $0["id"] as? String ?? "", "name": $0["name"] as? String ?? "", "current": ($0["id"] as? String) == group] as [String: Any] },
+            "groups": groups.map {
+                ["id": $0["id"] as? String ?? "", "name": $0["name"] as? String ?? "", "current": ($0["id"] as? String) == group] as [String: Any]
+            },
             "has_groups": !groups.isEmpty,
-            "sites": sites.map { ["id": $0["id"] as? String ?? "", "name": $0["name"] as? String ?? "", "current": ($0["id"] as? String) == site] as [String: Any] },
+            "sites": sites.map {
+                ["id": $0["id"] as? String ?? "", "name": $0["name"] as? String ?? "", "current": ($0["id"] as? String) == site] as [String: Any]
+            },
             "has_sites": !sites.isEmpty,
             "systems": Self.systems.map { ["key": $0, "label": renderer.text("os_\($0)", language), "current": $0 == os] as [String: Any] },
             "label_filter": label,
@@ -136,11 +141,12 @@ struct DashboardController: Sendable {
         var links: [String: Any] = [:]
         for column in Self.sortable {
             let reverse = column == current && !descending
-            links[column] = [
-                "href": "/machines" + Self.listQuery(request, replacing: ["sort": column, "order": reverse ? "desc" : nil, "page": nil]),
-                "sorted": column == current ? (descending ? "descending" : "ascending") : "none",
-                "arrow": column == current ? (descending ? "↓" : "↑") : "",
-            ] as [String: Any]
+            links[column] =
+                [
+                    "href": "/machines" + Self.listQuery(request, replacing: ["sort": column, "order": reverse ? "desc" : nil, "page": nil]),
+                    "sorted": column == current ? (descending ? "descending" : "ascending") : "none",
+                    "arrow": column == current ? (descending ? "↓" : "↑") : "",
+                ] as [String: Any]
         }
         return links
     }

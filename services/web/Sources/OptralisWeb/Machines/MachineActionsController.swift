@@ -19,7 +19,8 @@ struct MachineActionsController: Sendable {
         }
         router.post("/machines/:id/channel") { request, context -> Response in
             try await act(request, context) { id, form, session, sessionID in
-                try await api.call(.put, "/api/machines/\(id)/channel", json: ["channel": form["channel"] ?? ""], session: &session, id: sessionID, clientIP: context.clientIP)
+                try await api.call(
+                    .put, "/api/machines/\(id)/channel", json: ["channel": form["channel"] ?? ""], session: &session, id: sessionID, clientIP: context.clientIP)
             }
         }
         router.post("/machines/:id/force-collect") { request, context -> Response in
@@ -35,8 +36,10 @@ struct MachineActionsController: Sendable {
             let hostname = request.uri.queryParameters["hostname"].map(String.init) ?? ""
             return renderer.page(
                 "machine-delete", title: renderer.text("delete_machine", language),
-                ["id": context.parameters.get("id") ?? "", "hostname": hostname, "csrf": session.csrfToken, "nav_machines": true,
-                 "question": renderer.text("delete_question", language).replacingOccurrences(of: "{hostname}", with: hostname)],
+                [
+                    "id": context.parameters.get("id") ?? "", "hostname": hostname, "csrf": session.csrfToken, "nav_machines": true,
+                    "question": renderer.text("delete_question", language).replacingOccurrences(of: "{hostname}", with: hostname),
+                ],
                 request: request, session: session)
         }
         router.post("/machines/:id/delete") { request, context -> Response in
@@ -47,7 +50,8 @@ struct MachineActionsController: Sendable {
                 throw HTTPError(.forbidden)
             }
             let reply = try await api.call(
-                .delete, "/api/machines/by-hostname/\(Self.pathComponent(form["hostname"] ?? ""))", session: &session, id: sessionID, clientIP: context.clientIP)
+                .delete, "/api/machines/by-hostname/\(Self.pathComponent(form["hostname"] ?? ""))", session: &session, id: sessionID, clientIP: context.clientIP
+            )
             if reply.ok { return .redirect(to: "/machines?deleted=1", type: .normal) }
             return .redirect(to: "/machines/\(id.uuidString.lowercased())?failed=\(Self.code(reply))", type: .normal)
         }

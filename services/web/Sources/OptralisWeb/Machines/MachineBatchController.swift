@@ -19,7 +19,8 @@ struct MachineBatchController: Sendable {
             guard !machines.isEmpty else { return .redirect(to: back + Self.separator(back) + "failed=NO_SELECTION", type: .normal) }
             let reply: APIClient.Reply
             switch form["action"] ?? "" {
-            case "group": reply = try await call.call(.put, "/api/machines/assign-group", json: ["group_id": form.optional("group_id"), "machine_ids": machines])
+            case "group":
+                reply = try await call.call(.put, "/api/machines/assign-group", json: ["group_id": form.optional("group_id"), "machine_ids": machines])
             case "ungroup": reply = try await call.call(.put, "/api/machines/remove-group", json: ["machine_ids": machines])
             case "site": reply = try await call.call(.put, "/api/machines/assign-site", json: ["site_id": form.optional("site_id"), "machine_ids": machines])
             case "unsite": reply = try await call.call(.put, "/api/machines/remove-site", json: ["machine_ids": machines])

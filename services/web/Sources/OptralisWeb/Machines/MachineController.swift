@@ -52,15 +52,16 @@ struct MachineController: Sendable {
         let detail: APIClient.Reply
         var histories: [APIClient.Reply] = []
         if let knownName {
-            let replies = try await api.getAll([detailPath] + Self.historyPaths(knownName, range: range.key), session: &session, id: id, clientIP: context.clientIP)
+            let replies = try await api.getAll(
+                [detailPath] + Self.historyPaths(knownName, range: range.key), session: &session, id: id, clientIP: context.clientIP)
             detail = replies[0]
             histories = Array(replies.dropFirst())
         } else {
             detail = try await api.call(.get, detailPath, session: &session, id: id, clientIP: context.clientIP)
         }
-        let detailJSON = detail.json  // parsed once
+        let detailJSON = detail.json // parsed once
         guard detail.ok, let machine = detailJSON["machine"] as? [String: Any], let hostname = machine["hostname"] as? String else {
-            if part != .page { return Response(status: .init(code: detail.ok ? 502 : detail.status)) }  // the script keeps what it shows
+            if part != .page { return Response(status: .init(code: detail.ok ? 502 : detail.status)) } // the script keeps what it shows
             return renderer.failure(detail, request: request, session: session)
         }
         names.remember(hostname, for: machineID)
@@ -91,12 +92,16 @@ struct MachineController: Sendable {
             values["ranges"] = Self.ranges.map { ["key": $0.key, "current": $0.key == range.key] as [String: Any] }
         case "security":
             let overrides = try await api.call(.get, "\(hostPath)/risk-overrides", session: &session, id: id, clientIP: context.clientIP)
-            values.merge(MachineInventoryTabs.security(
-                collectors, overrides: overrides.ok ? overrides.json["overrides"] as? [[String: Any]] ?? [] : [], language: language, renderer: renderer)) { $1 }
+            values.merge(
+                MachineInventoryTabs.security(
+                    collectors, overrides: overrides.ok ? overrides.json["overrides"] as? [[String: Any]] ?? [] : [], language: language, renderer: renderer)
+            ) { $1 }
         case "software":
-            values.merge(MachineInventoryTabs.software(
-                collectors, search: String((query["q"] ?? "").prefix(100)), page: query["page"].flatMap { Int($0) } ?? 1,
-                language: language, renderer: renderer)) { $1 }
+            values.merge(
+                MachineInventoryTabs.software(
+                    collectors, search: String((query["q"] ?? "").prefix(100)), page: query["page"].flatMap { Int($0) } ?? 1,
+                    language: language, renderer: renderer)
+            ) { $1 }
         case "events":
             values.merge(try await events(machineID, request: request, session: &session, id: id, context: context, language: language)) { $1 }
         default:
@@ -113,8 +118,10 @@ struct MachineController: Sendable {
                 "beta": machine["update_channel"] as? String == "beta", "hostname_query": MachineActionsController.pathComponent(hostname),
             ]
         }
-        values.merge(try PageCall(request, context, api: api, renderer: renderer).notices(
-            ["renewal": "certificate_renewal_requested", "revoked": "machine_certificate_revoked"])) { $1 }
+        values.merge(
+            try PageCall(request, context, api: api, renderer: renderer).notices(
+                ["renewal": "certificate_renewal_requested", "revoked": "machine_certificate_revoked"])
+        ) { $1 }
         return renderer.page("machine", title: hostname, values, request: request, session: session)
     }
 
@@ -162,7 +169,8 @@ struct MachineController: Sendable {
             let severity = event["level"] as? String ?? "info"
             return [
                 "at": Display.dateTime(event["time"] as? String, language: language),
-                "pill": Pill.make(["critical": "critical", "error": "critical", "warning": "warning"][severity] ?? "info", language: language, renderer: renderer),
+                "pill": Pill.make(
+                    ["critical": "critical", "error": "critical", "warning": "warning"][severity] ?? "info", language: language, renderer: renderer),
                 "level": renderer.text("level_\(severity)", language),
                 "source": [event["log_name"] as? String, event["source"] as? String].compactMap { $0 }.joined(separator: " · "),
                 "message": event["message"] as? String ?? "",
@@ -176,7 +184,9 @@ struct MachineController: Sendable {
         ]
         if let next = page["next_before"] as? String {
             var older = URLComponents()
-            older.queryItems = [URLQueryItem(name: "tab", value: "events"), URLQueryItem(name: "before", value: next)] + (level.map { [URLQueryItem(name: "level", value: $0)] } ?? [])
+            older.queryItems =
+                [URLQueryItem(name: "tab", value: "events"), URLQueryItem(name: "before", value: next)]
+                + (level.map { [URLQueryItem(name: "level", value: $0)] } ?? [])
             values["events_older"] = "?" + (older.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         }
         return values

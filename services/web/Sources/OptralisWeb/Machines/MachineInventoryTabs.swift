@@ -12,8 +12,10 @@ enum MachineInventoryTabs {
         let report = collectors["security"] as? [String: Any]
         func flag(_ key: String) -> [String: Any]? {
             guard let value = report?[key] as? Bool else { return nil }
-            return ["pill": Pill.make(value ? "online" : "warning", language: language, renderer: renderer),
-                    "value": renderer.text(value ? "yes" : "no", language)]
+            return [
+                "pill": Pill.make(value ? "online" : "warning", language: language, renderer: renderer),
+                "value": renderer.text(value ? "yes" : "no", language),
+            ]
         }
         var posture: [[String: Any]] = []
         for (key, label) in [("firewall_enabled", "firewall"), ("secure_boot_enabled", "secure_boot"), ("bitlocker_enabled", "disk_encryption")] {
@@ -55,7 +57,8 @@ enum MachineInventoryTabs {
         }
         let accepted = overrides.map { entry -> [String: Any] in
             [
-                "override_id": entry["id"] as? String ?? "", "type": entry["risk_type"] as? String ?? "", "key": (entry["risk_key"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? "*",
+                "override_id": entry["id"] as? String ?? "", "type": entry["risk_type"] as? String ?? "",
+                "key": (entry["risk_key"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? "*",
                 "status": renderer.text("override_\(entry["status"] as? String ?? "accepted")", language),
                 "reason": entry["reason"] as? String ?? "",
                 "expires": Display.dateTime(entry["expires_at"] as? String, language: language),

@@ -17,9 +17,12 @@ struct MachineSecurityController: Sendable {
             var call = try PageCall(request, context, api: api, renderer: renderer)
             let (id, hostname) = try await machine(&call)
             let query = request.uri.queryParameters
-            return overrideForm(call, id: id, hostname: hostname, posted: [
-                "risk_type": String((query["risk_type"] ?? "risky_port").prefix(50)), "risk_key": String((query["risk_key"] ?? "").prefix(255)), "status": "accepted",
-            ])
+            return overrideForm(
+                call, id: id, hostname: hostname,
+                posted: [
+                    "risk_type": String((query["risk_type"] ?? "risky_port").prefix(50)), "risk_key": String((query["risk_key"] ?? "").prefix(255)),
+                    "status": "accepted",
+                ])
         }
         router.post("/machines/:id/risk-overrides") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
@@ -28,7 +31,11 @@ struct MachineSecurityController: Sendable {
             var body: [String: Any] = [
                 "risk_type": form["risk_type"] ?? "", "risk_key": form["risk_key"] ?? "", "status": form["status"] ?? "", "reason": form["reason"] ?? "",
             ]
-            if let expiry = AdminClientsController.expiry(form["expires_at"]) { body["expires_at"] = expiry } else if let typed = form["expires_at"], !typed.isEmpty { body["expires_at"] = typed }
+            if let expiry = AdminClientsController.expiry(form["expires_at"]) {
+                body["expires_at"] = expiry
+            } else if let typed = form["expires_at"], !typed.isEmpty {
+                body["expires_at"] = typed
+            }
             let reply = try await call.call(.post, Self.overridesPath(hostname), json: body)
             if reply.ok || reply.status == 403 { return call.after(reply, to: "/machines/\(id)?tab=security") }
             var posted = body
@@ -51,11 +58,15 @@ struct MachineSecurityController: Sendable {
         router.get("/machines/:id/certificate/revoke") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
             let (id, hostname) = try await machine(&call)
-            return call.page("machine-revoke", title: call.text("certificate_revoke"), [
-                "id": id, "hostname": hostname, "csrf": call.session.csrfToken, "nav_machines": true,
-                "question": call.text("certificate_revoke_question").replacingOccurrences(of: "{name}", with: hostname),
-                "reasons": RevocationReason.allCases.filter { $0 != .superseded }.map { ["key": $0.rawValue, "label": call.text("revocation_\($0.rawValue)")] },
-            ])
+            return call.page(
+                "machine-revoke", title: call.text("certificate_revoke"),
+                [
+                    "id": id, "hostname": hostname, "csrf": call.session.csrfToken, "nav_machines": true,
+                    "question": call.text("certificate_revoke_question").replacingOccurrences(of: "{name}", with: hostname),
+                    "reasons": RevocationReason.allCases.filter { $0 != .superseded }.map {
+                        ["key": $0.rawValue, "label": call.text("revocation_\($0.rawValue)")]
+                    },
+                ])
         }
         router.post("/machines/:id/certificate/revoke") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
@@ -70,7 +81,9 @@ struct MachineSecurityController: Sendable {
     private func machine(_ call: inout PageCall) async throws -> (String, String) {
         let id = try call.id()
         let reply = try await call.call(.get, "/api/machines/\(id)?collectors=false")
-        guard reply.ok, let hostname = (reply.json["machine"] as? [String: Any])?["hostname"] as? String else { throw HTTPError(reply.status == 404 ? .notFound : .badGateway) }
+        guard reply.ok, let hostname = (reply.json["machine"] as? [String: Any])?["hostname"] as? String else {
+            throw HTTPError(reply.status == 404 ? .notFound : .badGateway)
+        }
         return (id, hostname)
     }
 

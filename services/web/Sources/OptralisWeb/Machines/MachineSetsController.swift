@@ -25,7 +25,9 @@ struct MachineSetsController: Sendable {
 
         func filter(_ set: [String: Any]) -> String {
             let value = set[field] as? String ?? ""
-            let parameter = self.field == "name" ? "group_id=" + (set["id"] as? String ?? "") : "label=" + (value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            let parameter =
+                self.field == "name"
+                ? "group_id=" + (set["id"] as? String ?? "") : "label=" + (value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
             return "/machines?" + parameter
         }
     }
@@ -90,7 +92,9 @@ struct MachineSetsController: Sendable {
             "maxlength": 50, "color": Self.color(set["color"]), "action": id.map { "\(kind.page)/\($0)" } ?? kind.page,
         ]
         if let refusal {
-            values.merge(FieldErrors.values(refusal, fields: [kind.field, "color"], codes: [kind.conflict: kind.field], language: call.language, renderer: renderer)) { $1 }
+            values.merge(
+                FieldErrors.values(refusal, fields: [kind.field, "color"], codes: [kind.conflict: kind.field], language: call.language, renderer: renderer)
+            ) { $1 }
         }
         return call.page("machine-set-form", title: title, values, status: refusal == nil ? .ok : .badRequest)
     }

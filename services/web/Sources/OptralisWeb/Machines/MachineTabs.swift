@@ -24,14 +24,17 @@ enum MachineTabs {
         }
         let disks = ((collectors["storage_health"] as? [String: Any])?["disks"] as? [[String: Any]] ?? []).map { disk -> [String: Any] in
             let status = disk["smart_status"] as? String ?? "unavailable"
-            let pill = switch status {
-            case "healthy": "online"
-            case "warning": "warning"
-            case "critical": "critical"
-            default: "info"
-            }
+            let pill =
+                switch status {
+                case "healthy": "online"
+                case "warning": "warning"
+                case "critical": "critical"
+                default: "info"
+                }
             var facts: [String] = []
-            for (key, label) in [("reallocated_sectors", "smart_reallocated"), ("current_pending_sectors", "smart_pending"), ("offline_uncorrectable", "smart_uncorrectable")] {
+            for (key, label) in [
+                ("reallocated_sectors", "smart_reallocated"), ("current_pending_sectors", "smart_pending"), ("offline_uncorrectable", "smart_uncorrectable"),
+            ] {
                 if let value = disk[key] as? Int { facts.append("\(renderer.text(label, language)) \(value)") }
             }
             if let hours = disk["power_on_hours"] as? Int { facts.append("\(renderer.text("smart_hours", language)) \(hours)") }

@@ -20,12 +20,15 @@ struct NotificationsController: Sendable {
         router.get("/notifications/new") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
             guard let type = request.uri.queryParameters["type"].map(String.init), Self.types.contains(type) else {
-                return call.page("channel-form", title: call.text("channel_new"), [
-                    "title": call.text("channel_new"), "nav_notifications": true, "choose": true,
-                    "types": Self.types.map { ["key": $0, "label": call.text("channel_type_\($0)")] },
-                ])
+                return call.page(
+                    "channel-form", title: call.text("channel_new"),
+                    [
+                        "title": call.text("channel_new"), "nav_notifications": true, "choose": true,
+                        "types": Self.types.map { ["key": $0, "label": call.text("channel_type_\($0)")] },
+                    ])
             }
-            return try await form(&call, channelID: nil, channel: ["type": type, "enabled": true, "alert_types": ["machine_offline", "disk_critical", "smart_warning"]])
+            return try await form(
+                &call, channelID: nil, channel: ["type": type, "enabled": true, "alert_types": ["machine_offline", "disk_critical", "smart_warning"]])
         }
         router.get("/notifications/:id/edit") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
@@ -128,9 +131,10 @@ struct NotificationsController: Sendable {
 
     /// The api's alert types in the page's language (`label` is French, `label_en` English).
     private func alertTypeLabels(_ reply: APIClient.Reply, language: String) -> [String: String] {
-        Dictionary((reply.json["types"] as? [[String: Any]] ?? []).compactMap { type in
-            (type["key"] as? String).map { ($0, (language == "en" ? type["label_en"] : type["label"]) as? String ?? $0) }
-        }, uniquingKeysWith: { first, _ in first })
+        Dictionary(
+            (reply.json["types"] as? [[String: Any]] ?? []).compactMap { type in
+                (type["key"] as? String).map { ($0, (language == "en" ? type["label_en"] : type["label"]) as? String ?? $0) }
+            }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The add or edit form of one channel type, from the channel (edit), its defaults (new), or
@@ -158,7 +162,9 @@ struct NotificationsController: Sendable {
             },
             "action": channelID.map { "/notifications/\($0)" } ?? "/notifications",
             "has_sites": !sites.isEmpty,
-            "sites": sites.map { ["id": $0["id"] as? String ?? "", "name": $0["name"] as? String ?? "", "current": ($0["id"] as? String) == site] as [String: Any] },
+            "sites": sites.map {
+                ["id": $0["id"] as? String ?? "", "name": $0["name"] as? String ?? "", "current": ($0["id"] as? String) == site] as [String: Any]
+            },
         ]
         if let refusal { values.merge(FieldErrors.values(refusal, fields: Self.fields, language: call.language, renderer: renderer)) { $1 } }
         return call.page("channel-form", title: title, values, status: refusal == nil ? .ok : .badRequest)

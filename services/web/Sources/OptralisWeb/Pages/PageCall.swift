@@ -90,7 +90,8 @@ struct PageCall {
     /// `?failed=<its code>` (a code only, never the api's text, so a crafted link puts no words
     /// on the page). ``Notices`` turns both into the page's message.
     func after(_ reply: APIClient.Reply, to path: String, done: String = "1") -> Response {
-        return .redirect(to: path + MachineBatchController.separator(path) + (reply.ok ? "done=\(done)" : "failed=\(MachineActionsController.code(reply))"), type: .normal)
+        return .redirect(
+            to: path + MachineBatchController.separator(path) + (reply.ok ? "done=\(done)" : "failed=\(MachineActionsController.code(reply))"), type: .normal)
     }
 
     /// The `done` and `failed` messages of a page reached through ``after(_:to:done:)``; `done`

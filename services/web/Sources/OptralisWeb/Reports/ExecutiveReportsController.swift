@@ -25,7 +25,9 @@ struct ExecutiveReportsController: Sendable {
                 tiles.append(["label": call.text("nav_alerts"), "value": String(alerts["total"] as? Int ?? 0)])
             }
             if let health = report["health"] as? [String: Any] {
-                tiles.append(["label": call.text("reports_health_score"), "value": (health["fleet_score"] as? Double).map { LineChart.number($0, decimals: 1) } ?? "—"])
+                tiles.append([
+                    "label": call.text("reports_health_score"), "value": (health["fleet_score"] as? Double).map { LineChart.number($0, decimals: 1) } ?? "—",
+                ])
             }
             if let cpu = (report["resources"] as? [String: Any])?["cpu"] as? [String: Any] {
                 var tile: [String: Any] = ["label": call.text("reports_average_cpu"), "value": percent(cpu["average"])]
@@ -33,8 +35,11 @@ struct ExecutiveReportsController: Sendable {
                 tiles.append(tile)
             }
             let recommendations = (report["recommendations"] as? [[String: Any]] ?? []).map { item -> [String: Any] in
-                ["text": item["text"] as? String ?? "", "pill": Pill.make(item["severity"] as? String ?? "info", language: call.language, renderer: renderer),
-                 "severity": renderer.text("severity_\(item["severity"] as? String ?? "info")", call.language)]
+                [
+                    "text": item["text"] as? String ?? "",
+                    "pill": Pill.make(item["severity"] as? String ?? "info", language: call.language, renderer: renderer),
+                    "severity": renderer.text("severity_\(item["severity"] as? String ?? "info")", call.language),
+                ]
             }
             let values: [String: Any] = [
                 "nav_reports": true, "tiles": tiles, "recommendations": recommendations, "has_recommendations": !recommendations.isEmpty,

@@ -62,23 +62,26 @@ struct CollectionSettingsController: Sendable {
             ]
         }
         var values: [String: Any] = ["settings": settings, "has_settings": !settings.isEmpty, "nav_settings": true]
-        values["bounds"] = Self.bounds.map { bound -> [String: Any] in ["collector": call.text("collector_\(bound.collector)"), "minimum": bound.minimum, "maximum": bound.maximum] }
+        values["bounds"] = Self.bounds.map { bound -> [String: Any] in
+            ["collector": call.text("collector_\(bound.collector)"), "minimum": bound.minimum, "maximum": bound.maximum]
+        }
         if let machine {
             let effective = replies[4]
             guard effective.ok else { return call.failure(effective) }
             let intervals = effective.json["intervals"] as? [String: Int] ?? [:]
             let enabled = effective.json["enabled"] as? [String: Bool] ?? [:]
             let source = effective.json["source"] as? String ?? "default"
-            values["effective"] = [
-                "machine_id": machine, "hostname": (replies[5].json["machine"] as? [String: Any])?["hostname"] as? String ?? machine,
-                "source": call.text("source_\(source)"), "setting_name": effective.json["setting_name"] as? String ?? "",
-                "rows": Self.bounds.map { bound -> [String: Any] in
-                    [
-                        "collector": call.text("collector_\(bound.collector)"), "interval": intervals[bound.collector].map(String.init) ?? "—",
-                        "enabled": call.text(enabled[bound.collector] == false ? "no" : "yes"),
-                    ]
-                },
-            ] as [String: Any]
+            values["effective"] =
+                [
+                    "machine_id": machine, "hostname": (replies[5].json["machine"] as? [String: Any])?["hostname"] as? String ?? machine,
+                    "source": call.text("source_\(source)"), "setting_name": effective.json["setting_name"] as? String ?? "",
+                    "rows": Self.bounds.map { bound -> [String: Any] in
+                        [
+                            "collector": call.text("collector_\(bound.collector)"), "interval": intervals[bound.collector].map(String.init) ?? "—",
+                            "enabled": call.text(enabled[bound.collector] == false ? "no" : "yes"),
+                        ]
+                    },
+                ] as [String: Any]
         }
         if call.isAdmin { values["admin"] = ["machine_id": machine ?? ""] }
         values.merge(call.notices(["deleted": "collection_setting_deleted"])) { $1 }
@@ -118,11 +121,16 @@ struct CollectionSettingsController: Sendable {
                 .scope(setting, language: call.language, renderer: renderer),
             "scopes": Self.scopes.map { key -> [String: Any] in ["key": key, "label": call.text("scope_\(key)"), "current": key == scope] },
             "groups": replies[0].list.map { group -> [String: Any] in
-                ["id": group["id"] as? String ?? "", "name": group["name"] as? String ?? "", "current": (group["id"] as? String) == (setting["group_id"] as? String)]
+                [
+                    "id": group["id"] as? String ?? "", "name": group["name"] as? String ?? "",
+                    "current": (group["id"] as? String) == (setting["group_id"] as? String),
+                ]
             },
             "machines": machines.map { machine -> [String: Any] in
-                ["id": machine["id"] as? String ?? "", "name": machine["hostname"] as? String ?? "",
-                 "current": (machine["id"] as? String) == (setting["machine_id"] as? String)]
+                [
+                    "id": machine["id"] as? String ?? "", "name": machine["hostname"] as? String ?? "",
+                    "current": (machine["id"] as? String) == (setting["machine_id"] as? String),
+                ]
             },
             "collectors": Self.bounds.map { bound -> [String: Any] in
                 let state = enabled[bound.collector].map { $0 ? "on" : "off" } ?? ""
@@ -190,7 +198,8 @@ struct CollectionSettingsController: Sendable {
 
     /// `GET /api/labels` as id → key.
     static func labels(_ reply: APIClient.Reply) -> [String: String] {
-        Dictionary(reply.list.compactMap { label in (label["id"] as? String).map { ($0, label["key"] as? String ?? "") } }, uniquingKeysWith: { first, _ in first })
+        Dictionary(
+            reply.list.compactMap { label in (label["id"] as? String).map { ($0, label["key"] as? String ?? "") } }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The names of the groups, machines and labels a setting may target.
@@ -201,7 +210,8 @@ struct CollectionSettingsController: Sendable {
 
         init(groups: [[String: Any]], machines: [[String: Any]], labels: [String: String]) {
             func names(_ list: [[String: Any]], _ key: String) -> [String: String] {
-                Dictionary(list.compactMap { item in (item["id"] as? String).map { ($0, item[key] as? String ?? "") } }, uniquingKeysWith: { first, _ in first })
+                Dictionary(
+                    list.compactMap { item in (item["id"] as? String).map { ($0, item[key] as? String ?? "") } }, uniquingKeysWith: { first, _ in first })
             }
             self.groups = names(groups, "name")
             self.machines = names(machines, "hostname")

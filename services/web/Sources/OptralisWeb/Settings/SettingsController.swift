@@ -61,10 +61,11 @@ struct SettingsController: Sendable {
         let unlimited = call.text("unlimited")
         func number(_ value: Any?) -> String { (value as? Int).map(String.init) ?? unlimited }
         let account = replies[1].json["user"] as? [String: Any] ?? [:]
-        let typeNames = Dictionary((replies[3].json["types"] as? [[String: Any]] ?? []).compactMap { type -> (String, String)? in
-            guard let key = type["key"] as? String else { return nil }
-            return (key, (language == "en" ? type["label_en"] : type["label"]) as? String ?? key)
-        }, uniquingKeysWith: { first, _ in first })
+        let typeNames = Dictionary(
+            (replies[3].json["types"] as? [[String: Any]] ?? []).compactMap { type -> (String, String)? in
+                guard let key = type["key"] as? String else { return nil }
+                return (key, (language == "en" ? type["label_en"] : type["label"]) as? String ?? key)
+            }, uniquingKeysWith: { first, _ in first })
         let channels = (replies[2].json["channels"] as? [[String: Any]] ?? []).map { channel -> [String: Any] in
             let types = (channel["alert_types"] as? [String] ?? []).map { typeNames[$0] ?? $0 }
             return [
@@ -94,12 +95,13 @@ struct SettingsController: Sendable {
             "summary": Self.summary(settings["daily_summary"] as? [String: Any] ?? [:], posted: posted, call: call),
         ]
         if call.isAdmin {
-            values["admin"] = [
-                "csrf": call.session.csrfToken,
-                "languages": PageRenderer.languages.map { key -> [String: Any] in
-                    ["key": key, "label": call.text("language_\(key)"), "current": key == accountLanguage]
-                },
-            ] as [String: Any]
+            values["admin"] =
+                [
+                    "csrf": call.session.csrfToken,
+                    "languages": PageRenderer.languages.map { key -> [String: Any] in
+                        ["key": key, "label": call.text("language_\(key)"), "current": key == accountLanguage]
+                    },
+                ] as [String: Any]
         }
         if let refusal { values.merge(FieldErrors.values(refusal, fields: Self.fields, language: language, renderer: renderer)) { $1 } }
         if let summaryRefusal {

@@ -83,8 +83,10 @@ struct SitesController: Sendable {
         ]
         if let refusal {
             if let premium = call.premium(refusal) { values["premium"] = premium }
-            values.merge(FieldErrors.values(
-                refusal, fields: ["name", "location", "timezone"], codes: ["SITE_EXISTS": "name"], language: call.language, renderer: renderer)) { $1 }
+            values.merge(
+                FieldErrors.values(
+                    refusal, fields: ["name", "location", "timezone"], codes: ["SITE_EXISTS": "name"], language: call.language, renderer: renderer)
+            ) { $1 }
         }
         return call.page("site-form", title: title, values, status: refusal == nil ? .ok : .badRequest)
     }

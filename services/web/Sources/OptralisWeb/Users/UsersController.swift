@@ -31,7 +31,10 @@ struct UsersController: Sendable {
             if reply.status == 403 { return call.after(reply, to: "/users") }
             guard reply.ok else { return self.form(call, posted: body, refusal: reply) }
             let user = reply.json["user"] as? [String: Any] ?? [:]
-            return try await list(&call, extra: password(reply.json["temporary_password"] as? String, for: user["email"] as? String, call: call, sent: reply.json["welcome_email_queued"] as? Bool))
+            return try await list(
+                &call,
+                extra: password(
+                    reply.json["temporary_password"] as? String, for: user["email"] as? String, call: call, sent: reply.json["welcome_email_queued"] as? Bool))
         }
         router.post("/users/:id/role") { request, context -> Response in
             var call = try PageCall(request, context, api: api, renderer: renderer)
@@ -43,7 +46,8 @@ struct UsersController: Sendable {
             let (id, form) = (try call.id(), try await call.form())
             let reply = try await call.call(.post, "/api/users/\(id)/reset-password")
             guard reply.ok else { return call.after(reply, to: "/users") }
-            return try await list(&call, extra: password(reply.json["temporary_password"] as? String, for: form["email"], call: call, sent: reply.json["email_queued"] as? Bool))
+            return try await list(
+                &call, extra: password(reply.json["temporary_password"] as? String, for: form["email"], call: call, sent: reply.json["email_queued"] as? Bool))
         }
         DeleteRoutes(api: api, renderer: renderer).add(to: router, page: "/users", apiPath: "/api/users", texts: "user", nav: "nav_users")
     }

@@ -36,7 +36,9 @@ struct AnomalyStatistics: Sendable, Encodable {
         let summary =
             issues.isEmpty
             ? wording(language, fr: "Aucune anomalie par rapport aux 7 derniers jours.", en: "No anomaly against the last 7 days.")
-            : wording(language, fr: "Anomalies : \(issues.map(\.category).joined(separator: ", ")).", en: "Anomalies: \(issues.map(\.category).joined(separator: ", ")).")
+            : wording(
+                language, fr: "Anomalies : \(issues.map(\.category).joined(separator: ", ")).",
+                en: "Anomalies: \(issues.map(\.category).joined(separator: ", ")).")
         return AnalysisFindings(statistics: AnomalyStatistics(metrics: metrics, anomalyCount: issues.count), issues: issues, summary: summary)
     }
 }

@@ -54,7 +54,9 @@ struct CapacityStatistics: Sendable, Encodable {
                 language, fr: "Seuil critique dans \(days) jours à +\(growth) Go/mois : agrandir le volume ou nettoyer.",
                 en: "Critical level in \(days) days at +\(growth) GB/month: grow the volume or clean up.")
         case .some(let days):
-            return wording(language, fr: "Croissance de \(growth) Go/mois, seuil critique dans \(days) jours : surveiller.", en: "Growing \(growth) GB/month, critical in \(days) days: keep an eye on it.")
+            return wording(
+                language, fr: "Croissance de \(growth) Go/mois, seuil critique dans \(days) jours : surveiller.",
+                en: "Growing \(growth) GB/month, critical in \(days) days: keep an eye on it.")
         case .none:
             return wording(language, fr: "Pas de croissance notable.", en: "No notable growth.")
         }

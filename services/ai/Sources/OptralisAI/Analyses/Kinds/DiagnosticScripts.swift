@@ -12,7 +12,8 @@ struct DiagnosticScripts: Sendable, Encodable {
         let scripts = recommendations.compactMap { item -> RemediationScript? in
             guard seen.insert(item.category).inserted, let code = (windows ? powershell : bash)[item.category] else { return nil }
             let purpose = wording(language, fr: "Diagnostic : \(item.title)", en: "Diagnosis: \(item.title)")
-            return ScriptSafety.checked(RemediationScript(platform: windows ? "powershell" : "bash", purpose: purpose, code: code, safetyWarnings: []), language: language)
+            return ScriptSafety.checked(
+                RemediationScript(platform: windows ? "powershell" : "bash", purpose: purpose, code: code, safetyWarnings: []), language: language)
         }
         return DiagnosticScripts(platform: windows ? "powershell" : "bash", issue: issue, scripts: scripts)
     }
@@ -35,12 +36,17 @@ struct DiagnosticScripts: Sendable, Encodable {
     ]
 
     static let powershell: [String: String] = [
-        "disk": "Get-PSDrive -PSProvider FileSystem | Select-Object Name, Used, Free\nGet-ChildItem C:\\ -Directory -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ Path = $_.FullName; GB = [math]::Round((Get-ChildItem $_.FullName -Recurse -File -ErrorAction SilentlyContinue | Measure-Object Length -Sum).Sum / 1GB, 2) } } | Sort-Object GB -Descending | Select-Object -First 15",
-        "smart": "Get-PhysicalDisk | Select-Object FriendlyName, HealthStatus, OperationalStatus\nGet-PhysicalDisk | Get-StorageReliabilityCounter | Select-Object DeviceId, Temperature, ReadErrorsTotal, Wear",
-        "security": "Get-NetFirewallProfile | Select-Object Name, Enabled\nGet-MpComputerStatus | Select-Object AntivirusEnabled, AntivirusSignatureLastUpdated",
+        "disk":
+            "Get-PSDrive -PSProvider FileSystem | Select-Object Name, Used, Free\nGet-ChildItem C:\\ -Directory -ErrorAction SilentlyContinue | ForEach-Object { [pscustomobject]@{ Path = $_.FullName; GB = [math]::Round((Get-ChildItem $_.FullName -Recurse -File -ErrorAction SilentlyContinue | Measure-Object Length -Sum).Sum / 1GB, 2) } } | Sort-Object GB -Descending | Select-Object -First 15",
+        "smart":
+            "Get-PhysicalDisk | Select-Object FriendlyName, HealthStatus, OperationalStatus\nGet-PhysicalDisk | Get-StorageReliabilityCounter | Select-Object DeviceId, Temperature, ReadErrorsTotal, Wear",
+        "security":
+            "Get-NetFirewallProfile | Select-Object Name, Enabled\nGet-MpComputerStatus | Select-Object AntivirusEnabled, AntivirusSignatureLastUpdated",
         "updates": "(New-Object -ComObject Microsoft.Update.Session).CreateUpdateSearcher().Search('IsInstalled=0').Updates | Select-Object Title",
-        "stability": "Get-WinEvent -FilterHashtable @{LogName='System'; Level=1,2; StartTime=(Get-Date).AddDays(-1)} -MaxEvents 50 | Select-Object TimeCreated, ProviderName, Id, Message",
+        "stability":
+            "Get-WinEvent -FilterHashtable @{LogName='System'; Level=1,2; StartTime=(Get-Date).AddDays(-1)} -MaxEvents 50 | Select-Object TimeCreated, ProviderName, Id, Message",
         "cpu": "Get-Process | Sort-Object CPU -Descending | Select-Object -First 15 Id, ProcessName, CPU, WorkingSet",
-        "ram": "Get-CimInstance Win32_OperatingSystem | Select-Object FreePhysicalMemory, TotalVisibleMemorySize\nGet-Process | Sort-Object WorkingSet -Descending | Select-Object -First 15 Id, ProcessName, WorkingSet",
+        "ram":
+            "Get-CimInstance Win32_OperatingSystem | Select-Object FreePhysicalMemory, TotalVisibleMemorySize\nGet-Process | Sort-Object WorkingSet -Descending | Select-Object -First 15 Id, ProcessName, WorkingSet",
     ]
 }

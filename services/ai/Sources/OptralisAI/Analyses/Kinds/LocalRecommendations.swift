@@ -23,61 +23,76 @@ struct LocalRecommendations: Sendable, Encodable {
         for volume in capacity.volumes {
             let percent = format(volume.plan.currentUsagePercent)
             if volume.plan.currentUsagePercent >= DiskCapacityPlan.defaultCriticalPercent {
-                add("disk", .high, fr: ("Libérer de l'espace sur \(volume.mountPoint)", "Rempli à \(percent) %. \(volume.recommendation)"),
+                add(
+                    "disk", .high, fr: ("Libérer de l'espace sur \(volume.mountPoint)", "Rempli à \(percent) %. \(volume.recommendation)"),
                     en: ("Free space on \(volume.mountPoint)", "\(percent) % full. \(volume.recommendation)"))
             } else if let days = volume.plan.daysUntilCritical, days <= CapacityStatistics.urgentDays {
-                add("disk", .medium, fr: ("Anticiper la saturation de \(volume.mountPoint)", volume.recommendation),
+                add(
+                    "disk", .medium, fr: ("Anticiper la saturation de \(volume.mountPoint)", volume.recommendation),
                     en: ("Plan for \(volume.mountPoint) filling up", volume.recommendation))
             }
         }
         if inputs.smartStatuses.contains("critical") {
-            add("smart", .high, fr: ("Remplacer le disque en échec SMART", "Sauvegardez les données puis remplacez le disque : SMART le signale en échec."),
+            add(
+                "smart", .high, fr: ("Remplacer le disque en échec SMART", "Sauvegardez les données puis remplacez le disque : SMART le signale en échec."),
                 en: ("Replace the failing disk", "Back the data up, then replace the disk: SMART reports it failing."))
         } else if inputs.smartStatuses.contains("warning") {
-            add("smart", .medium, fr: ("Surveiller le disque signalé par SMART", "Vérifiez les secteurs réalloués et prévoyez un remplacement."),
+            add(
+                "smart", .medium, fr: ("Surveiller le disque signalé par SMART", "Vérifiez les secteurs réalloués et prévoyez un remplacement."),
                 en: ("Watch the disk SMART warns about", "Check its reallocated sectors and plan a replacement."))
         }
         if let security = inputs.security {
             if security.firewallEnabled == false {
-                add("security", .high, fr: ("Activer le pare-feu", "Aucun pare-feu actif n'a été détecté."), en: ("Enable the firewall", "No active firewall was found."))
+                add(
+                    "security", .high, fr: ("Activer le pare-feu", "Aucun pare-feu actif n'a été détecté."),
+                    en: ("Enable the firewall", "No active firewall was found."))
             }
             if security.antivirusEnabled == false {
                 add("security", .medium, fr: ("Activer l'antivirus", "L'antivirus est désactivé."), en: ("Enable the antivirus", "The antivirus is disabled."))
             } else if security.antivirusUpToDate == false {
-                add("security", .medium, fr: ("Mettre à jour l'antivirus", "Ses signatures ne sont pas à jour."), en: ("Update the antivirus", "Its signatures are out of date."))
+                add(
+                    "security", .medium, fr: ("Mettre à jour l'antivirus", "Ses signatures ne sont pas à jour."),
+                    en: ("Update the antivirus", "Its signatures are out of date."))
             }
             if security.pendingSecurityUpdates > 0 {
                 let count = security.pendingSecurityUpdates
-                add("updates", count >= 5 ? .high : .medium, fr: ("Installer les mises à jour de sécurité", "\(count) mise(s) à jour de sécurité en attente."),
+                add(
+                    "updates", count >= 5 ? .high : .medium, fr: ("Installer les mises à jour de sécurité", "\(count) mise(s) à jour de sécurité en attente."),
                     en: ("Install the security updates", "\(count) security update(s) pending."))
             }
             if security.rebootRequired {
-                add("updates", .medium, fr: ("Redémarrer pour finir les mises à jour", "Un redémarrage est requis ; prévoyez une fenêtre de maintenance."),
+                add(
+                    "updates", .medium, fr: ("Redémarrer pour finir les mises à jour", "Un redémarrage est requis ; prévoyez une fenêtre de maintenance."),
                     en: ("Reboot to finish the updates", "A reboot is required; plan a maintenance window."))
             }
         }
         if let stability = inputs.stability {
             if stability.criticalEvents > 0 {
-                add("stability", .high, fr: ("Examiner les événements critiques", "\(stability.criticalEvents) événement(s) critique(s) sur 24 h."),
+                add(
+                    "stability", .high, fr: ("Examiner les événements critiques", "\(stability.criticalEvents) événement(s) critique(s) sur 24 h."),
                     en: ("Look into the critical events", "\(stability.criticalEvents) critical event(s) in 24 h."))
             }
             if stability.outages > 0 {
-                add("stability", .medium, fr: ("Expliquer les coupures", "\(stability.outages) redémarrage(s) ou interruption(s) sur 24 h."),
+                add(
+                    "stability", .medium, fr: ("Expliquer les coupures", "\(stability.outages) redémarrage(s) ou interruption(s) sur 24 h."),
                     en: ("Explain the outages", "\(stability.outages) reboot(s) or interruption(s) in 24 h."))
             }
         }
         if let cpu = score?.categories[.cpu], cpu < 50 {
-            add("cpu", .medium, fr: ("Identifier ce qui charge le processeur", "Sous-score CPU \(cpu)/100 : charge soutenue au-delà de 90 %."),
+            add(
+                "cpu", .medium, fr: ("Identifier ce qui charge le processeur", "Sous-score CPU \(cpu)/100 : charge soutenue au-delà de 90 %."),
                 en: ("Find what keeps the CPU busy", "CPU sub-score \(cpu)/100: sustained load above 90 %."))
         }
         if let ram = score?.categories[.ram], ram < 50 {
-            add("ram", .medium, fr: ("Réduire la pression mémoire", "Sous-score RAM \(ram)/100 : mémoire presque pleine."),
+            add(
+                "ram", .medium, fr: ("Réduire la pression mémoire", "Sous-score RAM \(ram)/100 : mémoire presque pleine."),
                 en: ("Relieve the memory pressure", "RAM sub-score \(ram)/100: memory nearly full."))
         }
         let rank: [Recommendation.Priority: Int] = [.high: 0, .medium: 1, .low: 2]
-        return LocalRecommendations(recommendations: items.enumerated().sorted {
-            (rank[$0.element.priority] ?? 3, $0.offset) < (rank[$1.element.priority] ?? 3, $1.offset)
-        }.map(\.element))
+        return LocalRecommendations(
+            recommendations: items.enumerated().sorted {
+                (rank[$0.element.priority] ?? 3, $0.offset) < (rank[$1.element.priority] ?? 3, $1.offset)
+            }.map(\.element))
     }
 
     func findings(language: AILanguage) -> AnalysisFindings<LocalRecommendations> {

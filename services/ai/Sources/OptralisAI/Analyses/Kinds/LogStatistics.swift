@@ -52,9 +52,13 @@ struct LogStatistics: Sendable, Encodable {
             patterns: patterns.prefix(listedPatterns).map(Pattern.init))
         let issues = patterns.compactMap { pattern -> AnalysisIssue? in
             let severity: AnalysisIssue.Severity
-            if pattern.level == "critical" { severity = .critical }
-            else if pattern.isRecurring { severity = pattern.count >= 10 ? .high : .medium }
-            else { return nil }
+            if pattern.level == "critical" {
+                severity = .critical
+            } else if pattern.isRecurring {
+                severity = pattern.count >= 10 ? .high : .medium
+            } else {
+                return nil
+            }
             let name = pattern.eventID.map { "\(pattern.source) #\($0)" } ?? pattern.source
             return AnalysisIssue(
                 category: "logs",
@@ -66,8 +70,11 @@ struct LogStatistics: Sendable, Encodable {
             ? wording(language, fr: "Aucune erreur ni événement critique sur 7 jours.", en: "No error or critical event in the last 7 days.")
             : wording(
                 language,
-                fr: "\(statistics.criticalCount) événement(s) critique(s) et \(statistics.errorCount) erreur(s) sur 7 jours, \(patterns.count) motif(s) dont \(statistics.recurringCount) récurrent(s).",
-                en: "\(statistics.criticalCount) critical event(s) and \(statistics.errorCount) error(s) in 7 days, \(patterns.count) pattern(s), \(statistics.recurringCount) recurring.")
+                fr:
+                    "\(statistics.criticalCount) événement(s) critique(s) et \(statistics.errorCount) erreur(s) sur 7 jours, \(patterns.count) motif(s) dont \(statistics.recurringCount) récurrent(s).",
+                en:
+                    "\(statistics.criticalCount) critical event(s) and \(statistics.errorCount) error(s) in 7 days, \(patterns.count) pattern(s), \(statistics.recurringCount) recurring."
+            )
         return AnalysisFindings(statistics: statistics, issues: Array(issues.prefix(raisedIssues)), summary: summary)
     }
 }

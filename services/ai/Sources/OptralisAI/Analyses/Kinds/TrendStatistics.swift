@@ -33,21 +33,23 @@ struct TrendStatistics: Sendable, Encodable {
         for metric in metrics {
             guard let shortest = metric.windows.first else { continue }
             if shortest.p95 >= highP95 {
-                issues.append(AnalysisIssue(
-                    category: metric.metric,
-                    title: wording(language, fr: "\(metric.metric) : p95 élevé", en: "\(metric.metric): high p95"),
-                    description: wording(
-                        language, fr: "p95 de \(format(shortest.p95)) % sur \(shortest.windowDays) jours",
-                        en: "p95 of \(format(shortest.p95)) % over \(shortest.windowDays) days"),
-                    severity: .high))
+                issues.append(
+                    AnalysisIssue(
+                        category: metric.metric,
+                        title: wording(language, fr: "\(metric.metric) : p95 élevé", en: "\(metric.metric): high p95"),
+                        description: wording(
+                            language, fr: "p95 de \(format(shortest.p95)) % sur \(shortest.windowDays) jours",
+                            en: "p95 of \(format(shortest.p95)) % over \(shortest.windowDays) days"),
+                        severity: .high))
             } else if shortest.trend == .increasing, shortest.p95 >= watchedP95 {
-                issues.append(AnalysisIssue(
-                    category: metric.metric,
-                    title: wording(language, fr: "\(metric.metric) : p95 en hausse", en: "\(metric.metric): rising p95"),
-                    description: wording(
-                        language, fr: "p95 passé de \(format(shortest.previousP95 ?? 0)) à \(format(shortest.p95)) %",
-                        en: "p95 went from \(format(shortest.previousP95 ?? 0)) to \(format(shortest.p95)) %"),
-                    severity: .medium))
+                issues.append(
+                    AnalysisIssue(
+                        category: metric.metric,
+                        title: wording(language, fr: "\(metric.metric) : p95 en hausse", en: "\(metric.metric): rising p95"),
+                        description: wording(
+                            language, fr: "p95 passé de \(format(shortest.previousP95 ?? 0)) à \(format(shortest.p95)) %",
+                            en: "p95 went from \(format(shortest.previousP95 ?? 0)) to \(format(shortest.p95)) %"),
+                        severity: .medium))
             }
             if let issue = metric.saturation.flatMap({ DegradationStatistics.issue(metric: metric.metric, $0, language: language) }) {
                 issues.append(issue)

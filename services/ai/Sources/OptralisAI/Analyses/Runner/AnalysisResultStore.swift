@@ -44,6 +44,6 @@ struct AnalysisResultStore: Sendable {
             RETURNING id
             """, logger: logger)
         for try await id in rows.decode(UUID.self) { return id }
-        throw AppError.internalError  // an INSERT … RETURNING without its row
+        throw AppError.internalError // an INSERT … RETURNING without its row
     }
 }

@@ -64,12 +64,13 @@ struct MachineAnalysisRunner: Sendable {
                 analysis: kind.path, hostname: context.hostname, statistics: AIJSON.string(findings.statistics), events: events,
                 language: context.language, customContext: context.customContext)
             var body = report(findings, written)
-            body.id = try await results.save(.init(
-                clientID: clientID, machineID: machineID, kind: kind, language: context.language,
-                summary: written.narrative?.summary ?? findings.summary, resultJSON: AIJSON.string(body),
-                overallScore: findings.overallScore, riskLevel: findings.riskLevel, confidence: findings.confidence,
-                fingerprint: fingerprint, model: written.usage == nil ? nil : narrative.claude.configuration.model, usage: written.usage,
-                createdAt: now))
+            body.id = try await results.save(
+                .init(
+                    clientID: clientID, machineID: machineID, kind: kind, language: context.language,
+                    summary: written.narrative?.summary ?? findings.summary, resultJSON: AIJSON.string(body),
+                    overallScore: findings.overallScore, riskLevel: findings.riskLevel, confidence: findings.confidence,
+                    fingerprint: fingerprint, model: written.usage == nil ? nil : narrative.claude.configuration.model, usage: written.usage,
+                    createdAt: now))
             body.createdAt = now
             return .completed(body)
         }

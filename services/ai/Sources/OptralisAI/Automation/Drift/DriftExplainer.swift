@@ -36,11 +36,13 @@ struct DriftExplainer: Sendable {
         for row in try await unexplained(clientID: clientID, machineIDs: machineIDs) {
             guard try await quota.consume(clientID: clientID, cost: 1, now: now) else { break }
             let events = try await contexts.recentEvents(clientID: clientID, machineID: row.machineID, before: now, limit: 5)
-            let prompt = PromptTemplate.driftExplanation.render(language, values: [
-                "hostname": row.hostname, "metric": row.metric, "current_value": Self.figure(row.current),
-                "baseline_mean": Self.figure(row.mean), "baseline_stddev": Self.figure(row.deviation), "z_score": Self.figure(row.zScore),
-                "severity": row.severity, "events": events.isEmpty ? "-" : events.map { "- \($0)" }.joined(separator: "\n"),
-            ])
+            let prompt = PromptTemplate.driftExplanation.render(
+                language,
+                values: [
+                    "hostname": row.hostname, "metric": row.metric, "current_value": Self.figure(row.current),
+                    "baseline_mean": Self.figure(row.mean), "baseline_stddev": Self.figure(row.deviation), "z_score": Self.figure(row.zScore),
+                    "severity": row.severity, "events": events.isEmpty ? "-" : events.map { "- \($0)" }.joined(separator: "\n"),
+                ])
             do {
                 let reply = try await claude.send(system: nil, messages: [.user(prompt)], maxTokens: 400)
                 try await store(reply.text.trimmingCharacters(in: .whitespacesAndNewlines), for: row, clientID: clientID)
@@ -68,8 +70,9 @@ struct DriftExplainer: Sendable {
         for try await (machine, hostname, metric, mean, deviation, current, z, severity) in rows.decode(
             (UUID, String, String, Double, Double, Double, Double, String).self)
         {
-            found.append(Unexplained(
-                machineID: machine, hostname: hostname, metric: metric, mean: mean, deviation: deviation, current: current, zScore: z, severity: severity))
+            found.append(
+                Unexplained(
+                    machineID: machine, hostname: hostname, metric: metric, mean: mean, deviation: deviation, current: current, zScore: z, severity: severity))
         }
         return found
     }

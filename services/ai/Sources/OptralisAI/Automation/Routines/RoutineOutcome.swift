@@ -22,6 +22,8 @@ struct RoutineOutcome: Sendable, Equatable {
     }
 
     var resultJSON: String {
-        AIJSON.string(["machines_analyzed": machinesAnalyzed, "issues_found": issuesFound, "machines_skipped": machinesSkipped, "machines_failed": machinesFailed])
+        AIJSON.string([
+            "machines_analyzed": machinesAnalyzed, "issues_found": issuesFound, "machines_skipped": machinesSkipped, "machines_failed": machinesFailed,
+        ])
     }
 }

@@ -34,9 +34,10 @@ struct RoutineStore: Sendable {
         for try await (id, clientID, name, language, type, schedule, seen, machines, channels) in rows.decode(
             (UUID, UUID, String, String, String, String, String?, [UUID]?, [UUID]).self)
         {
-            routines.append(DueRoutine(
-                id: id, clientID: clientID, clientName: name, language: language, routineType: type, schedule: schedule,
-                seenNextRunAt: seen, machineIDs: machines, notifyChannels: channels))
+            routines.append(
+                DueRoutine(
+                    id: id, clientID: clientID, clientName: name, language: language, routineType: type, schedule: schedule,
+                    seenNextRunAt: seen, machineIDs: machines, notifyChannels: channels))
         }
         return routines
     }
@@ -64,7 +65,7 @@ struct RoutineStore: Sendable {
             RETURNING id
             """, logger: logger)
         for try await id in rows.decode(UUID.self) { return id }
-        throw AppError.internalError  // an INSERT … RETURNING without its row
+        throw AppError.internalError // an INSERT … RETURNING without its row
     }
 
     func finish(historyID: UUID, clientID: UUID, _ outcome: RoutineOutcome, now: Date) async throws {

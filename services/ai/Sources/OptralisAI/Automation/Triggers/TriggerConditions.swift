@@ -29,7 +29,9 @@ enum TriggerConditions {
         if let minutes = conditions["offline_minutes"], let seen = machine.lastSeen, now.timeIntervalSince(seen) >= minutes * 60 {
             reasons.append("Offline for \(Int(now.timeIntervalSince(seen) / 60)) minutes (limit \(number(minutes)))")
         }
-        for (key, value, label) in [("cpu_above", machine.cpuPercent, "CPU"), ("ram_above", machine.ramPercent, "RAM"), ("disk_above", machine.diskPercent, "Disk")] {
+        for (key, value, label) in [
+            ("cpu_above", machine.cpuPercent, "CPU"), ("ram_above", machine.ramPercent, "RAM"), ("disk_above", machine.diskPercent, "Disk"),
+        ] {
             if let limit = conditions[key], let value, value > limit {
                 reasons.append("\(label) \(number(value))% above \(number(limit))%")
             }

@@ -20,7 +20,9 @@ struct TriggerEvaluator: Sendable {
             do {
                 firings += try await evaluate(trigger, now: now)
             } catch {
-                logger.error("ai trigger evaluation failed", metadata: ["optralis.client_id": "\(trigger.clientID)", "optralis.trigger_id": "\(trigger.id)", "error": "\(error)"])
+                logger.error(
+                    "ai trigger evaluation failed",
+                    metadata: ["optralis.client_id": "\(trigger.clientID)", "optralis.trigger_id": "\(trigger.id)", "error": "\(error)"])
             }
         }
         return firings
@@ -66,9 +68,10 @@ struct TriggerEvaluator: Sendable {
         switch await healthScore.run(clientID: trigger.clientID, machineID: machine.id, source: .trigger, now: now) {
         case .analysed(let report):
             firing.analysisID = report.id
-            firing.resultJSON = AIJSON.string(TriggerAnalysisResult(
-                requestedAnalysisType: requested, overallScore: report.score.overall, riskLevel: report.score.riskLevel.rawValue,
-                summary: report.summary, issues: report.topIssues.count))
+            firing.resultJSON = AIJSON.string(
+                TriggerAnalysisResult(
+                    requestedAnalysisType: requested, overallScore: report.score.overall, riskLevel: report.score.riskLevel.rawValue,
+                    summary: report.summary, issues: report.topIssues.count))
         case .skipped(let why):
             firing.status = "skipped"
             firing.resultJSON = AIJSON.string(TriggerAnalysisResult(requestedAnalysisType: requested, skipped: why))

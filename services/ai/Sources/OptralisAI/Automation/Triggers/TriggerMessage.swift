@@ -20,7 +20,9 @@ enum TriggerMessage {
     static func text(_ trigger: ActiveTrigger, _ machine: MachineFacts, _ firing: TriggerFiring) -> String {
         let english = trigger.language == "en"
         return [
-            english ? "Trigger \(trigger.triggerType) fired for \(machine.hostname)." : "Le déclencheur \(trigger.triggerType) s'est activé pour \(machine.hostname).",
+            english
+                ? "Trigger \(trigger.triggerType) fired for \(machine.hostname)."
+                : "Le déclencheur \(trigger.triggerType) s'est activé pour \(machine.hostname).",
             (english ? "Reason: " : "Raison : ") + firing.reason,
             (english ? "Analysis: " : "Analyse : ") + firing.status,
         ].joined(separator: "\n")

@@ -35,9 +35,10 @@ struct TriggerStore: Sendable {
             (UUID, UUID, String, String, String, String, String?, [UUID], Date).self)
         {
             let numbers = (try? decoder.decode([String: Double].self, from: Data(conditions.utf8))) ?? [:]
-            triggers.append(ActiveTrigger(
-                id: id, clientID: clientID, clientName: name, language: language, triggerType: type, conditions: numbers,
-                analysisType: analysis, notifyChannels: channels, createdAt: created))
+            triggers.append(
+                ActiveTrigger(
+                    id: id, clientID: clientID, clientName: name, language: language, triggerType: type, conditions: numbers,
+                    analysisType: analysis, notifyChannels: channels, createdAt: created))
         }
         return triggers
     }
@@ -72,9 +73,10 @@ struct TriggerStore: Sendable {
         for try await (id, hostname, created, seen, maintenance, score, cpu, ram, disk, z, metric, best) in rows.decode(
             (UUID, String, Date, Date?, Bool, Int?, Double?, Double?, Double?, Double?, String?, Int?).self)
         {
-            machines.append(MachineFacts(
-                id: id, hostname: hostname, createdAt: created, lastSeen: seen, maintenance: maintenance, healthScore: score,
-                cpuPercent: cpu, ramPercent: ram, diskPercent: disk, maxZScore: z, maxZScoreMetric: metric, bestRecentScore: best))
+            machines.append(
+                MachineFacts(
+                    id: id, hostname: hostname, createdAt: created, lastSeen: seen, maintenance: maintenance, healthScore: score,
+                    cpuPercent: cpu, ramPercent: ram, diskPercent: disk, maxZScore: z, maxZScoreMetric: metric, bestRecentScore: best))
         }
         return machines
     }

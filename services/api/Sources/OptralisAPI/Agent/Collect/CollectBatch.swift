@@ -24,14 +24,16 @@ struct CollectBatch: Sendable {
         guard (1...maximumPosts).contains(envelope.posts.count) else {
             throw AgentError.invalidPayload("posts must hold 1 to \(maximumPosts) posts")
         }
-        return CollectBatch(posts: envelope.posts.map { entry in
-            let outcome = entry.payload.flatMap { envelope -> Result<CollectPayload, AppError> in
-                do { return .success(try CollectPayload(checking: envelope, receivedAt: now)) } catch let error as AppError { return .failure(error) } catch {
-                    return .failure(AgentError.invalidPayload("the post is invalid"))
+        return CollectBatch(
+            posts: envelope.posts.map { entry in
+                let outcome = entry.payload.flatMap { envelope -> Result<CollectPayload, AppError> in
+                    do { return .success(try CollectPayload(checking: envelope, receivedAt: now)) } catch let error as AppError { return .failure(error) } catch
+                    {
+                        return .failure(AgentError.invalidPayload("the post is invalid"))
+                    }
                 }
-            }
-            return Post(collector: entry.collector, sequence: entry.sequence, outcome: outcome)
-        })
+                return Post(collector: entry.collector, sequence: entry.sequence, outcome: outcome)
+            })
     }
 
     private struct Envelope: Decodable {

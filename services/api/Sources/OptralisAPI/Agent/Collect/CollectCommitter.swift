@@ -96,7 +96,8 @@ actor CollectCommitter {
             }
         } catch {
             guard batch.count > 1 else { return answer(batch[0].id, .failure(Self.clientError(error))) }
-            logger.warning("collect batch failed, writing its requests one by one", metadata: ["requests": "\(batch.count)", "error": "\(String(reflecting: error))"])
+            logger.warning(
+                "collect batch failed, writing its requests one by one", metadata: ["requests": "\(batch.count)", "error": "\(String(reflecting: error))"])
             for entry in batch where answers[entry.id] != nil {
                 do {
                     answer(entry.id, .success(try await writer.write(entry.items)))

@@ -42,18 +42,23 @@ struct CollectController {
             let batch = try CollectBatch.decode(Data(buffer: body))
             let accepted = batch.posts.compactMap { try? $0.outcome.get() }
             var stored = accepted.isEmpty ? [] : try await committer.submit(accepted.map { CollectItem(machineID: machine.machineID, payload: $0) })[...]
-            return BatchCollected(results: batch.posts.map { post in
-                switch post.outcome {
-                case .success(let payload):
-                    let isStored = stored.popFirst() ?? false
-                    Self.count(payload.kind, stored: isStored)
-                    return .init(collector: payload.kind.rawValue, sequence: payload.sequence, status: isStored ? "stored" : "duplicate", error: nil, code: nil)
-                case .failure(let error):
-                    Counter(label: "api_agent_collect_total", dimensions: [("collector", post.collector.flatMap(CollectKind.init)?.rawValue ?? "unknown"), ("outcome", "rejected")])
+            return BatchCollected(
+                results: batch.posts.map { post in
+                    switch post.outcome {
+                    case .success(let payload):
+                        let isStored = stored.popFirst() ?? false
+                        Self.count(payload.kind, stored: isStored)
+                        return .init(
+                            collector: payload.kind.rawValue, sequence: payload.sequence, status: isStored ? "stored" : "duplicate", error: nil, code: nil)
+                    case .failure(let error):
+                        Counter(
+                            label: "api_agent_collect_total",
+                            dimensions: [("collector", post.collector.flatMap(CollectKind.init)?.rawValue ?? "unknown"), ("outcome", "rejected")]
+                        )
                         .increment()
-                    return .init(collector: post.collector, sequence: post.sequence, status: "rejected", error: error.message, code: error.code)
-                }
-            })
+                        return .init(collector: post.collector, sequence: post.sequence, status: "rejected", error: error.message, code: error.code)
+                    }
+                })
         }
     }
 

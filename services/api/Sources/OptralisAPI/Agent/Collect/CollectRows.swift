@@ -23,7 +23,10 @@ struct CollectRows {
     /// The monitored databases' samples (`database_metrics`, and the latest on `monitored_databases`).
     var databases: [DatabaseRow] = []
 
-    struct SnapshotKey: Hashable { let machineID: UUID; let kind: CollectKind }
+    struct SnapshotKey: Hashable {
+        let machineID: UUID
+        let kind: CollectKind
+    }
 
     /// `items` are in sequence order per machine and collector, so a later one is the newer.
     /// Each `metrics` row carries the index of its post in `items` (``CollectSQL/claimAndStoreMetrics``

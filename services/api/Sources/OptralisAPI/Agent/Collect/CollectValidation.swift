@@ -24,8 +24,11 @@ enum CollectValidation {
             for (index, disk) in report.disks.enumerated() {
                 let path = "data.disks[\(index)]"
                 try require(!disk.device.isEmpty, "\(path).device", "must not be empty")
-                try require(SmartDiskInfo.statuses.contains(disk.smartStatus), "\(path).smart_status", "must be one of \(SmartDiskInfo.statuses.sorted().joined(separator: ", "))")
-                try nonNegative([disk.powerOnHours, disk.powerCycleCount, disk.reallocatedSectors, disk.currentPendingSectors, disk.offlineUncorrectable], path)
+                try require(
+                    SmartDiskInfo.statuses.contains(disk.smartStatus), "\(path).smart_status",
+                    "must be one of \(SmartDiskInfo.statuses.sorted().joined(separator: ", "))")
+                try nonNegative(
+                    [disk.powerOnHours, disk.powerCycleCount, disk.reallocatedSectors, disk.currentPendingSectors, disk.offlineUncorrectable], path)
             }
         case .network(let report):
             try count(report.interfaces, "data.interfaces", maximum: 4_096)
@@ -56,8 +59,10 @@ enum CollectValidation {
             try count(report.databases, "data.databases", maximum: 1_000)
             for (index, sample) in report.databases.enumerated() {
                 let path = "data.databases[\(index)]"
-                try nonNegative([sample.connectionsActive.map(Int64.init), sample.connectionsIdle.map(Int64.init), sample.slowQueriesCount, sample.deadlocksCount], path)
-                try require((sample.connectionsActive ?? 0) <= Int(Int32.max) && (sample.connectionsIdle ?? 0) <= Int(Int32.max), path, "connections out of range")
+                try nonNegative(
+                    [sample.connectionsActive.map(Int64.init), sample.connectionsIdle.map(Int64.init), sample.slowQueriesCount, sample.deadlocksCount], path)
+                try require(
+                    (sample.connectionsActive ?? 0) <= Int(Int32.max) && (sample.connectionsIdle ?? 0) <= Int(Int32.max), path, "connections out of range")
                 for value in [sample.queryTimeAvgMs, sample.replicationLagMs] {
                     try require(value.map { $0 >= 0 && $0.isFinite } ?? true, path, "times must not be negative")
                 }
@@ -69,9 +74,13 @@ enum CollectValidation {
             try count(report.probes, "data.probes", maximum: 1_000)
             for (index, probe) in report.probes.enumerated() {
                 let path = "data.probes[\(index)]"
-                if let time = probe.responseTimeMs { try require(time.isFinite && (0...3_600_000).contains(time), "\(path).response_time_ms", "must be between 0 and 3600000") }
+                if let time = probe.responseTimeMs {
+                    try require(time.isFinite && (0...3_600_000).contains(time), "\(path).response_time_ms", "must be between 0 and 3600000")
+                }
                 if let status = probe.statusCode { try require((0...999).contains(status), "\(path).status_code", "must be between 0 and 999") }
-                if let days = probe.tlsDaysLeft { try require((-100_000...100_000).contains(days), "\(path).tls_days_left", "must be between -100000 and 100000") }
+                if let days = probe.tlsDaysLeft {
+                    try require((-100_000...100_000).contains(days), "\(path).tls_days_left", "must be between -100000 and 100000")
+                }
                 if let errors = probe.errorCount { try require((0...100_000_000).contains(errors), "\(path).error_count", "must be between 0 and 100000000") }
             }
         case .events(let report):

@@ -178,7 +178,7 @@ struct CollectWriter: Sendable {
         let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         var (seconds, fraction) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
         if fraction < 0 { (seconds, fraction) = (seconds - 1, fraction + 1_000_000) }
-        let whole = UTCTimestamp.iso8601(Date(timeIntervalSince1970: TimeInterval(seconds))).dropLast()  // "…T04:58:01"
+        let whole = UTCTimestamp.iso8601(Date(timeIntervalSince1970: TimeInterval(seconds))).dropLast() // "…T04:58:01"
         let digits = String(fraction)
         return "\(whole).\(String(repeating: "0", count: 6 - digits.count))\(digits)Z"
     }
@@ -227,9 +227,9 @@ enum CollectSQL {
         """
     static let metricColumns =
         "machine_id uuid, recorded_at timestamptz, cpu_percent float8, ram_percent float8, ram_used_bytes int8, ram_total_bytes int8, "
-            + "swap_percent float8, uptime_seconds int8, cpu_temp float8, process_count int4, load_1 float8, load_5 float8, "
-            + "load_15 float8, disk_read_bytes_per_sec float8, disk_write_bytes_per_sec float8, disk_latency_ms float8, "
-            + "io_wait_percent float8, bytes_recv float8, bytes_sent float8, packet_loss float8, latency_ms float8"
+        + "swap_percent float8, uptime_seconds int8, cpu_temp float8, process_count int4, load_1 float8, load_5 float8, "
+        + "load_15 float8, disk_read_bytes_per_sec float8, disk_write_bytes_per_sec float8, disk_latency_ms float8, "
+        + "io_wait_percent float8, bytes_recv float8, bytes_sent float8, packet_loss float8, latency_ms float8"
     static let disks = insert(
         into: "disk_info",
         "machine_id uuid, recorded_at timestamptz, mount_point text, device text, fs_type text, total_gb numeric, used_gb numeric, "
@@ -264,7 +264,7 @@ enum CollectSQL {
     /// The columns of a monitored database's sample (``DatabaseRow``).
     static let databaseColumns =
         "database_id uuid, machine_id uuid, recorded_at timestamptz, connections_active int4, connections_idle int4, query_time_avg_ms float8, "
-            + "slow_queries_count int8, deadlocks_count int8, cache_hit_ratio float8, replication_lag_ms float8, slow_queries jsonb, missing jsonb, error text"
+        + "slow_queries_count int8, deadlocks_count int8, cache_hit_ratio float8, replication_lag_ms float8, slow_queries jsonb, missing jsonb, error text"
     /// A sample is kept only for a database set on the posting machine: an agent cannot write
     /// another machine's (or another client's) database. Counters as sent.
     static let databaseSamples = """
@@ -293,9 +293,11 @@ enum CollectSQL {
         let groups: [(flag: String, columns: String)] = [
             ("has_network", "network_interfaces jsonb"),
             ("has_services", "services_total int4, services_running int4, services_failed int4, all_services jsonb, failed_services jsonb"),
-            ("has_security",
-             "antivirus_name text, antivirus_version text, antivirus_enabled bool, antivirus_updated bool, firewall_enabled bool, "
-                + "bitlocker_enabled bool, secure_boot_enabled bool, ports_open int4, ports_risky_open int4, all_ports jsonb, risky_ports_details jsonb"),
+            (
+                "has_security",
+                "antivirus_name text, antivirus_version text, antivirus_enabled bool, antivirus_updated bool, firewall_enabled bool, "
+                    + "bitlocker_enabled bool, secure_boot_enabled bool, ports_open int4, ports_risky_open int4, all_ports jsonb, risky_ports_details jsonb"
+            ),
             ("has_software", "software_count int4, software_details jsonb, users_total int4, users_admin int4, users_details jsonb"),
             ("has_patches", "pending_updates int4, security_updates int4, reboot_required bool, patches_auto_update bool, patches_last_check timestamptz"),
         ]

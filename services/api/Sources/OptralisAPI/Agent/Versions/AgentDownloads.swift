@@ -95,13 +95,14 @@ struct AgentDownloads: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let data = try encoder.encode(Metadata(
-            channel: channel, platform: platform, generatedAt: Date(),
-            versions: versions.map {
-                MetadataEntry(
-                    version: $0.version, architecture: $0.architecture, downloadURL: $0.downloadURL, checksumSHA256: $0.checksumSHA256,
-                    fileSizeBytes: $0.fileSizeBytes, changelog: $0.changelog, releasedAt: $0.createdAt)
-            }))
+        let data = try encoder.encode(
+            Metadata(
+                channel: channel, platform: platform, generatedAt: Date(),
+                versions: versions.map {
+                    MetadataEntry(
+                        version: $0.version, architecture: $0.architecture, downloadURL: $0.downloadURL, checksumSHA256: $0.checksumSHA256,
+                        fileSizeBytes: $0.fileSizeBytes, changelog: $0.changelog, releasedAt: $0.createdAt)
+                }))
         for name in names {
             // Written beside, then renamed: a reader never sees half a file.
             let temporary = "\(folder)/.\(name).\(UUID().uuidString)"

@@ -106,7 +106,8 @@ struct AgentVersionStore: Sendable {
 
     func update(id: UUID, _ changes: Changes) async throws -> Record? {
         try await database.transaction(logger: logger) { connection in
-            guard let current = try await records("SELECT \(unescaped: Self.columns) FROM agent_versions WHERE id = \(id) FOR UPDATE", on: connection).first else {
+            guard let current = try await records("SELECT \(unescaped: Self.columns) FROM agent_versions WHERE id = \(id) FOR UPDATE", on: connection).first
+            else {
                 return nil
             }
             if changes.isActive == true, !current.isActive {
@@ -149,7 +150,8 @@ struct AgentVersionStore: Sendable {
     /// platform and architecture becomes active. Returns the deleted row.
     func delete(id: UUID) async throws -> Record? {
         try await database.transaction(logger: logger) { connection in
-            guard let deleted = try await records("DELETE FROM agent_versions WHERE id = \(id) RETURNING \(unescaped: Self.columns)", on: connection).first else {
+            guard let deleted = try await records("DELETE FROM agent_versions WHERE id = \(id) RETURNING \(unescaped: Self.columns)", on: connection).first
+            else {
                 return nil
             }
             if deleted.isActive {

@@ -66,8 +66,9 @@ struct AgentVersionsController {
             guard body.isActive != false else {
                 throw AgentVersionError.activeVersionRequired
             }
-            guard let updated = try await versions.update(
-                id: try Validation.pathID(context), .init(downloadURL: body.downloadURL, changelog: body.changelog, isActive: body.isActive))
+            guard
+                let updated = try await versions.update(
+                    id: try Validation.pathID(context), .init(downloadURL: body.downloadURL, changelog: body.changelog, isActive: body.isActive))
             else { throw APIError.notFound("agent version") }
             try await changed(channel: updated.channel, platform: updated.platform)
             await record(context, "Version agent modifiée", updated)

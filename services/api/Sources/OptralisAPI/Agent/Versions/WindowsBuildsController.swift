@@ -42,7 +42,8 @@ struct WindowsBuildsController {
         group.post("windows-versions/refresh") { _, context -> Versions in
             await cache.invalidate(.windowsVersions)
             let identity = try context.requireIdentity()
-            await activity.record(.system, "Versions Windows rafraîchies", clientID: try identity.requireClient(), userID: identity.userID, ip: context.clientIP)
+            await activity.record(
+                .system, "Versions Windows rafraîchies", clientID: try identity.requireClient(), userID: identity.userID, ip: context.clientIP)
             return try await cache.value(.windowsVersions) { try await versions() }
         }
     }
