@@ -79,4 +79,4 @@ CREATE INDEX apm_metric_points_received ON apm_metric_points (received_at);
 -- The agent's `apm` collector joins the replay marks.
 ALTER TABLE agent_collect_sequences DROP CONSTRAINT agent_collect_sequences_kind_check;
 ALTER TABLE agent_collect_sequences ADD CONSTRAINT agent_collect_sequences_kind_check CHECK (kind IN
-    ('metrics','storage','storage_health','network','services','security','software','patches','events','apm'));
+    ('metrics','storage','storage_health','network','services','security','software','patches','events','databases','apm'));

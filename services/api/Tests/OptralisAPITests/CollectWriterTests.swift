@@ -75,4 +75,20 @@ struct CollectWriterTests {
             #expect(try await Self.metricsRows(api, deleted) == 0)
         }
     }
+
+    /// Each migration that adds a collector redefines the replay marks' CHECK constraint; one that
+    /// forgot another's kind made that collector's first post a 400.
+    @Test func every_collector_kind_can_have_a_replay_mark() async throws {
+        try await APIHarness.run { api in
+            let machine = try await api.seedMachine(client: try await api.seedClient(), hostname: "marks")
+            for kind in CollectKind.allCases {
+                try await api.sql("INSERT INTO agent_collect_sequences (machine_id, kind, last_sequence) VALUES (\(machine), \(kind.rawValue), 0)")
+            }
+            let marks = try await api.database.withClient { db in
+                try await db.query("SELECT count(*)::int FROM agent_collect_sequences WHERE machine_id = \(machine)", logger: testLogger).decode(Int.self)
+                    .collect().first
+            }
+            #expect(marks == CollectKind.allCases.count)
+        }
+    }
 }
