@@ -5,7 +5,8 @@ import OptralisCore
 import Synchronization
 
 /// One run of a simulated fleet against the agents' port: every agent connects (spread over a
-/// ramp), then posts on its schedule until stopped. Requests due inside the measured window
+/// ramp), then posts on its schedule, which starts at ``scheduleStart``, until stopped. Requests
+/// due inside the measured window (set by ``measure(from:)``, once the fleet is connected)
 /// count for latency and errors; every stored post counts for the row check.
 ///
 /// A lost connection is retried as the agent does (``AgentRetryPolicy``: while the gateway is
@@ -32,12 +33,20 @@ final class FleetRun: Sendable {
     let host: String
     let port: Int
     let payloads: CollectPayloads
-    let windowStart: ContinuousClock.Instant
-    let windowEnd: ContinuousClock.Instant
-    /// When the agents stop by themselves (the window plus time for the last answers); nil: at
-    /// ``stop()``. Agents are never cancelled mid-request: a post the server stored but whose
-    /// answer was dropped would be missing from the tally.
-    let stopAt: ContinuousClock.Instant?
+    /// When the agents' schedules start: their first posts are due from then on.
+    let scheduleStart: ContinuousClock.Instant
+    let window: Duration
+    let selfStopping: Bool
+    private let measured = Mutex<Measured?>(nil)
+
+    private struct Measured {
+        let start: ContinuousClock.Instant
+        let end: ContinuousClock.Instant
+        /// When the agents stop by themselves (the window plus time for the last answers); nil:
+        /// at ``stop()``. Agents are never cancelled mid-request: a post the server stored but
+        /// whose answer was dropped would be missing from the tally.
+        let stopAt: ContinuousClock.Instant?
+    }
     let legacy: Bool
     let tally = Mutex(Tally())
     let stopped = Atomic<Bool>(false)
@@ -53,22 +62,39 @@ final class FleetRun: Sendable {
     }
 
     init(
-        host: String, port: Int, payloads: CollectPayloads, windowStart: ContinuousClock.Instant, window: Duration, selfStopping: Bool,
+        host: String, port: Int, payloads: CollectPayloads, scheduleStart: ContinuousClock.Instant, window: Duration, selfStopping: Bool,
         legacy: Bool = false
     ) {
         self.legacy = legacy
         self.host = host
         self.port = port
         self.payloads = payloads
-        self.windowStart = windowStart
-        self.windowEnd = windowStart + window
-        self.stopAt = selfStopping ? windowEnd + .seconds(2) : nil
+        self.scheduleStart = scheduleStart
+        self.window = window
+        self.selfStopping = selfStopping
     }
+
+    /// Opens the measured window at `start`; returns its end.
+    @discardableResult
+    func measure(from start: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        let end = start + window
+        measured.withLock { $0 = Measured(start: start, end: end, stopAt: selfStopping ? end + .seconds(2) : nil) }
+        return end
+    }
+
+    private var stopAt: ContinuousClock.Instant? { measured.withLock { $0?.stopAt } }
 
     func stop() { stopped.store(true, ordering: .relaxed) }
     var isStopped: Bool { stopped.load(ordering: .relaxed) || stopAt.map { ContinuousClock.now >= $0 } ?? false }
 
-    private func inWindow(_ instant: ContinuousClock.Instant) -> Bool { instant >= windowStart && instant < windowEnd }
+    /// Every agent connected, and at most 2 % of them with a request in flight: the backlog of
+    /// the ramp (first posts due while the handshakes still took the cores) is answered. In the
+    /// steady state about 1 % are (a request every 8.6 s, answered in tens of milliseconds).
+    var settled: Bool { states.withLock { $0[0] == 0 && $0[1] == 0 && $0[3] * 50 <= $0.reduce(0, +) } }
+
+    private func inWindow(_ instant: ContinuousClock.Instant) -> Bool {
+        measured.withLock { window in window.map { instant >= $0.start && instant < $0.end } ?? false }
+    }
 
     private func failed(_ due: ContinuousClock.Instant, _ description: String) {
         guard inWindow(due), !isStopped else { return }
@@ -82,7 +108,7 @@ final class FleetRun: Sendable {
     func run(_ agent: SimulatedAgent, group: any EventLoopGroup, delay: Duration) async {
         states.withLock { $0[0] += 1 }
         try? await Task.sleep(for: delay)
-        agent.schedule(from: windowStart, aligned: !legacy)
+        agent.schedule(from: scheduleStart, aligned: !legacy)
         var attempt = 0
         var retry = AgentRetryPolicy()
         var pending: SimulatedAgent.Post?
