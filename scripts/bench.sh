@@ -39,7 +39,8 @@
 # runs over 1,000 machines, on a release optralis-ai (scripts/bench/ai.sh).
 #
 # apm: OTLP/HTTP spans a second stored by a release api, sent by the real OpenTelemetry SDK
-# (scripts/bench/apm.sh).
+# (scripts/bench/apm.sh); with ingest in the same run, beside the metrics collect path's rows a
+# second at saturation.
 #
 # BENCH_ONLY=auth,notifier,rules,ingest,agent,fleet,ai,apm runs a subset (default: all).
 set -euo pipefail
@@ -224,6 +225,15 @@ fi
 if want apm; then
 echo "==> apm: OTLP/HTTP trace ingestion"
 scripts/bench/apm.sh "$bin" "$admin_url" "$redis_url" "$out"
+# Beside the metrics collect path of the same run (its saturation, rows stored a second).
+if want ingest; then
+  spans=$(sed -n 's/.* \([0-9]*\) spans\/s over OTLP.*/\1/p' "$out/apm/result.txt")
+  rows=$(sed -n 's/.*PostgreSQL rows written at saturation: \([0-9]*\) rows\/s.*/\1/p' "$out/ingest.txt" | head -1)
+  if [ -n "$spans" ] && [ -n "$rows" ]; then
+    python3 -c "import sys; print(f'apm: {int(sys.argv[1])} spans/s over OTLP/HTTP, {int(sys.argv[2])} metrics rows/s through POST /agent/collect at saturation in this run: {int(sys.argv[1]) / int(sys.argv[2]):.1f}x')" "$spans" "$rows" \
+      | tee -a "$out/apm/result.txt"
+  fi
+fi
 fi
 
 if want auth; then

@@ -17,7 +17,7 @@ dir="$out/apm"
 rm -rf "$dir" && mkdir -p "$dir"
 db="${admin_url%/*}/optralis_apm"
 psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_apm WITH (FORCE)" -c "CREATE DATABASE optralis_apm"
-DATABASE_URL=$db REDIS_URL=$redis_url JWT_SECRET=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) \
+DATABASE_URL=$db REDIS_URL=$redis_url JWT_SECRET=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) DATABASE_CREDENTIALS_KEY=$(openssl rand -hex 32) \
   LOG_LEVEL=warning BIND_ADDRESS=127.0.0.1 PORT=$port "$bin/optralis-api" >"$dir/api.log" 2>&1 &
 api=$!
 trap 'kill $api 2>/dev/null || true' EXIT
@@ -35,6 +35,8 @@ SELECT client_id, id, 'Bench', 'http://127.0.0.1/', '$hash', '${key:0:12}' FROM 
 SQL
 
 echo "==> $senders senders x $(( traces / senders )) traces of 4 spans over OTLP/HTTP (protobuf)"
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime
+api_ticks0=$(ticks $api)
 start=$(date +%s.%N)
 pids=()
 for i in $(seq 1 "$senders"); do
@@ -43,10 +45,13 @@ for i in $(seq 1 "$senders"); do
 done
 for pid in "${pids[@]}"; do wait "$pid" || { cat "$dir"/sender-*.log; exit 1; }; done
 end=$(date +%s.%N)
+api_ticks1=$(ticks $api)
 stored=$(psql -X -q -At "$db" -c "SELECT count(*) FROM apm_spans")
-python3 - "$start" "$end" "$stored" "$(( traces / senders * senders * 4 ))" <<'PY' | tee "$dir/result.txt"
+python3 - "$start" "$end" "$stored" "$(( traces / senders * senders * 4 ))" "$(( api_ticks1 - api_ticks0 ))" "$(getconf CLK_TCK)" <<'PY' | tee "$dir/result.txt"
 import sys
-start, end, stored, sent = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-print(f"apm: {stored} of {sent} spans stored in {end - start:.2f} s: {stored / (end - start):.0f} spans/s over OTLP/HTTP (protobuf)")
+start, end, stored, sent, ticks, hz = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+seconds, cpu = end - start, ticks / hz
+print(f"apm: {stored} of {sent} spans stored in {seconds:.2f} s: {stored / seconds:.0f} spans/s over OTLP/HTTP (protobuf)")
+print(f"     the api used {100 * cpu / seconds:.0f} % of a core meanwhile ({1e6 * cpu / max(stored, 1):.0f} µs of CPU a span); the senders (Python SDK) the rest")
 PY
 cat "$dir"/sender-*.log | grep "spans/s" || true
