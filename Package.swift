@@ -124,6 +124,7 @@ let package = Package(
             name: "CQRencode", path: "shared/Sources/CQRencode", pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]
         ),
+        .systemLibrary(name: "CZlib", path: "shared/Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libharu ships no pkg-config file: the module map links `hpdf` itself.
         .systemLibrary(name: "CHaru", path: "shared/Sources/CHaru", providers: [.apt(["libhpdf-dev"])]),
 
@@ -191,7 +192,7 @@ let package = Package(
         .target(
             name: "OptralisServer",
             dependencies: [
-                "OptralisCore", "OptralisPostgres", "OptralisRedis", "OptralisCurl",
+                "CZlib", "OptralisCore", "OptralisPostgres", "OptralisRedis", "OptralisCurl",
                 hummingbird, postgresNIO, serviceLifecycle, logging,
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -17,7 +17,7 @@ die() { echo "deps.sh: $*" >&2; exit 1; }
 # executive reports' PDF, and poppler-utils (pdftotext, pdfinfo) reads them back in the tests.
 # valgrind (callgrind) counts the instructions the api spends per agent request in make bench.
 packages=(
-  libpq-dev libhiredis-dev libssl-dev libcurl4-openssl-dev libnghttp2-dev libqrencode-dev qrencode libhpdf-dev poppler-utils
+  libpq-dev libhiredis-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libnghttp2-dev libqrencode-dev qrencode libhpdf-dev poppler-utils
   redis-server postgresql docker-compose smartmontools pkg-config wrk valgrind
   chromium chromium-driver prometheus caddy
 )

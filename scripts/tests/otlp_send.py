@@ -14,6 +14,7 @@ import sys
 import time
 
 from opentelemetry import trace
+from opentelemetry.exporter.otlp.proto.http import Compression
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -44,10 +45,12 @@ def main():
     parser.add_argument("--key", required=True, help="the application's ingest key")
     parser.add_argument("--header", choices=["authorization", "x-optralis-key"], default="authorization")
     parser.add_argument("--traces", type=int, default=1, help="how many traces of 4 spans")
+    parser.add_argument("--gzip", action="store_true", help="compress the bodies (Content-Encoding: gzip), as an OpenTelemetry Collector does")
     args = parser.parse_args()
 
     headers = {"Authorization": f"Bearer {args.key}"} if args.header == "authorization" else {"x-optralis-key": args.key}
-    exporter = RecordingExporter(endpoint=args.endpoint.rstrip("/") + "/v1/traces", headers=headers, timeout=10)
+    exporter = RecordingExporter(endpoint=args.endpoint.rstrip("/") + "/v1/traces", headers=headers, timeout=10,
+                                 compression=Compression.Gzip if args.gzip else Compression.NoCompression)
     provider = TracerProvider(resource=Resource.create({"service.name": "checkout", "service.version": "1.4.2"}))
     provider.add_span_processor(BatchSpanProcessor(exporter, max_export_batch_size=512, schedule_delay_millis=200))
     tracer = provider.get_tracer("optralis.tests")

@@ -25,10 +25,11 @@ struct APMTests {
     }
 
     /// A raw OTLP post.
-    func otlp(_ api: APIHarness, _ path: String, key: String?, type: String, body: [UInt8], header: HTTPField.Name = .authorization) async throws
-        -> APIHarness.Reply
-    {
+    func otlp(
+        _ api: APIHarness, _ path: String, key: String?, type: String, body: [UInt8], header: HTTPField.Name = .authorization, encoding: String? = nil
+    ) async throws -> APIHarness.Reply {
         var headers: HTTPFields = [.contentType: type]
+        if let encoding { headers[.contentEncoding] = encoding }
         if let key { headers[header] = header == .authorization ? "Bearer \(key)" : key }
         return try await api.client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
             APIHarness.Reply(status: response.status, headers: response.headers, body: response.body)
@@ -157,9 +158,10 @@ struct APMTests {
             let script = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/tests/otlp_send.py").path
             let endpoint = "http://127.0.0.1:\(try #require(api.client.port))"
             var traceIDs: [String] = []
-            for header in ["authorization", "x-optralis-key"] {
-                let run = try await ChildProcess.run(python, [script, "--endpoint", endpoint, "--key", key, "--header", header])
-                #expect(run.status == 0, "\(run.output)")
+            // The last as an OpenTelemetry Collector sends by default: gzip-compressed.
+            for arguments in [["--header", "authorization"], ["--header", "x-optralis-key"], ["--gzip"]] {
+                let run = try await ChildProcess.run(python, [script, "--endpoint", endpoint, "--key", key] + arguments)
+                #expect(run.status == 0, "\(arguments): \(run.output)")
                 traceIDs.append(String(run.output.split(separator: "\n").last ?? ""))
             }
             let wrong = try await ChildProcess.run(python, [script, "--endpoint", endpoint, "--key", "oapm_not-a-key"])
@@ -244,6 +246,61 @@ struct APMTests {
             }
             #expect(points == ["orders.pending=7.0"])
         }
+    }
+
+    /// gzip and deflate bodies are inflated up to the 4 MiB a body may have: a small body that
+    /// inflates past it is 413, a broken stream 400, another coding 400.
+    @Test func compressed_bodies_are_inflated_within_the_body_limit() async throws {
+        try await APIHarness.run { api in
+            let (_, admin, machine) = try await tenant(api, "business")
+            let created = try await create(api, admin, machine: machine)
+            let (id, key) = (try #require(created.string("id")), try #require(created.string("ingest_key")))
+            let trace = "5b8efff798038103d269b633813fc60c"
+            let now = UInt64(Date().timeIntervalSince1970 * 1_000_000_000)
+            let json = Array(
+                """
+                {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"\(trace)","spanId":"eee19b7ec3c1b174","name":"GET /gzip","kind":2,
+                  "startTimeUnixNano":"\(now)","endTimeUnixNano":"\(now + 1_000_000)"}]}]}]}
+                """.utf8)
+            let gzip = try await Self.compress(json, "gzip")
+            let deflate = try await Self.compress(json, "zlib")
+            #expect(gzip.count > 10 && gzip[0] == 0x1F && gzip[1] == 0x8B)
+            for (encoding, body) in [("gzip", gzip), ("GZIP", gzip), ("deflate", deflate)] {
+                let reply = try await otlp(api, "/v1/traces", key: key, type: "application/json", body: body, encoding: encoding)
+                #expect(reply.status == .ok && reply.text == "{}", "\(encoding): \(reply.text)")
+            }
+            let stored = try await api.send(.get, "/api/apm/applications/\(id)/traces/\(trace)", token: admin)
+            #expect(((stored.json["spans"] as? [[String: Any]]) ?? []).map { $0["name"] as? String } == ["GET /gzip"], "\(stored.text)")
+
+            // 5 MiB of zeros: about 5 KB compressed.
+            let bomb = try await Self.compress([UInt8](repeating: 0, count: 5 * 1024 * 1024), "gzip")
+            #expect(bomb.count < 64 * 1024)
+            let refusals: [(String, [UInt8], HTTPResponse.Status, String)] = [
+                ("gzip", bomb, .contentTooLarge, "PAYLOAD_TOO_LARGE"),
+                ("gzip", Array(gzip.prefix(gzip.count / 2)), .badRequest, "INVALID_COMPRESSED_BODY"),
+                ("gzip", json, .badRequest, "INVALID_COMPRESSED_BODY"),
+                ("gzip", [], .badRequest, "INVALID_COMPRESSED_BODY"),
+                ("br", json, .badRequest, "UNSUPPORTED_ENCODING"),
+            ]
+            for (encoding, body, status, code) in refusals {
+                let reply = try await otlp(api, "/v1/traces", key: key, type: "application/json", body: body, encoding: encoding)
+                #expect(reply.status == status && reply.code == code, "\(encoding), \(body.count) bytes: \(reply.text)")
+            }
+        }
+    }
+
+    /// `bytes` compressed by Python's zlib (`gzip` or `zlib` framing): another implementation than the api's.
+    private static func compress(_ bytes: [UInt8], _ framing: String) async throws -> [UInt8] {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("otlp-\(UUID()).bin")
+        try Data(bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let wbits = framing == "gzip" ? 31 : 15
+        let script =
+            "import sys, zlib; data = open(sys.argv[1], 'rb').read(); c = zlib.compressobj(6, zlib.DEFLATED, \(wbits)); "
+            + "open(sys.argv[1], 'wb').write(c.compress(data) + c.flush())"
+        let run = try await ChildProcess.run("/usr/bin/python3", ["-c", script, file.path])
+        try #require(run.status == 0, "\(run.output)")
+        return Array(try Data(contentsOf: file))
     }
 
     @Test func the_agent_gets_its_probes_and_its_results_become_the_metrics() async throws {

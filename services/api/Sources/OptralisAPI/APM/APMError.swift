@@ -11,7 +11,10 @@ enum APMError {
     static let ingestKeyRequired = AppError.unauthorized(
         "an APM ingest key is required (Authorization: Bearer oapm_… or x-optralis-key)", code: "INVALID_INGEST_KEY")
     static func unsupportedEncoding(_ coding: String) -> AppError {
-        .badRequest("Content-Encoding \(coding) is not accepted: send the body uncompressed", code: "UNSUPPORTED_ENCODING")
+        .badRequest("Content-Encoding \(coding) is not accepted: send the body gzip-compressed or uncompressed", code: "UNSUPPORTED_ENCODING")
     }
+    static let invalidCompressedBody = AppError.badRequest("the body is not a complete gzip (or deflate) stream", code: "INVALID_COMPRESSED_BODY")
+    static let inflatedTooLarge = AppError(
+        status: 413, code: "PAYLOAD_TOO_LARGE", message: "the body inflates to more than \(OTLPLimits.maximumBody / 1_048_576) MiB")
     static let unsupportedMediaType = AppError.badRequest("Content-Type must be application/x-protobuf or application/json", code: "UNSUPPORTED_MEDIA_TYPE")
 }
