@@ -118,6 +118,42 @@ try:
     check("the sites page lists the site with its machine", "Lyon" in driver.page_source and counts == ["1"], str(counts))
     shot(driver, "sites")
 
+    # The Pro pages (the test seeded a day of figures): a monitored database and an application
+    # with its probes and a trace, in English, in French and on a phone.
+    driver.get(base + "/databases")
+    check("a database without an error shows no error badge", driver.find_elements(By.CSS_SELECTOR, "td .pill.critical") == [], driver.page_source[:600])
+    driver.find_element(By.LINK_TEXT, "Orders").click()
+    WebDriverWait(driver, 15).until(lambda d: "/databases/" in d.current_url)
+    check("a monitored database's page shows its charts and slow queries",
+          "<svg" in driver.page_source and "customer_id" in driver.page_source and driver.find_elements(By.CSS_SELECTOR, "p.alert") == [],
+          driver.page_source[:600])
+    shot(driver, "database")
+    driver.get(base + "/apm")
+    shot(driver, "apm")
+    driver.find_element(By.LINK_TEXT, "Shop").click()
+    WebDriverWait(driver, 15).until(lambda d: "/apm/" in d.current_url)
+    check("an application's page shows its probes and its trace", "<svg" in driver.page_source and "GET /checkout" in driver.page_source,
+          driver.page_source[:600])
+    shot(driver, "apm-application")
+    driver.find_element(By.PARTIAL_LINK_TEXT, "GET /checkout").click()
+    WebDriverWait(driver, 15).until(lambda d: "/traces/" in d.current_url)
+    check("a trace's waterfall shows its three spans", all(name in driver.page_source for name in ["GET /checkout", "SELECT orders", "POST payments"]),
+          driver.page_source[:600])
+    shot(driver, "apm-trace")
+    pro_pages = ["/databases", driver.current_url.replace(base, ""), "/apm"]
+    driver.set_window_size(375, 800)
+    for page in pro_pages:
+        driver.get(base + page)
+        overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        check(f"375 px wide: {page.split('/traces/')[0]} does not scroll sideways", overflow <= 1, f"{overflow} px too wide")
+    shot(driver, "apm-phone")
+    driver.set_window_size(1280, 900)
+    for page in ["/databases?lang=fr", "/apm"]:
+        driver.get(base + page)
+        check(f"{page.split('?')[0]} in French", driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr", driver.page_source[:300])
+        shot(driver, page.split("?")[0].strip("/") + "-fr")
+    driver.get(base + "/?lang=en")
+
     # The daily summary: a wrong time zone refused by its field, then saved.
     driver.get(base + "/settings")
     Select(driver.find_element(By.ID, "summary-hour")).select_by_value("7")

@@ -77,6 +77,38 @@ struct BrowserTests {
                 for host in ["tasks-db-01", "tasks-db-02", "tasks-web-01"] {
                     try await web.sql("INSERT INTO machines (client_id, hostname, os, last_seen) VALUES (\(client), \(host), 'linux', now())")
                 }
+                // The Pro pages with a day of figures: a database's samples every 5 minutes and its
+                // slow queries, an application's probes (down for 20 minutes) and one trace.
+                try await web.sql(
+                    """
+                    WITH d AS (
+                        INSERT INTO monitored_databases (client_id, machine_id, name, engine, host, port, database_name, username, last_collected_at, slow_queries)
+                        SELECT client_id, id, 'Orders', 'postgresql', '127.0.0.1', 5432, 'orders', 'monitor', now(),
+                               '[{"query": "SELECT * FROM orders WHERE customer_id = $1 ORDER BY created_at DESC", "calls": 1250, "mean_ms": 1840.5}]'
+                        FROM machines WHERE client_id = \(client) AND hostname = 'tasks-db-01' RETURNING id, machine_id)
+                    INSERT INTO database_metrics (database_id, machine_id, recorded_at, connections_active, connections_idle, query_time_avg_ms,
+                                                  slow_queries_count, deadlocks_count, cache_hit_ratio, replication_lag_ms)
+                    SELECT d.id, d.machine_id, t, 4 + extract(minute FROM t)::int % 9, 20, 3.5 + extract(hour FROM t)::int % 5, 1, 0, 98.7, 120
+                    FROM d, generate_series(now() - interval '24 hours', now(), interval '5 minutes') t
+                    """)
+                try await web.sql(
+                    """
+                    WITH a AS (
+                        INSERT INTO apm_applications (client_id, machine_id, name, url, journal_unit, ingest_key_hash, ingest_key_prefix)
+                        SELECT client_id, id, 'Shop', 'https://shop.example.test/health', 'shop.service', repeat('a', 64), 'oapm_browser'
+                        FROM machines WHERE client_id = \(client) AND hostname = 'tasks-web-01' RETURNING id, machine_id),
+                    p AS (
+                        INSERT INTO apm_probes (application_id, machine_id, recorded_at, up, status_code, response_time_ms, tls_days_left, error_count)
+                        SELECT a.id, a.machine_id, t, t NOT BETWEEN now() - interval '3 hours' AND now() - interval '160 minutes',
+                               CASE WHEN t BETWEEN now() - interval '3 hours' AND now() - interval '160 minutes' THEN 503 ELSE 200 END,
+                               80 + extract(minute FROM t)::int % 40, 61, 0
+                        FROM a, generate_series(now() - interval '24 hours', now(), interval '5 minutes') t)
+                    INSERT INTO apm_spans (application_id, trace_id, span_id, parent_span_id, name, kind, service_name, started_at, start_unix_nano, duration_ns)
+                    SELECT a.id, '4bf92f3577b34da6a3ce929d0e0e4736', s.span, s.parent, s.name, 2, 'shop', now() - interval '10 minutes' + s.offset_ms * interval '1 millisecond',
+                           (extract(epoch FROM now() - interval '10 minutes') * 1e9)::bigint + s.offset_ms * 1000000, s.duration_ms * 1000000
+                    FROM a, (VALUES ('00f067aa0ba902b7', NULL, 'GET /checkout', 0, 240), ('00f067aa0ba902b8', '00f067aa0ba902b7', 'SELECT orders', 12, 95),
+                                    ('00f067aa0ba902b9', '00f067aa0ba902b7', 'POST payments', 120, 110)) s(span, parent, name, offset_ms, duration_ms)
+                    """)
                 let notifier = try ServiceProcess.launch(
                     "optralis-notifier",
                     environment: ["DATABASE_URL": web.database.url.urlString, "REDIS_URL": redis.url, "NOTIFIER_PORT": "0", "LOG_LEVEL": "warning"],

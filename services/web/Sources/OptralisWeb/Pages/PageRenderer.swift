@@ -41,7 +41,7 @@ struct PageRenderer: Sendable {
         _ name: String, title: String, _ values: [String: Any], request: Request, session: WebSession?, status: HTTPResponse.Status = .ok
     ) -> Response {
         let language = Self.language(of: request, session: session)
-        var context = values
+        var context = Blank.replacingEmptyStrings(values)
         context["t"] = texts[language] ?? [:]
         context["lang"] = language
         let content = library.render(context, withTemplate: name) ?? ""
@@ -72,7 +72,7 @@ struct PageRenderer: Sendable {
     /// A fragment (no layout), for the pages' live refresh.
     func fragment(_ name: String, _ values: [String: Any], request: Request, session: WebSession?) -> Response {
         let language = Self.language(of: request, session: session)
-        var context = values
+        var context = Blank.replacingEmptyStrings(values)
         context["t"] = texts[language] ?? [:]
         context["lang"] = language
         return Response(
