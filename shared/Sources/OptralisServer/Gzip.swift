@@ -13,7 +13,8 @@ public enum Gzip {
 
     /// The inflated bytes of a gzip or zlib stream (the header tells which), at most `limit`.
     public static func inflate(_ input: [UInt8], limit: Int) throws(Failure) -> [UInt8] {
-        let tooLarge: Int32 = -100  // not a zlib status
+        // Not a zlib status.
+        let tooLarge: Int32 = -100
         var stream = z_stream()
         // 15: the largest window; +32: a gzip or a zlib header, detected.
         guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw .invalid }
