@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-lint}
-mapfile -t files < <(git ls-files '*.swift' ':!:**/Package.swift' ':!:Package.swift')
+# Tracked files and new ones not yet added (not the ignored ones): a new file is formatted and checked before its first commit.
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.swift' ':!:**/Package.swift' ':!:Package.swift')
 [ ${#files[@]} -gt 0 ] || { echo "format.sh: no Swift file tracked" >&2; exit 1; }
 case $mode in
   format) swift format format --in-place --parallel --configuration .swift-format "${files[@]}" ;;
