@@ -19,6 +19,8 @@ struct APIHarness: Sendable {
     /// This run's `CACHE_KEY_PREFIX`: suites share the test Redis, not their cache entries.
     let cachePrefix: String
     let redisURL: String
+    /// The replica's own copy of the agent versions (``LatestVersionCache``).
+    let latestVersions: LatestVersionCache
 
     static let password = "Correct-Horse-9!"
     /// One cost-12 hash of ``password`` for every seeded user (bcrypt is slow on purpose).
@@ -47,11 +49,15 @@ struct APIHarness: Sendable {
         let redisURL = environment["REDIS_URL"] ?? ""
         var logger = Logger(label: "api-test")
         logger.logLevel = .critical
-        let app = try await APIServer(configuration: configuration, logger: logger).makeApplication()
+        let server = await APIServer(configuration: configuration, logger: logger)
+        let app = try server.makeApplication()
         let ip = "10.\(Int.random(in: 0...255)).\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
         do {
             try await app.test(.live) { client in
-                try await body(APIHarness(database: database, client: client, ip: ip, cachePrefix: configuration.cacheKeyPrefix, redisURL: redisURL))
+                try await body(
+                    APIHarness(
+                        database: database, client: client, ip: ip, cachePrefix: configuration.cacheKeyPrefix, redisURL: redisURL,
+                        latestVersions: server.dependencies.cache.latestVersions))
             }
         } catch {
             if given == nil { try? await database.drop() }
@@ -62,12 +68,13 @@ struct APIHarness: Sendable {
 
     // MARK: Seeding
 
-    /// Forgets the cached agent versions, as their 5-minute TTL would: tests that write
-    /// `agent_versions` in SQL bypass the admin routes that invalidate them.
+    /// Forgets the cached agent versions, as their TTLs would (5 minutes in Redis, 30 s in the
+    /// replica): tests that write `agent_versions` in SQL bypass the admin routes that invalidate them.
     func expireCachedAgentVersions() async throws {
         for key in try await RedisProbe.keys(url: redisURL, matching: "\(cachePrefix)agent:version:*") {
             try await RedisProbe.delete(url: redisURL, key: key)
         }
+        latestVersions.removeAll()
     }
 
     func sql(_ query: PostgresQuery) async throws {

@@ -67,6 +67,35 @@ struct AgentHeartbeatConfigTests {
         #expect(CollectionIntervals.resolve([client, group]).source == "group_setting")
     }
 
+    /// Migration 0018: no index holds what a heartbeat changes, so PostgreSQL rewrites the row in
+    /// place (a HOT update) instead of adding an entry to each of the table's indexes.
+    @Test func heartbeats_update_the_machine_row_in_place() async throws {
+        try await AgentTestBed.run { bed in
+            let agent = try await bed.enrol()
+            let query = "SELECT n_tup_upd::int, n_tup_hot_upd::int FROM pg_stat_user_tables WHERE relname = 'machines'"
+            func counts() async throws -> (Int, Int) {
+                try await bed.api.database.withClient { db in
+                    _ = try await db.query("SELECT pg_stat_clear_snapshot()", logger: testLogger)
+                    return try await db.query(PostgresQuery(unsafeSQL: query), logger: testLogger).decode((Int, Int).self).collect().first ?? (0, 0)
+                }
+            }
+            let before = try await counts()
+            let beats = 12
+            for _ in 0..<beats {
+                let beat = try await bed.post("/agent/heartbeat", as: agent, body: #"{"os":"linux","agent_version":"1.4.2","cpu_percent":12.5}"#)
+                #expect(beat.status == 200, "\(beat.bodyText)")
+            }
+            // The api's connections report their counts to the statistics within about ten seconds.
+            var after = before
+            for _ in 0..<60 where after.0 - before.0 < beats {
+                try await Task.sleep(for: .milliseconds(500))
+                after = try await counts()
+            }
+            #expect(after.0 - before.0 >= beats, "updates of machines: \(before) → \(after)")
+            #expect(after.1 - before.1 >= beats - 1, "HOT updates of machines: \(before) → \(after)")
+        }
+    }
+
     @Test func heartbeat_records_the_report_and_offers_the_update_and_the_config_follows_the_settings() async throws {
         try await AgentTestBed.run { bed in
             let agent = try await bed.enrol()

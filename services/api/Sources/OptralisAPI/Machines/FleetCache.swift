@@ -11,6 +11,8 @@ struct FleetCache: Sendable {
     /// `CACHE_KEY_PREFIX` (default none): lets installations, or test runs, share one Redis.
     let prefix: String
     let logger: Logger
+    /// In front of the `agent:version:…` entries (``AgentCatalog/latest(channel:platform:architecture:)``).
+    let latestVersions = LatestVersionCache()
 
     init(redis: RedisClient?, prefix: String = "", logger: Logger) {
         self.redis = redis
@@ -102,6 +104,7 @@ struct FleetCache: Sendable {
     /// After an agent version is created, changed, promoted or deleted.
     func invalidateAgentVersions() async {
         await delete(exact: [], patterns: ["agent:version:*"])
+        latestVersions.removeAll()
     }
 
     private func delete(exact: [String], patterns: [String]) async {

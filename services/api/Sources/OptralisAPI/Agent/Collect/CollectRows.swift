@@ -37,10 +37,11 @@ struct CollectRows {
 
     private mutating func add(_ item: CollectItem, post: Int) {
         let machine = item.machineID, at = item.payload.collectedAt
-        func snapshot(_ data: any Encodable & Sendable) {
+        func snapshot(json: String) {
             snapshots[SnapshotKey(machineID: machine, kind: item.payload.kind)] = SnapshotRow(
-                machineId: machine, collector: item.payload.kind.rawValue, data: data, collectedAt: at)
+                machineId: machine, collector: item.payload.kind.rawValue, data: json, collectedAt: at)
         }
+        func snapshot(_ data: some Encodable) { snapshot(json: SnapshotRow.json(data)) }
         func updateInventory(_ change: (inout InventoryRow) -> Void) {
             change(&inventory[machine, default: InventoryRow(machineId: machine)])
         }
@@ -48,9 +49,10 @@ struct CollectRows {
         case .metrics(let sample):
             metrics.append(MetricRow(post: post, machine: machine, at: at, sample: sample))
         case .network(let report):
-            snapshot(report)
+            let interfaces = NetworkJSON.interfaces(report.interfaces)
+            snapshot(json: NetworkJSON.report(report, interfaces: interfaces))
             metrics.append(MetricRow(post: post, machine: machine, at: at, network: report))
-            updateInventory { $0.network = report.interfaces }
+            updateInventory { $0.network = interfaces }
         case .storage(let report):
             snapshot(report)
             disks += report.disks.map { DiskRow(machine: machine, at: at, disk: $0) }
@@ -261,28 +263,65 @@ struct EventRow: Encodable {
     }
 }
 
-struct SnapshotRow: Encodable {
+/// The latest report of a machine's collector; `data` is the report as JSON text.
+struct SnapshotRow: JSONRow {
     let machineId: UUID
     let collector: String
-    let data: any Encodable & Sendable
+    let data: String
     let collectedAt: Date
 
-    enum CodingKeys: String, CodingKey { case machineId = "machine_id", collector, data, collectedAt = "collected_at" }
+    func write(to row: inout JSONRows.Object) {
+        row.field("machine_id", machineId)
+        row.field("collector", collector)
+        row.field("data", json: data)
+        row.field("collected_at", collectedAt)
+    }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(machineId, forKey: .machineId)
-        try container.encode(collector, forKey: .collector)
-        try data.encode(to: container.superEncoder(forKey: .data))
-        try container.encode(collectedAt, forKey: .collectedAt)
+    /// A report of the rarer collectors, through `JSONEncoder` (the network report has ``NetworkJSON``).
+    static func json(_ report: some Encodable) -> String {
+        // Encoding a decoded report cannot fail: its doubles are finite, as JSON read them.
+        String(decoding: (try? CollectWriter.encoder.encode(report)) ?? Data("null".utf8), as: UTF8.self)
+    }
+}
+
+/// The network report (every 30 s, a third of the posts) as `JSONEncoder` would write it, by
+/// hand: encoding it twice through `JSONEncoder` (the snapshot, then the inventory's interfaces)
+/// was most of what a network report added to a batch post. Keys in the same snake case.
+enum NetworkJSON {
+    static func report(_ report: NetworkReport, interfaces: String) -> String {
+        var object = JSONRows.Object()
+        object.field("interfaces", json: interfaces)
+        object.field("latency_ms", report.latencyMs)
+        object.field("packet_loss", report.packetLoss)
+        return object.json
+    }
+
+    static func interfaces(_ interfaces: [NetworkInterface]) -> String {
+        JSONRows.array(interfaces) { row, interface in
+            row.field("name", escaping: interface.name)
+            row.field("mac", escaping: interface.mac)
+            row.field("ipv4", escaping: interface.ipv4)
+            row.field("ipv6", escaping: interface.ipv6)
+            row.field("state", escaping: interface.state)
+            row.field("speed_mbps", interface.speedMbps)
+            row.field("bytes_recv_per_sec", interface.bytesRecvPerSec)
+            row.field("bytes_sent_per_sec", interface.bytesSentPerSec)
+            row.field("packets_recv_per_sec", interface.packetsRecvPerSec)
+            row.field("packets_sent_per_sec", interface.packetsSentPerSec)
+            row.field("errors_in", interface.errorsIn)
+            row.field("errors_out", interface.errorsOut)
+            row.field("drops_in", interface.dropsIn)
+            row.field("drops_out", interface.dropsOut)
+        }
     }
 }
 
 /// The `machine_inventory` columns of one machine; a collector absent from the batch leaves its
 /// columns as they are (`has_*` flags).
-struct InventoryRow: Encodable {
+struct InventoryRow: JSONRow {
     let machineId: UUID
-    var network: [NetworkInterface]?
+    /// The interfaces as JSON text (``NetworkJSON``).
+    var network: String?
     var services: ServicesReport?
     var security: SecurityReport?
     var software: SoftwareReport?
@@ -290,64 +329,50 @@ struct InventoryRow: Encodable {
 
     init(machineId: UUID) { self.machineId = machineId }
 
-    enum CodingKeys: String, CodingKey {
-        case machineId = "machine_id", hasNetwork = "has_network", networkInterfaces = "network_interfaces"
-        case hasServices = "has_services", servicesTotal = "services_total", servicesRunning = "services_running",
-            servicesFailed = "services_failed", allServices = "all_services", failedServices = "failed_services"
-        case hasSecurity = "has_security", antivirusName = "antivirus_name", antivirusVersion = "antivirus_version",
-            antivirusEnabled = "antivirus_enabled", antivirusUpdated = "antivirus_updated", firewallEnabled = "firewall_enabled",
-            bitlockerEnabled = "bitlocker_enabled", secureBootEnabled = "secure_boot_enabled", portsOpen = "ports_open",
-            portsRiskyOpen = "ports_risky_open", allPorts = "all_ports", riskyPortsDetails = "risky_ports_details"
-        case hasSoftware = "has_software", softwareCount = "software_count", softwareDetails = "software_details",
-            usersTotal = "users_total", usersAdmin = "users_admin", usersDetails = "users_details"
-        case hasPatches = "has_patches", pendingUpdates = "pending_updates", securityUpdates = "security_updates",
-            rebootRequired = "reboot_required", patchesAutoUpdate = "patches_auto_update", patchesLastCheck = "patches_last_check"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var row = encoder.container(keyedBy: CodingKeys.self)
-        try row.encode(machineId, forKey: .machineId)
-        try row.encode(network != nil, forKey: .hasNetwork)
-        try row.encodeIfPresent(network, forKey: .networkInterfaces)
-        try row.encode(services != nil, forKey: .hasServices)
+    func write(to row: inout JSONRows.Object) {
+        func json(_ value: some Encodable) -> String { SnapshotRow.json(value) }
+        row.field("machine_id", machineId)
+        row.field("has_network", network != nil)
+        if let network { row.field("network_interfaces", json: network) }
+        row.field("has_services", services != nil)
         if let services = services?.services {
             let failed = services.filter { $0.state == "failed" }
-            try row.encode(services.count, forKey: .servicesTotal)
-            try row.encode(services.count(where: { $0.state == "running" }), forKey: .servicesRunning)
-            try row.encode(failed.count, forKey: .servicesFailed)
-            try row.encode(services, forKey: .allServices)
-            try row.encode(failed, forKey: .failedServices)
+            row.field("services_total", services.count)
+            row.field("services_running", services.count(where: { $0.state == "running" }))
+            row.field("services_failed", failed.count)
+            row.field("all_services", json: json(services))
+            row.field("failed_services", json: json(failed))
         }
-        try row.encode(security != nil, forKey: .hasSecurity)
+        row.field("has_security", security != nil)
         if let security {
             let risky = security.ports.filter(\.risky)
-            try row.encodeIfPresent(clip(security.antivirus?.name, 255), forKey: .antivirusName)
-            try row.encodeIfPresent(security.antivirus?.version, forKey: .antivirusVersion)
-            try row.encodeIfPresent(security.antivirus?.enabled, forKey: .antivirusEnabled)
-            try row.encodeIfPresent(security.antivirus?.updated, forKey: .antivirusUpdated)
-            try row.encodeIfPresent(security.firewallEnabled, forKey: .firewallEnabled)
-            try row.encodeIfPresent(security.bitlockerEnabled, forKey: .bitlockerEnabled)
-            try row.encodeIfPresent(security.secureBootEnabled, forKey: .secureBootEnabled)
-            try row.encode(security.ports.count, forKey: .portsOpen)
-            try row.encode(risky.count, forKey: .portsRiskyOpen)
-            try row.encode(security.ports, forKey: .allPorts)
-            try row.encode(risky, forKey: .riskyPortsDetails)
+            row.field("antivirus_name", escaping: clip(security.antivirus?.name, 255))
+            row.field("antivirus_version", escaping: security.antivirus?.version)
+            row.field("antivirus_enabled", security.antivirus?.enabled)
+            row.field("antivirus_updated", security.antivirus?.updated)
+            row.field("firewall_enabled", security.firewallEnabled)
+            row.field("bitlocker_enabled", security.bitlockerEnabled)
+            row.field("secure_boot_enabled", security.secureBootEnabled)
+            row.field("ports_open", security.ports.count)
+            row.field("ports_risky_open", risky.count)
+            row.field("all_ports", json: json(security.ports))
+            row.field("risky_ports_details", json: json(risky))
         }
-        try row.encode(software != nil, forKey: .hasSoftware)
+        row.field("has_software", software != nil)
         if let software {
-            try row.encode(software.software.count, forKey: .softwareCount)
-            try row.encode(software.software, forKey: .softwareDetails)
-            try row.encode(software.users.count, forKey: .usersTotal)
-            try row.encode(software.users.count(where: \.isAdmin), forKey: .usersAdmin)
-            try row.encode(software.users, forKey: .usersDetails)
+            row.field("software_count", software.software.count)
+            row.field("software_details", json: json(software.software))
+            row.field("users_total", software.users.count)
+            row.field("users_admin", software.users.count(where: \.isAdmin))
+            row.field("users_details", json: json(software.users))
         }
-        try row.encode(patches != nil, forKey: .hasPatches)
+        row.field("has_patches", patches != nil)
         if let patches {
-            try row.encode(patches.pendingUpdates.count, forKey: .pendingUpdates)
-            try row.encode(patches.pendingUpdates.count(where: \.isSecurity), forKey: .securityUpdates)
-            try row.encode(patches.rebootRequired, forKey: .rebootRequired)
-            try row.encodeIfPresent(patches.autoUpdate, forKey: .patchesAutoUpdate)
-            try row.encodeIfPresent(patches.lastCheck, forKey: .patchesLastCheck)
+            row.field("pending_updates", patches.pendingUpdates.count)
+            row.field("security_updates", patches.pendingUpdates.count(where: \.isSecurity))
+            row.field("reboot_required", patches.rebootRequired)
+            row.field("patches_auto_update", patches.autoUpdate)
+            if let lastCheck = patches.lastCheck { row.field("patches_last_check", lastCheck) }
         }
     }
 }

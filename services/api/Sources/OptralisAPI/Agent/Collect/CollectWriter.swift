@@ -129,22 +129,22 @@ struct CollectWriter: Sendable {
     private func insert(_ rows: CollectRows, on connection: PostgresConnection) async throws -> [UUID] {
         let created = rows.inventory.keys.filter { !inventories.contains($0) }.sorted { $0.uuidString < $1.uuidString }
         if !created.isEmpty { try await connection.query(try Self.statement(CollectSQL.inventoryRows, created), logger: logger) }
-        // In the order of CollectSQL.tables.
-        let tables: [(any Encodable & Sendable, Bool)] = [
-            (rows.disks, rows.disks.isEmpty),
-            (rows.smart, rows.smart.isEmpty),
-            (rows.events, rows.events.isEmpty),
-            (Array(rows.snapshots.values), rows.snapshots.isEmpty),
-            (Array(rows.inventory.values), rows.inventory.isEmpty),
-            (rows.databases, rows.databases.isEmpty),
-            (rows.databases, rows.databases.isEmpty),
-            (rows.apmProbes, rows.apmProbes.isEmpty),
+        // In the order of CollectSQL.tables; each encoded only when it has rows.
+        let tables: [(json: () throws -> String, empty: Bool)] = [
+            ({ try Self.json(rows.disks) }, rows.disks.isEmpty),
+            ({ try Self.json(rows.smart) }, rows.smart.isEmpty),
+            ({ try Self.json(rows.events) }, rows.events.isEmpty),
+            ({ JSONRows.text(Array(rows.snapshots.values)) }, rows.snapshots.isEmpty),
+            ({ JSONRows.text(Array(rows.inventory.values)) }, rows.inventory.isEmpty),
+            ({ try Self.json(rows.databases) }, rows.databases.isEmpty),
+            ({ try Self.json(rows.databases) }, rows.databases.isEmpty),
+            ({ try Self.json(rows.apmProbes) }, rows.apmProbes.isEmpty),
         ]
         var parts: [String] = []
         var binds = PostgresBindings(capacity: tables.count)
-        for (table, (values, empty)) in tables.enumerated() where !empty {
+        for (table, (json, empty)) in tables.enumerated() where !empty {
             parts.append(CollectSQL.tables[table][parts.count])
-            binds.append(try Self.json(values))
+            binds.append(try json())
         }
         guard !parts.isEmpty else { return created }
         let sql = parts.count == 1 ? parts[0] : "WITH " + parts.enumerated().map { "t\($0.offset) AS (\($0.element))" }.joined(separator: ", ") + " SELECT 1"
@@ -163,7 +163,7 @@ struct CollectWriter: Sendable {
     }
 
     /// Dates as ``timestamp(_:)`` writes them.
-    private static let encoder: JSONEncoder = {
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()

@@ -7,23 +7,52 @@ protocol JSONRow: Sendable {
 }
 
 /// The JSON arrays `json_to_recordset` reads, for the rows every agent post writes (its
-/// replay-check entry and its `metrics` row): `JSONEncoder`'s generic path cost about a tenth of
-/// a metrics post's instructions. Only numbers, UUIDs, dates and strings the api itself chose
-/// (collector names) are written here; rows with free text go through `JSONEncoder`.
+/// replay-check entry and its `metrics` row) and the network report's snapshot (every 30 s):
+/// `JSONEncoder`'s generic path cost about a tenth of a metrics post's instructions. Rows of the
+/// rarer reports go through `JSONEncoder`.
 enum JSONRows {
     static func text(_ rows: [some JSONRow]) -> String {
+        array(rows) { $1.write(to: &$0) }
+    }
+
+    /// `[{…},{…}]`, each element's object filled by `write`.
+    static func array<Element>(_ elements: some Sequence<Element>, _ write: (inout Object, Element) -> Void) -> String {
         var text = "["
-        for (index, row) in rows.enumerated() {
-            if index > 0 { text += "," }
+        for element in elements {
+            if text.utf8.count > 1 { text += "," }
             var object = Object()
-            row.write(to: &object)
-            text += object.text + "}"
+            write(&object, element)
+            text += object.json
         }
         return text + "]"
     }
 
+    /// `text` as a JSON string, quotes included.
+    static func quoted(_ text: String) -> String {
+        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        if plain { return "\"\(text)\"" }
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            case "\n": quoted += "\\n"
+            case "\r": quoted += "\\r"
+            case "\t": quoted += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                quoted += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: quoted.unicodeScalars.append(scalar)
+            }
+        }
+        return quoted + "\""
+    }
+
     struct Object {
-        fileprivate var text = "{"
+        private var text = "{"
+
+        /// The object, closed.
+        var json: String { text + "}" }
 
         private mutating func key(_ name: String) {
             if text.utf8.count > 1 { text += "," }
@@ -59,6 +88,37 @@ enum JSONRows {
 
         mutating func field(_ name: String, _ value: Int) {
             field(name, Int64(value))
+        }
+
+        mutating func field(_ name: String, _ value: Int?) {
+            field(name, value.map(Int64.init))
+        }
+
+        /// Absent when nil.
+        mutating func field(_ name: String, _ value: Bool?) {
+            guard let value else { return }
+            key(name)
+            text += value ? "true" : "false"
+        }
+
+        /// Any text, escaped; absent when nil.
+        mutating func field(_ name: String, escaping value: String?) {
+            guard let value else { return }
+            key(name)
+            text += JSONRows.quoted(value)
+        }
+
+        /// Absent when nil.
+        mutating func field(_ name: String, escaping values: [String]?) {
+            guard let values else { return }
+            key(name)
+            text += "[" + values.map(JSONRows.quoted).joined(separator: ",") + "]"
+        }
+
+        /// `json`: a JSON value already written.
+        mutating func field(_ name: String, json: String) {
+            key(name)
+            text += json
         }
     }
 }

@@ -3,7 +3,8 @@ import Hummingbird
 import OptralisCore
 
 /// What installers, the dashboard and the heartbeat read about agent builds: the latest agent
-/// version per channel, platform and architecture (cached 5 minutes under `agent:version:…`)
+/// version per channel, platform and architecture (cached 5 minutes under `agent:version:…`, and
+/// 30 s in the replica: ``LatestVersionCache``)
 /// and the supported OS builds.
 struct AgentCatalog: Sendable {
     let store: AgentCatalogStore
@@ -63,8 +64,10 @@ struct AgentCatalog: Sendable {
     /// The newest active version of a channel, platform and architecture (the heartbeat's update
     /// offer reads it too).
     func latest(channel: String, platform: String, architecture: String) async throws -> Version? {
-        try await cache.value(.agentVersion(channel: channel, platform: platform, architecture: architecture)) {
-            try await store.newest(channel: channel, platform: platform, architecture: architecture)
+        try await cache.latestVersions.version(.init(channel: channel, platform: platform, architecture: architecture)) {
+            try await cache.value(.agentVersion(channel: channel, platform: platform, architecture: architecture)) {
+                try await store.newest(channel: channel, platform: platform, architecture: architecture)
+            }
         }
     }
 
