@@ -94,32 +94,13 @@ struct HeartbeatService: Sendable {
             if report.os != nil || report.osVersion != nil {
                 OSCompliance.isCompliant(os: report.os, osVersion: report.osVersion, requirements: try await requirements.current())
             } else { nil }
-        typealias Row = (String, String, String, Bool, Bool, String?, String?, String, String?, Bool)
-        // FOR NO KEY UPDATE: the machine's heartbeats one at a time, without waiting on (or
-        // holding up) the foreign-key checks of rows other requests insert for the machine.
-        let rows = try await database.query(
-            """
-            WITH previous AS (
-                SELECT offline_notified_at IS NOT NULL AS was_offline FROM machines
-                WHERE id = \(machine.machineID) AND client_id = \(machine.clientID) FOR NO KEY UPDATE
-            ), presented AS (
-                SELECT serial, issued_at, expires_at, revoked_at FROM client_certificates WHERE serial = \(machine.serial)
-            )
-            UPDATE machines m SET last_seen = now(), offline_notified_at = NULL, updated_at = now(),
-                os = COALESCE(\(clip(report.os, 100)), m.os), os_version = COALESCE(\(clip(report.osVersion, 255)), m.os_version),
-                agent_version = COALESCE(\(clip(report.agentVersion, 50)), m.agent_version),
-                ip_address = COALESCE(\(clip(report.ipAddress, 45)), m.ip_address),
-                is_os_compliant = COALESCE(\(compliant), m.is_os_compliant),
-                cert_serial = COALESCE((SELECT serial FROM presented), m.cert_serial),
-                cert_issued_at = COALESCE((SELECT issued_at FROM presented), m.cert_issued_at),
-                cert_expires_at = COALESCE((SELECT expires_at FROM presented), m.cert_expires_at),
-                cert_revoked_at = CASE WHEN EXISTS (SELECT 1 FROM presented) THEN (SELECT revoked_at FROM presented) ELSE m.cert_revoked_at END
-            FROM clients c, previous p
-            WHERE m.id = \(machine.machineID) AND m.client_id = \(machine.clientID) AND c.id = m.client_id
-            RETURNING m.hostname, c.name, c.language, p.was_offline, m.is_os_compliant, m.os, m.agent_version, m.update_channel, m.architecture,
-                m.cert_renewal_requested_at IS NOT NULL
-            """, logger: logger
-        ).decode(Row.self).collect()
+        let statement = BeatStatement(
+            machineID: machine.machineID, clientID: machine.clientID, serial: machine.serial, os: clip(report.os, 100),
+            osVersion: clip(report.osVersion, 255), agentVersion: clip(report.agentVersion, 50), ipAddress: clip(report.ipAddress, 45),
+            compliant: compliant)
+        let rows = try await database.withConnection { connection in
+            try await connection.execute(statement, logger: logger).collect()
+        }
         guard let (hostname, clientName, language, wasOffline, isCompliant, os, agentVersion, channel, architecture, renew) = rows.first else {
             throw APIError.machineGone
         }
@@ -130,6 +111,53 @@ struct HeartbeatService: Sendable {
             serverTime: Date(), nextHeartbeatSeconds: Self.nextInterval(cpuPercent: report.cpuPercent, ramPercent: report.ramPercent),
             isOSCompliant: isCompliant, updateAvailable: update != nil, update: update, renewCertificate: renew,
             reconnectWindowSeconds: await reconnectWindow.seconds())
+    }
+
+    /// The heartbeat's one statement, prepared once per connection: planning it took about as long
+    /// as running it (0.1 ms each, `EXPLAIN ANALYZE` on a warm connection), once a minute per agent.
+    /// `FOR NO KEY UPDATE`: the machine's heartbeats one at a time, without waiting on (or holding
+    /// up) the foreign-key checks of rows other requests insert for the machine.
+    private struct BeatStatement: PostgresPreparedStatement {
+        static let sql = """
+            WITH previous AS (
+                SELECT offline_notified_at IS NOT NULL AS was_offline FROM machines WHERE id = $1 AND client_id = $2 FOR NO KEY UPDATE
+            ), presented AS (
+                SELECT serial, issued_at, expires_at, revoked_at FROM client_certificates WHERE serial = $3
+            )
+            UPDATE machines m SET last_seen = now(), offline_notified_at = NULL, updated_at = now(),
+                os = COALESCE($4, m.os), os_version = COALESCE($5, m.os_version), agent_version = COALESCE($6, m.agent_version),
+                ip_address = COALESCE($7, m.ip_address), is_os_compliant = COALESCE($8, m.is_os_compliant),
+                cert_serial = COALESCE((SELECT serial FROM presented), m.cert_serial),
+                cert_issued_at = COALESCE((SELECT issued_at FROM presented), m.cert_issued_at),
+                cert_expires_at = COALESCE((SELECT expires_at FROM presented), m.cert_expires_at),
+                cert_revoked_at = CASE WHEN EXISTS (SELECT 1 FROM presented) THEN (SELECT revoked_at FROM presented) ELSE m.cert_revoked_at END
+            FROM clients c, previous p
+            WHERE m.id = $1 AND m.client_id = $2 AND c.id = m.client_id
+            RETURNING m.hostname, c.name, c.language, p.was_offline, m.is_os_compliant, m.os, m.agent_version, m.update_channel, m.architecture,
+                m.cert_renewal_requested_at IS NOT NULL
+            """
+        typealias Row = (String, String, String, Bool, Bool, String?, String?, String, String?, Bool)
+
+        let machineID: UUID
+        let clientID: UUID
+        let serial: String
+        let os, osVersion, agentVersion, ipAddress: String?
+        let compliant: Bool?
+
+        func makeBindings() -> PostgresBindings {
+            var binds = PostgresBindings(capacity: 8)
+            binds.append(machineID)
+            binds.append(clientID)
+            binds.append(serial)
+            binds.append(os)
+            binds.append(osVersion)
+            binds.append(agentVersion)
+            binds.append(ipAddress)
+            binds.append(compliant)
+            return binds
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
     /// The newest active version of the machine's channel, platform and architecture, when it is
