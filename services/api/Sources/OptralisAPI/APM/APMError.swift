@@ -11,7 +11,7 @@ enum APMError {
     static let ingestKeyRequired = AppError.unauthorized(
         "an APM ingest key is required (Authorization: Bearer oapm_… or x-optralis-key)", code: "INVALID_INGEST_KEY")
     static func unsupportedEncoding(_ coding: String) -> AppError {
-        .badRequest("Content-Encoding \(coding) is not accepted: send the body gzip-compressed or uncompressed", code: "UNSUPPORTED_ENCODING")
+        .badRequest("Content-Encoding \(coding) is not accepted: send the body compressed with gzip or deflate, or uncompressed", code: "UNSUPPORTED_ENCODING")
     }
     static let invalidCompressedBody = AppError.badRequest("the body is not a complete gzip (or deflate) stream", code: "INVALID_COMPRESSED_BODY")
     static let inflatedTooLarge = AppError(
