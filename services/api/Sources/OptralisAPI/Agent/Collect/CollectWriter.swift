@@ -129,6 +129,8 @@ struct CollectWriter: Sendable {
     private func insert(_ rows: CollectRows, on connection: PostgresConnection) async throws -> [UUID] {
         let created = rows.inventory.keys.filter { !inventories.contains($0) }.sorted { $0.uuidString < $1.uuidString }
         if !created.isEmpty { try await connection.query(try Self.statement(CollectSQL.inventoryRows, created), logger: logger) }
+        // The samples and the latest sample of the monitored databases read the same rows.
+        let databases = rows.databases.isEmpty ? "" : try Self.json(rows.databases)
         // In the order of CollectSQL.tables; each encoded only when it has rows.
         let tables: [(json: () throws -> String, empty: Bool)] = [
             ({ try Self.json(rows.disks) }, rows.disks.isEmpty),
@@ -136,8 +138,8 @@ struct CollectWriter: Sendable {
             ({ try Self.json(rows.events) }, rows.events.isEmpty),
             ({ JSONRows.text(Array(rows.snapshots.values)) }, rows.snapshots.isEmpty),
             ({ JSONRows.text(Array(rows.inventory.values)) }, rows.inventory.isEmpty),
-            ({ try Self.json(rows.databases) }, rows.databases.isEmpty),
-            ({ try Self.json(rows.databases) }, rows.databases.isEmpty),
+            ({ databases }, rows.databases.isEmpty),
+            ({ databases }, rows.databases.isEmpty),
             ({ try Self.json(rows.apmProbes) }, rows.apmProbes.isEmpty),
         ]
         var parts: [String] = []
