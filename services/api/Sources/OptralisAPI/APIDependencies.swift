@@ -15,6 +15,9 @@ struct APIDependencies: Sendable {
     let logger: Logger
     let database: Database
     var postgres: PostgresClient { database.client }
+    /// The agents' collect posts' own connections (``CollectWriter``): the group commit writes
+    /// one batch at a time, with prepared statements kept to their generic plans.
+    let collectPostgres: PostgresClient
     /// Optional: every use degrades without it.
     let redis: RedisClient?
     let queues: NotificationQueues?
@@ -53,6 +56,8 @@ struct APIDependencies: Sendable {
     init(configuration: APIConfiguration, database: Database, redis: RedisClient?, logger: Logger) async {
         (self.configuration, self.database, self.redis, self.logger) = (configuration, database, redis, logger)
         let postgres = database.client
+        collectPostgres = PostgresClient(
+            configuration: configuration.databaseURL.clientConfiguration(maximumConnections: 2, genericPlans: true), backgroundLogger: logger)
         queues = redis.map(NotificationQueues.init)
         http = CurlClient(concurrency: 8)
         aiHTTP = CurlClient(concurrency: 16)

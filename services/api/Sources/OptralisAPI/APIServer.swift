@@ -68,7 +68,9 @@ public struct APIServer: Sendable {
 
     public func makeApplication() throws -> some ApplicationProtocol {
         let (database, configuration, logger) = (dependencies.database, configuration, builder.logger)
-        var workers: [any Service] = [dependencies.blacklist, CurlService(client: dependencies.http), CurlService(client: dependencies.aiHTTP)]
+        var workers: [any Service] = [
+            dependencies.blacklist, dependencies.collectPostgres, CurlService(client: dependencies.http), CurlService(client: dependencies.aiHTTP),
+        ]
         if let files = configuration.agentTLS {
             workers.append(
                 try AgentGateway.application(

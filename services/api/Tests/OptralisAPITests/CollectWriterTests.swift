@@ -18,8 +18,39 @@ struct CollectWriterTests {
     }
 
     static func metricsRows(_ api: APIHarness, _ machine: UUID) async throws -> Int {
-        try await api.database.withClient { db in
-            try await db.query("SELECT count(*)::int FROM metrics WHERE machine_id = \(machine)", logger: testLogger).decode(Int.self).collect().first ?? -1
+        try await count(api, "SELECT count(*)::int FROM metrics WHERE machine_id = \(machine)")
+    }
+
+    static func count(_ api: APIHarness, _ query: PostgresQuery) async throws -> Int {
+        try await api.database.withClient { db in try await db.query(query, logger: testLogger).decode(Int.self).collect().first ?? -1 }
+    }
+
+    /// The statement writes all of a batch or nothing: a batch holding a retry and a first post
+    /// is written by passes that leave the retry out and create the missing mark, and each new
+    /// post's rows land once, the retry's not again.
+    @Test func a_batch_with_a_retry_and_a_first_post_stores_each_new_posts_rows_once() async throws {
+        try await APIHarness.run { api in
+            let machine = try await api.seedMachine(client: try await api.seedClient(), hostname: "mixed")
+            let (first, second) = try await api.database.withClient { db in
+                let writer = CollectWriter(database: db, logger: testLogger)
+                let first = try await writer.write([try Self.post(machine, "events", sequence: 1), try Self.post(machine, "storage", sequence: 1)])
+                let second = try await writer.write([
+                    try Self.post(machine, "events", sequence: 1), try Self.post(machine, "events", sequence: 2),
+                    try Self.post(machine, "storage", sequence: 2), try Self.post(machine, sequence: 1),
+                ])
+                return (first, second)
+            }
+            #expect(first == [true, true])
+            #expect(second == [false, true, true, true])
+            // Three events and three filesystems per post (the fixtures).
+            #expect(try await Self.count(api, "SELECT count(*)::int FROM event_logs WHERE machine_id = \(machine)") == 6)
+            #expect(try await Self.count(api, "SELECT count(*)::int FROM disk_info WHERE machine_id = \(machine)") == 6)
+            #expect(try await Self.metricsRows(api, machine) == 1)
+            let marks = try await Self.count(
+                api,
+                "SELECT sum(last_sequence * CASE kind WHEN 'events' THEN 100 WHEN 'storage' THEN 10 ELSE 1 END)::int FROM agent_collect_sequences WHERE machine_id = \(machine)"
+            )
+            #expect(marks == 221, "events 2, storage 2, metrics 1")
         }
     }
 

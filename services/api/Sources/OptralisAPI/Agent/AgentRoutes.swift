@@ -14,7 +14,7 @@ extension APIDependencies {
             databases: DatabaseTargets(store: DatabaseStore(database: postgres, logger: logger), sealer: configuration.credentialSealer),
             apm: APMStore(database: postgres, logger: logger),
             catalog: catalog,
-            collect: CollectController(committer: CollectCommitter(writer: CollectWriter(database: postgres, logger: logger), logger: logger)),
+            collect: CollectController(committer: CollectCommitter(writer: CollectWriter(database: collectPostgres, logger: logger), logger: logger)),
             logger: logger)
     }
 }

@@ -29,13 +29,11 @@ struct CollectRows {
     }
 
     /// `items` are in sequence order per machine and collector, so a later one is the newer.
-    /// Each `metrics` row carries the index of its post in `items` (``CollectSQL/claimAndStoreMetrics``
-    /// keeps those of the posts it accepts).
     init(_ items: [CollectItem]) {
-        for (index, item) in items.enumerated() { add(item, post: index) }
+        for item in items { add(item) }
     }
 
-    private mutating func add(_ item: CollectItem, post: Int) {
+    private mutating func add(_ item: CollectItem) {
         let machine = item.machineID, at = item.payload.collectedAt
         func snapshot(json: String) {
             snapshots[SnapshotKey(machineID: machine, kind: item.payload.kind)] = SnapshotRow(
@@ -47,11 +45,11 @@ struct CollectRows {
         }
         switch item.payload.data {
         case .metrics(let sample):
-            metrics.append(MetricRow(post: post, machine: machine, at: at, sample: sample))
+            metrics.append(MetricRow(machine: machine, at: at, sample: sample))
         case .network(let report):
             let interfaces = NetworkJSON.interfaces(report.interfaces)
             snapshot(json: NetworkJSON.report(report, interfaces: interfaces))
-            metrics.append(MetricRow(post: post, machine: machine, at: at, network: report))
+            metrics.append(MetricRow(machine: machine, at: at, network: report))
             updateInventory { $0.network = interfaces }
         case .storage(let report):
             snapshot(report)
@@ -83,7 +81,6 @@ struct CollectRows {
 
 /// A `metrics` row; a network post fills only the network columns, a metrics post the others.
 struct MetricRow: JSONRow {
-    let post: Int
     let machineId: UUID
     let recordedAt: Date
     var cpuPercent, ramPercent, swapPercent, cpuTemp: Double?
@@ -93,8 +90,7 @@ struct MetricRow: JSONRow {
     var diskReadBytesPerSec, diskWriteBytesPerSec, diskLatencyMs, ioWaitPercent: Double?
     var bytesRecv, bytesSent, packetLoss, latencyMs: Double?
 
-    init(post: Int, machine: UUID, at: Date, sample: MetricsSample) {
-        self.post = post
+    init(machine: UUID, at: Date, sample: MetricsSample) {
         machineId = machine
         recordedAt = at
         cpuPercent = sample.cpuPercent
@@ -115,8 +111,7 @@ struct MetricRow: JSONRow {
     }
 
     /// The machine's traffic is the sum over its interfaces.
-    init(post: Int, machine: UUID, at: Date, network: NetworkReport) {
-        self.post = post
+    init(machine: UUID, at: Date, network: NetworkReport) {
         machineId = machine
         recordedAt = at
         bytesRecv = network.interfaces.reduce(0) { $0 + ($1.bytesRecvPerSec ?? 0) }
@@ -126,7 +121,6 @@ struct MetricRow: JSONRow {
     }
 
     func write(to row: inout JSONRows.Object) {
-        row.field("post", post)
         row.field("machine_id", machineId)
         row.field("recorded_at", recordedAt)
         for (name, value) in [

@@ -5,12 +5,17 @@ import OptralisPostgres
 import PostgresNIO
 import Synchronization
 
-/// Writes a batch of collect posts: the replay check on the sequence numbers and the `metrics`
-/// rows in one statement (``CollectSQL/claimAndStoreMetrics``), then one statement per other
-/// table whatever the batch size (rows travel as one JSON array expanded by
-/// `json_to_recordset`), all in one transaction; a batch of metrics posts only is that one
-/// statement, atomic by itself, and needs no transaction. Returns, per item, whether it was
-/// stored (false: a retry of a post already stored).
+/// Writes a batch of collect posts in one prepared statement (``CollectSQL/store``): the replay
+/// check on the sequence numbers and every table's rows (each table's rows travel as one JSON
+/// array expanded by `json_to_recordset`). The statement writes all or nothing: when a post is a
+/// retry of one already stored, or its (machine, kind) has no replay mark yet (its first post),
+/// it writes nothing and says which; the retries are then left out, the missing marks created,
+/// and the statement runs again on the rest. Returns, per item, whether it was stored (false: a
+/// retry of a post already stored).
+///
+/// One statement rather than a transaction of several: a batch is one round trip and no
+/// planning (it was BEGIN, the claim, a statement built for the tables present, and COMMIT; the
+/// built statement was planned on every write). The tables a batch has no rows for get `[]`.
 struct CollectWriter: Sendable {
     let database: PostgresClient
     let logger: Logger
@@ -22,19 +27,49 @@ struct CollectWriter: Sendable {
     }
 
     func write(_ items: [CollectItem]) async throws -> [Bool] {
-        let rows = CollectRows(items)
-        if items.allSatisfy({ $0.payload.kind == .metrics }) {
-            return try await database.withConnection { try await claim(items, metrics: rows.metrics, on: $0) }
+        var stored = [Bool](repeating: false, count: items.count)
+        // Each pass that stores nothing either leaves out a retry or creates the marks it lacked
+        // (a mark goes only with its machine, and then creating it fails), so this ends.
+        var pending = Array(items.indices)
+        try await database.withConnection { connection in
+            while !pending.isEmpty {
+                let verdicts = try await store(pending.map { items[$0] }, on: connection)
+                if verdicts.allSatisfy(\.accepted) {
+                    for post in pending { stored[post] = true }
+                    return
+                }
+                let unmarked = Set(
+                    verdicts.filter { !$0.marked }.map { items[pending[$0.post]] }.map { SequenceKey(machineID: $0.machineID, kind: $0.payload.kind) })
+                if !unmarked.isEmpty { try await connection.query(Self.statement(CollectSQL.newMarks, unmarked.sorted()), logger: logger) }
+                pending = verdicts.filter { $0.accepted || !$0.marked }.map { pending[$0.post] }
+            }
         }
-        let (stored, created) = try await database.transaction(logger: logger) { connection in
-            let stored = try await claim(items, metrics: rows.metrics, on: connection)
-            // Built again only when a retry was left out (rare): the rows of the stored posts.
-            var others = stored.allSatisfy { $0 } ? rows : CollectRows(zip(items, stored).filter(\.1).map(\.0))
-            others.metrics = []
-            return (stored, try await insert(others, on: connection))
-        }
-        inventories.insert(created)
         return stored
+    }
+
+    /// One pass of ``CollectSQL/store`` over `items`; each verdict's `post` is an index in `items`.
+    private func store(_ items: [CollectItem], on connection: PostgresConnection) async throws -> [(post: Int, accepted: Bool, marked: Bool)] {
+        let rows = CollectRows(items)
+        // A machine's `machine_inventory` row is created by its first inventory post, before the
+        // statement that updates it; an empty row is harmless if that statement then fails.
+        let created = rows.inventory.keys.filter { !inventories.contains($0) }.sorted { $0.uuidString < $1.uuidString }
+        if !created.isEmpty {
+            try await connection.query(try Self.statement(CollectSQL.inventoryRows, created), logger: logger)
+            inventories.insert(created)
+        }
+        let posts = items.indices.map {
+            ClaimedPost(post: $0, machineID: items[$0].machineID, kind: items[$0].payload.kind, sequence: items[$0].payload.sequence)
+        }
+        let statement = StoreStatement(tables: [
+            JSONRows.text(posts), JSONRows.text(rows.metrics), try Self.json(rows.disks), try Self.json(rows.smart), try Self.json(rows.events),
+            JSONRows.text(Array(rows.snapshots.values)), JSONRows.text(Array(rows.inventory.values)), try Self.json(rows.databases),
+            try Self.json(rows.apmProbes),
+        ])
+        var verdicts: [(post: Int, accepted: Bool, marked: Bool)] = []
+        for try await (post, accepted, marked) in try await connection.execute(statement, logger: logger) where items.indices.contains(post) {
+            verdicts.append((post, accepted, marked))
+        }
+        return verdicts
     }
 
     /// The machines whose `machine_inventory` row this replica saw created or already there.
@@ -74,94 +109,31 @@ struct CollectWriter: Sendable {
         }
     }
 
-    /// Which of `items` are new, their marks raised and their `metrics` rows stored, in one
-    /// statement. A (machine, kind) with no mark yet (its first post) gets one at 0, and its
-    /// posts go through the statement again.
-    private func claim(_ items: [CollectItem], metrics: [MetricRow], on connection: PostgresConnection) async throws -> [Bool] {
-        var stored = [Bool](repeating: false, count: items.count)
-        let unmarked = try await claim(Array(items.indices), of: items, metrics: metrics, into: &stored, on: connection)
-        guard !unmarked.isEmpty else { return stored }
-        let keys = Set(unmarked.map { SequenceKey(machineID: items[$0].machineID, kind: items[$0].payload.kind) }).sorted()
-        try await connection.query(Self.statement(CollectSQL.newMarks, keys), logger: logger)
-        _ = try await claim(unmarked, of: items, metrics: metrics, into: &stored, on: connection)
-        return stored
-    }
-
-    /// The posts at `indices` through ``CollectSQL/claimAndStoreMetrics``; returns those whose
-    /// (machine, kind) has no mark row.
-    private func claim(
-        _ indices: [Int], of items: [CollectItem], metrics: [MetricRow], into stored: inout [Bool], on connection: PostgresConnection
-    ) async throws -> [Int] {
-        let posts = indices.map { ClaimedPost(post: $0, machineID: items[$0].machineID, kind: items[$0].payload.kind, sequence: items[$0].payload.sequence) }
-        let wanted = Set(indices)
-        let statement = ClaimStatement(posts: JSONRows.text(posts), metrics: JSONRows.text(metrics.filter { wanted.contains($0.post) }))
-        var unmarked: [Int] = []
-        for try await (post, accepted, marked) in try await connection.execute(statement, logger: logger) {
-            guard stored.indices.contains(post) else { continue }
-            stored[post] = accepted
-            if !marked { unmarked.append(post) }
-        }
-        return unmarked.sorted()
-    }
-
-    /// ``CollectSQL/claimAndStoreMetrics`` prepared once per connection: planning it took about
+    /// ``CollectSQL/store`` prepared once per connection: planning the claim alone took about
     /// 1.5 ms of PostgreSQL's time per batch, as much as storing 40 posts.
-    private struct ClaimStatement: PostgresPreparedStatement {
-        static let sql = CollectSQL.claimAndStoreMetrics
+    private struct StoreStatement: PostgresPreparedStatement {
+        static let sql = CollectSQL.store
         typealias Row = (Int, Bool, Bool)
-        let posts: String
-        let metrics: String
+        /// In the order of ``CollectSQL/store``'s parameters.
+        let tables: [String]
 
         func makeBindings() -> PostgresBindings {
-            var binds = PostgresBindings(capacity: 2)
-            binds.append(posts)
-            binds.append(metrics)
+            var binds = PostgresBindings(capacity: tables.count)
+            for table in tables { binds.append(table) }
             return binds
         }
 
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
-    /// The rows of every table but `metrics` in one statement (a data-modifying CTE per table).
-    /// A machine's `machine_inventory` row is created by its first inventory post; the machines
-    /// this replica saw one for (``KnownInventory``, filled once the transaction committed) skip
-    /// that statement.
-    private func insert(_ rows: CollectRows, on connection: PostgresConnection) async throws -> [UUID] {
-        let created = rows.inventory.keys.filter { !inventories.contains($0) }.sorted { $0.uuidString < $1.uuidString }
-        if !created.isEmpty { try await connection.query(try Self.statement(CollectSQL.inventoryRows, created), logger: logger) }
-        // The samples and the latest sample of the monitored databases read the same rows.
-        let databases = rows.databases.isEmpty ? "" : try Self.json(rows.databases)
-        // In the order of CollectSQL.tables; each encoded only when it has rows.
-        let tables: [(json: () throws -> String, empty: Bool)] = [
-            ({ try Self.json(rows.disks) }, rows.disks.isEmpty),
-            ({ try Self.json(rows.smart) }, rows.smart.isEmpty),
-            ({ try Self.json(rows.events) }, rows.events.isEmpty),
-            ({ JSONRows.text(Array(rows.snapshots.values)) }, rows.snapshots.isEmpty),
-            ({ JSONRows.text(Array(rows.inventory.values)) }, rows.inventory.isEmpty),
-            ({ databases }, rows.databases.isEmpty),
-            ({ databases }, rows.databases.isEmpty),
-            ({ try Self.json(rows.apmProbes) }, rows.apmProbes.isEmpty),
-        ]
-        var parts: [String] = []
-        var binds = PostgresBindings(capacity: tables.count)
-        for (table, (json, empty)) in tables.enumerated() where !empty {
-            parts.append(CollectSQL.tables[table][parts.count])
-            binds.append(try json())
-        }
-        guard !parts.isEmpty else { return created }
-        let sql = parts.count == 1 ? parts[0] : "WITH " + parts.enumerated().map { "t\($0.offset) AS (\($0.element))" }.joined(separator: ", ") + " SELECT 1"
-        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-        return created
-    }
-
-    private static func statement(_ sql: String, _ rows: some Encodable) throws -> PostgresQuery {
+    private static func statement(_ sql: String, _ rows: [some Encodable]) throws -> PostgresQuery {
         var binds = PostgresBindings(capacity: 1)
         binds.append(try json(rows))
         return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
 
-    private static func json(_ rows: some Encodable) throws -> String {
-        String(decoding: try encoder.encode(rows), as: UTF8.self)
+    private static func json(_ rows: [some Encodable]) throws -> String {
+        rows.isEmpty ? "[]" : String(decoding: try encoder.encode(rows), as: UTF8.self)
     }
 
     /// Dates as ``timestamp(_:)`` writes them.
@@ -186,42 +158,52 @@ struct CollectWriter: Sendable {
     }
 }
 
-/// The statements of ``CollectWriter``, one per table; `$1` is a JSON array of row objects.
+/// The statements of ``CollectWriter``; a table's rows are one JSON array of row objects.
 enum CollectSQL {
-    /// `$1`: the posts (`post` index, machine, kind, sequence); `$2`: their `metrics` rows, each
-    /// with its post's index. Locks each (machine, kind) mark of `agent_collect_sequences` (in
-    /// key order, so concurrent batches cannot deadlock), raises it to the batch's highest
-    /// sequence, and accepts a post whose sequence is above both the mark it had and the
-    /// sequences of the same (machine, kind) before it in the batch; inserts the accepted posts'
-    /// `metrics` rows. Answers each post: accepted, and whether its (machine, kind) had a mark
-    /// (`UPDATE … FROM (SELECT … FOR UPDATE)` returns the value before the update).
-    static let claimAndStoreMetrics = """
-        WITH posts AS (
-            SELECT * FROM json_to_recordset($1::json) AS p(post int4, machine_id uuid, kind text, sequence int8)
-        ), highest AS (
-            SELECT machine_id, kind, max(sequence) AS sequence FROM posts GROUP BY machine_id, kind
-        ), marks AS (
-            UPDATE agent_collect_sequences s SET last_sequence = GREATEST(s.last_sequence, o.highest), updated_at = now()
-            FROM (
+    /// `$1`: the posts (`post` index, machine, kind, sequence); then the rows of `metrics`, `disk_info`, `smart_data`, `event_logs`, `machine_collector_data`,
+    /// `machine_inventory`, the monitored databases (their samples and their latest) and
+    /// `apm_probes`. Locks each (machine, kind) mark of `agent_collect_sequences` (in key order,
+    /// so concurrent batches cannot deadlock) and judges each post: accepted when its (machine,
+    /// kind) has a mark and its sequence is above both that mark and the sequences of the same
+    /// (machine, kind) before it in the batch. When every post is accepted, raises the marks to the
+    /// batch's highest sequences and writes every table's rows; otherwise writes nothing. Answers
+    /// each post: accepted, and whether its (machine, kind) had a mark.
+    static let store: String = {
+        let tables = [
+            insert(into: "metrics", metricColumns), disks, smart, events, snapshots, inventory, databaseSamples,
+            databaseLatest, apmProbes,
+        ]
+        // The databases' samples and latest read the same parameter.
+        let parameters = [2, 3, 4, 5, 6, 7, 8, 8, 9]
+        let writes = zip(tables, parameters).enumerated().map { index, table in
+            let rows = "(CASE WHEN (SELECT whole FROM clean) THEN $\(table.1)::json ELSE '[]'::json END)"
+            return "w\(index) AS (\(table.0.replacingOccurrences(of: "$1::json", with: rows)))"
+        }
+        return """
+            WITH posts AS (
+                SELECT * FROM json_to_recordset($1::json) AS p(post int4, machine_id uuid, kind text, sequence int8)
+            ), highest AS (
+                SELECT machine_id, kind, max(sequence) AS sequence FROM posts GROUP BY machine_id, kind
+            ), marks AS MATERIALIZED (
                 SELECT x.machine_id, x.kind, x.last_sequence AS previous, h.sequence AS highest
                 FROM agent_collect_sequences x JOIN highest h ON x.machine_id = h.machine_id AND x.kind = h.kind
                 ORDER BY x.machine_id, x.kind
                 FOR UPDATE OF x
-            ) o
-            WHERE s.machine_id = o.machine_id AND s.kind = o.kind
-            RETURNING s.machine_id, s.kind, o.previous
-        ), ordered AS (
-            SELECT p.*, max(p.sequence) OVER (PARTITION BY p.machine_id, p.kind ORDER BY p.post ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier
-            FROM posts p
-        ), accepted AS (
-            SELECT o.post FROM ordered o JOIN marks m ON m.machine_id = o.machine_id AND m.kind = o.kind
-            WHERE o.sequence > GREATEST(m.previous, COALESCE(o.earlier, 0))
-        ), stored AS (
-            \(insert(into: "metrics", metricColumns, from: "$2", where: "r.post IN (SELECT post FROM accepted)", extra: "post int4"))
-        )
-        SELECT p.post, a.post IS NOT NULL, m.kind IS NOT NULL
-        FROM posts p LEFT JOIN accepted a ON a.post = p.post LEFT JOIN marks m ON m.machine_id = p.machine_id AND m.kind = p.kind
-        """
+            ), verdicts AS MATERIALIZED (
+                SELECT o.post, m.previous IS NOT NULL AS marked, (m.previous IS NOT NULL AND o.sequence > GREATEST(m.previous, o.earlier)) AS accepted
+                FROM (
+                    SELECT p.*, max(p.sequence) OVER (PARTITION BY p.machine_id, p.kind ORDER BY p.post ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier
+                    FROM posts p
+                ) o LEFT JOIN marks m ON m.machine_id = o.machine_id AND m.kind = o.kind
+            ), clean AS MATERIALIZED (
+                SELECT COALESCE(bool_and(accepted), false) AS whole FROM verdicts
+            ), raised AS (
+                UPDATE agent_collect_sequences s SET last_sequence = GREATEST(s.last_sequence, m.highest), updated_at = now()
+                FROM marks m WHERE s.machine_id = m.machine_id AND s.kind = m.kind AND (SELECT whole FROM clean)
+            ), \(writes.joined(separator: ", "))
+            SELECT post, accepted, marked FROM verdicts
+            """
+    }()
     static let newMarks = """
         INSERT INTO agent_collect_sequences (machine_id, kind, last_sequence)
         SELECT machine_id, kind, 0 FROM json_to_recordset($1::json) AS r(machine_id uuid, kind text) ORDER BY machine_id, kind
@@ -246,12 +228,6 @@ enum CollectSQL {
     static let snapshots = insert(
         into: "machine_collector_data", "machine_id uuid, collector text, data jsonb, collected_at timestamptz",
         then: "ON CONFLICT (machine_id, collector) DO UPDATE SET data = EXCLUDED.data, collected_at = EXCLUDED.collected_at, updated_at = now()")
-    /// disk_info, smart_data, event_logs, machine_collector_data, machine_inventory, the
-    /// databases' samples and latest, apm_probes: each statement with its rows as  … , the
-    /// parameter it takes in a combined statement.
-    static let tables: [[String]] = [disks, smart, events, snapshots, inventory, databaseSamples, databaseLatest, apmProbes].map { sql in
-        (1...8).map { sql.replacingOccurrences(of: "$1::json", with: "$\($0)::json") }
-    }
     /// A probe of an application another machine probes (or that was deleted) is dropped; the
     /// first of two probes at one instant is kept.
     static let apmProbes = """
@@ -314,14 +290,9 @@ enum CollectSQL {
             """
     }()
 
-    private static func insert(
-        into table: String, _ definitions: String, then suffix: String = "", from parameter: String = "$1", where condition: String? = nil,
-        extra: String? = nil
-    ) -> String {
+    private static func insert(into table: String, _ definitions: String, then suffix: String = "") -> String {
         let columns = columnNames(definitions).joined(separator: ", ")
-        let record = ([extra].compactMap { $0 } + [definitions]).joined(separator: ", ")
-        return "INSERT INTO \(table) (\(columns)) SELECT \(columns) FROM json_to_recordset(\(parameter)::json) AS r(\(record))"
-            + (condition.map { " WHERE \($0)" } ?? "") + " \(suffix)"
+        return "INSERT INTO \(table) (\(columns)) SELECT \(columns) FROM json_to_recordset($1::json) AS r(\(definitions)) \(suffix)"
     }
 
     private static func columnNames(_ definitions: String) -> [String] {
