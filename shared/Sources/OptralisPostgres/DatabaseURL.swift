@@ -72,11 +72,12 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         return components.string!
     }
 
-    /// `genericPlans`: every prepared statement of the pool's connections runs its generic plan
-    /// (`plan_cache_mode`), for a pool whose statements have one shape whatever their values.
-    /// PostgreSQL's own choice compares the generic plan with the average of every custom plan
-    /// so far, those made while the tables were small included, and kept re-planning the ingest
-    /// statement on about half its executions.
+    /// `genericPlans`: the pool's sessions run prepared statements' generic plans
+    /// (`plan_cache_mode`) and reach tables by key (no sequential scans, hash or merge joins),
+    /// for statements that look rows up by key from a small batch. PostgreSQL's own choice
+    /// compares the generic plan with the average of every custom plan so far, and kept
+    /// re-planning the ingest statement on about half its executions; a generic plan made while
+    /// the tables were empty scanned them whole, and kept doing so once they were not.
     public func clientConfiguration(maximumConnections: Int = 20, genericPlans: Bool = false) -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS =
             switch tlsMode {
@@ -88,7 +89,11 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
             host: host, port: port, username: username, password: password, database: database, tls: tls)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(5)
-        if genericPlans { configuration.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")] }
+        if genericPlans {
+            configuration.options.additionalStartupParameters = [
+                ("plan_cache_mode", "force_generic_plan"), ("enable_seqscan", "off"), ("enable_hashjoin", "off"), ("enable_mergejoin", "off"),
+            ]
+        }
         return configuration
     }
 }

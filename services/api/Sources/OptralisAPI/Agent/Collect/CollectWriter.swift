@@ -168,6 +168,10 @@ enum CollectSQL {
     /// (machine, kind) before it in the batch. When every post is accepted, raises the marks to the
     /// batch's highest sequences and writes every table's rows; otherwise writes nothing. Answers
     /// each post: accepted, and whether its (machine, kind) had a mark.
+    ///
+    /// Every table is reached by its key, a probe per row (the marks through `LATERAL`, the rest
+    /// by the collect pool's planner settings, ``DatabaseURL/clientConfiguration(maximumConnections:genericPlans:)``),
+    /// so a write costs what its batch holds whatever the tables' sizes were when it was planned.
     static let store: String = {
         let tables = [
             insert(into: "metrics", metricColumns), disks, smart, events, snapshots, inventory, databaseSamples,
@@ -180,26 +184,23 @@ enum CollectSQL {
             return "w\(index) AS (\(table.0.replacingOccurrences(of: "$1::json", with: rows)))"
         }
         return """
-            WITH posts AS (
-                SELECT * FROM json_to_recordset($1::json) AS p(post int4, machine_id uuid, kind text, sequence int8)
-            ), highest AS (
-                SELECT machine_id, kind, max(sequence) AS sequence FROM posts GROUP BY machine_id, kind
-            ), marks AS MATERIALIZED (
-                SELECT x.machine_id, x.kind, x.last_sequence AS previous, h.sequence AS highest
-                FROM agent_collect_sequences x JOIN highest h ON x.machine_id = h.machine_id AND x.kind = h.kind
-                ORDER BY x.machine_id, x.kind
-                FOR UPDATE OF x
-            ), verdicts AS MATERIALIZED (
-                SELECT o.post, m.previous IS NOT NULL AS marked, (m.previous IS NOT NULL AND o.sequence > GREATEST(m.previous, o.earlier)) AS accepted
+            WITH locked AS MATERIALIZED (
+                SELECT p.*, x.last_sequence AS previous,
+                       max(p.sequence) OVER (PARTITION BY p.machine_id, p.kind ORDER BY p.post ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier
                 FROM (
-                    SELECT p.*, max(p.sequence) OVER (PARTITION BY p.machine_id, p.kind ORDER BY p.post ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier
-                    FROM posts p
-                ) o LEFT JOIN marks m ON m.machine_id = o.machine_id AND m.kind = o.kind
+                    SELECT * FROM json_to_recordset($1::json) AS p(post int4, machine_id uuid, kind text, sequence int8)
+                    ORDER BY machine_id, kind, post OFFSET 0
+                ) p LEFT JOIN LATERAL (
+                    SELECT x.last_sequence FROM agent_collect_sequences x WHERE x.machine_id = p.machine_id AND x.kind = p.kind FOR UPDATE
+                ) x ON true
+            ), verdicts AS MATERIALIZED (
+                SELECT post, previous IS NOT NULL AS marked, (previous IS NOT NULL AND sequence > GREATEST(previous, earlier)) AS accepted FROM locked
             ), clean AS MATERIALIZED (
                 SELECT COALESCE(bool_and(accepted), false) AS whole FROM verdicts
             ), raised AS (
-                UPDATE agent_collect_sequences s SET last_sequence = GREATEST(s.last_sequence, m.highest), updated_at = now()
-                FROM marks m WHERE s.machine_id = m.machine_id AND s.kind = m.kind AND (SELECT whole FROM clean)
+                UPDATE agent_collect_sequences s SET last_sequence = GREATEST(s.last_sequence, h.highest), updated_at = now()
+                FROM (SELECT machine_id, kind, max(sequence) AS highest FROM locked GROUP BY machine_id, kind) h
+                WHERE s.machine_id = h.machine_id AND s.kind = h.kind AND (SELECT whole FROM clean)
             ), \(writes.joined(separator: ", "))
             SELECT post, accepted, marked FROM verdicts
             """
