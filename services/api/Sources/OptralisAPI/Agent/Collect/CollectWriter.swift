@@ -160,10 +160,11 @@ struct CollectWriter: Sendable {
 
 /// The statements of ``CollectWriter``; a table's rows are one JSON array of row objects.
 enum CollectSQL {
-    /// `$1`: the posts (`post` index, machine, kind, sequence); then the rows of `metrics`, `disk_info`, `smart_data`, `event_logs`, `machine_collector_data`,
-    /// `machine_inventory`, the monitored databases (their samples and their latest) and
-    /// `apm_probes`. Locks each (machine, kind) mark of `agent_collect_sequences` (in key order,
-    /// so concurrent batches cannot deadlock) and judges each post: accepted when its (machine,
+    /// `$1`: the posts (`post` index, machine, kind, sequence); then the rows of `metrics`,
+    /// `disk_info`, `smart_data`, `event_logs`, `machine_collector_data`, `machine_inventory`, the
+    /// monitored databases (their samples and their latest) and `apm_probes`. Locks each
+    /// (machine, kind) mark of `agent_collect_sequences` (in key order, so concurrent batches
+    /// cannot deadlock) and judges each post: accepted when its (machine,
     /// kind) has a mark and its sequence is above both that mark and the sequences of the same
     /// (machine, kind) before it in the batch. When every post is accepted, raises the marks to the
     /// batch's highest sequences and writes every table's rows; otherwise writes nothing. Answers
