@@ -89,6 +89,12 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
             host: host, port: port, username: username, password: password, database: database, tls: tls)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(5)
+        // No `SELECT 1` every 30 s on idle connections: postgres-nio schedules that timer (a task
+        // in the pool's task group, with a task group of its own) each time a connection goes
+        // back to the pool, so every query paid for one, and each finished timer walked the list
+        // of the live ones. An idle connection is closed after a minute anyway, and a server that
+        // restarts closes its connections, which the pool sees.
+        configuration.options.keepAliveBehavior = nil
         if genericPlans {
             configuration.options.additionalStartupParameters = [
                 ("plan_cache_mode", "force_generic_plan"), ("enable_seqscan", "off"), ("enable_hashjoin", "off"), ("enable_mergejoin", "off"),

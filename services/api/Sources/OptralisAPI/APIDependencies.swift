@@ -16,7 +16,8 @@ struct APIDependencies: Sendable {
     let database: Database
     var postgres: PostgresClient { database.client }
     /// The agents' collect posts' own connections (``CollectWriter``): the group commit writes
-    /// one batch at a time, with prepared statements kept to their generic plans.
+    /// one batch at a time, with prepared statements kept to their generic plans, on one of two
+    /// connections kept open.
     let collectPostgres: PostgresClient
     /// Optional: every use degrades without it.
     let redis: RedisClient?
@@ -56,8 +57,10 @@ struct APIDependencies: Sendable {
     init(configuration: APIConfiguration, database: Database, redis: RedisClient?, logger: Logger) async {
         (self.configuration, self.database, self.redis, self.logger) = (configuration, database, redis, logger)
         let postgres = database.client
-        collectPostgres = PostgresClient(
-            configuration: configuration.databaseURL.clientConfiguration(maximumConnections: 2, genericPlans: true), backgroundLogger: logger)
+        var collect = configuration.databaseURL.clientConfiguration(maximumConnections: 3, genericPlans: true)
+        // Kept open: a connection above the minimum gets an idle timer each time it is released.
+        collect.options.minimumConnections = 2
+        collectPostgres = PostgresClient(configuration: collect, backgroundLogger: logger)
         queues = redis.map(NotificationQueues.init)
         http = CurlClient(concurrency: 8)
         aiHTTP = CurlClient(concurrency: 16)
