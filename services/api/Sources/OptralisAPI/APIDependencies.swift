@@ -15,10 +15,10 @@ struct APIDependencies: Sendable {
     let logger: Logger
     let database: Database
     var postgres: PostgresClient { database.client }
-    /// The agents' collect posts' own connections (``CollectWriter``): the group commit writes
-    /// one batch at a time, with prepared statements kept to their generic plans, on one of two
-    /// connections kept open.
-    let collectPostgres: PostgresClient
+    /// The connections of the agents' hot statements, the collect writes (``CollectWriter``, one
+    /// batch at a time) and the heartbeat's: prepared statements kept to generic plans that reach
+    /// tables by key, on two connections kept open (and two more on demand).
+    let agentPostgres: PostgresClient
     /// Optional: every use degrades without it.
     let redis: RedisClient?
     let queues: NotificationQueues?
@@ -57,10 +57,10 @@ struct APIDependencies: Sendable {
     init(configuration: APIConfiguration, database: Database, redis: RedisClient?, logger: Logger) async {
         (self.configuration, self.database, self.redis, self.logger) = (configuration, database, redis, logger)
         let postgres = database.client
-        var collect = configuration.databaseURL.clientConfiguration(maximumConnections: 3, genericPlans: true)
+        var agent = configuration.databaseURL.clientConfiguration(maximumConnections: 4, genericPlans: true)
         // Kept open: a connection above the minimum gets an idle timer each time it is released.
-        collect.options.minimumConnections = 2
-        collectPostgres = PostgresClient(configuration: collect, backgroundLogger: logger)
+        agent.options.minimumConnections = 2
+        agentPostgres = PostgresClient(configuration: agent, backgroundLogger: logger)
         queues = redis.map(NotificationQueues.init)
         http = CurlClient(concurrency: 8)
         aiHTTP = CurlClient(concurrency: 16)

@@ -69,7 +69,7 @@ public struct APIServer: Sendable {
     public func makeApplication() throws -> some ApplicationProtocol {
         let (database, configuration, logger) = (dependencies.database, configuration, builder.logger)
         var workers: [any Service] = [
-            dependencies.blacklist, dependencies.collectPostgres, CurlService(client: dependencies.http), CurlService(client: dependencies.aiHTTP),
+            dependencies.blacklist, dependencies.agentPostgres, CurlService(client: dependencies.http), CurlService(client: dependencies.aiHTTP),
         ]
         if let files = configuration.agentTLS {
             workers.append(

@@ -13,6 +13,9 @@ import PostgresNIO
 /// activity log.
 struct HeartbeatService: Sendable {
     let database: PostgresClient
+    /// The heartbeat's own statement runs on the agents' keyed pool (``APIDependencies/agentPostgres``):
+    /// a generic plan made while `machines` was empty scanned it whole.
+    let beats: PostgresClient
     let catalog: AgentCatalog
     let requirements: RequirementsCache
     let reconnectWindow: ReconnectWindow
@@ -98,7 +101,7 @@ struct HeartbeatService: Sendable {
             machineID: machine.machineID, clientID: machine.clientID, serial: machine.serial, os: clip(report.os, 100),
             osVersion: clip(report.osVersion, 255), agentVersion: clip(report.agentVersion, 50), ipAddress: clip(report.ipAddress, 45),
             compliant: compliant)
-        let rows = try await database.withConnection { connection in
+        let rows = try await beats.withConnection { connection in
             try await connection.execute(statement, logger: logger).collect()
         }
         guard let (hostname, clientName, language, wasOffline, isCompliant, os, agentVersion, channel, architecture, renew) = rows.first else {
