@@ -138,6 +138,7 @@ let package = Package(
             name: "OptralisPostgres",
             dependencies: [
                 "OptralisCore", postgresNIO, logging, .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 // ConnectionPoolError, which PostgresClient throws as it is once its circuit breaker trips.
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
             ],

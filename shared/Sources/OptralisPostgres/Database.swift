@@ -1,4 +1,5 @@
 import Logging
+import NIOPosix
 import OptralisCore
 import PostgresNIO
 import Synchronization
@@ -11,9 +12,15 @@ public struct Database: Sendable {
     public let url: DatabaseURL
     private let reachability: Reachability
 
-    public init(url: DatabaseURL, maximumConnections: Int = 20, logger: Logger) {
+    /// `eventLoopGroup`: where the pool's connections do their I/O (NIO's shared group unless a
+    /// service keeps its database traffic apart from its own sockets, as the api does).
+    public init(
+        url: DatabaseURL, maximumConnections: Int = 20, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger
+    ) {
         self.url = url
-        self.client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
+        self.client = PostgresClient(
+            configuration: url.clientConfiguration(maximumConnections: maximumConnections), eventLoopGroup: eventLoopGroup, backgroundLogger: logger)
         self.reachability = Reachability(configuration: url.connectionConfiguration(), logger: logger)
     }
 

@@ -313,9 +313,14 @@ struct IngestBenchmark: AsyncParsableCommand {
                 try api.start()
                 let ready = try await api.waitUntilReady(probe: fleet[0], group: group)
                 let ids = Set(fleet.map(\.machineID))
+                var shown = ready
                 while true {
                     let back = run.tally.withLock { tally in ids.count { (tally.lastReconnect[$0] ?? killed) > killed } }
                     if back == ids.count { break }
+                    if ContinuousClock.now - shown >= .seconds(1) {
+                        shown = .now
+                        progress(String(format: "storm +%.1f s: %d of %d agents back", (shown - ready).asSeconds, back, ids.count))
+                    }
                     if ContinuousClock.now - ready > .seconds(300) {
                         stormReport = "    gave up after 300 s: \(back) of \(ids.count) agents back"
                         break
@@ -330,9 +335,15 @@ struct IngestBenchmark: AsyncParsableCommand {
                 }
                 // The new api's counters start at zero: everything it answered since it started.
                 if let text = await api.metrics(group: group) {
-                    let since = ServerLatency.line(before: ServerLatency(buckets: [:]), after: ServerLatency(exposition: text))
+                    let (zero, now) = (ServerLatency(buckets: [:]), ServerLatency(exposition: text))
+                    let since = ServerLatency.line(before: zero, after: now)
+                    for route in ["/agent/heartbeat", "/agent/collect/batch"] {
+                        stormReport += "\n    new api meanwhile, \(route): " + ServerLatency.line(before: zero, after: now, routes: [route])
+                    }
+                    if let commits = ServerLatency.commitLine(before: zero, after: now) { stormReport += "\n    new api meanwhile, " + commits }
                     let refused = ServerLatency.counter("api_agent_connections_refused_total", in: text).map { String(format: "%.0f", $0) } ?? "not counted"
                     stormReport += "\n    new api meanwhile: \(since); connections refused over the handshake limit: \(refused)"
+                    stormReport += "\n    new api's answers by status: \(ServerLatency.statuses(in: text))"
                 }
             }
             run.stop()

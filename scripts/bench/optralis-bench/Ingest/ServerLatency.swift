@@ -84,6 +84,18 @@ struct ServerLatency {
         return lowerBound
     }
 
+    /// Answers on the agents' routes by HTTP status ("200: n, 503: n"), from the request timer's counts.
+    static func statuses(in exposition: String) -> String {
+        var counts: [String: Double] = [:]
+        for line in exposition.split(separator: "\n") where line.hasPrefix("http_server_request_duration_count{") {
+            guard label("http_route", in: line)?.hasPrefix("/agent/") == true, let status = label("http_response_status_code", in: line),
+                let value = Double(line.split(separator: " ").last ?? "")
+            else { continue }
+            counts[status, default: 0] += value
+        }
+        return counts.sorted { $0.key < $1.key }.map { String(format: "%@: %.0f", $0.key, $0.value) }.joined(separator: ", ")
+    }
+
     /// The value of an unlabelled counter or gauge in the exposition text.
     static func counter(_ name: String, in exposition: String) -> Double? {
         for line in exposition.split(separator: "\n") where line.hasPrefix(name + " ") {

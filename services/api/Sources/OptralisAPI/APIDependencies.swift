@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOPosix
 import OptralisCore
 import OptralisCurl
 import OptralisPostgres
@@ -15,10 +16,14 @@ struct APIDependencies: Sendable {
     let logger: Logger
     let database: Database
     var postgres: PostgresClient { database.client }
-    /// The connections of the agents' hot statements, the collect writes (``CollectWriter``, one
-    /// batch at a time) and the heartbeat's: prepared statements kept to generic plans that reach
-    /// tables by key, on two connections kept open (and two more on demand).
-    let agentPostgres: PostgresClient
+    /// The agents' two hot statements each have a pool whose sessions keep prepared statements to
+    /// generic plans that reach tables by key (``keyedPool(maximum:configuration:logger:)``).
+    /// The collect writes (``CollectWriter``, one batch at a time) on two connections: sharing
+    /// the heartbeats' pool, a batch waited behind a reconnecting fleet's heartbeats for a
+    /// connection (writes of 5 s after a restart).
+    let collectPostgres: PostgresClient
+    /// The heartbeat's statement, whose generic plan on an empty `machines` scanned it whole.
+    let beatPostgres: PostgresClient
     /// Optional: every use degrades without it.
     let redis: RedisClient?
     let queues: NotificationQueues?
@@ -54,13 +59,18 @@ struct APIDependencies: Sendable {
     let machineQueries: MachineListStore
     var production: Bool { configuration.environment == .production }
 
+    /// The thread every PostgreSQL connection of the api does its I/O on, apart from NIO's shared
+    /// group where both ports' connections run their TLS and HTTP. While a restarted gateway takes
+    /// its fleet back, each pass of those event loops does hundreds of handshakes, and a query whose
+    /// answer waited for the next pass held its pooled connection that much longer: heartbeats
+    /// waited seconds for a connection while PostgreSQL was mostly idle.
+    static let databaseLoop: any EventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
     init(configuration: APIConfiguration, database: Database, redis: RedisClient?, logger: Logger) async {
         (self.configuration, self.database, self.redis, self.logger) = (configuration, database, redis, logger)
         let postgres = database.client
-        var agent = configuration.databaseURL.clientConfiguration(maximumConnections: 4, genericPlans: true)
-        // Kept open: a connection above the minimum gets an idle timer each time it is released.
-        agent.options.minimumConnections = 2
-        agentPostgres = PostgresClient(configuration: agent, backgroundLogger: logger)
+        collectPostgres = Self.keyedPool(maximum: 2, configuration: configuration, logger: logger)
+        beatPostgres = Self.keyedPool(maximum: 16, configuration: configuration, logger: logger)
         queues = redis.map(NotificationQueues.init)
         http = CurlClient(concurrency: 8)
         aiHTTP = CurlClient(concurrency: 16)
@@ -97,6 +107,14 @@ struct APIDependencies: Sendable {
         catalog = AgentCatalog(store: AgentCatalogStore(database: postgres, logger: logger), cache: cache)
         machines = MachineStore(database: postgres, logger: logger)
         machineQueries = MachineListStore(database: postgres, logger: logger)
+    }
+
+    /// Generic plans without sequential scans or hash and merge joins, on ``databaseLoop``; two
+    /// connections kept open (one above the minimum gets an idle timer each time it is released).
+    private static func keyedPool(maximum: Int, configuration: APIConfiguration, logger: Logger) -> PostgresClient {
+        var options = configuration.databaseURL.clientConfiguration(maximumConnections: maximum, genericPlans: true)
+        options.options.minimumConnections = 2
+        return PostgresClient(configuration: options, eventLoopGroup: databaseLoop, backgroundLogger: logger)
     }
 
     /// A limit counted in Redis, or by this replica alone while Redis cannot count.

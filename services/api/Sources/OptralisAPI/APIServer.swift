@@ -17,7 +17,7 @@ public struct APIServer: Sendable {
 
     public init(configuration: APIConfiguration, logger: Logger) async {
         self.configuration = configuration
-        let database = Database(url: configuration.databaseURL, logger: logger)
+        let database = Database(url: configuration.databaseURL, eventLoopGroup: APIDependencies.databaseLoop, logger: logger)
         // Redis is optional here and every use degrades without it: a short timeout bounds what
         // the first request after Redis hangs waits before the breaker opens.
         let redis = configuration.redisURL.map { RedisClient(url: $0, timeout: .milliseconds(500), logger: logger) }
@@ -69,7 +69,8 @@ public struct APIServer: Sendable {
     public func makeApplication() throws -> some ApplicationProtocol {
         let (database, configuration, logger) = (dependencies.database, configuration, builder.logger)
         var workers: [any Service] = [
-            dependencies.blacklist, dependencies.agentPostgres, CurlService(client: dependencies.http), CurlService(client: dependencies.aiHTTP),
+            dependencies.blacklist, dependencies.collectPostgres, dependencies.beatPostgres, CurlService(client: dependencies.http),
+            CurlService(client: dependencies.aiHTTP),
         ]
         if let files = configuration.agentTLS {
             workers.append(

@@ -13,7 +13,7 @@ import PostgresNIO
 /// activity log.
 struct HeartbeatService: Sendable {
     let database: PostgresClient
-    /// The heartbeat's own statement runs on the agents' keyed pool (``APIDependencies/agentPostgres``):
+    /// The heartbeat's own statement runs on a keyed pool (``APIDependencies/beatPostgres``):
     /// a generic plan made while `machines` was empty scanned it whole.
     let beats: PostgresClient
     let catalog: AgentCatalog

@@ -9,18 +9,16 @@ import PostgresNIO
 /// over what the gateway takes back per second (`AGENT_RECONNECT_RATE`), within
 /// ``AgentRetryPolicy/reconnectWindowRange``. Agents of an older version ignore the field;
 /// agents facing an older gateway keep ``AgentRetryPolicy/defaultReconnectWindow``.
-actor ReconnectWindow {
+struct ReconnectWindow: Sendable {
     let rate: Int
-    private let lifetime: Duration
     private let countMachines: @Sendable () async throws -> Int
-    private var cached: (seconds: Int, until: ContinuousClock.Instant)?
-    /// One count at a time: the whole fleet's first heartbeats after a restart arrive together.
-    private var counting: Task<Int, any Error>?
+    /// The fleet's size, counted at most once per lifetime, by one caller at a time.
+    private let fleet: CachedValue<Int>
 
     init(rate: Int, lifetime: Duration = .seconds(60), countMachines: @escaping @Sendable () async throws -> Int) {
         self.rate = max(rate, 1)
-        self.lifetime = lifetime
         self.countMachines = countMachines
+        fleet = CachedValue(lifetime: lifetime)
     }
 
     init(rate: Int, database: PostgresClient, logger: Logger) {
@@ -36,13 +34,7 @@ actor ReconnectWindow {
 
     /// The window; the last one known (or the agents' default) while the count fails.
     func seconds() async -> Int {
-        if let cached, cached.until > .now { return cached.seconds }
-        let task = counting ?? Task { try await countMachines() }
-        counting = task
-        defer { counting = nil }
-        guard let fleet = try? await task.value else { return cached?.seconds ?? AgentRetryPolicy.defaultReconnectWindow }
-        let seconds = Self.seconds(fleet: fleet, rate: rate)
-        cached = (seconds, .now + lifetime)
-        return seconds
+        guard let size = (try? await fleet.get(load: countMachines)) ?? fleet.last else { return AgentRetryPolicy.defaultReconnectWindow }
+        return Self.seconds(fleet: size, rate: rate)
     }
 }

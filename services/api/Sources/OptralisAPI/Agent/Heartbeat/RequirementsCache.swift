@@ -1,21 +1,15 @@
-import Foundation
-
 /// The agent requirements, read at most every five minutes per replica (spec "Validation
 /// Conformité OS", "Cache": a heartbeat must not cost a query for them).
-actor RequirementsCache {
+struct RequirementsCache: Sendable {
     private let load: @Sendable () async throws -> AgentCatalog.Requirements
-    private let lifetime: Duration
-    private var cached: (value: AgentCatalog.Requirements, until: ContinuousClock.Instant)?
+    private let cached: CachedValue<AgentCatalog.Requirements>
 
     init(lifetime: Duration = .seconds(300), load: @escaping @Sendable () async throws -> AgentCatalog.Requirements) {
-        self.lifetime = lifetime
         self.load = load
+        cached = CachedValue(lifetime: lifetime)
     }
 
     func current() async throws -> AgentCatalog.Requirements {
-        if let cached, cached.until > .now { return cached.value }
-        let value = try await load()
-        cached = (value, .now + lifetime)
-        return value
+        try await cached.get(load: load)
     }
 }
