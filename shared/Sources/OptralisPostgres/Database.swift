@@ -12,8 +12,9 @@ public struct Database: Sendable {
     public let url: DatabaseURL
     private let reachability: Reachability
 
-    /// `eventLoopGroup`: where the pool's connections do their I/O (NIO's shared group unless a
-    /// service keeps its database traffic apart from its own sockets, as the api does).
+    /// `eventLoopGroup`: where the pool's connections and ``isReachable()``'s probe do their I/O
+    /// (NIO's shared group unless a service keeps its database traffic apart from its own
+    /// sockets, as the api does).
     public init(
         url: DatabaseURL, maximumConnections: Int = 20, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
@@ -21,7 +22,7 @@ public struct Database: Sendable {
         self.url = url
         self.client = PostgresClient(
             configuration: url.clientConfiguration(maximumConnections: maximumConnections), eventLoopGroup: eventLoopGroup, backgroundLogger: logger)
-        self.reachability = Reachability(configuration: url.connectionConfiguration(), logger: logger)
+        self.reachability = Reachability(configuration: url.connectionConfiguration(), eventLoopGroup: eventLoopGroup, logger: logger)
     }
 
     /// Whether PostgreSQL accepts a new connection, opened outside the pool (which, once it
@@ -114,11 +115,14 @@ final class Reachability: Sendable {
     }
 
     private let configuration: PostgresConnection.Configuration?
+    /// The pool's own group: a probe on busier event loops could time out while PostgreSQL is up.
+    private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let state = Mutex(State())
 
-    init(configuration: PostgresConnection.Configuration?, logger: Logger) {
+    init(configuration: PostgresConnection.Configuration?, eventLoopGroup: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
+        self.eventLoopGroup = eventLoopGroup
         self.logger = logger
     }
 
@@ -152,7 +156,7 @@ final class Reachability: Sendable {
     /// The attempt itself cannot be cancelled: one that answers late is closed then.
     private func connect(timeout: Duration) async -> Bool {
         guard let configuration else { return true }
-        let eventLoop = PostgresConnection.defaultEventLoopGroup.any()
+        let eventLoop = eventLoopGroup.any()
         let attempt: EventLoopFuture<PostgresConnection> = PostgresConnection.connect(
             on: eventLoop, configuration: configuration, id: 0, logger: logger)
         return await withCheckedContinuation { continuation in

@@ -3,7 +3,7 @@ import OptralisTestSupport
 import PostgresNIO
 import Testing
 
-/// ``DatabaseURL/clientConfiguration(maximumConnections:genericPlans:)``: the api's agents' pool
+/// ``DatabaseURL/clientConfiguration(maximumConnections:genericPlans:)``: the api's keyed pools
 /// asks PostgreSQL, at each connection's start, to run prepared statements' generic plans and
 /// to reach tables by key.
 @Suite("Database pool options")

@@ -62,8 +62,8 @@ struct APIDependencies: Sendable {
     /// The thread every PostgreSQL connection of the api does its I/O on, apart from NIO's shared
     /// group where both ports' connections run their TLS and HTTP. While a restarted gateway takes
     /// its fleet back, each pass of those event loops does hundreds of handshakes, and a query whose
-    /// answer waited for the next pass held its pooled connection that much longer: heartbeats
-    /// waited seconds for a connection while PostgreSQL was mostly idle.
+    /// answer waited for the next pass held its pooled connection that much longer (heartbeats'
+    /// waits in storms: docs/ingestion.md, "Fifth pass").
     static let databaseLoop: any EventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     init(configuration: APIConfiguration, database: Database, redis: RedisClient?, logger: Logger) async {

@@ -171,7 +171,7 @@ enum CollectSQL {
     /// each post: accepted, and whether its (machine, kind) had a mark.
     ///
     /// Every table is reached by its key, a probe per row (the marks through `LATERAL`, the rest
-    /// by the agents' pool's planner settings, ``DatabaseURL/clientConfiguration(maximumConnections:genericPlans:)``),
+    /// by the keyed pools' planner settings, ``DatabaseURL/clientConfiguration(maximumConnections:genericPlans:)``),
     /// so a write costs what its batch holds whatever the tables' sizes were when it was planned.
     static let store: String = {
         let tables = [
