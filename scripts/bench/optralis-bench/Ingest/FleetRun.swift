@@ -28,6 +28,8 @@ final class FleetRun: Sendable {
         var stored: [String: Int] = [:]
         var duplicates = 0
         var lastReconnect: [UUID: ContinuousClock.Instant] = [:]
+        /// When each agent's posts due while it was away were stored, after its last reconnect.
+        var backlogStored: [UUID: ContinuousClock.Instant] = [:]
     }
 
     let host: String
@@ -112,6 +114,8 @@ final class FleetRun: Sendable {
         var attempt = 0
         var retry = AgentRetryPolicy()
         var pending: SimulatedAgent.Post?
+        /// Reconnected, its catch-up post not answered yet.
+        var catchingUp = false
         var state = 0
         func become(_ next: Int) {
             move(state, next)
@@ -129,7 +133,12 @@ final class FleetRun: Sendable {
                     retry.reset()
                     if let window = Self.reconnectWindow(hello.body) { retry.setReconnectWindow(seconds: window) }
                     let now = ContinuousClock.now
-                    tally.withLock { $0.lastReconnect[agent.machineID] = now }
+                    let reconnected = tally.withLock { $0.lastReconnect.updateValue(now, forKey: agent.machineID) != nil }
+                    if reconnected && !legacy { pending = agent.catchUp(pending, now: now) }
+                    if reconnected {
+                        catchingUp = pending != nil
+                        if !catchingUp { tally.withLock { $0.backlogStored[agent.machineID] = now } }
+                    }
                     while !isStopped {
                         let post = pending ?? agent.next(together: !legacy)
                         if pending == nil {
@@ -151,6 +160,11 @@ final class FleetRun: Sendable {
                         }
                         pending = nil
                         record(post, response, sent: sent)
+                        if catchingUp && response.status == 200 {
+                            catchingUp = false
+                            let now = ContinuousClock.now
+                            tally.withLock { $0.backlogStored[agent.machineID] = now }
+                        }
                     }
                 }
             } catch {
@@ -189,7 +203,7 @@ final class FleetRun: Sendable {
     /// `reconnect_window_seconds` of a heartbeat's reply, when the gateway sends it.
     static func reconnectWindow(_ body: ByteBuffer) -> Int? {
         let text = String(buffer: body)
-        guard let key = text.range(of: #""reconnect_window_seconds":"#) else { return nil }
+        guard let key = text.firstRange(of: #""reconnect_window_seconds":"#) else { return nil }
         return Int(text[key.upperBound...].prefix { $0.isNumber })
     }
 

@@ -332,6 +332,16 @@ struct IngestBenchmark: AsyncParsableCommand {
                     stormReport = String(
                         format: "    every agent posting again %.1f s after the new api was ready (%.1f s after the old one was stopped; api down %.1f s)",
                         (done - ready).asSeconds, (done - killed).asSeconds, (ready - killed).asSeconds)
+                    // The posts the agents spooled while the api was away, stored.
+                    while ContinuousClock.now - ready < .seconds(300) {
+                        let stored = run.tally.withLock { tally in ids.compactMap { tally.backlogStored[$0] }.filter { $0 > killed } }
+                        if stored.count == ids.count {
+                            stormReport += String(
+                                format: "\n    every agent's backlog stored %.1f s after the new api was ready", (stored.max()! - ready).asSeconds)
+                            break
+                        }
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
                 }
                 // The new api's counters start at zero: everything it answered since it started.
                 if let text = await api.metrics(group: group) {
@@ -340,7 +350,7 @@ struct IngestBenchmark: AsyncParsableCommand {
                     for route in ["/agent/heartbeat", "/agent/collect/batch"] {
                         stormReport += "\n    new api meanwhile, \(route): " + ServerLatency.line(before: zero, after: now, routes: [route])
                     }
-                    if let commits = ServerLatency.commitLine(before: zero, after: now) { stormReport += "\n    new api meanwhile, " + commits }
+                    for commits in ServerLatency.commitLines(before: zero, after: now) { stormReport += "\n    new api meanwhile, " + commits }
                     let refused = ServerLatency.counter("api_agent_connections_refused_total", in: text).map { String(format: "%.0f", $0) } ?? "not counted"
                     stormReport += "\n    new api meanwhile: \(since); connections refused over the handshake limit: \(refused)"
                     stormReport += "\n    new api's answers by status: \(ServerLatency.statuses(in: text))"
@@ -379,7 +389,7 @@ struct IngestBenchmark: AsyncParsableCommand {
                 format: "    window opened %.1f s after the agents' schedules started: every agent connected and the ramp's backlog answered, then 5 s",
                 connectedLate.asSeconds))
         report("    " + ServerLatency.line(before: server.before, after: server.after))
-        if let line = ServerLatency.commitLine(before: server.before, after: server.after) { report("    " + line) }
+        for line in ServerLatency.commitLines(before: server.before, after: server.after) { report("    " + line) }
         if let before = cpu.before, let after = cpu.after {
             report("    " + ProcessCPU.line(before: before, after: after, seconds: Double(window), requests: tally.latencies.count))
         }

@@ -10,14 +10,16 @@ struct ServerLatency {
     let buckets: [String: [Double: Double]]
 
     static let agentRoutes = ["/agent/collect", "/agent/collect/batch", "/agent/heartbeat", "/agent/ping"]
-    /// The group commit's writes to PostgreSQL (`api_agent_collect_write_duration`), kept as if a route.
-    static let commitWrites = "group commit"
-    /// Collect payloads written and group commits (`api_agent_collect_batch_size`'s sum and count).
-    let posts: Double
-    let commits: Double
+    /// The group commits (`api_agent_<group>_write_duration`, kept as if a route, and
+    /// `…_batch_size`), by group: the collect posts' and the heartbeats'.
+    static let commitGroups = ["collect", "heartbeat"]
+    static func commitWrites(_ group: String) -> String { "group commit \(group)" }
+    /// Requests written and group commits (`api_agent_<group>_batch_size`'s sum and count), by group.
+    let written: [String: Double]
+    let commits: [String: Double]
 
-    init(buckets: [String: [Double: Double]], posts: Double = 0, commits: Double = 0) {
-        (self.buckets, self.posts, self.commits) = (buckets, posts, commits)
+    init(buckets: [String: [Double: Double]], written: [String: Double] = [:], commits: [String: Double] = [:]) {
+        (self.buckets, self.written, self.commits) = (buckets, written, commits)
     }
 
     /// Parses the exposition text; only the agent port's routes.
@@ -27,8 +29,8 @@ struct ServerLatency {
             let route: String
             if line.hasPrefix("http_server_request_duration_bucket{"), let name = Self.label("http_route", in: line), name.hasPrefix("/agent/") {
                 route = name
-            } else if line.hasPrefix("api_agent_collect_write_duration_bucket{") {
-                route = Self.commitWrites
+            } else if let group = Self.commitGroups.first(where: { line.hasPrefix("api_agent_\($0)_write_duration_bucket{") }) {
+                route = Self.commitWrites(group)
             } else {
                 continue
             }
@@ -40,8 +42,12 @@ struct ServerLatency {
             buckets[route, default: [:]][bound, default: 0] += value
         }
         self.buckets = buckets
-        posts = Self.counter("api_agent_collect_batch_size_sum", in: exposition) ?? 0
-        commits = Self.counter("api_agent_collect_batch_size_count", in: exposition) ?? 0
+        var (written, commits) = ([String: Double](), [String: Double]())
+        for group in Self.commitGroups {
+            written[group] = Self.counter("api_agent_\(group)_batch_size_sum", in: exposition) ?? 0
+            commits[group] = Self.counter("api_agent_\(group)_batch_size_count", in: exposition) ?? 0
+        }
+        (self.written, self.commits) = (written, commits)
     }
 
     private static func label(_ name: String, in line: Substring) -> String? {
@@ -57,7 +63,8 @@ struct ServerLatency {
         for (route, counts) in buckets {
             for (bound, count) in counts { delta[route, default: [:]][bound] = count - (earlier.buckets[route]?[bound] ?? 0) }
         }
-        return ServerLatency(buckets: delta, posts: posts - earlier.posts, commits: commits - earlier.commits)
+        return ServerLatency(
+            buckets: delta, written: written.merging(earlier.written) { $0 - $1 }, commits: commits.merging(earlier.commits) { $0 - $1 })
     }
 
     /// (requests, p50 ms, p99 ms) over `routes` together.
@@ -112,14 +119,18 @@ struct ServerLatency {
         return String(format: "server-side p50 %6.1f ms  p99 %7.1f ms  (%.0f answers on %@)", s.p50, s.p99, s.count, routes.joined(separator: ", "))
     }
 
-    /// "group commits: n, … posts each, write p50 … ms p99 … ms", or nothing when none was recorded.
-    static func commitLine(before: ServerLatency?, after: ServerLatency?) -> String? {
-        guard let before, let after else { return nil }
+    /// "group commits of collect posts: n, … each, write p50 … ms p99 … ms", one line per group
+    /// that recorded any.
+    static func commitLines(before: ServerLatency?, after: ServerLatency?) -> [String] {
+        guard let before, let after else { return [] }
         let delta = after.since(before)
-        let s = delta.summary([commitWrites])
-        guard s.count > 0, delta.commits > 0 else { return nil }
-        return String(
-            format: "group commits %.0f, %.1f posts each, write to PostgreSQL p50 %.1f ms  p99 %.1f ms", delta.commits, delta.posts / delta.commits, s.p50,
-            s.p99)
+        return commitGroups.compactMap { group in
+            let s = delta.summary([commitWrites(group)])
+            guard s.count > 0, let commits = delta.commits[group], commits > 0 else { return nil }
+            return String(
+                format: "group commits of %@: %.0f, %.1f each, write to PostgreSQL p50 %.1f ms  p99 %.1f ms",
+                group == "collect" ? "collect posts" : "heartbeats",
+                commits, (delta.written[group] ?? 0) / commits, s.p50, s.p99)
+        }
     }
 }

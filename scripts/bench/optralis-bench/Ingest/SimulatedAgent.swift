@@ -58,6 +58,28 @@ final class SimulatedAgent: @unchecked Sendable {
         return Post(kinds: kinds, due: at)
     }
 
+    /// After a reconnect, as the agent does: the heartbeats missed while the gateway was away are
+    /// not sent (the reconnect's own heartbeat stands for them; each keeps its phase), and every
+    /// collector post that came due meanwhile joins `post` in one batch, as the agent's batch
+    /// sender takes its whole spool (up to ``batchLimit`` posts). A pending heartbeat is dropped.
+    func catchUp(_ post: Post?, now: ContinuousClock.Instant) -> Post? {
+        for index in due.indices where due[index].kind == "heartbeat" {
+            while due[index].at <= now { due[index].at = due[index].at + .milliseconds(Int64(due[index].interval * 1000)) }
+        }
+        var kinds = post.flatMap { $0.isHeartbeat ? nil : $0.kinds } ?? []
+        var first = post.flatMap { $0.isHeartbeat ? nil : $0.due }
+        while kinds.count < Self.batchLimit, let index = due.indices.min(by: { due[$0].at < due[$1].at }), due[index].at <= now {
+            let entry = due[index]
+            due[index].at = entry.at + .milliseconds(Int64(entry.interval * 1000))
+            kinds.append((entry.kind, nextSequence(entry.kind)))
+            first = first ?? entry.at
+        }
+        return first.map { Post(kinds: kinds, due: $0) }
+    }
+
+    /// The agent's most posts in one batch (`AgentLoop.batchLimit`).
+    static let batchLimit = 64
+
     func nextSequence(_ kind: String) -> Int64 {
         let sequence = (sequences[kind] ?? 0) + 1
         sequences[kind] = sequence

@@ -16,13 +16,14 @@ struct APIDependencies: Sendable {
     let logger: Logger
     let database: Database
     var postgres: PostgresClient { database.client }
-    /// The agents' two hot statements each have a pool whose sessions keep prepared statements to
-    /// generic plans that reach tables by key (``keyedPool(maximum:configuration:logger:)``).
-    /// The collect writes (``CollectWriter``, one batch at a time) on two connections: sharing
-    /// the heartbeats' pool, a batch waited behind a reconnecting fleet's heartbeats for a
-    /// connection (writes of 5 s after a restart).
+    /// The agents' two group commits each have a pool of two connections whose sessions keep
+    /// prepared statements to generic plans that reach tables by key
+    /// (``keyedPool(maximum:configuration:logger:)``), one batch written at a time. Sharing one
+    /// pool, a collect batch waited behind a reconnecting fleet's heartbeats for a connection
+    /// (writes of 5 s after a restart).
     let collectPostgres: PostgresClient
-    /// The heartbeat's statement, whose generic plan on an empty `machines` scanned it whole.
+    /// The heartbeats' statement (``BeatCommitter``), whose generic plan on an empty `machines`
+    /// scanned it whole.
     let beatPostgres: PostgresClient
     /// Optional: every use degrades without it.
     let redis: RedisClient?
@@ -70,7 +71,7 @@ struct APIDependencies: Sendable {
         (self.configuration, self.database, self.redis, self.logger) = (configuration, database, redis, logger)
         let postgres = database.client
         collectPostgres = Self.keyedPool(maximum: 2, configuration: configuration, logger: logger)
-        beatPostgres = Self.keyedPool(maximum: 16, configuration: configuration, logger: logger)
+        beatPostgres = Self.keyedPool(maximum: 2, configuration: configuration, logger: logger)
         queues = redis.map(NotificationQueues.init)
         http = CurlClient(concurrency: 8)
         aiHTTP = CurlClient(concurrency: 16)

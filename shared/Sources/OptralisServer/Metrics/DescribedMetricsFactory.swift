@@ -26,6 +26,9 @@ struct DescribedMetricsFactory: MetricsFactory {
         "api_agent_collect_batches_total": "Group commits of agent collect payloads written to PostgreSQL.",
         "api_agent_collect_batch_size": "Collect payloads per group commit.",
         "api_agent_collect_write_duration": "Time to write one group commit of agent collect payloads to PostgreSQL, in seconds.",
+        "api_agent_heartbeat_batches_total": "Group commits of agent heartbeats written to PostgreSQL.",
+        "api_agent_heartbeat_batch_size": "Heartbeats per group commit.",
+        "api_agent_heartbeat_write_duration": "Time to write one group commit of agent heartbeats to PostgreSQL, in seconds.",
         "api_agent_connections_refused_total": "Connections to the agents' port closed at once because AGENT_TLS_HANDSHAKE_LIMIT handshakes were in progress.",
         "scheduler_job_runs_total": "Scheduled job runs, by job and outcome.",
         "scheduler_job_duration_seconds": "Time a scheduled job run took, in seconds, by job.",
@@ -87,7 +90,7 @@ struct DescribedMetricsFactory: MetricsFactory {
     func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
         let name = Self.prometheusName(label, counter: false)
         let buckets =
-            ["http.server.request.duration", "api_agent_collect_write_duration"].contains(label)
+            ["http.server.request.duration", "api_agent_collect_write_duration", "api_agent_heartbeat_write_duration"].contains(label)
             ? Self.requestDurationBuckets : base.durationHistogramBuckets[label] ?? base.defaultDurationHistogramBuckets
         return registry.makeDurationHistogram(
             descriptor: .init(metricName: name, unitName: "", helpText: Self.description(name, kind: "Histogram")), labels: Self.labels(dimensions),

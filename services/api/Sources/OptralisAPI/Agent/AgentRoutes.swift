@@ -7,7 +7,8 @@ extension APIDependencies {
         AgentController(
             statuses: statuses, licences: licences, ca: ca, certificates: CertificateStore(database: postgres, logger: logger),
             heartbeats: HeartbeatService(
-                database: postgres, beats: beatPostgres, catalog: catalog, requirements: RequirementsCache { try await catalog.requirements() },
+                database: postgres, beats: BeatCommitter(database: beatPostgres, logger: logger), catalog: catalog,
+                requirements: RequirementsCache { try await catalog.requirements() },
                 reconnectWindow: ReconnectWindow(rate: configuration.agentReconnectRate, database: postgres, logger: logger), queues: queues,
                 activity: activity, publicURL: configuration.publicURL, logger: logger),
             settings: CollectionSettingsStore(database: postgres, logger: logger),

@@ -5,17 +5,16 @@ import OptralisCore
 import OptralisRedis
 import PostgresNIO
 
-/// `POST /agent/heartbeat`: one statement marks the machine seen, records what the agent reports
-/// (OS, versions, IP), the OS compliance and the certificate it presented; a machine that had
+/// `POST /agent/heartbeat`: the group commit of heartbeats (``BeatCommitter``) marks the machine
+/// seen, records what the agent reports (OS, versions, IP), the OS compliance and the
+/// certificate it presented; a machine that had
 /// been reported offline is announced back online ("Anti-Spam Machine Offline"); the reply
 /// carries the update to install, if any, and the next heartbeat interval ("Intervalle Dynamique").
 /// An update the agent refused (its signature did not verify, say) is logged and recorded in the
 /// activity log.
 struct HeartbeatService: Sendable {
     let database: PostgresClient
-    /// The heartbeat's own statement runs on a keyed pool (``APIDependencies/beatPostgres``):
-    /// a generic plan made while `machines` was empty scanned it whole.
-    let beats: PostgresClient
+    let beats: BeatCommitter
     let catalog: AgentCatalog
     let requirements: RequirementsCache
     let reconnectWindow: ReconnectWindow
@@ -97,70 +96,18 @@ struct HeartbeatService: Sendable {
             if report.os != nil || report.osVersion != nil {
                 OSCompliance.isCompliant(os: report.os, osVersion: report.osVersion, requirements: try await requirements.current())
             } else { nil }
-        let statement = BeatStatement(
+        let beat = BeatStatement.Beat(
             machineID: machine.machineID, clientID: machine.clientID, serial: machine.serial, os: clip(report.os, 100),
             osVersion: clip(report.osVersion, 255), agentVersion: clip(report.agentVersion, 50), ipAddress: clip(report.ipAddress, 45),
             compliant: compliant)
-        let rows = try await beats.withConnection { connection in
-            try await connection.execute(statement, logger: logger).collect()
-        }
-        guard let (hostname, clientName, language, wasOffline, isCompliant, os, agentVersion, channel, architecture, renew) = rows.first else {
-            throw APIError.machineGone
-        }
-        if wasOffline { try await announceBackOnline(machine, hostname: hostname, clientName: clientName, language: language) }
-        if let refusal = report.updateRefused { await recordRefusal(refusal, machine, hostname: hostname) }
-        let update = try await availableUpdate(os: os, installed: agentVersion, channel: channel, architecture: architecture ?? "amd64")
+        guard let row = try await beats.submit(beat) else { throw APIError.machineGone }
+        if row.wasOffline { try await announceBackOnline(machine, hostname: row.hostname, clientName: row.clientName, language: row.language) }
+        if let refusal = report.updateRefused { await recordRefusal(refusal, machine, hostname: row.hostname) }
+        let update = try await availableUpdate(os: row.os, installed: row.agentVersion, channel: row.channel, architecture: row.architecture ?? "amd64")
         return Reply(
             serverTime: Date(), nextHeartbeatSeconds: Self.nextInterval(cpuPercent: report.cpuPercent, ramPercent: report.ramPercent),
-            isOSCompliant: isCompliant, updateAvailable: update != nil, update: update, renewCertificate: renew,
+            isOSCompliant: row.isCompliant, updateAvailable: update != nil, update: update, renewCertificate: row.renewCertificate,
             reconnectWindowSeconds: await reconnectWindow.seconds())
-    }
-
-    /// The heartbeat's one statement, prepared once per connection: planning it took about as long
-    /// as running it (0.1 ms each, `EXPLAIN ANALYZE` on a warm connection), once a minute per agent.
-    /// `FOR NO KEY UPDATE`: the machine's heartbeats one at a time, without waiting on (or holding
-    /// up) the foreign-key checks of rows other requests insert for the machine.
-    private struct BeatStatement: PostgresPreparedStatement {
-        static let sql = """
-            WITH previous AS (
-                SELECT offline_notified_at IS NOT NULL AS was_offline FROM machines WHERE id = $1 AND client_id = $2 FOR NO KEY UPDATE
-            ), presented AS (
-                SELECT serial, issued_at, expires_at, revoked_at FROM client_certificates WHERE serial = $3
-            )
-            UPDATE machines m SET last_seen = now(), offline_notified_at = NULL, updated_at = now(),
-                os = COALESCE($4, m.os), os_version = COALESCE($5, m.os_version), agent_version = COALESCE($6, m.agent_version),
-                ip_address = COALESCE($7, m.ip_address), is_os_compliant = COALESCE($8, m.is_os_compliant),
-                cert_serial = COALESCE((SELECT serial FROM presented), m.cert_serial),
-                cert_issued_at = COALESCE((SELECT issued_at FROM presented), m.cert_issued_at),
-                cert_expires_at = COALESCE((SELECT expires_at FROM presented), m.cert_expires_at),
-                cert_revoked_at = CASE WHEN EXISTS (SELECT 1 FROM presented) THEN (SELECT revoked_at FROM presented) ELSE m.cert_revoked_at END
-            FROM clients c, previous p
-            WHERE m.id = $1 AND m.client_id = $2 AND c.id = m.client_id
-            RETURNING m.hostname, c.name, c.language, p.was_offline, m.is_os_compliant, m.os, m.agent_version, m.update_channel, m.architecture,
-                m.cert_renewal_requested_at IS NOT NULL
-            """
-        typealias Row = (String, String, String, Bool, Bool, String?, String?, String, String?, Bool)
-
-        let machineID: UUID
-        let clientID: UUID
-        let serial: String
-        let os, osVersion, agentVersion, ipAddress: String?
-        let compliant: Bool?
-
-        func makeBindings() -> PostgresBindings {
-            var binds = PostgresBindings(capacity: 8)
-            binds.append(machineID)
-            binds.append(clientID)
-            binds.append(serial)
-            binds.append(os)
-            binds.append(osVersion)
-            binds.append(agentVersion)
-            binds.append(ipAddress)
-            binds.append(compliant)
-            return binds
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
     /// The newest active version of the machine's channel, platform and architecture, when it is
