@@ -213,7 +213,7 @@ let package = Package(
             name: "OptralisSharedTests",
             dependencies: sharedLibraries + [
                 "OptralisTestSupport", "OptralisUpdateSigning", "OptralisQR", hummingbird, hummingbirdTesting, postgresNIO,
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "shared/Tests/OptralisSharedTests",
             swiftSettings: swiftSettings

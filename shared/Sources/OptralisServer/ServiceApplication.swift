@@ -25,7 +25,8 @@ extension EnvironmentReader {
 /// Assembles a service's Hummingbird application the same way for every service: shared
 /// middleware, `/health` over its dependencies, `/metrics`, its own routes, the PostgreSQL
 /// pool and Redis client in the application's service group (so SIGTERM closes them after
-/// the server drains), and a bounded database check before the port opens.
+/// the server drains), a bounded database check before the port opens, and no more connections
+/// than the process's open files allow (``ConnectionBudget``).
 public struct ServiceApplicationBuilder<Context: RequestContext>: Sendable
 where Context.Source == ApplicationRequestContextSource {
     public let service: String
@@ -97,7 +98,7 @@ where Context.Source == ApplicationRequestContextSource {
         if let database { services.append(database.client) }
         if let redis { services.append(RedisService(client: redis)) }
         var application = Application(
-            router: router,
+            router: router, server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionBudget.service.handler()])),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "optralis-\(service)"),
             services: services + workers,
             logger: logger)

@@ -30,6 +30,8 @@ struct DescribedMetricsFactory: MetricsFactory {
         "api_agent_heartbeat_batch_size": "Heartbeats per group commit.",
         "api_agent_heartbeat_write_duration": "Time to write one group commit of agent heartbeats to PostgreSQL, in seconds.",
         "api_agent_connections_refused_total": "Connections to the agents' port closed at once because AGENT_TLS_HANDSHAKE_LIMIT handshakes were in progress.",
+        "connections_over_budget_total":
+            "Connections closed as soon as accepted because the process had as many open as its open-files limit allows (ConnectionBudget).",
         "scheduler_job_runs_total": "Scheduled job runs, by job and outcome.",
         "scheduler_job_duration_seconds": "Time a scheduled job run took, in seconds, by job.",
         "scheduler_job_items_total": "Items a scheduled job handled, by job and kind of item.",

@@ -35,7 +35,9 @@ enum AgentGateway {
         tls.certificateVerification = .noHostnameVerification
         tls.minimumTLSVersion = .tlsv12
         return Application(
-            router: router, server: try .tls(.http1(configuration: .init(additionalChannelHandlers: [gate.handler()])), tlsConfiguration: tls),
+            router: router,
+            server: try .tls(
+                .http1(configuration: .init(additionalChannelHandlers: [ConnectionBudget.agents.handler(), gate.handler()])), tlsConfiguration: tls),
             // A gateway restart makes every agent reconnect at once: queue more than the default 256
             // (accepting is cheap; the handshakes beyond the gate's limit are refused at once).
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "optralis-api-agents", backlog: 4_096),

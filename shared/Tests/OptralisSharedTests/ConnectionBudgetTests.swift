@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import OptralisServer
+
+@Suite("Connection budget: no more connections than open files allow")
+struct ConnectionBudgetTests {
+    @Test func a_reserve_is_kept_for_everything_else_that_opens_a_file() {
+        #expect(ConnectionBudget.connections(openFiles: 20_000) == 18_976)
+        #expect(ConnectionBudget.connections(openFiles: 1_024) == 896)
+        #expect(ConnectionBudget.connections(openFiles: 256) == 192)
+        #expect(ConnectionBudget.connections(openFiles: 10) == 1)
+        // The service port's share (at most 1,024) and the agents' port's fit in the process's total.
+        #expect(ConnectionBudget.service.limit <= 1_024)
+        #expect(ConnectionBudget.service.limit + ConnectionBudget.agents.limit <= ConnectionBudget.total)
+    }
+
+    @Test func the_soft_open_files_limit_is_raised_to_the_hard_one() {
+        let raised = ConnectionBudget.raisedOpenFilesLimit()
+        var limits = rlimit()
+        #expect(getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0)
+        #expect(UInt64(raised) == limits.rlim_cur)
+        #expect(limits.rlim_cur == min(limits.rlim_max, 1_048_576))
+    }
+
+    /// Three places: the fourth and fifth connections are closed as soon as accepted, the first
+    /// three stay open, and a place given back by a closed connection takes a new one.
+    @Test func connections_over_the_budget_are_closed_at_once_and_a_freed_place_is_reused() async throws {
+        let budget = ConnectionBudget(port: "test", limit: 3)
+        let group = MultiThreadedEventLoopGroup.singleton
+        let server = try await ServerBootstrap(group: group)
+            .childChannelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(budget.handler()) } }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(server.localAddress?.port)
+        func connect() async throws -> any Channel { try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port).get() }
+        func closedSoon(_ channel: any Channel) async throws -> Bool {
+            for _ in 0..<50 where channel.isActive { try await Task.sleep(for: .milliseconds(20)) }
+            return !channel.isActive
+        }
+
+        var clients: [any Channel] = []
+        for _ in 0..<5 { clients.append(try await connect()) }
+        let (fourth, fifth) = (try await closedSoon(clients[3]), try await closedSoon(clients[4]))
+        #expect(fourth && fifth, "over the budget: closed")
+        let open = clients[0...2].allSatisfy { $0.isActive }
+        #expect(open, "within it: open")
+        #expect(budget.openConnections == 3)
+
+        try await clients[0].close()
+        for _ in 0..<50 where budget.openConnections == 3 { try await Task.sleep(for: .milliseconds(20)) }
+        let next = try await connect()
+        let nextClosed = try await closedSoon(next)
+        #expect(!nextClosed, "the freed place is taken")
+        #expect(budget.openConnections == 3)
+        for channel in clients[1...2] + [next] { try await channel.close() }
+        try await server.close()
+    }
+}
