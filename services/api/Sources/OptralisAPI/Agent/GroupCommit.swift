@@ -23,6 +23,9 @@ actor GroupCommit<Request: Sendable, Answer: Sendable> {
         let request: Request
     }
 
+    /// The write returned fewer answers than it was given requests (a bug, not a client's fault).
+    struct MissingAnswer: Error {}
+
     let maximumBatch: Int
     private let size: @Sendable (Request) -> Int
     private let writeBatch: Write
@@ -67,9 +70,6 @@ actor GroupCommit<Request: Sendable, Answer: Sendable> {
         waiting.removeAll { $0.id == id }
         answers.removeValue(forKey: id)?.resume(throwing: CancellationError())
     }
-
-    /// The write returned fewer answers than it was given requests (a bug, not a client's fault).
-    struct MissingAnswer: Error {}
 
     private func answer(_ id: Int, _ result: Result<Answer, any Error>) {
         answers.removeValue(forKey: id)?.resume(with: result)

@@ -3,9 +3,9 @@ import Logging
 import PostgresNIO
 
 /// Group commit for `POST /agent/heartbeat`: the heartbeats that arrive while a batch is being
-/// written go together into the next one, a single prepared statement (``BeatStatement``). One
-/// statement a heartbeat held a connection of the pool per heartbeat: during a reconnect storm
-/// (10,000 agents back within seconds, each with a heartbeat) they waited seconds for one,
+/// written go together into the next one, a single prepared statement (``BeatStatement``). With a
+/// statement per heartbeat, each held a pooled connection for its round trip: during a reconnect
+/// storm (10,000 agents back within seconds, each with a heartbeat) they waited seconds for one,
 /// while PostgreSQL spent 0.15 ms on each. The answer is the machine's row after the update;
 /// nil when the machine is gone (deleted since its certificate was checked).
 typealias BeatCommitter = GroupCommit<BeatStatement.Beat, BeatStatement.Row?>
