@@ -19,7 +19,7 @@ struct GroupCommitTests {
 
     @Test func requests_arriving_while_a_batch_is_written_go_together_into_the_next_one() async throws {
         let batches = Batches()
-        let commit = GroupCommit<Int, Int>(metrics: "test_group_commit", maximumBatch: 1_000, logger: testLogger) { requests in
+        let commit = GroupCommit<Int, Int>(metrics: nil, maximumBatch: 1_000, logger: testLogger) { requests in
             batches.record(requests)
             try await Task.sleep(for: .milliseconds(200))
             return requests.map { $0 * 10 }
@@ -39,7 +39,7 @@ struct GroupCommitTests {
 
     @Test func a_batch_larger_than_the_maximum_is_split() async throws {
         let batches = Batches()
-        let commit = GroupCommit<Int, Int>(metrics: "test_group_commit", maximumBatch: 10, logger: testLogger) { requests in
+        let commit = GroupCommit<Int, Int>(metrics: nil, maximumBatch: 10, logger: testLogger) { requests in
             batches.record(requests)
             try await Task.sleep(for: .milliseconds(100))
             return requests
@@ -59,7 +59,7 @@ struct GroupCommitTests {
     /// A batch that fails as a whole is written again request by request: only the bad one fails.
     @Test func one_bad_request_fails_alone() async throws {
         let batches = Batches()
-        let commit = GroupCommit<Int, Int>(metrics: "test_group_commit", maximumBatch: 1_000, logger: testLogger) { requests in
+        let commit = GroupCommit<Int, Int>(metrics: nil, maximumBatch: 1_000, logger: testLogger) { requests in
             batches.record(requests)
             try await Task.sleep(for: .milliseconds(100))
             if requests.contains(13) { throw Refused() }

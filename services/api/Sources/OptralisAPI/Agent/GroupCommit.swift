@@ -13,7 +13,7 @@ import Metrics
 /// neighbours.
 ///
 /// Its metrics are named from `metrics`: `<metrics>_write_duration`, `<metrics>_batches_total`
-/// and `<metrics>_batch_size`.
+/// and `<metrics>_batch_size` (none when nil: a test's would land in the process's `/metrics`).
 actor GroupCommit<Request: Sendable, Answer: Sendable> {
     /// Writes the requests together; one answer per request, in order.
     typealias Write = @Sendable ([Request]) async throws -> [Answer]
@@ -29,7 +29,7 @@ actor GroupCommit<Request: Sendable, Answer: Sendable> {
     let maximumBatch: Int
     private let size: @Sendable (Request) -> Int
     private let writeBatch: Write
-    private let labels: (duration: String, batches: String, sizes: String)
+    private let labels: (duration: String, batches: String, sizes: String)?
     private let logger: Logger
     private var waiting: [Waiting] = []
     /// The requests not answered yet, queued or in the batch being written.
@@ -37,11 +37,11 @@ actor GroupCommit<Request: Sendable, Answer: Sendable> {
     private var nextID = 0
     private var writing = false
 
-    init(metrics: String, maximumBatch: Int, size: @escaping @Sendable (Request) -> Int = { _ in 1 }, logger: Logger, write: @escaping Write) {
+    init(metrics: String?, maximumBatch: Int, size: @escaping @Sendable (Request) -> Int = { _ in 1 }, logger: Logger, write: @escaping Write) {
         self.maximumBatch = maximumBatch
         self.size = size
         self.writeBatch = write
-        self.labels = ("\(metrics)_write_duration", "\(metrics)_batches_total", "\(metrics)_batch_size")
+        self.labels = metrics.map { ("\($0)_write_duration", "\($0)_batches_total", "\($0)_batch_size") }
         self.logger = logger
     }
 
@@ -87,9 +87,11 @@ actor GroupCommit<Request: Sendable, Answer: Sendable> {
             waiting.removeFirst(requests)
             let started = ContinuousClock.now
             await write(batch)
-            Timer(label: labels.duration).recordNanoseconds((ContinuousClock.now - started).nanoseconds)
-            Counter(label: labels.batches).increment()
-            Recorder(label: labels.sizes).record(units)
+            if let labels {
+                Timer(label: labels.duration).recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+                Counter(label: labels.batches).increment()
+                Recorder(label: labels.sizes).record(units)
+            }
         }
         writing = false
     }
@@ -104,7 +106,7 @@ actor GroupCommit<Request: Sendable, Answer: Sendable> {
             guard batch.count > 1 else { return answer(batch[0].id, .failure(error)) }
             logger.warning(
                 "group commit failed, writing its requests one by one",
-                metadata: ["metrics": "\(labels.batches)", "requests": "\(batch.count)", "error": "\(String(reflecting: error))"])
+                metadata: ["group": "\(labels?.batches ?? "unnamed")", "requests": "\(batch.count)", "error": "\(String(reflecting: error))"])
             for entry in batch where answers[entry.id] != nil {
                 do {
                     answer(entry.id, .success(try await writeBatch([entry.request])[0]))
