@@ -33,7 +33,9 @@ public final class ConnectionBudget: Sendable {
     /// Which port's budget, in the metric's `port` label and the log line.
     public let port: String
     private let open = Atomic<Int>(0)
-    private let lastWarning = Atomic<Int64>(0)
+    /// Seconds from ``started`` to the last warning logged (the first refusal is always logged).
+    private let lastWarning = Atomic<Int64>(-10)
+    private let started = ContinuousClock.now
     private let refused: Counter
     private let logger = Logger(label: "optralis.connections")
 
@@ -73,7 +75,7 @@ public final class ConnectionBudget: Sendable {
         if open.add(1, ordering: .relaxed).newValue <= limit { return true }
         open.subtract(1, ordering: .relaxed)
         refused.increment()
-        let second = Int64(monotonicSeconds())
+        let second = (ContinuousClock.now - started).components.seconds
         let last = lastWarning.load(ordering: .relaxed)
         if second - last >= 10, lastWarning.compareExchange(expected: last, desired: second, ordering: .relaxed).exchanged {
             logger.warning(
@@ -108,11 +110,4 @@ public final class ConnectionBudget: Sendable {
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         }
     }
-}
-
-/// Seconds of the monotonic clock, for the warning's rate limit.
-private func monotonicSeconds() -> Int {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return now.tv_sec
 }
