@@ -77,7 +77,7 @@ echo "swift test: $passed passed, $failed failed"
 fuzz_status=0
 if [ $# -eq 0 ] && [ "${OPTRALIS_SKIP_FUZZ:-}" != 1 ]; then
   echo "==> fuzz suite (scripts/fuzz.sh)"
-  scripts/fuzz.sh || fuzz_status=$?
+  scripts/fuzz.sh 2>&1 | tee "$local_dir/fuzz-output.log" || fuzz_status=$?
   if [ $fuzz_status -eq 0 ]; then passed=$(( passed + 1 )); else failed=$(( failed + 1 )); echo "fuzz suite FAILED (exit $fuzz_status)"; fi
 else
   echo "fuzz suite skipped (test arguments given, or OPTRALIS_SKIP_FUZZ=1)"
@@ -99,6 +99,17 @@ if [ $# -eq 0 ] && [ "${OPTRALIS_SKIP_DEPLOY:-}" != 1 ]; then
   done
 else
   echo "deployment tests skipped (test arguments given, or OPTRALIS_SKIP_DEPLOY=1)"
+fi
+# What failed, again at the end: CI keeps only the tail of this output.
+if [ "$failed" -gt 0 ]; then
+  echo "==> failed:"
+  grep -E '✘ Test [^ ]+\([^)]*\)( with [0-9]+ test cases?)? failed after' "$output" | sed 's/^/  /' || true
+  grep -E '✘ Test [^ ]+\(.*recorded an issue at' "$output" | head -20 | cut -c1-400 | sed 's/^/  /' || true
+  if [ $fuzz_status -ne 0 ]; then
+    # Its findings section, or the last lines when it stopped before writing one.
+    { grep -q '^==> fuzz: findings' "$local_dir/fuzz-output.log" && sed -n '/^==> fuzz: findings/,$p' "$local_dir/fuzz-output.log" ||
+      tail -n 12 "$local_dir/fuzz-output.log"; } | head -40 | cut -c1-400 | sed 's/^/  /'
+  fi
 fi
 # One plain summary line.
 echo "$passed passed, $failed failed"
