@@ -225,6 +225,7 @@ let package = Package(
                 "OptralisCore", "OptralisRedis", "OptralisPostgres", "OptralisCA", hummingbird, argumentParser, logging, postgresNIO,
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
             ],
             path: "scripts/bench/optralis-bench",
             swiftSettings: swiftSettings

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import Synchronization
 
 /// One simulated agent's keep-alive HTTPS connection to the agents' port, with its own client
@@ -52,7 +53,10 @@ final class AgentConnection: @unchecked Sendable {
         let bootstrap = ClientBootstrap(group: group).channelOption(.socketOption(.tcp_nodelay), value: 1).connectTimeout(.seconds(10))
         let initializer: @Sendable (any NIOCore.Channel) -> EventLoopFuture<Channel> = { channel in
             channel.eventLoop.makeCompletedFuture {
-                if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: nil)) }
+                if let tls {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: nil))
+                    try channel.pipeline.syncOperations.addHandler(HandshakeTimeout())
+                }
                 try channel.pipeline.syncOperations.addHTTPClientHandlers()
                 return try Channel(wrappingChannelSynchronously: channel)
             }
@@ -108,4 +112,27 @@ final class AgentConnection: @unchecked Sendable {
         }
         throw Closed()
     }
+}
+
+/// Closes a connection whose TLS handshake has not completed 10 s after it connected, as the
+/// agent's HTTP client does (libcurl's connect timeout covers the handshake).
+private final class HandshakeTimeout: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = Any
+    private var timer: Scheduled<Void>?
+
+    func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        timer = context.eventLoop.scheduleTask(in: .seconds(10)) { channel.close(promise: nil) }
+        context.fireChannelActive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent {
+            timer?.cancel()
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { timer?.cancel() }
 }

@@ -351,8 +351,10 @@ struct IngestBenchmark: AsyncParsableCommand {
                         stormReport += "\n    new api meanwhile, \(route): " + ServerLatency.line(before: zero, after: now, routes: [route])
                     }
                     for commits in ServerLatency.commitLines(before: zero, after: now) { stormReport += "\n    new api meanwhile, " + commits }
-                    let refused = ServerLatency.counter("api_agent_connections_refused_total", in: text).map { String(format: "%.0f", $0) } ?? "not counted"
-                    stormReport += "\n    new api meanwhile: \(since); connections refused over the handshake limit: \(refused)"
+                    func count(_ name: String) -> String { ServerLatency.counter(name, in: text).map { String(format: "%.0f", $0) } ?? "not counted" }
+                    stormReport +=
+                        "\n    new api meanwhile: \(since); connections over the handshake limit: "
+                        + "\(count("api_agent_connections_waited_total")) waited, \(count("api_agent_connections_refused_total")) refused"
                     stormReport += "\n    new api's answers by status: \(ServerLatency.statuses(in: text))"
                 }
             }

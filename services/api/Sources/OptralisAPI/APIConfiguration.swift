@@ -45,8 +45,12 @@ public struct APIConfiguration: Sendable {
     var agentTLS: AgentGateway.Files?
     public var agentTLSPort: Int
     /// `AGENT_TLS_HANDSHAKE_LIMIT`: TLS handshakes in progress at once on the agents' port; a
-    /// connection above it is closed at once (0: no limit). See docs/ingestion.md.
+    /// connection above it waits for a place (0: no limit). See docs/ingestion.md.
     public var agentHandshakeLimit: Int
+    /// `AGENT_TLS_HANDSHAKE_WAIT_SECONDS`: how long a connection over the handshake limit waits
+    /// for a place before it is closed (0: closed at once). At most 8: the agent gives up a
+    /// connection whose TLS handshake has not completed within 10 s.
+    public var agentHandshakeWaitSeconds: Int
     /// `AGENT_RECONNECT_RATE`: agents per second the gateway takes back after a restart; the
     /// fleet's size over it is the reconnect window handed to agents.
     public var agentReconnectRate: Int
@@ -109,6 +113,7 @@ public struct APIConfiguration: Sendable {
         caServiceURL = reader.string("CA_SERVICE_URL", default: "http://127.0.0.1:3005")
         agentTLSPort = reader.port("AGENT_TLS_PORT", default: 8443)
         agentHandshakeLimit = reader.int("AGENT_TLS_HANDSHAKE_LIMIT", default: 1_024, range: 0...100_000)
+        agentHandshakeWaitSeconds = reader.int("AGENT_TLS_HANDSHAKE_WAIT_SECONDS", default: 5, range: 0...8)
         agentReconnectRate = reader.int("AGENT_RECONNECT_RATE", default: 1_000, range: 1...1_000_000)
         apmIngestRequestsPerMinute = reader.int("APM_INGEST_REQUESTS_PER_MINUTE", default: 6_000, range: 1...1_000_000)
         let publicHost = URLComponents(string: publicURL)?.host ?? "localhost"

@@ -76,7 +76,9 @@ public struct APIServer: Sendable {
             workers.append(
                 try AgentGateway.application(
                     files: files, address: ListenAddress(host: configuration.address.host, port: configuration.agentTLSPort), router: makeAgentRouter(),
-                    gate: HandshakeGate(limit: configuration.agentHandshakeLimit), logger: logger))
+                    gate: HandshakeGate(
+                        limit: configuration.agentHandshakeLimit, wait: .seconds(Int64(configuration.agentHandshakeWaitSeconds))),
+                    logger: logger))
         } else {
             logger.notice("agent mTLS port disabled: set AGENT_TLS_CERT_FILE, AGENT_TLS_KEY_FILE and AGENT_TLS_CA_FILE")
         }

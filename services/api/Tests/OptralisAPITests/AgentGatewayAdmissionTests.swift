@@ -5,12 +5,12 @@ import OptralisCurl
 import OptralisTestSupport
 import Testing
 
-/// The agents' port under a reconnect storm: handshakes over `AGENT_TLS_HANDSHAKE_LIMIT` are
-/// refused at once and counted, and the heartbeat's reply sizes the agents' reconnect window to
-/// the fleet. A gateway process of its own, so its `/metrics` counts only this test's connections.
+/// The agents' port under a reconnect storm: connections over `AGENT_TLS_HANDSHAKE_LIMIT` wait
+/// for a place, those whose wait runs out or that find the queue full are closed and counted, and
+/// the heartbeat's reply sizes the agents' reconnect window to the fleet. A gateway process of its own, so its `/metrics` counts only this test's connections.
 @Suite("Agent gateway admission")
 struct AgentGatewayAdmissionTests {
-    @Test func handshakes_over_the_limit_are_refused_at_once_and_counted_and_the_window_follows_the_fleet() async throws {
+    @Test func handshakes_over_the_limit_wait_for_a_place_then_are_refused_and_counted_and_the_window_follows_the_fleet() async throws {
         try await AgentTestBed.run { bed in
             let agent = try await bed.enrol(hostname: "storm-01")
             let gatewayPort = try freePort(), healthPort = try freePort()
@@ -22,7 +22,7 @@ struct AgentGatewayAdmissionTests {
                     "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40),
                     "AGENT_TLS_PORT": String(gatewayPort), "AGENT_TLS_CERT_FILE": bed.serverDirectory + "/server.crt",
                     "AGENT_TLS_KEY_FILE": bed.serverDirectory + "/server.key", "AGENT_TLS_CA_FILE": bed.serverDirectory + "/ca.crt",
-                    "AGENT_TLS_HANDSHAKE_LIMIT": "2", "AGENT_RECONNECT_RATE": "1",
+                    "AGENT_TLS_HANDSHAKE_LIMIT": "2", "AGENT_TLS_HANDSHAKE_WAIT_SECONDS": "3", "AGENT_RECONNECT_RATE": "1",
                 ], port: healthPort)
             let http = CurlClient(concurrency: 4)
             defer {
@@ -31,12 +31,18 @@ struct AgentGatewayAdmissionTests {
             }
             try #require(await gateway.waitUntilServing(client: http) != nil, "\(gateway.child.output.suffix(1500))")
             let base = "https://127.0.0.1:\(gatewayPort)"
-            func ping() async -> Int? { try? await http.send(OutboundRequest(url: base + "/agent/ping", timeout: .seconds(5), tls: agent.tls)).status }
-            func refused() async throws -> Int {
+            // A connection of its own each time: a kept-alive one would skip the handshake.
+            func ping() async -> Int? {
+                var request = OutboundRequest(url: base + "/agent/ping", timeout: .seconds(10), tls: agent.tls)
+                request.measuresFreshConnection = true
+                return try? await http.send(request).status
+            }
+            func counter(_ name: String) async throws -> Int {
                 let text = try await http.send(OutboundRequest(url: "http://127.0.0.1:\(healthPort)/metrics")).bodyText
-                let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("api_agent_connections_refused_total ") }, "\(text.prefix(3000))")
+                let line = try #require(text.split(separator: "\n").first { $0.hasPrefix(name + " ") }, "\(text.prefix(3000))")
                 return Int(Double(line.split(separator: " ").last ?? "") ?? -1)
             }
+            func refused() async throws -> Int { try await counter("api_agent_connections_refused_total") }
             #expect(await eventually(timeout: .seconds(20)) { await ping() == 200 }, "\(gateway.child.output.suffix(1500))")
             #expect(try await refused() == 0)
 
@@ -50,27 +56,42 @@ struct AgentGatewayAdmissionTests {
 
             // Two connections that never start their handshake hold both places.
             let group = MultiThreadedEventLoopGroup.singleton
-            let silent = try await (0..<2).asyncMap { _ in try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: gatewayPort).get() }
+            func connect() async throws -> any Channel { try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: gatewayPort).get() }
+            var holders = try await (0..<2).asyncMap { _ in try await connect() }
             try await Task.sleep(for: .milliseconds(300))
-            let open = silent.allSatisfy { $0.isActive }
-            #expect(open, "below the limit a connection stays open")
-            // The next one is closed at once, long before the 10 s handshake timeout, and a real
-            // agent's handshake fails the same way (it retries within its reconnect window).
-            let third = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: gatewayPort).get()
-            let start = ContinuousClock.now
-            try await third.closeFuture.get()
-            #expect(ContinuousClock.now - start < .seconds(2), "closed after \(ContinuousClock.now - start)")
-            await #expect(throws: CurlError.self) {
-                try await http.send(OutboundRequest(url: base + "/agent/ping", timeout: .seconds(5), tls: agent.tls))
-            }
-            #expect(try await refused() >= 2)
+            #expect(holders.allSatisfy { $0.isActive }, "below the limit a connection stays open")
 
-            // Places freed, agents get in again.
-            for channel in silent { try await channel.close() }
+            // A real agent over the limit waits, unread, and is served once a holder leaves.
+            async let waitingPing = ping()
+            #expect(await eventually(timeout: .seconds(5)) { (try? await counter("api_agent_connections_waited_total")) == 1 })
+            try await holders.removeFirst().close()
+            #expect(await waitingPing == 200, "the waiting agent got the freed place")
+            #expect(try await refused() == 0)
+
+            // Both places held again: a connection whose wait runs out (3 s here) is closed, counted.
+            holders.append(try await connect())
+            try await Task.sleep(for: .milliseconds(300))
+            let late = try await connect()
+            var start = ContinuousClock.now
+            try await late.closeFuture.get()
+            let waited = ContinuousClock.now - start
+            #expect(waited > .seconds(2) && waited < .seconds(8), "closed after \(waited)")
+            #expect(try await refused() == 1)
+
+            // The queue full (8 × the limit): the next connection is closed at once.
+            let queued = try await (0..<16).asyncMap { _ in try await connect() }
+            let over = try await connect()
+            start = ContinuousClock.now
+            try await over.closeFuture.get()
+            #expect(ContinuousClock.now - start < .seconds(2), "closed after \(ContinuousClock.now - start)")
+            #expect(try await refused() == 2)
+
+            // Places freed, agents get in again; an admitted handshake is not counted.
+            for channel in holders + queued { try? await channel.close() }
             #expect(await eventually(timeout: .seconds(10)) { await ping() == 200 })
             let refusedThen = try await refused()
             #expect(await ping() == 200)
-            #expect(try await refused() == refusedThen, "an admitted handshake is not counted")
+            #expect(try await refused() == refusedThen)
         }
     }
 }

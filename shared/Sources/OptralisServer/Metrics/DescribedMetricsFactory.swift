@@ -29,7 +29,11 @@ struct DescribedMetricsFactory: MetricsFactory {
         "api_agent_heartbeat_batches_total": "Group commits of agent heartbeats written to PostgreSQL.",
         "api_agent_heartbeat_batch_size": "Heartbeats per group commit.",
         "api_agent_heartbeat_write_duration": "Time to write one group commit of agent heartbeats to PostgreSQL, in seconds.",
-        "api_agent_connections_refused_total": "Connections to the agents' port closed at once because AGENT_TLS_HANDSHAKE_LIMIT handshakes were in progress.",
+        "api_agent_connections_refused_total":
+            "Connections to the agents' port closed before their TLS handshake: over AGENT_TLS_HANDSHAKE_LIMIT with the queue full, "
+            + "or their wait for a place run out.",
+        "api_agent_connections_waited_total":
+            "Connections to the agents' port that waited for a place because AGENT_TLS_HANDSHAKE_LIMIT handshakes were in progress.",
         "connections_over_budget_total":
             "Connections closed as soon as accepted because the process had as many open as its open-files limit allows (ConnectionBudget).",
         "scheduler_job_runs_total": "Scheduled job runs, by job and outcome.",
