@@ -58,9 +58,9 @@ public final class ConnectionBudget: Sendable {
     static func raisedOpenFilesLimit() -> Int {
         var limits = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0 else { return 1_024 }
-        // The kernel refuses more than its nr_open (1,048,576 by default), "unlimited" included.
-        let wanted = min(limits.rlim_max, 1_048_576)
-        if limits.rlim_cur < wanted {
+        // The kernel refuses more than its nr_open: 1,048,576 by default, far more where systemd
+        // raised it (and a container's limits may already be above a million).
+        for wanted in [limits.rlim_max, min(limits.rlim_max, 1_048_576)] where limits.rlim_cur < wanted {
             var raised = limits
             raised.rlim_cur = wanted
             if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limits = raised }

@@ -24,7 +24,9 @@ struct ConnectionBudgetTests {
         var limits = rlimit()
         #expect(getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0)
         #expect(UInt64(raised) == limits.rlim_cur)
-        #expect(limits.rlim_cur == min(limits.rlim_max, 1_048_576))
+        // The hard limit, unless the kernel's nr_open is lower (it is 1,048,576 by default); on a
+        // machine whose limits are already above that, they stay as they are.
+        #expect(limits.rlim_cur == limits.rlim_max || limits.rlim_cur >= 1_048_576, "soft \(limits.rlim_cur), hard \(limits.rlim_max)")
     }
 
     /// Three places: the fourth and fifth connections are closed as soon as accepted, the first
