@@ -310,6 +310,7 @@ struct IngestBenchmark: AsyncParsableCommand {
             if storm {
                 let killed = ContinuousClock.now
                 api.stop()
+                let stopped = ContinuousClock.now
                 try api.start()
                 let ready = try await api.waitUntilReady(probe: fleet[0], group: group)
                 let ids = Set(fleet.map(\.machineID))
@@ -330,8 +331,11 @@ struct IngestBenchmark: AsyncParsableCommand {
                 if stormReport.isEmpty {
                     let done = ContinuousClock.now
                     stormReport = String(
-                        format: "    every agent posting again %.1f s after the new api was ready (%.1f s after the old one was stopped; api down %.1f s)",
-                        (done - ready).asSeconds, (done - killed).asSeconds, (ready - killed).asSeconds)
+                        format:
+                            "    every agent posting again %.1f s after the new api was ready (%.1f s after the old one was stopped; "
+                            + "api down %.1f s: %.1f s for the old one to exit, %.1f s for the new one to be ready)",
+                        (done - ready).asSeconds, (done - killed).asSeconds, (ready - killed).asSeconds, (stopped - killed).asSeconds,
+                        (ready - stopped).asSeconds)
                     // The posts the agents spooled while the api was away, stored.
                     while ContinuousClock.now - ready < .seconds(300) {
                         let stored = run.tally.withLock { tally in ids.compactMap { tally.backlogStored[$0] }.filter { $0 > killed } }

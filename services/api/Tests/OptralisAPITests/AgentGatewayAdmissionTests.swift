@@ -22,7 +22,7 @@ struct AgentGatewayAdmissionTests {
                     "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40),
                     "AGENT_TLS_PORT": String(gatewayPort), "AGENT_TLS_CERT_FILE": bed.serverDirectory + "/server.crt",
                     "AGENT_TLS_KEY_FILE": bed.serverDirectory + "/server.key", "AGENT_TLS_CA_FILE": bed.serverDirectory + "/ca.crt",
-                    "AGENT_TLS_HANDSHAKE_LIMIT": "2", "AGENT_TLS_HANDSHAKE_WAIT_SECONDS": "3", "AGENT_RECONNECT_RATE": "1",
+                    "AGENT_TLS_HANDSHAKE_LIMIT": "2", "AGENT_TLS_HANDSHAKE_WAIT_SECONDS": "6", "AGENT_RECONNECT_RATE": "1",
                 ], port: healthPort)
             let http = CurlClient(concurrency: 4)
             defer {
@@ -57,29 +57,36 @@ struct AgentGatewayAdmissionTests {
             // Two connections that never start their handshake hold both places.
             let group = MultiThreadedEventLoopGroup.singleton
             func connect() async throws -> any Channel { try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: gatewayPort).get() }
+            // The gate's gauges say when the gateway has seen each connection: the event loops
+            // that accept them run in no set order.
+            func settled(_ name: String, at value: Int) async -> Bool {
+                await eventually(timeout: .seconds(10)) { (try? await counter(name)) == value }
+            }
             var holders = try await (0..<2).asyncMap { _ in try await connect() }
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(await settled("api_agent_handshakes_in_progress", at: 2))
             #expect(holders.allSatisfy { $0.isActive }, "below the limit a connection stays open")
 
             // A real agent over the limit waits, unread, and is served once a holder leaves.
             async let waitingPing = ping()
-            #expect(await eventually(timeout: .seconds(5)) { (try? await counter("api_agent_connections_waited_total")) == 1 })
+            #expect(await settled("api_agent_connections_waiting", at: 1))
+            #expect(try await counter("api_agent_connections_waited_total") == 1)
             try await holders.removeFirst().close()
             #expect(await waitingPing == 200, "the waiting agent got the freed place")
             #expect(try await refused() == 0)
 
-            // Both places held again: a connection whose wait runs out (3 s here) is closed, counted.
+            // Both places held again: a connection whose wait runs out (6 s here) is closed, counted.
             holders.append(try await connect())
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(await settled("api_agent_handshakes_in_progress", at: 2))
             let late = try await connect()
             var start = ContinuousClock.now
             try await late.closeFuture.get()
             let waited = ContinuousClock.now - start
-            #expect(waited > .seconds(2) && waited < .seconds(8), "closed after \(waited)")
+            #expect(waited > .seconds(5) && waited < .seconds(15), "closed after \(waited)")
             #expect(try await refused() == 1)
 
             // The queue full (8 × the limit): the next connection is closed at once.
             let queued = try await (0..<16).asyncMap { _ in try await connect() }
+            #expect(await settled("api_agent_connections_waiting", at: 16))
             let over = try await connect()
             start = ContinuousClock.now
             try await over.closeFuture.get()

@@ -34,6 +34,8 @@ struct DescribedMetricsFactory: MetricsFactory {
             + "or their wait for a place run out.",
         "api_agent_connections_waited_total":
             "Connections to the agents' port that waited for a place because AGENT_TLS_HANDSHAKE_LIMIT handshakes were in progress.",
+        "api_agent_handshakes_in_progress": "TLS handshakes in progress on the agents' port (at most AGENT_TLS_HANDSHAKE_LIMIT).",
+        "api_agent_connections_waiting": "Connections to the agents' port waiting for a place to start their TLS handshake.",
         "connections_over_budget_total":
             "Connections closed as soon as accepted because the process had as many open as its open-files limit allows (ConnectionBudget).",
         "scheduler_job_runs_total": "Scheduled job runs, by job and outcome.",

@@ -28,6 +28,10 @@ final class HandshakeGate: Sendable {
     private let state = Mutex(Places())
     private let refused: Counter
     private let waited: Counter
+    /// The places taken and the connections waiting, recorded under the lock so that the last
+    /// value recorded is the current one.
+    private let inProgressGauge: Gauge
+    private let waitingGauge: Gauge
 
     /// One connection waiting for a place. Its status changes only under the gate's lock.
     final class Waiter: Sendable {
@@ -61,6 +65,10 @@ final class HandshakeGate: Sendable {
         _ = OptralisMetrics.registry
         refused = Counter(label: "api_agent_connections_refused_total")
         waited = Counter(label: "api_agent_connections_waited_total")
+        inProgressGauge = Gauge(label: "api_agent_handshakes_in_progress")
+        waitingGauge = Gauge(label: "api_agent_connections_waiting")
+        inProgressGauge.record(0)
+        waitingGauge.record(0)
     }
 
     var handshakesInProgress: Int { state.withLock { $0.inProgress } }
@@ -75,12 +83,14 @@ final class HandshakeGate: Sendable {
         let entry = state.withLock { places -> Entry in
             if places.inProgress < limit {
                 places.inProgress += 1
+                inProgressGauge.record(places.inProgress)
                 return .admitted
             }
             guard places.waiting < queueLimit else { return .refused }
             let waiter = Waiter(granted: granted)
             places.queue.append(waiter)
             places.waiting += 1
+            waitingGauge.record(places.waiting)
             return .queued(waiter)
         }
         switch entry {
@@ -98,10 +108,12 @@ final class HandshakeGate: Sendable {
             while let waiter = places.queue.popFirst() {
                 if waiter.status.compareExchange(expected: .waiting, desired: .granted, ordering: .relaxed).exchanged {
                     places.waiting -= 1
+                    waitingGauge.record(places.waiting)
                     return waiter
                 }
             }
             places.inProgress -= 1
+            inProgressGauge.record(places.inProgress)
             return nil
         }
         next?.granted()
@@ -115,6 +127,7 @@ final class HandshakeGate: Sendable {
                 return waiter.status.load(ordering: .relaxed) == .granted
             }
             places.waiting -= 1
+            waitingGauge.record(places.waiting)
             // Closed waiters are skipped as they reach the front; a queue mostly of them (a storm
             // of agents giving up while every place is held) is compacted so it stays bounded.
             if places.queue.count > 2 * max(places.waiting, 64) {
