@@ -98,7 +98,8 @@ where Context.Source == ApplicationRequestContextSource {
         if let database { services.append(database.client) }
         if let redis { services.append(RedisService(client: redis)) }
         var application = Application(
-            router: router, server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionBudget.service.handler()])),
+            router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionBudget.service.handler(), OldestFirstQuiesce.shared.handler()])),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "optralis-\(service)"),
             services: services + workers,
             logger: logger)

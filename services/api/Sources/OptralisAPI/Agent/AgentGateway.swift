@@ -34,10 +34,17 @@ enum AgentGateway {
         // Requires a client certificate and verifies its chain (no host name: clients are machines).
         tls.certificateVerification = .noHostnameVerification
         tls.minimumTLSVersion = .tlsv12
+        // How long a connection the gateway closes waits for the agent's close_notify. An idle
+        // agent (libcurl keeps its connection without reading it) never sends one, so at a stop
+        // every connection waited NIOSSL's default 5 s and the api with them; every response has
+        // been written in full by then, so there is nothing for the wait to protect.
+        tls.shutdownTimeout = .seconds(1)
         return Application(
             router: router,
             server: try .tls(
-                .http1(configuration: .init(additionalChannelHandlers: [ConnectionBudget.agents.handler(), gate.handler()])), tlsConfiguration: tls),
+                .http1(
+                    configuration: .init(additionalChannelHandlers: [ConnectionBudget.agents.handler(), OldestFirstQuiesce.shared.handler(), gate.handler()])),
+                tlsConfiguration: tls),
             // A gateway restart makes every agent reconnect at once: queue more than the default 256
             // (accepting is cheap; the handshakes beyond the gate's limit are refused at once).
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "optralis-api-agents", backlog: 4_096),
