@@ -20,7 +20,9 @@ public final class OldestFirstQuiesce: Sendable {
 
     private struct Server {
         var connections: [UInt64: @Sendable () -> Void] = [:]
-        var quiescing = false
+        /// Once the pass has started: the newest connection it covers. One accepted after it
+        /// gets the helper's notice as it comes.
+        var covered: UInt64?
     }
 
     private struct Registry {
@@ -52,14 +54,17 @@ public final class OldestFirstQuiesce: Sendable {
         }
     }
 
-    /// Once per server: every connection's notice, oldest first.
-    fileprivate func quiesce(server: ObjectIdentifier) {
-        let notices = registry.withLock { registry -> [@Sendable () -> Void] in
-            guard let entry = registry.servers[server], !entry.quiescing else { return [] }
-            registry.servers[server]?.quiescing = true
-            return entry.connections.sorted { $0.key < $1.key }.map(\.value)
+    /// Starts the pass over the server's connections, oldest first, the first time; true when
+    /// the pass covers `connection` (its notice comes, or came, with the others).
+    fileprivate func quiesce(server: ObjectIdentifier, connection: UInt64) -> Bool {
+        let (covered, notices) = registry.withLock { registry -> (Bool, [@Sendable () -> Void]) in
+            guard let entry = registry.servers[server] else { return (false, []) }
+            if let newest = entry.covered { return (connection <= newest, []) }
+            registry.servers[server]?.covered = registry.next
+            return (true, entry.connections.sorted { $0.key < $1.key }.map(\.value))
         }
         for notice in notices { notice() }
+        return covered
     }
 
     public final class Handler: ChannelInboundHandler, RemovableChannelHandler {
@@ -98,9 +103,9 @@ public final class OldestFirstQuiesce: Sendable {
 
         public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
             guard event is ChannelShouldQuiesceEvent else { return context.fireUserInboundEventTriggered(event) }
-            guard let server, connection != nil else { return forward(context: context) }
-            // This connection's own notice comes with the others, in order.
-            registry.quiesce(server: server)
+            // This connection's own notice comes with the others, in order, unless it was
+            // accepted after the pass began (or has left the registry).
+            guard let server, let connection, registry.quiesce(server: server, connection: connection) else { return forward(context: context) }
         }
 
         private func forward(context: ChannelHandlerContext) {

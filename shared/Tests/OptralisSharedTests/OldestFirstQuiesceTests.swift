@@ -74,6 +74,15 @@ struct OldestFirstQuiesceTests {
         #expect(record.notices.withLock { $0 } == Array(0..<20), "oldest first, each once")
         #expect(otherRecord.notices.withLock { $0 }.isEmpty, "another server's connections are not told")
 
+        // A connection accepted after the pass began gets its own notice as it comes.
+        let before = quiesce.registered
+        clients.append(try await ClientBootstrap(group: group).connect(to: try #require(server.localAddress)).get())
+        for _ in 0..<250 where quiesce.registered == before { try await Task.sleep(for: .milliseconds(20)) }
+        let late = try #require(record.channels.withLock { $0[20] })
+        late.eventLoop.execute { late.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
+        for _ in 0..<250 where record.notices.withLock(\.count) < 21 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(record.notices.withLock { $0 } == Array(0...20))
+
         for channel in clients { try await channel.close() }
         for _ in 0..<250 where quiesce.registered > 0 { try await Task.sleep(for: .milliseconds(20)) }
         #expect(quiesce.registered == 0, "closed connections leave the registry")

@@ -46,7 +46,7 @@ enum AgentGateway {
                     configuration: .init(additionalChannelHandlers: [ConnectionBudget.agents.handler(), OldestFirstQuiesce.shared.handler(), gate.handler()])),
                 tlsConfiguration: tls),
             // A gateway restart makes every agent reconnect at once: queue more than the default 256
-            // (accepting is cheap; the handshakes beyond the gate's limit are refused at once).
+            // (accepting is cheap; handshakes beyond the gate's limit wait for a place, unread).
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "optralis-api-agents", backlog: 4_096),
             logger: logger)
     }
