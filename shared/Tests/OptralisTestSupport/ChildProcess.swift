@@ -17,6 +17,15 @@ public final class ChildProcess: Sendable {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
+        // A child inherits the signal mask of the thread that starts it, and Swift's pool threads
+        // block nearly every signal: redis-server and Python servers started from them ignored
+        // SIGTERM, so a "graceful stop" left them running (a Redis restart test never restarted
+        // Redis) and they outlived the tests. The child starts with none blocked.
+        var none = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         try process.run()
         self.process = process
     }
