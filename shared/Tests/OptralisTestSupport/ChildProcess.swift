@@ -20,11 +20,15 @@ public final class ChildProcess: Sendable {
         // A child inherits the signal mask of the thread that starts it, and Swift's pool threads
         // block nearly every signal: redis-server and Python servers started from them ignored
         // SIGTERM, so a "graceful stop" left them running (a Redis restart test never restarted
-        // Redis) and they outlived the tests. The child starts with none blocked.
-        var none = sigset_t()
+        // Redis) and they outlived the tests. Foundation's `Process` takes no spawn attributes
+        // (the agent's `SpawnedChild` sets them), so this thread unblocks the signals for the
+        // spawn. SIGCHLD stays blocked: one delivered to this thread in that instant would be
+        // lost to the signal source through which `Process` learns that its children exited.
+        var mask = sigset_t()
         var previous = sigset_t()
-        sigemptyset(&none)
-        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGCHLD)
+        pthread_sigmask(SIG_SETMASK, &mask, &previous)
         defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         try process.run()
         self.process = process
