@@ -45,6 +45,14 @@ struct RequestInputTests {
         #expect(problem(#"{"machine_id": "\#(id)", "name": "a\u0000b"}"#) == .validation("name must not contain NUL characters (\\u0000)"))
         #expect(problem(#"{"machine_id": "\#(id)", "name": "C:\\u0000"}"#) == nil)
         #expect(JSONNULEscapes.replacingEscapes(in: Data(#"{"m":"a\u0000b\\u0000"}"#.utf8)) == Data(#"{"m":"a\ufffdb\\u0000"}"#.utf8))
+        // At the very end, after escaped backslashes, cut short, or never: read in place.
+        #expect(JSONNULEscapes.contains(Data(#"\u0000"#.utf8)))
+        #expect(JSONNULEscapes.contains(Data(#"\\\u0000"#.utf8)))
+        #expect(!JSONNULEscapes.contains(Data(#"\\\\u0000"#.utf8)))
+        #expect(!JSONNULEscapes.contains(Data(#"ab\u000"#.utf8)))
+        #expect(!JSONNULEscapes.contains(Data(#"ab\"#.utf8)))
+        #expect(!JSONNULEscapes.contains(Data()))
+        #expect(JSONNULEscapes.replacingEscapes(in: Data(#"\u0000\u0000"#.utf8)) == Data(#"\ufffd\ufffd"#.utf8))
     }
 
     @Test func a_nul_in_a_url_is_found_raw_or_percent_encoded() {
@@ -52,6 +60,10 @@ struct RequestInputTests {
         #expect(NULRejectionMiddleware<BasicRequestContext>.containsNUL("/api/%00/x"))
         #expect(!NULRejectionMiddleware<BasicRequestContext>.containsNUL("/api/x?search=%2500&a=%0A"))
         #expect(!NULRejectionMiddleware<BasicRequestContext>.containsNUL("/api/x?a=%0"))
+        #expect(NULRejectionMiddleware<BasicRequestContext>.containsNUL("/api/x?a=%%00"))
+        #expect(NULRejectionMiddleware<BasicRequestContext>.containsNUL("%00"))
+        #expect(NULRejectionMiddleware<BasicRequestContext>.containsNUL("/api/\0x"))
+        #expect(!NULRejectionMiddleware<BasicRequestContext>.containsNUL("/api/x?a=%0%0&b=00"))
     }
 
     @Test func responses_write_uuids_lowercase_and_slashes_plain() throws {
