@@ -198,6 +198,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "shared/Sources/OptralisServer",
             swiftSettings: swiftSettings
@@ -214,6 +215,7 @@ let package = Package(
             dependencies: sharedLibraries + [
                 "OptralisTestSupport", "OptralisUpdateSigning", "OptralisQR", hummingbird, hummingbirdTesting, postgresNIO,
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "shared/Tests/OptralisSharedTests",
             swiftSettings: swiftSettings

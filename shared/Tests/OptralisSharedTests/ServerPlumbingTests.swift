@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 import OptralisCore
 import OptralisServer
 import Testing
@@ -16,6 +19,7 @@ struct ServerPlumbingTests {
         router.get("/conflict") { _, _ -> String in throw AppError.conflict("label already exists", code: "LABEL_EXISTS") }
         router.get("/crash") { _, _ -> String in throw Failure() }
         router.get("/echo-id") { _, context -> String in context.id }
+        router.get("/ended-early") { _, _ -> String in throw HTTPParserError.invalidEOFState }
         router.post("/upload") { request, context -> String in
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             return "\(body.readableBytes)"
@@ -58,6 +62,11 @@ struct ServerPlumbingTests {
                 #expect(body.code == "NOT_FOUND")
                 #expect(response.headers[.requestID] != nil, "errors carry the request id too")
             }
+            try await client.execute(uri: "/ended-early", method: .get) { response in
+                #expect(response.status == .badRequest)
+                let body = try decodeError(response)
+                #expect(body == ErrorBody(error: "the request could not be read: stream ended at an unexpected time", code: "BAD_REQUEST"))
+            }
             try await client.execute(uri: "/crash", method: .get) { response in
                 #expect(response.status == .internalServerError)
                 let body = try decodeError(response)
@@ -77,6 +86,43 @@ struct ServerPlumbingTests {
                 let body = try decodeError(response)
                 #expect(body.code == "PAYLOAD_TOO_LARGE")
             }
+        }
+    }
+
+    /// A body that the HTTP parser cannot read (a malformed chunk; a connection closed mid-body, as
+    /// agents' are when the api stops) reaches the handler as `HTTPParserError`: the client's
+    /// fault, a 400 (`/ended-early` above), never a 500 logged as the server's error.
+    @Test func a_malformed_chunked_body_is_a_400() async throws {
+        try await application().test(.live) { client in
+            let port = try #require(client.port)
+            let answer = try await Self.exchange(
+                "POST /upload HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\n", port: port)
+            #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer)")
+        }
+    }
+
+    /// Writes `request` as it is on a new connection and returns what comes back until the server
+    /// closes it (at most 5 s).
+    static func exchange(_ request: String, port: Int) async throws -> String {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port) { channel in
+            channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+        }
+        return try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask {
+                try await channel.executeThenClose { inbound, outbound in
+                    try await outbound.write(ByteBuffer(string: request))
+                    var answer = ""
+                    for try await chunk in inbound { answer += String(buffer: chunk) }
+                    return answer
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(5))
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first ?? "no answer within 5 s"
         }
     }
 
