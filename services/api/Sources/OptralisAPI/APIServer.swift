@@ -8,7 +8,7 @@ import OptralisRedis
 import OptralisReports
 import OptralisServer
 
-/// The api's composition root: database, Redis, migrations before the port opens, and every
+/// The api's composition root: database, Redis, migrations before either port opens, and every
 /// route with its middleware.
 public struct APIServer: Sendable {
     public let configuration: APIConfiguration
@@ -68,6 +68,7 @@ public struct APIServer: Sendable {
 
     public func makeApplication() throws -> some ApplicationProtocol {
         let (database, configuration, logger) = (dependencies.database, configuration, builder.logger)
+        let started = StartSignal()
         var workers: [any Service] = [
             dependencies.blacklist, dependencies.collectPostgres, dependencies.beatPostgres, CurlService(client: dependencies.http),
             CurlService(client: dependencies.aiHTTP),
@@ -78,13 +79,14 @@ public struct APIServer: Sendable {
                     files: files, address: ListenAddress(host: configuration.address.host, port: configuration.agentTLSPort), router: makeAgentRouter(),
                     gate: HandshakeGate(
                         limit: configuration.agentHandshakeLimit, wait: .seconds(Int64(configuration.agentHandshakeWaitSeconds))),
-                    logger: logger))
+                    started: started, logger: logger))
         } else {
             logger.notice("agent mTLS port disabled: set AGENT_TLS_CERT_FILE, AGENT_TLS_KEY_FILE and AGENT_TLS_CA_FILE")
         }
         return builder.application(router: makeRouter(), workers: workers) {
             try await SchemaMigrator.migrate(database, directory: configuration.migrationsDirectory, logger: logger)
             try await InitialAdmin.ensure(configuration.initialAdmin, database: database, logger: logger)
+            started.open()
         }
     }
 }

@@ -16,14 +16,10 @@ struct AgentGatewayAdmissionTests {
             let gatewayPort = try freePort(), healthPort = try freePort()
             let gateway = try ServiceProcess.launch(
                 "optralis-api",
-                environment: [
-                    "DATABASE_URL": bed.api.database.url.urlString, "REDIS_URL": bed.redisURL, "PORT": String(healthPort), "LOG_LEVEL": "warning",
-                    "JWT_SECRET": String(repeating: "j", count: 40), "DATABASE_CREDENTIALS_KEY": String(repeating: "5e", count: 32),
-                    "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40),
-                    "AGENT_TLS_PORT": String(gatewayPort), "AGENT_TLS_CERT_FILE": bed.serverDirectory + "/server.crt",
-                    "AGENT_TLS_KEY_FILE": bed.serverDirectory + "/server.key", "AGENT_TLS_CA_FILE": bed.serverDirectory + "/ca.crt",
-                    "AGENT_TLS_HANDSHAKE_LIMIT": "2", "AGENT_TLS_HANDSHAKE_WAIT_SECONDS": "6", "AGENT_RECONNECT_RATE": "1",
-                ], port: healthPort)
+                environment: bed.gatewayEnvironment(
+                    gatewayPort: gatewayPort, healthPort: healthPort,
+                    ["AGENT_TLS_HANDSHAKE_LIMIT": "2", "AGENT_TLS_HANDSHAKE_WAIT_SECONDS": "6", "AGENT_RECONNECT_RATE": "1"]),
+                port: healthPort)
             let http = CurlClient(concurrency: 4)
             defer {
                 gateway.child.signal(SIGTERM)

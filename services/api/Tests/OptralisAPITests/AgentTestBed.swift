@@ -101,6 +101,19 @@ struct AgentTestBed: Sendable {
                 method: .post, url: base + path, headers: [("Content-Type", "application/json")], body: body.map { Array($0.utf8) }, tls: agent.tls))
     }
 
+    /// The environment of an api process of its own on this bed's database, Redis and server
+    /// certificate (`ServiceProcess.launch`), beside the bed's api: `/metrics` that count only one
+    /// test's connections, or a start of its own.
+    func gatewayEnvironment(gatewayPort: Int, healthPort: Int, _ extra: [String: String] = [:]) -> [String: String] {
+        [
+            "DATABASE_URL": api.database.url.urlString, "REDIS_URL": redisURL, "PORT": String(healthPort), "LOG_LEVEL": "warning",
+            "JWT_SECRET": String(repeating: "j", count: 40), "DATABASE_CREDENTIALS_KEY": String(repeating: "5e", count: 32),
+            "INTERNAL_SERVICE_TOKEN": String(repeating: "i", count: 40),
+            "AGENT_TLS_PORT": String(gatewayPort), "AGENT_TLS_CERT_FILE": serverDirectory + "/server.crt",
+            "AGENT_TLS_KEY_FILE": serverDirectory + "/server.key", "AGENT_TLS_CA_FILE": serverDirectory + "/ca.crt",
+        ].merging(extra) { _, new in new }
+    }
+
     /// The first column of the first row of `query`, as an integer.
     func count(_ query: PostgresQuery) async throws -> Int {
         try await api.database.withClient { db in

@@ -4,6 +4,7 @@ import Logging
 import NIOSSL
 import OptralisPostgres
 import OptralisServer
+import ServiceLifecycle
 
 /// The agents' port (`AGENT_TLS_PORT`, 8443): HTTPS that requires a client certificate signed by
 /// the Optralis CA (`AGENT_TLS_CA_FILE`); the server presents `AGENT_TLS_CERT_FILE`, made by
@@ -25,7 +26,7 @@ enum AgentGateway {
     }
 
     static func application(
-        files: Files, address: ListenAddress, router: Router<AgentRequestContext>, gate: HandshakeGate, logger: Logger
+        files: Files, address: ListenAddress, router: Router<AgentRequestContext>, gate: HandshakeGate, started: StartSignal, logger: Logger
     ) throws -> some ApplicationProtocol {
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(files.certificate).map { .certificate($0) },
@@ -39,7 +40,7 @@ enum AgentGateway {
         // every connection waited NIOSSL's default 5 s and the api with them; every response has
         // been written in full by then, so there is nothing for the wait to protect.
         tls.shutdownTimeout = .seconds(1)
-        return Application(
+        var application = Application(
             router: router,
             server: try .tls(
                 .http1(
@@ -49,5 +50,8 @@ enum AgentGateway {
             // (accepting is cheap; handshakes beyond the gate's limit wait for a place, unread).
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "optralis-api-agents", backlog: 4_096),
             logger: logger)
+        // Listens once the api's start steps are done; a stop meanwhile ends the wait.
+        application.beforeServerStarts { try await cancelWhenGracefulShutdown { try await started.wait() } }
+        return application
     }
 }
