@@ -5,8 +5,9 @@ import NIOPosix
 /// The release `optralis-api` under test, started and restarted by the benchmark, its output
 /// appended to a log file.
 final class APIProcess: @unchecked Sendable {
-    // @unchecked: `process` is replaced only by start()/stop(), which the benchmark calls from
-    // its one driving task.
+    // @unchecked: `process` is replaced only by start(), stop() and restart(), which the
+    // benchmark calls one at a time from its one driving task (restart's thread runs while that
+    // task awaits it).
     let binary: String
     let environment: [String: String]
     let agentPort: Int
@@ -92,6 +93,75 @@ final class APIProcess: @unchecked Sendable {
             let response = try await connection.send(.GET, "/metrics")
             return response.status == 200 ? String(buffer: response.body) : nil
         }
+    }
+
+    /// When the old api had exited and the new one listened (its `/health/live` answering 200 and
+    /// its agents' port accepting).
+    struct Restart {
+        let exited: ContinuousClock.Instant
+        let listening: ContinuousClock.Instant
+    }
+
+    /// SIGTERM, then the api started again, timed on a thread of its own with blocking sockets
+    /// and `/proc`. In a storm the benchmark's tasks and event loops are busy with the fleet's
+    /// reconnecting agents. A probe among them noticed the new api up to two seconds late (its
+    /// agents' port accepted 0.5 s after its start, and the probe said 2.7 s), and the storm's clock
+    /// starts at that instant.
+    func restart(within limit: Duration = .seconds(120)) async throws -> Restart {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try self.restartBlocking(within: limit) }) }.start()
+        }
+    }
+
+    private func restartBlocking(within limit: Duration) throws -> Restart {
+        if let old = process {
+            kill(old.processIdentifier, SIGTERM)
+            while !Self.hasExited(old.processIdentifier) { usleep(2_000) }
+        }
+        let exited = ContinuousClock.now
+        process?.waitUntilExit()
+        process = nil
+        try start()
+        while ContinuousClock.now < exited + limit {
+            let healthy = port.map { Self.firstLine(port: $0, request: "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n") }
+            if healthy == nil || healthy??.hasPrefix("HTTP/1.1 200") == true, Self.firstLine(port: agentPort, request: nil) != nil {
+                return Restart(exited: exited, listening: .now)
+            }
+            usleep(5_000)
+        }
+        throw APINotReady(log: log)
+    }
+
+    /// Exited: a zombie not reaped yet, or gone.
+    private static func hasExited(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let name = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(name, offsetBy: 2)...].first
+        return state == "Z" || state == "X"
+    }
+
+    /// A blocking connection to 127.0.0.1:`port` (at most 1 s each way): nil when refused; with a
+    /// `request`, the first line of the answer; without, "" once connected.
+    private static func firstLine(port: Int, request: String?) -> String? {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return nil }
+        defer { close(socket) }
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return nil }
+        guard let request else { return "" }
+        guard send(socket, request, request.utf8.count, 0) == request.utf8.count else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let read = recv(socket, &buffer, buffer.count, 0)
+        guard read > 0 else { return nil }
+        return String(decoding: buffer[..<read], as: UTF8.self).components(separatedBy: "\r\n").first
     }
 
     struct APINotReady: Error, CustomStringConvertible {

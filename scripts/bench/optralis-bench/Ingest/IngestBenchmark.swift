@@ -309,10 +309,8 @@ struct IngestBenchmark: AsyncParsableCommand {
             server.after = await api.metrics(group: group).map(ServerLatency.init(exposition:))
             if storm {
                 let killed = ContinuousClock.now
-                api.stop()
-                let stopped = ContinuousClock.now
-                try api.start()
-                let ready = try await api.waitUntilReady(probe: fleet[0], group: group)
+                let restart = try await api.restart()
+                let (stopped, ready) = (restart.exited, restart.listening)
                 let ids = Set(fleet.map(\.machineID))
                 var shown = ready
                 while true {
