@@ -113,7 +113,7 @@ public struct APIConfiguration: Sendable {
         caServiceURL = reader.string("CA_SERVICE_URL", default: "http://127.0.0.1:3005")
         agentTLSPort = reader.port("AGENT_TLS_PORT", default: 8443)
         agentHandshakeLimit = reader.int("AGENT_TLS_HANDSHAKE_LIMIT", default: 1_024, range: 0...100_000)
-        agentHandshakeWaitSeconds = reader.int("AGENT_TLS_HANDSHAKE_WAIT_SECONDS", default: 5, range: 0...8)
+        agentHandshakeWaitSeconds = reader.int("AGENT_TLS_HANDSHAKE_WAIT_SECONDS", default: 8, range: 0...8)
         agentReconnectRate = reader.int("AGENT_RECONNECT_RATE", default: 1_000, range: 1...1_000_000)
         apmIngestRequestsPerMinute = reader.int("APM_INGEST_REQUESTS_PER_MINUTE", default: 6_000, range: 1...1_000_000)
         let publicHost = URLComponents(string: publicURL)?.host ?? "localhost"

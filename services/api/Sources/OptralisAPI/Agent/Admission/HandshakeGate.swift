@@ -55,7 +55,7 @@ final class HandshakeGate: Sendable {
         case refused
     }
 
-    init(limit: Int, timeout: TimeAmount = .seconds(10), wait: TimeAmount = .seconds(5), queueLimit: Int? = nil) {
+    init(limit: Int, timeout: TimeAmount = .seconds(10), wait: TimeAmount = .seconds(8), queueLimit: Int? = nil) {
         self.limit = limit
         self.timeout = timeout
         self.wait = wait
