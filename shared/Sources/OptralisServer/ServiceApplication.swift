@@ -87,8 +87,8 @@ where Context.Source == ApplicationRequestContextSource {
         return router
     }
 
-    /// `beforeServerStarts` runs once the database answers (migrations, for the api);
-    /// `workers` join the service group (queue consumers, the scheduler's loop).
+    /// `beforeServerStarts` runs once the database answers (migrations, for the api), and ends
+    /// on a stop; `workers` join the service group (queue consumers, the scheduler's loop).
     public func application(
         router: Router<Context>,
         workers: [any Service] = [],
@@ -105,9 +105,13 @@ where Context.Source == ApplicationRequestContextSource {
             logger: logger)
         let database = self.database
         let logger = self.logger
+        // A stop meanwhile ends these steps (a statement in flight still runs to its end): without
+        // it, an api stopped while PostgreSQL was unreachable kept waiting out its 15 s.
         application.beforeServerStarts {
-            if let database { try await database.waitUntilReachable(logger: logger) }
-            try await beforeServerStarts()
+            try await cancelWhenGracefulShutdown {
+                if let database { try await database.waitUntilReachable(logger: logger) }
+                try await beforeServerStarts()
+            }
         }
         return application
     }

@@ -22,6 +22,13 @@ public enum ServiceMain {
     ) async throws {
         let configuration = configuration(for: executable, make)
         OptralisLogging.bootstrap(service: service, environment: ProcessInfo.processInfo.environment)
-        try await application(configuration, Logger(label: "optralis.\(service)")).runService()
+        let logger = Logger(label: "optralis.\(service)")
+        do {
+            try await application(configuration, logger).runService()
+        } catch is CancellationError {
+            // SIGTERM or SIGINT during the start steps, which a stop ends (`ServiceApplicationBuilder`):
+            // the stop asked for, not a failure.
+            logger.notice("stopped before it started")
+        }
     }
 }

@@ -17,13 +17,18 @@ struct APIExecutableTests {
         try await database.drop()
     }
 
-    @Test func with_redis_unreachable_it_still_serves_and_reports_degraded() async throws {
+    /// The api on a database of its own, its environment changed by `change`.
+    func launch(_ change: (inout [String: String]) throws -> Void) async throws -> (ServiceProcess, TestDatabase) {
         let database = try await TestDatabase.create()
         let port = try freePort()
         var environment = try ServiceLifecycleCheck.serverEnvironment(database: database)
         environment["PORT"] = String(port)
-        environment["REDIS_URL"] = "redis://127.0.0.1:\(try freePort())/0"
-        let process = try ServiceProcess.launch("optralis-api", environment: environment, port: port)
+        try change(&environment)
+        return (try ServiceProcess.launch("optralis-api", environment: environment, port: port), database)
+    }
+
+    @Test func with_redis_unreachable_it_still_serves_and_reports_degraded() async throws {
+        let (process, database) = try await launch { $0["REDIS_URL"] = "redis://127.0.0.1:\(try freePort())/0" }
         let http = CurlClient(concurrency: 1)
         defer { Task { await http.shutdown() } }
         let response = try #require(await process.waitUntilServing(client: http), "\(process.child.output)")
@@ -35,6 +40,19 @@ struct APIExecutableTests {
         #expect(report.checks["redis"]?.error?.contains("cannot connect") == true, "\(String(describing: report.checks["redis"]))")
         process.child.signal(SIGTERM)
         #expect(await process.child.waitForExit(timeout: .seconds(5)) == 0)
+        try await database.drop()
+    }
+
+    /// Stopped while PostgreSQL does not answer yet (it waits up to 15 s for it at start): it exits
+    /// 0 at once, not when the wait runs out. `docker compose stop` kills after 10 s.
+    @Test func stopped_while_waiting_for_postgres_it_exits_0_at_once() async throws {
+        let (process, database) = try await launch { $0["DATABASE_URL"] = "postgres://optralis:x@127.0.0.1:\(try freePort())/optralis" }
+        #expect(await eventually(timeout: .seconds(20)) { process.child.output.contains("postgres not reachable yet") }, "\(process.child.output)")
+        process.child.signal(SIGTERM)
+        let status = await process.child.waitForExit(timeout: .seconds(5))
+        if status == nil { process.child.signal(SIGKILL) }
+        #expect(status == 0, "\(process.child.output.suffix(1500))")
+        #expect(process.child.output.contains("stopped before it started"), "\(process.child.output.suffix(1500))")
         try await database.drop()
     }
 
