@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OptralisCore
+import OptralisPostgres
 import PostgresNIO
 
 /// The SQL of condition triggers: the enabled ones, the facts their conditions read, the
@@ -95,7 +96,7 @@ struct TriggerStore: Sendable {
 
     /// One firing, with the analysis's row when one ran; also moves `last_triggered_at`.
     func record(_ firing: TriggerFiring) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await connection.query(
                 """
                 INSERT INTO ai_trigger_history
