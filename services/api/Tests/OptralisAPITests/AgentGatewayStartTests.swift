@@ -26,7 +26,6 @@ struct AgentGatewayStartTests {
                 "optralis-api",
                 environment: bed.gatewayEnvironment(gatewayPort: gatewayPort, healthPort: healthPort, ["OPTRALIS_MIGRATIONS_DIR": migrations]),
                 port: healthPort)
-            defer { gateway.child.signal(SIGTERM) }
 
             // The first connection the agents' port accepts finds the slow migration recorded.
             var accepted = false
@@ -40,6 +39,8 @@ struct AgentGatewayStartTests {
             }
             #expect(accepted, "\(gateway.child.output.suffix(1500))")
             #expect(try await bed.count("SELECT count(*)::int FROM schema_migrations WHERE version = 9999") == 1, "the port opened before the migration ended")
+            gateway.child.signal(SIGTERM)
+            if await gateway.child.waitForExit(timeout: .seconds(10)) == nil { gateway.child.signal(SIGKILL) }
         }
     }
 }
