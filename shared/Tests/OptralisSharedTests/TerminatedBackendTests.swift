@@ -12,7 +12,8 @@ import Testing
 /// `pg_advisory_unlock` (every run).
 @Suite("A backend terminated mid-transaction")
 struct TerminatedBackendTests {
-    /// `work`'s error (`.some(nil)` when it returned), or nil when it had not ended within 10 s.
+    /// `work`'s error (`.some(nil)` when it returned), or nil when it had not ended within 60 s
+    /// (CI's parallel tests slow everything; the sleep it cuts short lasts 30 s).
     /// Run apart, so that a hang fails the test instead of stalling the suite.
     func ended(_ work: @escaping @Sendable () async throws -> Void) async -> (any Error)?? {
         let result = Mutex<(any Error)??>(nil)
@@ -24,21 +25,21 @@ struct TerminatedBackendTests {
                 result.withLock { $0 = .some(error) }
             }
         }
-        for _ in 0..<200 {
+        for _ in 0..<1_200 {
             if let done = result.withLock({ $0 }) { return done }
             try? await Task.sleep(for: .milliseconds(50))
         }
         return nil
     }
 
-    /// Terminates the backend running `SELECT pg_sleep(5)` as soon as there is one (within 5 s).
+    /// Terminates the backend running `SELECT pg_sleep(30)` as soon as there is one (within 30 s).
     func terminateSleeper() {
         Task {
             try await TestDatabase.withRunningClient(url: try TestEnvironment.adminDatabaseURL) { admin in
-                for _ in 0..<50 {
+                for _ in 0..<300 {
                     try await Task.sleep(for: .milliseconds(100))
                     let terminated = try await admin.query(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(5)%' AND pid <> pg_backend_pid()",
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%' AND pid <> pg_backend_pid()",
                         logger: testLogger
                     ).decode(Bool.self).reduce(into: [Bool]()) { $0.append($1) }
                     if terminated.contains(true) { return }
@@ -53,7 +54,7 @@ struct TerminatedBackendTests {
             terminateSleeper()
             let result = await ended {
                 try await client.transaction(logger: testLogger) { connection in
-                    _ = try await connection.query("SELECT pg_sleep(5)", logger: testLogger)
+                    _ = try await connection.query("SELECT pg_sleep(30)", logger: testLogger)
                 }
             }
             let error = try #require(result, "the transaction never ended")
@@ -69,7 +70,7 @@ struct TerminatedBackendTests {
         try await database.withClient { client in
             terminateSleeper()
             let result = await ended {
-                _ = try await MigrationRunner(client: client, logger: testLogger).run([Migration(version: 1, name: "slow", sql: "SELECT pg_sleep(5);")])
+                _ = try await MigrationRunner(client: client, logger: testLogger).run([Migration(version: 1, name: "slow", sql: "SELECT pg_sleep(30);")])
             }
             let error = try #require(result, "the migrations never ended")
             #expect(error != nil, "a terminated backend fails the migration")
