@@ -356,7 +356,8 @@ struct IngestBenchmark: AsyncParsableCommand {
                     func count(_ name: String) -> String { ServerLatency.counter(name, in: text).map { String(format: "%.0f", $0) } ?? "not counted" }
                     stormReport +=
                         "\n    new api meanwhile: \(since); connections over the handshake limit: "
-                        + "\(count("api_agent_connections_waited_total")) waited, \(count("api_agent_connections_refused_total")) refused"
+                        + "\(count("api_agent_connections_waited_total")) waited, \(count("api_agent_connections_refused_total")) refused; "
+                        + "\(count("api_agent_handshakes_failed_total")) handshakes failed"
                     stormReport += "\n    new api's answers by status: \(ServerLatency.statuses(in: text))"
                 }
             }

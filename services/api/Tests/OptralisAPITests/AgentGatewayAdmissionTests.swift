@@ -41,6 +41,7 @@ struct AgentGatewayAdmissionTests {
             func refused() async throws -> Int { try await counter("api_agent_connections_refused_total") }
             #expect(await eventually(timeout: .seconds(20)) { await ping() == 200 }, "\(gateway.child.output.suffix(1500))")
             #expect(try await refused() == 0)
+            #expect(try await counter("api_agent_handshakes_failed_total") == 0, "a completed handshake did not fail")
 
             // The window: every enrolled machine of the database over 1 agent per second.
             let machines = try await bed.count("SELECT count(*)::int FROM machines")
@@ -69,6 +70,8 @@ struct AgentGatewayAdmissionTests {
             try await holders.removeFirst().close()
             #expect(await waitingPing == 200, "the waiting agent got the freed place")
             #expect(try await refused() == 0)
+            // The holder that left had a place and never finished its handshake.
+            #expect(await settled("api_agent_handshakes_failed_total", at: 1))
 
             // Both places held again: a connection whose wait runs out (6 s here) is closed, counted.
             holders.append(try await connect())

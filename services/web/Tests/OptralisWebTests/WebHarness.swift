@@ -215,6 +215,12 @@ struct WebHarness: Sendable {
     func logIn(_ email: String, password: String = WebHarness.password, as browser: Browser) async throws -> Page {
         let form = try await get("/login", as: browser)
         let token = try #require(form.field("_csrf"), "\(form.text)")
-        return try await post("/login", form: ["_csrf": token, "email": email, "password": password, "next": "/"], as: browser)
+        let page = try await post("/login", form: ["_csrf": token, "email": email, "password": password, "next": "/"], as: browser)
+        if page.location != "/" {
+            // Said here: the callers' expectations only show the location they did not get.
+            let alert = page.text.firstMatch(of: /role="alert">([^<]*)</).map { String($0.1) } ?? "no alert"
+            testLogger.warning("login of \(email) answered \(page.status.code), location \(page.location ?? "none"): \(alert)")
+        }
+        return page
     }
 }

@@ -28,6 +28,10 @@ final class HandshakeGate: Sendable {
     private let state = Mutex(Places())
     private let refused: Counter
     private let waited: Counter
+    /// Handshakes that had a place and ended before completing: the client gave up (an agent's
+    /// connect timeout, 10 s, covers its wait and its handshake), a certificate TLS refused, or
+    /// the gate's own timeout. Each is cryptography spent for nothing.
+    private let failed: Counter
     /// The places taken and the connections waiting, recorded under the lock so that the last
     /// value recorded is the current one.
     private let inProgressGauge: Gauge
@@ -65,6 +69,7 @@ final class HandshakeGate: Sendable {
         _ = OptralisMetrics.registry
         refused = Counter(label: "api_agent_connections_refused_total")
         waited = Counter(label: "api_agent_connections_waited_total")
+        failed = Counter(label: "api_agent_handshakes_failed_total")
         inProgressGauge = Gauge(label: "api_agent_handshakes_in_progress")
         waitingGauge = Gauge(label: "api_agent_connections_waiting")
         inProgressGauge.record(0)
@@ -188,18 +193,18 @@ final class HandshakeGate: Sendable {
 
         func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
             guard case .handshakeCompleted = event as? TLSUserEvent else { return context.fireUserInboundEventTriggered(event) }
-            finish()
+            finish(completed: true)
             context.fireUserInboundEventTriggered(event)
             // Nothing left to guard: out of the way of every request the connection carries next.
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            finish()
+            finish(completed: false)
             context.fireChannelInactive()
         }
 
-        func handlerRemoved(context: ChannelHandlerContext) { finish() }
+        func handlerRemoved(context: ChannelHandlerContext) { finish(completed: false) }
 
         private func hold(_ channel: any Channel) {
             place = .holding
@@ -216,12 +221,14 @@ final class HandshakeGate: Sendable {
             try? channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
         }
 
-        private func finish() {
+        private func finish(completed: Bool) {
             deadline?.cancel()
             deadline = nil
             channel = nil
             switch place {
-            case .holding: gate.release()
+            case .holding:
+                if !completed { gate.failed.increment() }
+                gate.release()
             case .waiting(let waiter): if gate.abandon(waiter) { gate.release() }
             case .none, .done: break
             }
