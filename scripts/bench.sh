@@ -25,7 +25,8 @@
 # in the environment, the gateway of before too). BENCH_INGEST_PORT (3191, and the next port for
 # the agents') moves the api. BENCH_INGEST_ONLY=cost runs only the count of instructions the api
 # executes per agent request (valgrind's callgrind; part of every ingest run, before the fleets);
-# BENCH_API_BIN runs another build of the api instead (an older commit's, for a before/after).
+# BENCH_API_BIN runs another build of the api instead (an older commit's, for a before/after);
+# BENCH_API_LOG_LEVEL sets its LOG_LEVEL (warning; its log is .local/bench/ingest/api.log).
 # BENCH_INGEST_ONLY=fleet runs everything but that count.
 #
 # agent: the footprint of a release agent at the default intervals for 10 minutes against a local
@@ -179,7 +180,7 @@ ingest_run() {  # ingest_run ARGS...: optralis-bench ingest on a fresh database
   psql -X -q "$admin_url" -c "DROP DATABASE IF EXISTS optralis_ingest WITH (FORCE)" -c "CREATE DATABASE optralis_ingest"
   redis-cli --no-auth-warning -u "$redis_url" flushall >/dev/null
   API_BIN=${api_bin:-${BENCH_API_BIN:-$bin/optralis-api}} SCHEDULER_BIN="$bin/optralis-scheduler" API_LOG="$ingest_dir/api.log" DATABASE_URL="${admin_url%/*}/optralis_ingest" REDIS_URL=$redis_url \
-    JWT_SECRET=$(openssl rand -hex 32) DATABASE_CREDENTIALS_KEY=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) PORT=${BENCH_INGEST_PORT:-3191} BIND_ADDRESS=127.0.0.1 LOG_LEVEL=warning \
+    JWT_SECRET=$(openssl rand -hex 32) DATABASE_CREDENTIALS_KEY=$(openssl rand -hex 32) INTERNAL_SERVICE_TOKEN=$(openssl rand -hex 32) PORT=${BENCH_INGEST_PORT:-3191} BIND_ADDRESS=127.0.0.1 LOG_LEVEL=${BENCH_API_LOG_LEVEL:-warning} \
     AGENT_TLS_PORT=$(( ${BENCH_INGEST_PORT:-3191} + 1 )) AGENT_TLS_CERT_FILE="$ingest_dir/server/server.crt" AGENT_TLS_KEY_FILE="$ingest_dir/server/server.key" \
     AGENT_TLS_CA_FILE="$ingest_dir/server/ca.crt" CA_DIR="$ingest_dir/ca" COLLECT_FIXTURES="$root/shared/Tests/OptralisTestSupport/Fixtures/collect" \
     "$bin/optralis-bench" ingest "$@"

@@ -311,6 +311,7 @@ struct IngestBenchmark: AsyncParsableCommand {
                 let killed = ContinuousClock.now
                 let restart = try await api.restart()
                 let (stopped, ready) = (restart.exited, restart.listening)
+                let cpuAtReady = ProcessCPU.read(api: api.pid)
                 let ids = Set(fleet.map(\.machineID))
                 var shown = ready
                 while true {
@@ -334,6 +335,10 @@ struct IngestBenchmark: AsyncParsableCommand {
                             + "api down %.1f s: %.1f s for the old one to exit, %.1f s for the new one to be ready)",
                         (done - ready).asSeconds, (done - killed).asSeconds, (ready - killed).asSeconds, (stopped - killed).asSeconds,
                         (ready - stopped).asSeconds)
+                    // The machine's work for the storm (the fleet's routine posts meanwhile included).
+                    stormReport +=
+                        "\n    CPU from ready to every agent back: "
+                        + ProcessCPU.perAgent(before: cpuAtReady, after: ProcessCPU.read(api: api.pid), agents: ids.count)
                     // The posts the agents spooled while the api was away, stored.
                     while ContinuousClock.now - ready < .seconds(300) {
                         let stored = run.tally.withLock { tally in ids.compactMap { tally.backlogStored[$0] }.filter { $0 > killed } }

@@ -42,4 +42,15 @@ struct ProcessCPU {
                 part("generator", after.generator - before.generator),
             ].joined(separator: ", ")
     }
+
+    /// "api … s of CPU (… ms per agent), PostgreSQL …, generator …": a storm's cost per returning agent.
+    static func perAgent(before: ProcessCPU, after: ProcessCPU, agents: Int) -> String {
+        func part(_ name: String, _ used: Double) -> String {
+            String(format: "%@ %.1f s (%.2f ms per agent)", name, used, agents > 0 ? used * 1000 / Double(agents) : 0)
+        }
+        return [
+            part("api", after.api - before.api), part("PostgreSQL", after.postgres - before.postgres),
+            part("generator", after.generator - before.generator),
+        ].joined(separator: ", ")
+    }
 }
