@@ -10,12 +10,21 @@ import Testing
 /// Before, postgres-nio's `withTransaction` waited for a `ROLLBACK` sent as the connection closed
 /// (it never returned in one run of two here), and the migration runner for its
 /// `pg_advisory_unlock` (every run).
+///
+/// The work sleeps far longer than the test waits, so it can only end by failing. The clock
+/// that must not run out starts when the backend is terminated, not when the test starts: under
+/// CI's parallel tests, the sleep itself once began more than 30 s after the test did.
 @Suite("A backend terminated mid-transaction")
 struct TerminatedBackendTests {
-    /// `work`'s error (`.some(nil)` when it returned), or nil when it had not ended within 60 s
-    /// (CI's parallel tests slow everything; the sleep it cuts short lasts 30 s).
-    /// Run apart, so that a hang fails the test instead of stalling the suite.
-    func ended(_ work: @escaping @Sendable () async throws -> Void) async -> (any Error)?? {
+    /// A sleep no other test runs: the terminator looks for its token.
+    static func sleeper() -> (statement: String, token: String) {
+        let token = "terminated-backend-\(UUID().uuidString)"
+        return ("SELECT pg_sleep(600), '\(token)'", token)
+    }
+
+    /// Runs `work`, terminates the backend whose statement holds `token` as soon as there is one
+    /// (within 120 s), then gives `work` 30 s to end. `work`'s error, `.some(nil)` when it returned.
+    func endOnceTerminated(_ token: String, _ work: @escaping @Sendable () async throws -> Void) async throws -> (any Error)? {
         let result = Mutex<(any Error)??>(nil)
         Task {
             do {
@@ -25,39 +34,35 @@ struct TerminatedBackendTests {
                 result.withLock { $0 = .some(error) }
             }
         }
-        for _ in 0..<1_200 {
-            if let done = result.withLock({ $0 }) { return done }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return nil
-    }
-
-    /// Terminates the backend running `SELECT pg_sleep(30)` as soon as there is one (within 30 s).
-    func terminateSleeper() {
-        Task {
-            try await TestDatabase.withRunningClient(url: try TestEnvironment.adminDatabaseURL) { admin in
-                for _ in 0..<300 {
-                    try await Task.sleep(for: .milliseconds(100))
-                    let terminated = try await admin.query(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%' AND pid <> pg_backend_pid()",
-                        logger: testLogger
-                    ).decode(Bool.self).reduce(into: [Bool]()) { $0.append($1) }
-                    if terminated.contains(true) { return }
-                }
+        let terminated = try await TestDatabase.withRunningClient(url: try TestEnvironment.adminDatabaseURL) { admin in
+            for _ in 0..<1_200 {
+                let ended = try await admin.query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE strpos(query, \(token)) > 0 AND pid <> pg_backend_pid()",
+                    logger: testLogger
+                ).decode(Bool.self).reduce(into: [Bool]()) { $0.append($1) }
+                if ended.contains(true) { return true }
+                try await Task.sleep(for: .milliseconds(100))
             }
+            return false
         }
+        try #require(terminated, "the statement never started: \(String(describing: result.withLock { $0 }))")
+        for _ in 0..<600 {
+            if let done = result.withLock({ $0 }) { return done }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("it did not end within 30 s of its backend being terminated")
+        return nil
     }
 
     @Test func a_transaction_fails_at_once_and_the_pool_still_serves() async throws {
         let database = try await TestDatabase.create(migrated: false)
         try await database.withClient { client in
-            terminateSleeper()
-            let result = await ended {
+            let (statement, token) = Self.sleeper()
+            let error = try await endOnceTerminated(token) {
                 try await client.transaction(logger: testLogger) { connection in
-                    _ = try await connection.query("SELECT pg_sleep(30)", logger: testLogger)
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: testLogger)
                 }
             }
-            let error = try #require(result, "the transaction never ended")
             #expect(error != nil, "a terminated backend fails the transaction")
             let answer = try await client.query("SELECT 1", logger: testLogger).decode(Int.self).reduce(into: [Int]()) { $0.append($1) }
             #expect(answer == [1])
@@ -68,11 +73,10 @@ struct TerminatedBackendTests {
     @Test func a_migration_fails_at_once_rather_than_never_ending() async throws {
         let database = try await TestDatabase.create(migrated: false)
         try await database.withClient { client in
-            terminateSleeper()
-            let result = await ended {
-                _ = try await MigrationRunner(client: client, logger: testLogger).run([Migration(version: 1, name: "slow", sql: "SELECT pg_sleep(30);")])
+            let (statement, token) = Self.sleeper()
+            let error = try await endOnceTerminated(token) {
+                _ = try await MigrationRunner(client: client, logger: testLogger).run([Migration(version: 1, name: "slow", sql: statement + ";")])
             }
-            let error = try #require(result, "the migrations never ended")
             #expect(error != nil, "a terminated backend fails the migration")
         }
         try await database.drop()
