@@ -75,7 +75,11 @@ public struct MigrationRunner: Sendable {
             try await connection.transaction(logger: logger) { transaction in
                 for (index, statement) in SQLScript.statements(in: migration.sql).enumerated() {
                     do {
-                        try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        // To its end: postgres-nio hands back a statement's rows as it starts, and a
+                        // next statement queued behind a running one may never return if the
+                        // backend ends meanwhile (`TerminatedBackendTests`). A failure is also
+                        // pinned on the statement that failed.
+                        for try await _ in try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger) {}
                     } catch {
                         throw MigrationError.failed(migration.fileName, statement: index + 1, underlying: String(reflecting: error))
                     }
