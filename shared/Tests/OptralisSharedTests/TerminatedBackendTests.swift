@@ -54,36 +54,37 @@ struct TerminatedBackendTests {
         return nil
     }
 
-    @Test func a_transaction_fails_at_once_and_the_pool_still_serves() async throws {
+    /// A transaction running the sleep, its rows read to the end or not; its error, and whether
+    /// the pool still answers afterwards.
+    func terminatedTransaction(readingRows: Bool) async throws -> (error: (any Error)?, poolServes: Bool) {
         let database = try await TestDatabase.create(migrated: false)
-        try await database.withClient { client in
+        let outcome = try await database.withClient { client in
             let (statement, token) = Self.sleeper()
             let error = try await endOnceTerminated(token) {
                 try await client.transaction(logger: testLogger) { connection in
-                    for try await _ in try await connection.query(PostgresQuery(unsafeSQL: statement), logger: testLogger) {}
+                    let rows = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: testLogger)
+                    if readingRows { for try await _ in rows {} }
                 }
             }
-            #expect(error != nil, "a terminated backend fails the transaction")
             let answer = try await client.query("SELECT 1", logger: testLogger).decode(Int.self).reduce(into: [Int]()) { $0.append($1) }
-            #expect(answer == [1])
+            return (error, answer == [1])
         }
         try await database.drop()
+        return outcome
+    }
+
+    @Test func a_transaction_fails_at_once_and_the_pool_still_serves() async throws {
+        let (error, poolServes) = try await terminatedTransaction(readingRows: true)
+        #expect(error != nil, "a terminated backend fails the transaction")
+        #expect(poolServes)
     }
 
     /// The body returns as soon as the statement has started (its rows unread), so the `COMMIT`
     /// waits behind it when the backend ends; it never returned in 3 runs of 7 on a loaded machine.
     @Test func a_commit_waiting_behind_a_running_statement_fails_at_once() async throws {
-        let database = try await TestDatabase.create(migrated: false)
-        try await database.withClient { client in
-            let (statement, token) = Self.sleeper()
-            let error = try await endOnceTerminated(token) {
-                try await client.transaction(logger: testLogger) { connection in
-                    _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: testLogger)
-                }
-            }
-            #expect(error != nil, "a terminated backend fails the commit")
-        }
-        try await database.drop()
+        let (error, poolServes) = try await terminatedTransaction(readingRows: false)
+        #expect(error != nil, "a terminated backend fails the commit")
+        #expect(poolServes)
     }
 
     @Test func a_migration_fails_at_once_rather_than_never_ending() async throws {
