@@ -28,7 +28,7 @@ public struct MigrationRunner: Sendable {
             try await connection.query("SELECT pg_advisory_lock(\(Self.advisoryLockKey))", logger: logger)
             do {
                 let report = try await apply(migrations, on: connection)
-                try await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
+                try await connection.queryUnlessClosed("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
                 return report
             } catch {
                 await connection.cleanUp("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)

@@ -19,7 +19,7 @@ extension PostgresConnection {
     /// Not postgres-nio's `withTransaction`, which waits for its `ROLLBACK` whatever happens to
     /// the connection (``cleanUp(_:logger:)``).
     public func transaction<T: Sendable>(logger: Logger, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await query("BEGIN", logger: logger)
+        try await queryUnlessClosed("BEGIN", logger: logger)
         let result: T
         do {
             result = try await body(self)
@@ -27,7 +27,7 @@ extension PostgresConnection {
             await cleanUp("ROLLBACK", logger: logger)
             throw error
         }
-        // A COMMIT sent on a connection that closes meanwhile could wait forever, as below.
+        // BEGIN and COMMIT too: sent on a connection that closes meanwhile, they could wait forever.
         try await queryUnlessClosed("COMMIT", logger: logger)
         return result
     }
